@@ -1,0 +1,222 @@
+import type { Kysely } from 'kysely';
+import type { ConversationStatus, Role } from '@parley/protocol';
+
+/**
+ * The chat store's contract. Every method that reads or writes tenant data takes
+ * the organisation id and scopes its query by it (DESIGN.md law 3). Times are
+ * milliseconds since the epoch; ids are random UUIDs.
+ */
+
+// ---- tables ------------------------------------------------------------------
+
+export interface OrganisationsTable {
+  id: string;
+  key: string; // public key the widget names the organisation by
+  name: string;
+  allowed_origins: string; // JSON array of origins, e.g. ["https://shop.example"]
+  greeting: string;
+  created_at: number;
+}
+export interface AgentsTable {
+  id: string;
+  org_id: string;
+  email: string; // lower-case, unique across the installation
+  name: string;
+  role: Role;
+  password_hash: string;
+  active: number; // 1 | 0
+  created_at: number;
+}
+export interface AgentSessionsTable {
+  token_hash: string; // SHA-256 hex of the session token; the token itself is never stored
+  agent_id: string;
+  org_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+export interface VisitorsTable {
+  id: string;
+  org_id: string;
+  name: string | null;
+  token_hash: string; // SHA-256 hex of the visitor token
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+export interface ConversationsTable {
+  id: string;
+  org_id: string;
+  visitor_id: string;
+  status: ConversationStatus;
+  agent_id: string | null;
+  last_seq: number;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+export interface MessagesTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  seq: number;
+  sender_kind: 'visitor' | 'agent' | 'system';
+  sender_id: string | null;
+  client_msg_id: string | null;
+  text: string; // always the masked text; originals are never stored
+  masked: string; // JSON array of finding types
+  created_at: number;
+}
+export interface Database {
+  organisations: OrganisationsTable;
+  agents: AgentsTable;
+  agent_sessions: AgentSessionsTable;
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}
+
+// ---- rows as the rest of the server sees them -------------------------------
+
+export interface Organisation {
+  id: string;
+  key: string;
+  name: string;
+  allowedOrigins: string[];
+  greeting: string;
+  createdAt: number;
+}
+export interface AgentRow {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  active: boolean;
+  createdAt: number;
+}
+export interface AgentSessionRow {
+  tokenHash: string;
+  agentId: string;
+  orgId: string;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+export interface VisitorRow {
+  id: string;
+  orgId: string;
+  name: string | null;
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+export interface ConversationRow {
+  id: string;
+  orgId: string;
+  visitorId: string;
+  visitorName: string | null;
+  status: ConversationStatus;
+  agentId: string | null;
+  agentName: string | null;
+  lastSeq: number;
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+}
+export interface MessageRow {
+  id: string;
+  orgId: string;
+  conversationId: string;
+  seq: number;
+  senderKind: 'visitor' | 'agent' | 'system';
+  senderId: string | null;
+  senderName: string | null;
+  clientMsgId: string | null;
+  text: string;
+  masked: string[];
+  createdAt: number;
+}
+
+export interface NewMessage {
+  orgId: string;
+  conversationId: string;
+  senderKind: 'visitor' | 'agent' | 'system';
+  senderId: string | null;
+  clientMsgId: string | null;
+  text: string; // already masked by the caller
+  masked: string[];
+}
+
+/**
+ * Outcome of one message in a batch. `duplicate` means a message with the same
+ * (conversation, sender, clientMsgId) was stored before; `message` is then
+ * that earlier message, so the caller can repeat the same ack.
+ */
+export type AppendResult =
+  | { ok: true; duplicate: boolean; message: MessageRow }
+  | { ok: false; code: 'conversation_not_found' | 'conversation_closed' };
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Escape hatch for modules that need a query the repositories lack. */
+  readonly db: Kysely<Database>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  orgs: {
+    create(input: { name: string; allowedOrigins: string[]; greeting?: string }): Promise<Organisation>;
+    byId(id: string): Promise<Organisation | undefined>;
+    byKey(key: string): Promise<Organisation | undefined>;
+    list(): Promise<Organisation[]>;
+    update(id: string, patch: { name?: string; allowedOrigins?: string[]; greeting?: string }): Promise<Organisation | undefined>;
+  };
+  agents: {
+    create(input: { orgId: string; email: string; name: string; role: Role; passwordHash: string }): Promise<AgentRow>;
+    /** Installation-wide: e-mail addresses are unique across organisations. */
+    byEmail(email: string): Promise<AgentRow | undefined>;
+    byId(orgId: string, id: string): Promise<AgentRow | undefined>;
+    list(orgId: string): Promise<AgentRow[]>;
+  };
+  sessions: {
+    create(input: Omit<AgentSessionRow, 'revokedAt' | 'lastSeenAt'>): Promise<AgentSessionRow>;
+    byTokenHash(tokenHash: string): Promise<AgentSessionRow | undefined>;
+    touch(tokenHash: string, now: number): Promise<void>;
+    revoke(tokenHash: string, now: number): Promise<void>;
+  };
+  visitors: {
+    create(input: { orgId: string; name: string | null; tokenHash: string; expiresAt: number }): Promise<VisitorRow>;
+    byTokenHash(tokenHash: string): Promise<VisitorRow | undefined>;
+    byId(orgId: string, id: string): Promise<VisitorRow | undefined>;
+    setName(orgId: string, id: string, name: string): Promise<void>;
+  };
+  conversations: {
+    create(input: { orgId: string; visitorId: string }): Promise<ConversationRow>;
+    byId(orgId: string, id: string): Promise<ConversationRow | undefined>;
+    /** Newest first; `status` filters. */
+    list(orgId: string, filter?: { status?: ConversationStatus; limit?: number }): Promise<ConversationRow[]>;
+    listForVisitor(orgId: string, visitorId: string): Promise<ConversationRow[]>;
+    /** Atomically moves a waiting conversation to active with this agent. Exactly one of concurrent callers gets true. */
+    accept(orgId: string, id: string, agentId: string, now: number): Promise<boolean>;
+    /** Closes an open conversation; false when it was already closed or is not there. */
+    close(orgId: string, id: string, now: number): Promise<boolean>;
+  };
+  messages: {
+    /**
+     * Appends a batch in ONE transaction (group commit): each new message gets the
+     * conversation's next sequence number; a repeated (conversation, sender,
+     * clientMsgId) stores nothing and returns the earlier message.
+     */
+    appendBatch(items: NewMessage[], now: number): Promise<AppendResult[]>;
+    /** Messages with seq > afterSeq, ascending, at most `limit`. */
+    after(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<MessageRow[]>;
+    /** Replaces the stored text of a message (retroactive masking). */
+    replaceText(orgId: string, conversationId: string, seq: number, text: string, masked: string[]): Promise<boolean>;
+  };
+}

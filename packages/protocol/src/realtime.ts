@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import { LIMITS } from './limits';
+
+const Id = z.string().min(1).max(64);
+const Seq = z.number().int().min(0);
+
+/** Findings say what kind of secret was masked and where; never the value. */
+export const FindingSchema = z.object({
+  type: z.string(),
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+// ---- client → server -------------------------------------------------------
+
+/** Visitor sockets must authenticate with their token as the first frame. */
+export const AuthFrameSchema = z.object({ type: z.literal('auth'), token: z.string().min(16).max(256) });
+export const SendFrameSchema = z.object({
+  type: z.literal('send'),
+  clientMsgId: Id,
+  conversationId: Id,
+  text: z.string().min(1).max(LIMITS.maxTextLength),
+});
+/** Subscribes to a conversation and replays every message after `afterSeq`. */
+export const ResumeFrameSchema = z.object({ type: z.literal('resume'), conversationId: Id, afterSeq: Seq });
+export const TypingFrameSchema = z.object({ type: z.literal('typing'), conversationId: Id, typing: z.boolean() });
+export const ReadFrameSchema = z.object({ type: z.literal('read'), conversationId: Id, seq: Seq });
+export const PingFrameSchema = z.object({ type: z.literal('ping') });
+
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  AuthFrameSchema,
+  SendFrameSchema,
+  ResumeFrameSchema,
+  TypingFrameSchema,
+  ReadFrameSchema,
+  PingFrameSchema,
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export const CLIENT_FRAME_TYPES = ClientFrameSchema.options.map((o) => o.shape.type.value);
+
+// ---- server → client -------------------------------------------------------
+
+export const SenderSchema = z.object({
+  kind: z.enum(['visitor', 'agent', 'system']),
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+});
+export type Sender = z.infer<typeof SenderSchema>;
+
+export const ChatMessageSchema = z.object({
+  id: z.string(),
+  conversationId: Id,
+  seq: Seq,
+  sender: SenderSchema,
+  text: z.string(),
+  /** Kinds of secret masked in this text (for the "something was hidden" notice). */
+  masked: z.array(z.string()),
+  createdAt: z.number().int(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const ConversationStatusSchema = z.enum(['waiting', 'active', 'closed']);
+export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;
+
+export const ConversationSummarySchema = z.object({
+  id: z.string(),
+  status: ConversationStatusSchema,
+  visitor: z.object({ id: z.string(), name: z.string().nullable() }),
+  agent: z.object({ id: z.string(), name: z.string() }).nullable(),
+  lastSeq: Seq,
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
+
+export const ReadyFrameSchema = z.object({
+  type: z.literal('ready'),
+  role: z.enum(['visitor', 'agent']),
+  id: z.string(),
+});
+export const AckFrameSchema = z.object({
+  type: z.literal('ack'),
+  clientMsgId: Id,
+  conversationId: Id,
+  seq: Seq,
+});
+export const MessageFrameSchema = ChatMessageSchema.extend({ type: z.literal('message') });
+/** Replaces the text of an already delivered message (retroactive masking). */
+export const RedactFrameSchema = z.object({
+  type: z.literal('redact'),
+  conversationId: Id,
+  seq: Seq,
+  text: z.string(),
+  masked: z.array(z.string()),
+});
+export const ServerTypingFrameSchema = z.object({
+  type: z.literal('typing'),
+  conversationId: Id,
+  from: z.enum(['visitor', 'agent']),
+  typing: z.boolean(),
+});
+export const ServerReadFrameSchema = z.object({
+  type: z.literal('read'),
+  conversationId: Id,
+  by: z.enum(['visitor', 'agent']),
+  seq: Seq,
+});
+/** Sent after a resume has replayed everything up to `lastSeq`. */
+export const ResumedFrameSchema = z.object({ type: z.literal('resumed'), conversationId: Id, lastSeq: Seq });
+/** A conversation was created or changed (status, assignment). */
+export const ConversationFrameSchema = z.object({
+  type: z.literal('conversation'),
+  conversation: ConversationSummarySchema,
+});
+export const PongFrameSchema = z.object({ type: z.literal('pong') });
+export const ErrorFrameSchema = z.object({
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODES as [string, ...string[]]),
+  message: z.string(),
+  clientMsgId: Id.optional(),
+  conversationId: Id.optional(),
+});
+
+export const ServerFrameSchema = z.discriminatedUnion('type', [
+  ReadyFrameSchema,
+  AckFrameSchema,
+  MessageFrameSchema,
+  RedactFrameSchema,
+  ServerTypingFrameSchema,
+  ServerReadFrameSchema,
+  ResumedFrameSchema,
+  ConversationFrameSchema,
+  PongFrameSchema,
+  ErrorFrameSchema,
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+export type AckFrame = z.infer<typeof AckFrameSchema>;
+export type MessageFrame = z.infer<typeof MessageFrameSchema>;
+export type RedactFrame = z.infer<typeof RedactFrameSchema>;
+export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { ChatMessageSchema, ConversationStatusSchema, ConversationSummarySchema } from './realtime';
+
+/** REST bodies. Every route validates its input with one of these. */
+
+export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() });
+
+// ---- visitor ---------------------------------------------------------------
+
+export const WidgetConfigSchema = z.object({
+  orgKey: z.string(),
+  orgName: z.string(),
+  greeting: z.string(),
+});
+export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
+
+export const VisitorSessionRequestSchema = z.object({
+  orgKey: z.string().min(1).max(64),
+  name: z.string().trim().min(1).max(80).optional(),
+});
+export const VisitorSessionSchema = z.object({
+  token: z.string(),
+  visitorId: z.string(),
+  expiresAt: z.number().int(),
+});
+export type VisitorSession = z.infer<typeof VisitorSessionSchema>;
+
+export const StartConversationRequestSchema = z.object({
+  name: z.string().trim().min(1).max(80).optional(),
+});
+
+export const VisitorConversationSchema = z.object({
+  id: z.string(),
+  status: ConversationStatusSchema,
+  lastSeq: z.number().int(),
+  createdAt: z.number().int(),
+});
+export type VisitorConversation = z.infer<typeof VisitorConversationSchema>;
+
+// ---- agent -----------------------------------------------------------------
+
+export const RoleSchema = z.enum(['admin', 'supervisor', 'agent']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const LoginRequestSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+});
+
+export const AgentSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+});
+export type Agent = z.infer<typeof AgentSchema>;
+
+export const SessionInfoSchema = z.object({
+  agent: AgentSchema,
+  organisation: z.object({ id: z.string(), name: z.string(), key: z.string() }),
+  csrfToken: z.string(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+export const ConversationListQuerySchema = z.object({
+  status: ConversationStatusSchema.optional(),
+});
+export const ConversationListSchema = z.object({ conversations: z.array(ConversationSummarySchema) });
+
+export const MessageListQuerySchema = z.object({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export const MessageListSchema = z.object({ messages: z.array(ChatMessageSchema) });
+
+export const ConversationEnvelopeSchema = z.object({ conversation: ConversationSummarySchema });

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs Parley's whole test suite: typecheck, lint, unit and integration tests
+# (store suites on SQLite, and on PostgreSQL when DATABASE_URL is set; multi-node
+# suites when REDIS_URL is set), then the browser suite. Installs whatever the
+# tests need when it is missing: npm packages, Debian's chromium.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+step "dependencies"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || exit 1
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  step "installing Debian's chromium for the browser suite"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || exit 1
+fi
+
+step "build (web assets)"
+npm run --silent build || exit 1
+
+step "typecheck"
+npm run --silent typecheck || exit 1
+
+step "lint"
+npm run --silent lint || exit 1
+
+step "tests (unit + integration, then browser)"
+mkdir -p test-results
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+rc=$?
+node scripts/test-summary.mjs test-results/vitest.json || rc=1
+exit $rc
