@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Plan } from './connect';
+import { selectMessages, toMessage } from './mappers';
+import type { MessageRecord } from './mappers';
+import type { AppendResult, Database, MessageRow, NewMessage } from './types';
+
+// Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_STATEMENT = 500;
+
+function* rows<R>(query: Compilable<R>): Generator<CompiledQuery, R[], unknown[]> {
+  return (yield query.compile()) as R[];
+}
+
+function idempotencyKey(m: { conversationId: string; senderKind: string; senderId: string | null; clientMsgId: string }) {
+  return JSON.stringify([m.conversationId, m.senderKind, m.senderId, m.clientMsgId]);
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+type Outcome =
+  | { kind: 'done'; result: AppendResult }
+  | { kind: 'new'; id: string }
+  | { kind: 'same-as'; id: string };
+
+/**
+ * The group commit's unit of work, run inside one transaction. Set-based so a
+ * batch of hundreds costs a handful of statements:
+ *  1. lock the batch's conversations (PostgreSQL: FOR UPDATE in id order, so two
+ *     nodes never deadlock; SQLite: the IMMEDIATE transaction already excludes
+ *     other writers);
+ *  2. find earlier messages with the same idempotency key (after the lock, so a
+ *     concurrent node's committed duplicate is seen);
+ *  3. per conversation, `last_seq = last_seq + n … RETURNING last_seq` and give
+ *     the new messages the n consecutive numbers ending there;
+ *  4. insert, then read the stored rows back with sender names.
+ */
+export function* appendPlan(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  items: NewMessage[],
+  now: number,
+): Plan<AppendResult[]> {
+  if (items.length === 0) return [];
+  const conversationIds = [...new Set(items.map((i) => i.conversationId))].sort();
+  const orgIds = [...new Set(items.map((i) => i.orgId))];
+
+  let lock = db
+    .selectFrom('conversations')
+    .select(['id', 'org_id', 'status'])
+    .where('id', 'in', conversationIds)
+    .orderBy('id');
+  if (dialect === 'postgres') lock = lock.forUpdate();
+  const conversations = new Map((yield* rows(lock)).map((c) => [c.id, c]));
+
+  const earlier = new Map<string, MessageRow>();
+  const keyed = items.filter((i): i is NewMessage & { clientMsgId: string } => i.clientMsgId !== null);
+  if (keyed.length > 0) {
+    const found = yield* rows(
+      selectMessages(db)
+        .where('m.org_id', 'in', orgIds)
+        .where('m.conversation_id', 'in', [...new Set(keyed.map((i) => i.conversationId))])
+        .where('m.client_msg_id', 'in', [...new Set(keyed.map((i) => i.clientMsgId))]),
+    );
+    for (const record of found as MessageRecord[]) {
+      const message = toMessage(record);
+      if (message.clientMsgId === null) continue;
+      earlier.set(idempotencyKey({ ...message, clientMsgId: message.clientMsgId }), message);
+    }
+  }
+
+  const outcomes: Outcome[] = [];
+  const inBatch = new Map<string, string>(); // idempotency key -> id of the new message
+  const perConversation = new Map<string, { orgId: string; ids: string[] }>();
+  const newItems = new Map<string, NewMessage>();
+  for (const item of items) {
+    const key = item.clientMsgId === null ? null : idempotencyKey({ ...item, clientMsgId: item.clientMsgId });
+    const previous = key === null ? undefined : earlier.get(key);
+    const sibling = key === null ? undefined : inBatch.get(key);
+    const conversation = conversations.get(item.conversationId);
+    if (previous && previous.orgId === item.orgId) {
+      outcomes.push({ kind: 'done', result: { ok: true, duplicate: true, message: previous } });
+    } else if (sibling !== undefined) {
+      outcomes.push({ kind: 'same-as', id: sibling });
+    } else if (!conversation || conversation.org_id !== item.orgId) {
+      outcomes.push({ kind: 'done', result: { ok: false, code: 'conversation_not_found' } });
+    } else if (conversation.status === 'closed') {
+      outcomes.push({ kind: 'done', result: { ok: false, code: 'conversation_closed' } });
+    } else {
+      const id = randomUUID();
+      outcomes.push({ kind: 'new', id });
+      newItems.set(id, item);
+      if (key !== null) inBatch.set(key, id);
+      const group = perConversation.get(item.conversationId) ?? { orgId: item.orgId, ids: [] };
+      group.ids.push(id);
+      perConversation.set(item.conversationId, group);
+    }
+  }
+
+  const seqs = new Map<string, number>();
+  for (const [conversationId, group] of perConversation) {
+    const [updated] = yield* rows(
+      db
+        .updateTable('conversations')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', group.ids.length), updated_at: now }))
+        .where('id', '=', conversationId)
+        .where('org_id', '=', group.orgId)
+        .returning('last_seq'),
+    );
+    if (!updated) throw new Error('conversation disappeared while locked');
+    const first = Number(updated.last_seq) - group.ids.length + 1;
+    group.ids.forEach((id, index) => seqs.set(id, first + index));
+  }
+
+  const inserts = [...newItems].map(([id, item]) => ({
+    id,
+    org_id: item.orgId,
+    conversation_id: item.conversationId,
+    seq: seqs.get(id) ?? 0,
+    sender_kind: item.senderKind,
+    sender_id: item.senderId,
+    client_msg_id: item.clientMsgId,
+    text: item.text,
+    masked: JSON.stringify(item.masked),
+    created_at: now,
+  }));
+  const stored = new Map<string, MessageRow>();
+  for (const chunk of chunks(inserts, ROWS_PER_STATEMENT)) {
+    yield* rows(db.insertInto('messages').values(chunk));
+    const back = yield* rows(selectMessages(db).where('m.id', 'in', chunk.map((r) => r.id)));
+    for (const record of back as MessageRecord[]) stored.set(record.id, toMessage(record));
+  }
+
+  return outcomes.map((outcome): AppendResult => {
+    if (outcome.kind === 'done') return outcome.result;
+    const message = stored.get(outcome.id);
+    if (!message) throw new Error('inserted message not read back');
+    return { ok: true, duplicate: outcome.kind === 'same-as', message };
+  });
+}

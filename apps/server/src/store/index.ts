@@ -1,0 +1,35 @@
+import { connect } from './connect';
+import type { StoreOptions } from './connect';
+import { runMigrations } from './migrate';
+import { agentsRepo, sessionsRepo } from './repos/agents';
+import { conversationsRepo } from './repos/conversations';
+import { messagesRepo } from './repos/messages';
+import { orgsRepo } from './repos/orgs';
+import { visitorsRepo } from './repos/visitors';
+import type { Store } from './types';
+
+export type { StoreOptions } from './connect';
+export type * from './types';
+export { createGroupCommitter } from './group-commit';
+export type { GroupCommitter, GroupCommitterOptions } from './group-commit';
+
+/**
+ * Opens the chat store: SQLite (WAL, synchronous=FULL) or PostgreSQL. Call
+ * `migrate()` before use; it is safe on every start.
+ */
+export async function createStore(options: StoreOptions): Promise<Store> {
+  const conn = await connect(options);
+  let closed: Promise<void> | undefined;
+  return {
+    dialect: conn.dialect,
+    db: conn.db,
+    migrate: () => runMigrations(conn),
+    close: () => (closed ??= conn.close()),
+    orgs: orgsRepo(conn.db),
+    agents: agentsRepo(conn.db),
+    sessions: sessionsRepo(conn.db),
+    visitors: visitorsRepo(conn.db),
+    conversations: conversationsRepo(conn.db),
+    messages: messagesRepo(conn),
+  };
+}
