@@ -1,0 +1,47 @@
+import type { VisitorConversation, VisitorSession, WidgetConfig } from '@parley/protocol';
+
+/** A failed REST call, carrying the registry code (docs/errors.md). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface CallOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  token?: string;
+}
+
+async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let res: Response;
+  try {
+    const init: RequestInit = { method: options.method ?? 'GET', headers, credentials: 'omit', cache: 'no-store' };
+    if (options.body !== undefined) init.body = JSON.stringify(options.body);
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the chat server. Check your connection.');
+  }
+  const data = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    throw new ApiError(res.status, typeof err?.code === 'string' ? err.code : 'internal_error', typeof err?.message === 'string' ? err.message : 'Something went wrong on our side.');
+  }
+  return data as T;
+}
+
+export const visitorApi = {
+  config: (orgKey: string, host: string) => call<WidgetConfig>(`/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}`),
+  createSession: (orgKey: string, name?: string) => call<VisitorSession>('/api/visitor/session', { method: 'POST', body: name ? { orgKey, name } : { orgKey } }),
+  conversations: (token: string) => call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
+  startConversation: (token: string, name?: string) =>
+    call<VisitorConversation>('/api/visitor/conversations', { method: 'POST', token, body: name ? { name } : {} }),
+};

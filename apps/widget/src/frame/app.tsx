@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { WidgetConfig } from '@parley/protocol';
+import { normaliseOrigin } from '../shared/bridge';
+import { ApiError, visitorApi } from './api';
+import { ChatView } from './chat-view';
+import { Outbox } from './outbox';
+import { connectParent, type ParentBridge } from './parent-bridge';
+import { pickConversation, VisitorStore } from './session';
+import { StartForm } from './start-form';
+import { browserStore } from './storage';
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'unavailable'; message: string }
+  | { kind: 'start'; notice: string | null }
+  | { kind: 'chat'; token: string; conversationId: string; closed: boolean };
+
+const params = new URLSearchParams(location.search);
+const orgKey = params.get('org') ?? '';
+const hostOrigin = normaliseOrigin(params.get('host'));
+
+export function App() {
+  const [config, setConfig] = useState<WidgetConfig | null>(null);
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [bridge, setBridge] = useState<ParentBridge | null>(null);
+  const kv = useMemo(() => browserStore(), []);
+  const store = useMemo(() => new VisitorStore(kv, orgKey), [kv]);
+  const outbox = useMemo(() => new Outbox(kv, store.outboxKey), [kv, store]);
+
+  useEffect(() => {
+    const b = connectParent(hostOrigin, (m) => setPanelOpen(m.type === 'open'));
+    setBridge(b);
+    if (!b.embedded) setPanelOpen(true);
+    b.post({ type: 'ready' });
+    return () => b.dispose();
+  }, []);
+
+  useEffect(() => {
+    void boot();
+  }, []);
+
+  async function boot(): Promise<void> {
+    if (!orgKey || !hostOrigin) {
+      setView({ kind: 'unavailable', message: 'This chat is not set up correctly.' });
+      return;
+    }
+    try {
+      setConfig(await visitorApi.config(orgKey, hostOrigin));
+    } catch (e) {
+      const code = e instanceof ApiError ? e.code : '';
+      const message =
+        code === 'origin_not_allowed' ? 'Chat is not available on this website.' : code === 'organisation_not_found' ? 'This chat is not set up correctly.' : 'Chat is unavailable right now. Please try again later.';
+      setView({ kind: 'unavailable', message });
+      return;
+    }
+    const session = store.session();
+    if (!session) return setView({ kind: 'start', notice: null });
+    try {
+      const { conversations } = await visitorApi.conversations(session.token);
+      const c = pickConversation(conversations);
+      setView(c ? { kind: 'chat', token: session.token, conversationId: c.id, closed: c.status === 'closed' } : { kind: 'start', notice: null });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) store.clearSession();
+      setView({ kind: 'start', notice: null });
+    }
+  }
+
+  async function start(name: string | undefined): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let session = store.session();
+        if (!session) {
+          session = await visitorApi.createSession(orgKey, name);
+          store.saveSession(session);
+        }
+        try {
+          const c = await visitorApi.startConversation(session.token, name);
+          setView({ kind: 'chat', token: session.token, conversationId: c.id, closed: c.status === 'closed' });
+          return;
+        } catch (e) {
+          // An expired or revoked token: start over once with a fresh session.
+          if (!(e instanceof ApiError && e.status === 401) || attempt > 0) throw e;
+          store.clearSession();
+        }
+      }
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const title = config?.orgName ?? 'Chat';
+  return (
+    <div class="frame">
+      <header class="head">
+        <div>
+          <h1>{title}</h1>
+          <p class="sub">We usually reply in a few minutes</p>
+        </div>
+        {bridge?.embedded && (
+          <button type="button" class="icon-btn" aria-label="Minimise chat" onClick={() => bridge.post({ type: 'close' })}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d="M5 11h14v2H5z" />
+            </svg>
+          </button>
+        )}
+      </header>
+      <main
+        class="body"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') bridge?.post({ type: 'close' });
+        }}
+      >
+        {view.kind === 'loading' && <p class="centered">Loading…</p>}
+        {view.kind === 'unavailable' && (
+          <p class="centered" role="alert">
+            {view.message}
+          </p>
+        )}
+        {view.kind === 'start' && <StartForm greeting={config?.greeting ?? ''} notice={view.notice} busy={busy} error={error} onStart={(n) => void start(n)} />}
+        {view.kind === 'chat' && (
+          <ChatView
+            key={view.conversationId}
+            token={view.token}
+            conversationId={view.conversationId}
+            startedClosed={view.closed}
+            greeting={config?.greeting ?? ''}
+            outbox={outbox}
+            store={store}
+            panelOpen={panelOpen}
+            onUnread={(count) => bridge?.post({ type: 'unread', count })}
+            onExpired={() => {
+              store.clearSession();
+              setView({ kind: 'start', notice: 'Your chat session has expired. Start a new conversation.' });
+            }}
+            onForbidden={() => setView({ kind: 'unavailable', message: 'Chat is not available on this website.' })}
+            onNewConversation={() => setView({ kind: 'start', notice: null })}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { applyFrame, initialChatState, isFinalSendError, type ChatState } from './chat-state';
+import { parseVisitorFrame } from './frames';
+import type { Outbox } from './outbox';
+import { ReconnectingSocket, type SocketLike, type SocketStatus } from './socket';
+
+export interface VisitorChatOptions {
+  wsUrl: string;
+  token: string;
+  conversationId: string;
+  outbox: Outbox;
+  onChange: (state: ChatState, status: SocketStatus) => void;
+  /** The token was refused (4001) or the origin forbidden (4003). */
+  onFatal: (code: number) => void;
+  createSocket?: (url: string) => SocketLike;
+  newId?: () => string;
+}
+
+const TYPING_REFRESH_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+
+/**
+ * One visitor conversation over /ws/visitor: authenticates, resumes after the
+ * last seen seq, and (re)sends the outbox with the same clientMsgIds after
+ * every resume, so nothing the visitor wrote is lost or stored twice.
+ */
+export class VisitorChat {
+  state: ChatState;
+  status: SocketStatus = 'connecting';
+  private readonly socket: ReconnectingSocket;
+  private resumed = false;
+  private typingSentAt = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly o: VisitorChatOptions) {
+    this.state = initialChatState(o.conversationId, o.outbox.list(o.conversationId));
+    const socketOptions = o.createSocket ? { create: o.createSocket } : {};
+    this.socket = new ReconnectingSocket(
+      o.wsUrl,
+      {
+        onOpen: () => {
+          this.resumed = false;
+          this.socket.send({ type: 'auth', token: o.token });
+        },
+        onMessage: (raw) => this.handle(raw),
+        onStatus: (status) => {
+          if (status !== 'connected') this.resumed = false;
+          this.status = status;
+          this.emit();
+        },
+        onFatal: (code) => o.onFatal(code),
+      },
+      socketOptions,
+    );
+  }
+
+  start(): void {
+    this.socket.start();
+  }
+
+  stop(): void {
+    this.socket.stop();
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    if (this.agentTypingTimer) clearTimeout(this.agentTypingTimer);
+  }
+
+  retryNow(): void {
+    this.socket.retryNow();
+  }
+
+  /** Queues an (already masked) message and sends it when the socket is ready. */
+  send(text: string): void {
+    const entry = { clientMsgId: (this.o.newId ?? (() => crypto.randomUUID()))(), conversationId: this.o.conversationId, text, createdAt: Date.now() };
+    this.o.outbox.add(entry);
+    this.state = { ...this.state, pending: [...this.state.pending, entry] };
+    this.setTyping(false);
+    if (this.resumed) this.socket.send({ type: 'send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, text: entry.text });
+    this.emit();
+  }
+
+  /** Call on every keystroke (true) and on blur/clear (false); throttled. */
+  setTyping(typing: boolean): void {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+    const now = Date.now();
+    if (typing) {
+      if (now - this.typingSentAt > TYPING_REFRESH_MS) {
+        this.typingSentAt = now;
+        this.sendIfResumed({ type: 'typing', conversationId: this.o.conversationId, typing: true });
+      }
+      this.typingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
+    } else if (this.typingSentAt > 0) {
+      this.typingSentAt = 0;
+      this.sendIfResumed({ type: 'typing', conversationId: this.o.conversationId, typing: false });
+    }
+  }
+
+  markRead(seq: number): void {
+    if (seq > 0) this.sendIfResumed({ type: 'read', conversationId: this.o.conversationId, seq });
+  }
+
+  private sendIfResumed(frame: object): void {
+    if (this.resumed) this.socket.send(frame);
+  }
+
+  private handle(raw: string): void {
+    const frame = parseVisitorFrame(raw);
+    if (!frame) return;
+    switch (frame.type) {
+      case 'ready':
+        this.socket.markReady();
+        this.socket.send({ type: 'resume', conversationId: this.o.conversationId, afterSeq: this.state.lastSeq });
+        return;
+      case 'resumed':
+        if (frame.conversationId === this.o.conversationId) {
+          this.resumed = true;
+          for (const e of this.o.outbox.list(this.o.conversationId)) {
+            this.socket.send({ type: 'send', clientMsgId: e.clientMsgId, conversationId: e.conversationId, text: e.text });
+          }
+        }
+        break;
+      case 'ack':
+        this.o.outbox.remove(frame.clientMsgId);
+        break;
+      case 'error':
+        if (frame.clientMsgId && isFinalSendError(frame.code)) this.o.outbox.remove(frame.clientMsgId);
+        break;
+      case 'typing':
+        if (frame.from === 'agent') {
+          if (this.agentTypingTimer) clearTimeout(this.agentTypingTimer);
+          // A lost "stopped typing" frame must not leave the indicator on forever.
+          if (frame.typing) this.agentTypingTimer = setTimeout(() => this.apply({ ...frame, typing: false }), 8000);
+        }
+        break;
+      case 'message':
+      case 'redact':
+      case 'pong':
+        break;
+    }
+    this.apply(frame);
+  }
+
+  private apply(frame: Parameters<typeof applyFrame>[1]): void {
+    const next = applyFrame(this.state, frame);
+    if (next === this.state) return;
+    this.state = next;
+    this.emit();
+  }
+
+  private emit(): void {
+    this.o.onChange(this.state, this.status);
+  }
+}

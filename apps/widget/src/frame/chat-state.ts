@@ -1,0 +1,93 @@
+import type { ChatMessage } from '@parley/protocol';
+import type { OutboxEntry } from './outbox';
+import type { VisitorFrame } from './frames';
+
+export interface FailedMessage {
+  clientMsgId: string;
+  text: string;
+  reason: string;
+}
+
+/** What the conversation view shows; derived from frames, never mutated in place. */
+export interface ChatState {
+  conversationId: string;
+  /** Delivered messages in seq order, one per seq. */
+  messages: ChatMessage[];
+  /** Sent by this visitor, not yet acknowledged (from the outbox). */
+  pending: OutboxEntry[];
+  failed: FailedMessage[];
+  agentTyping: boolean;
+  /** Highest seq seen; the next resume starts after it. */
+  lastSeq: number;
+  closed: boolean;
+}
+
+export function initialChatState(conversationId: string, pending: OutboxEntry[]): ChatState {
+  return { conversationId, messages: [], pending, failed: [], agentTyping: false, lastSeq: 0, closed: false };
+}
+
+function insertMessage(messages: ChatMessage[], m: ChatMessage): ChatMessage[] {
+  const idx = messages.findIndex((x) => x.seq >= m.seq);
+  if (idx === -1) return [...messages, m];
+  if (messages[idx]?.seq === m.seq) return messages; // replayed after a resume: already shown
+  return [...messages.slice(0, idx), m, ...messages.slice(idx)];
+}
+
+/** Applies one server frame to the view state. */
+export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
+  if ('conversationId' in frame && frame.conversationId !== undefined && frame.conversationId !== state.conversationId) return state;
+  switch (frame.type) {
+    case 'message': {
+      const { type: _type, ...message } = frame;
+      const agentTyping = message.sender.kind === 'agent' ? false : state.agentTyping;
+      return { ...state, messages: insertMessage(state.messages, message), lastSeq: Math.max(state.lastSeq, message.seq), agentTyping };
+    }
+    case 'ack':
+      return { ...state, pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId) };
+    case 'redact':
+      return {
+        ...state,
+        messages: state.messages.map((m) => (m.seq === frame.seq ? { ...m, text: frame.text, masked: frame.masked } : m)),
+      };
+    case 'typing':
+      return frame.from === 'agent' ? { ...state, agentTyping: frame.typing } : state;
+    case 'resumed':
+      return { ...state, lastSeq: Math.max(state.lastSeq, frame.lastSeq) };
+    case 'error': {
+      const closed = state.closed || frame.code === 'conversation_closed';
+      if (!frame.clientMsgId || !isFinalSendError(frame.code)) return closed === state.closed ? state : { ...state, closed };
+      const failed = state.pending.find((p) => p.clientMsgId === frame.clientMsgId);
+      if (!failed) return { ...state, closed };
+      return {
+        ...state,
+        closed,
+        pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId),
+        failed: [...state.failed, { clientMsgId: failed.clientMsgId, text: failed.text, reason: frame.message }],
+      };
+    }
+    case 'ready':
+    case 'pong':
+      return state;
+  }
+}
+
+/** Errors that end a send for good; anything else is retried on reconnect. */
+export function isFinalSendError(code: string): boolean {
+  return code !== 'rate_limited' && code !== 'internal_error' && code !== 'server_shutting_down';
+}
+
+const CARD_KINDS = /card|pan|cvv|cvc|expir/i;
+
+/** The notice shown under a message whose text had something masked. */
+export function maskedNotice(masked: string[]): string | null {
+  if (masked.length === 0) return null;
+  if (masked.some((k) => CARD_KINDS.test(k))) {
+    return 'A card number was hidden for your safety. Never share card details in chat — if you need to pay, your agent can send you a secure payment link.';
+  }
+  return 'Sensitive information was hidden for your safety.';
+}
+
+/** Agent messages after `readSeq`: the unread count shown on the launcher. */
+export function unreadCount(messages: ChatMessage[], readSeq: number): number {
+  return messages.filter((m) => m.seq > readSeq && m.sender.kind !== 'visitor').length;
+}

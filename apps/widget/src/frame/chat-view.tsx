@@ -1,0 +1,98 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { VisitorChat } from './chat-client';
+import { unreadCount, type ChatState } from './chat-state';
+import { Composer } from './composer';
+import { MessageList } from './message-list';
+import type { Outbox } from './outbox';
+import type { VisitorStore } from './session';
+import type { SocketStatus } from './socket';
+
+interface Props {
+  token: string;
+  conversationId: string;
+  startedClosed: boolean;
+  greeting: string;
+  outbox: Outbox;
+  store: VisitorStore;
+  panelOpen: boolean;
+  onUnread: (count: number) => void;
+  onExpired: () => void;
+  onForbidden: () => void;
+  onNewConversation: () => void;
+}
+
+const STATUS_TEXT: Record<SocketStatus, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  offline: 'Offline — reconnecting…',
+};
+
+function wsUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor`;
+}
+
+export function ChatView(p: Props) {
+  const [state, setState] = useState<ChatState | null>(null);
+  const [status, setStatus] = useState<SocketStatus>('connecting');
+  const chat = useRef<VisitorChat | null>(null);
+  const readSeq = useRef(p.store.readSeq(p.conversationId));
+  const props = useRef(p);
+  props.current = p;
+
+  useEffect(() => {
+    const c = new VisitorChat({
+      wsUrl: wsUrl(),
+      token: p.token,
+      conversationId: p.conversationId,
+      outbox: p.outbox,
+      onChange: (s, st) => {
+        setState(s);
+        setStatus(st);
+      },
+      onFatal: (code) => (code === 4003 ? props.current.onForbidden() : props.current.onExpired()),
+    });
+    chat.current = c;
+    setState(c.state);
+    c.start();
+    const online = (): void => c.retryNow();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      c.stop();
+      chat.current = null;
+    };
+  }, [p.token, p.conversationId, p.outbox]);
+
+  // Read marks and the launcher's unread badge.
+  useEffect(() => {
+    if (!state) return;
+    const visible = p.panelOpen && document.visibilityState === 'visible';
+    if (visible && state.lastSeq > readSeq.current && status === 'connected') {
+      readSeq.current = state.lastSeq;
+      p.store.saveReadSeq(p.conversationId, state.lastSeq);
+      chat.current?.markRead(state.lastSeq);
+    }
+    p.onUnread(visible ? 0 : unreadCount(state.messages, readSeq.current));
+  }, [state, p.panelOpen, status]);
+
+  if (!state) return null;
+  const closed = state.closed || p.startedClosed;
+  return (
+    <div class="chat">
+      <p class={`status ${status}`} data-testid="connection-status" role="status">
+        {STATUS_TEXT[status]}
+      </p>
+      <MessageList greeting={p.greeting} state={state} />
+      {closed ? (
+        <div class="ended">
+          <p>This conversation has ended.</p>
+          <button type="button" class="btn primary" onClick={p.onNewConversation}>
+            Start a new conversation
+          </button>
+        </div>
+      ) : (
+        <Composer disabled={false} onSend={(t) => chat.current?.send(t)} onTyping={(t) => chat.current?.setTyping(t)} />
+      )}
+    </div>
+  );
+}

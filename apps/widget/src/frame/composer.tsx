@@ -1,0 +1,94 @@
+import { useRef, useState } from 'preact/hooks';
+import { MAX_TEXT_LENGTH } from './limits';
+import { foundCard, maskText, type MaskResult } from './masker';
+
+interface Props {
+  disabled: boolean;
+  onSend: (text: string) => void;
+  onTyping: (typing: boolean) => void;
+}
+
+export function Composer({ disabled, onSend, onTyping }: Props) {
+  const [text, setText] = useState('');
+  const [warning, setWarning] = useState<MaskResult | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  const finish = (masked: string): void => {
+    onSend(masked);
+    setText('');
+    setWarning(null);
+    input.current?.focus();
+  };
+
+  const submit = (): void => {
+    const trimmed = text.trim();
+    if (!trimmed || disabled) return;
+    const result = maskText(trimmed);
+    // Warn before the number leaves the browser; only masked text is ever sent.
+    if (foundCard(result.findings)) setWarning(result);
+    else finish(result.text);
+  };
+
+  return (
+    <div class="composer-wrap">
+      {warning && (
+        <div class="mask-warning" role="alert" data-testid="mask-warning">
+          <p>
+            <strong>That looks like a card number.</strong> For your safety we will hide it before sending. Never share card details in chat — if you need to
+            pay, your agent can send you a secure payment link.
+          </p>
+          <div class="mask-actions">
+            <button type="button" class="btn primary" onClick={() => finish(warning.text)}>
+              Send with the number hidden
+            </button>
+            <button
+              type="button"
+              class="btn"
+              onClick={() => {
+                setWarning(null);
+                input.current?.focus();
+              }}
+            >
+              Edit message
+            </button>
+          </div>
+        </div>
+      )}
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <label class="visually-hidden" for="composer-input">
+          Message
+        </label>
+        <textarea
+          id="composer-input"
+          ref={input}
+          rows={2}
+          maxLength={MAX_TEXT_LENGTH}
+          placeholder={disabled ? 'This conversation has ended' : 'Write a message…'}
+          disabled={disabled}
+          value={text}
+          onInput={(e) => {
+            const value = e.currentTarget.value;
+            setText(value);
+            setWarning(null);
+            onTyping(value.length > 0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+        />
+        <button type="submit" class="btn primary send" disabled={disabled || text.trim() === ''}>
+          Send
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ChatMessage, ServerFrame } from '@parley/protocol';
+
+// The frame validates incoming frames by hand instead of with the protocol's
+// zod schemas, to keep the widget bundle small. It checks exactly the fields
+// it reads; unknown frame types are ignored (forward compatible).
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+
+/** The server frames the visitor chat handles. */
+export type VisitorFrame = Extract<ServerFrame, { type: 'ready' | 'ack' | 'message' | 'redact' | 'typing' | 'resumed' | 'pong' | 'error' }>;
+
+const SENDER_KINDS = ['visitor', 'agent', 'system'] as const;
+
+function parseMessage(d: Rec): ChatMessage | null {
+  const s = d.sender;
+  if (!isStr(d.id) || !isStr(d.conversationId) || !isSeq(d.seq) || !isStr(d.text) || !isStrArray(d.masked) || typeof d.createdAt !== 'number') return null;
+  if (!isRec(s)) return null;
+  const kind = SENDER_KINDS.find((k) => k === s.kind);
+  if (!kind) return null;
+  const sender = { kind, id: isStr(s.id) ? s.id : null, name: isStr(s.name) ? s.name : null };
+  return { id: d.id, conversationId: d.conversationId, seq: d.seq, sender, text: d.text, masked: d.masked, createdAt: d.createdAt };
+}
+
+export function parseVisitorFrame(raw: string): VisitorFrame | null {
+  let d: unknown;
+  try {
+    d = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isRec(d)) return null;
+  switch (d.type) {
+    case 'ready':
+      return (d.role === 'visitor' || d.role === 'agent') && isStr(d.id) ? { type: 'ready', role: d.role, id: d.id } : null;
+    case 'ack':
+      return isStr(d.clientMsgId) && isStr(d.conversationId) && isSeq(d.seq) ? { type: 'ack', clientMsgId: d.clientMsgId, conversationId: d.conversationId, seq: d.seq } : null;
+    case 'message': {
+      const m = parseMessage(d);
+      return m ? { type: 'message', ...m } : null;
+    }
+    case 'redact':
+      return isStr(d.conversationId) && isSeq(d.seq) && isStr(d.text) && isStrArray(d.masked)
+        ? { type: 'redact', conversationId: d.conversationId, seq: d.seq, text: d.text, masked: d.masked }
+        : null;
+    case 'typing':
+      return isStr(d.conversationId) && (d.from === 'visitor' || d.from === 'agent') && typeof d.typing === 'boolean'
+        ? { type: 'typing', conversationId: d.conversationId, from: d.from, typing: d.typing }
+        : null;
+    case 'resumed':
+      return isStr(d.conversationId) && isSeq(d.lastSeq) ? { type: 'resumed', conversationId: d.conversationId, lastSeq: d.lastSeq } : null;
+    case 'pong':
+      return { type: 'pong' };
+    case 'error': {
+      if (!isStr(d.code) || !isStr(d.message)) return null;
+      const frame: VisitorFrame = { type: 'error', code: d.code, message: d.message };
+      if (isStr(d.clientMsgId)) frame.clientMsgId = d.clientMsgId;
+      if (isStr(d.conversationId)) frame.conversationId = d.conversationId;
+      return frame;
+    }
+    default:
+      return null;
+  }
+}

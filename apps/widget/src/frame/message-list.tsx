@@ -1,0 +1,69 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { ChatMessage } from '@parley/protocol';
+import { maskedNotice, type ChatState } from './chat-state';
+
+const time = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+function Delivered({ m }: { m: ChatMessage }) {
+  const notice = maskedNotice(m.masked);
+  if (m.sender.kind === 'system') {
+    return (
+      <li class="msg system" data-testid="message" data-sender="system" data-seq={m.seq}>
+        {m.text}
+      </li>
+    );
+  }
+  const mine = m.sender.kind === 'visitor';
+  return (
+    <li class={`msg ${mine ? 'mine' : 'theirs'}`} data-testid="message" data-sender={m.sender.kind} data-state="sent" data-seq={m.seq}>
+      {!mine && <span class="who">{m.sender.name ?? 'Agent'}</span>}
+      <div class="bubble">{m.text}</div>
+      {notice && (
+        <p class="masked-notice" data-testid="masked-notice">
+          {notice}
+        </p>
+      )}
+      <span class="meta">
+        {time(m.createdAt)}
+        {mine && ' · Sent'}
+      </span>
+    </li>
+  );
+}
+
+interface Props {
+  greeting: string;
+  state: ChatState;
+}
+
+export function MessageList({ greeting, state }: Props) {
+  const end = useRef<HTMLLIElement>(null);
+  const count = state.messages.length + state.pending.length + state.failed.length;
+  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, state.agentTyping]);
+  return (
+    <ol class="messages" role="log" aria-live="polite" aria-label="Conversation">
+      {greeting && <li class="msg system greeting">{greeting}</li>}
+      {state.messages.map((m) => (
+        <Delivered key={m.seq} m={m} />
+      ))}
+      {state.pending.map((p) => (
+        <li key={p.clientMsgId} class="msg mine pending" data-testid="message" data-sender="visitor" data-state="pending">
+          <div class="bubble">{p.text}</div>
+          <span class="meta">Sending…</span>
+        </li>
+      ))}
+      {state.failed.map((f) => (
+        <li key={f.clientMsgId} class="msg mine failed" data-testid="message" data-sender="visitor" data-state="failed">
+          <div class="bubble">{f.text}</div>
+          <span class="meta">Not sent: {f.reason}</span>
+        </li>
+      ))}
+      {state.agentTyping && (
+        <li class="typing" data-testid="typing-indicator">
+          Agent is typing…
+        </li>
+      )}
+      <li ref={end} class="end" aria-hidden="true" />
+    </ol>
+  );
+}

@@ -1,0 +1,148 @@
+// The widget loader: the one script a host page includes. It adds a launcher
+// button and the chat frame (served from the Parley server's origin) inside a
+// closed shadow root, and talks to the frame only through checked postMessage.
+import { BRIDGE_CHANNEL, clampPanelHeight, parseFrameMessage } from '../shared/bridge';
+import type { LoaderMessage } from '../shared/bridge';
+import { CHAT_ICON, CLOSE_ICON, LOADER_CSS } from './styles';
+
+interface ParleyApi {
+  open(): void;
+  close(): void;
+  toggle(): void;
+}
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.dataset.org) return current;
+  return document.querySelector<HTMLScriptElement>('script[data-org][src*="widget.js"]');
+}
+
+function applyStyles(root: ShadowRoot): void {
+  // A constructed stylesheet is not an inline <style>, so a strict style-src
+  // on the host page does not block it; fall back for older engines.
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(LOADER_CSS);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = document.createElement('style');
+    style.textContent = LOADER_CSS;
+    root.appendChild(style);
+  }
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function iconPath(): { svg: SVGSVGElement; path: SVGPathElement } {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(SVG_NS, 'path');
+  svg.appendChild(path);
+  return { svg, path };
+}
+
+function mount(script: HTMLScriptElement): void {
+  const orgKey = script.dataset.org ?? '';
+  const serverOrigin = new URL(script.src, location.href).origin;
+  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}`;
+
+  const host = document.createElement('div');
+  host.setAttribute('data-parley-widget', '');
+  const root = host.attachShadow({ mode: 'closed' });
+  applyStyles(root);
+
+  const panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.id = 'parley-panel';
+  panel.hidden = true;
+  const iframe = document.createElement('iframe');
+  iframe.title = 'Live chat';
+  iframe.src = frameUrl;
+  // allow-popups(-to-escape-sandbox) is for the secure payment window, which
+  // must open as a normal, unsandboxed top-level window on the vault origin.
+  iframe.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox');
+  iframe.setAttribute('referrerpolicy', 'strict-origin');
+  panel.appendChild(iframe);
+
+  const launcher = document.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'launcher';
+  launcher.setAttribute('aria-controls', 'parley-panel');
+  const icon = iconPath();
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.hidden = true;
+  launcher.append(icon.svg, badge);
+  root.append(panel, launcher);
+
+  let open = false;
+  let unread = 0;
+
+  const post = (type: LoaderMessage['type']): void => {
+    // Always name the target origin: only the Parley frame may read this.
+    iframe.contentWindow?.postMessage({ channel: BRIDGE_CHANNEL, type } satisfies LoaderMessage, serverOrigin);
+  };
+
+  const render = (): void => {
+    panel.hidden = !open;
+    icon.path.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
+    launcher.setAttribute('aria-expanded', String(open));
+    const label = open ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat';
+    launcher.setAttribute('aria-label', label);
+    badge.hidden = open || unread === 0;
+    badge.textContent = unread > 99 ? '99+' : String(unread);
+    if (open) host.setAttribute('data-open', '');
+    else host.removeAttribute('data-open');
+  };
+
+  const setOpen = (next: boolean, focusLauncher = false): void => {
+    if (next === open) return;
+    open = next;
+    render();
+    post(open ? 'open' : 'close');
+    if (open) iframe.focus();
+    else if (focusLauncher) launcher.focus();
+  };
+
+  launcher.addEventListener('click', () => setOpen(!open));
+  root.addEventListener('keydown', (e) => {
+    if ((e as KeyboardEvent).key === 'Escape' && open) setOpen(false, true);
+  });
+
+  window.addEventListener('message', (event: MessageEvent) => {
+    const msg = parseFrameMessage(event, serverOrigin, iframe.contentWindow);
+    if (!msg) return;
+    switch (msg.type) {
+      case 'ready':
+        if (open) post('open');
+        break;
+      case 'close':
+        setOpen(false, true);
+        break;
+      case 'unread':
+        unread = msg.count;
+        render();
+        break;
+      case 'resize':
+        panel.style.height = `${clampPanelHeight(msg.height, window.innerHeight)}px`;
+        break;
+    }
+  });
+
+  render();
+  document.body.appendChild(host);
+
+  const api: ParleyApi = { open: () => setOpen(true), close: () => setOpen(false), toggle: () => setOpen(!open) };
+  Object.defineProperty(window, 'Parley', { value: Object.freeze(api), configurable: true });
+}
+
+const script = findScript();
+const flag = '__parleyWidgetLoaded';
+const w = window as unknown as Record<string, unknown>;
+if (script && !w[flag]) {
+  w[flag] = true;
+  if (document.body) mount(script);
+  else document.addEventListener('DOMContentLoaded', () => mount(script), { once: true });
+}
