@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { LIMITS } from '@parley/protocol';
+
+/**
+ * The server's one configuration schema. Values come from the environment and,
+ * for a few, from command-line flags; `loadConfig` validates everything at boot
+ * and reports every problem at once (CONVENTIONS.md "Config is validated at boot").
+ */
+const PortSchema = z.coerce.number().int().min(0).max(65535);
+const UrlSchema = z.string().url();
+
+export const ConfigSchema = z.object({
+  dataDir: z.string().min(1).transform((d) => resolve(d)),
+  host: z.string().min(1),
+  port: PortSchema,
+  /** The origin browsers use to reach the server (console, frame). Defaults to http://localhost:<port>. */
+  publicUrl: UrlSchema.optional(),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Hops of reverse proxies whose X-Forwarded-For is believed (0 = none). */
+  trustProxy: z.coerce.number().int().min(0).max(10),
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60),
+  sessionAbsoluteHours: z.coerce.number().int().min(1).max(24 * 30),
+  visitorTokenDays: z.coerce.number().int().min(1).max(365),
+  /** Per-socket token bucket: burst and refill per second (LIMITS has the defaults). */
+  wsRateBurst: z.coerce.number().int().min(1).max(100_000),
+  wsRatePerSecond: z.coerce.number().min(0.1).max(100_000),
+  /** Where built web assets live (console, widget); tests point it elsewhere rarely. */
+  webRoot: z.string().min(1).transform((d) => resolve(d)),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  dataDir: 'PARLEY_DATA_DIR',
+  host: 'PARLEY_HOST',
+  port: 'PARLEY_PORT',
+  publicUrl: 'PARLEY_PUBLIC_URL',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  logLevel: 'PARLEY_LOG_LEVEL',
+  trustProxy: 'PARLEY_TRUST_PROXY',
+  sessionIdleMinutes: 'PARLEY_SESSION_IDLE_MINUTES',
+  sessionAbsoluteHours: 'PARLEY_SESSION_ABSOLUTE_HOURS',
+  visitorTokenDays: 'PARLEY_VISITOR_TOKEN_DAYS',
+  wsRateBurst: 'PARLEY_WS_RATE_BURST',
+  wsRatePerSecond: 'PARLEY_WS_RATE_PER_SECOND',
+  webRoot: 'PARLEY_WEB_ROOT',
+};
+
+const DEFAULTS = {
+  dataDir: './data',
+  host: '127.0.0.1',
+  port: '8080',
+  logLevel: 'info',
+  trustProxy: '0',
+  sessionIdleMinutes: '15',
+  sessionAbsoluteHours: '12',
+  visitorTokenDays: '30',
+  wsRateBurst: String(LIMITS.rateBurst),
+  wsRatePerSecond: String(LIMITS.ratePerSecond),
+  webRoot: resolve(import.meta.dirname, '../../..'),
+} satisfies Partial<Record<keyof Config, string>>;
+
+/** Builds the config from environment variables and flag overrides; throws ConfigError listing every problem. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof Config, string | number | undefined>> = {},
+): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
+    const fromEnv = env[ENV_NAMES[key]];
+    const value = overrides[key] ?? (fromEnv === '' ? undefined : fromEnv) ?? (DEFAULTS as Record<string, string>)[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '');
+        const name = key in ENV_NAMES ? ENV_NAMES[key as keyof Config] : key;
+        return `${name}: ${i.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,49 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
+import { registerChatRoutes, type ChatService } from '../modules/chat';
+import { registerOrgRoutes } from '../modules/orgs';
+import type { VisitorService } from '../modules/visitors';
+import { installErrorHandling } from './errors';
+import { registerWeb } from './web';
+
+export interface AppDeps {
+  log: Logger;
+  store: Store;
+  chat: ChatService;
+  visitors: VisitorService;
+  authRoutes: AuthRouteOptions;
+  webRoot: string;
+  trustProxy: number;
+  version: string;
+  isReady(): boolean;
+}
+
+/** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger and Fastify's base logger differ only in generics.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 64 * 1024,
+    // Believe X-Forwarded-For only from the configured number of proxy hops.
+    trustProxy: (_address: string, hop: number) => hop < deps.trustProxy,
+    disableRequestLogging: false,
+    requestIdHeader: false,
+  });
+  installErrorHandling(app);
+  await app.register(fastifyCookie);
+
+  app.get('/healthz', async (_req, reply) => {
+    if (!deps.isReady()) return reply.status(503).send({ status: 'starting', version: deps.version });
+    return { status: 'ok', version: deps.version };
+  });
+
+  registerAuthRoutes(app, deps.authRoutes);
+  registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
+  registerChatRoutes(app, { chat: deps.chat, visitors: deps.visitors, authRoutes: deps.authRoutes, store: deps.store });
+  await registerWeb(app, { webRoot: deps.webRoot, store: deps.store });
+  return app;
+}

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type pino from 'pino';
+import { createLocalBus, createRedisBus, type Bus } from './bus';
+import type { Config } from './config';
+import { buildApp } from './http/app';
+import { createLogger, type Logger } from './logger';
+import { createGateway, type Gateway } from './realtime';
+import { createGroupCommitter, createStore, type Store, type StoreOptions } from './store';
+import { createAuthService, SESSION_COOKIE, type AuthRouteOptions } from './modules/auth';
+import { createChatService, createMessageMasker, type ChatService } from './modules/chat';
+import { createVisitorService } from './modules/visitors';
+
+export const VERSION = '0.1.0';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  bus: Bus;
+  chat: ChatService;
+  app: FastifyInstance;
+  gateway: Gateway;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function storeOptionsFor(config: Pick<Config, 'databaseUrl' | 'dataDir'>): StoreOptions {
+  if (config.databaseUrl) return { kind: 'postgres', url: config.databaseUrl };
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return { kind: 'sqlite', file: join(config.dataDir, 'parley.db') };
+}
+
+export interface StartOptions {
+  /** Use this store instead of opening one (tests); it is not closed by close(). */
+  store?: Store;
+  logDestination?: pino.DestinationStream;
+}
+
+/**
+ * Starts one server node: store (migrated), bus, ingest pipeline, HTTP API and
+ * realtime gateway. Any number of nodes can run against the same store and bus.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = createLogger(config.logLevel, options.logDestination);
+  const store = options.store ?? (await createStore(storeOptionsFor(config)));
+  if (!options.store) await store.migrate();
+  const bus = config.redisUrl ? await createRedisBus(config.redisUrl, log) : createLocalBus();
+  const committer = createGroupCommitter(store);
+  const masker = createMessageMasker();
+  const chat = createChatService({ store, bus, committer, masker, log });
+  const auth = createAuthService(store, config);
+  const visitors = createVisitorService(store, { tokenDays: config.visitorTokenDays });
+
+  // Filled in once the port is known (port 0 in tests).
+  const selfOrigins = new Set<string>();
+  const authRoutes: AuthRouteOptions = {
+    auth,
+    secureCookies: config.publicUrl?.startsWith('https:') ?? false,
+    selfOrigins,
+  };
+  let ready = false;
+  const app = await buildApp({
+    log,
+    store,
+    chat,
+    visitors,
+    authRoutes,
+    webRoot: config.webRoot,
+    trustProxy: config.trustProxy,
+    version: VERSION,
+    isReady: () => ready,
+  });
+  const gateway = createGateway({
+    chat,
+    auth,
+    visitors,
+    bus,
+    store,
+    log,
+    selfOrigins,
+    sessionCookie: SESSION_COOKIE,
+    rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
+    parseCookie: (header) => app.parseCookie(header),
+  });
+  app.addHook('onResponse', async (request) => {
+    // Sign-out ends the session's sockets too.
+    if (request.routeOptions.url === '/api/auth/logout' && request.agentContext) {
+      gateway.closeSession(request.agentContext.session.tokenHash);
+    }
+  });
+  app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+
+  await app.listen({ host: config.host, port: config.port });
+  const port = (app.server.address() as AddressInfo).port;
+  if (config.publicUrl) {
+    selfOrigins.add(new URL(config.publicUrl).origin);
+  } else {
+    for (const h of ['localhost', '127.0.0.1', '[::1]']) selfOrigins.add(`http://${h}:${port}`);
+  }
+  const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  ready = true;
+  log.info({ url, dialect: store.dialect, bus: config.redisUrl ? 'redis' : 'local' }, 'parley server ready');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    store,
+    bus,
+    chat,
+    app,
+    gateway,
+    log,
+    close: () =>
+      (closing ??= (async () => {
+        ready = false;
+        await gateway.close();
+        await app.close();
+        await committer.close();
+        await bus.close();
+        if (!options.store) await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,53 @@
+import type { Role } from '@parley/protocol';
+
+/**
+ * Roles are named sets of permissions; every route and socket action asks
+ * `can` (DESIGN.md law 3). Tenancy is checked here too: an actor never acts on
+ * another organisation's resources, whatever its role.
+ */
+export const PERMISSIONS = [
+  'conversation:read',
+  'conversation:accept',
+  'conversation:reply',
+  'conversation:reply_any',
+  'conversation:close',
+  'conversation:close_any',
+  'payment:request',
+  'payment:cancel',
+  'payment:refund',
+  'agent:manage',
+  'settings:manage',
+  'audit:read',
+  'security_event:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const AGENT: Permission[] = [
+  'conversation:read',
+  'conversation:accept',
+  'conversation:reply',
+  'conversation:close',
+  'payment:request',
+  'payment:cancel',
+];
+const SUPERVISOR: Permission[] = [...AGENT, 'conversation:reply_any', 'conversation:close_any', 'payment:refund', 'security_event:read'];
+const ADMIN: Permission[] = [...PERMISSIONS];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  agent: new Set(AGENT),
+  supervisor: new Set(SUPERVISOR),
+  admin: new Set(ADMIN),
+};
+
+export interface AgentActor {
+  kind: 'agent';
+  agentId: string;
+  orgId: string;
+  role: Role;
+}
+
+/** True when the agent's role grants the permission on a resource of its own organisation. */
+export function can(actor: AgentActor, permission: Permission, resource?: { orgId: string }): boolean {
+  if (resource && resource.orgId !== actor.orgId) return false;
+  return ROLE_PERMISSIONS[actor.role].has(permission);
+}

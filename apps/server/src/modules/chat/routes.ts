@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  ConversationListQuerySchema,
+  MessageListQuerySchema,
+  ParleyError,
+  StartConversationRequestSchema,
+  VisitorSessionRequestSchema,
+} from '@parley/protocol';
+import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
+import type { Store } from '../../store';
+import type { VisitorContext, VisitorService } from '../visitors';
+import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
+import type { ChatActor } from './policy';
+import type { ChatService } from './service';
+
+const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    visitorContext?: VisitorContext;
+  }
+}
+
+export function agentActor(request: FastifyRequest): ChatActor & { kind: 'agent' } {
+  const ctx = agentOf(request);
+  return { ...ctx.actor, name: ctx.agent.name };
+}
+
+export function visitorActor(ctx: VisitorContext): ChatActor & { kind: 'visitor' } {
+  return { kind: 'visitor', visitorId: ctx.visitor.id, orgId: ctx.visitor.orgId, name: ctx.visitor.name };
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+}
+
+export function registerChatRoutes(
+  app: FastifyInstance,
+  deps: { chat: ChatService; visitors: VisitorService; authRoutes: AuthRouteOptions; store: Store },
+): void {
+  const { chat, visitors } = deps;
+  const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
+  const visitorOnly = {
+    preHandler: async (request: FastifyRequest) => {
+      const ctx = await visitors.authenticate(bearer(request));
+      if (!ctx) throw new ParleyError('invalid_token');
+      request.visitorContext = ctx;
+    },
+  };
+  const visitorOf = (request: FastifyRequest) => {
+    if (!request.visitorContext) throw new ParleyError('invalid_token');
+    return visitorActor(request.visitorContext);
+  };
+
+  // ---- visitor ----
+  app.post('/api/visitor/session', async (request) => {
+    const body = VisitorSessionRequestSchema.parse(request.body);
+    const name = body.name === undefined ? null : chat.maskField(body.name);
+    const { token, visitor } = await visitors.createSession(body.orgKey, name);
+    request.log.info({ visitorId: visitor.id, orgId: visitor.orgId }, 'visitor session issued');
+    return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt };
+  });
+
+  app.get('/api/visitor/conversations', visitorOnly, async (request) => {
+    const rows = await chat.visitorConversations(visitorOf(request));
+    return { conversations: rows.map(presentVisitorConversation) };
+  });
+
+  app.post('/api/visitor/conversations', visitorOnly, async (request) => {
+    const body = StartConversationRequestSchema.parse(request.body ?? {});
+    const actor = visitorOf(request);
+    if (body.name !== undefined && request.visitorContext) {
+      await deps.store.visitors.setName(actor.orgId, actor.visitorId, chat.maskField(body.name));
+    }
+    return presentVisitorConversation(await chat.startConversation(actor));
+  });
+
+  app.get('/api/visitor/conversations/:id/messages', visitorOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const q = MessageListQuerySchema.parse(request.query);
+    const rows = await chat.history(visitorOf(request), id, q.afterSeq, q.limit);
+    return { messages: rows.map((r) => presentMessage(r)) };
+  });
+
+  // ---- agent ----
+  app.get('/api/conversations', agentOnly, async (request) => {
+    const q = ConversationListQuerySchema.parse(request.query);
+    const rows = await chat.list(agentActor(request), q.status);
+    return { conversations: rows.map(presentConversation) };
+  });
+
+  app.get('/api/conversations/:id', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    return { conversation: presentConversation(await chat.authorize(agentActor(request), id, 'view')) };
+  });
+
+  app.get('/api/conversations/:id/messages', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const q = MessageListQuerySchema.parse(request.query);
+    const rows = await chat.history(agentActor(request), id, q.afterSeq, q.limit);
+    return { messages: rows.map((r) => presentMessage(r)) };
+  });
+
+  app.post('/api/conversations/:id/accept', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    return { conversation: presentConversation(await chat.accept(agentActor(request), id)) };
+  });
+
+  app.post('/api/conversations/:id/close', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    return { conversation: presentConversation(await chat.close(agentActor(request), id)) };
+  });
+}

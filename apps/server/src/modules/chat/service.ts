@@ -1,0 +1,197 @@
+import { ParleyError, type ConversationStatus, type ServerFrame } from '@parley/protocol';
+import { topics, type Bus, type BusEvent } from '../../bus';
+import type { Logger } from '../../logger';
+import type { ConversationRow, MessageRow, Store } from '../../store';
+import type { GroupCommitter } from '../../store';
+import { allowed, type ChatAction, type ChatActor } from './policy';
+import { presentConversation, presentMessageFrame } from './presenter';
+import type { MessageMasker, SeqRef } from './masking';
+
+export interface ChatDeps {
+  store: Store;
+  bus: Bus;
+  committer: GroupCommitter;
+  masker: MessageMasker;
+  log: Logger;
+}
+
+export interface SendInput {
+  conversationId: string;
+  clientMsgId: string;
+  text: string;
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+function event(frame: ServerFrame, extra: Omit<BusEvent, 'frame' | 'audience'> & { audience?: BusEvent['audience'] } = {}): BusEvent {
+  return { audience: extra.audience ?? 'all', ...(extra.seq !== undefined ? { seq: extra.seq } : {}), ...(extra.conversationId ? { conversationId: extra.conversationId } : {}), frame: JSON.stringify(frame) };
+}
+
+function deferredSeq(): SeqRef & { resolve(seq: number): void; reject(err: unknown): void } {
+  let resolve!: (seq: number) => void;
+  let reject!: (err: unknown) => void;
+  const seq = new Promise<number>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  seq.catch(() => undefined);
+  return { seq, resolve, reject };
+}
+
+/** The chat domain: conversations and the ingest pipeline validate → mask → persist → fan out. */
+export function createChatService(deps: ChatDeps) {
+  const { store, bus, committer, masker, log } = deps;
+
+  async function load(actor: ChatActor, id: string, action: ChatAction): Promise<ConversationRow> {
+    const conv = await store.conversations.byId(actor.orgId, id);
+    // Someone else's conversation is reported exactly like a missing one.
+    if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw new ParleyError('conversation_not_found');
+    if (!allowed(actor, action, conv)) {
+      if (action === 'send' && conv.status === 'waiting' && actor.kind === 'agent') throw new ParleyError('forbidden', 'Accept the conversation before replying.');
+      throw new ParleyError('forbidden');
+    }
+    return conv;
+  }
+
+  async function publishConversation(conv: ConversationRow): Promise<void> {
+    const frame = event({ type: 'conversation', conversation: presentConversation(conv) }, { conversationId: conv.id });
+    await Promise.all([
+      bus.publish(topics.organisation(conv.orgId), { ...frame, audience: 'agent' }),
+      bus.publish(topics.conversation(conv.id), { ...frame, audience: 'visitor' }),
+    ]);
+  }
+
+  async function reload(orgId: string, id: string): Promise<ConversationRow> {
+    const conv = await store.conversations.byId(orgId, id);
+    if (!conv) throw new ParleyError('conversation_not_found');
+    return conv;
+  }
+
+  async function applyRedactions(orgId: string, conversationId: string, redactions: { ref: SeqRef; text: string; masked: string[] }[]): Promise<void> {
+    for (const r of redactions) {
+      const seq = await r.ref.seq;
+      await store.messages.replaceText(orgId, conversationId, seq, r.text, r.masked);
+      await bus.publish(
+        topics.conversation(conversationId),
+        event({ type: 'redact', conversationId, seq, text: r.text, masked: r.masked }, { conversationId }),
+      );
+    }
+  }
+
+  return {
+    authorize: load,
+
+    /** The visitor's open conversation, or a new waiting one. */
+    async startConversation(actor: ChatActor & { kind: 'visitor' }): Promise<ConversationRow> {
+      const existing = (await store.conversations.listForVisitor(actor.orgId, actor.visitorId)).find((c) => c.status !== 'closed');
+      if (existing) return existing;
+      const conv = await store.conversations.create({ orgId: actor.orgId, visitorId: actor.visitorId });
+      log.info({ orgId: actor.orgId, conversationId: conv.id }, 'conversation started');
+      await publishConversation(conv);
+      return conv;
+    },
+
+    visitorConversations(actor: ChatActor & { kind: 'visitor' }): Promise<ConversationRow[]> {
+      return store.conversations.listForVisitor(actor.orgId, actor.visitorId);
+    },
+
+    async list(actor: ChatActor & { kind: 'agent' }, status?: ConversationStatus): Promise<ConversationRow[]> {
+      const rows = await store.conversations.list(actor.orgId, status ? { status } : {});
+      return rows.filter((c) => allowed(actor, 'view', c));
+    },
+
+    async accept(actor: ChatActor & { kind: 'agent' }, id: string): Promise<ConversationRow> {
+      const conv = await load(actor, id, 'accept');
+      if (conv.status === 'closed') throw new ParleyError('conversation_closed');
+      const won = await store.conversations.accept(actor.orgId, id, actor.agentId, Date.now());
+      if (!won) throw new ParleyError('conversation_taken');
+      const updated = await reload(actor.orgId, id);
+      log.info({ orgId: actor.orgId, conversationId: id, agentId: actor.agentId }, 'conversation accepted');
+      await publishConversation(updated);
+      return updated;
+    },
+
+    async close(actor: ChatActor, id: string): Promise<ConversationRow> {
+      const conv = await load(actor, id, 'close');
+      if (conv.status === 'closed') throw new ParleyError('conversation_closed');
+      await store.conversations.close(actor.orgId, id, Date.now());
+      masker.forget(id);
+      const updated = await reload(actor.orgId, id);
+      await publishConversation(updated);
+      return updated;
+    },
+
+    async history(actor: ChatActor, id: string, afterSeq: number, limit: number): Promise<MessageRow[]> {
+      await load(actor, id, 'view');
+      return store.messages.after(actor.orgId, id, afterSeq, limit);
+    },
+
+    /**
+     * The hot path. The text is masked before anything else sees it (law 1);
+     * the returned seq is known only after the commit (law 5).
+     */
+    async send(actor: ChatActor, input: SendInput): Promise<{ seq: number; duplicate: boolean }> {
+      const conv = await load(actor, input.conversationId, 'send');
+      if (conv.status === 'closed') throw new ParleyError('conversation_closed');
+      const ref = deferredSeq();
+      let masked: ReturnType<MessageMasker['maskMessage']>;
+      try {
+        masked = masker.maskMessage(conv.id, `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`, input.text, ref, actor.orgId);
+      } catch (err) {
+        log.error({ conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' }, 'masking failed; message refused');
+        throw new ParleyError('masking_failed');
+      }
+      let result;
+      try {
+        result = await committer.append({
+          orgId: actor.orgId,
+          conversationId: conv.id,
+          senderKind: actor.kind,
+          senderId: actor.kind === 'agent' ? actor.agentId : actor.visitorId,
+          clientMsgId: input.clientMsgId,
+          text: masked.text,
+          masked: masked.masked,
+        });
+      } catch (err) {
+        ref.reject(err);
+        throw err;
+      }
+      if (!result.ok) {
+        ref.reject(new Error(result.code));
+        throw new ParleyError(result.code);
+      }
+      const message = result.message;
+      ref.resolve(message.seq);
+      if (result.duplicate) return { seq: message.seq, duplicate: true };
+      await bus.publish(
+        topics.conversation(conv.id),
+        event(presentMessageFrame(message, actor.name), { seq: message.seq, conversationId: conv.id }),
+      );
+      if (masked.redacted.length > 0) await applyRedactions(actor.orgId, conv.id, masked.redacted);
+      return { seq: message.seq, duplicate: false };
+    },
+
+    async typing(actor: ChatActor, conversationId: string, typing: boolean): Promise<void> {
+      await load(actor, conversationId, 'typing');
+      const from = actor.kind;
+      await bus.publish(
+        topics.conversation(conversationId),
+        event({ type: 'typing', conversationId, from, typing }, { conversationId, audience: from === 'visitor' ? 'agent' : 'visitor' }),
+      );
+    },
+
+    async read(actor: ChatActor, conversationId: string, seq: number): Promise<void> {
+      await load(actor, conversationId, 'view');
+      await bus.publish(topics.conversation(conversationId), event({ type: 'read', conversationId, by: actor.kind, seq }, { conversationId }));
+    },
+
+    /** Masks a field a visitor fills in (name, pre-chat answers). */
+    maskField(text: string): string {
+      try {
+        return masker.maskField(text).text;
+      } catch {
+        throw new ParleyError('masking_failed');
+      }
+    },
+  };
+}

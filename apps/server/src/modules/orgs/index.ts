@@ -1,0 +1,2 @@
+export { createOrganisation, isAllowedOrigin, normaliseOrigin } from './service';
+export { registerOrgRoutes } from './routes';

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ParleyError, type WidgetConfig } from '@parley/protocol';
+import type { Store } from '../../store';
+import { isAllowedOrigin } from './service';
+
+const WidgetConfigQuerySchema = z.object({ org: z.string().min(1).max(64), host: z.string().max(300).optional() });
+
+export function registerOrgRoutes(app: FastifyInstance, deps: { store: Store; selfOrigins: ReadonlySet<string> }): void {
+  // Public: what the chat frame needs to draw itself. The host page's origin
+  // must be one the organisation allows.
+  app.get('/api/widget/config', async (request): Promise<WidgetConfig> => {
+    const query = WidgetConfigQuerySchema.parse(request.query);
+    const org = await deps.store.orgs.byKey(query.org);
+    if (!org) throw new ParleyError('organisation_not_found');
+    if (query.host !== undefined && !isAllowedOrigin(org, query.host, deps.selfOrigins)) {
+      throw new ParleyError('origin_not_allowed');
+    }
+    return { orgKey: org.key, orgName: org.name, greeting: org.greeting };
+  });
+}

@@ -1,0 +1,1 @@
+export { createVisitorService, type VisitorContext, type VisitorService } from './service';

@@ -1,0 +1,41 @@
+import { ParleyError } from '@parley/protocol';
+import type { Organisation, Store, VisitorRow } from '../../store';
+import { randomToken, sha256Hex } from '../../lib/tokens';
+
+export interface VisitorContext {
+  visitor: VisitorRow;
+  organisation: Organisation;
+}
+
+export interface VisitorService {
+  /** Issues a new visitor with a 256-bit random token; only its SHA-256 is stored. */
+  createSession(orgKey: string, name: string | null): Promise<{ token: string; visitor: VisitorRow }>;
+  /** The visitor behind a token; undefined for an unknown, expired or revoked one. */
+  authenticate(token: string | undefined): Promise<VisitorContext | undefined>;
+}
+
+export function createVisitorService(store: Store, opts: { tokenDays: number }): VisitorService {
+  return {
+    async createSession(orgKey, name) {
+      const org = await store.orgs.byKey(orgKey);
+      if (!org) throw new ParleyError('organisation_not_found');
+      const token = randomToken(32);
+      const visitor = await store.visitors.create({
+        orgId: org.id,
+        name,
+        tokenHash: sha256Hex(token),
+        expiresAt: Date.now() + opts.tokenDays * 86_400_000,
+      });
+      return { token, visitor };
+    },
+
+    async authenticate(token) {
+      if (!token || token.length < 16 || token.length > 256) return undefined;
+      const visitor = await store.visitors.byTokenHash(sha256Hex(token));
+      if (!visitor || visitor.revokedAt !== null || visitor.expiresAt <= Date.now()) return undefined;
+      const organisation = await store.orgs.byId(visitor.orgId);
+      if (!organisation) return undefined;
+      return { visitor, organisation };
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import type { WebSocket } from 'ws';
+import {
+  CLIENT_FRAME_TYPES,
+  ClientFrameSchema,
+  ERRORS,
+  LIMITS,
+  ParleyError,
+  type ClientFrame,
+  type ErrorCode,
+  type ServerFrame,
+} from '@parley/protocol';
+import { topics, type Bus, type BusEvent } from '../bus';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import { presentMessageFrame, type ChatActor, type ChatService } from '../modules/chat';
+import { TokenBucket } from './rate-limit';
+import { ConversationDelivery } from './subscription';
+
+export interface ConnectionDeps {
+  chat: ChatService;
+  bus: Bus;
+  store: Store;
+  log: Logger;
+  rate: { burst: number; perSecond: number };
+  /** Resolves a visitor's auth frame to its actor, checking the socket's origin; throws ParleyError. */
+  authenticateVisitor(token: string, origin: string | undefined): Promise<ChatActor & { kind: 'visitor' }>;
+}
+
+// A socket whose client does not read is cut off rather than buffering without bound.
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const KNOWN_TYPES = new Set<string>(CLIENT_FRAME_TYPES);
+
+/** One client socket: authentication, rate limit, frame dispatch, subscriptions. */
+export class Connection {
+  private actor: ChatActor | undefined;
+  private readonly deliveries = new Map<string, { delivery: ConversationDelivery; unsubscribe: () => void }>();
+  private orgUnsubscribe: (() => void) | undefined;
+  private readonly bucket: TokenBucket;
+  private authTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+    private readonly origin: string | undefined,
+    agent?: ChatActor & { kind: 'agent' },
+    readonly sessionTokenHash?: string,
+  ) {
+    this.bucket = new TokenBucket(deps.rate.burst, deps.rate.perSecond);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        this.sendError('invalid_frame');
+        return;
+      }
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+      void this.onFrame(text);
+    });
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+    if (agent) void this.ready(agent);
+    else this.authTimer = setTimeout(() => this.close('auth_timeout'), LIMITS.authTimeoutMs);
+  }
+
+  get orgId(): string | undefined {
+    return this.actor?.orgId;
+  }
+
+  /** Writes a serialised frame, cutting off a client that stopped reading. */
+  write(frame: string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close('internal_error', 'client too slow');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  send(frame: ServerFrame): void {
+    this.write(JSON.stringify(frame));
+  }
+
+  /** Ends the socket with the close code of a registry error. */
+  close(code: ErrorCode, reason?: string): void {
+    if (this.closed) return;
+    const entry: { close?: number; message: string } = ERRORS[code];
+    this.send({ type: 'error', code, message: reason ?? entry.message });
+    this.ws.close(entry.close ?? 1008, code);
+    this.dispose();
+  }
+
+  private sendError(code: ErrorCode, extra: { clientMsgId?: string; conversationId?: string } = {}, message?: string): void {
+    this.send({ type: 'error', code, message: message ?? ERRORS[code].message, ...extra });
+  }
+
+  private async ready(actor: ChatActor): Promise<void> {
+    this.actor = actor;
+    if (actor.kind === 'agent') {
+      this.orgUnsubscribe = await this.deps.bus.subscribe(topics.organisation(actor.orgId), (e) => {
+        if (e.audience !== 'visitor') this.write(e.frame);
+      });
+      if (this.closed) this.orgUnsubscribe();
+    }
+    this.send({ type: 'ready', role: actor.kind, id: actor.kind === 'agent' ? actor.agentId : actor.visitorId });
+  }
+
+  private async onFrame(raw: string): Promise<void> {
+    if (!this.bucket.take()) {
+      this.close('rate_limited');
+      return;
+    }
+    let frame: ClientFrame;
+    try {
+      const json: unknown = JSON.parse(raw);
+      const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+      if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+        this.sendError(typeof type === 'string' ? 'unknown_frame_type' : 'invalid_frame');
+        return;
+      }
+      const parsed = ClientFrameSchema.safeParse(json);
+      if (!parsed.success) {
+        const ids = json as { clientMsgId?: unknown; conversationId?: unknown };
+        this.sendError('invalid_frame', {
+          ...(typeof ids.clientMsgId === 'string' && ids.clientMsgId.length <= 64 ? { clientMsgId: ids.clientMsgId } : {}),
+        });
+        return;
+      }
+      frame = parsed.data;
+    } catch {
+      this.sendError('invalid_frame');
+      return;
+    }
+    try {
+      await this.handle(frame);
+    } catch (err) {
+      const extra = 'clientMsgId' in frame ? { clientMsgId: frame.clientMsgId } : {};
+      const conv = 'conversationId' in frame ? { conversationId: frame.conversationId } : {};
+      if (err instanceof ParleyError) {
+        if (err.code === 'invalid_token' || err.code === 'origin_not_allowed') this.close(err.code);
+        else this.sendError(err.code, { ...extra, ...conv }, err.message);
+      } else {
+        this.deps.log.error({ err: err instanceof Error ? err.message : 'unknown', frameType: frame.type }, 'frame failed');
+        this.sendError('internal_error', { ...extra, ...conv });
+      }
+    }
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong' });
+      return;
+    }
+    if (frame.type === 'auth') {
+      if (this.actor) return; // already authenticated; nothing to do
+      clearTimeout(this.authTimer);
+      const actor = await this.deps.authenticateVisitor(frame.token, this.origin);
+      await this.ready(actor);
+      return;
+    }
+    const actor = this.actor;
+    if (!actor) {
+      this.close('unauthorized');
+      return;
+    }
+    switch (frame.type) {
+      case 'send': {
+        const { seq } = await this.deps.chat.send(actor, frame);
+        this.send({ type: 'ack', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, seq });
+        return;
+      }
+      case 'resume':
+        await this.resume(actor, frame.conversationId, frame.afterSeq);
+        return;
+      case 'typing':
+        await this.deps.chat.typing(actor, frame.conversationId, frame.typing);
+        return;
+      case 'read':
+        await this.deps.chat.read(actor, frame.conversationId, frame.seq);
+        return;
+    }
+  }
+
+  private async resume(actor: ChatActor, conversationId: string, afterSeq: number): Promise<void> {
+    await this.deps.chat.authorize(actor, conversationId, 'view');
+    const existing = this.deliveries.get(conversationId);
+    if (existing) {
+      existing.unsubscribe();
+      this.deliveries.delete(conversationId);
+    }
+    const fill = async (after: number, before: number | undefined): Promise<number> => {
+      let last = after;
+      for (;;) {
+        const limit = before === undefined ? LIMITS.resumeBatch : Math.min(LIMITS.resumeBatch, before - last - 1);
+        if (limit <= 0) return last;
+        const rows = await this.deps.store.messages.after(actor.orgId, conversationId, last, limit);
+        for (const row of rows) {
+          if (before !== undefined && row.seq >= before) return last;
+          this.send(presentMessageFrame(row));
+          last = row.seq;
+        }
+        if (rows.length < limit) return last;
+      }
+    };
+    const delivery = new ConversationDelivery(afterSeq, (f) => this.write(f), fill, (err) => {
+      this.deps.log.error({ conversationId, err: err instanceof Error ? err.message : 'unknown' }, 'gap fill failed');
+      this.close('internal_error');
+    });
+    const onEvent = (e: BusEvent) => {
+      if (e.audience === 'all' || e.audience === actor.kind) delivery.push(e);
+    };
+    const unsubscribe = await this.deps.bus.subscribe(topics.conversation(conversationId), onEvent);
+    if (this.closed) {
+      unsubscribe();
+      return;
+    }
+    this.deliveries.set(conversationId, { delivery, unsubscribe });
+    const lastSeq = await delivery.replay();
+    this.send({ type: 'resumed', conversationId, lastSeq });
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.authTimer);
+    this.orgUnsubscribe?.();
+    for (const { unsubscribe } of this.deliveries.values()) unsubscribe();
+    this.deliveries.clear();
+  }
+}

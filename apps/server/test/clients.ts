@@ -1,0 +1,137 @@
+import WebSocket from 'ws';
+import type { ServerFrame } from '@parley/protocol';
+
+/** A test WebSocket client that queues every frame and lets a test wait for one. */
+export class TestSocket {
+  readonly frames: ServerFrame[] = [];
+  private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
+  closeCode: number | undefined;
+  closeReason = '';
+  readonly closed: Promise<number>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.pred(frame)) return true;
+        w.resolve(frame);
+        return false;
+      });
+    });
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code: number, reason: Buffer) => {
+        this.closeCode = code;
+        this.closeReason = reason.toString();
+        resolve(code);
+      }),
+    );
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    const s = new TestSocket(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    return s;
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The first frame (already received or future) matching; consumed frames are not re-matched by index. */
+  next<T extends ServerFrame['type']>(type: T, pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+    const match = (f: ServerFrame): boolean => f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
+    const found = this.frames.find(match);
+    if (found) return Promise.resolve(found as Extract<ServerFrame, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}`)), timeoutMs);
+      this.waiters.push({
+        pred: match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f as Extract<ServerFrame, { type: T }>);
+        },
+      });
+    });
+  }
+
+  messages(conversationId?: string) {
+    return this.frames.filter((f): f is Extract<ServerFrame, { type: 'message' }> => f.type === 'message' && (!conversationId || f.conversationId === conversationId));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  /** Drops the TCP connection without a close handshake (a network cut). */
+  cut(): void {
+    this.ws.terminate();
+  }
+}
+
+/** REST helper for agents: signs in and keeps the cookie and CSRF token. */
+export class AgentClient {
+  cookie = '';
+  csrf = '';
+  constructor(readonly baseUrl: string) {}
+
+  async login(email: string, password: string): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(this.baseUrl).origin },
+      body: JSON.stringify({ email, password }),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
+    if (res.ok) this.csrf = ((await res.clone().json()) as { csrfToken: string }).csrfToken;
+    return res;
+  }
+
+  request(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        cookie: this.cookie,
+        origin: new URL(this.baseUrl).origin,
+        ...(method === 'GET' ? {} : { 'x-csrf-token': this.csrf }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extraHeaders,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  socket(): Promise<TestSocket> {
+    return TestSocket.open(`${this.baseUrl.replace(/^http/, 'ws')}/ws/agent`, { cookie: this.cookie, origin: new URL(this.baseUrl).origin });
+  }
+}
+
+/** Creates a visitor session and conversation over REST; returns the token and ids. */
+export async function newVisitor(baseUrl: string, orgKey: string, name = 'Vera Visitor') {
+  const res = await fetch(`${baseUrl}/api/visitor/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ orgKey, name }),
+  });
+  if (!res.ok) throw new Error(`visitor session failed: ${res.status}`);
+  const session = (await res.json()) as { token: string; visitorId: string };
+  const conv = await fetch(`${baseUrl}/api/visitor/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+    body: '{}',
+  });
+  const conversation = (await conv.json()) as { id: string };
+  return { token: session.token, visitorId: session.visitorId, conversationId: conversation.id };
+}
+
+export async function visitorSocket(baseUrl: string, token: string): Promise<TestSocket> {
+  const s = await TestSocket.open(`${baseUrl.replace(/^http/, 'ws')}/ws/visitor`, { origin: new URL(baseUrl).origin });
+  s.send({ type: 'auth', token });
+  await s.next('ready');
+  return s;
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../src/config';
+import { startServer, type RunningServer } from '../src/main';
+import { bootstrap } from '../src/cli/bootstrap';
+import { hashPassword } from '../src/modules/auth';
+import type { Role } from '@parley/protocol';
+import type { Store } from '../src/store';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  orgKey: string;
+  orgId: string;
+  admin: { email: string; password: string };
+  server: RunningServer;
+  /** Every log line the server wrote, for tests that search logs. */
+  logs: string[];
+  createAgent(role?: Role, orgId?: string): Promise<{ email: string; password: string; id: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real server on a free port with the embedded defaults (a fresh
+ * SQLite file, in-process bus) and a bootstrapped organisation and admin.
+ * Pass `store` to run it on another store (PostgreSQL), `redisUrl` for the Redis bus.
+ */
+export async function startTestServer(
+  opts: { store?: Store; redisUrl?: string; logLevel?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const config = loadConfig(
+    { PARLEY_LOG_LEVEL: opts.logLevel ?? 'info', ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}), ...opts.env },
+    { dataDir, port: 0, host: '127.0.0.1' },
+  );
+  const server = await startServer(config, { logDestination: sink, ...(opts.store ? { store: opts.store } : {}) });
+  const origin = new URL(server.url).origin;
+  const boot = await bootstrap(server.store, { publicOrigin: origin, adminEmail: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@parley.test` });
+  const org = await server.store.orgs.byKey(boot.orgKey);
+  if (!org || !boot.admin) throw new Error('bootstrap did not create an organisation and admin');
+  let n = 0;
+  return {
+    url: server.url,
+    wsUrl: server.url.replace(/^http/, 'ws'),
+    orgKey: boot.orgKey,
+    orgId: org.id,
+    admin: boot.admin,
+    server,
+    logs,
+    async createAgent(role: Role = 'agent', orgId = org.id) {
+      n += 1;
+      const email = `${role}-${n}-${Math.random().toString(36).slice(2)}@parley.test`;
+      const password = `correct horse battery ${n}`;
+      const row = await server.store.agents.create({ orgId, email, name: `${role} ${n}`, role, passwordHash: await hashPassword(password) });
+      return { email, password, id: row.id };
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
