@@ -1,8 +1,10 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import type { Kysely, MigrationResultSet } from 'kysely';
 import type { Connection } from './connect';
 import { migrationProvider } from './migrations';
+import type { Database } from './types';
 
-const SQLITE_RETRIES = 20;
+const SQLITE_RETRIES = 10;
 
 // better-sqlite3 waits for a busy lock synchronously, blocking the event loop;
 // two stores of one process migrating one file at once would wait on each
@@ -10,14 +12,12 @@ const SQLITE_RETRIES = 20;
 const inProcess = new Map<string, Promise<void>>();
 
 /**
- * Brings the schema up to date. Safe on every start and from several processes:
- * PostgreSQL serialises migrators with an advisory lock; SQLite has no such
- * lock, so a migrator that loses the race for the write lock (SQLITE_BUSY*)
- * retries and then finds nothing to do.
+ * Brings the schema up to date. Safe on every start and from several processes
+ * at once: the first migrates, the others wait for it and find nothing to do.
  */
 export async function runMigrations(conn: Connection): Promise<void> {
   const previous = inProcess.get(conn.location) ?? Promise.resolve();
-  const current = previous.then(() => migrateNow(conn));
+  const current = previous.then(() => (conn.dialect === 'sqlite' ? migrateSqlite(conn.db) : migratePostgres(conn)));
   const settled = current.catch(() => undefined);
   inProcess.set(conn.location, settled);
   try {
@@ -27,7 +27,9 @@ export async function runMigrations(conn: Connection): Promise<void> {
   }
 }
 
-async function migrateNow(conn: Connection): Promise<void> {
+// PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent
+// migrators queue behind one another.
+async function migratePostgres(conn: Connection): Promise<void> {
   const migrator = new Migrator({
     db: conn.db,
     provider: migrationProvider,
@@ -35,16 +37,41 @@ async function migrateNow(conn: Connection): Promise<void> {
     // see another tenant's (or another test's) migration table.
     ...(conn.schema !== undefined ? { migrationTableSchema: conn.schema } : {}),
   });
+  check(await migrator.migrateToLatest());
+}
+
+// SQLite has no advisory lock, and Kysely's deferred `begin` lets two processes
+// both read "nothing migrated" before either writes (then one fails with
+// "table already exists"). BEGIN IMMEDIATE takes the write lock before reading,
+// so the second process waits (busy_timeout) and then sees the work done.
+async function migrateSqlite(db: Kysely<Database>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
-    if (error === undefined) return;
-    if (conn.dialect === 'sqlite' && isSqliteBusy(error) && attempt < SQLITE_RETRIES) {
-      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 75));
-      continue;
+    try {
+      await db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const migrator = new Migrator({ db: conn, provider: migrationProvider, disableTransactions: true });
+          check(await migrator.migrateToLatest());
+          await sql`commit`.execute(conn);
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      });
+      return;
+    } catch (error) {
+      if (!isSqliteBusy(error) || attempt >= SQLITE_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
     }
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`store migration failed${failed !== undefined ? ` at ${failed}` : ''}`, { cause: error });
   }
+}
+
+function check({ error, results }: MigrationResultSet): void {
+  if (error === undefined) return;
+  // Rethrown as is so that migrateSqlite can recognise SQLITE_BUSY and retry.
+  if (isSqliteBusy(error)) throw error as Error;
+  const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+  throw new Error(`store migration failed${failed !== undefined ? ` at ${failed}` : ''}`, { cause: error });
 }
 
 function isSqliteBusy(error: unknown): boolean {
