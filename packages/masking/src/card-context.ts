@@ -1,0 +1,88 @@
+// Expiry dates and CVVs: masked when they sit next to a card number, follow
+// a context word ("cvv", "exp", …), or arrive in the message after a card.
+import { toAsciiDigits } from './digits';
+import { overlapsAny } from './claims';
+import type { Claim } from './claims';
+
+export const CVV_PLACEHOLDER = '[CVV hidden]';
+export const EXPIRY_PLACEHOLDER = '[expiry hidden]';
+
+const NEAR = 64;
+const EXPIRY = /(?<![\p{Nd}\p{L}])(\p{Nd}{1,2})[ \t]*[/\-.][ \t]*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}\p{L}])/gu;
+const EXPIRY_AFTER_WORD =
+  /(?<!\p{L})(?:exp(?:iry|ires|iration)?(?:[ \t]+date)?|valid[ \t]+(?:thru|through|until|till)|good[ \t]+thru|mm\/yy)(?!\p{L})[^\p{L}\p{Nd}]{0,12}(?:is[^\p{L}\p{Nd}]{1,4})?(\p{Nd}{1,2})[ \t]*[/\-. ][ \t]*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}\p{L}])/giu;
+const CVV_AFTER_WORD =
+  /(?<!\p{L})(?:cvv2?|cvc2?|cvn|cid|csc|security[ \t]+code|card[ \t]+code|verification[ \t]+code|sec[ \t]+code)(?!\p{L})[^\p{L}\p{Nd}]{0,12}(?:is[^\p{L}\p{Nd}]{1,4})?(\p{Nd}{3,4})(?!\p{Nd})/giu;
+const CVV_SHAPE = /(?<![\p{Nd}\p{L}/\-.])\p{Nd}{3,4}(?![\p{Nd}\p{L}/\-.])/gu;
+const WORD_HINT = /cv|cid|csc|code|exp|valid|thru|mm\/yy/i;
+const LETTERS = /\p{L}/gu;
+
+function validExpiry(month: string, year: string): boolean {
+  const m = Number(toAsciiDigits(month));
+  const y = toAsciiDigits(year);
+  return m >= 1 && m <= 12 && (y.length === 2 || y.startsWith('20'));
+}
+
+function addExpiry(text: string, from: number, to: number, claims: Claim[]): void {
+  EXPIRY.lastIndex = from;
+  for (let m = EXPIRY.exec(text); m !== null && m.index < to; m = EXPIRY.exec(text)) {
+    const end = m.index + m[0].length;
+    if (validExpiry(m[1] ?? '', m[2] ?? '') && !overlapsAny(claims, m.index, end)) {
+      claims.push({ start: m.index, end, type: 'expiry', render: EXPIRY_PLACEHOLDER });
+      return;
+    }
+  }
+}
+
+function addCvv(text: string, from: number, to: number, claims: Claim[]): void {
+  CVV_SHAPE.lastIndex = from;
+  for (let m = CVV_SHAPE.exec(text); m !== null && m.index < to; m = CVV_SHAPE.exec(text)) {
+    const end = m.index + m[0].length;
+    if (!overlapsAny(claims, m.index, end)) {
+      claims.push({ start: m.index, end, type: 'cvv', render: CVV_PLACEHOLDER });
+      return;
+    }
+  }
+}
+
+export interface CardContextInput {
+  readonly text: string;
+  /** End offsets of card numbers found in this text. */
+  readonly panEnds: readonly number[];
+  /** The sender's previous message carried card data. */
+  readonly afterCard: boolean;
+  readonly expiry: boolean;
+  readonly cvv: boolean;
+}
+
+/** Adds expiry and CVV claims to `claims`. */
+export function claimCardContext(input: CardContextInput, claims: Claim[]): void {
+  const { text } = input;
+  if (input.expiry) {
+    for (const end of input.panEnds) addExpiry(text, end, end + NEAR, claims);
+    if (input.afterCard) addExpiry(text, 0, NEAR, claims);
+  }
+  if (input.cvv) {
+    for (const end of input.panEnds) addCvv(text, end, end + NEAR, claims);
+    if (input.afterCard && (text.match(LETTERS)?.length ?? 0) <= 30) addCvv(text, 0, NEAR, claims);
+  }
+  if (!WORD_HINT.test(text)) return;
+  if (input.expiry) {
+    EXPIRY_AFTER_WORD.lastIndex = 0;
+    for (const m of text.matchAll(EXPIRY_AFTER_WORD)) {
+      const whole = m[0];
+      const start = m.index + whole.length - whole.slice(whole.search(/\p{Nd}/u)).length;
+      const end = m.index + whole.length;
+      if (validExpiry(m[1] ?? '', m[2] ?? '') && !overlapsAny(claims, start, end))
+        claims.push({ start, end, type: 'expiry', render: EXPIRY_PLACEHOLDER });
+    }
+  }
+  if (input.cvv) {
+    for (const m of text.matchAll(CVV_AFTER_WORD)) {
+      const value = m[1] ?? '';
+      const end = m.index + m[0].length;
+      const start = end - value.length;
+      if (!overlapsAny(claims, start, end)) claims.push({ start, end, type: 'cvv', render: CVV_PLACEHOLDER });
+    }
+  }
+}

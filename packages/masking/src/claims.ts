@@ -1,0 +1,64 @@
+// Claims (spans to replace) and building the masked text from them.
+import type { Finding, FindingType } from './types';
+
+export interface Claim {
+  readonly start: number;
+  readonly end: number;
+  readonly type: FindingType;
+  readonly render: string;
+}
+
+export interface Applied {
+  readonly text: string;
+  readonly findings: Finding[];
+  /** Output offset of an input offset that lies outside every claim. */
+  readonly map: (offset: number) => number;
+}
+
+export function overlapsAny(claims: readonly Claim[], start: number, end: number): boolean {
+  for (const c of claims) if (c.start < end && start < c.end) return true;
+  return false;
+}
+
+/**
+ * Replaces claimed spans. Overlapping claims merge into one span with the
+ * placeholder of the claim made first (rules run in priority order), so a
+ * partial overlap never leaves a piece of a secret behind.
+ */
+export function applyClaims(text: string, claims: readonly Claim[]): Applied {
+  if (claims.length === 0) return { text, findings: [], map: (o) => o };
+  const sorted = claims.map((c, order) => ({ c, order })).sort((a, b) => a.c.start - b.c.start || a.order - b.order);
+  const merged: Array<{ start: number; end: number; order: number; claim: Claim }> = [];
+  for (const { c, order } of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && c.start < last.end) {
+      last.end = Math.max(last.end, c.end);
+      if (order < last.order) {
+        last.order = order;
+        last.claim = c;
+      }
+    } else merged.push({ start: c.start, end: c.end, order, claim: c });
+  }
+  let out = '';
+  let pos = 0;
+  const findings: Finding[] = [];
+  const shifts: Array<{ at: number; delta: number }> = [];
+  for (const m of merged) {
+    out += text.slice(pos, m.start);
+    const start = out.length;
+    out += m.claim.render;
+    findings.push({ type: m.claim.type, start, end: out.length });
+    pos = m.end;
+    shifts.push({ at: m.end, delta: out.length - pos });
+  }
+  out += text.slice(pos);
+  const map = (offset: number): number => {
+    let d = 0;
+    for (const s of shifts) {
+      if (s.at > offset) break;
+      d = s.delta;
+    }
+    return offset + d;
+  };
+  return { text: out, findings, map };
+}

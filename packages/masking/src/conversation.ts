@@ -1,0 +1,178 @@
+// Per-conversation masking: catches a card split over consecutive messages of
+// one sender, and an expiry or CVV that arrives in the message after a card.
+import type { Claim } from './claims';
+import { applyClaims } from './claims';
+import { findPanWindows, renderPanPiece } from './pan';
+import { compileOptions, finish, prepare } from './scan';
+import type { Compiled, Finished, Prepared } from './scan';
+import type { Unit } from './tokens';
+import type { Finding, MaskOptions, ProcessResult, Redaction } from './types';
+
+/** Earlier messages a card may span: a card in up to four messages. */
+const MAX_EARLIER = 3;
+/** Digits kept from the end of an earlier message; a card has at most 19. */
+const MAX_TAIL_DIGITS = 19;
+const MAX_SENDERS = 16;
+
+interface Kept<R> {
+  readonly ref: R;
+  text: string;
+  findings: Finding[];
+  /** Unmasked digit units at the very end of `text` (offsets in `text`), or empty. */
+  tail: Unit[];
+  /** The whole message is one run of digits, so a card may reach past it. */
+  whole: boolean;
+  /** Digits of each piece claimed in this message by the current call (cleared after). */
+  readonly tailDigits: Map<Claim, string>;
+}
+
+interface SenderState<R> {
+  kept: Array<Kept<R>>;
+  afterCard: number;
+  afterPanEnd: boolean;
+}
+
+export interface ConversationMasker<R> {
+  /** Masks one message; `ref` comes back in `redacted` when this message's text must later be replaced. */
+  process(sender: string, text: string, ref: R): ProcessResult<R>;
+}
+
+function capTail(units: readonly Unit[]): Unit[] {
+  const out: Unit[] = [];
+  let digits = 0;
+  for (let i = units.length - 1; i >= 0; i -= 1) {
+    const u = units[i];
+    if (u === undefined || digits + u.digits.length > MAX_TAIL_DIGITS) break;
+    digits += u.digits.length;
+    out.unshift(u);
+  }
+  return out;
+}
+
+/** Joins earlier tails with this message's leading run and claims cards that span messages. */
+function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redactions: Map<Kept<R>, Claim[]>): void {
+  const lead = p.chains[0];
+  if (!c.on.pan || lead?.leading !== true || state.kept.length === 0) return;
+  const parts: Array<{ owner: Kept<R> | undefined; units: readonly Unit[] }> = [{ owner: undefined, units: lead.units }];
+  for (let k = state.kept.length - 1; k >= 0; k -= 1) {
+    const kept = state.kept[k];
+    if (kept === undefined || kept.tail.length === 0) break;
+    parts.unshift({ owner: kept, units: kept.tail });
+    if (!kept.whole) break;
+  }
+  if (parts.length < 2) return;
+  const units: Unit[] = [];
+  const owners: Array<Kept<R> | undefined> = [];
+  for (const part of parts)
+    part.units.forEach((u, i) => {
+      units.push(i === 0 ? { ...u, gap: 0 } : u);
+      owners.push(part.owner);
+    });
+  const free = (i: number): boolean => owners[i] !== undefined || !p.claims.some((x) => x.start < (units[i]?.end ?? 0) && (units[i]?.start ?? 0) < x.end);
+  for (const w of findPanWindows(units, false, free)) {
+    if (owners[w.to] !== undefined || owners[w.from] === undefined) continue; // not across messages
+    let offset = 0;
+    let i = w.from;
+    while (i <= w.to) {
+      const owner = owners[i];
+      let j = i;
+      let count = 0;
+      while (j <= w.to && owners[j] === owner) count += units[j++]?.digits.length ?? 0;
+      const first = units[i];
+      const last = units[j - 1];
+      if (first !== undefined && last !== undefined) {
+        const claim: Claim = { start: first.start, end: last.end, type: 'pan', render: renderPanPiece(w.digits, offset, count, c.panDisplay) };
+        if (owner === undefined) p.claims.push(claim);
+        else {
+          redactions.set(owner, [...(redactions.get(owner) ?? []), claim]);
+          owner.tailDigits.set(claim, w.digits.slice(offset, offset + count));
+        }
+      }
+      offset += count;
+      i = j;
+    }
+  }
+}
+
+/**
+ * The digit units at the end of a processed message, in its masked text: free
+ * digits as they are, and each card (or card piece) masked there as one unit
+ * holding its digits, so that a later message can still extend it.
+ */
+function tailOf(p: Prepared, done: Finished): Unit[] {
+  const chain = p.chains[p.chains.length - 1];
+  if (chain?.trailing !== true) return [];
+  const units = chain.units;
+  const out: Unit[] = [];
+  let i = units.length - 1;
+  while (i >= 0) {
+    const u = units[i] as Unit;
+    const claim = done.claims.find((x) => x.start < u.end && u.start < x.end);
+    if (claim === undefined) {
+      out.unshift({ ...u, start: done.map(u.start), end: done.map(u.end), gap: 0 });
+      i -= 1;
+      continue;
+    }
+    if (claim.type !== 'pan') break;
+    let digits = '';
+    while (i >= 0 && (units[i]?.start ?? -1) >= claim.start && (units[i]?.end ?? -1) <= claim.end) digits = (units[i--]?.digits ?? '') + digits;
+    if (digits === '') break;
+    const start = done.map(claim.start);
+    const found = done.findings.find((f) => f.start === start);
+    out.unshift({ start, end: found?.end ?? start + claim.render.length, digits, gap: 0 });
+  }
+  return capTail(out);
+}
+
+/**
+ * Creates a masker for one conversation. It keeps, per sender, at most the last
+ * three messages' masked text and up to 18 trailing unmasked digits of each
+ * (what a card split over four messages needs), in memory only.
+ */
+export function createConversationMasker<R>(options?: MaskOptions): ConversationMasker<R> {
+  const compiled = compileOptions(options);
+  const senders = new Map<string, SenderState<R>>();
+  return {
+    process(sender: string, text: string, ref: R): ProcessResult<R> {
+      if (typeof sender !== 'string') throw new TypeError('sender must be a string');
+      const state = senders.get(sender) ?? { kept: [], afterCard: 0, afterPanEnd: false };
+      const p = prepare(text, compiled);
+      const redactions = new Map<Kept<R>, Claim[]>();
+      crossMessage(p, compiled, state, redactions);
+      const done = finish(p, compiled, { afterCard: state.afterCard > 0, afterPanEnd: state.afterPanEnd });
+      const redacted: Array<Redaction<R>> = [];
+      for (const [kept, claims] of redactions) {
+        const earlier = kept.findings.map((f) => ({ start: f.start, end: f.end, type: f.type, render: kept.text.slice(f.start, f.end) }));
+        // New claims first: where one covers an earlier card rendering, the new piece rendering wins.
+        const applied = applyClaims(kept.text, [...claims, ...earlier]);
+        const piece = claims[claims.length - 1];
+        kept.text = applied.text;
+        kept.findings = applied.findings;
+        kept.tail = [];
+        if (piece !== undefined) {
+          const start = applied.map(piece.start);
+          const digits = kept.tailDigits.get(piece) ?? '';
+          if (digits !== '') kept.tail = [{ start, end: start + piece.render.length, digits, gap: 0 }];
+        }
+        kept.tailDigits.clear();
+        redacted.push({ ref: kept.ref, text: kept.text, findings: kept.findings.slice() });
+      }
+      const tail = tailOf(p, done);
+      const last = p.chains[p.chains.length - 1];
+      const whole = tail.length > 0 && p.chains.length === 1 && last?.leading === true && done.claims.every((x) => x.type === 'pan');
+      state.kept.push({ ref, text: done.text, findings: done.findings.slice(), tail, whole, tailDigits: new Map() });
+      while (state.kept.length > MAX_EARLIER) state.kept.shift();
+      // Text of a message without digits at its end can never be redacted later: drop it.
+      for (const k of state.kept) if (k.tail.length === 0) k.text = '';
+      state.afterCard = done.hadCard || redacted.length > 0 ? 2 : Math.max(0, state.afterCard - 1);
+      state.afterPanEnd = done.endsWithPan;
+      senders.delete(sender);
+      senders.set(sender, state);
+      if (senders.size > MAX_SENDERS) {
+        const oldest = senders.keys().next();
+        if (oldest.done !== true) senders.delete(oldest.value);
+      }
+      return { text: done.text, findings: done.findings, redacted };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// @parley/masking: card numbers and other secrets masked before anything
+// stores or shows them. Pure, dependency-free; runs in Node and the browser.
+export { maskText } from './mask-text';
+export { createConversationMasker } from './conversation';
+export type { ConversationMasker } from './conversation';
+export { validateCustomRule, CUSTOM_RULE_MAX_INPUT } from './custom-rules';
+export type { CustomRuleCheck } from './custom-rules';
+export { luhnValid } from './digits';
+export { DEFAULT_MASK_OPTIONS, RULE_IDS } from './types';
+export type {
+  CustomRule,
+  Finding,
+  FindingType,
+  MaskOptions,
+  MaskResult,
+  PanDisplay,
+  ProcessResult,
+  Redaction,
+  RuleId,
+} from './types';
