@@ -1,0 +1,149 @@
+/**
+ * The vault's configuration: one schema over the environment, validated at
+ * boot; every problem is listed at once (CONVENTIONS "Config is validated at
+ * boot"). The only secret with a default is the embedded first-run
+ * encryption key, written into the data directory with mode 0600.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const url = z.url({ protocol: /^https?$/ });
+const bool = z.preprocess((v) => (v === undefined || v === '' ? 'false' : v), z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on'));
+const secret = z.string().min(32, 'must be at least 32 characters');
+
+export const VaultEnvSchema = z
+  .object({
+    VAULT_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    VAULT_HOST: z.string().min(1).default('127.0.0.1'),
+    VAULT_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+    VAULT_DATA_DIR: z.string().min(1).default('./data/vault'),
+    VAULT_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    VAULT_SERVER_URL: url,
+    VAULT_SERVER_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+    VAULT_SIGNING_SECRET_IN: secret,
+    VAULT_SIGNING_SECRET_OUT: secret,
+    VAULT_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+    VAULT_GATEWAY: z.enum(['test', 'stripe']).default('test'),
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    STRIPE_API_BASE: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+    VAULT_CARD_ON_FILE: bool,
+    VAULT_ALLOWED_FRAME_ANCESTORS: z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []),
+      z.array(z.url({ protocol: /^https?$/ })),
+    ),
+    VAULT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.VAULT_SIGNING_SECRET_IN === env.VAULT_SIGNING_SECRET_OUT) {
+      ctx.addIssue({ code: 'custom', path: ['VAULT_SIGNING_SECRET_OUT'], message: 'must differ from VAULT_SIGNING_SECRET_IN (one secret per direction)' });
+    }
+    if (env.VAULT_GATEWAY === 'stripe') {
+      if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'is required when VAULT_GATEWAY=stripe' });
+      if (!env.STRIPE_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when VAULT_GATEWAY=stripe' });
+    }
+    if (env.VAULT_DATABASE_URL && !env.VAULT_ENCRYPTION_KEY) {
+      // The first-run key bootstrap is only for the embedded store: a shared
+      // database with a key on one host's disk would be unreadable elsewhere.
+      ctx.addIssue({ code: 'custom', path: ['VAULT_ENCRYPTION_KEY'], message: 'is required when VAULT_DATABASE_URL is set' });
+    }
+  });
+
+export type VaultEnv = z.infer<typeof VaultEnvSchema>;
+
+export interface VaultConfig {
+  port: number;
+  host: string;
+  /** Origin the browser reaches the vault on; pay links are built on it. */
+  publicUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Isolates the store in one PostgreSQL schema (tests). */
+  databaseSchema?: string;
+  serverUrl: string;
+  signingSecretIn: string;
+  signingSecretOut: string;
+  encryptionKey: Buffer | undefined;
+  gateway: 'test' | 'stripe';
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
+  cardOnFile: boolean;
+  allowedFrameAncestors: string[];
+  logLevel: VaultEnv['VAULT_LOG_LEVEL'];
+  /** Where pino writes; tests capture it. Defaults to stdout. */
+  logStream?: NodeJS.WritableStream;
+  /** Default seconds a payment request (and its link) stays payable. */
+  requestTtlSeconds: number;
+  /** Public origin of the chat server: allowed to frame the pay page and to receive its postMessage. */
+  serverPublicOrigin: string;
+  /** First retry delay of event delivery; doubles up to `eventRetryMaxMs`. */
+  eventRetryBaseMs: number;
+  eventRetryMaxMs: number;
+  /** Directory of the built pay page; defaults to apps/pay/dist. */
+  payDistDir: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid vault configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export const DEFAULT_PAY_DIST = resolve(import.meta.dirname, '../../pay/dist');
+
+/** Parses the environment; throws ConfigError listing every problem. */
+export function parseVaultEnv(env: Record<string, string | undefined>): VaultConfig {
+  const parsed = VaultEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.VAULT_PORT,
+    host: e.VAULT_HOST,
+    publicUrl: e.VAULT_PUBLIC_URL?.replace(/\/+$/, ''),
+    dataDir: resolve(e.VAULT_DATA_DIR),
+    databaseUrl: e.VAULT_DATABASE_URL,
+    serverUrl: e.VAULT_SERVER_URL.replace(/\/+$/, ''),
+    signingSecretIn: e.VAULT_SIGNING_SECRET_IN,
+    signingSecretOut: e.VAULT_SIGNING_SECRET_OUT,
+    encryptionKey: e.VAULT_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(e.VAULT_ENCRYPTION_KEY, 'base64'),
+    gateway: e.VAULT_GATEWAY,
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+    cardOnFile: e.VAULT_CARD_ON_FILE,
+    allowedFrameAncestors: e.VAULT_ALLOWED_FRAME_ANCESTORS.map((u) => new URL(u).origin),
+    logLevel: e.VAULT_LOG_LEVEL,
+    requestTtlSeconds: 30 * 60,
+    serverPublicOrigin: new URL(e.VAULT_SERVER_PUBLIC_URL ?? e.VAULT_SERVER_URL).origin,
+    eventRetryBaseMs: 1000,
+    eventRetryMaxMs: 5 * 60_000,
+    payDistDir: DEFAULT_PAY_DIST,
+  };
+}
+
+const KEY_FILE = 'encryption.key';
+
+/**
+ * The vault key: from config, else (embedded SQLite only) read from or
+ * generated into `<dataDir>/encryption.key`, mode 0600, never anywhere else.
+ */
+export function resolveEncryptionKey(config: VaultConfig): Buffer {
+  if (config.encryptionKey) return config.encryptionKey;
+  if (config.databaseUrl) throw new ConfigError(['VAULT_ENCRYPTION_KEY: is required when VAULT_DATABASE_URL is set']);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(config.dataDir, KEY_FILE);
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new ConfigError([`${file}: does not hold a 32-byte base64 key`]);
+    return key;
+  }
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}

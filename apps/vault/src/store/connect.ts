@@ -1,0 +1,56 @@
+/** Opens the vault store: PostgreSQL when a URL is given, else SQLite (WAL) in the data dir. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations';
+import type { VaultDatabase } from './types';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface VaultStore {
+  db: Kysely<VaultDatabase>;
+  dialect: Dialect;
+  /** The SQLite file, when embedded. */
+  file: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema to use as search_path (tests isolate each store in one). */
+  schema?: string | undefined;
+}
+
+export async function openStore(options: StoreOptions): Promise<VaultStore> {
+  if (options.databaseUrl) {
+    const poolConfig: pg.PoolConfig = { connectionString: options.databaseUrl, max: 10 };
+    if (options.schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('invalid schema name');
+      poolConfig.options = `-c search_path=${options.schema}`;
+    }
+    const pool = new pg.Pool(poolConfig);
+    const db = new Kysely<VaultDatabase>({ dialect: new PostgresDialect({ pool }) });
+    await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres');
+    return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(options.dataDir, 'vault.sqlite');
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
+  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+/** True when an error is a unique-constraint violation on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,103 @@
+/** The vault's own migrations; the same list runs on SQLite and PostgreSQL. */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import type { Dialect } from './connect';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_init': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('payments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('org_id', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('amount', 'integer', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('merchant_name', 'text', (c) => c.notNull())
+          .addColumn('frame_ancestors', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('amount_refunded', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('brand', 'text')
+          .addColumn('last4', 'text')
+          .addColumn('gateway', 'text', (c) => c.notNull())
+          .addColumn('gateway_reference', 'text')
+          .addColumn('failure_code', 'text')
+          .addColumn('failure_message', 'text')
+          .addColumn('link_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('link_generation', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('link_used_at', 'text')
+          .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addCheckConstraint('payments_amount_positive', sql`amount > 0`)
+          .addCheckConstraint('payments_refund_bounded', sql`amount_refunded >= 0 and amount_refunded <= amount`)
+          .execute();
+        await db.schema.createIndex('payments_gateway_reference').on('payments').column('gateway_reference').execute();
+        await db.schema
+          .createTable('charges')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('payment_id', 'text', (c) => c.notNull().unique().references('payments.id'))
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('brand', 'text', (c) => c.notNull())
+          .addColumn('last4', 'text', (c) => c.notNull())
+          .addColumn('pan_encrypted', 'text')
+          .addColumn('gateway_reference', 'text')
+          .addColumn('action', 'text')
+          .addColumn('failure_code', 'text')
+          .addColumn('failure_message', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('refunds')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('payment_id', 'text', (c) => c.notNull().references('payments.id'))
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('amount', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('gateway_reference', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('refunds_idempotency', ['payment_id', 'idempotency_key'])
+          .execute();
+        await db.schema
+          .createTable('pay_sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('payment_id', 'text', (c) => c.notNull().references('payments.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('event_id', 'text', (c) => c.notNull().unique())
+          .addColumn('payment_id', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('delivered_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('outbox_pending').on('outbox').columns(['delivered_at', 'id']).execute();
+      },
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'vault_migrations', migrationLockTableName: 'vault_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`vault migration ${failed} failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+  }
+}

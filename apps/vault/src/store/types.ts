@@ -1,0 +1,104 @@
+/** Row types of the vault store. Times are ISO-8601 UTC strings on both dialects. */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type PaymentStatus = 'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
+export const FINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'expired'];
+
+export type ChargeStatus = 'processing' | 'requires_action' | 'succeeded' | 'failed';
+
+export interface PaymentsTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  amount: number;
+  currency: string;
+  description: string;
+  merchant_name: string;
+  /** JSON array of origins allowed to frame the pay page. */
+  frame_ancestors: string;
+  status: PaymentStatus;
+  amount_refunded: number;
+  brand: string | null;
+  last4: string | null;
+  gateway: string;
+  gateway_reference: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  /** SHA-256 of the current pay link token; the token itself is never stored. */
+  link_hash: string;
+  link_generation: number;
+  link_used_at: string | null;
+  idempotency_key: string;
+  /** SHA-256 of the canonical create parameters, to tell a replay from a conflict. */
+  request_hash: string;
+  /** Increases on every change the server is told about. */
+  version: number;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChargesTable {
+  id: string;
+  /** Unique: one charge per payment request, so it is charged at most once. */
+  payment_id: string;
+  idempotency_key: string;
+  status: ChargeStatus;
+  brand: string;
+  last4: string;
+  /** AES-256-GCM encrypted PAN, only with card-on-file; never the CVV. */
+  pan_encrypted: string | null;
+  gateway_reference: string | null;
+  /** JSON of the pending 3-D Secure step (no card data). */
+  action: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  amount: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  gateway_reference: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PaySessionsTable {
+  /** SHA-256 of the cookie value. */
+  token_hash: string;
+  payment_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  event_id: string;
+  payment_id: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface VaultDatabase {
+  payments: PaymentsTable;
+  charges: ChargesTable;
+  refunds: RefundsTable;
+  pay_sessions: PaySessionsTable;
+  outbox: OutboxTable;
+}
+
+export type PaymentRow = Selectable<PaymentsTable>;
+export type NewPayment = Insertable<PaymentsTable>;
+export type PaymentUpdate = Updateable<PaymentsTable>;
+export type ChargeRow = Selectable<ChargesTable>;
+export type RefundRow = Selectable<RefundsTable>;
