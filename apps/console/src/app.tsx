@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionInfo } from '@parley/protocol';
+import { ApiError, consoleApi, setCsrfToken } from './lib/api';
+import { SignIn } from './views/sign-in';
+import { Workspace } from './views/workspace';
+
+type View = { kind: 'loading' } | { kind: 'signin'; notice: string | null } | { kind: 'ready'; session: SessionInfo } | { kind: 'down' };
+
+export function App() {
+  const [view, setView] = useState<View>({ kind: 'loading' });
+
+  const signedIn = (session: SessionInfo): void => {
+    setCsrfToken(session.csrfToken);
+    setView({ kind: 'ready', session });
+  };
+  const signedOut = (notice: string | null): void => {
+    setCsrfToken(null);
+    setView({ kind: 'signin', notice });
+  };
+
+  useEffect(() => {
+    consoleApi.session().then(signedIn, (e: unknown) => (e instanceof ApiError && e.status === 401 ? signedOut(null) : setView({ kind: 'down' })));
+  }, []);
+
+  switch (view.kind) {
+    case 'loading':
+      return <p class="centered">Loading…</p>;
+    case 'down':
+      return (
+        <p class="centered" role="alert">
+          Cannot reach the Parley server. <button type="button" class="link" onClick={() => location.reload()}>Try again</button>
+        </p>
+      );
+    case 'signin':
+      return <SignIn notice={view.notice} onSignedIn={signedIn} />;
+    case 'ready':
+      return (
+        <Workspace
+          key={view.session.agent.id}
+          session={view.session}
+          onSignOut={() => {
+            consoleApi.logout().then(
+              () => signedOut('You have signed out.'),
+              () => signedOut('You have signed out.'),
+            );
+          }}
+          onExpired={() => signedOut('Your session has ended. Please sign in again.')}
+        />
+      );
+  }
+}

@@ -1,0 +1,185 @@
+import { ServerFrameSchema, type ConversationSummary, type SessionInfo } from '@parley/protocol';
+import { ApiError, consoleApi } from './api';
+import { ReconnectingSocket, type SocketStatus } from './socket';
+import { applyServerFrame, emptyState, lastSeqOf, mergeMessages, selectConversation, upsertConversations, type ConsoleState } from './state';
+
+const TYPING_REFRESH_MS = 3000;
+
+/**
+ * The agent's live view: conversation lists over REST, kept current by
+ * /ws/agent frames; each conversation on screen (and each of mine) is
+ * subscribed with resume so its messages arrive live and gaps are replayed.
+ */
+export class ConsoleClient {
+  state: ConsoleState = emptyState;
+  status: SocketStatus = 'connecting';
+  private readonly socket: ReconnectingSocket;
+  private readonly subscribed = new Set<string>();
+  private ready = false;
+  private typingSentAt: Record<string, number> = {};
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private typingTimers: Record<string, ReturnType<typeof setTimeout>> = {};
+
+  constructor(
+    private readonly session: SessionInfo,
+    private readonly onChange: () => void,
+    private readonly onSignedOut: () => void,
+  ) {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`;
+    this.socket = new ReconnectingSocket(url, {
+      onOpen: () => {},
+      onMessage: (raw) => this.handle(raw),
+      onStatus: (s) => {
+        if (s !== 'connected') this.ready = false;
+        this.status = s;
+        this.onChange();
+      },
+      onFatal: (code) => (code === 4001 ? this.onSignedOut() : this.set({ ...this.state, notice: 'The server refused the live connection. Reload the page.' })),
+    });
+  }
+
+  get me(): SessionInfo['agent'] {
+    return this.session.agent;
+  }
+
+  start(): void {
+    this.socket.start();
+    void this.reloadLists();
+  }
+
+  stop(): void {
+    this.socket.stop();
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    for (const t of Object.values(this.typingTimers)) clearTimeout(t);
+  }
+
+  retryNow(): void {
+    this.socket.retryNow();
+  }
+
+  async reloadLists(): Promise<void> {
+    try {
+      const lists = await Promise.all((['waiting', 'active', 'closed'] as const).map((s) => consoleApi.conversations(s)));
+      this.set(upsertConversations(this.state, lists.flat()));
+      for (const c of Object.values(this.state.conversations)) if (c.status === 'active' && c.agent?.id === this.me.id) this.subscribe(c.id);
+    } catch (e) {
+      this.handleApiError(e);
+    }
+  }
+
+  async select(id: string | null): Promise<void> {
+    this.set(selectConversation(this.state, id));
+    if (!id) return;
+    this.subscribe(id);
+    try {
+      // History over REST in pages; the socket's resume then fills any gap.
+      for (;;) {
+        const page = await consoleApi.messages(id, lastSeqOf(this.state, id));
+        this.set({ ...this.state, messages: { ...this.state.messages, [id]: mergeMessages(this.state.messages[id] ?? [], page) } });
+        if (page.length < 500) break;
+      }
+    } catch (e) {
+      this.handleApiError(e);
+    }
+    this.markRead(id);
+  }
+
+  /** Accepts a waiting conversation; returns a message to show on failure. */
+  async accept(id: string): Promise<string | null> {
+    return this.change(id, () => consoleApi.accept(id));
+  }
+
+  async close(id: string): Promise<string | null> {
+    return this.change(id, () => consoleApi.close(id));
+  }
+
+  send(id: string, text: string): void {
+    const reply = { clientMsgId: crypto.randomUUID(), conversationId: id, text };
+    this.set({ ...this.state, pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), reply] } });
+    this.typing(id, false);
+    if (this.ready) this.socket.send({ type: 'send', ...reply });
+  }
+
+  typing(id: string, typing: boolean): void {
+    const now = Date.now();
+    const timer = this.typingTimers[id];
+    if (timer) clearTimeout(timer);
+    if (typing) {
+      if (now - (this.typingSentAt[id] ?? 0) > TYPING_REFRESH_MS) {
+        this.typingSentAt[id] = now;
+        if (this.ready) this.socket.send({ type: 'typing', conversationId: id, typing: true });
+      }
+      this.typingTimers[id] = setTimeout(() => this.typing(id, false), TYPING_REFRESH_MS + 1000);
+    } else if (this.typingSentAt[id]) {
+      this.typingSentAt[id] = 0;
+      if (this.ready) this.socket.send({ type: 'typing', conversationId: id, typing: false });
+    }
+  }
+
+  markRead(id: string): void {
+    const seq = lastSeqOf(this.state, id);
+    if (this.ready && seq > 0) this.socket.send({ type: 'read', conversationId: id, seq });
+  }
+
+  dismissNotice(): void {
+    this.set({ ...this.state, notice: null });
+  }
+
+  private async change(id: string, act: () => Promise<ConversationSummary>): Promise<string | null> {
+    try {
+      const c = await act();
+      this.set(upsertConversations(this.state, [c]));
+      if (c.status === 'active') this.subscribe(id);
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.onSignedOut();
+      if (e instanceof ApiError && (e.code === 'conversation_taken' || e.code === 'conversation_closed')) void this.reloadLists();
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
+  }
+
+  private subscribe(id: string): void {
+    if (this.subscribed.has(id)) return;
+    this.subscribed.add(id);
+    if (this.ready) this.socket.send({ type: 'resume', conversationId: id, afterSeq: lastSeqOf(this.state, id) });
+  }
+
+  private handle(raw: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    const parsed = ServerFrameSchema.safeParse(json);
+    if (!parsed.success) return;
+    const frame = parsed.data;
+    if (frame.type === 'ready') {
+      this.ready = true;
+      this.socket.markReady();
+      void this.reloadLists();
+      for (const id of this.subscribed) this.socket.send({ type: 'resume', conversationId: id, afterSeq: lastSeqOf(this.state, id) });
+      // Replies not acknowledged before the drop go again with the same id; the server dedupes.
+      for (const list of Object.values(this.state.pending)) for (const p of list) this.socket.send({ type: 'send', ...p });
+      return;
+    }
+    this.set(applyServerFrame(this.state, frame));
+    if (frame.type === 'typing' && frame.from === 'visitor') {
+      const t = this.typingTimers[`v:${frame.conversationId}`];
+      if (t) clearTimeout(t);
+      // A lost "stopped typing" frame must not leave the indicator on forever.
+      if (frame.typing) this.typingTimers[`v:${frame.conversationId}`] = setTimeout(() => this.set(applyServerFrame(this.state, { ...frame, typing: false })), 8000);
+    }
+    if (frame.type === 'message' && frame.conversationId === this.state.selectedId && document.visibilityState === 'visible') this.markRead(frame.conversationId);
+  }
+
+  private handleApiError(e: unknown): void {
+    if (e instanceof ApiError && e.status === 401) this.onSignedOut();
+    else this.set({ ...this.state, notice: e instanceof ApiError ? e.message : 'Something went wrong.' });
+  }
+
+  private set(state: ConsoleState): void {
+    this.state = state;
+    this.onChange();
+  }
+}

@@ -1,0 +1,134 @@
+import type { ChatMessage, ConversationSummary, ServerFrame } from '@parley/protocol';
+
+export interface PendingReply {
+  clientMsgId: string;
+  conversationId: string;
+  text: string;
+}
+
+export interface ConsoleState {
+  conversations: Record<string, ConversationSummary>;
+  /** Messages per conversation in seq order, one per seq. */
+  messages: Record<string, ChatMessage[]>;
+  pending: Record<string, PendingReply[]>;
+  failed: Record<string, { text: string; reason: string }[]>;
+  visitorTyping: Record<string, boolean>;
+  unread: Record<string, number>;
+  selectedId: string | null;
+  /** Last error frame not tied to a message, shown as a banner. */
+  notice: string | null;
+}
+
+export const emptyState: ConsoleState = { conversations: {}, messages: {}, pending: {}, failed: {}, visitorTyping: {}, unread: {}, selectedId: null, notice: null };
+
+/** Merges messages by seq (history pages, resume replays and live frames may overlap). */
+export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  if (incoming.length === 0) return existing;
+  const bySeq = new Map(existing.map((m) => [m.seq, m]));
+  let changed = false;
+  for (const m of incoming) {
+    if (!bySeq.has(m.seq)) {
+      bySeq.set(m.seq, m);
+      changed = true;
+    }
+  }
+  return changed ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : existing;
+}
+
+export function lastSeqOf(state: ConsoleState, id: string): number {
+  return state.messages[id]?.at(-1)?.seq ?? 0;
+}
+
+export function upsertConversations(state: ConsoleState, list: ConversationSummary[]): ConsoleState {
+  const conversations = { ...state.conversations };
+  for (const c of list) {
+    const prev = conversations[c.id];
+    // Frames and list reloads can race; keep the newer view of a conversation.
+    if (!prev || prev.updatedAt <= c.updatedAt) conversations[c.id] = c;
+  }
+  return { ...state, conversations };
+}
+
+const without = <T>(rec: Record<string, T>, key: string): Record<string, T> => {
+  const { [key]: _drop, ...rest } = rec;
+  return rest;
+};
+
+export function applyServerFrame(state: ConsoleState, frame: ServerFrame): ConsoleState {
+  switch (frame.type) {
+    case 'conversation':
+      return upsertConversations(state, [frame.conversation]);
+    case 'message': {
+      const { type: _t, ...m } = frame;
+      const id = m.conversationId;
+      const merged = mergeMessages(state.messages[id] ?? [], [m]);
+      if (merged === state.messages[id]) return state;
+      const fromVisitor = m.sender.kind === 'visitor';
+      const unread = fromVisitor && state.selectedId !== id ? { ...state.unread, [id]: (state.unread[id] ?? 0) + 1 } : state.unread;
+      const visitorTyping = fromVisitor ? { ...state.visitorTyping, [id]: false } : state.visitorTyping;
+      return { ...state, messages: { ...state.messages, [id]: merged }, unread, visitorTyping };
+    }
+    case 'redact': {
+      const list = state.messages[frame.conversationId];
+      if (!list) return state;
+      const messages = list.map((m) => (m.seq === frame.seq ? { ...m, text: frame.text, masked: frame.masked } : m));
+      return { ...state, messages: { ...state.messages, [frame.conversationId]: messages } };
+    }
+    case 'ack': {
+      const list = state.pending[frame.conversationId] ?? [];
+      return { ...state, pending: { ...state.pending, [frame.conversationId]: list.filter((p) => p.clientMsgId !== frame.clientMsgId) } };
+    }
+    case 'typing':
+      return frame.from === 'visitor' ? { ...state, visitorTyping: { ...state.visitorTyping, [frame.conversationId]: frame.typing } } : state;
+    case 'error': {
+      const cid = frame.conversationId;
+      const transient = frame.code === 'rate_limited' || frame.code === 'internal_error' || frame.code === 'server_shutting_down';
+      if (frame.clientMsgId && cid && !transient) {
+        const list = state.pending[cid] ?? [];
+        const failed = list.find((p) => p.clientMsgId === frame.clientMsgId);
+        if (failed) {
+          return {
+            ...state,
+            pending: { ...state.pending, [cid]: list.filter((p) => p !== failed) },
+            failed: { ...state.failed, [cid]: [...(state.failed[cid] ?? []), { text: failed.text, reason: frame.message }] },
+          };
+        }
+      }
+      return { ...state, notice: frame.message };
+    }
+    case 'ready':
+    case 'read':
+    case 'resumed':
+    case 'pong':
+      return state;
+  }
+}
+
+export function selectConversation(state: ConsoleState, id: string | null): ConsoleState {
+  return { ...state, selectedId: id, unread: id ? without(state.unread, id) : state.unread, notice: null };
+}
+
+export interface ConversationLists {
+  waiting: ConversationSummary[];
+  mine: ConversationSummary[];
+  others: ConversationSummary[];
+  closed: ConversationSummary[];
+}
+
+/** The sidebar: the queue oldest first, mine and closed most recent first. */
+export function conversationLists(state: ConsoleState, agentId: string): ConversationLists {
+  const all = Object.values(state.conversations);
+  const recent = (a: ConversationSummary, b: ConversationSummary): number => b.updatedAt - a.updatedAt;
+  return {
+    waiting: all.filter((c) => c.status === 'waiting').sort((a, b) => a.createdAt - b.createdAt),
+    mine: all.filter((c) => c.status === 'active' && c.agent?.id === agentId).sort(recent),
+    others: all.filter((c) => c.status === 'active' && c.agent?.id !== agentId).sort(recent),
+    closed: all.filter((c) => c.status === 'closed').sort(recent).slice(0, 50),
+  };
+}
+
+/** The sentence for a masked message's badge tooltip; agents never see the digits. */
+export function maskedLabel(masked: string[]): string | null {
+  if (masked.length === 0) return null;
+  return `Sensitive data hidden (${[...new Set(masked)].join(', ').replace(/_/g, ' ')})`;
+}

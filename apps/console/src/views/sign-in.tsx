@@ -1,0 +1,69 @@
+import { useState } from 'preact/hooks';
+import type { SessionInfo } from '@parley/protocol';
+import { ApiError, consoleApi } from '../lib/api';
+
+interface Props {
+  notice: string | null;
+  onSignedIn: (session: SessionInfo) => void;
+}
+
+function explain(e: unknown): string {
+  if (!(e instanceof ApiError)) return 'Something went wrong. Please try again.';
+  switch (e.code) {
+    case 'invalid_credentials':
+      return 'The e-mail address or password is wrong.';
+    case 'rate_limited':
+      return 'Too many attempts. Wait a minute and try again.';
+    case 'bad_request':
+      return 'Enter a valid e-mail address and your password.';
+    default:
+      return e.message;
+  }
+}
+
+export function SignIn({ notice, onSignedIn }: Props) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await consoleApi.login(email.trim(), password));
+    } catch (e) {
+      setError(explain(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="signin">
+      <form
+        class="card signin-card"
+        aria-labelledby="signin-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <p class="brand">Parley</p>
+        <h1 id="signin-title">Sign in to the console</h1>
+        {notice && <p class="info">{notice}</p>}
+        <label for="email">E-mail</label>
+        <input id="email" name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        {error && (
+          <p class="error" role="alert" data-testid="signin-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="btn primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useReducer, useRef } from 'preact/hooks';
+import type { SessionInfo } from '@parley/protocol';
+import { ConsoleClient } from '../lib/client';
+import { conversationLists } from '../lib/state';
+import { ConversationPane } from './conversation-pane';
+import { Sidebar } from './sidebar';
+
+interface Props {
+  session: SessionInfo;
+  onSignOut: () => void;
+  onExpired: () => void;
+}
+
+const STATUS_TEXT = { connecting: 'Connecting…', connected: 'Live', offline: 'Offline — reconnecting…' } as const;
+
+export function Workspace({ session, onSignOut, onExpired }: Props) {
+  const [, bump] = useReducer((n: number, _: null) => n + 1, 0);
+  const rerender = (): void => bump(null);
+  const clientRef = useRef<ConsoleClient | null>(null);
+  if (!clientRef.current) clientRef.current = new ConsoleClient(session, rerender, onExpired);
+  const client = clientRef.current;
+
+  useEffect(() => {
+    client.start();
+    const online = (): void => client.retryNow();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      client.stop();
+    };
+  }, [client]);
+
+  const s = client.state;
+  const lists = conversationLists(s, session.agent.id);
+  const selected = s.selectedId ? s.conversations[s.selectedId] : undefined;
+
+  useEffect(() => {
+    document.title = lists.waiting.length > 0 ? `(${lists.waiting.length}) Parley console` : 'Parley console';
+  }, [lists.waiting.length]);
+
+  return (
+    <div class="app">
+      <header class="topbar">
+        <div class="topbar-left">
+          <span class="brand">Parley</span>
+          <span class="org">{session.organisation.name}</span>
+        </div>
+        <div class="topbar-right">
+          <span class={`conn ${client.status}`} data-testid="connection-status" role="status">
+            {STATUS_TEXT[client.status]}
+          </span>
+          <span class="agent-name" data-testid="agent-name">
+            {session.agent.name}
+          </span>
+          <button type="button" class="btn small" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      {s.notice && (
+        <p class="banner warn" role="alert" data-testid="notice">
+          {s.notice}
+          <button type="button" class="link" onClick={() => client.dismissNotice()}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <div class="layout">
+        <Sidebar lists={lists} selectedId={s.selectedId} unread={s.unread} onSelect={(id) => void client.select(id)} />
+        {selected ? (
+          <ConversationPane key={selected.id} client={client} conversation={selected} />
+        ) : (
+          <section class="pane empty-pane">
+            <p>{lists.waiting.length > 0 ? 'Pick a waiting conversation from the queue to accept it.' : 'No conversation selected. New conversations appear in the queue on their own.'}</p>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
