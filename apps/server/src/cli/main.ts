@@ -7,6 +7,7 @@ import { startServer, storeOptionsFor, VERSION } from '../main';
 import { createStore } from '../store';
 import { hashPassword } from '../modules/auth';
 import { bootstrap, generatePassword } from './bootstrap';
+import { ensureEdgeSecrets } from './secrets';
 
 const HELP = `parley ${VERSION} — self-hosted live chat with in-chat payments and PCI masking
 
@@ -65,6 +66,8 @@ function onShutdown(fn: () => Promise<void>): void {
 function spawnVault(cfg: Config, port: number, serverUrl: string): ChildProcess | undefined {
   const entry = resolve(ROOT, 'apps/vault/src/main.ts');
   if (!existsSync(entry)) return undefined;
+  const secrets = ensureEdgeSecrets(cfg.dataDir);
+  const host = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -72,8 +75,11 @@ function spawnVault(cfg: Config, port: number, serverUrl: string): ChildProcess 
       ...process.env,
       VAULT_PORT: String(port),
       VAULT_HOST: cfg.host,
+      VAULT_PUBLIC_URL: process.env.VAULT_PUBLIC_URL ?? `http://${host}:${port}`,
       VAULT_DATA_DIR: resolve(cfg.dataDir, 'vault'),
       VAULT_SERVER_URL: serverUrl,
+      VAULT_SIGNING_SECRET_IN: secrets.serverToVault,
+      VAULT_SIGNING_SECRET_OUT: secrets.vaultToServer,
     },
   });
   return child;
