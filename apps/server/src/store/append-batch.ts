@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Plan } from './connect';
 import { selectMessages, toMessage } from './mappers';
@@ -7,6 +8,8 @@ import type { AppendResult, Database, MessageRow, NewMessage } from './types';
 
 // Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const ROWS_PER_STATEMENT = 500;
+// An OR of this many key terms stays well inside SQLite's expression depth limit.
+const KEYS_PER_LOOKUP = 200;
 
 function* rows<R>(query: Compilable<R>): Generator<CompiledQuery, R[], unknown[]> {
   return (yield query.compile()) as R[];
@@ -35,8 +38,8 @@ type Outcome =
  *     other writers);
  *  2. find earlier messages with the same idempotency key (after the lock, so a
  *     concurrent node's committed duplicate is seen);
- *  3. per conversation, `last_seq = last_seq + n … RETURNING last_seq` and give
- *     the new messages the n consecutive numbers ending there;
+ *  3. `last_seq = last_seq + n … RETURNING last_seq` (n per conversation) and
+ *     give the new messages the n consecutive numbers ending there;
  *  4. insert, then read the stored rows back with sender names.
  */
 export function* appendPlan(
@@ -59,12 +62,32 @@ export function* appendPlan(
 
   const earlier = new Map<string, MessageRow>();
   const keyed = items.filter((i): i is NewMessage & { clientMsgId: string } => i.clientMsgId !== null);
-  if (keyed.length > 0) {
+  const uniqueKeyed = [...new Map(keyed.map((i) => [idempotencyKey(i), i])).values()];
+  for (const chunk of chunks(uniqueKeyed, dialect === 'postgres' ? ROWS_PER_STATEMENT : KEYS_PER_LOOKUP)) {
+    // Keys are spelled like the unique index (coalesce included) so each is an
+    // index probe; matching the columns separately would scan every earlier
+    // message of the conversations.
+    const byKey = selectMessages(db).where('m.org_id', 'in', orgIds).where('m.client_msg_id', 'is not', null);
     const found = yield* rows(
-      selectMessages(db)
-        .where('m.org_id', 'in', orgIds)
-        .where('m.conversation_id', 'in', [...new Set(keyed.map((i) => i.conversationId))])
-        .where('m.client_msg_id', 'in', [...new Set(keyed.map((i) => i.clientMsgId))]),
+      dialect === 'postgres'
+        ? // PostgreSQL plans a long OR slowly; arrays unnested are one parameter each.
+          byKey.where(
+            sql<boolean>`(m.conversation_id, m.sender_kind, coalesce(m.sender_id, ''), m.client_msg_id) in (
+              select * from unnest(${chunk.map((i) => i.conversationId)}::text[], ${chunk.map((i) => i.senderKind)}::text[],
+                ${chunk.map((i) => i.senderId ?? '')}::text[], ${chunk.map((i) => i.clientMsgId)}::text[]))`,
+          )
+        : byKey.where((eb) =>
+            eb.or(
+              chunk.map((i) =>
+                eb.and([
+                  eb('m.conversation_id', '=', i.conversationId),
+                  eb('m.sender_kind', '=', i.senderKind),
+                  eb(sql<string>`coalesce(m.sender_id, '')`, '=', i.senderId ?? ''),
+                  eb('m.client_msg_id', '=', i.clientMsgId),
+                ]),
+              ),
+            ),
+          ),
     );
     for (const record of found as MessageRecord[]) {
       const message = toMessage(record);
@@ -101,19 +124,30 @@ export function* appendPlan(
     }
   }
 
+  // One UPDATE for all the batch's conversations (rows already locked and
+  // checked against their organisation above).
   const seqs = new Map<string, number>();
-  for (const [conversationId, group] of perConversation) {
-    const [updated] = yield* rows(
+  if (perConversation.size > 0) {
+    const groups = [...perConversation];
+    const increments = sql.join(
+      groups.map(([id, g]) => sql`when ${id} then cast(${g.ids.length} as bigint)`),
+      sql` `,
+    );
+    const updated = yield* rows(
       db
         .updateTable('conversations')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', group.ids.length), updated_at: now }))
-        .where('id', '=', conversationId)
-        .where('org_id', '=', group.orgId)
-        .returning('last_seq'),
+        .set({ last_seq: sql<number>`last_seq + case id ${increments} end`, updated_at: now })
+        .where('id', 'in', groups.map(([id]) => id))
+        .where('org_id', 'in', [...new Set(groups.map(([, g]) => g.orgId))])
+        .returning(['id', 'last_seq']),
     );
-    if (!updated) throw new Error('conversation disappeared while locked');
-    const first = Number(updated.last_seq) - group.ids.length + 1;
-    group.ids.forEach((id, index) => seqs.set(id, first + index));
+    const lastSeqs = new Map(updated.map((r) => [r.id, Number(r.last_seq)]));
+    for (const [conversationId, group] of groups) {
+      const last = lastSeqs.get(conversationId);
+      if (last === undefined) throw new Error('conversation disappeared while locked');
+      const first = last - group.ids.length + 1;
+      group.ids.forEach((id, index) => seqs.set(id, first + index));
+    }
   }
 
   const inserts = [...newItems].map(([id, item]) => ({

@@ -98,6 +98,10 @@ async function connectPostgres(url: string, schema: string | undefined): Promise
     // Timestamps are bigint milliseconds; they fit a JS number exactly.
     types: { getTypeParser: int8AsNumber },
   });
+  // An idle client losing its connection (server restart) emits 'error' on the
+  // pool; unhandled, that would crash the process. The pool drops the client,
+  // and the next query reports the failure to its caller.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let resolvedSchema = schema;
   if (resolvedSchema === undefined) {
