@@ -16,8 +16,9 @@ declare module 'fastify' {
 export const BODY_LIMIT = 64 * 1024;
 
 export async function buildApp(ctx: VaultContext): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = ctx.log;
   const app = Fastify({
-    loggerInstance: ctx.log,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,

@@ -33,7 +33,7 @@ export async function openStore(options: StoreOptions): Promise<VaultStore> {
     }
     const pool = new pg.Pool(poolConfig);
     const db = new Kysely<VaultDatabase>({ dialect: new PostgresDialect({ pool }) });
-    await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres');
+    await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres', options.schema);
     return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });

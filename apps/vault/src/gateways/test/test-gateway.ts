@@ -32,6 +32,8 @@ export interface TestGatewayStats {
 export class TestGateway implements Gateway {
   readonly name = 'test';
   readonly stats: TestGatewayStats = { authorizeCalls: 0, captureCalls: 0, refundCalls: 0 };
+  /** Amount and currency of the last authorisation (tests check they came from the store). */
+  lastAuthorized: { amount: number; currency: string } | undefined;
   private readonly auths = new Map<string, Auth>();
   private readonly idempotent = new Map<string, GatewayOutcome>();
 
@@ -39,6 +41,7 @@ export class TestGateway implements Gateway {
     const seen = this.idempotent.get(request.idempotencyKey);
     if (seen) return seen;
     this.stats.authorizeCalls++;
+    this.lastAuthorized = { amount: request.amount, currency: request.currency };
     const reference = `test_ch_${randomBytes(12).toString('hex')}`;
     const behaviour = (TEST_CARDS as Record<string, string>)[request.card.number] ?? 'success';
     let outcome: GatewayOutcome;
