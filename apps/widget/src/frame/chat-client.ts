@@ -1,6 +1,6 @@
 import { applyFrame, initialChatState, isFinalSendError, type ChatState } from './chat-state';
 import { parseVisitorFrame } from './frames';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxEntry } from './outbox';
 import { ReconnectingSocket, type SocketLike, type SocketStatus } from './socket';
 
 export interface VisitorChatOptions {
@@ -8,6 +8,7 @@ export interface VisitorChatOptions {
   token: string;
   conversationId: string;
   outbox: Outbox;
+  localMasked?: Record<number, string[]>;
   onChange: (state: ChatState, status: SocketStatus) => void;
   /** The token was refused (4001) or the origin forbidden (4003). */
   onFatal: (code: number) => void;
@@ -33,7 +34,7 @@ export class VisitorChat {
   private agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly o: VisitorChatOptions) {
-    this.state = initialChatState(o.conversationId, o.outbox.list(o.conversationId));
+    this.state = initialChatState(o.conversationId, o.outbox.list(o.conversationId), o.localMasked);
     const socketOptions = o.createSocket ? { create: o.createSocket } : {};
     this.socket = new ReconnectingSocket(
       o.wsUrl,
@@ -69,8 +70,9 @@ export class VisitorChat {
   }
 
   /** Queues an (already masked) message and sends it when the socket is ready. */
-  send(text: string): void {
-    const entry = { clientMsgId: (this.o.newId ?? (() => crypto.randomUUID()))(), conversationId: this.o.conversationId, text, createdAt: Date.now() };
+  send(text: string, masked: string[] = []): void {
+    const entry: OutboxEntry = { clientMsgId: (this.o.newId ?? (() => crypto.randomUUID()))(), conversationId: this.o.conversationId, text, createdAt: Date.now() };
+    if (masked.length > 0) entry.masked = masked;
     this.o.outbox.add(entry);
     this.state = { ...this.state, pending: [...this.state.pending, entry] };
     this.setTyping(false);

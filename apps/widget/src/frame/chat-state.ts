@@ -20,10 +20,18 @@ export interface ChatState {
   /** Highest seq seen; the next resume starts after it. */
   lastSeq: number;
   closed: boolean;
+  /** Kinds masked in the browser before sending, by seq (the server saw only masked text). */
+  localMasked: Record<number, string[]>;
 }
 
-export function initialChatState(conversationId: string, pending: OutboxEntry[]): ChatState {
-  return { conversationId, messages: [], pending, failed: [], agentTyping: false, lastSeq: 0, closed: false };
+export function initialChatState(conversationId: string, pending: OutboxEntry[], localMasked: Record<number, string[]> = {}): ChatState {
+  return { conversationId, messages: [], pending, failed: [], agentTyping: false, lastSeq: 0, closed: false, localMasked };
+}
+
+/** Kinds hidden in a delivered message, by the server or by this browser before sending. */
+export function maskedKinds(state: ChatState, m: ChatMessage): string[] {
+  const local = state.localMasked[m.seq];
+  return local ? [...new Set([...m.masked, ...local])] : m.masked;
 }
 
 function insertMessage(messages: ChatMessage[], m: ChatMessage): ChatMessage[] {
@@ -42,8 +50,11 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
       const agentTyping = message.sender.kind === 'agent' ? false : state.agentTyping;
       return { ...state, messages: insertMessage(state.messages, message), lastSeq: Math.max(state.lastSeq, message.seq), agentTyping };
     }
-    case 'ack':
-      return { ...state, pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId) };
+    case 'ack': {
+      const acked = state.pending.find((p) => p.clientMsgId === frame.clientMsgId);
+      const localMasked = acked?.masked?.length ? { ...state.localMasked, [frame.seq]: acked.masked } : state.localMasked;
+      return { ...state, localMasked, pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId) };
+    }
     case 'redact':
       return {
         ...state,

@@ -35,7 +35,7 @@ export function ChatView(p: Props) {
   const [state, setState] = useState<ChatState | null>(null);
   const [status, setStatus] = useState<SocketStatus>('connecting');
   const chat = useRef<VisitorChat | null>(null);
-  const readSeq = useRef(p.store.readSeq(p.conversationId));
+  const memo = useRef(p.store.conversation(p.conversationId));
   const props = useRef(p);
   props.current = p;
 
@@ -45,6 +45,7 @@ export function ChatView(p: Props) {
       token: p.token,
       conversationId: p.conversationId,
       outbox: p.outbox,
+      localMasked: memo.current.masked,
       onChange: (s, st) => {
         setState(s);
         setStatus(st);
@@ -67,12 +68,14 @@ export function ChatView(p: Props) {
   useEffect(() => {
     if (!state) return;
     const visible = p.panelOpen && document.visibilityState === 'visible';
-    if (visible && state.lastSeq > readSeq.current && status === 'connected') {
-      readSeq.current = state.lastSeq;
-      p.store.saveReadSeq(p.conversationId, state.lastSeq);
+    const m = memo.current;
+    if (visible && state.lastSeq > m.readSeq && status === 'connected') {
+      memo.current = { ...m, readSeq: state.lastSeq };
       chat.current?.markRead(state.lastSeq);
     }
-    p.onUnread(visible ? 0 : unreadCount(state.messages, readSeq.current));
+    if (state.localMasked !== m.masked) memo.current = { ...memo.current, masked: state.localMasked };
+    if (memo.current !== m) p.store.saveConversation(p.conversationId, memo.current);
+    p.onUnread(visible ? 0 : unreadCount(state.messages, memo.current.readSeq));
   }, [state, p.panelOpen, status]);
 
   if (!state) return null;
@@ -91,7 +94,7 @@ export function ChatView(p: Props) {
           </button>
         </div>
       ) : (
-        <Composer disabled={false} onSend={(t) => chat.current?.send(t)} onTyping={(t) => chat.current?.setTyping(t)} />
+        <Composer disabled={false} onSend={(t, masked) => chat.current?.send(t, masked)} onTyping={(t) => chat.current?.setTyping(t)} />
       )}
     </div>
   );

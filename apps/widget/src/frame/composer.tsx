@@ -4,17 +4,18 @@ import { foundCard, maskText, type MaskResult } from './masker';
 
 interface Props {
   disabled: boolean;
-  onSend: (text: string) => void;
+  onSend: (text: string, masked: string[]) => void;
   onTyping: (typing: boolean) => void;
 }
 
 export function Composer({ disabled, onSend, onTyping }: Props) {
   const [text, setText] = useState('');
   const [warning, setWarning] = useState<MaskResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
-  const finish = (masked: string): void => {
-    onSend(masked);
+  const finish = (result: MaskResult): void => {
+    onSend(result.text, [...new Set(result.findings.map((f) => f.type))]);
     setText('');
     setWarning(null);
     input.current?.focus();
@@ -23,10 +24,17 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
   const submit = (): void => {
     const trimmed = text.trim();
     if (!trimmed || disabled) return;
-    const result = maskText(trimmed);
+    let result: MaskResult;
+    try {
+      result = maskText(trimmed);
+    } catch {
+      // Fail closed: a message that could not be checked is not sent.
+      setError('This message could not be checked for sensitive data. Please shorten or reword it.');
+      return;
+    }
     // Warn before the number leaves the browser; only masked text is ever sent.
     if (foundCard(result.findings)) setWarning(result);
-    else finish(result.text);
+    else finish(result);
   };
 
   return (
@@ -38,7 +46,7 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
             pay, your agent can send you a secure payment link.
           </p>
           <div class="mask-actions">
-            <button type="button" class="btn primary" onClick={() => finish(warning.text)}>
+            <button type="button" class="btn primary" onClick={() => finish(warning)}>
               Send with the number hidden
             </button>
             <button
@@ -53,6 +61,11 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
             </button>
           </div>
         </div>
+      )}
+      {error && (
+        <p class="composer-error" role="alert">
+          {error}
+        </p>
       )}
       <form
         class="composer"
@@ -76,6 +89,7 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
             const value = e.currentTarget.value;
             setText(value);
             setWarning(null);
+            setError(null);
             onTyping(value.length > 0);
           }}
           onKeyDown={(e) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVisitorFrame } from './frames';
-import { applyFrame, initialChatState, maskedNotice, unreadCount } from './chat-state';
+import { applyFrame, initialChatState, maskedKinds, maskedNotice, unreadCount } from './chat-state';
 
 const msg = (seq: number, kind: 'visitor' | 'agent' = 'agent', masked: string[] = []) => ({
   type: 'message',
@@ -94,5 +94,16 @@ describe('notices and unread', () => {
     for (const f of [msg(1), msg(2, 'visitor'), msg(3), msg(4)]) s = applyFrame(s, parse(f));
     expect(unreadCount(s.messages, 1)).toBe(2);
     expect(unreadCount(s.messages, 4)).toBe(0);
+  });
+});
+
+describe('locally masked messages', () => {
+  it('keeps the kinds the widget masked before sending once the message is acknowledged', () => {
+    const pending = [{ clientMsgId: 'p1', conversationId: 'c1', text: 'card •••• 4242', createdAt: 1, masked: ['pan'] }];
+    let s = applyFrame(initialChatState('c1', pending), parse({ type: 'ack', clientMsgId: 'p1', conversationId: 'c1', seq: 4 }));
+    s = applyFrame(s, parse({ ...msg(4, 'visitor'), text: 'card •••• 4242' }));
+    expect(s.localMasked).toEqual({ 4: ['pan'] });
+    expect(maskedKinds(s, s.messages[0]!)).toEqual(['pan']);
+    expect(maskedNotice(maskedKinds(s, s.messages[0]!))).toMatch(/card number was hidden/);
   });
 });

@@ -1,11 +1,7 @@
 // The one place the widget calls the masker. The server masks every message
 // anyway (DESIGN law 1); this courtesy pass lets us warn the customer before
 // a card number leaves the browser and send only the masked text.
-//
-// INTERIM: @parley/masking has not landed yet; until it does this module
-// carries a minimal Luhn-checked card detector with the same signature
-// (`maskText(text) => { text, findings }`). Swap the body for
-// `export { maskText } from '@parley/masking'` when the package exports it.
+import { maskText as mask } from '@parley/masking';
 
 export interface MaskFinding {
   type: string;
@@ -18,42 +14,13 @@ export interface MaskResult {
   findings: MaskFinding[];
 }
 
-const CANDIDATE = /\d(?:[ -]?\d){12,18}/g;
-
-function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
+/** Masks with the organisation-independent defaults; throws if masking cannot complete. */
 export function maskText(text: string): MaskResult {
-  const findings: MaskFinding[] = [];
-  const masked = text.replace(CANDIDATE, (match, offset: number) => {
-    const digits = match.replace(/\D/g, '');
-    if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return match;
-    findings.push({ type: 'card_number', start: offset, end: offset + match.length });
-    let keep = 4;
-    // PCI DSS 3.4.1: show at most the last four digits.
-    return match
-      .split('')
-      .reverse()
-      .map((c) => (c >= '0' && c <= '9' ? (keep-- > 0 ? c : '•') : c))
-      .reverse()
-      .join('');
-  });
-  return { text: masked, findings };
+  const r = mask(text);
+  return { text: r.text, findings: r.findings };
 }
 
-/** True when the masker found a payment card number (or part of one). */
+/** True when the masker found a payment card number. */
 export function foundCard(findings: MaskFinding[]): boolean {
-  return findings.some((f) => /card|pan/i.test(f.type));
+  return findings.some((f) => f.type === 'pan');
 }

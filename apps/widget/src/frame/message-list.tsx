@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { ChatMessage } from '@parley/protocol';
-import { maskedNotice, type ChatState } from './chat-state';
+import { maskedKinds, maskedNotice, type ChatState } from './chat-state';
 
 const time = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-function Delivered({ m }: { m: ChatMessage }) {
-  const notice = maskedNotice(m.masked);
+function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; brief: boolean }) {
+  const notice = maskedNotice(masked);
   if (m.sender.kind === 'system') {
     return (
       <li class="msg system" data-testid="message" data-sender="system" data-seq={m.seq}>
@@ -19,8 +19,8 @@ function Delivered({ m }: { m: ChatMessage }) {
       {!mine && <span class="who">{m.sender.name ?? 'Agent'}</span>}
       <div class="bubble">{m.text}</div>
       {notice && (
-        <p class="masked-notice" data-testid="masked-notice">
-          {notice}
+        <p class={`masked-notice${brief ? ' brief' : ''}`} data-testid="masked-notice" title={notice}>
+          {brief ? 'Hidden for your safety' : notice}
         </p>
       )}
       <span class="meta">
@@ -38,13 +38,15 @@ interface Props {
 
 export function MessageList({ greeting, state }: Props) {
   const end = useRef<HTMLLIElement>(null);
+  // The full explanation once, on the latest message that had something hidden.
+  const latestMasked = [...state.messages].reverse().find((m) => maskedKinds(state, m).length > 0)?.seq;
   const count = state.messages.length + state.pending.length + state.failed.length;
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, state.agentTyping]);
   return (
     <ol class="messages" role="log" aria-live="polite" aria-label="Conversation">
       {greeting && <li class="msg system greeting">{greeting}</li>}
       {state.messages.map((m) => (
-        <Delivered key={m.seq} m={m} />
+        <Delivered key={m.seq} m={m} masked={maskedKinds(state, m)} brief={m.seq !== latestMasked} />
       ))}
       {state.pending.map((p) => (
         <li key={p.clientMsgId} class="msg mine pending" data-testid="message" data-sender="visitor" data-state="pending">

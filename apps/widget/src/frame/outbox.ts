@@ -7,12 +7,14 @@ export interface OutboxEntry {
   conversationId: string;
   text: string;
   createdAt: number;
+  /** Kinds the widget's own masker hid before sending (the server then sees none). */
+  masked?: string[];
 }
 
 function isEntry(v: unknown): v is OutboxEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e.clientMsgId === 'string' && typeof e.conversationId === 'string' && typeof e.text === 'string' && typeof e.createdAt === 'number';
+  return typeof e.clientMsgId === 'string' && typeof e.conversationId === 'string' && typeof e.text === 'string' && typeof e.createdAt === 'number' && (e.masked === undefined || (Array.isArray(e.masked) && e.masked.every((k) => typeof k === 'string')));
 }
 
 /**

@@ -15,11 +15,11 @@ describe('VisitorStore', () => {
     expect(store.get('parley:v1:org-a:session')).toBeNull();
   });
 
-  it('remembers the read mark for the current conversation only', () => {
+  it('remembers the read mark and locally masked seqs for the current conversation only', () => {
     const s = new VisitorStore(memoryStore(), 'org');
-    s.saveReadSeq('c1', 7);
-    expect(s.readSeq('c1')).toBe(7);
-    expect(s.readSeq('c2')).toBe(0);
+    s.saveConversation('c1', { readSeq: 7, masked: { 3: ['pan'] } });
+    expect(s.conversation('c1')).toEqual({ readSeq: 7, masked: { 3: ['pan'] } });
+    expect(s.conversation('c2')).toEqual({ readSeq: 0, masked: {} });
   });
 });
 

@@ -1,6 +1,11 @@
 import type { VisitorConversation, VisitorSession } from '@parley/protocol';
 import { readJson, storageKeys, type KeyValueStore } from './storage';
 
+export interface ConversationMemo {
+  readSeq: number;
+  masked: Record<number, string[]>;
+}
+
 /** The visitor's token and last conversation, kept per organisation. */
 export class VisitorStore {
   private readonly keys: ReturnType<typeof storageKeys>;
@@ -36,14 +41,23 @@ export class VisitorStore {
     this.store.remove(this.keys.conversation);
   }
 
-  /** Read mark per conversation, so a reload does not count old replies as unread. */
-  readSeq(conversationId: string): number {
-    const r = readJson(this.store, this.keys.conversation) as { id?: unknown; readSeq?: unknown } | null;
-    return r && r.id === conversationId && typeof r.readSeq === 'number' ? r.readSeq : 0;
+  /** What the browser remembers about the current conversation: the read mark (so a
+   * reload does not count old replies as unread) and which of its own messages it
+   * masked before sending (kinds only, never the text). */
+  conversation(conversationId: string): ConversationMemo {
+    const r = readJson(this.store, this.keys.conversation) as { id?: unknown; readSeq?: unknown; masked?: unknown } | null;
+    if (!r || r.id !== conversationId) return { readSeq: 0, masked: {} };
+    const masked: Record<number, string[]> = {};
+    if (typeof r.masked === 'object' && r.masked !== null) {
+      for (const [seq, kinds] of Object.entries(r.masked)) {
+        if (Array.isArray(kinds) && kinds.every((k) => typeof k === 'string')) masked[Number(seq)] = kinds;
+      }
+    }
+    return { readSeq: typeof r.readSeq === 'number' ? r.readSeq : 0, masked };
   }
 
-  saveReadSeq(conversationId: string, readSeq: number): void {
-    this.store.set(this.keys.conversation, JSON.stringify({ id: conversationId, readSeq }));
+  saveConversation(conversationId: string, memo: ConversationMemo): void {
+    this.store.set(this.keys.conversation, JSON.stringify({ id: conversationId, ...memo }));
   }
 }
 

@@ -1,0 +1,59 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+
+export const SCREENSHOT_DIR = 'test-results/e2e';
+
+const ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium with a fresh profile directory; close() removes it. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** The chat frame inside the widget's closed shadow root (frames are reachable even when the DOM is not). */
+export async function chatFrame(page: Page): Promise<Frame> {
+  for (let i = 0; i < 100; i++) {
+    const frame = page.frames().find((f) => f.url().includes('/frame/'));
+    if (frame) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('chat frame did not load');
+}
+
+/** Clicks the launcher: the shadow root is closed, so click the centre of its host element. */
+export async function clickLauncher(page: Page): Promise<void> {
+  const host = page.locator('[data-parley-widget]');
+  await host.waitFor({ state: 'attached' });
+  const box = await host.boundingBox();
+  if (!box) throw new Error('widget host has no box');
+  await page.mouse.click(box.x + box.width - 28, box.y + box.height - 28);
+}
