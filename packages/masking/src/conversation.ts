@@ -70,9 +70,11 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
     });
   const free = (i: number): boolean => owners[i] !== undefined || !p.claims.some((x) => x.start < (units[i]?.end ?? 0) && (units[i]?.start ?? 0) < x.end);
   for (const w of findPanWindows(units, false, free)) {
-    if (owners[w.to] !== undefined || owners[w.from] === undefined) continue; // not across messages
+    if (owners[w.to] !== undefined || owners[w.lead] === undefined) continue; // not across messages
+    const digits = w.leadDigits + w.digits;
+    const display = w.leadDigits === '' && !w.ambiguous ? c.panDisplay : 'none';
     let offset = 0;
-    let i = w.from;
+    let i = w.lead;
     while (i <= w.to) {
       const owner = owners[i];
       let j = i;
@@ -81,11 +83,11 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
       const first = units[i];
       const last = units[j - 1];
       if (first !== undefined && last !== undefined) {
-        const claim: Claim = { start: first.start, end: last.end, type: 'pan', render: renderPanPiece(w.digits, offset, count, c.panDisplay) };
+        const claim: Claim = { start: first.start, end: last.end, type: 'pan', render: renderPanPiece(digits, offset, count, display) };
         if (owner === undefined) p.claims.push(claim);
         else {
           redactions.set(owner, [...(redactions.get(owner) ?? []), claim]);
-          owner.tailDigits.set(claim, w.digits.slice(offset, offset + count));
+          owner.tailDigits.set(claim, digits.slice(offset, offset + count));
         }
       }
       offset += count;

@@ -8,14 +8,26 @@ export interface PanWindow {
   readonly from: number;
   readonly to: number;
   readonly digits: string;
+  /**
+   * First unit to hide: short runs just before the window in the same chain
+   * (the window may start after a card's true first digits) are hidden too.
+   * Equals `from` when there are none.
+   */
+  readonly lead: number;
+  /** Digits of the units `lead..from-1`. */
+  readonly leadDigits: string;
+  /**
+   * The longest window is hidden. When it is longer than 16 digits and a
+   * shorter one from the same start passes Luhn too (a 16-digit card and a
+   * 3-digit CVV make a valid 19 one time in ten), which four are the last is
+   * unsure, and none are shown.
+   */
+  readonly ambiguous: boolean;
 }
+
 
 const MIN_PAN = 12;
 const MAX_PAN = 19;
-// When several windows from one start pass Luhn, take the most common length
-// first: a 16-digit card followed by a 3-digit CVV is far likelier than a
-// 19-digit card.
-const LENGTH_RANK = [16, 15, 19, 14, 13, 18, 17, 12];
 const NARROW_TIGHT = new Set([0x2d, 0x2f]); // - /
 
 /**
@@ -53,7 +65,7 @@ export function findPanWindows(units: readonly Unit[], plusBefore: boolean, usab
     if (usable !== undefined && !usable(i)) continue;
     let acc = '';
     let best: PanWindow | undefined;
-    let bestRank = LENGTH_RANK.length;
+    let valid = 0;
     for (let j = i; j < n; j += 1) {
       const u = units[j];
       if (u === undefined || (usable !== undefined && !usable(j))) break;
@@ -61,14 +73,23 @@ export function findPanWindows(units: readonly Unit[], plusBefore: boolean, usab
       acc += u.digits;
       if (acc.length > MAX_PAN) break;
       if (acc.length < MIN_PAN) continue;
-      const rank = LENGTH_RANK.indexOf(acc.length);
-      if (rank < bestRank && luhnValid(acc) && !looksLikeTimestamp(units, i, j)) {
-        best = { from: i, to: j, digits: acc };
-        bestRank = rank;
+      if (luhnValid(acc) && !looksLikeTimestamp(units, i, j)) {
+        best = { from: i, to: j, digits: acc, lead: i, leadDigits: '', ambiguous: valid > 0 && acc.length > 16 };
+        valid += 1;
       }
     }
     if (best !== undefined) {
-      out.push(best);
+      let lead = i;
+      let leadDigits = '';
+      const floor = out.length > 0 ? (out[out.length - 1]?.to ?? -1) + 1 : 0;
+      while (lead > floor) {
+        const prev = units[lead - 1];
+        if (prev === undefined || leadDigits.length + prev.digits.length + best.digits.length > MAX_PAN) break;
+        if (usable !== undefined && !usable(lead - 1)) break;
+        leadDigits = prev.digits + leadDigits;
+        lead -= 1;
+      }
+      out.push({ ...best, lead, leadDigits });
       i = best.to;
     }
   }

@@ -102,7 +102,8 @@ const MAX_CONTINUATION = 7;
 /** Second half of a scan: cards, expiry, CVV, late and custom rules; builds the masked text. */
 export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
   const { text, chains, claims } = p;
-  const panEnds: number[] = [];
+  // End offset of each card -> its digit count (cards across messages: unknown here, the shortest assumed).
+  const panEnds = new Map<number, number>(claims.filter((x) => x.type === 'pan').map((x) => [x.end, 12]));
   if (c.on.pan) {
     for (const chain of chains) {
       const units = chain.units;
@@ -111,16 +112,26 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
         return u !== undefined && !overlapsAny(claims, u.start, u.end);
       };
       for (const w of findPanWindows(units, chain.plusBefore, free)) {
-        const first = units[w.from];
+        const first = units[w.lead];
         const last = units[w.to];
         if (first === undefined || last === undefined) continue;
-        claims.push({ start: first.start, end: last.end, type: 'pan', render: renderPan(w.digits, c.panDisplay) });
-        panEnds.push(last.end);
+        // Digits just before the window may be the card's true start: then its true last four are unsure.
+        const display = w.leadDigits === '' && !w.ambiguous ? c.panDisplay : 'none';
+        claims.push({ start: first.start, end: last.end, type: 'pan', render: renderPan(w.digits, display) });
+        panEnds.set(last.end, w.digits.length);
       }
     }
   }
-  claimCardContext({ text, panEnds, afterCard: ctx.afterCard, expiry: c.on.expiry, cvv: c.on.cvv }, claims);
-  if (c.on.pan) claimLeftovers(p, panEnds, ctx.afterPanEnd, claims);
+  claimCardContext({ text, panEnds: [...panEnds.keys()], afterCard: ctx.afterCard, expiry: c.on.expiry, cvv: c.on.cvv }, claims);
+  if (c.on.pan) {
+    const trailed = claimLeftovers(p, panEnds, ctx.afterPanEnd, claims);
+    // Digits trail the card: its true last four are unsure, so none are shown.
+    for (let k = 0; k < claims.length; k += 1) {
+      const x = claims[k];
+      if (x?.type === 'pan' && trailed.has(x.end) && x.render.includes(' '))
+        claims[k] = { ...x, render: renderPan('0000', 'none') };
+    }
+  }
   for (const rule of c.late) runRule(text, rule, p.digits, claims);
   if (c.custom.length > 0) {
     if (text.length > CUSTOM_RULE_MAX_INPUT) throw new RangeError('text too long for custom rules');
@@ -131,7 +142,8 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     }
   }
   const applied = applyClaims(text, claims);
-  const lastCard = claims.reduce((end, x) => (x.type === 'pan' ? Math.max(end, x.end) : end), -1);
+  // A card (or a CVV read right after one) at the very end: the next message may carry more of it.
+  const lastCard = claims.reduce((end, x) => (x.type === 'pan' || x.type === 'cvv' ? Math.max(end, x.end) : end), -1);
   return {
     ...applied,
     claims,
@@ -145,25 +157,39 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
  * happened to pass Luhn), and a short leading run right after a message that
  * ended with a card, are hidden too rather than left beside the last four.
  */
-function claimLeftovers(p: Prepared, panEnds: readonly number[], afterPanEnd: boolean, claims: Claim[]): void {
+function claimLeftovers(p: Prepared, panEnds: ReadonlyMap<number, number>, afterPanEnd: boolean, claims: Claim[]): Set<number> {
+  const trailed = new Set<number>();
   for (const chain of p.chains) {
     const units = chain.units;
+    let budget = 0; // digits a card that ended earlier in this chain may still have
+    let panEnd = -1;
     for (let i = 0; i < units.length; i += 1) {
       const u = units[i];
-      if (u === undefined || overlapsAny(claims, u.start, u.end)) continue;
       const prev = units[i - 1];
-      const followsPan = prev !== undefined && panEnds.includes(prev.end) && u.digits.length <= 3;
-      if (followsPan) claims.push({ start: u.start, end: u.end, type: 'pan', render: '•'.repeat(u.digits.length) });
+      const len = prev === undefined ? undefined : panEnds.get(prev.end);
+      if (prev !== undefined && len !== undefined) {
+        budget = Math.max(3, 19 - len);
+        panEnd = prev.end;
+      }
+      if (u === undefined || u.digits.length > budget) {
+        budget = 0;
+        continue;
+      }
+      budget -= u.digits.length;
+      if (overlapsAny(claims, u.start, u.end)) continue; // an expiry or CVV: already hidden
+      claims.push({ start: u.start, end: u.end, type: 'pan', render: '•'.repeat(u.digits.length) });
+      trailed.add(panEnd);
     }
   }
   const lead = p.chains[0];
-  if (!afterPanEnd || lead?.leading !== true) return;
+  if (!afterPanEnd || lead?.leading !== true) return trailed;
   let count = 0;
   const take: Claim[] = [];
   for (const u of lead.units) {
-    if (overlapsAny(claims, u.start, u.end)) break;
     count += u.digits.length;
+    if (overlapsAny(claims, u.start, u.end)) continue; // an expiry or CVV: already hidden
     take.push({ start: u.start, end: u.end, type: 'pan', render: '•'.repeat(u.digits.length) });
   }
   if (count > 0 && count <= MAX_CONTINUATION) claims.push(...take);
+  return trailed;
 }

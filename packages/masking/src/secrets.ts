@@ -26,10 +26,16 @@ export function ibanChecksumValid(compact: string): boolean {
   return rem === 1;
 }
 
-const IBAN_SEP = /[ \u00a0-]/;
+const IBAN_SEP = /[ \u00a0]/;
+// ISO 13616 registry countries (SWIFT IBAN registry), so a hex id or a word is not read as an IBAN.
+const IBAN_COUNTRIES = new Set(
+  ('AD AE AL AT AZ BA BE BG BH BI BR BY CH CR CY CZ DE DJ DK DO EE EG ES FI FK FO FR GB GE GI GL GR GT HR HU IE IL ' +
+    'IQ IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MN MR MT MU NI NL NO OM PK PL PS PT QA RO RS RU SA SC SD SE SI SK ' +
+    'SM SO ST SV TL TN TR UA VA VG XK YE').split(' '),
+);
 const ALNUM = /[A-Za-z0-9]/;
 
-/** The regex over-reaches into the next word on purpose; cut back to the longest prefix whose checksum holds. */
+/** The grouped form may reach into the next word; cut back to the longest prefix whose checksum holds. */
 function confirmIban(match: string): number {
   const ends: number[] = [];
   let compact = '';
@@ -39,6 +45,7 @@ function confirmIban(match: string): number {
     compact += ch.toUpperCase();
     ends.push(i + 1);
   }
+  if (!IBAN_COUNTRIES.has(compact.slice(0, 2))) return -1;
   for (let len = Math.min(compact.length, 34); len >= 15; len -= 1) {
     const end = ends[len - 1] ?? 0;
     if (ALNUM.test(match[end] ?? '')) continue; // must end on a word boundary
@@ -120,7 +127,8 @@ export const EARLY_RULES: readonly SecretRule[] = [
     id: 'iban',
     placeholder: '[IBAN hidden]',
     worthTrying: (_t, d) => d >= 8,
-    re: /\b[A-Za-z]{2}[0-9]{2}(?:[ \u00a0-]?[A-Za-z0-9]){11,32}/g,
+    // Written compact, or in groups of four as printed on statements.
+    re: /\b[A-Za-z]{2}[0-9]{2}(?:[A-Za-z0-9]{11,30}\b|(?:[ \u00a0][A-Za-z0-9]{4}){2,7}(?:[ \u00a0][A-Za-z0-9]{1,4})?\b)/g,
     confirm: confirmIban,
   },
   {

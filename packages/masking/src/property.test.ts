@@ -1,0 +1,150 @@
+// Property tests: random Luhn-valid card numbers in random formats and random
+// splits never survive; random ordinary text never changes.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inScript, spell } from '../test/corpus';
+import { createConversationMasker, maskText } from './index';
+
+const NUMBER_WORDS = /(?<!\p{L})(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?!\p{L})/giu;
+const WORD_VALUE: Record<string, string> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' };
+
+/** Digits (any script, or spelled) still readable in a text, as ASCII. */
+function visibleDigits(text: string): string {
+  const words = text.replace(NUMBER_WORDS, (w) => WORD_VALUE[w.toLowerCase()] ?? '');
+  return (words.match(/\p{Nd}/gu) ?? []).map((d) => String((d.codePointAt(0) ?? 0) & 0xf)).join('');
+}
+
+function luhnComplete(body: string): string {
+  for (let check = 0; check <= 9; check += 1) {
+    const candidate = body + String(check);
+    let sum = 0;
+    for (let i = candidate.length - 1, dbl = false; i >= 0; i -= 1, dbl = !dbl) {
+      let d = Number(candidate[i]);
+      if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+}
+
+// First digit 2-9: a 13/16/19-digit run starting with 1 is read as a Unix timestamp (documented).
+const panArb = fc
+  .tuple(fc.integer({ min: 12, max: 19 }), fc.integer({ min: 2, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }))
+  .map(([len, first, rest]) => luhnComplete(String(first) + rest.slice(0, len - 2).join('')));
+
+const LOOSE = [' ', '  ', '\u00a0', '\u202f', '\u2009', '\n', '\r\n', '\t', '\u200b', '\u00ad', '\u2060', '🙂', ' 💳 ', ' | ', ' - ', ' / ', '&nbsp;', '</b> <b>', '** **', '*', '_', '~', '%20'];
+const TIGHT = ['-', '.', '/', ','];
+const ZEROS = [0x30, 0xff10, 0x0660, 0x06f0, 0x0966, 0x09e6, 0x0e50, 0x1d7ce];
+
+interface Format { sep: string; sizes: number[]; zero: number; spellMask: number }
+const formatArb: fc.Arbitrary<Format> = fc.record({
+  sep: fc.oneof(fc.constant(''), fc.constantFrom(...LOOSE), fc.constantFrom(...TIGHT)),
+  sizes: fc.oneof(fc.constant<number[]>([4]), fc.constant<number[]>([4, 6, 5]), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 })),
+  zero: fc.constantFrom(...ZEROS),
+  spellMask: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 255 })),
+});
+
+/** Writes digits in groups; tight joiners only between groups of four or more (how people write cards). */
+function format(digits: string, f: Format): string {
+  const groups: string[] = [];
+  let i = 0;
+  let k = 0;
+  while (i < digits.length) {
+    const size = TIGHT.includes(f.sep) ? Math.max(4, f.sizes[k % f.sizes.length] ?? 4) : (f.sizes[k % f.sizes.length] ?? 4);
+    groups.push(digits.slice(i, i + size));
+    i += size;
+    k += 1;
+  }
+  if (TIGHT.includes(f.sep) && (groups[groups.length - 1]?.length ?? 0) < 4 && groups.length > 1) {
+    const tail = groups.pop() ?? '';
+    groups[groups.length - 1] += tail;
+  }
+  const written = groups.map((g, n) => ((f.spellMask >> n) & 1 ? spell(g) : inScript(g, f.zero)));
+  // Spelled groups are several units: join them loosely, as people do.
+  return written.join(f.spellMask !== 0 && !/\s/.test(f.sep) ? ' ' : f.sep);
+}
+
+const wordArb = fc.constantFrom('my', 'card', 'is', 'here', 'please', 'charge', 'it', 'thanks', 'the', 'number', 'ok');
+const proseArb = fc.array(wordArb, { maxLength: 5 }).map((w) => w.join(' '));
+
+describe('properties', () => {
+  it('a random Luhn-valid card in a random format never survives one message', () => {
+    fc.assert(
+      fc.property(panArb, formatArb, proseArb, proseArb, (pan, f, before, after) => {
+        const text = `${before} ${format(pan, f)} ${after}`;
+        const out = maskText(text);
+        const left = visibleDigits(out.text);
+        expect(left.length).toBeLessThanOrEqual(4);
+        expect(pan.includes(left)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a random card split over 2-4 messages never survives', () => {
+    fc.assert(
+      fc.property(panArb, formatArb, fc.array(fc.integer({ min: 1, max: 18 }), { minLength: 1, maxLength: 3 }), proseArb, (pan, f, cutsRaw, before) => {
+        const cuts = [...new Set(cutsRaw.filter((c) => c < pan.length))].sort((a, b) => a - b);
+        const pieces: string[] = [];
+        let prev = 0;
+        for (const c of [...cuts, pan.length]) {
+          pieces.push(pan.slice(prev, c));
+          prev = c;
+        }
+        const masker = createConversationMasker<number>();
+        const finals: string[] = [];
+        pieces.forEach((piece, i) => {
+          const text = (i === 0 && before !== '' ? `${before} ` : '') + format(piece, f);
+          masker.process('agent', 'ok', -1); // the other party's messages do not break a split
+          const r = masker.process('visitor', text, i);
+          finals.push(r.text);
+          for (const red of r.redacted) finals[red.ref] = red.text;
+        });
+        const left = finals.map(visibleDigits).join('');
+        expect(left.length).toBeLessThanOrEqual(4);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  const ordinary = fc.oneof(
+    wordArb,
+    fc.integer({ min: 0, max: 99999 }).map(String),
+    fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `$${a}.${String(b).padStart(2, '0')}`),
+    fc.date({ min: new Date(2000, 0, 1), max: new Date(2040, 0, 1), noInvalidDate: true }).map((d) => d.toISOString().replace('T', ' ').slice(0, 19)),
+    // ms timestamps have 13 digits from 2001-09-09 on.
+    fc.date({ min: new Date(2002, 0, 1), max: new Date(2033, 0, 1), noInvalidDate: true }).map((d) => String(d.getTime())),
+    fc.tuple(fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1990, max: 2040 })).map(([d, m, y]) => `${d}/${m}/${y}`),
+    fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${h}:${String(m).padStart(2, '0')}`),
+    fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }).map((a) => a.join('.')),
+    fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 2, maxLength: 4 }).map((a) => `v${a.join('.')}`),
+    fc.uuid(),
+    fc.tuple(fc.integer({ min: 200, max: 999 }), fc.integer({ min: 200, max: 999 }), fc.integer({ min: 1000, max: 9999 })).map(([a, b, c]) => `+1 (${a}) ${b}-${c}`),
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 20, maxLength: 30 }).map((d) => `${(d[0] ?? 0) + 1}${d.join('')}`),
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 18 }).map((d) => {
+      const valid = luhnComplete(`${(d[0] ?? 0) % 9 + 1}${d.join('')}`);
+      return valid.slice(0, -1) + String((Number(valid.slice(-1)) + 1) % 10); // fails Luhn
+    }),
+  );
+
+  it('random ordinary text never changes', () => {
+    fc.assert(
+      fc.property(fc.array(ordinary, { maxLength: 12 }), (parts) => {
+        const text = parts.join(' word ');
+        expect(maskText(text).text).toBe(text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('random text without digits never changes', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), (s) => {
+        fc.pre(!/\p{Nd}|eyJ|PRIVATE KEY/u.test(s));
+        expect(maskText(s).text).toBe(s);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
