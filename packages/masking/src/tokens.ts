@@ -130,30 +130,37 @@ export function gapKind(gap: string): number {
 }
 
 /** Group tokens into chains. `blocked` tokens (already claimed) are left out. */
-export function buildChains(text: string, tokens: readonly Token[], blocked: (t: Token) => boolean): Chain[] {
-  const chains: Chain[] = [];
+export function buildChains(text: string, tokens: readonly Token[], blocked?: (t: Token) => boolean): Chain[] {
+  const groups: Unit[][] = [];
   let units: Unit[] = [];
   let lastEnd = 0;
-  const close = (): void => {
-    const first = units[0];
-    const last = units[units.length - 1];
-    if (first === undefined || last === undefined) return;
-    const before = text.slice(Math.max(0, first.start - 2), first.start);
-    chains.push({
-      units,
-      leading: gapKind(text.slice(0, first.start)) >= 0,
-      trailing: gapKind(text.slice(last.end)) >= 0,
-      plusBefore: /\+\s?$/.test(before),
-    });
-    units = [];
-  };
   for (const t of tokens) {
-    if (blocked(t)) continue;
-    const kind = units.length === 0 ? -1 : gapKind(text.slice(lastEnd, t.start));
-    if (units.length > 0 && kind < 0) close();
-    units.push({ start: t.start, end: t.end, digits: t.digits, gap: units.length === 0 ? 0 : kind });
+    if (blocked !== undefined && blocked(t)) continue;
+    if (units.length === 0) {
+      units.push({ start: t.start, end: t.end, digits: t.digits, gap: 0 });
+    } else {
+      const kind = gapKind(text.slice(lastEnd, t.start));
+      if (kind < 0) {
+        groups.push(units);
+        units = [];
+      }
+      units.push({ start: t.start, end: t.end, digits: t.digits, gap: kind < 0 ? 0 : kind });
+    }
     lastEnd = t.end;
   }
-  close();
-  return chains;
+  if (units.length > 0) groups.push(units);
+  // Only the first chain can be leading and only the last trailing: any other has digits on that side.
+  const n = groups.length;
+  return groups.map((g, i) => {
+    const first = g[0] as Unit;
+    const last = g[g.length - 1] as Unit;
+    return {
+      units: g,
+      leading: i === 0 && gapKind(text.slice(0, first.start)) >= 0,
+      trailing: i === n - 1 && gapKind(text.slice(last.end)) >= 0,
+      plusBefore: first.start > 0 && PLUS_BEFORE.test(text.slice(Math.max(0, first.start - 2), first.start)),
+    };
+  });
 }
+
+const PLUS_BEFORE = /\+\s?$/;
