@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WidgetConfig } from '@parley/protocol';
 import { normaliseOrigin } from '../shared/bridge';
 import { ApiError, visitorApi } from './api';
@@ -41,6 +41,18 @@ export function App() {
   useEffect(() => {
     void boot();
   }, []);
+
+  // Opening the panel moves focus into the chat (the loader focused the iframe).
+  useEffect(() => {
+    if (panelOpen && bridge?.embedded) document.querySelector<HTMLElement>('#composer-input, #visitor-name')?.focus();
+  }, [panelOpen, view.kind]);
+
+  const lastUnread = useRef(-1);
+  const postUnread = (count: number): void => {
+    if (count === lastUnread.current) return;
+    lastUnread.current = count;
+    bridge?.post({ type: 'unread', count });
+  };
 
   async function boot(): Promise<void> {
     if (!orgKey || !hostOrigin) {
@@ -97,7 +109,12 @@ export function App() {
 
   const title = config?.orgName ?? 'Chat';
   return (
-    <div class="frame">
+    <div
+      class="frame"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') bridge?.post({ type: 'close' });
+      }}
+    >
       <header class="head">
         <div>
           <h1>{title}</h1>
@@ -111,12 +128,7 @@ export function App() {
           </button>
         )}
       </header>
-      <main
-        class="body"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') bridge?.post({ type: 'close' });
-        }}
-      >
+      <main class="body">
         {view.kind === 'loading' && <p class="centered">Loading…</p>}
         {view.kind === 'unavailable' && (
           <p class="centered" role="alert">
@@ -134,7 +146,7 @@ export function App() {
             outbox={outbox}
             store={store}
             panelOpen={panelOpen}
-            onUnread={(count) => bridge?.post({ type: 'unread', count })}
+            onUnread={postUnread}
             onExpired={() => {
               store.clearSession();
               setView({ kind: 'start', notice: 'Your chat session has expired. Start a new conversation.' });

@@ -137,6 +137,7 @@ export class VisitorChat {
       case 'message':
       case 'redact':
       case 'pong':
+      case 'conversation':
         break;
     }
     this.apply(frame);

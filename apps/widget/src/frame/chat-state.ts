@@ -76,6 +76,8 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
         failed: [...state.failed, { clientMsgId: failed.clientMsgId, text: failed.text, reason: frame.message }],
       };
     }
+    case 'conversation':
+      return frame.conversation.id === state.conversationId && frame.conversation.status === 'closed' && !state.closed ? { ...state, closed: true } : state;
     case 'ready':
     case 'pong':
       return state;

@@ -94,7 +94,7 @@ export function ChatView(p: Props) {
           </button>
         </div>
       ) : (
-        <Composer disabled={false} onSend={(t, masked) => chat.current?.send(t, masked)} onTyping={(t) => chat.current?.setTyping(t)} />
+        <Composer disabled={false} focusOnMount={p.panelOpen} onSend={(t, masked) => chat.current?.send(t, masked)} onTyping={(t) => chat.current?.setTyping(t)} />
       )}
     </div>
   );

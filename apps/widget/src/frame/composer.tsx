@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from './limits';
 import { foundCard, maskText, type MaskResult } from './masker';
 
@@ -6,13 +6,18 @@ interface Props {
   disabled: boolean;
   onSend: (text: string, masked: string[]) => void;
   onTyping: (typing: boolean) => void;
+  /** Focus the input when it appears (the visitor just started the chat with the panel open). */
+  focusOnMount: boolean;
 }
 
-export function Composer({ disabled, onSend, onTyping }: Props) {
+export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
   const [text, setText] = useState('');
   const [warning, setWarning] = useState<MaskResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (focusOnMount) input.current?.focus();
+  }, []);
 
   const finish = (result: MaskResult): void => {
     onSend(result.text, [...new Set(result.findings.map((f) => f.type))]);

@@ -32,6 +32,7 @@ describe('parseVisitorFrame', () => {
     expect(parseVisitorFrame(JSON.stringify({ ...msg(1), masked: [1] }))).toBeNull();
     expect(parseVisitorFrame(JSON.stringify({ type: 'ack', clientMsgId: 'x' }))).toBeNull();
     expect(parseVisitorFrame(JSON.stringify({ type: 'conversation', conversation: {} }))).toBeNull();
+    expect(parseVisitorFrame(JSON.stringify({ type: 'mystery' }))).toBeNull();
   });
 });
 
@@ -61,6 +62,12 @@ describe('applyFrame', () => {
     let s = applyFrame(initialChatState('c1', []), parse(msg(1, 'visitor')));
     s = applyFrame(s, parse({ type: 'redact', conversationId: 'c1', seq: 1, text: 'card •••• 4242', masked: ['card_number'] }));
     expect(s.messages[0]).toMatchObject({ text: 'card •••• 4242', masked: ['card_number'] });
+  });
+
+  it('ends the conversation when a conversation frame says it was closed', () => {
+    const s = applyFrame(initialChatState('c1', []), parse({ type: 'conversation', conversation: { id: 'c1', status: 'closed' } }));
+    expect(s.closed).toBe(true);
+    expect(applyFrame(initialChatState('c1', []), parse({ type: 'conversation', conversation: { id: 'c2', status: 'closed' } })).closed).toBe(false);
   });
 
   it('shows and clears the agent typing indicator', () => {

@@ -11,7 +11,10 @@ const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 
 /** The server frames the visitor chat handles. */
-export type VisitorFrame = Extract<ServerFrame, { type: 'ready' | 'ack' | 'message' | 'redact' | 'typing' | 'resumed' | 'pong' | 'error' }>;
+export type VisitorFrame =
+  | Extract<ServerFrame, { type: 'ready' | 'ack' | 'message' | 'redact' | 'typing' | 'resumed' | 'pong' | 'error' }>
+  /** Only the fields a visitor needs of a conversation frame (if the server sends one on a status change). */
+  | { type: 'conversation'; conversation: { id: string; status: 'waiting' | 'active' | 'closed' } };
 
 const SENDER_KINDS = ['visitor', 'agent', 'system'] as const;
 
@@ -54,6 +57,12 @@ export function parseVisitorFrame(raw: string): VisitorFrame | null {
       return isStr(d.conversationId) && isSeq(d.lastSeq) ? { type: 'resumed', conversationId: d.conversationId, lastSeq: d.lastSeq } : null;
     case 'pong':
       return { type: 'pong' };
+    case 'conversation': {
+      const c = d.conversation;
+      if (!isRec(c) || !isStr(c.id)) return null;
+      const status = (['waiting', 'active', 'closed'] as const).find((s) => s === c.status);
+      return status ? { type: 'conversation', conversation: { id: c.id, status } } : null;
+    }
     case 'error': {
       if (!isStr(d.code) || !isStr(d.message)) return null;
       const frame: VisitorFrame = { type: 'error', code: d.code, message: d.message };
