@@ -10,9 +10,9 @@ interface Props {
   conversation: ConversationSummary;
 }
 
-function Message({ m }: { m: ChatMessage }) {
+function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
   const label = maskedLabel(m.masked);
-  const who = m.sender.kind === 'visitor' ? 'Visitor' : m.sender.kind === 'agent' ? (m.sender.name ?? 'Agent') : 'System';
+  const who = m.sender.kind === 'visitor' ? visitor : m.sender.kind === 'agent' ? (m.sender.name ?? 'Agent') : 'System';
   return (
     <li class={`msg ${m.sender.kind}`} data-testid="message" data-sender={m.sender.kind} data-seq={m.seq}>
       <div class="msg-head">
@@ -82,7 +82,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
       <ol class="thread" role="log" aria-live="polite" aria-label="Messages">
         {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
         {messages.map((m) => (
-          <Message key={m.seq} m={m} />
+          <Message key={m.seq} m={m} visitor={visitorName(c)} />
         ))}
         {pending.map((p) => (
           <li key={p.clientMsgId} class="msg agent pending" data-testid="message" data-sender="agent" data-state="pending">
