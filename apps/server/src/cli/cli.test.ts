@@ -28,7 +28,7 @@ function freePort(): Promise<number> {
 }
 
 const cleanEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   return env;

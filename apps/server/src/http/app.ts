@@ -30,7 +30,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     // Believe X-Forwarded-For only from the configured number of proxy hops.
     trustProxy: (_address: string, hop: number) => hop < deps.trustProxy,
-    disableRequestLogging: false,
     requestIdHeader: false,
   });
   installErrorHandling(app);

@@ -1,0 +1,185 @@
+// bench/chat-throughput: N visitor/agent socket pairs exchange messages through
+// Parley's whole pipeline (validate, mask, group commit to SQLite, fan out) and,
+// in the same run, through a bare ws relay with no persistence. Prints messages
+// per second and end-to-end latency (send → the peer receives it) for each.
+//
+//   npm run bench:chat -- [--pairs 50] [--messages 300] [--window 8]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+const { values } = parseArgs({
+  options: { pairs: { type: 'string', default: '50' }, messages: { type: 'string', default: '300' }, window: { type: 'string', default: '8' } },
+});
+const PAIRS = Number(values.pairs);
+const MESSAGES = Number(values.messages); // per socket
+const WINDOW = Number(values.window); // unacknowledged sends per socket
+
+interface Target {
+  port: number;
+  orgKey?: string;
+  admin?: { email: string; password: string };
+}
+
+function launch(kind: 'parley' | 'relay'): Promise<{ child: ChildProcess; target: Target }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((res, rej) => {
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n') && line) res({ child, target: JSON.parse(line) as Target });
+    });
+    child.once('exit', (code) => rej(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((res, rej) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.once('open', () => res(ws));
+    ws.once('error', rej);
+  });
+}
+
+function next(ws: WebSocket, type: string): Promise<Record<string, unknown>> {
+  return new Promise((res) => {
+    const on = (d: Buffer) => {
+      const f = JSON.parse(d.toString()) as Record<string, unknown>;
+      if (f.type === type) {
+        ws.off('message', on);
+        res(f);
+      }
+    };
+    ws.on('message', on);
+  });
+}
+
+interface Pair {
+  visitor: WebSocket;
+  agent: WebSocket;
+  conversationId: string;
+}
+
+async function parleyPairs(t: Target): Promise<Pair[]> {
+  const base = `http://127.0.0.1:${t.port}`;
+  const origin = `http://localhost:${t.port}`;
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(t.admin) });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const pairs: Pair[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const s = (await (await fetch(`${base}/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orgKey: t.orgKey }) })).json()) as { token: string };
+    const conv = (await (await fetch(`${base}/api/visitor/conversations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: '{}' })).json()) as { id: string };
+    await fetch(`${base}/api/conversations/${conv.id}/accept`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, origin } });
+    const visitor = await open(`ws://127.0.0.1:${t.port}/ws/visitor`, { origin });
+    visitor.send(JSON.stringify({ type: 'auth', token: s.token }));
+    await next(visitor, 'ready');
+    const agent = await open(`ws://127.0.0.1:${t.port}/ws/agent`, { origin, cookie });
+    await next(agent, 'ready');
+    for (const ws of [visitor, agent]) {
+      ws.send(JSON.stringify({ type: 'resume', conversationId: conv.id, afterSeq: 0 }));
+      await next(ws, 'resumed');
+    }
+    pairs.push({ visitor, agent, conversationId: conv.id });
+  }
+  return pairs;
+}
+
+async function relayPairs(t: Target): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const visitor = await open(`ws://127.0.0.1:${t.port}/?pair=${i}&role=v`);
+    const agent = await open(`ws://127.0.0.1:${t.port}/?pair=${i}&role=a`);
+    pairs.push({ visitor, agent, conversationId: `c${i}` });
+  }
+  return pairs;
+}
+
+const TEXTS = ['Hi, my order has not arrived yet', 'Could you check the tracking for me please?', 'Sure, one moment while I look that up', 'It shows out for delivery today before 6pm', 'Great, thanks a lot for the help!'];
+
+/** Each socket sends MESSAGES with at most WINDOW unacknowledged; latency is send → peer's message frame. */
+async function drive(pairs: Pair[]): Promise<{ seconds: number; delivered: number; latencies: number[] }> {
+  const sentAt = new Map<string, bigint>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  const total = pairs.length * 2 * MESSAGES;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    pairs.flatMap((p, pi) =>
+      (['visitor', 'agent'] as const).map(
+        (role) =>
+          new Promise<void>((done) => {
+            const me = p[role];
+            const peerRole = role === 'visitor' ? 'agent' : 'visitor';
+            let sent = 0;
+            let acked = 0;
+            let received = 0;
+            const sendOne = () => {
+              const id = `${role[0]}${pi}-${sent}`;
+              sent += 1;
+              sentAt.set(id, process.hrtime.bigint());
+              me.send(JSON.stringify({ type: 'send', clientMsgId: id, conversationId: p.conversationId, text: `${TEXTS[sent % TEXTS.length]} ref ${id}` }));
+            };
+            const finish = () => {
+              if (acked === MESSAGES && received === MESSAGES) done();
+            };
+            me.on('message', (d: Buffer) => {
+              const f = JSON.parse(d.toString()) as { type: string; text?: string };
+              if (f.type === 'ack') {
+                acked += 1;
+                if (sent < MESSAGES) sendOne();
+                finish();
+              } else if (f.type === 'message' && f.text) {
+                const id = f.text.slice(f.text.lastIndexOf(' ') + 1);
+                if (id[0] === peerRole[0]) {
+                  const t0 = sentAt.get(id);
+                  if (t0 !== undefined) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+                  received += 1;
+                  delivered += 1;
+                  finish();
+                }
+              }
+            });
+            for (let i = 0; i < Math.min(WINDOW, MESSAGES); i++) sendOne();
+          }),
+      ),
+    ),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (delivered !== total) throw new Error(`delivered ${delivered} of ${total}`);
+  return { seconds, delivered, latencies };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function measure(kind: 'parley' | 'relay') {
+  const { child, target } = await launch(kind);
+  try {
+    const pairs = kind === 'parley' ? await parleyPairs(target) : await relayPairs(target);
+    const r = await drive(pairs);
+    for (const p of pairs) {
+      p.visitor.close();
+      p.agent.close();
+    }
+    const sorted = [...r.latencies].sort((a, b) => a - b);
+    return { kind, rate: r.delivered / r.seconds, p50: pct(sorted, 50), p99: pct(sorted, 99), delivered: r.delivered, seconds: r.seconds };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+console.log(`chat-throughput: ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, window ${WINDOW}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+const relay = await measure('relay');
+const parley = await measure('parley');
+for (const r of [relay, parley]) {
+  console.log(`${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)`);
+}
+console.log(`ratio   parley/relay throughput ${(parley.rate / relay.rate).toFixed(2)}; p50 latency ×${(parley.p50 / relay.p50).toFixed(1)}`);
+process.exit(0);

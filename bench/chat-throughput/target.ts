@@ -1,0 +1,47 @@
+// The system under test, in its own process so that it does not share an event
+// loop with the load generator: `parley` (the whole pipeline on SQLite) or
+// `relay` (a bare ws relay with no persistence, the baseline). Prints its port.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { loadConfig } from '../../apps/server/src/config';
+import { startServer } from '../../apps/server/src/main';
+import { bootstrap } from '../../apps/server/src/cli/bootstrap';
+
+const kind = process.argv[2];
+
+if (kind === 'relay') {
+  // Same framing work as Parley (parse, validate type, serialise, ack), no store.
+  const peers = new Map<string, WebSocket>();
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  let seq = 0;
+  wss.on('connection', (ws, req) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const me = `${url.searchParams.get('pair')}:${url.searchParams.get('role')}`;
+    const peer = `${url.searchParams.get('pair')}:${url.searchParams.get('role') === 'v' ? 'a' : 'v'}`;
+    peers.set(me, ws);
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as { type: string; clientMsgId: string; conversationId: string; text: string };
+      if (frame.type !== 'send') return;
+      seq += 1;
+      const out = JSON.stringify({ type: 'message', conversationId: frame.conversationId, seq, text: frame.text });
+      ws.send(JSON.stringify({ type: 'ack', clientMsgId: frame.clientMsgId, seq }));
+      ws.send(out);
+      peers.get(peer)?.send(out);
+    });
+  });
+  wss.on('listening', () => {
+    const { port } = wss.address() as { port: number };
+    process.stdout.write(`${JSON.stringify({ port })}\n`);
+  });
+} else {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  const config = loadConfig(
+    { PARLEY_LOG_LEVEL: 'silent', PARLEY_WS_RATE_BURST: '100000', PARLEY_WS_RATE_PER_SECOND: '100000' },
+    { dataDir, port: 0, host: '127.0.0.1' },
+  );
+  const server = await startServer(config);
+  const boot = await bootstrap(server.store, { publicOrigin: new URL(server.url).origin });
+  process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: boot.orgKey, admin: boot.admin })}\n`);
+}
