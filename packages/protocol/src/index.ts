@@ -2,3 +2,4 @@ export * from './errors';
 export * from './limits';
 export * from './realtime';
 export * from './rest';
+export * from './payments';

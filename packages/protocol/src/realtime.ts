@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { LIMITS } from './limits';
+import { PaymentFrameSchema } from './payments';
 
 const Id = z.string().min(1).max(64);
 const Seq = z.number().int().min(0);
@@ -132,6 +133,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ServerReadFrameSchema,
   ResumedFrameSchema,
   ConversationFrameSchema,
+  PaymentFrameSchema,
   PongFrameSchema,
   ErrorFrameSchema,
 ]);

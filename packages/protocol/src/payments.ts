@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * In-chat payments as agents and visitors see them. Never card data beyond
+ * brand and last four (PCI DSS 3.4.1); docs/payments.md describes the flow.
+ */
+
+export const PaymentStatusSchema = z.enum(['created', 'opened', 'requires_action', 'succeeded', 'failed', 'canceled', 'expired']);
+export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
+
+/** Statuses after which nothing changes but refunds. */
+export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'expired'];
+/** Statuses in which the customer can (re)open the pay window. */
+export const PAYABLE_PAYMENT_STATUSES: readonly PaymentStatus[] = ['created', 'opened'];
+
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code');
+
+export const PaymentSummarySchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  status: PaymentStatusSchema,
+  /** Integer minor units (cents). */
+  amount: z.number().int(),
+  currency: Currency,
+  description: z.string(),
+  amountRefunded: z.number().int(),
+  brand: z.string().nullable(),
+  last4: z.string().nullable(),
+  gatewayReference: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type PaymentSummary = z.infer<typeof PaymentSummarySchema>;
+
+/** A payment card was created or changed in a conversation. */
+export const PaymentFrameSchema = z.object({
+  type: z.literal('payment'),
+  conversationId: z.string().min(1).max(64),
+  payment: PaymentSummarySchema,
+});
+export type PaymentFrame = z.infer<typeof PaymentFrameSchema>;
+
+// ---- REST --------------------------------------------------------------------
+
+/** `POST /api/conversations/:id/payments`. The same idempotencyKey repeats the same request, never a second one. */
+export const PaymentRequestBodySchema = z.object({
+  amount: z.number().int().min(1).max(99_999_999),
+  currency: z.string().trim().toUpperCase().pipe(Currency),
+  description: z.string().trim().min(1).max(500),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+});
+export type PaymentRequestBody = z.infer<typeof PaymentRequestBodySchema>;
+
+/** `POST /api/payments/:id/refunds`; amount defaults to everything not yet refunded. */
+export const RefundRequestBodySchema = z.object({
+  amount: z.number().int().min(1).max(99_999_999).optional(),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+});
+export type RefundRequestBody = z.infer<typeof RefundRequestBodySchema>;
+
+export const PaymentEnvelopeSchema = z.object({ payment: PaymentSummarySchema });
+export const PaymentListSchema = z.object({ payments: z.array(PaymentSummarySchema) });
+export const PaymentSettingsSchema = z.object({
+  /** False when the server has no vault configured: payment routes answer payment_unavailable. */
+  enabled: z.boolean(),
+  currencies: z.array(Currency),
+  merchantName: z.string(),
+});
+export type PaymentSettings = z.infer<typeof PaymentSettingsSchema>;
+/** `POST /api/visitor/conversations/:id/payments/:paymentId/link`: a fresh single-use pay link. */
+export const PayLinkSchema = z.object({ payUrl: z.string().url(), expiresAt: z.string() });
+export type PayLink = z.infer<typeof PayLinkSchema>;
