@@ -38,20 +38,34 @@ function launch(kind: 'parley' | 'relay'): Promise<{ child: ChildProcess; target
   });
 }
 
+// Frames that arrive before a test waits for them (a `ready` can come in the same
+// TCP segment as the upgrade response) are kept here, per socket.
+const early = new WeakMap<WebSocket, Record<string, unknown>[]>();
+const collectors = new WeakMap<WebSocket, (d: Buffer) => void>();
+
 function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((res, rej) => {
     const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    const buffer: Record<string, unknown>[] = [];
+    early.set(ws, buffer);
+    const collect = (d: Buffer) => buffer.push(JSON.parse(d.toString()) as Record<string, unknown>);
+    ws.on('message', collect);
+    collectors.set(ws, collect);
     ws.once('open', () => res(ws));
     ws.once('error', rej);
   });
 }
 
 function next(ws: WebSocket, type: string): Promise<Record<string, unknown>> {
+  const buffer = early.get(ws) ?? [];
+  const i = buffer.findIndex((f) => f.type === type);
+  if (i >= 0) return Promise.resolve(buffer.splice(0, i + 1)[i]!);
   return new Promise((res) => {
     const on = (d: Buffer) => {
       const f = JSON.parse(d.toString()) as Record<string, unknown>;
       if (f.type === type) {
         ws.off('message', on);
+        buffer.length = 0;
         res(f);
       }
     };
@@ -115,6 +129,9 @@ async function drive(pairs: Pair[]): Promise<{ seconds: number; delivered: numbe
         (role) =>
           new Promise<void>((done) => {
             const me = p[role];
+            // Setup is over: stop buffering frames for `next`.
+            const collect = collectors.get(me);
+            if (collect) me.off('message', collect);
             const peerRole = role === 'visitor' ? 'agent' : 'visitor';
             let sent = 0;
             let acked = 0;
