@@ -6,6 +6,8 @@ export interface Claim {
   readonly end: number;
   readonly type: FindingType;
   readonly render: string;
+  /** An earlier masking met again (see echo.ts): reported, never changed, never a piece of a new card. */
+  readonly echo?: boolean;
 }
 
 export interface Applied {
@@ -32,8 +34,10 @@ export function applyClaims(text: string, claims: readonly Claim[]): Applied {
   for (const { c, order } of sorted) {
     const last = merged[merged.length - 1];
     if (last !== undefined && c.start < last.end) {
+      // An echo renders only its own span: a new claim reaching past it must win, or its text would be lost.
+      const wins = last.claim.echo === true && c.echo !== true ? c.end > last.end : c.echo !== true && order < last.order;
       last.end = Math.max(last.end, c.end);
-      if (order < last.order) {
+      if (wins) {
         last.order = order;
         last.claim = c;
       }

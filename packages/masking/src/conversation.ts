@@ -115,7 +115,7 @@ function tailOf(p: Prepared, done: Finished): Unit[] {
       i -= 1;
       continue;
     }
-    if (claim.type !== 'pan') break;
+    if (claim.type !== 'pan' || claim.echo === true) break;
     let digits = '';
     while (i >= 0 && (units[i]?.start ?? -1) >= claim.start && (units[i]?.end ?? -1) <= claim.end) digits = (units[i--]?.digits ?? '') + digits;
     if (digits === '') break;

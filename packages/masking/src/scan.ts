@@ -3,6 +3,7 @@
 import { applyClaims, overlapsAny } from './claims';
 import type { Applied, Claim } from './claims';
 import { claimCardContext } from './card-context';
+import { claimEchoes, mayHoldEcho } from './echo';
 import { compileCustomRules, CUSTOM_RULE_MAX_INPUT } from './custom-rules';
 import type { CompiledCustomRule } from './custom-rules';
 import { findPanWindows, renderPan } from './pan';
@@ -77,6 +78,7 @@ export function prepare(text: string, c: Compiled): Prepared {
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
   const { tokens, digitChars: digits } = tokenize(text);
   const claims: Claim[] = [];
+  if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text)) for (const rule of c.early) runRule(text, rule, digits, claims);
   const skip: Array<{ start: number; end: number }> = claims.map((x) => ({ start: x.start, end: x.end }));
   if (digits >= 12 && text.includes('-')) for (const m of text.matchAll(UUID)) skip.push({ start: m.index, end: m.index + m[0].length });
@@ -148,7 +150,7 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     // Digits trail the card: its true last four are unsure, so none are shown.
     for (let k = 0; k < claims.length; k += 1) {
       const x = claims[k];
-      if (x?.type === 'pan' && trailed.has(x.end) && x.render.includes(' '))
+      if (x?.type === 'pan' && x.echo !== true && trailed.has(x.end) && x.render.includes(' '))
         claims[k] = { ...x, render: renderPan('0000', 'none') };
     }
   }

@@ -50,8 +50,12 @@ export interface MaskOptions {
   readonly maxTextLength?: number;
 }
 
-/** Finding type: a rule id, or `custom:<id>` for an organisation's rule. */
-export type FindingType = RuleId | `custom:${string}`;
+/**
+ * Finding type: a rule id, or `custom:<id>` for an organisation's rule.
+ * `api_key` and `token` are reported for an `[API key hidden]` or
+ * `[token hidden]` placeholder met again, whose rule is no longer known.
+ */
+export type FindingType = RuleId | 'api_key' | 'token' | `custom:${string}`;
 
 /**
  * Where something was masked. Offsets are UTF-16 indices into the returned
