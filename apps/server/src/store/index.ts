@@ -5,6 +5,7 @@ import { agentsRepo, sessionsRepo } from './repos/agents';
 import { conversationsRepo } from './repos/conversations';
 import { messagesRepo } from './repos/messages';
 import { orgsRepo } from './repos/orgs';
+import { paymentsRepo } from './repos/payments';
 import { visitorsRepo } from './repos/visitors';
 import type { Store } from './types';
 
@@ -31,5 +32,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     visitors: visitorsRepo(conn.db),
     conversations: conversationsRepo(conn.db),
     messages: messagesRepo(conn),
+    payments: paymentsRepo(conn.db),
   };
 }

@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { ConversationStatus, Role } from '@parley/protocol';
+import type { PaymentTables, PaymentsRepo } from './payment-types';
+
+export type * from './payment-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -69,7 +72,7 @@ export interface MessagesTable {
   masked: string; // JSON array of finding types
   created_at: number;
 }
-export interface Database {
+export interface Database extends PaymentTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -219,4 +222,5 @@ export interface Store {
     /** Replaces the stored text of a message (retroactive masking). */
     replaceText(orgId: string, conversationId: string, seq: number, text: string, masked: string[]): Promise<boolean>;
   };
+  payments: PaymentsRepo;
 }

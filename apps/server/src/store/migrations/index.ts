@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { chat } from './0001-chat';
+import { payments } from './0002-payments';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -7,6 +8,7 @@ import { chat } from './0001-chat';
  */
 const migrations: Record<string, Migration> = {
   '0001-chat': chat,
+  '0002-payments': payments,
 };
 
 export const migrationProvider: MigrationProvider = {

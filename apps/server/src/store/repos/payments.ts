@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import { parseStringArray } from '../mappers';
+import type { Database, PaymentRow, PaymentsTable, PaymentsRepo } from '../types';
+
+const columns = [
+  'id',
+  'org_id',
+  'conversation_id',
+  'status',
+  'amount',
+  'currency',
+  'description',
+  'amount_refunded',
+  'brand',
+  'last4',
+  'gateway_reference',
+  'failure_message',
+  'vault_version',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
+
+// Lists every field on purpose (CONVENTIONS.md "presenters list their fields").
+function toPayment(r: PaymentsTable): PaymentRow {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    conversationId: r.conversation_id,
+    status: r.status,
+    amount: Number(r.amount),
+    currency: r.currency,
+    description: r.description,
+    amountRefunded: Number(r.amount_refunded),
+    brand: r.brand,
+    last4: r.last4,
+    gatewayReference: r.gateway_reference,
+    failureMessage: r.failure_message,
+    vaultVersion: Number(r.vault_version),
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
+  const byId = async (orgId: string, id: string) => {
+    const row = await db.selectFrom('payments').select(columns).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return row && toPayment(row);
+  };
+  return {
+    async upsert(p, createdBy = null) {
+      const changing = {
+        status: p.status,
+        amount_refunded: p.amountRefunded,
+        brand: p.brand,
+        last4: p.last4,
+        gateway_reference: p.gatewayReference,
+        failure_message: p.failureMessage,
+        vault_version: p.vaultVersion,
+        updated_at: p.updatedAt,
+      };
+      const result = await db
+        .insertInto('payments')
+        .values({
+          ...changing,
+          id: p.id,
+          org_id: p.orgId,
+          conversation_id: p.conversationId,
+          amount: p.amount,
+          currency: p.currency,
+          description: p.description,
+          created_by: createdBy,
+          created_at: p.createdAt,
+        })
+        // Only a newer version of the same organisation's payment replaces the stored one.
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet(changing)
+            .where('payments.vault_version', '<', p.vaultVersion)
+            .where('payments.org_id', '=', p.orgId),
+        )
+        .executeTakeFirst();
+      if (createdBy) {
+        await db.updateTable('payments').set({ created_by: createdBy }).where('id', '=', p.id).where('org_id', '=', p.orgId).where('created_by', 'is', null).execute();
+      }
+      const row = await byId(p.orgId, p.id);
+      if (!row) throw new Error('payment belongs to another organisation');
+      return { row, changed: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+    },
+    byId,
+    async listForConversation(orgId, conversationId) {
+      const rows = await db
+        .selectFrom('payments')
+        .select(columns)
+        .where('org_id', '=', orgId)
+        .where('conversation_id', '=', conversationId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toPayment);
+    },
+    async markEventSeen(eventId, paymentId, now) {
+      const result = await db
+        .insertInto('payment_events')
+        .values({ id: eventId, payment_id: paymentId, received_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async currencies(orgId) {
+      const row = await db.selectFrom('payment_settings').select('currencies').where('org_id', '=', orgId).executeTakeFirst();
+      return row ? parseStringArray(row.currencies) : undefined;
+    },
+    async setCurrencies(orgId, currencies, now) {
+      const json = JSON.stringify(currencies);
+      await db
+        .insertInto('payment_settings')
+        .values({ org_id: orgId, currencies: json, updated_at: now })
+        .onConflict((oc) => oc.column('org_id').doUpdateSet({ currencies: json, updated_at: now }))
+        .execute();
+    },
+  };
+}
