@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import { startServer, storeOptionsFor, VERSION } from '../main';
 import { createStore } from '../store';
 import { hashPassword } from '../modules/auth';
+import { verifyAudit } from '../modules/audit';
 import { bootstrap, generatePassword } from './bootstrap';
 import { ensureEdgeSecrets } from './secrets';
 
@@ -26,6 +27,9 @@ Commands:
                     Applies database migrations and exits.
   admin create --email E [--name N] [--org KEY] [--data-dir DIR]
                     Creates an admin; prints a generated password once.
+  audit verify [--data-dir DIR]
+                    Checks the hash chain of the audit log (or DATABASE_URL's); exits 0 when
+                    intact, 1 naming each edited, deleted or reordered entry.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -179,6 +183,25 @@ async function main(argv: string[]): Promise<void> {
           passwordHash: await hashPassword(password),
         });
         process.stdout.write(`admin ${values.email.toLowerCase()} created in ${org.name}\none-time password: ${password}\n`);
+      } finally {
+        await store.close();
+      }
+      return;
+    }
+    case 'audit': {
+      if (positionals[0] !== 'verify') fail('usage: parley audit verify [--data-dir DIR]');
+      const cfg = config(values);
+      const store = await createStore(storeOptionsFor(cfg));
+      try {
+        await store.migrate();
+        const report = await verifyAudit(store);
+        for (const p of report.problems) process.stdout.write(`BROKEN ${p.message}\n`);
+        process.stdout.write(
+          report.ok
+            ? `audit log intact: ${report.entries} entries in ${report.chains} chain(s)\n`
+            : `audit log NOT intact: ${report.problems.length} problem(s) in ${report.entries} entries\n`,
+        );
+        process.exitCode = report.ok ? 0 : 1;
       } finally {
         await store.close();
       }

@@ -7,6 +7,8 @@ import { messagesRepo } from './repos/messages';
 import { orgsRepo } from './repos/orgs';
 import { paymentsRepo } from './repos/payments';
 import { visitorsRepo } from './repos/visitors';
+import { auditRepo } from './repos/audit';
+import { securityRepo } from './repos/security';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -33,5 +35,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     conversations: conversationsRepo(conn.db),
     messages: messagesRepo(conn),
     payments: paymentsRepo(conn.db),
+    security: securityRepo(conn),
+    audit: auditRepo(conn),
   };
 }

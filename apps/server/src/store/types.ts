@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
+import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
 
+export type * from './security-types';
 export type * from './payment-types';
 
 /**
@@ -72,7 +74,7 @@ export interface MessagesTable {
   masked: string; // JSON array of finding types
   created_at: number;
 }
-export interface Database extends PaymentTables {
+export interface Database extends SecurityTables, PaymentTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -180,8 +182,13 @@ export interface Store {
     list(): Promise<Organisation[]>;
     update(id: string, patch: { name?: string; allowedOrigins?: string[]; greeting?: string }): Promise<Organisation | undefined>;
   };
+  /** Second factors, throttling, security settings and events (0003-security). */
+  security: SecurityRepo;
+  /** The hash-chained audit log (0003-security). */
+  audit: AuditRepo;
   agents: {
     create(input: { orgId: string; email: string; name: string; role: Role; passwordHash: string }): Promise<AgentRow>;
+    update(orgId: string, id: string, patch: { name?: string; role?: Role; active?: boolean; passwordHash?: string }): Promise<AgentRow | undefined>;
     /** Installation-wide: e-mail addresses are unique across organisations. */
     byEmail(email: string): Promise<AgentRow | undefined>;
     byId(orgId: string, id: string): Promise<AgentRow | undefined>;
@@ -223,4 +230,5 @@ export interface Store {
     replaceText(orgId: string, conversationId: string, seq: number, text: string, masked: string[]): Promise<boolean>;
   };
   payments: PaymentsRepo;
+
 }

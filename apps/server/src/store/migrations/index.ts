@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { chat } from './0001-chat';
 import { payments } from './0002-payments';
+import { security } from './0003-security';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -9,6 +10,7 @@ import { payments } from './0002-payments';
 const migrations: Record<string, Migration> = {
   '0001-chat': chat,
   '0002-payments': payments,
+  '0003-security': security,
 };
 
 export const migrationProvider: MigrationProvider = {

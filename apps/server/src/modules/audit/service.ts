@@ -1,0 +1,43 @@
+import type { AuditEntry, AuditFilter, Store } from '../../store';
+import { canonicalDetail, entryHash, type DetailValue } from './chain';
+
+export type AuditOutcome = 'success' | 'failure';
+
+export interface AuditInput {
+  /** The organisation whose chain gets the entry; '' for installation-wide acts (a sign-in for an unknown account). */
+  orgId: string;
+  actor: { kind: 'agent' | 'visitor' | 'system' | 'anonymous'; id: string | null };
+  /** Dotted verb, e.g. `auth.sign_in`, `agent.role_change`, `payment.refund`. */
+  action: string;
+  outcome: AuditOutcome;
+  /** Origin of the request (PCI DSS 10.2.2). */
+  ip?: string | null | undefined;
+  resource?: { type: string; id: string | null } | undefined;
+  /** Small facts about the act; never a password, code, secret, token or card data. */
+  detail?: Record<string, DetailValue> | undefined;
+  at?: number | undefined;
+}
+
+/**
+ * Appends one entry to the organisation's hash chain (DESIGN.md law 6). Throws
+ * when the entry cannot be written: an act that must be audited fails with it.
+ */
+export async function record(store: Store, input: AuditInput): Promise<AuditEntry> {
+  const base = {
+    orgId: input.orgId,
+    at: input.at ?? Date.now(),
+    actorKind: input.actor.kind,
+    actorId: input.actor.id,
+    action: input.action,
+    outcome: input.outcome,
+    ip: input.ip ?? null,
+    resourceType: input.resource?.type ?? null,
+    resourceId: input.resource?.id ?? null,
+    detail: canonicalDetail(input.detail),
+  };
+  return store.audit.append(base, (prevHash, seq, id) => entryHash({ ...base, seq, id, prevHash }));
+}
+
+export function list(store: Store, orgId: string, filter: AuditFilter): Promise<AuditEntry[]> {
+  return store.audit.list(orgId, filter);
+}
