@@ -42,8 +42,32 @@ function deferredSeq(): SeqRef & { resolve(seq: number): void; reject(err: unkno
 export function createChatService(deps: ChatDeps) {
   const { store, bus, committer, masker, log } = deps;
 
+  // Hot-path cache of conversations for send/typing. Safe because what the
+  // policy reads only moves one way: the visitor never changes, the agent is
+  // set once at accept, and a close is enforced again by the store's append.
+  const recent = new Map<string, ConversationRow>();
+  function remember(conv: ConversationRow): void {
+    recent.delete(conv.id);
+    recent.set(conv.id, conv);
+    if (recent.size > 20_000) {
+      const oldest = recent.keys().next().value;
+      if (oldest !== undefined) recent.delete(oldest);
+    }
+  }
+  function cached(actor: ChatActor, id: string): ConversationRow | undefined {
+    const c = recent.get(id);
+    if (!c || c.orgId !== actor.orgId || c.status === 'closed') return undefined;
+    if (actor.kind === 'visitor') return c.visitorId === actor.visitorId ? c : undefined;
+    return c.agentId !== null ? c : undefined;
+  }
+
   async function load(actor: ChatActor, id: string, action: ChatAction): Promise<ConversationRow> {
+    if (action === 'send' || action === 'typing') {
+      const hit = cached(actor, id);
+      if (hit && allowed(actor, action, hit)) return hit;
+    }
     const conv = await store.conversations.byId(actor.orgId, id);
+    if (conv) remember(conv);
     // Someone else's conversation is reported exactly like a missing one.
     if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw new ParleyError('conversation_not_found');
     if (!allowed(actor, action, conv)) {
@@ -64,6 +88,7 @@ export function createChatService(deps: ChatDeps) {
   async function reload(orgId: string, id: string): Promise<ConversationRow> {
     const conv = await store.conversations.byId(orgId, id);
     if (!conv) throw new ParleyError('conversation_not_found');
+    remember(conv);
     return conv;
   }
 
