@@ -44,6 +44,21 @@ describe('conversations', () => {
     vs.close();
   });
 
+  it('tells the visitor live when the agent accepts and closes the conversation', async () => {
+    const a = new AgentClient(t.url);
+    await a.login(t.admin.email, t.admin.password);
+    const v = await newVisitor(t.url, t.orgKey);
+    const vs = await visitorSocket(t.url, v.token);
+    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
+    await vs.next('resumed');
+    await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
+    const accepted = await vs.next('conversation', (f) => f.conversation.status === 'active');
+    expect(accepted.conversation.agent?.name).toBe('Admin');
+    await a.request('POST', `/api/conversations/${v.conversationId}/close`);
+    await vs.next('conversation', (f) => f.conversation.status === 'closed');
+    vs.close();
+  });
+
   it('keeps agents of another organisation out', async () => {
     const other = await t.server.store.orgs.create({ name: 'Other Org', allowedOrigins: [] });
     const outsider = await t.createAgent('admin', other.id);
@@ -105,6 +120,25 @@ describe('masking on the ingest path', () => {
     const stored = await t.server.store.messages.after(t.orgId, v.conversationId, 0, 10);
     const all = stored.map((m) => m.text).join(' ');
     expect(all.replace(/\D/g, '')).not.toMatch(/42424242/);
+    vs.close();
+    as.close();
+  });
+
+  it('badges text the widget already masked: same text, reported as a card', async () => {
+    const a = new AgentClient(t.url);
+    await a.login(t.admin.email, t.admin.password);
+    const v = await newVisitor(t.url, t.orgKey);
+    await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
+    const as = await a.socket();
+    await as.next('ready');
+    as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
+    await as.next('resumed');
+    const vs = await visitorSocket(t.url, v.token);
+    const text = 'my card is •••• •••• •••• 4242, exp [expiry hidden]';
+    vs.send({ type: 'send', clientMsgId: 'pre-masked', conversationId: v.conversationId, text });
+    const seen = await as.next('message', (m) => m.sender.kind === 'visitor');
+    expect(seen.text).toBe(text);
+    expect(seen.masked).toEqual(['pan', 'expiry']);
     vs.close();
     as.close();
   });
