@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
-import { registerOrgRoutes } from '../modules/orgs';
+import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import type { VisitorService } from '../modules/visitors';
 import { installErrorHandling } from './errors';
 import { registerWeb } from './web';
@@ -42,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerAuthRoutes(app, deps.authRoutes);
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
+  registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerChatRoutes(app, { chat: deps.chat, visitors: deps.visitors, authRoutes: deps.authRoutes, store: deps.store });
   await registerWeb(app, { webRoot: deps.webRoot, store: deps.store });
   return app;

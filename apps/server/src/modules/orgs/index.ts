@@ -1,2 +1,3 @@
 export { createOrganisation, isAllowedOrigin, normaliseOrigin } from './service';
 export { registerOrgRoutes } from './routes';
+export { registerOrgSettingsRoutes, parseOrigins } from './settings-routes';
