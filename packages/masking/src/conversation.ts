@@ -3,6 +3,7 @@
 import type { Claim } from './claims';
 import { applyClaims } from './claims';
 import { findPanWindows, renderPanPiece } from './pan';
+import { BARE, prefilter } from './prefilter';
 import { compileOptions, finish, prepare } from './scan';
 import type { Compiled, Finished, Prepared } from './scan';
 import type { Unit } from './tokens';
@@ -13,6 +14,7 @@ const MAX_EARLIER = 3;
 /** Digits kept from the end of an earlier message; a card has at most 19. */
 const MAX_TAIL_DIGITS = 19;
 const MAX_SENDERS = 16;
+const identity = (o: number): number => o;
 
 interface Kept<R> {
   readonly ref: R;
@@ -138,10 +140,15 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
     process(sender: string, text: string, ref: R): ProcessResult<R> {
       if (typeof sender !== 'string') throw new TypeError('sender must be a string');
       const state = senders.get(sender) ?? { kept: [], afterCard: 0, afterPanEnd: false };
-      const p = prepare(text, compiled);
+      // Without a digit, a digit word or a trigger nothing can be hidden, whatever came before:
+      // skip the scan and only age the sender's state.
+      const bare = typeof text === 'string' && text.length <= compiled.maxTextLength && prefilter(text, compiled) === BARE;
+      const p: Prepared = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, compiled);
       const redactions = new Map<Kept<R>, Claim[]>();
-      crossMessage(p, compiled, state, redactions);
-      const done = finish(p, compiled, { afterCard: state.afterCard > 0, afterPanEnd: state.afterPanEnd });
+      if (!bare) crossMessage(p, compiled, state, redactions);
+      const done: Finished = bare
+        ? { text, findings: [], map: identity, claims: [], hadCard: false, endsWithPan: false }
+        : finish(p, compiled, { afterCard: state.afterCard > 0, afterPanEnd: state.afterPanEnd });
       const redacted: Array<Redaction<R>> = [];
       for (const [kept, claims] of redactions) {
         const earlier = kept.findings.map((f) => ({ start: f.start, end: f.end, type: f.type, render: kept.text.slice(f.start, f.end) }));

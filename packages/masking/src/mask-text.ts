@@ -1,5 +1,6 @@
 // Stateless masking of one text.
-import { compileOptions, finish, prepare } from './scan';
+import { BARE, CLEAN, DIGIT_RULES, digitFacts, prefilter } from './prefilter';
+import { compileOptions, finish, maskDigitRules, prepare } from './scan';
 import type { MaskOptions, MaskResult } from './types';
 
 /**
@@ -9,6 +10,12 @@ import type { MaskOptions, MaskResult } from './types';
  */
 export function maskText(text: string, options?: MaskOptions): MaskResult {
   const compiled = compileOptions(options);
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  if (text.length > compiled.maxTextLength) throw new RangeError('text exceeds maxTextLength');
+  // The common message: proven clean in one pass, returned as it came.
+  const verdict = prefilter(text, compiled);
+  if (verdict === CLEAN || verdict === BARE) return { text, findings: [] };
+  if (verdict === DIGIT_RULES) return maskDigitRules(text, compiled, digitFacts.digits, digitFacts.lettered);
   const done = finish(prepare(text, compiled), compiled, { afterCard: false, afterPanEnd: false });
   return { text: done.text, findings: done.findings };
 }

@@ -12,7 +12,7 @@ import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
 import type { Chain, Token } from './tokens';
 import { DEFAULT_MASK_OPTIONS } from './types';
-import type { MaskOptions, PanDisplay, RuleId } from './types';
+import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
 export interface Compiled {
   readonly on: Readonly<Record<RuleId, boolean>>;
@@ -57,6 +57,20 @@ function runRule(text: string, rule: SecretRule, digits: number, claims: Claim[]
       re.lastIndex = m.index + end;
     } else re.lastIndex = m.index + 1;
   }
+}
+
+/**
+ * The whole scan for a text the prefilter proved to hold no card, card
+ * context or credential: only the digit-gated rules (IBAN, SSN, NI number)
+ * can match, in their usual order. IBAN and NI numbers start with letters
+ * glued (or one space) to digits; without that, only the SSN rule is tried.
+ */
+export function maskDigitRules(text: string, c: Compiled, digits: number, lettered: boolean): MaskResult {
+  const claims: Claim[] = [];
+  for (const rule of c.early) if (rule.id === 'ssn' || (lettered && (rule.id === 'iban' || rule.id === 'uk_nino'))) runRule(text, rule, digits, claims);
+  if (claims.length === 0) return { text, findings: [] };
+  const applied = applyClaims(text, claims);
+  return { text: applied.text, findings: applied.findings };
 }
 
 // Every early rule without a digit requirement needs one of these (keep in step with secrets.ts).

@@ -86,7 +86,8 @@ export function tokenize(text: string): { tokens: Token[]; digitChars: number } 
         continue;
       }
     } else {
-      const word = m[0].toLowerCase();
+      // U+017F (long s) matches "s" case-insensitively but does not lower-case to it.
+      const word = m[0].toLowerCase().replace(/\u017f/g, 's');
       const times = REPEAT_WORDS[word];
       if (times !== undefined) {
         repeat = times;
