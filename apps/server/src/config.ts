@@ -29,6 +29,12 @@ export const ConfigSchema = z.object({
   wsRatePerSecond: z.coerce.number().min(0.1).max(100_000),
   /** Where built web assets live (console, widget); tests point it elsewhere rarely. */
   webRoot: z.string().min(1).transform((d) => resolve(d)),
+  /** The payment vault as the server reaches it; payments answer payment_unavailable without it. */
+  vaultUrl: UrlSchema.optional(),
+  /** Signs server → vault calls (the vault's VAULT_SIGNING_SECRET_IN). */
+  vaultSecretOut: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Verifies vault → server events (the vault's VAULT_SIGNING_SECRET_OUT). */
+  vaultSecretIn: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -54,6 +60,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   wsRateBurst: 'PARLEY_WS_RATE_BURST',
   wsRatePerSecond: 'PARLEY_WS_RATE_PER_SECOND',
   webRoot: 'PARLEY_WEB_ROOT',
+  vaultUrl: 'PARLEY_VAULT_URL',
+  vaultSecretOut: 'PARLEY_VAULT_SECRET_OUT',
+  vaultSecretIn: 'PARLEY_VAULT_SECRET_IN',
 };
 
 const DEFAULTS = {

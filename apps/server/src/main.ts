@@ -12,6 +12,7 @@ import { createGroupCommitter, createStore, type Store, type StoreOptions } from
 import { createAuthService, SESSION_COOKIE, type AuthRouteOptions } from './modules/auth';
 import { createChatService, createMessageMasker, type ChatService } from './modules/chat';
 import { createVisitorService } from './modules/visitors';
+import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 
 export const VERSION = '0.1.0';
 
@@ -21,6 +22,7 @@ export interface RunningServer {
   store: Store;
   bus: Bus;
   chat: ChatService;
+  payments: PaymentService;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -53,6 +55,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const chat = createChatService({ store, bus, committer, masker, log });
   const auth = createAuthService(store, config);
   const visitors = createVisitorService(store, { tokenDays: config.visitorTokenDays });
+  const vault = config.vaultUrl && config.vaultSecretOut ? createVaultClient({ url: config.vaultUrl, secret: config.vaultSecretOut, log }) : undefined;
+  const payments = createPaymentService({ store, bus, chat, log, vault, eventSecret: config.vaultSecretIn });
 
   // Filled in once the port is known (port 0 in tests).
   const selfOrigins = new Set<string>();
@@ -67,6 +71,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store,
     chat,
     visitors,
+    payments,
     authRoutes,
     webRoot: config.webRoot,
     trustProxy: config.trustProxy,
@@ -111,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store,
     bus,
     chat,
+    payments,
     app,
     gateway,
     log,

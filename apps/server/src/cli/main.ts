@@ -34,7 +34,8 @@ Commands:
   --help, -h        This text.   --version   The version.
 
 Environment: DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (multi-node bus),
-PARLEY_PUBLIC_URL, PARLEY_LOG_LEVEL, PARLEY_TRUST_PROXY; see docs/configuration.md.`;
+PARLEY_PUBLIC_URL, PARLEY_LOG_LEVEL, PARLEY_TRUST_PROXY, PARLEY_VAULT_URL with
+PARLEY_VAULT_SECRET_OUT / PARLEY_VAULT_SECRET_IN (server nodes); see docs/configuration.md.`;
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
@@ -67,7 +68,7 @@ function onShutdown(fn: () => Promise<void>): void {
 }
 
 /** Starts the vault as its own process (it never shares memory or code with the server). */
-function spawnVault(cfg: Config, port: number, serverUrl: string): ChildProcess | undefined {
+function spawnVault(cfg: Config, port: number, serverUrl: string, serverPublicUrl: string = serverUrl): ChildProcess | undefined {
   const entry = resolve(ROOT, 'apps/vault/src/main.ts');
   if (!existsSync(entry)) return undefined;
   const secrets = ensureEdgeSecrets(cfg.dataDir);
@@ -82,6 +83,8 @@ function spawnVault(cfg: Config, port: number, serverUrl: string): ChildProcess 
       VAULT_PUBLIC_URL: process.env.VAULT_PUBLIC_URL ?? `http://${host}:${port}`,
       VAULT_DATA_DIR: resolve(cfg.dataDir, 'vault'),
       VAULT_SERVER_URL: serverUrl,
+      // The pay window posts its courtesy message to the chat's origin as browsers see it.
+      VAULT_SERVER_PUBLIC_URL: process.env.VAULT_SERVER_PUBLIC_URL ?? serverPublicUrl,
       VAULT_SIGNING_SECRET_IN: secrets.serverToVault,
       VAULT_SIGNING_SECRET_OUT: secrets.vaultToServer,
     },
@@ -123,12 +126,18 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
     case 'server': {
-      const cfg = config(values);
+      let cfg = config(values);
+      if (command === 'start' && !cfg.vaultUrl) {
+        // Embedded: the vault runs next door on the next port up, with secrets from the data directory.
+        const secrets = ensureEdgeSecrets(cfg.dataDir);
+        const vaultHost = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
+        cfg = { ...cfg, vaultUrl: `http://${vaultHost}:${cfg.port + 1}`, vaultSecretOut: secrets.serverToVault, vaultSecretIn: secrets.vaultToServer };
+      }
       const server = await startServer(cfg);
       let vault: ChildProcess | undefined;
       if (command === 'start') {
         const { orgKey, admin } = await bootstrap(server.store, { publicOrigin: new URL(server.url).origin });
-        vault = spawnVault(cfg, server.port + 1, server.url);
+        vault = spawnVault(cfg, server.port + 1, `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port}`, server.url);
         // Printed to the terminal only, never through the logger or to a file.
         const lines = [
           '',

@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
 import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
+import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
 import { installErrorHandling } from './errors';
 import { registerWeb } from './web';
@@ -14,6 +15,7 @@ export interface AppDeps {
   store: Store;
   chat: ChatService;
   visitors: VisitorService;
+  payments: PaymentService;
   authRoutes: AuthRouteOptions;
   webRoot: string;
   trustProxy: number;
@@ -44,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerChatRoutes(app, { chat: deps.chat, visitors: deps.visitors, authRoutes: deps.authRoutes, store: deps.store });
+  registerPaymentRoutes(app, { payments: deps.payments, visitors: deps.visitors, authRoutes: deps.authRoutes });
   await registerWeb(app, { webRoot: deps.webRoot, store: deps.store });
   return app;
 }

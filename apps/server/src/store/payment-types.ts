@@ -67,6 +67,7 @@ export interface PaymentsRepo {
   byId(orgId: string, id: string): Promise<PaymentRow | undefined>;
   /** Oldest first. */
   listForConversation(orgId: string, conversationId: string): Promise<PaymentRow[]>;
+  eventSeen(eventId: string): Promise<boolean>;
   /** Records a vault event id; false when it was seen before. */
   markEventSeen(eventId: string, paymentId: string, now: number): Promise<boolean>;
   /** The organisation's allowed currencies, or undefined when never set (the defaults apply). */

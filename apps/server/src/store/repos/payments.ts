@@ -101,6 +101,9 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
         .execute();
       return rows.map(toPayment);
     },
+    async eventSeen(eventId) {
+      return (await db.selectFrom('payment_events').select('id').where('id', '=', eventId).executeTakeFirst()) !== undefined;
+    },
     async markEventSeen(eventId, paymentId, now) {
       const result = await db
         .insertInto('payment_events')

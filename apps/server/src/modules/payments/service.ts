@@ -1,0 +1,221 @@
+import { FINAL_PAYMENT_STATUSES, PAYABLE_PAYMENT_STATUSES, ParleyError, type PaymentRequestBody, type RefundRequestBody } from '@parley/protocol';
+import { verifyRequest } from '@parley/signing';
+import { topics, type Bus } from '../../bus';
+import type { Logger } from '../../logger';
+import type { PaymentRow, PaymentUpsert, Store } from '../../store';
+import type { ChatActor, ChatService } from '../chat';
+import { mayPay } from './policy';
+import { presentPaymentFrame } from './presenter';
+import { VaultEventSchema, type VaultPayment } from './schema';
+import type { VaultClient } from './vault-client';
+
+export const DEFAULT_CURRENCIES = ['EUR', 'USD', 'GBP'];
+
+export interface PaymentDeps {
+  store: Store;
+  bus: Bus;
+  chat: ChatService;
+  log: Logger;
+  /** Undefined when no vault is configured: every payment action answers payment_unavailable. */
+  vault: VaultClient | undefined;
+  /** Verifies vault → server events (the vault's VAULT_SIGNING_SECRET_OUT). */
+  eventSecret: string | undefined;
+  /** How long a pay link stays payable. */
+  expiresInSeconds?: number;
+}
+
+type Agent = ChatActor & { kind: 'agent' };
+type Visitor = ChatActor & { kind: 'visitor' };
+
+export type PaymentService = ReturnType<typeof createPaymentService>;
+
+function toUpsert(p: VaultPayment): PaymentUpsert {
+  const ms = (iso: string) => (Number.isFinite(Date.parse(iso)) ? Date.parse(iso) : Date.now());
+  return {
+    id: p.id,
+    orgId: p.orgId,
+    conversationId: p.conversationId,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    description: p.description,
+    amountRefunded: p.amountRefunded,
+    brand: p.brand,
+    last4: p.last4,
+    gatewayReference: p.gatewayReference,
+    failureMessage: p.failureMessage,
+    vaultVersion: p.version,
+    createdAt: ms(p.createdAt),
+    updatedAt: ms(p.updatedAt),
+  };
+}
+
+/** Keys are global across the vault: scope the client's key by organisation. */
+const vaultKey = (orgId: string, kind: string, key: string) => `parley-${kind}-${orgId}-${key}`;
+
+/**
+ * In-chat payments on the server's side (docs/payments.md): asks the vault to
+ * create, cancel and refund payment requests, learns outcomes from its signed
+ * events, keeps what an agent may know in the chat store and publishes a
+ * `payment` frame on the conversation on every change.
+ */
+export function createPaymentService(deps: PaymentDeps) {
+  const { store, bus, chat, log } = deps;
+
+  function vault(): VaultClient {
+    if (!deps.vault) throw new ParleyError('payment_unavailable');
+    return deps.vault;
+  }
+
+  async function publish(row: PaymentRow): Promise<void> {
+    await bus.publish(topics.conversation(row.conversationId), { audience: 'all', conversationId: row.conversationId, frame: JSON.stringify(presentPaymentFrame(row)) });
+  }
+
+  async function apply(p: VaultPayment, createdBy: string | null = null): Promise<PaymentRow> {
+    const { row, changed } = await store.payments.upsert(toUpsert(p), createdBy);
+    if (changed) await publish(row);
+    return row;
+  }
+
+  async function currencies(orgId: string): Promise<string[]> {
+    return (await store.payments.currencies(orgId)) ?? DEFAULT_CURRENCIES;
+  }
+
+  /** The payment, if the agent may see its conversation; otherwise reported as missing. */
+  async function load(actor: Agent, id: string): Promise<PaymentRow> {
+    const row = await store.payments.byId(actor.orgId, id);
+    if (!row) throw new ParleyError('payment_not_found');
+    try {
+      await chat.authorize(actor, row.conversationId, 'view');
+    } catch {
+      throw new ParleyError('payment_not_found');
+    }
+    return row;
+  }
+
+  return {
+    async settings(actor: Agent) {
+      const org = await store.orgs.byId(actor.orgId);
+      return { enabled: deps.vault !== undefined, currencies: await currencies(actor.orgId), merchantName: org?.name ?? '' };
+    },
+
+    async setCurrencies(actor: Agent, list: string[]): Promise<string[]> {
+      if (!mayPay(actor, 'request', { orgId: actor.orgId })) throw new ParleyError('forbidden');
+      await store.payments.setCurrencies(actor.orgId, list, Date.now());
+      return list;
+    },
+
+    /** Payment cards of a conversation the actor (agent or its own visitor) may see. */
+    async list(actor: ChatActor, conversationId: string): Promise<PaymentRow[]> {
+      await chat.authorize(actor, conversationId, 'view');
+      return store.payments.listForConversation(actor.orgId, conversationId);
+    },
+
+    /**
+     * createPaymentRequest. Safe to retry with the same idempotency key after
+     * payment_unavailable: the vault returns the request it made the first
+     * time, and the chat store keeps one row per vault id.
+     */
+    async request(actor: Agent, conversationId: string, body: PaymentRequestBody): Promise<PaymentRow> {
+      // Asking for money is replying: the agent must hold the conversation (or reply_any).
+      const conv = await chat.authorize(actor, conversationId, 'send');
+      if (!mayPay(actor, 'request', conv)) throw new ParleyError('forbidden');
+      if (conv.status === 'closed') throw new ParleyError('conversation_closed');
+      if (!(await currencies(actor.orgId)).includes(body.currency)) throw new ParleyError('currency_not_allowed');
+      const org = await store.orgs.byId(actor.orgId);
+      if (!org) throw new ParleyError('organisation_not_found');
+      // The description is text an agent typed: it is masked like a message (DESIGN.md law 1).
+      const description = chat.maskField(body.description);
+      const v = vault();
+      const created = await v.create({
+        orgId: actor.orgId,
+        conversationId,
+        amount: body.amount,
+        currency: body.currency,
+        description,
+        merchantName: org.name.slice(0, 120),
+        idempotencyKey: vaultKey(actor.orgId, 'req', body.idempotencyKey),
+        expiresInSeconds: deps.expiresInSeconds ?? 1800,
+      });
+      let payment: VaultPayment;
+      try {
+        payment = await v.get(created.id);
+      } catch {
+        // Created but not readable right now: store what we asked for; the vault's events bring the rest.
+        const now = new Date().toISOString();
+        payment = { id: created.id, orgId: actor.orgId, conversationId, status: created.status, amount: body.amount, currency: body.currency, amountRefunded: 0, description, brand: null, last4: null, gatewayReference: null, failureMessage: null, createdAt: now, updatedAt: now, version: 0 };
+      }
+      if (payment.orgId !== actor.orgId || payment.conversationId !== conversationId) throw new ParleyError('conflict');
+      const row = await apply(payment, actor.agentId);
+      log.info({ orgId: actor.orgId, conversationId, paymentId: row.id, agentId: actor.agentId }, 'payment requested');
+      return row;
+    },
+
+    async cancel(actor: Agent, id: string): Promise<PaymentRow> {
+      const row = await load(actor, id);
+      if (!mayPay(actor, 'cancel', row)) throw new ParleyError('forbidden');
+      if (FINAL_PAYMENT_STATUSES.includes(row.status)) throw new ParleyError('invalid_payment_state');
+      const updated = await apply(await vault().cancel(id));
+      log.info({ orgId: actor.orgId, paymentId: id, agentId: actor.agentId }, 'payment canceled');
+      return updated;
+    },
+
+    async refund(actor: Agent, id: string, body: RefundRequestBody): Promise<PaymentRow> {
+      const row = await load(actor, id);
+      if (!mayPay(actor, 'refund', row)) throw new ParleyError('forbidden');
+      if (row.status !== 'succeeded') throw new ParleyError('invalid_payment_state');
+      if (body.amount !== undefined && body.amount > row.amount - row.amountRefunded) throw new ParleyError('refund_exceeds_amount');
+      const payment = await vault().refund(id, { ...(body.amount !== undefined ? { amount: body.amount } : {}), idempotencyKey: vaultKey(actor.orgId, 'refund', body.idempotencyKey) });
+      const updated = await apply(payment);
+      log.info({ orgId: actor.orgId, paymentId: id, agentId: actor.agentId, amount: body.amount ?? row.amount - row.amountRefunded }, 'payment refunded');
+      return updated;
+    },
+
+    /** A fresh single-use pay link, only for the conversation's own visitor and only while payable. */
+    async payLink(actor: Visitor, conversationId: string, paymentId: string): Promise<{ payUrl: string; expiresAt: string }> {
+      await chat.authorize(actor, conversationId, 'view');
+      const row = await store.payments.byId(actor.orgId, paymentId);
+      if (!row || row.conversationId !== conversationId) throw new ParleyError('payment_not_found');
+      if (!PAYABLE_PAYMENT_STATUSES.includes(row.status)) throw new ParleyError('invalid_payment_state');
+      const link = await vault().link(paymentId);
+      log.info({ orgId: actor.orgId, conversationId, paymentId }, 'pay link issued');
+      return { payUrl: link.payUrl, expiresAt: link.expiresAt };
+    },
+
+    /**
+     * A signed vault event (docs/vault.md "Vault → server events"): checked
+     * over the raw body, deduplicated by id, applied only when its version is
+     * newer. Events for unknown conversations are acknowledged and dropped so
+     * they cannot block the vault's outbox.
+     */
+    async handleEvent(rawBody: Buffer, path: string, headers: Record<string, string | string[] | undefined>): Promise<{ applied: boolean }> {
+      if (!deps.eventSecret) throw new ParleyError('payment_unavailable');
+      const check = verifyRequest({ secret: deps.eventSecret, method: 'POST', path, body: rawBody, headers });
+      if (!check.ok) {
+        log.warn({ reason: check.reason }, 'vault event refused: bad signature');
+        throw new ParleyError('unauthorized', 'The signature is missing or wrong.');
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        throw new ParleyError('bad_request');
+      }
+      const event = VaultEventSchema.parse(json);
+      if (await store.payments.eventSeen(event.id)) return { applied: false };
+      const p = event.payment;
+      const conv = await store.conversations.byId(p.orgId, p.conversationId);
+      let applied = false;
+      if (!conv) {
+        log.warn({ eventId: event.id, paymentId: p.id }, 'vault event for an unknown conversation dropped');
+      } else {
+        const { row, changed } = await store.payments.upsert(toUpsert(p));
+        applied = changed;
+        if (changed) await publish(row);
+      }
+      await store.payments.markEventSeen(event.id, p.id, Date.now());
+      log.info({ eventId: event.id, paymentId: p.id, status: p.status, version: p.version, applied }, 'vault event');
+      return { applied };
+    },
+  };
+}
