@@ -1,5 +1,7 @@
-import { ServerFrameSchema, type ConversationSummary, type SessionInfo } from '@parley/protocol';
+import { ServerFrameSchema, type ConversationSummary, type PaymentSettings, type PaymentSummary, type SessionInfo } from '@parley/protocol';
 import { ApiError, consoleApi } from './api';
+import { mergePayments } from './payments';
+import { paymentsApi } from './payments-api';
 import { ReconnectingSocket, type SocketStatus } from './socket';
 import { applyServerFrame, emptyState, lastSeqOf, mergeMessages, selectConversation, upsertConversations, type ConsoleState } from './state';
 
@@ -13,6 +15,7 @@ const TYPING_REFRESH_MS = 3000;
 export class ConsoleClient {
   state: ConsoleState = emptyState;
   status: SocketStatus = 'connecting';
+  paymentSettings: PaymentSettings | null = null;
   private readonly socket: ReconnectingSocket;
   private readonly subscribed = new Set<string>();
   private ready = false;
@@ -45,6 +48,13 @@ export class ConsoleClient {
   start(): void {
     this.socket.start();
     void this.reloadLists();
+    paymentsApi.settings().then(
+      (p) => {
+        this.paymentSettings = p;
+        this.onChange();
+      },
+      () => undefined,
+    );
   }
 
   stop(): void {
@@ -81,7 +91,43 @@ export class ConsoleClient {
     } catch (e) {
       this.handleApiError(e);
     }
+    await this.loadPayments(id);
     this.markRead(id);
+  }
+
+  /** Payment cards of a conversation over REST (on select and after every resume); live frames keep them current. */
+  async loadPayments(id: string): Promise<void> {
+    try {
+      this.setPayments(id, await paymentsApi.list(id));
+    } catch {
+      // Payments are an extra; the conversation works without them.
+    }
+  }
+
+  async requestPayment(id: string, body: { amount: number; currency: string; description: string; idempotencyKey: string }): Promise<string | null> {
+    return this.payment(id, () => paymentsApi.request(id, body));
+  }
+
+  async cancelPayment(conversationId: string, paymentId: string): Promise<string | null> {
+    return this.payment(conversationId, () => paymentsApi.cancel(paymentId));
+  }
+
+  async refundPayment(conversationId: string, paymentId: string, amount: number | undefined): Promise<string | null> {
+    return this.payment(conversationId, () => paymentsApi.refund(paymentId, { ...(amount !== undefined ? { amount } : {}), idempotencyKey: crypto.randomUUID() }));
+  }
+
+  private async payment(conversationId: string, act: () => Promise<PaymentSummary>): Promise<string | null> {
+    try {
+      this.setPayments(conversationId, [await act()]);
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.onSignedOut();
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
+  }
+
+  private setPayments(id: string, list: PaymentSummary[]): void {
+    this.set({ ...this.state, payments: { ...this.state.payments, [id]: mergePayments(this.state.payments[id] ?? [], list) } });
   }
 
   /** Accepts a waiting conversation; returns a message to show on failure. */
@@ -164,6 +210,7 @@ export class ConsoleClient {
       return;
     }
     this.set(applyServerFrame(this.state, frame));
+    if (frame.type === 'resumed') void this.loadPayments(frame.conversationId);
     if (frame.type === 'typing' && frame.from === 'visitor') {
       const t = this.typingTimers[`v:${frame.conversationId}`];
       if (t) clearTimeout(t);

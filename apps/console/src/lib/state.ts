@@ -1,4 +1,5 @@
-import type { ChatMessage, ConversationSummary, ServerFrame } from '@parley/protocol';
+import type { ChatMessage, ConversationSummary, PaymentSummary, ServerFrame } from '@parley/protocol';
+import { mergePayments } from './payments';
 
 export interface PendingReply {
   clientMsgId: string;
@@ -15,11 +16,13 @@ export interface ConsoleState {
   visitorTyping: Record<string, boolean>;
   unread: Record<string, number>;
   selectedId: string | null;
+  /** Payment cards per conversation, oldest first. */
+  payments: Record<string, PaymentSummary[]>;
   /** Last error frame not tied to a message, shown as a banner. */
   notice: string | null;
 }
 
-export const emptyState: ConsoleState = { conversations: {}, messages: {}, pending: {}, failed: {}, visitorTyping: {}, unread: {}, selectedId: null, notice: null };
+export const emptyState: ConsoleState = { conversations: {}, messages: {}, pending: {}, failed: {}, visitorTyping: {}, unread: {}, payments: {}, selectedId: null, notice: null };
 
 /** Merges messages by seq (history pages, resume replays and live frames may overlap). */
 export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
@@ -96,6 +99,8 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
       }
       return { ...state, notice: frame.message };
     }
+    case 'payment':
+      return { ...state, payments: { ...state.payments, [frame.conversationId]: mergePayments(state.payments[frame.conversationId] ?? [], [frame.payment]) } };
     case 'ready':
     case 'read':
     case 'resumed':

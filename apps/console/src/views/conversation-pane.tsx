@@ -4,6 +4,8 @@ import type { ConsoleClient } from '../lib/client';
 import { maskedLabel } from '../lib/state';
 import { timeOf, visitorName } from './format';
 import { ReplyBox } from './reply-box';
+import { PaymentCard } from './payment-card';
+import { PaymentForm } from './payment-form';
 
 interface Props {
   client: ConsoleClient;
@@ -32,6 +34,7 @@ function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
 export function ConversationPane({ client, conversation: c }: Props) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [paying, setPaying] = useState(false);
   const end = useRef<HTMLLIElement>(null);
   const s = client.state;
   const messages = s.messages[c.id] ?? [];
@@ -40,8 +43,16 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const typing = s.visitorTyping[c.id] === true;
   const mine = c.status === 'active' && c.agent?.id === client.me.id;
 
-  useEffect(() => setActionError(null), [c.id]);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length, pending.length, typing, c.id]);
+  const payments = s.payments[c.id] ?? [];
+  const settings = client.paymentSettings;
+  // Payment cards sit in the thread where they were asked for.
+  const thread = [...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt, m })), ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p }))].sort((a, b) => a.at - b.at);
+  const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
+  useEffect(() => {
+    setActionError(null);
+    setPaying(false);
+  }, [c.id]);
+  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length, pending.length, typing, c.id, payments.length]);
 
   const act = async (fn: () => Promise<string | null>): Promise<void> => {
     setBusy(true);
@@ -67,6 +78,11 @@ export function ConversationPane({ client, conversation: c }: Props) {
               Accept
             </button>
           )}
+          {mine && settings?.enabled && (
+            <button type="button" class="btn" aria-expanded={paying} onClick={() => setPaying(!paying)}>
+              Request payment
+            </button>
+          )}
           {mine && (
             <button type="button" class="btn" disabled={busy} onClick={() => void act(() => client.close(c.id))}>
               Close conversation
@@ -81,9 +97,20 @@ export function ConversationPane({ client, conversation: c }: Props) {
       )}
       <ol class="thread" role="log" aria-live="polite" aria-label="Messages">
         {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
-        {messages.map((m) => (
-          <Message key={m.seq} m={m} visitor={visitorName(c)} />
-        ))}
+        {thread.map((item) =>
+          item.kind === 'message' ? (
+            <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
+          ) : (
+            <PaymentCard
+              key={`p${item.p.id}`}
+              p={item.p}
+              canCancel={c.status !== 'closed'}
+              canRefund={refunder}
+              onCancel={() => client.cancelPayment(c.id, item.p.id)}
+              onRefund={(amount) => client.refundPayment(c.id, item.p.id, amount)}
+            />
+          ),
+        )}
         {pending.map((p) => (
           <li key={p.clientMsgId} class="msg agent pending" data-testid="message" data-sender="agent" data-state="pending">
             <div class="msg-head">
@@ -109,6 +136,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
         )}
         <li ref={end} class="end" aria-hidden="true" />
       </ol>
+      {mine && paying && settings && <PaymentForm settings={settings} onRequest={(body) => client.requestPayment(c.id, body)} onClose={() => setPaying(false)} />}
       {mine ? (
         <ReplyBox key={c.id} onSend={(t) => client.send(c.id, t)} onTyping={(t) => client.typing(c.id, t)} />
       ) : (

@@ -1,4 +1,4 @@
-import type { VisitorConversation, VisitorSession, WidgetConfig } from '@parley/protocol';
+import type { PayLink, VisitorConversation, VisitorSession, WidgetConfig } from '@parley/protocol';
 
 /** A failed REST call, carrying the registry code (docs/errors.md). */
 export class ApiError extends Error {
@@ -44,4 +44,7 @@ export const visitorApi = {
   conversations: (token: string) => call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
   startConversation: (token: string, name?: string) =>
     call<VisitorConversation>('/api/visitor/conversations', { method: 'POST', token, body: name ? { name } : {} }),
+  payments: (token: string, conversationId: string) => call<{ payments: unknown[] }>(`/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments`, { token }),
+  payLink: (token: string, conversationId: string, paymentId: string) =>
+    call<PayLink>(`/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments/${encodeURIComponent(paymentId)}/link`, { method: 'POST', token, body: {} }),
 };

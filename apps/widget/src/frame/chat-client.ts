@@ -1,5 +1,6 @@
-import { applyFrame, initialChatState, isFinalSendError, type ChatState } from './chat-state';
-import { parseVisitorFrame } from './frames';
+import { visitorApi } from './api';
+import { applyFrame, initialChatState, isFinalSendError, mergePayments, type ChatState } from './chat-state';
+import { parsePayment, parseVisitorFrame } from './frames';
 import type { Outbox, OutboxEntry } from './outbox';
 import { ReconnectingSocket, type SocketLike, type SocketStatus } from './socket';
 
@@ -80,6 +81,18 @@ export class VisitorChat {
     this.emit();
   }
 
+  /** Payment cards over REST: after every resume, so a card that changed while offline is current. */
+  async loadPayments(): Promise<void> {
+    try {
+      const { payments } = await visitorApi.payments(this.o.token, this.o.conversationId);
+      const list = payments.map(parsePayment).filter((p) => p !== null);
+      this.state = { ...this.state, payments: mergePayments(this.state.payments, list) };
+      this.emit();
+    } catch {
+      // Payments are an extra; the chat works without them.
+    }
+  }
+
   /** Call on every keystroke (true) and on blur/clear (false); throttled. */
   setTyping(typing: boolean): void {
     if (this.typingTimer) clearTimeout(this.typingTimer);
@@ -116,6 +129,7 @@ export class VisitorChat {
       case 'resumed':
         if (frame.conversationId === this.o.conversationId) {
           this.resumed = true;
+          void this.loadPayments();
           for (const e of this.o.outbox.list(this.o.conversationId)) {
             this.socket.send({ type: 'send', clientMsgId: e.clientMsgId, conversationId: e.conversationId, text: e.text });
           }
@@ -138,6 +152,7 @@ export class VisitorChat {
       case 'redact':
       case 'pong':
       case 'conversation':
+      case 'payment':
         break;
     }
     this.apply(frame);

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage, PaymentSummary } from '@parley/protocol';
 import type { OutboxEntry } from './outbox';
 import type { VisitorFrame } from './frames';
 
@@ -22,10 +22,12 @@ export interface ChatState {
   closed: boolean;
   /** Kinds masked in the browser before sending, by seq (the server saw only masked text). */
   localMasked: Record<number, string[]>;
+  /** Payment cards the agent sent, oldest first. */
+  payments: PaymentSummary[];
 }
 
 export function initialChatState(conversationId: string, pending: OutboxEntry[], localMasked: Record<number, string[]> = {}): ChatState {
-  return { conversationId, messages: [], pending, failed: [], agentTyping: false, lastSeq: 0, closed: false, localMasked };
+  return { conversationId, messages: [], pending, failed: [], agentTyping: false, lastSeq: 0, closed: false, localMasked, payments: [] };
 }
 
 /** Kinds hidden in a delivered message, by the server or by this browser before sending. */
@@ -39,6 +41,16 @@ function insertMessage(messages: ChatMessage[], m: ChatMessage): ChatMessage[] {
   if (idx === -1) return [...messages, m];
   if (messages[idx]?.seq === m.seq) return messages; // replayed after a resume: already shown
   return [...messages.slice(0, idx), m, ...messages.slice(idx)];
+}
+
+/** Merges payment cards by id, keeping the newer view of each; oldest first. */
+export function mergePayments(existing: PaymentSummary[], incoming: PaymentSummary[]): PaymentSummary[] {
+  const byId = new Map(existing.map((p) => [p.id, p]));
+  for (const p of incoming) {
+    const prev = byId.get(p.id);
+    if (!prev || prev.updatedAt <= p.updatedAt) byId.set(p.id, p);
+  }
+  return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
 }
 
 /** Applies one server frame to the view state. */
@@ -76,6 +88,8 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
         failed: [...state.failed, { clientMsgId: failed.clientMsgId, text: failed.text, reason: frame.message }],
       };
     }
+    case 'payment':
+      return { ...state, payments: mergePayments(state.payments, [frame.payment]) };
     case 'conversation':
       return frame.conversation.id === state.conversationId && frame.conversation.status === 'closed' && !state.closed ? { ...state, closed: true } : state;
     case 'ready':

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { VisitorChat } from './chat-client';
+import { openPayWindow } from './pay-window';
 import { unreadCount, type ChatState } from './chat-state';
 import { Composer } from './composer';
 import { MessageList } from './message-list';
@@ -85,7 +86,7 @@ export function ChatView(p: Props) {
       <p class={`status ${status}`} data-testid="connection-status" role="status">
         {STATUS_TEXT[status]}
       </p>
-      <MessageList greeting={p.greeting} state={state} />
+      <MessageList greeting={p.greeting} state={state} onPay={(payment) => openPayWindow(p.token, p.conversationId, payment.id, () => void chat.current?.loadPayments())} />
       {closed ? (
         <div class="ended">
           <p>This conversation has ended.</p>

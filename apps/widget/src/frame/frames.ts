@@ -1,4 +1,4 @@
-import type { ChatMessage, ServerFrame } from '@parley/protocol';
+import type { ChatMessage, PaymentSummary, ServerFrame } from '@parley/protocol';
 
 // The frame validates incoming frames by hand instead of with the protocol's
 // zod schemas, to keep the widget bundle small. It checks exactly the fields
@@ -12,7 +12,7 @@ const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(is
 
 /** The server frames the visitor chat handles. */
 export type VisitorFrame =
-  | Extract<ServerFrame, { type: 'ready' | 'ack' | 'message' | 'redact' | 'typing' | 'resumed' | 'pong' | 'error' }>
+  | Extract<ServerFrame, { type: 'ready' | 'ack' | 'message' | 'redact' | 'typing' | 'resumed' | 'pong' | 'error' | 'payment' }>
   /** Only the fields a visitor needs of a conversation frame (if the server sends one on a status change). */
   | { type: 'conversation'; conversation: { id: string; status: 'waiting' | 'active' | 'closed' } };
 
@@ -26,6 +26,32 @@ function parseMessage(d: Rec): ChatMessage | null {
   if (!kind) return null;
   const sender = { kind, id: isStr(s.id) ? s.id : null, name: isStr(s.name) ? s.name : null };
   return { id: d.id, conversationId: d.conversationId, seq: d.seq, sender, text: d.text, masked: d.masked, createdAt: d.createdAt };
+}
+
+const PAYMENT_STATUSES = ['created', 'opened', 'requires_action', 'succeeded', 'failed', 'canceled', 'expired'] as const;
+const strOrNull = (v: unknown): string | null => (isStr(v) ? v : null);
+
+/** A payment card (from a frame or GET …/payments); null when malformed. */
+export function parsePayment(d: unknown): PaymentSummary | null {
+  if (!isRec(d)) return null;
+  const status = PAYMENT_STATUSES.find((x) => x === d.status);
+  const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+  if (!status || !isStr(d.id) || !isStr(d.conversationId) || !int(d.amount) || !isStr(d.currency) || !isStr(d.description) || !int(d.amountRefunded) || !int(d.createdAt) || !int(d.updatedAt)) return null;
+  return {
+    id: d.id,
+    conversationId: d.conversationId,
+    status,
+    amount: d.amount,
+    currency: d.currency,
+    description: d.description,
+    amountRefunded: d.amountRefunded,
+    brand: strOrNull(d.brand),
+    last4: strOrNull(d.last4),
+    gatewayReference: strOrNull(d.gatewayReference),
+    failureMessage: strOrNull(d.failureMessage),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
 }
 
 export function parseVisitorFrame(raw: string): VisitorFrame | null {
@@ -57,6 +83,10 @@ export function parseVisitorFrame(raw: string): VisitorFrame | null {
       return isStr(d.conversationId) && isSeq(d.lastSeq) ? { type: 'resumed', conversationId: d.conversationId, lastSeq: d.lastSeq } : null;
     case 'pong':
       return { type: 'pong' };
+    case 'payment': {
+      const payment = parsePayment(d.payment);
+      return payment && isStr(d.conversationId) ? { type: 'payment', conversationId: d.conversationId, payment } : null;
+    }
     case 'conversation': {
       const c = d.conversation;
       if (!isRec(c) || !isStr(c.id)) return null;

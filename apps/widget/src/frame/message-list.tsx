@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage, PaymentSummary } from '@parley/protocol';
 import { maskedKinds, maskedNotice, type ChatState } from './chat-state';
+import { PaymentCard } from './payment-card';
 
 const time = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
@@ -34,20 +35,23 @@ function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; bri
 interface Props {
   greeting: string;
   state: ChatState;
+  onPay: (p: PaymentSummary) => Promise<string | null>;
 }
 
-export function MessageList({ greeting, state }: Props) {
+export function MessageList({ greeting, state, onPay }: Props) {
   const end = useRef<HTMLLIElement>(null);
   // The full explanation once, on the latest message that had something hidden.
   const latestMasked = [...state.messages].reverse().find((m) => maskedKinds(state, m).length > 0)?.seq;
-  const count = state.messages.length + state.pending.length + state.failed.length;
+  const count = state.messages.length + state.pending.length + state.failed.length + state.payments.length;
+  // Payment cards sit in the thread where they were asked for.
+  const thread = [...state.messages.map((m) => ({ at: m.createdAt, m, p: null })), ...state.payments.map((p) => ({ at: p.createdAt, m: null, p }))].sort((a, b) => a.at - b.at);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, state.agentTyping]);
   return (
     <ol class="messages" role="log" aria-live="polite" aria-label="Conversation">
       {greeting && <li class="msg system greeting">{greeting}</li>}
-      {state.messages.map((m) => (
-        <Delivered key={m.seq} m={m} masked={maskedKinds(state, m)} brief={m.seq !== latestMasked} />
-      ))}
+      {thread.map(({ m, p }) =>
+        m ? <Delivered key={`m${m.seq}`} m={m} masked={maskedKinds(state, m)} brief={m.seq !== latestMasked} /> : p ? <PaymentCard key={`p${p.id}`} p={p} onPay={onPay} /> : null,
+      )}
       {state.pending.map((p) => (
         <li key={p.clientMsgId} class="msg mine pending" data-testid="message" data-sender="visitor" data-state="pending">
           <div class="bubble">{p.text}</div>

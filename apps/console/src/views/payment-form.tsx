@@ -1,0 +1,82 @@
+import { useState } from 'preact/hooks';
+import type { PaymentSettings } from '@parley/protocol';
+import { toMinorUnits } from '../lib/payments';
+
+interface Props {
+  settings: PaymentSettings;
+  onRequest: (body: { amount: number; currency: string; description: string; idempotencyKey: string }) => Promise<string | null>;
+  onClose: () => void;
+}
+
+/**
+ * "Request payment": amount as a decimal, converted to minor units; currency
+ * from the organisation's list. One idempotency key per filled-in form, kept
+ * across retries, so "try again" after payment_unavailable never asks twice.
+ */
+export function PaymentForm({ settings, onRequest, onClose }: Props) {
+  const [amount, setAmount] = useState('');
+  const [currency, setCurrency] = useState(settings.currencies[0] ?? 'EUR');
+  const [description, setDescription] = useState('');
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (): Promise<void> => {
+    const minor = toMinorUnits(amount, currency);
+    if (minor === null) return setError('Enter an amount like 12.50.');
+    if (description.trim() === '') return setError('Say what the payment is for.');
+    setBusy(true);
+    const err = await onRequest({ amount: minor, currency, description: description.trim(), idempotencyKey: key });
+    setBusy(false);
+    setError(err);
+    if (!err) {
+      setKey(crypto.randomUUID());
+      onClose();
+    }
+  };
+  return (
+    <form
+      class="payment-form"
+      data-testid="payment-form"
+      aria-label="Request payment"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div class="pf-row">
+        <label>
+          Amount
+          <input name="amount" inputMode="decimal" placeholder="12.50" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+        </label>
+        <label>
+          Currency
+          <select name="currency" value={currency} onChange={(e) => setCurrency(e.currentTarget.value)}>
+            {settings.currencies.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <label>
+        What it is for
+        <input name="description" maxLength={500} placeholder="Order 1042" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </label>
+      {error && (
+        <p class="error" role="alert" data-testid="payment-form-error">
+          {error}
+        </p>
+      )}
+      <div class="pf-actions">
+        <button type="submit" class="btn primary" disabled={busy}>
+          {busy ? 'Sending…' : error ? 'Try again' : 'Send payment request'}
+        </button>
+        <button type="button" class="btn" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+      <p class="pf-note">The customer pays in a separate secure window. You will see the status, card brand and last four digits — never the card.</p>
+    </form>
+  );
+}
