@@ -9,6 +9,7 @@ import { paymentsRepo } from './repos/payments';
 import { visitorsRepo } from './repos/visitors';
 import { auditRepo } from './repos/audit';
 import { securityRepo } from './repos/security';
+import { maskingSettingsRepo } from './repos/masking-settings';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -36,6 +37,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     messages: messagesRepo(conn),
     payments: paymentsRepo(conn.db),
     security: securityRepo(conn),
+    maskingSettings: maskingSettingsRepo(conn.db),
     audit: auditRepo(conn),
   };
 }

@@ -2,9 +2,11 @@ import type { Kysely } from 'kysely';
 import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
+import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 
 export type * from './security-types';
 export type * from './payment-types';
+export type * from './masking-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -74,7 +76,7 @@ export interface MessagesTable {
   masked: string; // JSON array of finding types
   created_at: number;
 }
-export interface Database extends SecurityTables, PaymentTables {
+export interface Database extends SecurityTables, PaymentTables, MaskingTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -230,5 +232,7 @@ export interface Store {
     replaceText(orgId: string, conversationId: string, seq: number, text: string, masked: string[]): Promise<boolean>;
   };
   payments: PaymentsRepo;
+  /** Per-organisation masking settings (0004-masking-settings). */
+  maskingSettings: MaskingSettingsRepo;
 
 }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { chat } from './0001-chat';
 import { payments } from './0002-payments';
 import { security } from './0003-security';
+import { maskingSettings } from './0004-masking-settings';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-chat': chat,
   '0002-payments': payments,
   '0003-security': security,
+  '0004-masking-settings': maskingSettings,
 };
 
 export const migrationProvider: MigrationProvider = {
