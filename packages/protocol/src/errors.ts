@@ -38,6 +38,7 @@ export const ERRORS = {
   currency_not_allowed: { status: 400, message: 'This currency is not enabled for the organisation.' },
   payment_unavailable: { status: 503, message: 'Payments are unavailable right now; nothing was charged. Try again.' },
   payment_gateway_error: { status: 502, message: 'The payment processor could not be reached; nothing was refunded. Try again.' },
+  invalid_masking_rule: { status: 400, message: 'A custom masking rule is not valid; fix it and save again.' },
   masking_failed: { status: 422, message: 'The message could not be checked for sensitive data and was not sent.' },
   server_shutting_down: { status: 503, close: 1001, message: 'The server is restarting; reconnect shortly.' },
   internal_error: { status: 500, close: 1011, message: 'Something went wrong on our side.' },

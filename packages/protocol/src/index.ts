@@ -3,3 +3,4 @@ export * from './limits';
 export * from './realtime';
 export * from './rest';
 export * from './payments';
+export * from './masking-settings';
