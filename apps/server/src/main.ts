@@ -9,7 +9,8 @@ import { buildApp } from './http/app';
 import { createLogger, type Logger } from './logger';
 import { createGateway, type Gateway } from './realtime';
 import { createGroupCommitter, createStore, type Store, type StoreOptions } from './store';
-import { createAuthService, SESSION_COOKIE, type AuthRouteOptions } from './modules/auth';
+import { createAuthService, createMfaService, SESSION_COOKIE, type AuthRouteOptions } from './modules/auth';
+import { createSecurityEvents } from './modules/security';
 import { createChatService, createMessageMasker, type ChatService } from './modules/chat';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
@@ -53,7 +54,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const committer = createGroupCommitter(store);
   const masker = createMessageMasker();
   const chat = createChatService({ store, bus, committer, masker, log });
-  const auth = createAuthService(store, config);
+  const events = createSecurityEvents({ store, bus, log });
+  const auth = createAuthService({ store, config, bus, events });
+  const mfa = createMfaService({ store, auth, events });
   const visitors = createVisitorService(store, { tokenDays: config.visitorTokenDays });
   const vault = config.vaultUrl && config.vaultSecretOut ? createVaultClient({ url: config.vaultUrl, secret: config.vaultSecretOut, log }) : undefined;
   const payments = createPaymentService({ store, bus, chat, log, vault, eventSecret: config.vaultSecretIn });
@@ -62,6 +65,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const selfOrigins = new Set<string>();
   const authRoutes: AuthRouteOptions = {
     auth,
+    mfa,
+    events,
+    store,
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     selfOrigins,
   };
@@ -87,6 +93,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     selfOrigins,
     sessionCookie: SESSION_COOKIE,
+    trustProxy: config.trustProxy,
+    events,
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
     parseCookie: (header) => app.parseCookie(header),
   });

@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/main';
 import { bootstrap } from '../src/cli/bootstrap';
 import { hashPassword } from '../src/modules/auth';
+import { authenticator } from 'otplib';
 import type { Role } from '@parley/protocol';
 import type { Store } from '../src/store';
 
@@ -19,6 +20,8 @@ export interface TestServer {
   /** Every log line the server wrote, for tests that search logs. */
   logs: string[];
   createAgent(role?: Role, orgId?: string): Promise<{ email: string; password: string; id: string }>;
+  /** Enrols an authenticator for the agent directly in the store; returns its TOTP secret. */
+  enrolTotp(agentId: string, orgId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -28,7 +31,18 @@ export interface TestServer {
  * Pass `store` to run it on another store (PostgreSQL), `redisUrl` for the Redis bus.
  */
 export async function startTestServer(
-  opts: { store?: Store; redisUrl?: string; logLevel?: string; env?: Record<string, string> } = {},
+  opts: {
+    store?: Store;
+    redisUrl?: string;
+    logLevel?: string;
+    env?: Record<string, string>;
+    /**
+     * Keep the production MFA policy (required for admins). Without it the test
+     * organisation gets the store-only policy 'none' so that tests not about
+     * MFA can sign the admin in with a password; the API cannot set 'none'.
+     */
+    productionMfa?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const logs: string[] = [];
@@ -47,6 +61,7 @@ export async function startTestServer(
   const boot = await bootstrap(server.store, { publicOrigin: origin, adminEmail: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@parley.test` });
   const org = await server.store.orgs.byKey(boot.orgKey);
   if (!org || !boot.admin) throw new Error('bootstrap did not create an organisation and admin');
+  if (!opts.productionMfa) await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
   let n = 0;
   return {
     url: server.url,
@@ -60,8 +75,15 @@ export async function startTestServer(
       n += 1;
       const email = `${role}-${n}-${Math.random().toString(36).slice(2)}@parley.test`;
       const password = `correct horse battery ${n}`;
+      if (!opts.productionMfa && orgId !== org.id) await server.store.security.updateSettings(orgId, { mfaPolicy: 'none' }, Date.now());
       const row = await server.store.agents.create({ orgId, email, name: `${role} ${n}`, role, passwordHash: await hashPassword(password) });
       return { email, password, id: row.id };
+    },
+    async enrolTotp(agentId: string, orgId = org.id) {
+      const secret = authenticator.generateSecret(20);
+      await server.store.security.setPendingSecret(orgId, agentId, secret);
+      await server.store.security.enableTotp(orgId, agentId, Date.now());
+      return secret;
     },
     async close() {
       await server.close();

@@ -4,3 +4,4 @@ export * from './realtime';
 export * from './rest';
 export * from './payments';
 export * from './masking-settings';
+export * from './security';

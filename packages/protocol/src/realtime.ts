@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { LIMITS } from './limits';
 import { PaymentFrameSchema } from './payments';
+import { SecurityEventFrameSchema } from './security';
 
 const Id = z.string().min(1).max(64);
 const Seq = z.number().int().min(0);
@@ -134,6 +135,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ResumedFrameSchema,
   ConversationFrameSchema,
   PaymentFrameSchema,
+  SecurityEventFrameSchema,
   PongFrameSchema,
   ErrorFrameSchema,
 ]);

@@ -60,6 +60,8 @@ export const SessionInfoSchema = z.object({
   agent: AgentSchema,
   organisation: z.object({ id: z.string(), name: z.string(), key: z.string() }),
   csrfToken: z.string(),
+  /** Sign-in stage (docs/security.md); absent from older servers means `ok`. */
+  stage: z.enum(['ok', 'mfa_verify', 'mfa_enrol', 'password_change']).optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
+import { registerAdminRoutes } from '../modules/admin';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
 import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
@@ -9,6 +10,12 @@ import { registerPaymentRoutes, type PaymentService } from '../modules/payments'
 import type { VisitorService } from '../modules/visitors';
 import { installErrorHandling } from './errors';
 import { registerWeb } from './web';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parleyRoutes: { method: string; url: string }[];
+  }
+}
 
 export interface AppDeps {
   log: Logger;
@@ -35,6 +42,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
   });
   installErrorHandling(app);
+  // Every route, for the route-by-route security tests (docs/security.md).
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('parleyRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
   await app.register(fastifyCookie);
 
   app.get('/healthz', async (_req, reply) => {
@@ -43,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerAuthRoutes(app, deps.authRoutes);
+  registerAdminRoutes(app, deps.authRoutes);
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerChatRoutes(app, { chat: deps.chat, visitors: deps.visitors, authRoutes: deps.authRoutes, store: deps.store });

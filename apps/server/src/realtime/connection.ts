@@ -12,7 +12,9 @@ import {
 import { topics, type Bus, type BusEvent } from '../bus';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
+import { can } from '../modules/auth';
 import { presentMessageFrame, type ChatActor, type ChatService } from '../modules/chat';
+import { securityTopic } from '../modules/security';
 import { TokenBucket } from './rate-limit';
 import { ConversationDelivery } from './subscription';
 
@@ -22,6 +24,8 @@ export interface ConnectionDeps {
   store: Store;
   log: Logger;
   rate: { burst: number; perSecond: number };
+  /** Called on an agent's frames (not pings): socket activity counts against the idle timeout. */
+  touchSession?(tokenHash: string): void;
   /** Resolves a visitor's auth frame to its actor, checking the socket's origin; throws ParleyError. */
   authenticateVisitor(token: string, origin: string | undefined): Promise<ChatActor & { kind: 'visitor' }>;
 }
@@ -35,6 +39,7 @@ export class Connection {
   private actor: ChatActor | undefined;
   private readonly deliveries = new Map<string, { delivery: ConversationDelivery; unsubscribe: () => void }>();
   private orgUnsubscribe: (() => void) | undefined;
+  private securityUnsubscribe: (() => void) | undefined;
   private readonly bucket: TokenBucket;
   private authTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -99,6 +104,11 @@ export class Connection {
         if (e.audience !== 'visitor') this.write(e.frame);
       });
       if (this.closed) this.orgUnsubscribe();
+      // Security events reach only roles allowed to read them (modules/auth/policy.ts).
+      if (can(actor, 'security_event:read', { orgId: actor.orgId })) {
+        this.securityUnsubscribe = await this.deps.bus.subscribe(securityTopic(actor.orgId), (e) => this.write(e.frame));
+        if (this.closed) this.securityUnsubscribe();
+      }
     }
     this.send({ type: 'ready', role: actor.kind, id: actor.kind === 'agent' ? actor.agentId : actor.visitorId });
   }
@@ -149,6 +159,7 @@ export class Connection {
       this.send({ type: 'pong' });
       return;
     }
+    if (this.sessionTokenHash) this.deps.touchSession?.(this.sessionTokenHash);
     if (frame.type === 'auth') {
       if (this.actor) return; // already authenticated; nothing to do
       clearTimeout(this.authTimer);
@@ -222,6 +233,7 @@ export class Connection {
     this.closed = true;
     clearTimeout(this.authTimer);
     this.orgUnsubscribe?.();
+    this.securityUnsubscribe?.();
     for (const { unsubscribe } of this.deliveries.values()) unsubscribe();
     this.deliveries.clear();
   }

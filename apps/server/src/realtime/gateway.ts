@@ -6,9 +6,10 @@ import type { Bus } from '../bus';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { sha256Hex } from '../lib/tokens';
-import type { AuthService } from '../modules/auth';
+import { SESSION_TOPIC, type AuthService } from '../modules/auth';
 import { visitorActor, type ChatActor, type ChatService } from '../modules/chat';
 import { isAllowedOrigin } from '../modules/orgs';
+import { clientIp, ipAllowed, type SecurityEvents } from '../modules/security';
 import type { VisitorService } from '../modules/visitors';
 import { Connection } from './connection';
 
@@ -21,6 +22,11 @@ export interface GatewayDeps {
   log: Logger;
   selfOrigins: ReadonlySet<string>;
   sessionCookie: string;
+  /** Proxy hops whose X-Forwarded-For is believed: the same rule as HTTP requests. */
+  trustProxy?: number;
+  events?: SecurityEvents;
+  /** How often live agent sockets re-check their session (expiry, idle timeout, revocation). */
+  sessionCheckMs?: number;
   rate: { burst: number; perSecond: number };
   parseCookie(header: string): Record<string, string | undefined>;
 }
@@ -29,6 +35,8 @@ export interface Gateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every socket of an agent session (sign-out, revocation). */
   closeSession(tokenHash: string): void;
+  /** Re-checks every live agent socket's session now (the periodic check does it every sessionCheckMs). */
+  checkSessions(): Promise<void>;
   connections(): number;
   close(): Promise<void>;
 }
@@ -48,12 +56,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: LIMITS.maxFrameBytes });
   const live = new Set<Connection>();
 
+  // Socket activity keeps the session alive (at most one write per session every few seconds).
+  const touched = new Map<string, number>();
+  const touchSession = (tokenHash: string) => {
+    const now = Date.now();
+    if (now - (touched.get(tokenHash) ?? 0) < 5_000) return;
+    touched.set(tokenHash, now);
+    deps.auth.touch(tokenHash).catch(() => undefined);
+  };
+
   const connectionDeps = {
     chat: deps.chat,
     bus: deps.bus,
     store: deps.store,
     log: deps.log,
     rate: deps.rate,
+    touchSession,
     async authenticateVisitor(token: string, origin: string | undefined): Promise<ChatActor & { kind: 'visitor' }> {
       const ctx = await deps.visitors.authenticate(token);
       if (!ctx) throw new ParleyError('invalid_token');
@@ -61,6 +79,33 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return visitorActor(ctx);
     },
   };
+
+  function closeSession(tokenHash: string): void {
+    touched.delete(tokenHash);
+    for (const conn of live) if (conn.sessionTokenHash === tokenHash) conn.close('unauthorized', 'The session has ended.');
+  }
+
+  // Sign-out, "sign out everywhere", revocation and lockouts on any node end the sockets here.
+  const sessionSubscription = deps.bus.subscribe(SESSION_TOPIC, (e) => {
+    try {
+      const { tokenHashes } = JSON.parse(e.frame) as { tokenHashes?: unknown };
+      if (Array.isArray(tokenHashes)) for (const h of tokenHashes) if (typeof h === 'string') closeSession(h);
+    } catch {
+      deps.log.warn('malformed session event');
+    }
+  });
+
+  // Sessions that time out (idle, absolute) end without any request: check periodically.
+  async function checkSessions(): Promise<void> {
+    const hashes = new Set<string>();
+    for (const conn of live) if (conn.sessionTokenHash) hashes.add(conn.sessionTokenHash);
+    for (const h of hashes) {
+      const alive = await deps.auth.sessionAlive(h).catch(() => true);
+      if (!alive) closeSession(h);
+    }
+  }
+  const sessionTimer = setInterval(() => void checkSessions(), deps.sessionCheckMs ?? 30_000);
+  sessionTimer.unref();
 
   function track(ws: WebSocket, conn: Connection): void {
     live.add(conn);
@@ -72,8 +117,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // Cross-site WebSocket hijacking: the cookie would ride along, so the origin decides.
     if (!origin || !deps.selfOrigins.has(origin)) return reject(socket, 403, 'origin_not_allowed');
     const token = deps.parseCookie(req.headers.cookie ?? '')[deps.sessionCookie];
-    const ctx = await deps.auth.authenticate(token);
+    const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxy ?? 0);
+    const ctx = await deps.auth.authenticate(token, { ip });
     if (!ctx || !token) return reject(socket, 401, 'unauthorized');
+    // No socket with the password alone when a second factor is due.
+    if (ctx.stage !== 'ok') return reject(socket, 401, ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required');
+    const settings = await deps.store.security.settings(ctx.agent.orgId);
+    if (!ipAllowed(settings.ipAllowlist, ip)) {
+      await deps.events?.emit(ctx.agent.orgId, 'ip_blocked', { agentId: ctx.agent.id, ip, detail: { at: 'socket' } });
+      return reject(socket, 403, 'ip_not_allowed');
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, connectionDeps, origin, { ...ctx.actor, name: ctx.agent.name }, sha256Hex(token));
       track(ws, conn);
@@ -94,11 +147,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
         reject(socket, 404, 'not_found');
       }
     },
-    closeSession(tokenHash) {
-      for (const conn of live) if (conn.sessionTokenHash === tokenHash) conn.close('unauthorized', 'The session has ended.');
-    },
+    closeSession,
+    checkSessions,
     connections: () => live.size,
     async close() {
+      clearInterval(sessionTimer);
+      void sessionSubscription.then((unsubscribe) => unsubscribe(), () => undefined);
       for (const conn of live) conn.close('server_shutting_down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

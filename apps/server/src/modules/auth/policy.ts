@@ -51,3 +51,10 @@ export function can(actor: AgentActor, permission: Permission, resource?: { orgI
   if (resource && resource.orgId !== actor.orgId) return false;
   return ROLE_PERMISSIONS[actor.role].has(permission);
 }
+
+/** Whether the organisation's MFA policy requires a second factor of this role. */
+export function mfaRequired(policy: 'admins' | 'all' | 'none', role: Role): boolean {
+  if (policy === 'all') return true;
+  if (policy === 'admins') return role === 'admin';
+  return false;
+}

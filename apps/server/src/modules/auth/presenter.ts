@@ -13,5 +13,6 @@ export function presentSession(ctx: AgentContext): SessionInfo {
     },
     organisation: { id: ctx.organisation.id, name: ctx.organisation.name, key: ctx.organisation.key },
     csrfToken: ctx.session.csrfToken,
+    stage: ctx.stage,
   };
 }
