@@ -8,11 +8,11 @@ import { startTestServer } from './test-server';
 export const EXPIRY = `12/${(new Date().getUTCFullYear() + 3) % 100}`;
 
 /** A server and a real vault process wired to each other, as `parley start` runs them. */
-export async function startServerWithVault(opts: { logLevel?: string; vaultUrl?: string } = {}): Promise<{ server: TestServer; vault: VaultProcess; secrets: EdgeSecretsPair; close(): Promise<void> }> {
-  const port = await freePort();
+export async function startServerWithVault(opts: { logLevel?: string; vaultUrl?: string; vaultPort?: number; vaultEnv?: Record<string, string> } = {}): Promise<{ server: TestServer; vault: VaultProcess; secrets: EdgeSecretsPair; close(): Promise<void> }> {
+  const port = opts.vaultPort ?? (await freePort());
   const secrets = newEdgeSecrets();
   const server = await startTestServer({ logLevel: opts.logLevel ?? 'info', env: serverVaultEnv(opts.vaultUrl ?? `http://127.0.0.1:${port}`, secrets) });
-  const vault = await startVaultProcess({ port, serverUrl: server.url, secrets });
+  const vault = await startVaultProcess({ port, serverUrl: server.url, secrets, ...(opts.vaultEnv ? { env: opts.vaultEnv } : {}) });
   return {
     server,
     vault,
