@@ -12,6 +12,7 @@ import { createGroupCommitter, createStore, type Store, type StoreOptions } from
 import { createAuthService, createMfaService, SESSION_COOKIE, type AuthRouteOptions } from './modules/auth';
 import { createSecurityEvents } from './modules/security';
 import { createChatService, createMessageMasker, type ChatService } from './modules/chat';
+import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 
@@ -52,8 +53,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (!options.store) await store.migrate();
   const bus = config.redisUrl ? await createRedisBus(config.redisUrl, log) : createLocalBus();
   const committer = createGroupCommitter(store);
-  const masker = createMessageMasker();
-  const chat = createChatService({ store, bus, committer, masker, log });
+  const maskingSettings = createMaskingSettingsService({ store, bus, log });
+  await maskingSettings.start();
+  const masker = createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) });
+  const chat = createChatService({ store, bus, committer, masker, log, maskingReady: (orgId) => maskingSettings.ready(orgId) });
   const events = createSecurityEvents({ store, bus, log });
   const auth = createAuthService({ store, config, bus, events });
   const mfa = createMfaService({ store, auth, events });
@@ -78,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     chat,
     visitors,
     payments,
+    maskingSettings,
     authRoutes,
     webRoot: config.webRoot,
     trustProxy: config.trustProxy,
@@ -134,6 +138,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await gateway.close();
         await app.close();
         await committer.close();
+        await maskingSettings.stop();
         await bus.close();
         if (!options.store) await store.close();
       })()),

@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import { registerAdminRoutes } from '../modules/admin';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
+import { registerMaskingSettingsRoutes, type MaskingSettingsService } from '../modules/masking-settings';
 import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
@@ -23,6 +24,7 @@ export interface AppDeps {
   chat: ChatService;
   visitors: VisitorService;
   payments: PaymentService;
+  maskingSettings: MaskingSettingsService;
   authRoutes: AuthRouteOptions;
   webRoot: string;
   trustProxy: number;
@@ -59,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAdminRoutes(app, deps.authRoutes);
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
+  registerMaskingSettingsRoutes(app, { store: deps.store, settings: deps.maskingSettings, authRoutes: deps.authRoutes });
   registerChatRoutes(app, { chat: deps.chat, visitors: deps.visitors, authRoutes: deps.authRoutes, store: deps.store });
   registerPaymentRoutes(app, { payments: deps.payments, visitors: deps.visitors, authRoutes: deps.authRoutes });
   await registerWeb(app, { webRoot: deps.webRoot, store: deps.store });

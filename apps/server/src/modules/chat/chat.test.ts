@@ -143,6 +143,24 @@ describe('masking on the ingest path', () => {
     as.close();
   });
 
+  it('tells the visitor in the conversation that a card number was hidden, once per few minutes', async () => {
+    const v = await newVisitor(t.url, t.orgKey);
+    const vs = await visitorSocket(t.url, v.token);
+    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
+    await vs.next('resumed');
+    vs.send({ type: 'send', clientMsgId: 'c1', conversationId: v.conversationId, text: 'pay with 4242 4242 4242 4242' });
+    const notice = await vs.next('message', (m) => m.sender.kind === 'system');
+    expect(notice.text).toMatch(/we hid a card number.*secure payment link/);
+    vs.send({ type: 'send', clientMsgId: 'c2', conversationId: v.conversationId, text: 'or 5555 5555 5555 4444' });
+    await vs.next('ack', (f) => f.clientMsgId === 'c2');
+    vs.send({ type: 'send', clientMsgId: 'c3', conversationId: v.conversationId, text: 'no card here' });
+    await vs.next('ack', (f) => f.clientMsgId === 'c3');
+    const stored = await t.server.store.messages.after(t.orgId, v.conversationId, 0, 20);
+    expect(stored.map((m) => m.senderKind)).toEqual(['visitor', 'system', 'visitor', 'visitor']);
+    expect(stored[1]).toMatchObject({ senderId: null, clientMsgId: null, masked: [] });
+    vs.close();
+  });
+
   it('masks the name a visitor gives', async () => {
     const v = await newVisitor(t.url, t.orgKey, 'Jo 4242424242424242');
     const row = await t.server.store.visitors.byId(t.orgId, v.visitorId);

@@ -25,12 +25,13 @@ export function createMessageMasker(opts: MaskerRegistryOptions = {}): MessageMa
   const max = opts.maxConversations ?? 10_000;
   const idleMs = opts.idleMs ?? 30 * 60_000;
   // Map iteration order is insertion order: re-inserting on use makes it an LRU.
-  const maskers = new Map<string, { masker: ConversationMasker; usedAt: number }>();
+  const maskers = new Map<string, { masker: ConversationMasker; usedAt: number; options: MaskOptions | undefined }>();
 
   function get(conversationId: string, orgOptions: MaskOptions | undefined): ConversationMasker {
     const now = Date.now();
     const entry = maskers.get(conversationId);
-    if (entry && now - entry.usedAt < idleMs) {
+    // Settings changed since this conversation's masker was made: start a new one with them.
+    if (entry && now - entry.usedAt < idleMs && entry.options === orgOptions) {
       maskers.delete(conversationId);
       entry.usedAt = now;
       maskers.set(conversationId, entry);
@@ -38,7 +39,7 @@ export function createMessageMasker(opts: MaskerRegistryOptions = {}): MessageMa
     }
     const masker = createConversationMasker<SeqRef>(orgOptions);
     maskers.delete(conversationId);
-    maskers.set(conversationId, { masker, usedAt: now });
+    maskers.set(conversationId, { masker, usedAt: now, options: orgOptions });
     while (maskers.size > max) {
       const oldest = maskers.keys().next().value;
       if (oldest === undefined) break;

@@ -6,6 +6,7 @@ import type { GroupCommitter } from '../../store';
 import { allowed, type ChatAction, type ChatActor } from './policy';
 import { presentConversation, presentMessageFrame } from './presenter';
 import type { MessageMasker, SeqRef } from './masking';
+import { CARD_NOTICE_TEXT, createNoticeLimiter, hidCard } from './card-notice';
 
 export interface ChatDeps {
   store: Store;
@@ -13,6 +14,8 @@ export interface ChatDeps {
   committer: GroupCommitter;
   masker: MessageMasker;
   log: Logger;
+  /** Loads the organisation's masking settings before its first message is masked. */
+  maskingReady?: (orgId: string) => Promise<void>;
 }
 
 export interface SendInput {
@@ -41,6 +44,7 @@ function deferredSeq(): SeqRef & { resolve(seq: number): void; reject(err: unkno
 /** The chat domain: conversations and the ingest pipeline validate → mask → persist → fan out. */
 export function createChatService(deps: ChatDeps) {
   const { store, bus, committer, masker, log } = deps;
+  const notices = createNoticeLimiter();
 
   // Hot-path cache of conversations for send/typing. Safe because what the
   // policy reads only moves one way: the visitor never changes, the agent is
@@ -103,6 +107,19 @@ export function createChatService(deps: ChatDeps) {
     }
   }
 
+  /** Tells the visitor, in the conversation, that a card number was hidden and how to pay safely. */
+  async function cardNotice(orgId: string, conversationId: string): Promise<void> {
+    if (!notices.take(conversationId, Date.now())) return;
+    try {
+      const result = await committer.append({ orgId, conversationId, senderKind: 'system', senderId: null, clientMsgId: null, text: CARD_NOTICE_TEXT, masked: [] });
+      if (!result.ok) return;
+      await bus.publish(topics.conversation(conversationId), event(presentMessageFrame(result.message, null), { seq: result.message.seq, conversationId }));
+    } catch (err) {
+      // The visitor's own message is stored already; a missing notice must not fail it.
+      log.warn({ conversationId, err: err instanceof Error ? err.name : 'unknown' }, 'card notice not sent');
+    }
+  }
+
   return {
     authorize: load,
 
@@ -158,6 +175,13 @@ export function createChatService(deps: ChatDeps) {
     async send(actor: ChatActor, input: SendInput): Promise<{ seq: number; duplicate: boolean }> {
       const conv = await load(actor, input.conversationId, 'send');
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
+      if (deps.maskingReady) {
+        try {
+          await deps.maskingReady(actor.orgId);
+        } catch {
+          throw new ParleyError('masking_failed');
+        }
+      }
       const ref = deferredSeq();
       let masked: ReturnType<MessageMasker['maskMessage']>;
       try {
@@ -193,6 +217,7 @@ export function createChatService(deps: ChatDeps) {
         event(presentMessageFrame(message, actor.name), { seq: message.seq, conversationId: conv.id }),
       );
       if (masked.redacted.length > 0) await applyRedactions(actor.orgId, conv.id, masked.redacted);
+      if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
       return { seq: message.seq, duplicate: false };
     },
 
