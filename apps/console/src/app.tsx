@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { ApiError, consoleApi, setCsrfToken } from './lib/api';
+import { AdminConsole } from './views/admin';
+import { MaskingSettingsPage } from './views/masking-settings';
 import { SignIn } from './views/sign-in';
+import { SignInStep } from './views/sign-in-step';
 import { Workspace } from './views/workspace';
 
 type View = { kind: 'loading' } | { kind: 'signin'; notice: string | null } | { kind: 'ready'; session: SessionInfo } | { kind: 'down' };
@@ -34,6 +37,13 @@ export function App() {
     case 'signin':
       return <SignIn notice={view.notice} onSignedIn={signedIn} />;
     case 'ready':
+      if (location.pathname === '/settings/masking') return <MaskingSettingsPage session={view.session} />;
+      if (view.session.stage !== undefined && view.session.stage !== 'ok') {
+        return <SignInStep session={view.session} onDone={signedIn} onCancel={() => void consoleApi.logout().finally(() => signedOut(null))} />;
+      }
+      if (['/agents', '/security', '/security/events', '/audit'].includes(location.pathname)) {
+        return <AdminConsole session={view.session} path={location.pathname} />;
+      }
       return (
         <Workspace
           key={view.session.agent.id}

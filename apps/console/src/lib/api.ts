@@ -21,7 +21,7 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export async function call<S extends z.ZodType>(schema: S | null, path: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<z.infer<S>> {
+export async function call<S extends z.ZodType>(schema: S | null, path: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' = 'GET', body?: unknown): Promise<z.infer<S>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;

@@ -105,6 +105,7 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
     case 'read':
     case 'resumed':
     case 'pong':
+    case 'security_event': // shown by the security events page, not the workspace
       return state;
   }
 }

@@ -49,6 +49,16 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
           <span class={`conn ${client.status}`} data-testid="connection-status" role="status">
             {STATUS_TEXT[client.status]}
           </span>
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/agents">
+              Administration
+            </a>
+          )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/masking">
+              Masking
+            </a>
+          )}
           <span class="agent-name" data-testid="agent-name">
             {session.agent.name}
           </span>
