@@ -3,7 +3,6 @@ import type { SessionInfo } from '@parley/protocol';
 import { ApiError, consoleApi, setCsrfToken } from './lib/api';
 import { AdminConsole } from './views/admin';
 import { MaskingSettingsPage } from './views/masking-settings';
-import { MaskingSettingsPage } from './views/masking-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { Workspace } from './views/workspace';
@@ -38,7 +37,6 @@ export function App() {
     case 'signin':
       return <SignIn notice={view.notice} onSignedIn={signedIn} />;
     case 'ready':
-      if (location.pathname === '/settings/masking') return <MaskingSettingsPage session={view.session} />;
       if (location.pathname === '/settings/masking') return <MaskingSettingsPage session={view.session} />;
       if (view.session.stage !== undefined && view.session.stage !== 'ok') {
         return <SignInStep session={view.session} onDone={signedIn} onCancel={() => void consoleApi.logout().finally(() => signedOut(null))} />;

@@ -59,11 +59,6 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
               Masking
             </a>
           )}
-          {session.agent.role === 'admin' && (
-            <a class="btn small" href="/settings/masking">
-              Masking
-            </a>
-          )}
           <span class="agent-name" data-testid="agent-name">
             {session.agent.name}
           </span>
