@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError, PaymentRequestBodySchema, RefundRequestBodySchema } from '@parley/protocol';
 import { z } from 'zod';
+import { audit } from '../audit';
 import { requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor, visitorActor } from '../chat';
 import type { VisitorService } from '../visitors';
@@ -27,6 +28,21 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
     return visitorActor(ctx);
   };
 
+  // PCI DSS 10.2: payment requests, cancellations and refunds are audited, failures too.
+  const audited = async <T extends { id: string }>(request: FastifyRequest, action: string, resourceId: string | null, detail: Record<string, string | number | null>, fn: () => Promise<T>): Promise<T> => {
+    const actor = agentActor(request);
+    const base = { orgId: actor.orgId, actor: { kind: 'agent' as const, id: actor.agentId }, action, ip: request.ip };
+    try {
+      const row = await fn();
+      await audit.record(deps.authRoutes.store, { ...base, outcome: 'success', resource: { type: 'payment', id: row.id }, detail });
+      return row;
+    } catch (err) {
+      const code = err instanceof ParleyError ? err.code : 'internal_error';
+      await audit.record(deps.authRoutes.store, { ...base, outcome: 'failure', resource: { type: 'payment', id: resourceId }, detail: { ...detail, error: code } });
+      throw err;
+    }
+  };
+
   // ---- agent ----
   app.get('/api/payments/settings', agentOnly, async (request) => payments.settings(agentActor(request)));
 
@@ -46,19 +62,19 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
   app.post('/api/conversations/:id/payments', agentOnly, async (request, reply) => {
     const { id } = ConversationParamsSchema.parse(request.params);
     const body = PaymentRequestBodySchema.parse(request.body);
-    const row = await payments.request(agentActor(request), id, body);
+    const row = await audited(request, 'payment.request', null, { conversationId: id, amount: body.amount, currency: body.currency }, () => payments.request(agentActor(request), id, body));
     return reply.status(201).send({ payment: presentPayment(row) });
   });
 
   app.post('/api/payments/:id/cancel', agentOnly, async (request) => {
     const { id } = PaymentParamsSchema.parse(request.params);
-    return { payment: presentPayment(await payments.cancel(agentActor(request), id)) };
+    return { payment: presentPayment(await audited(request, 'payment.cancel', id, {}, () => payments.cancel(agentActor(request), id))) };
   });
 
   app.post('/api/payments/:id/refunds', agentOnly, async (request) => {
     const { id } = PaymentParamsSchema.parse(request.params);
     const body = RefundRequestBodySchema.parse(request.body);
-    return { payment: presentPayment(await payments.refund(agentActor(request), id, body)) };
+    return { payment: presentPayment(await audited(request, 'payment.refund', id, { amount: body.amount ?? null }, () => payments.refund(agentActor(request), id, body))) };
   });
 
   // ---- visitor ----
