@@ -11,31 +11,50 @@ import { AgentClient, newVisitor, visitorSocket } from '../../test/clients';
 
 const redisUrl = process.env.REDIS_URL;
 // PostgreSQL when configured (as in production), else two nodes on one SQLite file.
-const target = storeTargets().find((t) => t.name === 'postgres' && t.skipReason === undefined) ?? storeTargets()[0]!;
+const target =
+  storeTargets().find((t) => t.name === 'postgres' && t.skipReason === undefined) ??
+  storeTargets()[0]!;
 
 describe.skipIf(!redisUrl)(
-  redisUrl ? `two server nodes over the Redis bus (${target.name})` : 'two server nodes over the Redis bus (skipped: REDIS_URL not set)',
+  redisUrl
+    ? `two server nodes over the Redis bus (${target.name})`
+    : 'two server nodes over the Redis bus (skipped: REDIS_URL not set)',
   () => {
     it('delivers messages between a visitor on one node and an agent on the other, and resumes across nodes', async () => {
       const [storeA, storeB] = await target.createNodes(2);
       const quiet = new Writable({ write: (_c, _e, cb) => cb() });
       const node = (store: typeof storeA) =>
-        startServer(loadConfig({ REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' }, { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 }), {
-          store: store!,
-          logDestination: quiet,
-        });
+        startServer(
+          loadConfig(
+            { REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
+            { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
+          ),
+          {
+            store: store!,
+            logDestination: quiet,
+          },
+        );
       const a = await node(storeA);
       const b = await node(storeB);
       try {
-        const boot = await bootstrap(a.store, { publicOrigin: new URL(a.url).origin, adminEmail: `mn-${Date.now()}@parley.test` });
+        const boot = await bootstrap(a.store, {
+          publicOrigin: new URL(a.url).origin,
+          adminEmail: `mn-${Date.now()}@parley.test`,
+        });
         // Node B serves the same organisation; allow its origin as well.
         const org = (await a.store.orgs.byKey(boot.orgKey))!;
-        await a.store.orgs.update(org.id, { allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin] });
+        // MFA is not what this test is about (security tests cover it): password-only sign-in.
+        await a.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
+        await a.store.orgs.update(org.id, {
+          allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin],
+        });
 
         const v = await newVisitor(a.url, boot.orgKey);
         const agent = new AgentClient(b.url);
         expect((await agent.login(boot.admin!.email, boot.admin!.password)).status).toBe(200);
-        expect((await agent.request('POST', `/api/conversations/${v.conversationId}/accept`)).status).toBe(200);
+        expect(
+          (await agent.request('POST', `/api/conversations/${v.conversationId}/accept`)).status,
+        ).toBe(200);
         const as = await agent.socket();
         await as.next('ready');
         as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
@@ -45,9 +64,19 @@ describe.skipIf(!redisUrl)(
         await vs.next('resumed');
 
         for (let i = 1; i <= 20; i++) {
-          vs.send({ type: 'send', clientMsgId: `v${i}`, conversationId: v.conversationId, text: `visitor ${i}` });
+          vs.send({
+            type: 'send',
+            clientMsgId: `v${i}`,
+            conversationId: v.conversationId,
+            text: `visitor ${i}`,
+          });
         }
-        as.send({ type: 'send', clientMsgId: 'a1', conversationId: v.conversationId, text: 'agent here' });
+        as.send({
+          type: 'send',
+          clientMsgId: 'a1',
+          conversationId: v.conversationId,
+          text: 'agent here',
+        });
         await as.next('message', (m) => m.text === 'visitor 20');
         await vs.next('message', (m) => m.text === 'agent here');
         await expect.poll(() => as.messages().length).toBe(21);
@@ -61,7 +90,9 @@ describe.skipIf(!redisUrl)(
         const again = await visitorSocket(b.url, v.token);
         again.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 10 });
         await again.next('resumed');
-        expect(again.messages().map((m) => m.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i + 11));
+        expect(again.messages().map((m) => m.seq)).toEqual(
+          Array.from({ length: 11 }, (_, i) => i + 11),
+        );
         again.close();
         as.close();
       } finally {
