@@ -11,11 +11,19 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 
 const { values } = parseArgs({
-  options: { pairs: { type: 'string', default: '50' }, messages: { type: 'string', default: '300' }, window: { type: 'string', default: '8' } },
+  options: {
+    pairs: { type: 'string', default: '50' },
+    messages: { type: 'string', default: '300' },
+    window: { type: 'string', default: '8' },
+    store: { type: 'string', default: 'sqlite' },
+  },
 });
 const PAIRS = Number(values.pairs);
 const MESSAGES = Number(values.messages); // per socket
 const WINDOW = Number(values.window); // unacknowledged sends per socket
+const STORE = values.store;
+if (STORE !== 'sqlite' && STORE !== 'postgres') throw new Error('--store is sqlite or postgres');
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Target {
   port: number;
@@ -24,8 +32,11 @@ interface Target {
 }
 
 function launch(kind: 'parley' | 'relay'): Promise<{ child: ChildProcess; target: Target }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind], {
+  // PARLEY_BENCH_PROFILE=DIR writes a V8 CPU profile of the Parley process there.
+  const prof = kind === 'parley' && process.env.PARLEY_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...(STORE === 'postgres' ? { BENCH_DATABASE_URL: PG_URL } : {}) },
   });
   return new Promise((res, rej) => {
     let buf = '';
@@ -188,11 +199,13 @@ async function measure(kind: 'parley' | 'relay') {
     const sorted = [...r.latencies].sort((a, b) => a - b);
     return { kind, rate: r.delivered / r.seconds, p50: pct(sorted, 50), p99: pct(sorted, 99), delivered: r.delivered, seconds: r.seconds };
   } finally {
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
   }
 }
 
-console.log(`chat-throughput: ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, window ${WINDOW}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+console.log(`chat-throughput (${STORE}): ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, window ${WINDOW}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
 const relay = await measure('relay');
 const parley = await measure('parley');
 for (const r of [relay, parley]) {

@@ -1,13 +1,16 @@
 // The system under test, in its own process so that it does not share an event
 // loop with the load generator: `parley` (the whole pipeline on SQLite) or
 // `relay` (a bare ws relay with no persistence, the baseline). Prints its port.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../../apps/server/src/config';
 import { startServer } from '../../apps/server/src/main';
 import { bootstrap } from '../../apps/server/src/cli/bootstrap';
+import { createStore } from '../../apps/server/src/store';
 
 const kind = process.argv[2];
 
@@ -41,7 +44,29 @@ if (kind === 'relay') {
     { PARLEY_LOG_LEVEL: 'silent', PARLEY_WS_RATE_BURST: '100000', PARLEY_WS_RATE_PER_SECOND: '100000' },
     { dataDir, port: 0, host: '127.0.0.1' },
   );
-  const server = await startServer(config);
+  // `--store postgres` in run.ts: the same pipeline on PostgreSQL, in a schema
+  // of its own that is dropped afterwards.
+  const pgUrl = process.env.BENCH_DATABASE_URL;
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  const store = pgUrl ? await createStore({ kind: 'postgres', url: pgUrl, schema }) : undefined;
+  if (store) await store.migrate();
+  const server = await startServer(config, store ? { store } : {});
   const boot = await bootstrap(server.store, { publicOrigin: new URL(server.url).origin });
+  // The benchmark measures the chat path; sign-in with MFA is not part of it.
+  const org = await server.store.orgs.byKey(boot.orgKey);
+  if (org) await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
   process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: boot.orgKey, admin: boot.admin })}\n`);
+  process.on('SIGTERM', () => {
+    void (async () => {
+      await server.close();
+      if (store && pgUrl) {
+        await store.close();
+        const client = new pg.Client({ connectionString: pgUrl });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      }
+      process.exit(0);
+    })();
+  });
 }
