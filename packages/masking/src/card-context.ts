@@ -8,12 +8,19 @@ export const CVV_PLACEHOLDER = '[CVV hidden]';
 export const EXPIRY_PLACEHOLDER = '[expiry hidden]';
 
 const NEAR = 64;
-const EXPIRY = /(?<![\p{Nd}\p{L}])(\p{Nd}{1,2})[ \t]*[/\-.][ \t]*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}\p{L}])/gu;
+// A %XX escape is a separator, not digits (as in the tokenizer): a shape never starts inside one
+// ("%205" is a space then 5, not 205), and one right after an escape ("%20123") is not glued to it.
+const NOT_IN_ESCAPE = String.raw`(?<!%[0-9A-Fa-f]?)`;
+const AFTER_ESCAPE = String.raw`(?<=%[0-9A-Fa-f]{2})`;
+const EXPIRY = new RegExp(
+  String.raw`${NOT_IN_ESCAPE}(?:${AFTER_ESCAPE}|(?<![\p{Nd}\p{L}]))(\p{Nd}{1,2})[ \t]*[/\-.][ \t]*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}\p{L}])`,
+  'gu',
+);
 const EXPIRY_AFTER_WORD =
   /(?<!\p{L})(?:exp(?:iry|ires|iration)?(?:[ \t]+date)?|valid[ \t]+(?:thru|through|until|till)|good[ \t]+thru|mm\/yy)(?!\p{L})[^\p{L}\p{Nd}]{0,12}(?:is[^\p{L}\p{Nd}]{1,4})?(\p{Nd}{1,2})[ \t]*[/\-. ][ \t]*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}\p{L}])/giu;
 const CVV_AFTER_WORD =
   /(?<!\p{L})(?:cvv2?|cvc2?|cvn|cid|csc|security[ \t]+code|card[ \t]+code|verification[ \t]+code|sec[ \t]+code)(?!\p{L})[^\p{L}\p{Nd}]{0,12}(?:is[^\p{L}\p{Nd}]{1,4})?(\p{Nd}{3,4})(?!\p{Nd})/giu;
-const CVV_SHAPE = /(?<![\p{Nd}\p{L}/\-.])\p{Nd}{3,4}(?![\p{Nd}\p{L}/\-.])/gu;
+const CVV_SHAPE = new RegExp(String.raw`${NOT_IN_ESCAPE}(?:${AFTER_ESCAPE}|(?<![\p{Nd}\p{L}/\-.]))\p{Nd}{3,4}(?![\p{Nd}\p{L}/\-.])`, 'gu');
 const WORD_HINT = /cv|cid|csc|code|exp|valid|thru|mm\/yy/i;
 const LETTERS = /\p{L}/gu;
 

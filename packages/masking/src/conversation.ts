@@ -2,9 +2,9 @@
 // one sender, and an expiry or CVV that arrives in the message after a card.
 import type { Claim } from './claims';
 import { applyClaims } from './claims';
-import { findPanWindows, renderPanPiece } from './pan';
+import { renderPanPiece } from './pan';
 import { BARE, prefilter } from './prefilter';
-import { compileOptions, finish, prepare } from './scan';
+import { cardWindows, compileOptions, finish, prepare } from './scan';
 import type { Compiled, Finished, Prepared } from './scan';
 import type { Unit } from './tokens';
 import type { Finding, MaskOptions, ProcessResult, Redaction } from './types';
@@ -70,8 +70,7 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
       units.push(i === 0 ? { ...u, gap: 0 } : u);
       owners.push(part.owner);
     });
-  const free = (i: number): boolean => owners[i] !== undefined || !p.claims.some((x) => x.start < (units[i]?.end ?? 0) && (units[i]?.start ?? 0) < x.end);
-  for (const w of findPanWindows(units, false, free)) {
+  for (const w of cardWindows(units, false, p.claims, (i) => owners[i] === undefined)) {
     if (owners[w.to] !== undefined || owners[w.lead] === undefined) continue; // not across messages
     const digits = w.leadDigits + w.digits;
     const display = w.leadDigits === '' && !w.ambiguous ? c.panDisplay : 'none';
@@ -117,10 +116,17 @@ function tailOf(p: Prepared, done: Finished): Unit[] {
       i -= 1;
       continue;
     }
-    if (claim.type !== 'pan' || claim.echo === true) break;
+    if ((claim.type !== 'pan' && claim.type !== 'ssn') || claim.echo === true) break;
     let digits = '';
-    while (i >= 0 && (units[i]?.start ?? -1) >= claim.start && (units[i]?.end ?? -1) <= claim.end) digits = (units[i--]?.digits ?? '') + digits;
-    if (digits === '') break;
+    let tight = false;
+    while (i >= 0 && (units[i]?.start ?? -1) >= claim.start && (units[i]?.end ?? -1) <= claim.end) {
+      const inside = units[i] as Unit;
+      // An SSN written with dashes is no piece of a card (cards are not grouped 3-2-4 with "-").
+      if (inside.gap !== 0 && (units[i - 1]?.start ?? -1) >= claim.start) tight = true;
+      digits = inside.digits + digits;
+      i -= 1;
+    }
+    if (digits === '' || (claim.type === 'ssn' && tight)) break;
     const start = done.map(claim.start);
     const found = done.findings.find((f) => f.start === start);
     out.unshift({ start, end: found?.end ?? start + claim.render.length, digits, gap: 0 });
@@ -168,7 +174,7 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
       }
       const tail = tailOf(p, done);
       const last = p.chains[p.chains.length - 1];
-      const whole = tail.length > 0 && p.chains.length === 1 && last?.leading === true && done.claims.every((x) => x.type === 'pan');
+      const whole = tail.length > 0 && p.chains.length === 1 && last?.leading === true && done.claims.every((x) => x.type === 'pan' || x.type === 'ssn');
       state.kept.push({ ref, text: done.text, findings: done.findings.slice(), tail, whole, tailDigits: new Map() });
       while (state.kept.length > MAX_EARLIER) state.kept.shift();
       // Text of a message without digits at its end can never be redacted later: drop it.

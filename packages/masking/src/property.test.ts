@@ -148,3 +148,65 @@ describe('properties', () => {
     );
   });
 });
+
+/** Sends pieces as one sender's messages (the other party talking in between); the final texts. */
+function sendPieces(pieces: readonly string[]): string[] {
+  const masker = createConversationMasker<number>();
+  const finals: string[] = [];
+  pieces.forEach((text, i) => {
+    masker.process('agent', 'ok', -1);
+    const r = masker.process('visitor', text, i);
+    finals.push(r.text);
+    for (const red of r.redacted) finals[red.ref] = red.text;
+  });
+  return finals;
+}
+
+// Counterexamples of the split property above, found with 200,000+ runs (seed and path noted).
+describe('regressions of the split property', () => {
+  it('regression: card split with %20 separators leaves no escape digits between its hidden pieces', () => {
+    // Seed 42, path 45018:6:5:12:3:11:3:10:5:7:6:6:5:6:6:6:7:9:1:1:9:7. The first 12 digits pass Luhn, so
+    // "5 1" trail a card in the second message; "%205" was read as the CVV "205" and the "%20"
+    // between the hidden pieces stayed, showing "8107" + "20".
+    const finals = sendPieces(['5%200%203%201%206%202%200%202', '8%201%200%207%205%201', '4']);
+    expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
+  });
+
+  it('regression: card split with %20 separators, CVV-shaped piece then a continuation digit', () => {
+    // Seed 1: "0001" after the card was read as a CVV and "%200" hidden apart, leaving "%20" between them.
+    const finals = sendPieces(['6921%202082%202089', '0001%200', '9']);
+    expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
+  });
+
+  it('regression: card with %20 separators and digits trailing a shorter valid window', () => {
+    // Seed 1234: a 16-digit window passes Luhn inside the first 18 digits; "%200" was read as the CVV "200".
+    const finals = sendPieces(['3%207%200%204%207%200%204%209%208%207%207%202%200%200%201%200%200%200', '9']);
+    expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
+  });
+
+  it('regression: card split after an SSN-shaped first piece', () => {
+    // Seeds 7 and 99: "200 01 0001" is a valid SSN shape, hidden as an SSN, so "000 02" was never joined to it.
+    const finals = sendPieces(['200 01 0001', '000 02']);
+    expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
+  });
+
+  it('regression: card split before an SSN-shaped last piece', () => {
+    // Seed 3: the second piece "001 01 0006" is an SSN shape; its digits were left out of the join.
+    const finals = sendPieces(['200 00 0000 zero', '001 01 0006']);
+    expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
+  });
+
+  it('regression: card split with " - " separators, its rest read as an expiry', () => {
+    // Seed 99 (after the fixes above): the first 12 digits pass Luhn, "1 - 00" after them reads as an
+    // expiry, so the message did not count as ending in a card and the last digit "8" stayed.
+    const finals = sendPieces(['4 - 52 - 6 - 31 - 9 - 31', '8 - 99 - 1 - 00', '8']);
+    expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
+  });
+
+  it('regression: card with an SSN-shaped run inside it, in one message', () => {
+    // Seed 2: "010 01 0003" inside a 16-digit card was hidden as an SSN and the card never found.
+    const text = 'two zero zero zero zero 00 010 01 0003';
+    expect(visibleDigits(sendPieces([text])[0] ?? '').length).toBeLessThanOrEqual(4);
+    expect(visibleDigits(maskText(text).text).length).toBeLessThanOrEqual(4);
+  });
+});

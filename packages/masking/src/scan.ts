@@ -7,10 +7,11 @@ import { claimEchoes, mayHoldEcho } from './echo';
 import { compileCustomRules, CUSTOM_RULE_MAX_INPUT } from './custom-rules';
 import type { CompiledCustomRule } from './custom-rules';
 import { findPanWindows, renderPan } from './pan';
+import type { PanWindow } from './pan';
 import { EARLY_RULES, LATE_RULES } from './secrets';
 import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
-import type { Chain, Token } from './tokens';
+import type { Chain, Token, Unit } from './tokens';
 import { DEFAULT_MASK_OPTIONS } from './types';
 import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
@@ -94,7 +95,9 @@ export function prepare(text: string, c: Compiled): Prepared {
   const claims: Claim[] = [];
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text)) for (const rule of c.early) runRule(text, rule, digits, claims);
-  const skip: Array<{ start: number; end: number }> = claims.map((x) => ({ start: x.start, end: x.end }));
+  // An SSN shape ("123 45 6789") can be a piece of a card: its digits stay in the chains, and a card
+  // window that covers the whole SSN takes it over (see `cardWindows`).
+  const skip: Array<{ start: number; end: number }> = claims.filter((x) => x.type !== 'ssn').map((x) => ({ start: x.start, end: x.end }));
   if (digits >= 12 && text.includes('-')) for (const m of text.matchAll(UUID)) skip.push({ start: m.index, end: m.index + m[0].length });
   const blocked = skip.length === 0 ? undefined : (t: Token) => skip.some((s) => s.start < t.end && t.start < s.end);
   const chains = tokens.length > 0 && (c.on.pan || c.on.cvv || c.on.expiry) ? buildChains(text, tokens, blocked) : [];
@@ -143,11 +146,7 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
   if (c.on.pan) {
     for (const chain of chains) {
       const units = chain.units;
-      const free = (i: number): boolean => {
-        const u = units[i];
-        return u !== undefined && !overlapsAny(claims, u.start, u.end);
-      };
-      for (const w of findPanWindows(units, chain.plusBefore, free)) {
+      for (const w of cardWindows(units, chain.plusBefore, claims, () => true)) {
         const first = units[w.lead];
         const last = units[w.to];
         if (first === undefined || last === undefined) continue;
@@ -158,15 +157,21 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
       }
     }
   }
+  // An SSN shape that turned out to be part of a card is the card's.
+  for (let k = claims.length - 1; k >= 0; k -= 1) {
+    const x = claims[k];
+    if (x?.type === 'ssn' && claims.some((y) => y.type === 'pan' && y.echo !== true && y.start <= x.start && x.end <= y.end)) claims.splice(k, 1);
+  }
   claimCardContext({ text, panEnds: [...panEnds.keys()], afterCard: ctx.afterCard, expiry: c.on.expiry, cvv: c.on.cvv }, claims);
   if (c.on.pan) {
     const trailed = claimLeftovers(p, panEnds, ctx.afterPanEnd, claims);
-    // Digits trail the card: its true last four are unsure, so none are shown.
+    // Digits trail the card (or the piece of a card split across messages): its true last four are
+    // unsure, so none are shown.
     for (let k = 0; k < claims.length; k += 1) {
       const x = claims[k];
-      if (x?.type === 'pan' && x.echo !== true && trailed.has(x.end) && x.render.includes(' '))
-        claims[k] = { ...x, render: renderPan('0000', 'none') };
+      if (x?.type === 'pan' && x.echo !== true && trailed.has(x.end) && SHOWN.test(x.render)) claims[k] = { ...x, render: x.render.replace(SHOWN_ALL, '•') };
     }
+    closeEscapeGaps(p, claims);
   }
   for (const rule of c.late) runRule(text, rule, p.digits, claims);
   if (c.custom.length > 0) {
@@ -178,8 +183,9 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     }
   }
   const applied = applyClaims(text, claims);
-  // A card (or a CVV read right after one) at the very end: the next message may carry more of it.
-  const lastCard = claims.reduce((end, x) => (x.type === 'pan' || x.type === 'cvv' ? Math.max(end, x.end) : end), -1);
+  // A card (or a CVV or expiry read right after one: digits trailing a card that may be its rest) at
+  // the very end: the next message may carry more of it.
+  const lastCard = claims.reduce((end, x) => (CARD_DATA.has(x.type) ? Math.max(end, x.end) : end), -1);
   return {
     ...applied,
     claims,
@@ -228,4 +234,68 @@ function claimLeftovers(p: Prepared, panEnds: ReadonlyMap<number, number>, after
   }
   if (count > 0 && count <= MAX_CONTINUATION) claims.push(...take);
   return trailed;
+}
+
+const SHOWN = /[^• ]/;
+const SHOWN_ALL = /[^• ]/g;
+const ND = /\p{Nd}/u;
+const CARD_DATA = new Set(['pan', 'cvv', 'expiry']);
+
+/**
+ * Luhn windows of a chain that are free of other claims. Units of an SSN claim may be used when
+ * the window covers the whole SSN (a card written 3-2-4 at its start or end); a window that would
+ * cut an SSN in two is not taken, and the chain is searched again around the SSN.
+ * `current(i)`: unit `i` lies in this text (in the conversation masker, earlier units do not).
+ */
+export function cardWindows(units: readonly Unit[], plusBefore: boolean, claims: readonly Claim[], current: (i: number) => boolean): PanWindow[] {
+  const hard = (i: number): boolean => {
+    const u = units[i];
+    if (u === undefined) return false;
+    if (!current(i)) return true;
+    for (const x of claims) if (x.start < u.end && u.start < x.end && x.type !== 'ssn') return false;
+    return true;
+  };
+  const ssn = claims.filter((x) => x.type === 'ssn');
+  if (ssn.length === 0) return findPanWindows(units, plusBefore, hard);
+  const windows = findPanWindows(units, plusBefore, hard);
+  const cuts = windows.some((w) => {
+    let start = Infinity;
+    let end = -1;
+    for (let i = w.lead; i <= w.to; i += 1) {
+      const u = units[i];
+      if (u === undefined || !current(i)) continue;
+      start = Math.min(start, u.start);
+      end = Math.max(end, u.end);
+    }
+    return ssn.some((x) => x.start < end && start < x.end && !(start <= x.start && x.end <= end));
+  });
+  if (!cuts) return windows;
+  return findPanWindows(units, plusBefore, (i) => {
+    const u = units[i];
+    return u !== undefined && hard(i) && (!current(i) || !overlapsAny(ssn, u.start, u.end));
+  });
+}
+
+/**
+ * Between two hidden units of a chain, a separator written with digits (a `%20` escape, an
+ * `&#8203;` entity) would leave those digits beside the mask: the later claim takes it over,
+ * rendered as a space.
+ */
+function closeEscapeGaps(p: Prepared, claims: Claim[]): void {
+  const { text } = p;
+  for (const chain of p.chains) {
+    const units = chain.units;
+    for (let i = 1; i < units.length; i += 1) {
+      const a = units[i - 1] as Unit;
+      const b = units[i] as Unit;
+      if (a.end >= b.start || !ND.test(text.slice(a.end, b.start))) continue;
+      if (overlapsAny(claims, a.end, b.start)) continue;
+      const hidden = (u: Unit): boolean => claims.some((x) => x.start < u.end && u.start < x.end && x.echo !== true && CARD_DATA.has(x.type));
+      if (!hidden(a)) continue;
+      const k = claims.findIndex((x) => x.start === b.start && x.echo !== true && CARD_DATA.has(x.type));
+      const x = claims[k];
+      if (x === undefined) continue;
+      claims[k] = { ...x, start: a.end, render: ` ${x.render}` };
+    }
+  }
 }
