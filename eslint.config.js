@@ -3,11 +3,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const appPackages = ['@parley/server', '@parley/vault', '@parley/widget', '@parley/console', '@parley/pay'];
+const appPackages = [
+  '@parley/server',
+  '@parley/vault',
+  '@parley/widget',
+  '@parley/console',
+  '@parley/pay',
+];
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'test-results/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'test-results/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -20,8 +34,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
       '@typescript-eslint/require-await': 'off',
       'no-console': 'off',
     },
@@ -30,12 +50,15 @@ export default tseslint.config(
     // Packages are shared by every app and so may import none of them.
     files: ['packages/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: appPackages, message: 'packages/* must not import an app' },
-          { regex: '(^|/)apps/', message: 'packages/* must not import an app' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: appPackages, message: 'packages/* must not import an app' },
+            { regex: '(^|/)apps/', message: 'packages/* must not import an app' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -43,44 +66,85 @@ export default tseslint.config(
     files: ['apps/server/src/**/*.ts'],
     ignores: ['apps/server/src/modules/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: 'modules/[^/]+/.+', message: 'import a module through its index (modules/<name>)' },
-          { group: ['@parley/vault', '@parley/console', '@parley/widget', '@parley/pay'], message: 'the server imports no other app' },
-          { regex: '(^|/)apps/vault', message: 'only the vault imports vault code' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'modules/[^/]+/.+',
+              message: 'import a module through its index (modules/<name>)',
+            },
+            {
+              group: ['@parley/vault', '@parley/console', '@parley/widget', '@parley/pay'],
+              message: 'the server imports no other app',
+            },
+            { regex: '(^|/)apps/vault', message: 'only the vault imports vault code' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['apps/server/src/modules/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^\\.\\./[^./][^/]*/.+', message: 'reach another module only through its index (../<name>)' },
-          { regex: 'modules/[^/]+/.+', message: 'import a module through its index (modules/<name>)' },
-          { group: ['@parley/vault', '@parley/console', '@parley/widget', '@parley/pay'], message: 'the server imports no other app' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./[^./][^/]*/.+',
+              message: 'reach another module only through its index (../<name>)',
+            },
+            {
+              regex: 'modules/[^/]+/.+',
+              message: 'import a module through its index (modules/<name>)',
+            },
+            {
+              group: ['@parley/vault', '@parley/console', '@parley/widget', '@parley/pay'],
+              message: 'the server imports no other app',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['apps/pay/**/*.ts', 'apps/pay/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@parley/console', '@parley/widget', '@parley/server'], message: 'the pay page imports neither console nor widget' },
-          { regex: '(^|/)apps/(console|widget|server)', message: 'the pay page imports neither console nor widget' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@parley/console', '@parley/widget', '@parley/server'],
+              message: 'the pay page imports neither console nor widget',
+            },
+            {
+              regex: '(^|/)apps/(console|widget|server)',
+              message: 'the pay page imports neither console nor widget',
+            },
+          ],
+        },
+      ],
     },
   },
   {
-    files: ['apps/widget/**/*.{ts,tsx}', 'apps/console/**/*.{ts,tsx}', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'apps/widget/**/*.{ts,tsx}',
+      'apps/console/**/*.{ts,tsx}',
+      'e2e/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ regex: '(^|/)apps/vault', message: 'only the vault imports vault code' }, { group: ['@parley/vault'], message: 'only the vault imports vault code' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)apps/vault', message: 'only the vault imports vault code' },
+            { group: ['@parley/vault'], message: 'only the vault imports vault code' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -37,7 +37,9 @@ describe('live chat in the browser', () => {
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
     await frame.getByLabel('Message').fill('Hello, I need help with my order');
     await frame.getByRole('button', { name: 'Send' }).click();
-    await frame.locator('[data-testid="message"][data-state="sent"]', { hasText: 'Hello, I need help' }).waitFor();
+    await frame
+      .locator('[data-testid="message"][data-state="sent"]', { hasText: 'Hello, I need help' })
+      .waitFor();
     await screenshot(visitor, 'visitor-first-message');
   });
 
@@ -49,13 +51,23 @@ describe('live chat in the browser', () => {
     await expect.poll(() => agent.getByTestId('signin-error').textContent()).toMatch(/wrong/);
     await agent.getByLabel('Password').fill(server.admin.password);
     await agent.getByRole('button', { name: 'Sign in' }).click();
-    const item = agent.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Vera' });
+    const item = agent
+      .getByTestId('queue-waiting')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Vera' });
     await item.click();
     const view = agent.getByTestId('conversation-view');
-    await view.getByTestId('message').filter({ hasText: 'Hello, I need help with my order' }).waitFor();
+    await view
+      .getByTestId('message')
+      .filter({ hasText: 'Hello, I need help with my order' })
+      .waitFor();
     await agent.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => view.getByTestId('conversation-status').textContent()).toBe('active');
-    await agent.getByTestId('list-mine').getByTestId('conversation-item').filter({ hasText: 'Vera' }).waitFor();
+    await agent
+      .getByTestId('list-mine')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Vera' })
+      .waitFor();
   });
 
   it('they chat both ways live, with typing indicators', async () => {
@@ -82,7 +94,11 @@ describe('live chat in the browser', () => {
     await screenshot(visitor, 'visitor-card-warning');
     await frame.getByRole('button', { name: 'Send with the number hidden' }).click();
     await frame.getByTestId('masked-notice').waitFor();
-    await agent.getByTestId('message').filter({ hasText: 'my card is' }).filter({ hasText: '4242' }).waitFor();
+    await agent
+      .getByTestId('message')
+      .filter({ hasText: 'my card is' })
+      .filter({ hasText: '4242' })
+      .waitFor();
     expect(await agent.content()).not.toMatch(/4242[ -]?4242[ -]?4242/);
   });
 
@@ -108,7 +124,11 @@ describe('live chat in the browser', () => {
     frame = await chatFrame(visitor);
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
     await expect.poll(() => frame.locator('[data-testid="message"]').count()).toBe(before);
-    for (const text of ['Hello, I need help with my order', 'happy to help', 'It is 1042, thanks!']) {
+    for (const text of [
+      'Hello, I need help with my order',
+      'happy to help',
+      'It is 1042, thanks!',
+    ]) {
       await frame.getByTestId('message').filter({ hasText: text }).waitFor();
     }
     await screenshot(visitor, 'visitor-after-reload');

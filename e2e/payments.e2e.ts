@@ -46,7 +46,10 @@ describe('in-chat payment in the browser', () => {
   async function openPayWindow(): Promise<Page> {
     const card = frame.getByTestId('payment-card').last();
     await card.getByRole('button', { name: 'Pay' }).waitFor();
-    const [popup] = await Promise.all([visitorBrowser.context.waitForEvent('page'), card.getByRole('button', { name: 'Pay' }).click()]);
+    const [popup] = await Promise.all([
+      visitorBrowser.context.waitForEvent('page'),
+      card.getByRole('button', { name: 'Pay' }).click(),
+    ]);
     await popup.waitForURL((u) => u.origin === env.vault.url && u.pathname.startsWith('/pay/'));
     await popup.locator('#pay-form-section').waitFor();
     return popup;
@@ -60,7 +63,8 @@ describe('in-chat payment in the browser', () => {
     await popup.locator('#pay-submit').click();
   }
 
-  const lastStatus = (where: Page | Frame) => where.getByTestId('payment-card').last().getAttribute('data-status');
+  const lastStatus = (where: Page | Frame) =>
+    where.getByTestId('payment-card').last().getAttribute('data-status');
 
   it('opens a conversation: the visitor writes, a supervisor accepts', async () => {
     await visitor.goto(`${env.server.url}/demo`);
@@ -77,7 +81,11 @@ describe('in-chat payment in the browser', () => {
     await agent.getByLabel('E-mail').fill(sup.email);
     await agent.getByLabel('Password').fill(sup.password);
     await agent.getByRole('button', { name: 'Sign in' }).click();
-    await agent.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Vera' }).click();
+    await agent
+      .getByTestId('queue-waiting')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Vera' })
+      .click();
     await agent.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => agent.getByTestId('conversation-status').textContent()).toBe('active');
   });
@@ -92,7 +100,9 @@ describe('in-chat payment in the browser', () => {
     // The pay window shows the merchant, the amount, what it is for, and that the agent cannot see it.
     await expect.poll(() => popup.locator('#pay-amount').textContent()).toMatch(/12\.50/);
     expect(await popup.locator('#pay-description').textContent()).toContain('Order 1042');
-    expect(await popup.locator('#pay-safety-note').textContent()).toMatch(/agent in the chat cannot see/);
+    expect(await popup.locator('#pay-safety-note').textContent()).toMatch(
+      /agent in the chat cannot see/,
+    );
     await expect.poll(() => lastStatus(agent)).toBe('opened');
     // The chat stays usable while the pay window is open.
     await frame.getByLabel('Message').fill('Paying now');
@@ -106,7 +116,9 @@ describe('in-chat payment in the browser', () => {
     await expect.poll(() => lastStatus(frame), { timeout: 15_000 }).toBe('succeeded');
     await expect.poll(() => lastStatus(agent), { timeout: 15_000 }).toBe('succeeded');
     const agentCard = agent.getByTestId('payment-card').last();
-    expect(await agentCard.getByTestId('payment-card-info').textContent()).toMatch(/visa •••• 4242/);
+    expect(await agentCard.getByTestId('payment-card-info').textContent()).toMatch(
+      /visa •••• 4242/,
+    );
     expect(await agentCard.getByTestId('payment-reference').textContent()).toMatch(/^test_ch_/);
     await popup.close();
 
@@ -125,7 +137,14 @@ describe('in-chat payment in the browser', () => {
     await card.getByRole('button', { name: 'Refund…' }).click();
     await card.getByLabel(/Refund amount/).fill('2.50');
     await card.getByRole('button', { name: 'Refund', exact: true }).click();
-    await expect.poll(() => card.getByTestId('payment-refunded').textContent().catch(() => null)).toMatch(/2\.50/);
+    await expect
+      .poll(() =>
+        card
+          .getByTestId('payment-refunded')
+          .textContent()
+          .catch(() => null),
+      )
+      .toMatch(/2\.50/);
   });
 
   it('a declined card (4000 0000 0000 0002) fails on both sides', async () => {

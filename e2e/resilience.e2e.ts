@@ -66,15 +66,21 @@ describe('nothing acknowledged is lost, nothing is stored twice', () => {
   });
 
   async function storedTexts(): Promise<string[]> {
-    const list = (await (await admin.request('GET', '/api/conversations?status=waiting')).json()) as { conversations: { id: string }[] };
+    const list = (await (
+      await admin.request('GET', '/api/conversations?status=waiting')
+    ).json()) as { conversations: { id: string }[] };
     const id = list.conversations[0]?.id;
     if (!id) return [];
-    const body = (await (await admin.request('GET', `/api/conversations/${id}/messages?afterSeq=0&limit=500`)).json()) as { messages: { text: string }[] };
+    const body = (await (
+      await admin.request('GET', `/api/conversations/${id}/messages?afterSeq=0&limit=500`)
+    ).json()) as { messages: { text: string }[] };
     return body.messages.map((m) => m.text);
   }
 
-  const sent = (text: string) => frame.locator('[data-testid="message"][data-state="sent"]', { hasText: text });
-  const pending = (text: string) => frame.locator('[data-testid="message"][data-state="pending"]', { hasText: text });
+  const sent = (text: string) =>
+    frame.locator('[data-testid="message"][data-state="sent"]', { hasText: text });
+  const pending = (text: string) =>
+    frame.locator('[data-testid="message"][data-state="pending"]', { hasText: text });
 
   it('re-sends a message whose ack was lost with the same id; the server stores it once', async () => {
     await page.goto(`${server.url}/demo`);
@@ -91,10 +97,18 @@ describe('nothing acknowledged is lost, nothing is stored twice', () => {
 
     await proxy.cut();
     proxy.holdServerFrames = false;
-    await frame.getByTestId('connection-status').getByText(/Offline|Connecting/).waitFor();
-    await frame.getByTestId('connection-status').getByText('Connected').waitFor({ timeout: 15_000 });
+    await frame
+      .getByTestId('connection-status')
+      .getByText(/Offline|Connecting/)
+      .waitFor();
+    await frame
+      .getByTestId('connection-status')
+      .getByText('Connected')
+      .waitFor({ timeout: 15_000 });
     await sent('Are you there?').waitFor();
-    await expect.poll(() => frame.getByTestId('message').filter({ hasText: 'Are you there?' }).count()).toBe(1);
+    await expect
+      .poll(() => frame.getByTestId('message').filter({ hasText: 'Are you there?' }).count())
+      .toBe(1);
     expect(await storedTexts()).toEqual(['Are you there?']);
   });
 
@@ -110,19 +124,30 @@ describe('nothing acknowledged is lost, nothing is stored twice', () => {
     await clickLauncher(page);
     frame = await chatFrame(page);
     await sent('Written before the reload').waitFor();
-    await expect.poll(() => frame.getByTestId('message').filter({ hasText: 'Written before the reload' }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        frame.getByTestId('message').filter({ hasText: 'Written before the reload' }).count(),
+      )
+      .toBe(1);
     expect(await storedTexts()).toEqual(['Are you there?', 'Written before the reload']);
   });
 
   it('shows a reply that arrived while the widget was closed as an unread count on the launcher', async () => {
     // The minimise button posts "close" to the loader over the checked postMessage link.
     await frame.getByRole('button', { name: 'Minimise chat' }).click();
-    const list = (await (await admin.request('GET', '/api/conversations?status=waiting')).json()) as { conversations: { id: string }[] };
+    const list = (await (
+      await admin.request('GET', '/api/conversations?status=waiting')
+    ).json()) as { conversations: { id: string }[] };
     const id = list.conversations[0]!.id;
     expect((await admin.request('POST', `/api/conversations/${id}/accept`, {})).ok).toBe(true);
     const agentWs = await admin.socket();
     await agentWs.next('ready');
-    agentWs.send({ type: 'send', clientMsgId: 'agent-reply-1', conversationId: id, text: 'Yes, I am here.' });
+    agentWs.send({
+      type: 'send',
+      clientMsgId: 'agent-reply-1',
+      conversationId: id,
+      text: 'Yes, I am here.',
+    });
     await agentWs.next('ack');
     agentWs.close();
     // The badge lives in the closed shadow root; its count is in the launcher's accessible name.
@@ -160,13 +185,21 @@ describe('the console updates live', () => {
 
   it('shows a new conversation in the queue and its messages without a reload', async () => {
     const v = await newVisitor(server.url, server.orgKey, 'Quentin');
-    const item = page.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Quentin' });
+    const item = page
+      .getByTestId('queue-waiting')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Quentin' });
     await item.waitFor();
     await item.click();
     const ws = await visitorSocket(server.url, v.token);
     ws.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
     await ws.next('resumed');
-    ws.send({ type: 'send', clientMsgId: 'q-1', conversationId: v.conversationId, text: 'Do you ship to Norway?' });
+    ws.send({
+      type: 'send',
+      clientMsgId: 'q-1',
+      conversationId: v.conversationId,
+      text: 'Do you ship to Norway?',
+    });
     await page.getByTestId('message').filter({ hasText: 'Do you ship to Norway?' }).waitFor();
     await screenshot(page, 'console-queue');
     ws.close();
@@ -174,19 +207,39 @@ describe('the console updates live', () => {
 
   it('moves a conversation another agent accepted out of the queue, and says so', async () => {
     const v = await newVisitor(server.url, server.orgKey, 'Rosa');
-    await page.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Rosa' }).click();
+    await page
+      .getByTestId('queue-waiting')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Rosa' })
+      .click();
     const other = await server.createAgent('agent');
     const bob = new AgentClient(server.url);
     await bob.login(other.email, other.password);
-    expect((await bob.request('POST', `/api/conversations/${v.conversationId}/accept`, {})).ok).toBe(true);
+    expect(
+      (await bob.request('POST', `/api/conversations/${v.conversationId}/accept`, {})).ok,
+    ).toBe(true);
     await page.getByText('Another agent is handling this conversation.').waitFor();
-    await page.getByTestId('list-others').getByTestId('conversation-item').filter({ hasText: 'Rosa' }).waitFor();
-    expect(await page.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Rosa' }).count()).toBe(0);
+    await page
+      .getByTestId('list-others')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Rosa' })
+      .waitFor();
+    expect(
+      await page
+        .getByTestId('queue-waiting')
+        .getByTestId('conversation-item')
+        .filter({ hasText: 'Rosa' })
+        .count(),
+    ).toBe(0);
   });
 
   it('explains a lost race for a conversation (409 conversation_taken)', async () => {
     const v = await newVisitor(server.url, server.orgKey, 'Sam');
-    await page.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Sam' }).click();
+    await page
+      .getByTestId('queue-waiting')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Sam' })
+      .click();
     // Another agent accepts it just before this agent's Accept request reaches
     // the server (the request is held until then), so the real server answers 409.
     await page.route('**/api/conversations/*/accept', async (route) => {
@@ -197,17 +250,31 @@ describe('the console updates live', () => {
       await route.continue();
     });
     await page.getByRole('button', { name: 'Accept' }).click();
-    await expect.poll(() => page.getByTestId('action-error').textContent()).toMatch(/already accepted/);
+    await expect
+      .poll(() => page.getByTestId('action-error').textContent())
+      .toMatch(/already accepted/);
     await page.unroute('**/api/conversations/*/accept');
   });
 
   it('accepts and closes a conversation; it moves to Closed', async () => {
     const v = await newVisitor(server.url, server.orgKey, 'Tess');
-    await page.getByTestId('queue-waiting').getByTestId('conversation-item').filter({ hasText: 'Tess' }).click();
+    await page
+      .getByTestId('queue-waiting')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Tess' })
+      .click();
     await page.getByRole('button', { name: 'Accept' }).click();
-    await page.getByTestId('list-mine').getByTestId('conversation-item').filter({ hasText: 'Tess' }).waitFor();
+    await page
+      .getByTestId('list-mine')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Tess' })
+      .waitFor();
     await page.getByRole('button', { name: 'Close conversation' }).click();
-    await page.getByTestId('list-closed').getByTestId('conversation-item').filter({ hasText: 'Tess' }).waitFor();
+    await page
+      .getByTestId('list-closed')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Tess' })
+      .waitFor();
     expect(v.conversationId).toBeTruthy();
   });
 

@@ -5,7 +5,8 @@ import { startTestServer, type TestServer } from '../apps/server/test/test-serve
 import { launchBrowser, screenshot } from './browser';
 
 /** A code for the time-step `offset` steps from now (the server accepts ±1 and each step once). */
-const code = (secret: string, offset = 0) => authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
+const code = (secret: string, offset = 0) =>
+  authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
 
 // The production policy: MFA required for admins. The first sign-in enrols
 // an authenticator (QR + recovery codes), the next one asks for a TOTP code.
@@ -38,12 +39,16 @@ describe('console sign-in with two-step verification', () => {
     const qr = page.getByTestId('mfa-qr');
     await qr.waitFor();
     // The CSP allows data: images: the QR code really renders.
-    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBeGreaterThan(0);
     secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
     expect(secret).toMatch(/^[A-Z2-7]+$/);
     await page.getByLabel('Code').fill('000000' === code(secret) ? '111111' : '000000');
     await page.getByRole('button', { name: 'Turn on' }).click();
-    await expect.poll(() => page.getByTestId('signin-error').textContent()).toMatch(/wrong|expired|used/);
+    await expect
+      .poll(() => page.getByTestId('signin-error').textContent())
+      .toMatch(/wrong|expired|used/);
     await page.getByLabel('Code').fill(code(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByTestId('recovery-codes').waitFor();
@@ -69,6 +74,8 @@ describe('console sign-in with two-step verification', () => {
     expect(text).toContain('mfa.enrol');
     await screenshot(page, 'security-audit-log');
     await page.goto(`${server.url}/security/events`);
-    await expect.poll(() => page.getByTestId('event-counts').textContent()).toMatch(/mfa_failed: 1/);
+    await expect
+      .poll(() => page.getByTestId('event-counts').textContent())
+      .toMatch(/mfa_failed: 1/);
   });
 });

@@ -27,7 +27,13 @@ describe('the widget by keyboard, on a phone-sized screen', () => {
     expect(await iframe.isVisible()).toBe(false);
 
     // Tab until the launcher has focus (a narrow page may have a scrollable block first).
-    for (let i = 0; i < 5 && !(await page.evaluate(() => document.activeElement?.hasAttribute('data-parley-widget'))); i++) await page.keyboard.press('Tab');
+    for (
+      let i = 0;
+      i < 5 &&
+      !(await page.evaluate(() => document.activeElement?.hasAttribute('data-parley-widget')));
+      i++
+    )
+      await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect.poll(() => iframe.isVisible()).toBe(true);
     await frame.getByLabel('Your name (optional)').waitFor();
@@ -37,10 +43,14 @@ describe('the widget by keyboard, on a phone-sized screen', () => {
     await page.keyboard.type('Kim');
     await page.keyboard.press('Enter');
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
-    await expect.poll(() => frame.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+    await expect
+      .poll(() => frame.evaluate(() => document.activeElement?.id))
+      .toBe('composer-input');
     await page.keyboard.type('Typed without a mouse');
     await page.keyboard.press('Enter');
-    await frame.locator('[data-testid="message"][data-state="sent"]', { hasText: 'Typed without a mouse' }).waitFor();
+    await frame
+      .locator('[data-testid="message"][data-state="sent"]', { hasText: 'Typed without a mouse' })
+      .waitFor();
     await screenshot(page, 'widget-mobile-chat');
 
     await page.keyboard.press('Escape');

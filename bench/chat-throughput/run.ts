@@ -33,11 +33,18 @@ interface Target {
 
 function launch(kind: 'parley' | 'relay'): Promise<{ child: ChildProcess; target: Target }> {
   // PARLEY_BENCH_PROFILE=DIR writes a V8 CPU profile of the Parley process there.
-  const prof = kind === 'parley' && process.env.PARLEY_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...(STORE === 'postgres' ? { BENCH_DATABASE_URL: PG_URL } : {}) },
-  });
+  const prof =
+    kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`]
+      : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...(STORE === 'postgres' ? { BENCH_DATABASE_URL: PG_URL } : {}) },
+    },
+  );
   return new Promise((res, rej) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -93,14 +100,33 @@ interface Pair {
 async function parleyPairs(t: Target): Promise<Pair[]> {
   const base = `http://127.0.0.1:${t.port}`;
   const origin = `http://localhost:${t.port}`;
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(t.admin) });
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(t.admin),
+  });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const { csrfToken } = (await login.json()) as { csrfToken: string };
   const pairs: Pair[] = [];
   for (let i = 0; i < PAIRS; i++) {
-    const s = (await (await fetch(`${base}/api/visitor/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orgKey: t.orgKey }) })).json()) as { token: string };
-    const conv = (await (await fetch(`${base}/api/visitor/conversations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: '{}' })).json()) as { id: string };
-    await fetch(`${base}/api/conversations/${conv.id}/accept`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, origin } });
+    const s = (await (
+      await fetch(`${base}/api/visitor/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ orgKey: t.orgKey }),
+      })
+    ).json()) as { token: string };
+    const conv = (await (
+      await fetch(`${base}/api/visitor/conversations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+        body: '{}',
+      })
+    ).json()) as { id: string };
+    await fetch(`${base}/api/conversations/${conv.id}/accept`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, origin },
+    });
     const visitor = await open(`ws://127.0.0.1:${t.port}/ws/visitor`, { origin });
     visitor.send(JSON.stringify({ type: 'auth', token: s.token }));
     await next(visitor, 'ready');
@@ -125,10 +151,18 @@ async function relayPairs(t: Target): Promise<Pair[]> {
   return pairs;
 }
 
-const TEXTS = ['Hi, my order has not arrived yet', 'Could you check the tracking for me please?', 'Sure, one moment while I look that up', 'It shows out for delivery today before 6pm', 'Great, thanks a lot for the help!'];
+const TEXTS = [
+  'Hi, my order has not arrived yet',
+  'Could you check the tracking for me please?',
+  'Sure, one moment while I look that up',
+  'It shows out for delivery today before 6pm',
+  'Great, thanks a lot for the help!',
+];
 
 /** Each socket sends MESSAGES with at most WINDOW unacknowledged; latency is send → peer's message frame. */
-async function drive(pairs: Pair[]): Promise<{ seconds: number; delivered: number; latencies: number[] }> {
+async function drive(
+  pairs: Pair[],
+): Promise<{ seconds: number; delivered: number; latencies: number[] }> {
   const sentAt = new Map<string, bigint>();
   const latencies: number[] = [];
   let delivered = 0;
@@ -151,7 +185,14 @@ async function drive(pairs: Pair[]): Promise<{ seconds: number; delivered: numbe
               const id = `${role[0]}${pi}-${sent}`;
               sent += 1;
               sentAt.set(id, process.hrtime.bigint());
-              me.send(JSON.stringify({ type: 'send', clientMsgId: id, conversationId: p.conversationId, text: `${TEXTS[sent % TEXTS.length]} ref ${id}` }));
+              me.send(
+                JSON.stringify({
+                  type: 'send',
+                  clientMsgId: id,
+                  conversationId: p.conversationId,
+                  text: `${TEXTS[sent % TEXTS.length]} ref ${id}`,
+                }),
+              );
             };
             const finish = () => {
               if (acked === MESSAGES && received === MESSAGES) done();
@@ -197,7 +238,14 @@ async function measure(kind: 'parley' | 'relay') {
       p.agent.close();
     }
     const sorted = [...r.latencies].sort((a, b) => a - b);
-    return { kind, rate: r.delivered / r.seconds, p50: pct(sorted, 50), p99: pct(sorted, 99), delivered: r.delivered, seconds: r.seconds };
+    return {
+      kind,
+      rate: r.delivered / r.seconds,
+      p50: pct(sorted, 50),
+      p99: pct(sorted, 99),
+      delivered: r.delivered,
+      seconds: r.seconds,
+    };
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -205,11 +253,17 @@ async function measure(kind: 'parley' | 'relay') {
   }
 }
 
-console.log(`chat-throughput (${STORE}): ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, window ${WINDOW}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+console.log(
+  `chat-throughput (${STORE}): ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, window ${WINDOW}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
+);
 const relay = await measure('relay');
 const parley = await measure('parley');
 for (const r of [relay, parley]) {
-  console.log(`${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)`);
+  console.log(
+    `${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)`,
+  );
 }
-console.log(`ratio   parley/relay throughput ${(parley.rate / relay.rate).toFixed(2)}; p50 latency ×${(parley.p50 / relay.p50).toFixed(1)}`);
+console.log(
+  `ratio   parley/relay throughput ${(parley.rate / relay.rate).toFixed(2)}; p50 latency ×${(parley.p50 / relay.p50).toFixed(1)}`,
+);
 process.exit(0);

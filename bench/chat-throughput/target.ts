@@ -25,10 +25,20 @@ if (kind === 'relay') {
     const peer = `${url.searchParams.get('pair')}:${url.searchParams.get('role') === 'v' ? 'a' : 'v'}`;
     peers.set(me, ws);
     ws.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString()) as { type: string; clientMsgId: string; conversationId: string; text: string };
+      const frame = JSON.parse(data.toString()) as {
+        type: string;
+        clientMsgId: string;
+        conversationId: string;
+        text: string;
+      };
       if (frame.type !== 'send') return;
       seq += 1;
-      const out = JSON.stringify({ type: 'message', conversationId: frame.conversationId, seq, text: frame.text });
+      const out = JSON.stringify({
+        type: 'message',
+        conversationId: frame.conversationId,
+        seq,
+        text: frame.text,
+      });
       ws.send(JSON.stringify({ type: 'ack', clientMsgId: frame.clientMsgId, seq }));
       ws.send(out);
       peers.get(peer)?.send(out);
@@ -41,7 +51,11 @@ if (kind === 'relay') {
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const config = loadConfig(
-    { PARLEY_LOG_LEVEL: 'silent', PARLEY_WS_RATE_BURST: '100000', PARLEY_WS_RATE_PER_SECOND: '100000' },
+    {
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_WS_RATE_BURST: '100000',
+      PARLEY_WS_RATE_PER_SECOND: '100000',
+    },
     { dataDir, port: 0, host: '127.0.0.1' },
   );
   // `--store postgres` in run.ts: the same pipeline on PostgreSQL, in a schema
@@ -55,7 +69,9 @@ if (kind === 'relay') {
   // The benchmark measures the chat path; sign-in with MFA is not part of it.
   const org = await server.store.orgs.byKey(boot.orgKey);
   if (org) await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
-  process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: boot.orgKey, admin: boot.admin })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: server.port, orgKey: boot.orgKey, admin: boot.admin })}\n`,
+  );
   process.on('SIGTERM', () => {
     void (async () => {
       await server.close();

@@ -42,12 +42,18 @@ function ordinaryNumber(rand: () => number): string {
   const pick = Math.floor(rand() * 6);
   const n = (max: number): number => Math.floor(rand() * max);
   switch (pick) {
-    case 0: return `$${n(500)}.${String(n(100)).padStart(2, '0')}`;
-    case 1: return `2025-${String(1 + n(12)).padStart(2, '0')}-${String(1 + n(28)).padStart(2, '0')}`;
-    case 2: return `${n(24)}:${String(n(60)).padStart(2, '0')}`;
-    case 3: return `#${100000 + n(900000)}`;
-    case 4: return `+1 (${200 + n(800)}) ${200 + n(800)}-${1000 + n(9000)}`;
-    default: return String(n(100));
+    case 0:
+      return `$${n(500)}.${String(n(100)).padStart(2, '0')}`;
+    case 1:
+      return `2025-${String(1 + n(12)).padStart(2, '0')}-${String(1 + n(28)).padStart(2, '0')}`;
+    case 2:
+      return `${n(24)}:${String(n(60)).padStart(2, '0')}`;
+    case 3:
+      return `#${100000 + n(900000)}`;
+    case 4:
+      return `+1 (${200 + n(800)}) ${200 + n(800)}-${1000 + n(9000)}`;
+    default:
+      return String(n(100));
   }
 }
 
@@ -63,7 +69,11 @@ export function chatCorpus(count: number, seed = 42): { messages: string[]; card
     if (rand() < 0.125) words.splice(Math.floor(rand() * words.length), 0, ordinaryNumber(rand));
     if (rand() < 0.005) {
       const pan = randomPan(rand);
-      words.splice(Math.floor(rand() * words.length), 0, rand() < 0.5 ? pan : (pan.match(/.{1,4}/g) ?? []).join(' '));
+      words.splice(
+        Math.floor(rand() * words.length),
+        0,
+        rand() < 0.5 ? pan : (pan.match(/.{1,4}/g) ?? []).join(' '),
+      );
       cards += 1;
     }
     let text = words.join(' ');

@@ -7,7 +7,11 @@ import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { Workspace } from './views/workspace';
 
-type View = { kind: 'loading' } | { kind: 'signin'; notice: string | null } | { kind: 'ready'; session: SessionInfo } | { kind: 'down' };
+type View =
+  | { kind: 'loading' }
+  | { kind: 'signin'; notice: string | null }
+  | { kind: 'ready'; session: SessionInfo }
+  | { kind: 'down' };
 
 export function App() {
   const [view, setView] = useState<View>({ kind: 'loading' });
@@ -22,7 +26,11 @@ export function App() {
   };
 
   useEffect(() => {
-    consoleApi.session().then(signedIn, (e: unknown) => (e instanceof ApiError && e.status === 401 ? signedOut(null) : setView({ kind: 'down' })));
+    consoleApi
+      .session()
+      .then(signedIn, (e: unknown) =>
+        e instanceof ApiError && e.status === 401 ? signedOut(null) : setView({ kind: 'down' }),
+      );
   }, []);
 
   switch (view.kind) {
@@ -31,15 +39,25 @@ export function App() {
     case 'down':
       return (
         <p class="centered" role="alert">
-          Cannot reach the Parley server. <button type="button" class="link" onClick={() => location.reload()}>Try again</button>
+          Cannot reach the Parley server.{' '}
+          <button type="button" class="link" onClick={() => location.reload()}>
+            Try again
+          </button>
         </p>
       );
     case 'signin':
       return <SignIn notice={view.notice} onSignedIn={signedIn} />;
     case 'ready':
-      if (location.pathname === '/settings/masking') return <MaskingSettingsPage session={view.session} />;
+      if (location.pathname === '/settings/masking')
+        return <MaskingSettingsPage session={view.session} />;
       if (view.session.stage !== undefined && view.session.stage !== 'ok') {
-        return <SignInStep session={view.session} onDone={signedIn} onCancel={() => void consoleApi.logout().finally(() => signedOut(null))} />;
+        return (
+          <SignInStep
+            session={view.session}
+            onDone={signedIn}
+            onCancel={() => void consoleApi.logout().finally(() => signedOut(null))}
+          />
+        );
       }
       if (['/agents', '/security', '/security/events', '/audit'].includes(location.pathname)) {
         return <AdminConsole session={view.session} path={location.pathname} />;

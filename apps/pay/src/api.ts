@@ -5,7 +5,8 @@ export interface PageView {
   amount: number;
   currency: string;
   description: string;
-  status: 'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
+  status:
+    'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
   brand: string | null;
   last4: string | null;
   failureCode: string | null;
@@ -31,8 +32,15 @@ async function call(path: string, body?: unknown): Promise<PageView> {
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const data = (await res.json().catch(() => ({}))) as Partial<PageView> & { error?: { code: string; message: string } };
-  if (!res.ok) throw new ApiError(data.error?.code ?? 'internal_error', data.error?.message ?? 'Something went wrong.', res.status);
+  const data = (await res.json().catch(() => ({}))) as Partial<PageView> & {
+    error?: { code: string; message: string };
+  };
+  if (!res.ok)
+    throw new ApiError(
+      data.error?.code ?? 'internal_error',
+      data.error?.message ?? 'Something went wrong.',
+      res.status,
+    );
   return data as PageView;
 }
 
@@ -40,7 +48,13 @@ export function apiFor(paymentId: string) {
   const base = `/pay/p/${encodeURIComponent(paymentId)}/api`;
   return {
     details: () => call(`${base}/details`),
-    confirm: (body: { number: string; expiry: string; cvc: string; name: string; idempotencyKey: string }) => call(`${base}/confirm`, body),
+    confirm: (body: {
+      number: string;
+      expiry: string;
+      cvc: string;
+      name: string;
+      idempotencyKey: string;
+    }) => call(`${base}/confirm`, body),
     challenge: (approve: boolean) => call(`${base}/challenge`, { approve }),
   };
 }

@@ -2,7 +2,8 @@
  * Card rules shared by the pay page (live validation) and the vault (the
  * authoritative check). Pure functions; no card data is kept.
  */
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
+export type CardBrand =
+  'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
 
 export const BRAND_NAMES: Record<CardBrand, string> = {
   visa: 'Visa',
@@ -85,7 +86,10 @@ export interface CardFormInput {
 }
 
 /** Errors in words, one per field at most; empty when the card can be submitted. */
-export function validateCard(input: CardFormInput, now: Date = new Date()): Partial<Record<CardField, string>> {
+export function validateCard(
+  input: CardFormInput,
+  now: Date = new Date(),
+): Partial<Record<CardField, string>> {
   const errors: Partial<Record<CardField, string>> = {};
   const digits = normalizeCardNumber(input.number);
   const brand = detectBrand(digits);
@@ -98,7 +102,8 @@ export function validateCard(input: CardFormInput, now: Date = new Date()): Part
   else if (!expiryInFuture(expiry, now)) errors.expiry = 'This card has expired.';
   const want = cvcLength(brand);
   if (input.cvc === '') errors.cvc = 'Enter the security code.';
-  else if (!new RegExp(`^\\d{${want}}$`).test(input.cvc)) errors.cvc = `The security code has ${want} digits for this card.`;
+  else if (!new RegExp(`^\\d{${want}}$`).test(input.cvc))
+    errors.cvc = `The security code has ${want} digits for this card.`;
   if (input.name.trim() === '') errors.name = 'Enter the name on the card.';
   else if (input.name.length > 100) errors.name = 'The name is too long.';
   return errors;

@@ -21,9 +21,20 @@ function meta(name: string): string {
 const paymentId = meta('parley-payment-id');
 const openerOrigin = meta('parley-opener-origin');
 const api = apiFor(paymentId);
-const inputs: Record<CardField, HTMLInputElement> = { number: el('card-number'), expiry: el('card-expiry'), cvc: el('card-cvc'), name: el('card-name') };
+const inputs: Record<CardField, HTMLInputElement> = {
+  number: el('card-number'),
+  expiry: el('card-expiry'),
+  cvc: el('card-cvc'),
+  name: el('card-name'),
+};
 const touched = new Set<CardField>();
-const sections = ['pay-form-section', 'pay-challenge', 'pay-processing', 'pay-success', 'pay-failure'] as const;
+const sections = [
+  'pay-form-section',
+  'pay-challenge',
+  'pay-processing',
+  'pay-success',
+  'pay-failure',
+] as const;
 let idempotencyKey: string | undefined;
 let notified = false;
 
@@ -32,8 +43,14 @@ function show(section: (typeof sections)[number] | null): void {
 }
 
 function formatAmount(view: PageView): string {
-  const digits = new Intl.NumberFormat(undefined, { style: 'currency', currency: view.currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: view.currency }).format(view.amount / 10 ** digits);
+  const digits =
+    new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: view.currency,
+    }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency: view.currency }).format(
+    view.amount / 10 ** digits,
+  );
 }
 
 function notifyOpener(status: string): void {
@@ -48,7 +65,12 @@ function notifyOpener(status: string): void {
 }
 
 function currentInput(): CardFormInput {
-  return { number: inputs.number.value, expiry: inputs.expiry.value, cvc: inputs.cvc.value, name: inputs.name.value };
+  return {
+    number: inputs.number.value,
+    expiry: inputs.expiry.value,
+    cvc: inputs.cvc.value,
+    name: inputs.name.value,
+  };
 }
 
 function renderErrors(all: boolean): boolean {
@@ -82,19 +104,32 @@ function render(view: PageView): void {
         window.location.assign(view.action.url);
         return;
       }
-      el('pay-challenge-text').textContent = `Your bank asks you to confirm a payment of ${formatAmount(view)} to ${view.merchantName}. (Test gateway: choose an answer.)`;
+      el('pay-challenge-text').textContent =
+        `Your bank asks you to confirm a payment of ${formatAmount(view)} to ${view.merchantName}. (Test gateway: choose an answer.)`;
       show('pay-challenge');
       return;
     case 'succeeded':
-      el('pay-success-text').textContent = `${formatAmount(view)} paid${view.brand && view.last4 ? ` with ${BRAND_NAMES[view.brand as keyof typeof BRAND_NAMES] ?? 'card'} ending ${view.last4}` : ''}. You can close this window and return to the chat.`;
+      el('pay-success-text').textContent =
+        `${formatAmount(view)} paid${view.brand && view.last4 ? ` with ${BRAND_NAMES[view.brand as keyof typeof BRAND_NAMES] ?? 'card'} ending ${view.last4}` : ''}. You can close this window and return to the chat.`;
       show('pay-success');
       notifyOpener('succeeded');
       return;
     case 'failed':
     case 'canceled':
     case 'expired':
-      el('pay-failure-title').textContent = view.status === 'failed' ? 'Payment failed' : view.status === 'canceled' ? 'Payment canceled' : 'Payment request expired';
-      el('pay-failure-message').textContent = view.failureMessage ?? (view.status === 'canceled' ? 'The merchant canceled this payment request.' : view.status === 'expired' ? 'This payment request has expired.' : '');
+      el('pay-failure-title').textContent =
+        view.status === 'failed'
+          ? 'Payment failed'
+          : view.status === 'canceled'
+            ? 'Payment canceled'
+            : 'Payment request expired';
+      el('pay-failure-message').textContent =
+        view.failureMessage ??
+        (view.status === 'canceled'
+          ? 'The merchant canceled this payment request.'
+          : view.status === 'expired'
+            ? 'This payment request has expired.'
+            : '');
       show('pay-failure');
       notifyOpener(view.status);
       return;
@@ -102,8 +137,16 @@ function render(view: PageView): void {
 }
 
 function showError(error: unknown): void {
-  const message = error instanceof ApiError ? error.message : 'The payment could not be sent. Check your connection and try again.';
-  if (error instanceof ApiError && (error.code === 'payment_expired' || error.code === 'invalid_state' || error.code === 'invalid_session')) {
+  const message =
+    error instanceof ApiError
+      ? error.message
+      : 'The payment could not be sent. Check your connection and try again.';
+  if (
+    error instanceof ApiError &&
+    (error.code === 'payment_expired' ||
+      error.code === 'invalid_state' ||
+      error.code === 'invalid_session')
+  ) {
     api.details().then(render, () => undefined);
   }
   el('pay-form-error').textContent = message;
@@ -113,7 +156,9 @@ async function submit(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   el('pay-form-error').textContent = '';
   if (!renderErrors(true)) {
-    const first = (Object.keys(inputs) as CardField[]).find((f) => inputs[f].getAttribute('aria-invalid') === 'true');
+    const first = (Object.keys(inputs) as CardField[]).find(
+      (f) => inputs[f].getAttribute('aria-invalid') === 'true',
+    );
     if (first) inputs[first].focus();
     return;
   }
@@ -140,7 +185,8 @@ async function answer(approve: boolean): Promise<void> {
     render(await api.challenge(approve));
   } catch (error) {
     show('pay-challenge');
-    el('pay-challenge-text').textContent = error instanceof ApiError ? error.message : 'The answer could not be sent; try again.';
+    el('pay-challenge-text').textContent =
+      error instanceof ApiError ? error.message : 'The answer could not be sent; try again.';
   } finally {
     el<HTMLButtonElement>('challenge-approve').disabled = false;
     el<HTMLButtonElement>('challenge-deny').disabled = false;
@@ -162,10 +208,12 @@ function start(): void {
   el('challenge-approve').addEventListener('click', () => void answer(true));
   el('challenge-deny').addEventListener('click', () => void answer(false));
   // The link is single-use: a reload goes to the session URL instead.
-  if (paymentId && !window.location.pathname.startsWith('/pay/p/')) history.replaceState(null, '', `/pay/p/${encodeURIComponent(paymentId)}`);
+  if (paymentId && !window.location.pathname.startsWith('/pay/p/'))
+    history.replaceState(null, '', `/pay/p/${encodeURIComponent(paymentId)}`);
   api.details().then(render, (error: unknown) => {
     el('pay-load-error').hidden = false;
-    el('pay-load-error').textContent = error instanceof ApiError ? error.message : 'The payment could not be loaded.';
+    el('pay-load-error').textContent =
+      error instanceof ApiError ? error.message : 'The payment could not be loaded.';
   });
 }
 

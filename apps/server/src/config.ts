@@ -11,24 +11,44 @@ const PortSchema = z.coerce.number().int().min(0).max(65535);
 const UrlSchema = z.string().url();
 
 export const ConfigSchema = z.object({
-  dataDir: z.string().min(1).transform((d) => resolve(d)),
+  dataDir: z
+    .string()
+    .min(1)
+    .transform((d) => resolve(d)),
   host: z.string().min(1),
   port: PortSchema,
   /** The origin browsers use to reach the server (console, frame). Defaults to http://localhost:<port>. */
   publicUrl: UrlSchema.optional(),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Hops of reverse proxies whose X-Forwarded-For is believed (0 = none). */
   trustProxy: z.coerce.number().int().min(0).max(10),
-  sessionIdleMinutes: z.coerce.number().int().min(1).max(24 * 60),
-  sessionAbsoluteHours: z.coerce.number().int().min(1).max(24 * 30),
+  sessionIdleMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  sessionAbsoluteHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
   visitorTokenDays: z.coerce.number().int().min(1).max(365),
   /** Per-socket token bucket: burst and refill per second (LIMITS has the defaults). */
   wsRateBurst: z.coerce.number().int().min(1).max(100_000),
   wsRatePerSecond: z.coerce.number().min(0.1).max(100_000),
   /** Where built web assets live (console, widget); tests point it elsewhere rarely. */
-  webRoot: z.string().min(1).transform((d) => resolve(d)),
+  webRoot: z
+    .string()
+    .min(1)
+    .transform((d) => resolve(d)),
   /** The payment vault as the server reaches it; payments answer payment_unavailable without it. */
   vaultUrl: UrlSchema.optional(),
   /** Signs server → vault calls (the vault's VAULT_SIGNING_SECRET_IN). */
@@ -87,7 +107,10 @@ export function loadConfig(
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
     const fromEnv = env[ENV_NAMES[key]];
-    const value = overrides[key] ?? (fromEnv === '' ? undefined : fromEnv) ?? (DEFAULTS as Record<string, string>)[key];
+    const value =
+      overrides[key] ??
+      (fromEnv === '' ? undefined : fromEnv) ??
+      (DEFAULTS as Record<string, string>)[key];
     if (value !== undefined) raw[key] = value;
   }
   const parsed = ConfigSchema.safeParse(raw);

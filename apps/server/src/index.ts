@@ -1,2 +1,8 @@
-export { startServer, storeOptionsFor, VERSION, type RunningServer, type StartOptions } from './main';
+export {
+  startServer,
+  storeOptionsFor,
+  VERSION,
+  type RunningServer,
+  type StartOptions,
+} from './main';
 export { loadConfig, ConfigError, type Config } from './config';

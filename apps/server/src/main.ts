@@ -9,7 +9,12 @@ import { buildApp } from './http/app';
 import { createLogger, type Logger } from './logger';
 import { createGateway, type Gateway } from './realtime';
 import { createGroupCommitter, createStore, type Store, type StoreOptions } from './store';
-import { createAuthService, createMfaService, SESSION_COOKIE, type AuthRouteOptions } from './modules/auth';
+import {
+  createAuthService,
+  createMfaService,
+  SESSION_COOKIE,
+  type AuthRouteOptions,
+} from './modules/auth';
 import { createSecurityEvents } from './modules/security';
 import { createChatService, createMessageMasker, type ChatService } from './modules/chat';
 import { createMaskingSettingsService } from './modules/masking-settings';
@@ -47,7 +52,10 @@ export interface StartOptions {
  * Starts one server node: store (migrated), bus, ingest pipeline, HTTP API and
  * realtime gateway. Any number of nodes can run against the same store and bus.
  */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const log = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await createStore(storeOptionsFor(config)));
   if (!options.store) await store.migrate();
@@ -56,13 +64,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const maskingSettings = createMaskingSettingsService({ store, bus, log });
   await maskingSettings.start();
   const masker = createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) });
-  const chat = createChatService({ store, bus, committer, masker, log, maskingReady: (orgId) => maskingSettings.ready(orgId) });
+  const chat = createChatService({
+    store,
+    bus,
+    committer,
+    masker,
+    log,
+    maskingReady: (orgId) => maskingSettings.ready(orgId),
+  });
   const events = createSecurityEvents({ store, bus, log });
   const auth = createAuthService({ store, config, bus, events });
   const mfa = createMfaService({ store, auth, events });
   const visitors = createVisitorService(store, { tokenDays: config.visitorTokenDays });
-  const vault = config.vaultUrl && config.vaultSecretOut ? createVaultClient({ url: config.vaultUrl, secret: config.vaultSecretOut, log }) : undefined;
-  const payments = createPaymentService({ store, bus, chat, log, vault, eventSecret: config.vaultSecretIn });
+  const vault =
+    config.vaultUrl && config.vaultSecretOut
+      ? createVaultClient({ url: config.vaultUrl, secret: config.vaultSecretOut, log })
+      : undefined;
+  const payments = createPaymentService({
+    store,
+    bus,
+    chat,
+    log,
+    vault,
+    eventSecret: config.vaultSecretIn,
+  });
 
   // Filled in once the port is known (port 0 in tests).
   const selfOrigins = new Set<string>();
@@ -119,7 +144,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
   ready = true;
-  log.info({ url, dialect: store.dialect, bus: config.redisUrl ? 'redis' : 'local' }, 'parley server ready');
+  log.info(
+    { url, dialect: store.dialect, bus: config.redisUrl ? 'redis' : 'local' },
+    'parley server ready',
+  );
 
   let closing: Promise<void> | undefined;
   return {

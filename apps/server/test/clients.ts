@@ -34,7 +34,9 @@ export class TestSocket {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`)),
+      );
     });
     return s;
   }
@@ -44,8 +46,13 @@ export class TestSocket {
   }
 
   /** The first frame (already received or future) matching; consumed frames are not re-matched by index. */
-  next<T extends ServerFrame['type']>(type: T, pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
-    const match = (f: ServerFrame): boolean => f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
+  next<T extends ServerFrame['type']>(
+    type: T,
+    pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const match = (f: ServerFrame): boolean =>
+      f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
     const found = this.frames.find(match);
     if (found) return Promise.resolve(found as Extract<ServerFrame, { type: T }>);
     return new Promise((resolve, reject) => {
@@ -61,7 +68,10 @@ export class TestSocket {
   }
 
   messages(conversationId?: string) {
-    return this.frames.filter((f): f is Extract<ServerFrame, { type: 'message' }> => f.type === 'message' && (!conversationId || f.conversationId === conversationId));
+    return this.frames.filter(
+      (f): f is Extract<ServerFrame, { type: 'message' }> =>
+        f.type === 'message' && (!conversationId || f.conversationId === conversationId),
+    );
   }
 
   close(): void {
@@ -92,7 +102,12 @@ export class AgentClient {
     return res;
   }
 
-  request(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -107,7 +122,10 @@ export class AgentClient {
   }
 
   socket(): Promise<TestSocket> {
-    return TestSocket.open(`${this.baseUrl.replace(/^http/, 'ws')}/ws/agent`, { cookie: this.cookie, origin: new URL(this.baseUrl).origin });
+    return TestSocket.open(`${this.baseUrl.replace(/^http/, 'ws')}/ws/agent`, {
+      cookie: this.cookie,
+      origin: new URL(this.baseUrl).origin,
+    });
   }
 }
 
@@ -130,7 +148,9 @@ export async function newVisitor(baseUrl: string, orgKey: string, name = 'Vera V
 }
 
 export async function visitorSocket(baseUrl: string, token: string): Promise<TestSocket> {
-  const s = await TestSocket.open(`${baseUrl.replace(/^http/, 'ws')}/ws/visitor`, { origin: new URL(baseUrl).origin });
+  const s = await TestSocket.open(`${baseUrl.replace(/^http/, 'ws')}/ws/visitor`, {
+    origin: new URL(baseUrl).origin,
+  });
   s.send({ type: 'auth', token });
   await s.next('ready');
   return s;

@@ -27,7 +27,10 @@ export function storeTargets(): StoreTarget[] {
     target('sqlite', sqliteDatabase),
     url
       ? target('postgres', () => postgresDatabase(url))
-      : { ...target('postgres', () => Promise.reject(new Error('DATABASE_URL not set'))), skipReason: 'DATABASE_URL not set' },
+      : {
+          ...target('postgres', () => Promise.reject(new Error('DATABASE_URL not set'))),
+          skipReason: 'DATABASE_URL not set',
+        },
   ];
 }
 
@@ -105,7 +108,12 @@ export function seedOrg(store: Store, name = 'Acme'): Promise<Organisation> {
   return store.orgs.create({ name, allowedOrigins: ['https://shop.example'] });
 }
 
-export function seedAgent(store: Store, orgId: string, role: Role = 'agent', name = 'Ada Agent'): Promise<AgentRow> {
+export function seedAgent(
+  store: Store,
+  orgId: string,
+  role: Role = 'agent',
+  name = 'Ada Agent',
+): Promise<AgentRow> {
   return store.agents.create({
     orgId,
     email: `agent-${randomUUID()}@example.test`,
@@ -115,7 +123,11 @@ export function seedAgent(store: Store, orgId: string, role: Role = 'agent', nam
   });
 }
 
-export function seedVisitor(store: Store, orgId: string, name: string | null = 'Val Visitor'): Promise<VisitorRow> {
+export function seedVisitor(
+  store: Store,
+  orgId: string,
+  name: string | null = 'Val Visitor',
+): Promise<VisitorRow> {
   return store.visitors.create({
     orgId,
     name,

@@ -19,7 +19,10 @@ export interface TestServer {
   server: RunningServer;
   /** Every log line the server wrote, for tests that search logs. */
   logs: string[];
-  createAgent(role?: Role, orgId?: string): Promise<{ email: string; password: string; id: string }>;
+  createAgent(
+    role?: Role,
+    orgId?: string,
+  ): Promise<{ email: string; password: string; id: string }>;
   /** Enrols an authenticator for the agent directly in the store; returns its TOTP secret. */
   enrolTotp(agentId: string, orgId?: string): Promise<string>;
   close(): Promise<void>;
@@ -53,15 +56,26 @@ export async function startTestServer(
     },
   });
   const config = loadConfig(
-    { PARLEY_LOG_LEVEL: opts.logLevel ?? 'info', ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}), ...opts.env },
+    {
+      PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
+      ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+      ...opts.env,
+    },
     { dataDir, port: 0, host: '127.0.0.1' },
   );
-  const server = await startServer(config, { logDestination: sink, ...(opts.store ? { store: opts.store } : {}) });
+  const server = await startServer(config, {
+    logDestination: sink,
+    ...(opts.store ? { store: opts.store } : {}),
+  });
   const origin = new URL(server.url).origin;
-  const boot = await bootstrap(server.store, { publicOrigin: origin, adminEmail: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@parley.test` });
+  const boot = await bootstrap(server.store, {
+    publicOrigin: origin,
+    adminEmail: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@parley.test`,
+  });
   const org = await server.store.orgs.byKey(boot.orgKey);
   if (!org || !boot.admin) throw new Error('bootstrap did not create an organisation and admin');
-  if (!opts.productionMfa) await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
+  if (!opts.productionMfa)
+    await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
   let n = 0;
   return {
     url: server.url,
@@ -75,8 +89,15 @@ export async function startTestServer(
       n += 1;
       const email = `${role}-${n}-${Math.random().toString(36).slice(2)}@parley.test`;
       const password = `correct horse battery ${n}`;
-      if (!opts.productionMfa && orgId !== org.id) await server.store.security.updateSettings(orgId, { mfaPolicy: 'none' }, Date.now());
-      const row = await server.store.agents.create({ orgId, email, name: `${role} ${n}`, role, passwordHash: await hashPassword(password) });
+      if (!opts.productionMfa && orgId !== org.id)
+        await server.store.security.updateSettings(orgId, { mfaPolicy: 'none' }, Date.now());
+      const row = await server.store.agents.create({
+        orgId,
+        email,
+        name: `${role} ${n}`,
+        role,
+        passwordHash: await hashPassword(password),
+      });
       return { email, password, id: row.id };
     },
     async enrolTotp(agentId: string, orgId = org.id) {

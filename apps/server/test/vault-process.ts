@@ -28,12 +28,19 @@ export interface EdgeSecretsPair {
 }
 
 export function newEdgeSecrets(): EdgeSecretsPair {
-  return { serverToVault: randomBytes(32).toString('base64url'), vaultToServer: randomBytes(32).toString('base64url') };
+  return {
+    serverToVault: randomBytes(32).toString('base64url'),
+    vaultToServer: randomBytes(32).toString('base64url'),
+  };
 }
 
 /** The server's environment for talking to a vault at `vaultUrl`. */
 export function serverVaultEnv(vaultUrl: string, secrets: EdgeSecretsPair): Record<string, string> {
-  return { PARLEY_VAULT_URL: vaultUrl, PARLEY_VAULT_SECRET_OUT: secrets.serverToVault, PARLEY_VAULT_SECRET_IN: secrets.vaultToServer };
+  return {
+    PARLEY_VAULT_URL: vaultUrl,
+    PARLEY_VAULT_SECRET_OUT: secrets.serverToVault,
+    PARLEY_VAULT_SECRET_IN: secrets.vaultToServer,
+  };
 }
 
 export interface VaultProcess {
@@ -63,25 +70,32 @@ export async function startVaultProcess(opts: {
 }): Promise<VaultProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-vault-'));
   const logs: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'apps/vault/src/main.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      VAULT_PORT: String(opts.port),
-      VAULT_HOST: '127.0.0.1',
-      VAULT_DATA_DIR: dataDir,
-      VAULT_SERVER_URL: opts.serverUrl,
-      VAULT_SERVER_PUBLIC_URL: opts.serverPublicUrl ?? opts.serverUrl,
-      VAULT_SIGNING_SECRET_IN: opts.secrets.serverToVault,
-      VAULT_SIGNING_SECRET_OUT: opts.secrets.vaultToServer,
-      VAULT_LOG_LEVEL: 'info',
-      ...opts.env,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(ROOT, 'apps/vault/src/main.ts')],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        VAULT_PORT: String(opts.port),
+        VAULT_HOST: '127.0.0.1',
+        VAULT_DATA_DIR: dataDir,
+        VAULT_SERVER_URL: opts.serverUrl,
+        VAULT_SERVER_PUBLIC_URL: opts.serverPublicUrl ?? opts.serverUrl,
+        VAULT_SIGNING_SECRET_IN: opts.secrets.serverToVault,
+        VAULT_SIGNING_SECRET_OUT: opts.secrets.vaultToServer,
+        VAULT_LOG_LEVEL: 'info',
+        ...opts.env,
+      },
     },
-  });
+  );
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`vault did not start:\n${logs.join('')}`)), 30_000);
+    const timer = setTimeout(
+      () => rej(new Error(`vault did not start:\n${logs.join('')}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       logs.push(text);

@@ -5,34 +5,68 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseVaultEnv } from './config';
 
-const good = { VAULT_SERVER_URL: 'http://127.0.0.1:8080', VAULT_SIGNING_SECRET_IN: 'a'.repeat(32), VAULT_SIGNING_SECRET_OUT: 'b'.repeat(32) };
+const good = {
+  VAULT_SERVER_URL: 'http://127.0.0.1:8080',
+  VAULT_SIGNING_SECRET_IN: 'a'.repeat(32),
+  VAULT_SIGNING_SECRET_OUT: 'b'.repeat(32),
+};
 
 describe('vault config', () => {
   it('applies the documented defaults', () => {
     const c = parseVaultEnv(good);
-    expect(c).toMatchObject({ port: 8081, host: '127.0.0.1', gateway: 'test', cardOnFile: false, databaseUrl: undefined, serverPublicOrigin: 'http://127.0.0.1:8080' });
+    expect(c).toMatchObject({
+      port: 8081,
+      host: '127.0.0.1',
+      gateway: 'test',
+      cardOnFile: false,
+      databaseUrl: undefined,
+      serverPublicOrigin: 'http://127.0.0.1:8080',
+    });
     expect(c.dataDir).toBe(resolve('./data/vault'));
   });
 
   it('lists every problem at once', () => {
     try {
-      parseVaultEnv({ VAULT_PORT: 'x', VAULT_SIGNING_SECRET_IN: 'short', VAULT_GATEWAY: 'paypal', VAULT_ENCRYPTION_KEY: 'bm90IDMyIGJ5dGVz' });
+      parseVaultEnv({
+        VAULT_PORT: 'x',
+        VAULT_SIGNING_SECRET_IN: 'short',
+        VAULT_GATEWAY: 'paypal',
+        VAULT_ENCRYPTION_KEY: 'bm90IDMyIGJ5dGVz',
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['VAULT_PORT', 'VAULT_SERVER_URL', 'VAULT_SIGNING_SECRET_IN', 'VAULT_SIGNING_SECRET_OUT', 'VAULT_GATEWAY', 'VAULT_ENCRYPTION_KEY']) expect(problems).toContain(name);
+      for (const name of [
+        'VAULT_PORT',
+        'VAULT_SERVER_URL',
+        'VAULT_SIGNING_SECRET_IN',
+        'VAULT_SIGNING_SECRET_OUT',
+        'VAULT_GATEWAY',
+        'VAULT_ENCRYPTION_KEY',
+      ])
+        expect(problems).toContain(name);
     }
   });
 
   it('requires distinct secrets per direction, Stripe keys for stripe, and a key for PostgreSQL', () => {
-    expect(() => parseVaultEnv({ ...good, VAULT_SIGNING_SECRET_OUT: good.VAULT_SIGNING_SECRET_IN })).toThrow(/must differ/);
-    expect(() => parseVaultEnv({ ...good, VAULT_GATEWAY: 'stripe' })).toThrow(/STRIPE_SECRET_KEY[\s\S]*STRIPE_WEBHOOK_SECRET/);
-    expect(() => parseVaultEnv({ ...good, VAULT_DATABASE_URL: 'postgres://localhost/vault' })).toThrow(/VAULT_ENCRYPTION_KEY/);
+    expect(() =>
+      parseVaultEnv({ ...good, VAULT_SIGNING_SECRET_OUT: good.VAULT_SIGNING_SECRET_IN }),
+    ).toThrow(/must differ/);
+    expect(() => parseVaultEnv({ ...good, VAULT_GATEWAY: 'stripe' })).toThrow(
+      /STRIPE_SECRET_KEY[\s\S]*STRIPE_WEBHOOK_SECRET/,
+    );
+    expect(() =>
+      parseVaultEnv({ ...good, VAULT_DATABASE_URL: 'postgres://localhost/vault' }),
+    ).toThrow(/VAULT_ENCRYPTION_KEY/);
   });
 
   it('parses card-on-file and frame ancestors', () => {
-    const c = parseVaultEnv({ ...good, VAULT_CARD_ON_FILE: 'true', VAULT_ALLOWED_FRAME_ANCESTORS: 'https://a.example/x, https://b.example' });
+    const c = parseVaultEnv({
+      ...good,
+      VAULT_CARD_ON_FILE: 'true',
+      VAULT_ALLOWED_FRAME_ANCESTORS: 'https://a.example/x, https://b.example',
+    });
     expect(c.cardOnFile).toBe(true);
     expect(c.allowedFrameAncestors).toEqual(['https://a.example', 'https://b.example']);
   });
@@ -41,10 +75,20 @@ describe('vault config', () => {
 describe('vault process (main.ts)', () => {
   it('starts from env, prints its URL, answers /health and stops on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-vault-main-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'main.ts')], {
-      env: { PATH: process.env.PATH, ...good, VAULT_PORT: '0', VAULT_DATA_DIR: dataDir, VAULT_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'main.ts')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          ...good,
+          VAULT_PORT: '0',
+          VAULT_DATA_DIR: dataDir,
+          VAULT_LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((res, rej) => {
         let out = '';
@@ -67,7 +111,11 @@ describe('vault process (main.ts)', () => {
   });
 
   it('exits with every config problem listed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'main.ts')], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(import.meta.dirname, 'main.ts')],
+      { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));

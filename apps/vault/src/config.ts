@@ -11,7 +11,12 @@ import { z } from 'zod';
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const url = z.url({ protocol: /^https?$/ });
-const bool = z.preprocess((v) => (v === undefined || v === '' ? 'false' : v), z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => v === 'true' || v === '1' || v === 'on'));
+const bool = z.preprocess(
+  (v) => (v === undefined || v === '' ? 'false' : v),
+  z
+    .enum(['true', 'false', '1', '0', 'on', 'off'])
+    .transform((v) => v === 'true' || v === '1' || v === 'on'),
+);
 const secret = z.string().min(32, 'must be at least 32 characters');
 
 export const VaultEnvSchema = z
@@ -20,12 +25,18 @@ export const VaultEnvSchema = z
     VAULT_HOST: z.string().min(1).default('127.0.0.1'),
     VAULT_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
     VAULT_DATA_DIR: z.string().min(1).default('./data/vault'),
-    VAULT_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    VAULT_DATABASE_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    ),
     VAULT_SERVER_URL: url,
     VAULT_SERVER_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
     VAULT_SIGNING_SECRET_IN: secret,
     VAULT_SIGNING_SECRET_OUT: secret,
-    VAULT_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+    VAULT_ENCRYPTION_KEY: optionalString.refine(
+      (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes, base64-encoded',
+    ),
     VAULT_GATEWAY: z.enum(['test', 'stripe']).default('test'),
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
@@ -35,20 +46,40 @@ export const VaultEnvSchema = z
       (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []),
       z.array(z.url({ protocol: /^https?$/ })),
     ),
-    VAULT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    VAULT_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.VAULT_SIGNING_SECRET_IN === env.VAULT_SIGNING_SECRET_OUT) {
-      ctx.addIssue({ code: 'custom', path: ['VAULT_SIGNING_SECRET_OUT'], message: 'must differ from VAULT_SIGNING_SECRET_IN (one secret per direction)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VAULT_SIGNING_SECRET_OUT'],
+        message: 'must differ from VAULT_SIGNING_SECRET_IN (one secret per direction)',
+      });
     }
     if (env.VAULT_GATEWAY === 'stripe') {
-      if (!env.STRIPE_SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'is required when VAULT_GATEWAY=stripe' });
-      if (!env.STRIPE_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when VAULT_GATEWAY=stripe' });
+      if (!env.STRIPE_SECRET_KEY)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STRIPE_SECRET_KEY'],
+          message: 'is required when VAULT_GATEWAY=stripe',
+        });
+      if (!env.STRIPE_WEBHOOK_SECRET)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STRIPE_WEBHOOK_SECRET'],
+          message: 'is required when VAULT_GATEWAY=stripe',
+        });
     }
     if (env.VAULT_DATABASE_URL && !env.VAULT_ENCRYPTION_KEY) {
       // The first-run key bootstrap is only for the embedded store: a shared
       // database with a key on one host's disk would be unreadable elsewhere.
-      ctx.addIssue({ code: 'custom', path: ['VAULT_ENCRYPTION_KEY'], message: 'is required when VAULT_DATABASE_URL is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VAULT_ENCRYPTION_KEY'],
+        message: 'is required when VAULT_DATABASE_URL is set',
+      });
     }
   });
 
@@ -68,7 +99,11 @@ export interface VaultConfig {
   signingSecretOut: string;
   encryptionKey: Buffer | undefined;
   gateway: 'test' | 'stripe';
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiBase: string | undefined };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    apiBase: string | undefined;
+  };
   cardOnFile: boolean;
   allowedFrameAncestors: string[];
   logLevel: VaultEnv['VAULT_LOG_LEVEL'];
@@ -100,7 +135,9 @@ export const DEFAULT_PAY_DIST = resolve(import.meta.dirname, '../../pay/dist');
 export function parseVaultEnv(env: Record<string, string | undefined>): VaultConfig {
   const parsed = VaultEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
   }
   const e = parsed.data;
   return {
@@ -112,9 +149,16 @@ export function parseVaultEnv(env: Record<string, string | undefined>): VaultCon
     serverUrl: e.VAULT_SERVER_URL.replace(/\/+$/, ''),
     signingSecretIn: e.VAULT_SIGNING_SECRET_IN,
     signingSecretOut: e.VAULT_SIGNING_SECRET_OUT,
-    encryptionKey: e.VAULT_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(e.VAULT_ENCRYPTION_KEY, 'base64'),
+    encryptionKey:
+      e.VAULT_ENCRYPTION_KEY === undefined
+        ? undefined
+        : Buffer.from(e.VAULT_ENCRYPTION_KEY, 'base64'),
     gateway: e.VAULT_GATEWAY,
-    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+    },
     cardOnFile: e.VAULT_CARD_ON_FILE,
     allowedFrameAncestors: e.VAULT_ALLOWED_FRAME_ANCESTORS.map((u) => new URL(u).origin),
     logLevel: e.VAULT_LOG_LEVEL,
@@ -134,7 +178,8 @@ const KEY_FILE = 'encryption.key';
  */
 export function resolveEncryptionKey(config: VaultConfig): Buffer {
   if (config.encryptionKey) return config.encryptionKey;
-  if (config.databaseUrl) throw new ConfigError(['VAULT_ENCRYPTION_KEY: is required when VAULT_DATABASE_URL is set']);
+  if (config.databaseUrl)
+    throw new ConfigError(['VAULT_ENCRYPTION_KEY: is required when VAULT_DATABASE_URL is set']);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const file = join(config.dataDir, KEY_FILE);
   if (existsSync(file)) {

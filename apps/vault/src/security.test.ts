@@ -19,19 +19,36 @@ function storeBytes(t: TestVault): string {
     .join('\n');
 }
 
-async function payWithAmex(t: TestVault, number = PAN): Promise<{ id: string; responses: string[] }> {
+async function payWithAmex(
+  t: TestVault,
+  number = PAN,
+): Promise<{ id: string; responses: string[] }> {
   const p = await t.createPayment();
   const o = await t.open(p.payUrl);
   const responses: string[] = [o.html];
   const body = { ...VALID_CARD, number, cvc: CVC, idempotencyKey: 'sec-confirm-1' };
-  const res = await fetch(`${t.url}/pay/p/${p.id}/api/confirm`, { method: 'POST', headers: { cookie: o.cookie!, 'content-type': 'application/json', origin: t.url }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.url}/pay/p/${p.id}/api/confirm`, {
+    method: 'POST',
+    headers: { cookie: o.cookie!, 'content-type': 'application/json', origin: t.url },
+    body: JSON.stringify(body),
+  });
   responses.push(await res.text());
   // A bad card echoes nothing either.
-  const bad = await fetch(`${t.url}/pay/p/${p.id}/api/confirm`, { method: 'POST', headers: { cookie: o.cookie!, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, number: '378282246310006', idempotencyKey: 'sec-confirm-2' }) });
+  const bad = await fetch(`${t.url}/pay/p/${p.id}/api/confirm`, {
+    method: 'POST',
+    headers: { cookie: o.cookie!, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body, number: '378282246310006', idempotencyKey: 'sec-confirm-2' }),
+  });
   responses.push(await bad.text());
-  responses.push(await (await fetch(`${t.url}/pay/p/${p.id}/api/details`, { headers: { cookie: o.cookie! } })).text());
+  responses.push(
+    await (
+      await fetch(`${t.url}/pay/p/${p.id}/api/details`, { headers: { cookie: o.cookie! } })
+    ).text(),
+  );
   responses.push(JSON.stringify((await t.api('GET', `/v1/payment-requests/${p.id}`)).body));
-  await t.server.waitFor((e) => e.some((x) => x.payment.id === p.id && x.payment.status === 'succeeded'));
+  await t.server.waitFor((e) =>
+    e.some((x) => x.payment.id === p.id && x.payment.status === 'succeeded'),
+  );
   responses.push(JSON.stringify(t.server.events));
   return { id: p.id, responses };
 }
@@ -63,8 +80,17 @@ describe('card data handling (PCI DSS 3.2/3.3/3.5)', () => {
   it('does not keep the PAN when card-on-file is off; keeps brand and last four', async () => {
     t = await startTestVault({ cardOnFile: false });
     const { id } = await payWithAmex(t);
-    const charge = await t.vault.context.store.db.selectFrom('charges').selectAll().where('payment_id', '=', id).executeTakeFirstOrThrow();
-    expect(charge).toMatchObject({ brand: 'amex', last4: '0005', pan_encrypted: null, status: 'succeeded' });
+    const charge = await t.vault.context.store.db
+      .selectFrom('charges')
+      .selectAll()
+      .where('payment_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(charge).toMatchObject({
+      brand: 'amex',
+      last4: '0005',
+      pan_encrypted: null,
+      status: 'succeeded',
+    });
     expect(charge.gateway_reference).toMatch(/^test_ch_/);
     expect(storeBytes(t)).not.toContain(PAN);
     expect(storeBytes(t)).not.toContain('37828224631');
@@ -73,7 +99,11 @@ describe('card data handling (PCI DSS 3.2/3.3/3.5)', () => {
   it('keeps the PAN only AES-256-GCM encrypted when card-on-file is on', async () => {
     t = await startTestVault({ cardOnFile: true });
     const { id } = await payWithAmex(t);
-    const charge = await t.vault.context.store.db.selectFrom('charges').selectAll().where('payment_id', '=', id).executeTakeFirstOrThrow();
+    const charge = await t.vault.context.store.db
+      .selectFrom('charges')
+      .selectAll()
+      .where('payment_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(charge.pan_encrypted).toMatch(/^v1\./);
     expect(storeBytes(t)).not.toContain(PAN);
     expect(decrypt(t.vault.context.keys.data, charge.pan_encrypted!, charge.id)).toBe(PAN);

@@ -27,12 +27,26 @@ export interface StartOptions {
   gateway?: Gateway;
 }
 
-export async function startVault(config: VaultConfig, options: StartOptions = {}): Promise<RunningVault> {
+export async function startVault(
+  config: VaultConfig,
+  options: StartOptions = {},
+): Promise<RunningVault> {
   const log = createLogger(config.logLevel, config.logStream);
   const key = resolveEncryptionKey(config);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+  });
   const gateway = options.gateway ?? createGateway(config);
-  const outbox = new Outbox({ db: store.db, log, serverUrl: config.serverUrl, secret: config.signingSecretOut, baseDelayMs: config.eventRetryBaseMs, maxDelayMs: config.eventRetryMaxMs });
+  const outbox = new Outbox({
+    db: store.db,
+    log,
+    serverUrl: config.serverUrl,
+    secret: config.signingSecretOut,
+    baseDelayMs: config.eventRetryBaseMs,
+    maxDelayMs: config.eventRetryMaxMs,
+  });
   const ctx: VaultContext = {
     config,
     store,
@@ -45,7 +59,8 @@ export async function startVault(config: VaultConfig, options: StartOptions = {}
   const app = await buildApp(ctx);
   await paymentRoutes(app, ctx);
   await payRoutes(app, ctx);
-  if (config.gateway === 'stripe' || config.stripe.webhookSecret) await stripeWebhookRoutes(app, ctx);
+  if (config.gateway === 'stripe' || config.stripe.webhookSecret)
+    await stripeWebhookRoutes(app, ctx);
   const address = await app.listen({ port: config.port, host: config.host });
   const bound = app.server.address() as AddressInfo;
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;

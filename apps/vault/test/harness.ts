@@ -48,7 +48,13 @@ export class FakeServer {
           res.writeHead(503).end();
           return;
         }
-        const check = verifyRequest({ secret: SECRET_OUT, method: req.method ?? '', path: req.url ?? '', body, headers: req.headers });
+        const check = verifyRequest({
+          secret: SECRET_OUT,
+          method: req.method ?? '',
+          path: req.url ?? '',
+          body,
+          headers: req.headers,
+        });
         if (!check.ok || req.url !== '/internal/vault/events') {
           this.rejected++;
           res.writeHead(401).end();
@@ -66,10 +72,16 @@ export class FakeServer {
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
 
-  async waitFor(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs = 5000): Promise<ReceivedEvent[]> {
+  async waitFor(
+    predicate: (events: ReceivedEvent[]) => boolean,
+    timeoutMs = 5000,
+  ): Promise<ReceivedEvent[]> {
     const until = Date.now() + timeoutMs;
     while (!predicate(this.events)) {
-      if (Date.now() > until) throw new Error(`timed out waiting for events; got ${JSON.stringify(this.events.map((e) => e.payment.status))}`);
+      if (Date.now() > until)
+        throw new Error(
+          `timed out waiting for events; got ${JSON.stringify(this.events.map((e) => e.payment.status))}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.events;
@@ -112,10 +124,23 @@ export interface TestVault {
   gateway: Gateway;
   dataDir: string;
   logs: string[];
-  api(method: string, path: string, json?: unknown): Promise<{ status: number; body: ApiBody; headers: Headers }>;
-  createPayment(overrides?: Record<string, unknown>): Promise<{ id: string; payUrl: string; expiresAt: string; status: string }>;
-  open(payUrl: string): Promise<{ status: number; html: string; cookie: string | undefined; headers: Headers }>;
-  page(id: string, cookie: string, path: string, json?: unknown): Promise<{ status: number; body: ApiBody }>;
+  api(
+    method: string,
+    path: string,
+    json?: unknown,
+  ): Promise<{ status: number; body: ApiBody; headers: Headers }>;
+  createPayment(
+    overrides?: Record<string, unknown>,
+  ): Promise<{ id: string; payUrl: string; expiresAt: string; status: string }>;
+  open(
+    payUrl: string,
+  ): Promise<{ status: number; html: string; cookie: string | undefined; headers: Headers }>;
+  page(
+    id: string,
+    cookie: string,
+    path: string,
+    json?: unknown,
+  ): Promise<{ status: number; body: ApiBody }>;
   close(): Promise<void>;
 }
 
@@ -182,7 +207,11 @@ export async function startTestVault(options: TestVaultOptions = {}): Promise<Te
   const api: TestVault['api'] = async (method, path, json) => {
     const res = await signedFetch({ secret: SECRET_IN, url: `${url}${path}`, method, json });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as ApiBody, headers: res.headers };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : {}) as ApiBody,
+      headers: res.headers,
+    };
   };
   let counter = 0;
   const createPayment: TestVault['createPayment'] = async (overrides = {}) => {
@@ -197,7 +226,8 @@ export async function startTestVault(options: TestVaultOptions = {}): Promise<Te
       idempotencyKey: `create-${randomBytes(8).toString('hex')}-${counter++}`,
       ...overrides,
     });
-    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
   const open: TestVault['open'] = async (payUrl) => {
@@ -209,7 +239,10 @@ export async function startTestVault(options: TestVaultOptions = {}): Promise<Te
   const page: TestVault['page'] = async (id, cookie, path, json) => {
     const res = await fetch(`${url}/pay/p/${id}/api/${path}`, {
       method: json === undefined ? 'GET' : 'POST',
-      headers: { cookie, ...(json === undefined ? {} : { 'content-type': 'application/json', origin: url }) },
+      headers: {
+        cookie,
+        ...(json === undefined ? {} : { 'content-type': 'application/json', origin: url }),
+      },
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
     });
     const text = await res.text();
@@ -246,4 +279,9 @@ export const DIALECTS: { name: string; dialect: 'sqlite' | 'postgres'; skip: boo
   { name: 'PostgreSQL', dialect: 'postgres', skip: !PG_URL },
 ];
 
-export const VALID_CARD = { number: '4242 4242 4242 4242', expiry: `12/${(new Date().getUTCFullYear() + 3) % 100}`, cvc: '123', name: 'Ada Lovelace' };
+export const VALID_CARD = {
+  number: '4242 4242 4242 4242',
+  expiry: `12/${(new Date().getUTCFullYear() + 3) % 100}`,
+  cvc: '123',
+  name: 'Ada Lovelace',
+};

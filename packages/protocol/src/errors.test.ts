@@ -28,7 +28,13 @@ describe('error registry', () => {
   it('uses snake_case codes and WebSocket close codes in the allowed ranges', () => {
     for (const [code, entry] of Object.entries(ERRORS)) {
       expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
-      if ('close' in entry) expect(entry.close === 1001 || entry.close === 1009 || entry.close === 1011 || (entry.close >= 4000 && entry.close < 5000)).toBe(true);
+      if ('close' in entry)
+        expect(
+          entry.close === 1001 ||
+            entry.close === 1009 ||
+            entry.close === 1011 ||
+            (entry.close >= 4000 && entry.close < 5000),
+        ).toBe(true);
     }
   });
 

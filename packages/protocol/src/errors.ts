@@ -6,41 +6,105 @@
  */
 export const ERRORS = {
   bad_request: { status: 400, message: 'The request is not valid.' },
-  invalid_frame: { status: 400, message: 'The frame is not valid JSON or does not match the protocol.' },
+  invalid_frame: {
+    status: 400,
+    message: 'The frame is not valid JSON or does not match the protocol.',
+  },
   unknown_frame_type: { status: 400, message: 'The frame type is not known.' },
   frame_too_large: { status: 413, close: 1009, message: 'The frame is larger than the limit.' },
   payload_too_large: { status: 413, message: 'The request body is larger than the limit.' },
   rate_limited: { status: 429, close: 4029, message: 'Too many messages; slow down.' },
   unauthorized: { status: 401, close: 4001, message: 'Sign-in is required.' },
-  invalid_token: { status: 401, close: 4001, message: 'The visitor token is not valid or has expired.' },
+  invalid_token: {
+    status: 401,
+    close: 4001,
+    message: 'The visitor token is not valid or has expired.',
+  },
   auth_timeout: { status: 401, close: 4001, message: 'The socket did not authenticate in time.' },
   invalid_credentials: { status: 401, message: 'The e-mail address or password is wrong.' },
-  mfa_required: { status: 401, close: 4001, message: 'A second factor is required: enter the code from your authenticator app, or set one up.' },
+  mfa_required: {
+    status: 401,
+    close: 4001,
+    message:
+      'A second factor is required: enter the code from your authenticator app, or set one up.',
+  },
   invalid_mfa_code: { status: 401, message: 'The code is wrong, expired or already used.' },
   password_change_required: { status: 403, message: 'Choose a new password before you continue.' },
-  weak_password: { status: 400, message: 'Choose a password of at least 12 characters that is not a commonly used one.' },
-  account_locked: { status: 423, message: 'Too many failed sign-in attempts: sign-in is locked for 30 minutes. An administrator can unlock it sooner.' },
-  ip_not_allowed: { status: 403, close: 4003, message: 'Your network address is not on the organisation\'s allowlist.' },
-  allowlist_would_lock_out: { status: 409, message: 'This allowlist would lock you out: it must include the address you are using now.' },
+  weak_password: {
+    status: 400,
+    message: 'Choose a password of at least 12 characters that is not a commonly used one.',
+  },
+  account_locked: {
+    status: 423,
+    message:
+      'Too many failed sign-in attempts: sign-in is locked for 30 minutes. An administrator can unlock it sooner.',
+  },
+  ip_not_allowed: {
+    status: 403,
+    close: 4003,
+    message: "Your network address is not on the organisation's allowlist.",
+  },
+  allowlist_would_lock_out: {
+    status: 409,
+    message: 'This allowlist would lock you out: it must include the address you are using now.',
+  },
   forbidden: { status: 403, close: 4003, message: 'You are not allowed to do that.' },
   csrf_failed: { status: 403, message: 'The request is missing a valid CSRF token.' },
-  origin_not_allowed: { status: 403, close: 4003, message: 'This origin is not allowed for the organisation.' },
+  origin_not_allowed: {
+    status: 403,
+    close: 4003,
+    message: 'This origin is not allowed for the organisation.',
+  },
   not_found: { status: 404, message: 'Not found.' },
-  conversation_not_found: { status: 404, message: 'The conversation does not exist or is not yours.' },
+  conversation_not_found: {
+    status: 404,
+    message: 'The conversation does not exist or is not yours.',
+  },
   organisation_not_found: { status: 404, message: 'The organisation does not exist.' },
-  conversation_taken: { status: 409, message: 'Another agent has already accepted this conversation.' },
+  conversation_taken: {
+    status: 409,
+    message: 'Another agent has already accepted this conversation.',
+  },
   conversation_closed: { status: 409, message: 'The conversation is closed.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   payment_not_found: { status: 404, message: 'The payment request does not exist.' },
-  invalid_payment_state: { status: 409, message: 'The payment request cannot do that in its current state.' },
-  payment_in_progress: { status: 409, message: 'A card or refund is being processed right now; try again in a moment.' },
-  refund_exceeds_amount: { status: 409, message: 'The refund is larger than what remains of the payment.' },
-  currency_not_allowed: { status: 400, message: 'This currency is not enabled for the organisation.' },
-  payment_unavailable: { status: 503, message: 'Payments are unavailable right now; nothing was charged. Try again.' },
-  payment_gateway_error: { status: 502, message: 'The payment processor could not be reached; nothing was refunded. Try again.' },
-  invalid_masking_rule: { status: 400, message: 'A custom masking rule is not valid; fix it and save again.' },
-  masking_failed: { status: 422, message: 'The message could not be checked for sensitive data and was not sent.' },
-  server_shutting_down: { status: 503, close: 1001, message: 'The server is restarting; reconnect shortly.' },
+  invalid_payment_state: {
+    status: 409,
+    message: 'The payment request cannot do that in its current state.',
+  },
+  payment_in_progress: {
+    status: 409,
+    message: 'A card or refund is being processed right now; try again in a moment.',
+  },
+  refund_exceeds_amount: {
+    status: 409,
+    message: 'The refund is larger than what remains of the payment.',
+  },
+  currency_not_allowed: {
+    status: 400,
+    message: 'This currency is not enabled for the organisation.',
+  },
+  payment_unavailable: {
+    status: 503,
+    message: 'Payments are unavailable right now; nothing was charged. Try again.',
+  },
+  payment_gateway_error: {
+    status: 502,
+    message: 'The payment processor could not be reached; nothing was refunded. Try again.',
+  },
+  invalid_masking_rule: {
+    status: 400,
+    message: 'A custom masking rule is not valid; fix it and save again.',
+  },
+  masking_failed: {
+    status: 422,
+    message: 'The message could not be checked for sensitive data and was not sent.',
+  },
+  server_shutting_down: {
+    status: 503,
+    close: 1001,
+    message: 'The server is restarting; reconnect shortly.',
+  },
   internal_error: { status: 500, close: 1011, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; close?: number; message: string }>;
 

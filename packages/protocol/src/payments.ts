@@ -5,11 +5,24 @@ import { z } from 'zod';
  * brand and last four (PCI DSS 3.4.1); docs/payments.md describes the flow.
  */
 
-export const PaymentStatusSchema = z.enum(['created', 'opened', 'requires_action', 'succeeded', 'failed', 'canceled', 'expired']);
+export const PaymentStatusSchema = z.enum([
+  'created',
+  'opened',
+  'requires_action',
+  'succeeded',
+  'failed',
+  'canceled',
+  'expired',
+]);
 export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
 
 /** Statuses after which nothing changes but refunds. */
-export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'expired'];
+export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
+  'succeeded',
+  'failed',
+  'canceled',
+  'expired',
+];
 /** Statuses in which the customer can (re)open the pay window. */
 export const PAYABLE_PAYMENT_STATUSES: readonly PaymentStatus[] = ['created', 'opened'];
 

@@ -18,7 +18,10 @@ export type Finding = z.infer<typeof FindingSchema>;
 // ---- client → server -------------------------------------------------------
 
 /** Visitor sockets must authenticate with their token as the first frame. */
-export const AuthFrameSchema = z.object({ type: z.literal('auth'), token: z.string().min(16).max(256) });
+export const AuthFrameSchema = z.object({
+  type: z.literal('auth'),
+  token: z.string().min(16).max(256),
+});
 export const SendFrameSchema = z.object({
   type: z.literal('send'),
   clientMsgId: Id,
@@ -26,8 +29,16 @@ export const SendFrameSchema = z.object({
   text: z.string().min(1).max(LIMITS.maxTextLength),
 });
 /** Subscribes to a conversation and replays every message after `afterSeq`. */
-export const ResumeFrameSchema = z.object({ type: z.literal('resume'), conversationId: Id, afterSeq: Seq });
-export const TypingFrameSchema = z.object({ type: z.literal('typing'), conversationId: Id, typing: z.boolean() });
+export const ResumeFrameSchema = z.object({
+  type: z.literal('resume'),
+  conversationId: Id,
+  afterSeq: Seq,
+});
+export const TypingFrameSchema = z.object({
+  type: z.literal('typing'),
+  conversationId: Id,
+  typing: z.boolean(),
+});
 export const ReadFrameSchema = z.object({ type: z.literal('read'), conversationId: Id, seq: Seq });
 export const PingFrameSchema = z.object({ type: z.literal('ping') });
 
@@ -110,7 +121,11 @@ export const ServerReadFrameSchema = z.object({
   seq: Seq,
 });
 /** Sent after a resume has replayed everything up to `lastSeq`. */
-export const ResumedFrameSchema = z.object({ type: z.literal('resumed'), conversationId: Id, lastSeq: Seq });
+export const ResumedFrameSchema = z.object({
+  type: z.literal('resumed'),
+  conversationId: Id,
+  lastSeq: Seq,
+});
 /** A conversation was created or changed (status, assignment). */
 export const ConversationFrameSchema = z.object({
   type: z.literal('conversation'),

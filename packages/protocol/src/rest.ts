@@ -68,7 +68,9 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 export const ConversationListQuerySchema = z.object({
   status: ConversationStatusSchema.optional(),
 });
-export const ConversationListSchema = z.object({ conversations: z.array(ConversationSummarySchema) });
+export const ConversationListSchema = z.object({
+  conversations: z.array(ConversationSummarySchema),
+});
 
 export const MessageListQuerySchema = z.object({
   afterSeq: z.coerce.number().int().min(0).default(0),

@@ -24,7 +24,12 @@ export const MfaEnrolmentSchema = z.object({
   qrDataUrl: z.string(),
 });
 export type MfaEnrolment = z.infer<typeof MfaEnrolmentSchema>;
-export const MfaConfirmRequestSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'a 6-digit code') });
+export const MfaConfirmRequestSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'a 6-digit code'),
+});
 export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
 
 export const PasswordChangeRequestSchema = z.object({
@@ -74,14 +79,27 @@ export type SecuritySettings = z.infer<typeof SecuritySettingsSchema>;
 export const UpdateSecuritySettingsRequestSchema = z.object({
   mfaPolicy: MfaPolicySchema.optional(),
   ipAllowlist: z.array(z.string().trim().min(1).max(64)).max(200).optional(),
-  webhookUrl: z.string().url().max(2000).regex(/^https?:\/\//, 'an http(s) URL').nullable().optional(),
+  webhookUrl: z
+    .string()
+    .url()
+    .max(2000)
+    .regex(/^https?:\/\//, 'an http(s) URL')
+    .nullable()
+    .optional(),
   /** Set a new webhook secret (min 16 characters); omitted keeps the current one. */
   webhookSecret: z.string().min(16).max(256).optional(),
 });
 
 // ---- security events ---------------------------------------------------------------
 
-export const SecurityEventTypeSchema = z.enum(['ip_blocked', 'account_locked', 'ip_locked', 'mfa_failed', 'session_forged', 'sign_in_failed']);
+export const SecurityEventTypeSchema = z.enum([
+  'ip_blocked',
+  'account_locked',
+  'ip_locked',
+  'mfa_failed',
+  'session_forged',
+  'sign_in_failed',
+]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({
   id: z.string(),
@@ -92,8 +110,14 @@ export const SecurityEventSchema = z.object({
   createdAt: z.number().int(),
 });
 export type SecurityEvent = z.infer<typeof SecurityEventSchema>;
-export const SecurityEventFrameSchema = z.object({ type: z.literal('security_event'), event: SecurityEventSchema });
-export const SecurityEventListSchema = z.object({ events: z.array(SecurityEventSchema), counts: z.record(z.string(), z.number()) });
+export const SecurityEventFrameSchema = z.object({
+  type: z.literal('security_event'),
+  event: SecurityEventSchema,
+});
+export const SecurityEventListSchema = z.object({
+  events: z.array(SecurityEventSchema),
+  counts: z.record(z.string(), z.number()),
+});
 
 // ---- audit log -----------------------------------------------------------------------
 

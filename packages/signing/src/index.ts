@@ -14,7 +14,8 @@ export const REPLAY_WINDOW_SECONDS = 300;
 
 export type SignatureFailure = 'missing' | 'malformed' | 'expired' | 'mismatch';
 
-export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: SignatureFailure };
+export type VerifyResult =
+  { ok: true; timestamp: number } | { ok: false; reason: SignatureFailure };
 
 export interface SignInput {
   secret: string;
@@ -44,7 +45,13 @@ function nowSeconds(): number {
 }
 
 /** The hex HMAC-SHA256 of `timestamp\nMETHOD\npath\nrawBody`. */
-export function computeSignature(secret: string, timestamp: number, method: string, path: string, body: string | Buffer): string {
+export function computeSignature(
+  secret: string,
+  timestamp: number,
+  method: string,
+  path: string,
+  body: string | Buffer,
+): string {
   const mac = createHmac('sha256', secret);
   mac.update(`${timestamp}\n${method.toUpperCase()}\n${path}\n`);
   mac.update(body);
@@ -52,7 +59,9 @@ export function computeSignature(secret: string, timestamp: number, method: stri
 }
 
 /** The two headers to add to a signed request. */
-export function signRequest(input: SignInput): Record<typeof TIMESTAMP_HEADER | typeof SIGNATURE_HEADER, string> {
+export function signRequest(
+  input: SignInput,
+): Record<typeof TIMESTAMP_HEADER | typeof SIGNATURE_HEADER, string> {
   const timestamp = input.timestamp ?? nowSeconds();
   const signature = computeSignature(input.secret, timestamp, input.method, input.path, input.body);
   return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: `v1=${signature}` };
@@ -67,7 +76,8 @@ function single(value: string | string[] | undefined): string | undefined {
 export function verifyRequest(input: VerifyInput): VerifyResult {
   const tsRaw = single(input.headers[TIMESTAMP_HEADER]);
   const sigRaw = single(input.headers[SIGNATURE_HEADER]);
-  if (tsRaw === undefined || sigRaw === undefined || tsRaw === '' || sigRaw === '') return { ok: false, reason: 'missing' };
+  if (tsRaw === undefined || sigRaw === undefined || tsRaw === '' || sigRaw === '')
+    return { ok: false, reason: 'missing' };
   if (!/^\d{1,12}$/.test(tsRaw)) return { ok: false, reason: 'malformed' };
   // Several comma-separated signatures allow rotating a secret: any v1 may match.
   const candidates: string[] = [];
@@ -80,7 +90,10 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
   const now = input.now ?? nowSeconds();
   const window = input.windowSeconds ?? REPLAY_WINDOW_SECONDS;
   if (Math.abs(now - timestamp) > window) return { ok: false, reason: 'expired' };
-  const expected = Buffer.from(computeSignature(input.secret, timestamp, input.method, input.path, input.body), 'hex');
+  const expected = Buffer.from(
+    computeSignature(input.secret, timestamp, input.method, input.path, input.body),
+    'hex',
+  );
   let matched = false;
   for (const candidate of candidates) {
     const given = Buffer.from(candidate, 'hex');

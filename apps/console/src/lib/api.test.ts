@@ -1,13 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, consoleApi, setCsrfToken } from './api';
 
-const conversation = { id: 'c1', status: 'active', visitor: { id: 'v1', name: null }, agent: { id: 'a1', name: 'Ada' }, lastSeq: 0, createdAt: 1, updatedAt: 2 };
+const conversation = {
+  id: 'c1',
+  status: 'active',
+  visitor: { id: 'v1', name: null },
+  agent: { id: 'a1', name: 'Ada' },
+  lastSeq: 0,
+  createdAt: 1,
+  updatedAt: 2,
+};
 
 function fakeFetch(status: number, body: unknown) {
   const calls: { url: string; init: RequestInit }[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
     calls.push({ url, init });
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
   });
   return calls;
 }
@@ -33,10 +44,19 @@ describe('console API client', () => {
   });
 
   it('turns a 409 into an error with the registry code and the safe message', async () => {
-    fakeFetch(409, { error: { code: 'conversation_taken', message: 'Another agent has already accepted this conversation.' } });
+    fakeFetch(409, {
+      error: {
+        code: 'conversation_taken',
+        message: 'Another agent has already accepted this conversation.',
+      },
+    });
     const err = await consoleApi.accept('c1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 409, code: 'conversation_taken', message: 'Another agent has already accepted this conversation.' });
+    expect(err).toMatchObject({
+      status: 409,
+      code: 'conversation_taken',
+      message: 'Another agent has already accepted this conversation.',
+    });
   });
 
   it('rejects an answer that does not match the protocol schema', async () => {

@@ -1,9 +1,23 @@
-import { ServerFrameSchema, type ConversationSummary, type PaymentSettings, type PaymentSummary, type SessionInfo } from '@parley/protocol';
+import {
+  ServerFrameSchema,
+  type ConversationSummary,
+  type PaymentSettings,
+  type PaymentSummary,
+  type SessionInfo,
+} from '@parley/protocol';
 import { ApiError, consoleApi } from './api';
 import { mergePayments } from './payments';
 import { paymentsApi } from './payments-api';
 import { ReconnectingSocket, type SocketStatus } from './socket';
-import { applyServerFrame, emptyState, lastSeqOf, mergeMessages, selectConversation, upsertConversations, type ConsoleState } from './state';
+import {
+  applyServerFrame,
+  emptyState,
+  lastSeqOf,
+  mergeMessages,
+  selectConversation,
+  upsertConversations,
+  type ConsoleState,
+} from './state';
 
 const TYPING_REFRESH_MS = 3000;
 
@@ -37,7 +51,13 @@ export class ConsoleClient {
         this.status = s;
         this.onChange();
       },
-      onFatal: (code) => (code === 4001 ? this.onSignedOut() : this.set({ ...this.state, notice: 'The server refused the live connection. Reload the page.' })),
+      onFatal: (code) =>
+        code === 4001
+          ? this.onSignedOut()
+          : this.set({
+              ...this.state,
+              notice: 'The server refused the live connection. Reload the page.',
+            }),
     });
   }
 
@@ -69,9 +89,12 @@ export class ConsoleClient {
 
   async reloadLists(): Promise<void> {
     try {
-      const lists = await Promise.all((['waiting', 'active', 'closed'] as const).map((s) => consoleApi.conversations(s)));
+      const lists = await Promise.all(
+        (['waiting', 'active', 'closed'] as const).map((s) => consoleApi.conversations(s)),
+      );
       this.set(upsertConversations(this.state, lists.flat()));
-      for (const c of Object.values(this.state.conversations)) if (c.status === 'active' && c.agent?.id === this.me.id) this.subscribe(c.id);
+      for (const c of Object.values(this.state.conversations))
+        if (c.status === 'active' && c.agent?.id === this.me.id) this.subscribe(c.id);
     } catch (e) {
       this.handleApiError(e);
     }
@@ -85,7 +108,13 @@ export class ConsoleClient {
       // History over REST in pages; the socket's resume then fills any gap.
       for (;;) {
         const page = await consoleApi.messages(id, lastSeqOf(this.state, id));
-        this.set({ ...this.state, messages: { ...this.state.messages, [id]: mergeMessages(this.state.messages[id] ?? [], page) } });
+        this.set({
+          ...this.state,
+          messages: {
+            ...this.state.messages,
+            [id]: mergeMessages(this.state.messages[id] ?? [], page),
+          },
+        });
         if (page.length < 500) break;
       }
     } catch (e) {
@@ -104,7 +133,10 @@ export class ConsoleClient {
     }
   }
 
-  async requestPayment(id: string, body: { amount: number; currency: string; description: string; idempotencyKey: string }): Promise<string | null> {
+  async requestPayment(
+    id: string,
+    body: { amount: number; currency: string; description: string; idempotencyKey: string },
+  ): Promise<string | null> {
     return this.payment(id, () => paymentsApi.request(id, body));
   }
 
@@ -112,11 +144,23 @@ export class ConsoleClient {
     return this.payment(conversationId, () => paymentsApi.cancel(paymentId));
   }
 
-  async refundPayment(conversationId: string, paymentId: string, amount: number | undefined): Promise<string | null> {
-    return this.payment(conversationId, () => paymentsApi.refund(paymentId, { ...(amount !== undefined ? { amount } : {}), idempotencyKey: crypto.randomUUID() }));
+  async refundPayment(
+    conversationId: string,
+    paymentId: string,
+    amount: number | undefined,
+  ): Promise<string | null> {
+    return this.payment(conversationId, () =>
+      paymentsApi.refund(paymentId, {
+        ...(amount !== undefined ? { amount } : {}),
+        idempotencyKey: crypto.randomUUID(),
+      }),
+    );
   }
 
-  private async payment(conversationId: string, act: () => Promise<PaymentSummary>): Promise<string | null> {
+  private async payment(
+    conversationId: string,
+    act: () => Promise<PaymentSummary>,
+  ): Promise<string | null> {
     try {
       this.setPayments(conversationId, [await act()]);
       return null;
@@ -127,7 +171,13 @@ export class ConsoleClient {
   }
 
   private setPayments(id: string, list: PaymentSummary[]): void {
-    this.set({ ...this.state, payments: { ...this.state.payments, [id]: mergePayments(this.state.payments[id] ?? [], list) } });
+    this.set({
+      ...this.state,
+      payments: {
+        ...this.state.payments,
+        [id]: mergePayments(this.state.payments[id] ?? [], list),
+      },
+    });
   }
 
   /** Accepts a waiting conversation; returns a message to show on failure. */
@@ -141,7 +191,10 @@ export class ConsoleClient {
 
   send(id: string, text: string): void {
     const reply = { clientMsgId: crypto.randomUUID(), conversationId: id, text };
-    this.set({ ...this.state, pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), reply] } });
+    this.set({
+      ...this.state,
+      pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), reply] },
+    });
     this.typing(id, false);
     if (this.ready) this.socket.send({ type: 'send', ...reply });
   }
@@ -171,7 +224,10 @@ export class ConsoleClient {
     this.set({ ...this.state, notice: null });
   }
 
-  private async change(id: string, act: () => Promise<ConversationSummary>): Promise<string | null> {
+  private async change(
+    id: string,
+    act: () => Promise<ConversationSummary>,
+  ): Promise<string | null> {
     try {
       const c = await act();
       this.set(upsertConversations(this.state, [c]));
@@ -179,7 +235,11 @@ export class ConsoleClient {
       return null;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.onSignedOut();
-      if (e instanceof ApiError && (e.code === 'conversation_taken' || e.code === 'conversation_closed')) void this.reloadLists();
+      if (
+        e instanceof ApiError &&
+        (e.code === 'conversation_taken' || e.code === 'conversation_closed')
+      )
+        void this.reloadLists();
       return e instanceof ApiError ? e.message : 'Something went wrong.';
     }
   }
@@ -187,7 +247,8 @@ export class ConsoleClient {
   private subscribe(id: string): void {
     if (this.subscribed.has(id)) return;
     this.subscribed.add(id);
-    if (this.ready) this.socket.send({ type: 'resume', conversationId: id, afterSeq: lastSeqOf(this.state, id) });
+    if (this.ready)
+      this.socket.send({ type: 'resume', conversationId: id, afterSeq: lastSeqOf(this.state, id) });
   }
 
   private handle(raw: string): void {
@@ -204,9 +265,15 @@ export class ConsoleClient {
       this.ready = true;
       this.socket.markReady();
       void this.reloadLists();
-      for (const id of this.subscribed) this.socket.send({ type: 'resume', conversationId: id, afterSeq: lastSeqOf(this.state, id) });
+      for (const id of this.subscribed)
+        this.socket.send({
+          type: 'resume',
+          conversationId: id,
+          afterSeq: lastSeqOf(this.state, id),
+        });
       // Replies not acknowledged before the drop go again with the same id; the server dedupes.
-      for (const list of Object.values(this.state.pending)) for (const p of list) this.socket.send({ type: 'send', ...p });
+      for (const list of Object.values(this.state.pending))
+        for (const p of list) this.socket.send({ type: 'send', ...p });
       return;
     }
     this.set(applyServerFrame(this.state, frame));
@@ -215,14 +282,27 @@ export class ConsoleClient {
       const t = this.typingTimers[`v:${frame.conversationId}`];
       if (t) clearTimeout(t);
       // A lost "stopped typing" frame must not leave the indicator on forever.
-      if (frame.typing) this.typingTimers[`v:${frame.conversationId}`] = setTimeout(() => this.set(applyServerFrame(this.state, { ...frame, typing: false })), 8000);
+      if (frame.typing)
+        this.typingTimers[`v:${frame.conversationId}`] = setTimeout(
+          () => this.set(applyServerFrame(this.state, { ...frame, typing: false })),
+          8000,
+        );
     }
-    if (frame.type === 'message' && frame.conversationId === this.state.selectedId && document.visibilityState === 'visible') this.markRead(frame.conversationId);
+    if (
+      frame.type === 'message' &&
+      frame.conversationId === this.state.selectedId &&
+      document.visibilityState === 'visible'
+    )
+      this.markRead(frame.conversationId);
   }
 
   private handleApiError(e: unknown): void {
     if (e instanceof ApiError && e.status === 401) this.onSignedOut();
-    else this.set({ ...this.state, notice: e instanceof ApiError ? e.message : 'Something went wrong.' });
+    else
+      this.set({
+        ...this.state,
+        notice: e instanceof ApiError ? e.message : 'Something went wrong.',
+      });
   }
 
   private set(state: ConsoleState): void {

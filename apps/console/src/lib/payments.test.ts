@@ -27,18 +27,31 @@ describe('console payments', () => {
     expect(toMinorUnits(' 7 ', 'USD')).toBe(700);
     expect(toMinorUnits('0.1', 'EUR')).toBe(10);
     expect(toMinorUnits('1000', 'JPY')).toBe(1000);
-    for (const bad of ['', '0', '0.00', '1.234', '-5', 'abc', '1e3', '12.5', '999999999']) expect(toMinorUnits(bad, bad === '12.5' ? 'JPY' : 'EUR'), bad).toBeNull();
+    for (const bad of ['', '0', '0.00', '1.234', '-5', 'abc', '1e3', '12.5', '999999999'])
+      expect(toMinorUnits(bad, bad === '12.5' ? 'JPY' : 'EUR'), bad).toBeNull();
   });
 
   it('keeps the newest view of each card, whatever order frames and reloads arrive in', () => {
     const paid = card({ status: 'succeeded', updatedAt: 5 });
     expect(mergePayments([paid], [card({ status: 'opened', updatedAt: 3 })])).toEqual([paid]);
-    expect(mergePayments([card()], [paid, card({ id: 'pay_0', createdAt: 0 })]).map((p) => p.id)).toEqual(['pay_0', 'pay_1']);
+    expect(
+      mergePayments([card()], [paid, card({ id: 'pay_0', createdAt: 0 })]).map((p) => p.id),
+    ).toEqual(['pay_0', 'pay_1']);
   });
 
   it('applies payment frames to the conversation they belong to', () => {
-    const s = applyServerFrame(emptyState, { type: 'payment', conversationId: 'c1', payment: card() });
+    const s = applyServerFrame(emptyState, {
+      type: 'payment',
+      conversationId: 'c1',
+      payment: card(),
+    });
     expect(s.payments.c1).toHaveLength(1);
-    expect(applyServerFrame(s, { type: 'payment', conversationId: 'c1', payment: card({ status: 'succeeded', updatedAt: 2 }) }).payments.c1?.[0]?.status).toBe('succeeded');
+    expect(
+      applyServerFrame(s, {
+        type: 'payment',
+        conversationId: 'c1',
+        payment: card({ status: 'succeeded', updatedAt: 2 }),
+      }).payments.c1?.[0]?.status,
+    ).toBe('succeeded');
   });
 });

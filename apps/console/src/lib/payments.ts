@@ -1,7 +1,10 @@
 import type { PaymentSummary } from '@parley/protocol';
 
 /** Merges payment cards by id, keeping the newer view (frames and REST reloads may race); oldest first. */
-export function mergePayments(existing: PaymentSummary[], incoming: PaymentSummary[]): PaymentSummary[] {
+export function mergePayments(
+  existing: PaymentSummary[],
+  incoming: PaymentSummary[],
+): PaymentSummary[] {
   const byId = new Map(existing.map((p) => [p.id, p]));
   for (const p of incoming) {
     const prev = byId.get(p.id);
@@ -31,7 +34,12 @@ export function minorDigits(currency: string): number {
 export function formatAmount(minor: number, currency: string): string {
   const digits = minorDigits(currency);
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(minor / 10 ** digits);
   } catch {
     return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
   }

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary, ServerFrame } from '@parley/protocol';
-import { applyServerFrame, type ConsoleState, conversationLists, emptyState, lastSeqOf, maskedLabel, mergeMessages, selectConversation } from './state';
+import {
+  applyServerFrame,
+  type ConsoleState,
+  conversationLists,
+  emptyState,
+  lastSeqOf,
+  maskedLabel,
+  mergeMessages,
+  selectConversation,
+} from './state';
 
-const conv = (id: string, status: ConversationSummary['status'], agentId: string | null, t: number): ConversationSummary => ({
+const conv = (
+  id: string,
+  status: ConversationSummary['status'],
+  agentId: string | null,
+  t: number,
+): ConversationSummary => ({
   id,
   status,
   visitor: { id: `v-${id}`, name: null },
@@ -12,7 +26,11 @@ const conv = (id: string, status: ConversationSummary['status'], agentId: string
   updatedAt: t,
 });
 
-const message = (conversationId: string, seq: number, kind: 'visitor' | 'agent' = 'visitor'): ServerFrame => ({
+const message = (
+  conversationId: string,
+  seq: number,
+  kind: 'visitor' | 'agent' = 'visitor',
+): ServerFrame => ({
   type: 'message',
   id: `m${seq}`,
   conversationId,
@@ -26,7 +44,13 @@ const message = (conversationId: string, seq: number, kind: 'visitor' | 'agent' 
 describe('console state', () => {
   it('sorts conversations into queue, mine, others and closed', () => {
     let s = emptyState;
-    for (const c of [conv('w2', 'waiting', null, 2), conv('w1', 'waiting', null, 1), conv('m', 'active', 'me', 3), conv('o', 'active', 'bob', 4), conv('c', 'closed', 'me', 5)]) {
+    for (const c of [
+      conv('w2', 'waiting', null, 2),
+      conv('w1', 'waiting', null, 1),
+      conv('m', 'active', 'me', 3),
+      conv('o', 'active', 'bob', 4),
+      conv('c', 'closed', 'me', 5),
+    ]) {
       s = applyServerFrame(s, { type: 'conversation', conversation: c });
     }
     const lists = conversationLists(s, 'me');
@@ -37,8 +61,14 @@ describe('console state', () => {
   });
 
   it('moves a conversation out of the queue when a newer frame says it was accepted, and ignores stale ones', () => {
-    let s = applyServerFrame(emptyState, { type: 'conversation', conversation: conv('a', 'waiting', null, 1) });
-    s = applyServerFrame(s, { type: 'conversation', conversation: { ...conv('a', 'active', 'me', 1), updatedAt: 5 } });
+    let s = applyServerFrame(emptyState, {
+      type: 'conversation',
+      conversation: conv('a', 'waiting', null, 1),
+    });
+    s = applyServerFrame(s, {
+      type: 'conversation',
+      conversation: { ...conv('a', 'active', 'me', 1), updatedAt: 5 },
+    });
     s = applyServerFrame(s, { type: 'conversation', conversation: conv('a', 'waiting', null, 2) });
     expect(conversationLists(s, 'me').mine.map((c) => c.id)).toEqual(['a']);
   });
@@ -62,20 +92,45 @@ describe('console state', () => {
   });
 
   it('tracks pending replies until ack and failed ones on a final error', () => {
-    let s: ConsoleState = { ...emptyState, pending: { a: [{ clientMsgId: 'k1', conversationId: 'a', text: 'hi' }, { clientMsgId: 'k2', conversationId: 'a', text: 'yo' }] } };
+    let s: ConsoleState = {
+      ...emptyState,
+      pending: {
+        a: [
+          { clientMsgId: 'k1', conversationId: 'a', text: 'hi' },
+          { clientMsgId: 'k2', conversationId: 'a', text: 'yo' },
+        ],
+      },
+    };
     s = applyServerFrame(s, { type: 'ack', clientMsgId: 'k1', conversationId: 'a', seq: 3 });
     expect(s.pending.a?.map((p) => p.clientMsgId)).toEqual(['k2']);
-    s = applyServerFrame(s, { type: 'error', code: 'conversation_closed', message: 'The conversation is closed.', clientMsgId: 'k2', conversationId: 'a' });
+    s = applyServerFrame(s, {
+      type: 'error',
+      code: 'conversation_closed',
+      message: 'The conversation is closed.',
+      clientMsgId: 'k2',
+      conversationId: 'a',
+    });
     expect(s.pending.a).toEqual([]);
     expect(s.failed.a).toEqual([{ text: 'yo', reason: 'The conversation is closed.' }]);
   });
 
   it('shows and clears visitor typing; applies redactions', () => {
-    let s = applyServerFrame(emptyState, { type: 'typing', conversationId: 'a', from: 'visitor', typing: true });
+    let s = applyServerFrame(emptyState, {
+      type: 'typing',
+      conversationId: 'a',
+      from: 'visitor',
+      typing: true,
+    });
     expect(s.visitorTyping.a).toBe(true);
     s = applyServerFrame(s, message('a', 1));
     expect(s.visitorTyping.a).toBe(false);
-    s = applyServerFrame(s, { type: 'redact', conversationId: 'a', seq: 1, text: '•••• 4242', masked: ['card_number'] });
+    s = applyServerFrame(s, {
+      type: 'redact',
+      conversationId: 'a',
+      seq: 1,
+      text: '•••• 4242',
+      masked: ['card_number'],
+    });
     expect(s.messages.a?.[0]).toMatchObject({ text: '•••• 4242', masked: ['card_number'] });
   });
 

@@ -1,4 +1,9 @@
-import type { ChatMessage, ConversationSummary, PaymentSummary, ServerFrame } from '@parley/protocol';
+import type {
+  ChatMessage,
+  ConversationSummary,
+  PaymentSummary,
+  ServerFrame,
+} from '@parley/protocol';
 import { mergePayments } from './payments';
 
 export interface PendingReply {
@@ -22,7 +27,17 @@ export interface ConsoleState {
   notice: string | null;
 }
 
-export const emptyState: ConsoleState = { conversations: {}, messages: {}, pending: {}, failed: {}, visitorTyping: {}, unread: {}, payments: {}, selectedId: null, notice: null };
+export const emptyState: ConsoleState = {
+  conversations: {},
+  messages: {},
+  pending: {},
+  failed: {},
+  visitorTyping: {},
+  unread: {},
+  payments: {},
+  selectedId: null,
+  notice: null,
+};
 
 /** Merges messages by seq (history pages, resume replays and live frames may overlap). */
 export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
@@ -42,7 +57,10 @@ export function lastSeqOf(state: ConsoleState, id: string): number {
   return state.messages[id]?.at(-1)?.seq ?? 0;
 }
 
-export function upsertConversations(state: ConsoleState, list: ConversationSummary[]): ConsoleState {
+export function upsertConversations(
+  state: ConsoleState,
+  list: ConversationSummary[],
+): ConsoleState {
   const conversations = { ...state.conversations };
   for (const c of list) {
     const prev = conversations[c.id];
@@ -67,25 +85,46 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
       const merged = mergeMessages(state.messages[id] ?? [], [m]);
       if (merged === state.messages[id]) return state;
       const fromVisitor = m.sender.kind === 'visitor';
-      const unread = fromVisitor && state.selectedId !== id ? { ...state.unread, [id]: (state.unread[id] ?? 0) + 1 } : state.unread;
-      const visitorTyping = fromVisitor ? { ...state.visitorTyping, [id]: false } : state.visitorTyping;
+      const unread =
+        fromVisitor && state.selectedId !== id
+          ? { ...state.unread, [id]: (state.unread[id] ?? 0) + 1 }
+          : state.unread;
+      const visitorTyping = fromVisitor
+        ? { ...state.visitorTyping, [id]: false }
+        : state.visitorTyping;
       return { ...state, messages: { ...state.messages, [id]: merged }, unread, visitorTyping };
     }
     case 'redact': {
       const list = state.messages[frame.conversationId];
       if (!list) return state;
-      const messages = list.map((m) => (m.seq === frame.seq ? { ...m, text: frame.text, masked: frame.masked } : m));
+      const messages = list.map((m) =>
+        m.seq === frame.seq ? { ...m, text: frame.text, masked: frame.masked } : m,
+      );
       return { ...state, messages: { ...state.messages, [frame.conversationId]: messages } };
     }
     case 'ack': {
       const list = state.pending[frame.conversationId] ?? [];
-      return { ...state, pending: { ...state.pending, [frame.conversationId]: list.filter((p) => p.clientMsgId !== frame.clientMsgId) } };
+      return {
+        ...state,
+        pending: {
+          ...state.pending,
+          [frame.conversationId]: list.filter((p) => p.clientMsgId !== frame.clientMsgId),
+        },
+      };
     }
     case 'typing':
-      return frame.from === 'visitor' ? { ...state, visitorTyping: { ...state.visitorTyping, [frame.conversationId]: frame.typing } } : state;
+      return frame.from === 'visitor'
+        ? {
+            ...state,
+            visitorTyping: { ...state.visitorTyping, [frame.conversationId]: frame.typing },
+          }
+        : state;
     case 'error': {
       const cid = frame.conversationId;
-      const transient = frame.code === 'rate_limited' || frame.code === 'internal_error' || frame.code === 'server_shutting_down';
+      const transient =
+        frame.code === 'rate_limited' ||
+        frame.code === 'internal_error' ||
+        frame.code === 'server_shutting_down';
       if (frame.clientMsgId && cid && !transient) {
         const list = state.pending[cid] ?? [];
         const failed = list.find((p) => p.clientMsgId === frame.clientMsgId);
@@ -93,14 +132,25 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
           return {
             ...state,
             pending: { ...state.pending, [cid]: list.filter((p) => p !== failed) },
-            failed: { ...state.failed, [cid]: [...(state.failed[cid] ?? []), { text: failed.text, reason: frame.message }] },
+            failed: {
+              ...state.failed,
+              [cid]: [...(state.failed[cid] ?? []), { text: failed.text, reason: frame.message }],
+            },
           };
         }
       }
       return { ...state, notice: frame.message };
     }
     case 'payment':
-      return { ...state, payments: { ...state.payments, [frame.conversationId]: mergePayments(state.payments[frame.conversationId] ?? [], [frame.payment]) } };
+      return {
+        ...state,
+        payments: {
+          ...state.payments,
+          [frame.conversationId]: mergePayments(state.payments[frame.conversationId] ?? [], [
+            frame.payment,
+          ]),
+        },
+      };
     case 'ready':
     case 'read':
     case 'resumed':
@@ -111,7 +161,12 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
 }
 
 export function selectConversation(state: ConsoleState, id: string | null): ConsoleState {
-  return { ...state, selectedId: id, unread: id ? without(state.unread, id) : state.unread, notice: null };
+  return {
+    ...state,
+    selectedId: id,
+    unread: id ? without(state.unread, id) : state.unread,
+    notice: null,
+  };
 }
 
 export interface ConversationLists {
@@ -124,12 +179,16 @@ export interface ConversationLists {
 /** The sidebar: the queue oldest first, mine and closed most recent first. */
 export function conversationLists(state: ConsoleState, agentId: string): ConversationLists {
   const all = Object.values(state.conversations);
-  const recent = (a: ConversationSummary, b: ConversationSummary): number => b.updatedAt - a.updatedAt;
+  const recent = (a: ConversationSummary, b: ConversationSummary): number =>
+    b.updatedAt - a.updatedAt;
   return {
     waiting: all.filter((c) => c.status === 'waiting').sort((a, b) => a.createdAt - b.createdAt),
     mine: all.filter((c) => c.status === 'active' && c.agent?.id === agentId).sort(recent),
     others: all.filter((c) => c.status === 'active' && c.agent?.id !== agentId).sort(recent),
-    closed: all.filter((c) => c.status === 'closed').sort(recent).slice(0, 50),
+    closed: all
+      .filter((c) => c.status === 'closed')
+      .sort(recent)
+      .slice(0, 50),
   };
 }
 

@@ -1,9 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentAdminView, AuditEntryView, Role, SecurityEvent, SecuritySettings, SessionInfo } from '@parley/protocol';
+import type {
+  AgentAdminView,
+  AuditEntryView,
+  Role,
+  SecurityEvent,
+  SecuritySettings,
+  SessionInfo,
+} from '@parley/protocol';
 import { ApiError } from '../lib/api';
 import { securityApi } from '../lib/security-api';
 
-const explain = (e: unknown): string => (e instanceof ApiError ? e.message : 'Something went wrong.');
+const explain = (e: unknown): string =>
+  e instanceof ApiError ? e.message : 'Something went wrong.';
 const time = (ms: number) => new Date(ms).toLocaleString();
 const PAGES = [
   ['/agents', 'Agents'],
@@ -23,7 +31,12 @@ export function AdminConsole({ session, path }: { session: SessionInfo; path: st
           </a>
           <nav aria-label="Administration">
             {PAGES.map(([href, label]) => (
-              <a key={href} href={href} class={href === path ? 'active' : ''} aria-current={href === path ? 'page' : undefined}>
+              <a
+                key={href}
+                href={href}
+                class={href === path ? 'active' : ''}
+                aria-current={href === path ? 'page' : undefined}
+              >
                 {label}
               </a>
             ))}
@@ -48,14 +61,26 @@ function AgentsPage({ self }: { self: string }) {
   const [oneTime, setOneTime] = useState<string | null>(null);
   const load = () => securityApi.agents().then(setAgents, (e: unknown) => setError(explain(e)));
   useEffect(() => void load(), []);
-  const act = (p: Promise<unknown>): void => void p.then(load, (e: unknown) => setError(explain(e)));
+  const act = (p: Promise<unknown>): void =>
+    void p.then(load, (e: unknown) => setError(explain(e)));
   return (
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <table>
         <thead>
-          <tr><th>Name</th><th>E-mail</th><th>Role</th><th>Status</th><th>MFA</th><th /></tr>
+          <tr>
+            <th>Name</th>
+            <th>E-mail</th>
+            <th>Role</th>
+            <th>Status</th>
+            <th>MFA</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {agents.map((a) => (
@@ -63,7 +88,14 @@ function AgentsPage({ self }: { self: string }) {
               <td>{a.name}</td>
               <td>{a.email}</td>
               <td>
-                <select aria-label={`Role of ${a.name}`} value={a.role} disabled={a.id === self} onChange={(e) => act(securityApi.updateAgent(a.id, { role: e.currentTarget.value as Role }))}>
+                <select
+                  aria-label={`Role of ${a.name}`}
+                  value={a.role}
+                  disabled={a.id === self}
+                  onChange={(e) =>
+                    act(securityApi.updateAgent(a.id, { role: e.currentTarget.value as Role }))
+                  }
+                >
                   <option value="agent">agent</option>
                   <option value="supervisor">supervisor</option>
                   <option value="admin">admin</option>
@@ -72,10 +104,30 @@ function AgentsPage({ self }: { self: string }) {
               <td>{a.active ? (a.locked ? 'locked' : 'active') : 'deactivated'}</td>
               <td>{a.mfaEnabled ? 'on' : 'off'}</td>
               <td>
-                {a.locked && <button type="button" class="btn small" onClick={() => act(securityApi.unlock(a.id))}>Unlock</button>}
-                {a.mfaEnabled && a.id !== self && <button type="button" class="btn small" onClick={() => act(securityApi.resetMfa(a.id))}>Reset MFA</button>}
+                {a.locked && (
+                  <button
+                    type="button"
+                    class="btn small"
+                    onClick={() => act(securityApi.unlock(a.id))}
+                  >
+                    Unlock
+                  </button>
+                )}
+                {a.mfaEnabled && a.id !== self && (
+                  <button
+                    type="button"
+                    class="btn small"
+                    onClick={() => act(securityApi.resetMfa(a.id))}
+                  >
+                    Reset MFA
+                  </button>
+                )}
                 {a.id !== self && (
-                  <button type="button" class="btn small" onClick={() => act(securityApi.updateAgent(a.id, { active: !a.active }))}>
+                  <button
+                    type="button"
+                    class="btn small"
+                    onClick={() => act(securityApi.updateAgent(a.id, { active: !a.active }))}
+                  >
                     {a.active ? 'Deactivate' : 'Reactivate'}
                   </button>
                 )}
@@ -88,18 +140,53 @@ function AgentsPage({ self }: { self: string }) {
         class="card inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          securityApi.invite(invite).then((r) => {
-            setOneTime(`${r.agent.email}: ${r.oneTimePassword}`);
-            void load();
-          }, (err: unknown) => setError(explain(err)));
+          securityApi.invite(invite).then(
+            (r) => {
+              setOneTime(`${r.agent.email}: ${r.oneTimePassword}`);
+              void load();
+            },
+            (err: unknown) => setError(explain(err)),
+          );
         }}
       >
         <h2>Invite an agent</h2>
-        <label>E-mail <input type="email" required value={invite.email} onInput={(e) => setInvite({ ...invite, email: e.currentTarget.value })} /></label>
-        <label>Name <input required value={invite.name} onInput={(e) => setInvite({ ...invite, name: e.currentTarget.value })} /></label>
-        <label>Role <select value={invite.role} onChange={(e) => setInvite({ ...invite, role: e.currentTarget.value as Role })}><option>agent</option><option>supervisor</option><option>admin</option></select></label>
-        <button type="submit" class="btn primary">Create</button>
-        {oneTime && <p class="info" data-testid="one-time-password">One-time password (shown once; they choose their own at first sign-in): <code>{oneTime}</code></p>}
+        <label>
+          E-mail{' '}
+          <input
+            type="email"
+            required
+            value={invite.email}
+            onInput={(e) => setInvite({ ...invite, email: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Name{' '}
+          <input
+            required
+            value={invite.name}
+            onInput={(e) => setInvite({ ...invite, name: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Role{' '}
+          <select
+            value={invite.role}
+            onChange={(e) => setInvite({ ...invite, role: e.currentTarget.value as Role })}
+          >
+            <option>agent</option>
+            <option>supervisor</option>
+            <option>admin</option>
+          </select>
+        </label>
+        <button type="submit" class="btn primary">
+          Create
+        </button>
+        {oneTime && (
+          <p class="info" data-testid="one-time-password">
+            One-time password (shown once; they choose their own at first sign-in):{' '}
+            <code>{oneTime}</code>
+          </p>
+        )}
       </form>
     </section>
   );
@@ -126,23 +213,65 @@ function SettingsPage() {
         webhookUrl: webhookUrl.trim() === '' ? null : webhookUrl.trim(),
         ...(secret ? { webhookSecret: secret } : {}),
       })
-      .then((v) => (apply(v), setSecret(''), setMsg('Saved.')), (e: unknown) => setMsg(explain(e)));
+      .then(
+        (v) => (apply(v), setSecret(''), setMsg('Saved.')),
+        (e: unknown) => setMsg(explain(e)),
+      );
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Security settings</h1>
       <form class="card inline-form" onSubmit={(e) => (e.preventDefault(), void save())}>
         <fieldset>
           <legend>Two-step verification required for</legend>
-          <label><input type="radio" name="mfa" checked={s.mfaPolicy !== 'all'} onChange={() => setS({ ...s, mfaPolicy: 'admins' })} /> admins</label>
-          <label><input type="radio" name="mfa" checked={s.mfaPolicy === 'all'} onChange={() => setS({ ...s, mfaPolicy: 'all' })} /> everyone</label>
+          <label>
+            <input
+              type="radio"
+              name="mfa"
+              checked={s.mfaPolicy !== 'all'}
+              onChange={() => setS({ ...s, mfaPolicy: 'admins' })}
+            />{' '}
+            admins
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="mfa"
+              checked={s.mfaPolicy === 'all'}
+              onChange={() => setS({ ...s, mfaPolicy: 'all' })}
+            />{' '}
+            everyone
+          </label>
         </fieldset>
-        <label for="allowlist">IP allowlist (one IPv4/IPv6 address or CIDR range per line; empty allows all)</label>
-        <textarea id="allowlist" rows={5} value={allowlist} onInput={(e) => setAllowlist(e.currentTarget.value)} />
+        <label for="allowlist">
+          IP allowlist (one IPv4/IPv6 address or CIDR range per line; empty allows all)
+        </label>
+        <textarea
+          id="allowlist"
+          rows={5}
+          value={allowlist}
+          onInput={(e) => setAllowlist(e.currentTarget.value)}
+        />
         <label for="webhook-url">Security webhook URL</label>
-        <input id="webhook-url" type="url" value={webhookUrl} onInput={(e) => setWebhookUrl(e.currentTarget.value)} />
-        <label for="webhook-secret">Webhook signing secret {s.webhookSecretSet ? '(set; leave empty to keep)' : '(min. 16 characters)'}</label>
-        <input id="webhook-secret" type="password" autocomplete="off" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
-        <button type="submit" class="btn primary">Save</button>
+        <input
+          id="webhook-url"
+          type="url"
+          value={webhookUrl}
+          onInput={(e) => setWebhookUrl(e.currentTarget.value)}
+        />
+        <label for="webhook-secret">
+          Webhook signing secret{' '}
+          {s.webhookSecretSet ? '(set; leave empty to keep)' : '(min. 16 characters)'}
+        </label>
+        <input
+          id="webhook-secret"
+          type="password"
+          autocomplete="off"
+          value={secret}
+          onInput={(e) => setSecret(e.currentTarget.value)}
+        />
+        <button type="submit" class="btn primary">
+          Save
+        </button>
         {msg && <p role="status">{msg}</p>}
       </form>
     </section>
@@ -155,7 +284,9 @@ function EventsPage() {
   useEffect(() => {
     void securityApi.events().then((r) => (setEvents(r.events), setCounts(r.counts)));
     // Live: the agent socket forwards security_event frames to admins and supervisors.
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`);
+    const ws = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`,
+    );
     ws.onmessage = (m: MessageEvent<string>) => {
       const f = JSON.parse(m.data) as { type?: string; event?: SecurityEvent };
       const ev = f.event;
@@ -169,12 +300,30 @@ function EventsPage() {
   return (
     <section aria-labelledby="events-title">
       <h1 id="events-title">Security events</h1>
-      <p data-testid="event-counts">{Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ') || 'None yet.'}</p>
+      <p data-testid="event-counts">
+        {Object.entries(counts)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(' · ') || 'None yet.'}
+      </p>
       <table>
-        <thead><tr><th>When</th><th>Type</th><th>Address</th><th>Agent</th><th>Detail</th></tr></thead>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Type</th>
+            <th>Address</th>
+            <th>Agent</th>
+            <th>Detail</th>
+          </tr>
+        </thead>
         <tbody>
           {events.map((e) => (
-            <tr key={e.id} data-testid="security-event"><td>{time(e.createdAt)}</td><td>{e.type}</td><td>{e.ip ?? ''}</td><td>{e.agentId ?? ''}</td><td>{JSON.stringify(e.detail)}</td></tr>
+            <tr key={e.id} data-testid="security-event">
+              <td>{time(e.createdAt)}</td>
+              <td>{e.type}</td>
+              <td>{e.ip ?? ''}</td>
+              <td>{e.agentId ?? ''}</td>
+              <td>{JSON.stringify(e.detail)}</td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -186,25 +335,74 @@ function AuditPage() {
   const [filter, setFilter] = useState({ action: '', outcome: '', actorId: '' });
   const [entries, setEntries] = useState<AuditEntryView[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const load = () => securityApi.audit(filter).then(setEntries, (e: unknown) => setError(explain(e)));
+  const load = () =>
+    securityApi.audit(filter).then(setEntries, (e: unknown) => setError(explain(e)));
   useEffect(() => void load(), []);
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <form class="inline-form" onSubmit={(e) => (e.preventDefault(), void load())}>
-        <label>Action <input value={filter.action} placeholder="auth.sign_in" onInput={(e) => setFilter({ ...filter, action: e.currentTarget.value })} /></label>
-        <label>Actor id <input value={filter.actorId} onInput={(e) => setFilter({ ...filter, actorId: e.currentTarget.value })} /></label>
-        <label>Outcome <select value={filter.outcome} onChange={(e) => setFilter({ ...filter, outcome: e.currentTarget.value })}><option value="">any</option><option>success</option><option>failure</option></select></label>
-        <button type="submit" class="btn">Filter</button>
+        <label>
+          Action{' '}
+          <input
+            value={filter.action}
+            placeholder="auth.sign_in"
+            onInput={(e) => setFilter({ ...filter, action: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Actor id{' '}
+          <input
+            value={filter.actorId}
+            onInput={(e) => setFilter({ ...filter, actorId: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Outcome{' '}
+          <select
+            value={filter.outcome}
+            onChange={(e) => setFilter({ ...filter, outcome: e.currentTarget.value })}
+          >
+            <option value="">any</option>
+            <option>success</option>
+            <option>failure</option>
+          </select>
+        </label>
+        <button type="submit" class="btn">
+          Filter
+        </button>
       </form>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <table>
-        <thead><tr><th>#</th><th>When</th><th>Actor</th><th>Action</th><th>Outcome</th><th>Address</th><th>Resource</th><th>Detail</th></tr></thead>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>When</th>
+            <th>Actor</th>
+            <th>Action</th>
+            <th>Outcome</th>
+            <th>Address</th>
+            <th>Resource</th>
+            <th>Detail</th>
+          </tr>
+        </thead>
         <tbody>
           {entries.map((e) => (
             <tr key={e.seq} data-testid="audit-entry">
-              <td>{e.seq}</td><td>{time(e.at)}</td><td>{e.actorKind} {e.actorId ?? ''}</td><td>{e.action}</td><td>{e.outcome}</td><td>{e.ip ?? ''}</td>
-              <td>{e.resourceType ? `${e.resourceType} ${e.resourceId ?? ''}` : ''}</td><td>{JSON.stringify(e.detail)}</td>
+              <td>{e.seq}</td>
+              <td>{time(e.at)}</td>
+              <td>
+                {e.actorKind} {e.actorId ?? ''}
+              </td>
+              <td>{e.action}</td>
+              <td>{e.outcome}</td>
+              <td>{e.ip ?? ''}</td>
+              <td>{e.resourceType ? `${e.resourceType} ${e.resourceId ?? ''}` : ''}</td>
+              <td>{JSON.stringify(e.detail)}</td>
             </tr>
           ))}
         </tbody>

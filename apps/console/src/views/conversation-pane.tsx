@@ -14,9 +14,19 @@ interface Props {
 
 function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
   const label = maskedLabel(m.masked);
-  const who = m.sender.kind === 'visitor' ? visitor : m.sender.kind === 'agent' ? (m.sender.name ?? 'Agent') : 'System';
+  const who =
+    m.sender.kind === 'visitor'
+      ? visitor
+      : m.sender.kind === 'agent'
+        ? (m.sender.name ?? 'Agent')
+        : 'System';
   return (
-    <li class={`msg ${m.sender.kind}`} data-testid="message" data-sender={m.sender.kind} data-seq={m.seq}>
+    <li
+      class={`msg ${m.sender.kind}`}
+      data-testid="message"
+      data-sender={m.sender.kind}
+      data-seq={m.seq}
+    >
       <div class="msg-head">
         <span class="who">{who}</span>
         <span class="when">{timeOf(m.createdAt)}</span>
@@ -46,13 +56,19 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const payments = s.payments[c.id] ?? [];
   const settings = client.paymentSettings;
   // Payment cards sit in the thread where they were asked for.
-  const thread = [...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt, m })), ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p }))].sort((a, b) => a.at - b.at);
+  const thread = [
+    ...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt, m })),
+    ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p })),
+  ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
   useEffect(() => {
     setActionError(null);
     setPaying(false);
   }, [c.id]);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length, pending.length, typing, c.id, payments.length]);
+  useEffect(
+    () => end.current?.scrollIntoView({ block: 'end' }),
+    [messages.length, pending.length, typing, c.id, payments.length],
+  );
 
   const act = async (fn: () => Promise<string | null>): Promise<void> => {
     setBusy(true);
@@ -61,7 +77,13 @@ export function ConversationPane({ client, conversation: c }: Props) {
   };
 
   return (
-    <section class="pane" data-testid="conversation-view" data-conversation-id={c.id} data-status={c.status} aria-label={`Conversation with ${visitorName(c)}`}>
+    <section
+      class="pane"
+      data-testid="conversation-view"
+      data-conversation-id={c.id}
+      data-status={c.status}
+      aria-label={`Conversation with ${visitorName(c)}`}
+    >
       <header class="pane-head">
         <div>
           <h1>{visitorName(c)}</h1>
@@ -69,22 +91,39 @@ export function ConversationPane({ client, conversation: c }: Props) {
             <span class={`pill ${c.status}`} data-testid="conversation-status">
               {c.status}
             </span>
-            {c.agent ? ` Assigned to ${c.agent.id === client.me.id ? 'you' : c.agent.name}` : ' Not assigned'}
+            {c.agent
+              ? ` Assigned to ${c.agent.id === client.me.id ? 'you' : c.agent.name}`
+              : ' Not assigned'}
           </p>
         </div>
         <div class="actions">
           {c.status === 'waiting' && (
-            <button type="button" class="btn primary" disabled={busy} onClick={() => void act(() => client.accept(c.id))}>
+            <button
+              type="button"
+              class="btn primary"
+              disabled={busy}
+              onClick={() => void act(() => client.accept(c.id))}
+            >
               Accept
             </button>
           )}
           {mine && settings?.enabled && (
-            <button type="button" class="btn" aria-expanded={paying} onClick={() => setPaying(!paying)}>
+            <button
+              type="button"
+              class="btn"
+              aria-expanded={paying}
+              onClick={() => setPaying(!paying)}
+            >
               Request payment
             </button>
           )}
           {mine && (
-            <button type="button" class="btn" disabled={busy} onClick={() => void act(() => client.close(c.id))}>
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={() => void act(() => client.close(c.id))}
+            >
               Close conversation
             </button>
           )}
@@ -112,7 +151,13 @@ export function ConversationPane({ client, conversation: c }: Props) {
           ),
         )}
         {pending.map((p) => (
-          <li key={p.clientMsgId} class="msg agent pending" data-testid="message" data-sender="agent" data-state="pending">
+          <li
+            key={p.clientMsgId}
+            class="msg agent pending"
+            data-testid="message"
+            data-sender="agent"
+            data-state="pending"
+          >
             <div class="msg-head">
               <span class="who">You</span>
               <span class="when">Sending…</span>
@@ -121,7 +166,13 @@ export function ConversationPane({ client, conversation: c }: Props) {
           </li>
         ))}
         {failed.map((f, i) => (
-          <li key={`f${i}`} class="msg agent failed" data-testid="message" data-sender="agent" data-state="failed">
+          <li
+            key={`f${i}`}
+            class="msg agent failed"
+            data-testid="message"
+            data-sender="agent"
+            data-state="failed"
+          >
             <div class="msg-head">
               <span class="who">Not sent</span>
               <span class="when">{f.reason}</span>
@@ -136,12 +187,26 @@ export function ConversationPane({ client, conversation: c }: Props) {
         )}
         <li ref={end} class="end" aria-hidden="true" />
       </ol>
-      {mine && paying && settings && <PaymentForm settings={settings} onRequest={(body) => client.requestPayment(c.id, body)} onClose={() => setPaying(false)} />}
+      {mine && paying && settings && (
+        <PaymentForm
+          settings={settings}
+          onRequest={(body) => client.requestPayment(c.id, body)}
+          onClose={() => setPaying(false)}
+        />
+      )}
       {mine ? (
-        <ReplyBox key={c.id} onSend={(t) => client.send(c.id, t)} onTyping={(t) => client.typing(c.id, t)} />
+        <ReplyBox
+          key={c.id}
+          onSend={(t) => client.send(c.id, t)}
+          onTyping={(t) => client.typing(c.id, t)}
+        />
       ) : (
         <p class="readonly-note">
-          {c.status === 'waiting' ? 'Accept this conversation to reply.' : c.status === 'closed' ? 'This conversation is closed.' : 'Another agent is handling this conversation.'}
+          {c.status === 'waiting'
+            ? 'Accept this conversation to reply.'
+            : c.status === 'closed'
+              ? 'This conversation is closed.'
+              : 'Another agent is handling this conversation.'}
         </p>
       )}
     </section>

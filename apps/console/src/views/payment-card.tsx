@@ -26,7 +26,13 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
     setBusy(false);
   };
   return (
-    <li class={`payment-card ${p.status}`} data-testid="payment-card" data-payment-id={p.id} data-status={p.status} aria-label={`Payment request ${formatAmount(p.amount, p.currency)}`}>
+    <li
+      class={`payment-card ${p.status}`}
+      data-testid="payment-card"
+      data-payment-id={p.id}
+      data-status={p.status}
+      aria-label={`Payment request ${formatAmount(p.amount, p.currency)}`}
+    >
       <div class="payment-head">
         <span class="payment-title">Payment request</span>
         <span class={`pill pay-${p.status}`} data-testid="payment-status">
@@ -74,12 +80,22 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
       )}
       <div class="payment-actions">
         {canCancel && OPEN.has(p.status) && (
-          <button type="button" class="btn small" disabled={busy} onClick={() => void run(onCancel)}>
+          <button
+            type="button"
+            class="btn small"
+            disabled={busy}
+            onClick={() => void run(onCancel)}
+          >
             Cancel request
           </button>
         )}
         {canRefund && p.status === 'succeeded' && remaining > 0 && !refunding && (
-          <button type="button" class="btn small" disabled={busy} onClick={() => setRefunding(true)}>
+          <button
+            type="button"
+            class="btn small"
+            disabled={busy}
+            onClick={() => setRefunding(true)}
+          >
             Refund…
           </button>
         )}
@@ -89,8 +105,10 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
           class="refund-form"
           onSubmit={(e) => {
             e.preventDefault();
-            const amount = refundText.trim() === '' ? undefined : toMinorUnits(refundText, p.currency);
-            if (amount === null) return setError('Enter an amount like 12.50, or leave it empty for a full refund.');
+            const amount =
+              refundText.trim() === '' ? undefined : toMinorUnits(refundText, p.currency);
+            if (amount === null)
+              return setError('Enter an amount like 12.50, or leave it empty for a full refund.');
             void run(async () => {
               const err = await onRefund(amount);
               if (!err) {
@@ -101,8 +119,18 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
             });
           }}
         >
-          <label for={`refund-${p.id}`}>Refund amount (empty = all of {formatAmount(remaining, p.currency)})</label>
-          <input id={`refund-${p.id}`} inputMode="decimal" placeholder={(remaining / 10 ** minorDigits(p.currency)).toFixed(minorDigits(p.currency))} value={refundText} onInput={(e) => setRefundText(e.currentTarget.value)} />
+          <label for={`refund-${p.id}`}>
+            Refund amount (empty = all of {formatAmount(remaining, p.currency)})
+          </label>
+          <input
+            id={`refund-${p.id}`}
+            inputMode="decimal"
+            placeholder={(remaining / 10 ** minorDigits(p.currency)).toFixed(
+              minorDigits(p.currency),
+            )}
+            value={refundText}
+            onInput={(e) => setRefundText(e.currentTarget.value)}
+          />
           <button type="submit" class="btn small primary" disabled={busy}>
             Refund
           </button>

@@ -4,7 +4,12 @@ import { toMinorUnits } from '../lib/payments';
 
 interface Props {
   settings: PaymentSettings;
-  onRequest: (body: { amount: number; currency: string; description: string; idempotencyKey: string }) => Promise<string | null>;
+  onRequest: (body: {
+    amount: number;
+    currency: string;
+    description: string;
+    idempotencyKey: string;
+  }) => Promise<string | null>;
   onClose: () => void;
 }
 
@@ -25,7 +30,12 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
     if (minor === null) return setError('Enter an amount like 12.50.');
     if (description.trim() === '') return setError('Say what the payment is for.');
     setBusy(true);
-    const err = await onRequest({ amount: minor, currency, description: description.trim(), idempotencyKey: key });
+    const err = await onRequest({
+      amount: minor,
+      currency,
+      description: description.trim(),
+      idempotencyKey: key,
+    });
     setBusy(false);
     setError(err);
     if (!err) {
@@ -46,11 +56,21 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
       <div class="pf-row">
         <label>
           Amount
-          <input name="amount" inputMode="decimal" placeholder="12.50" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+          <input
+            name="amount"
+            inputMode="decimal"
+            placeholder="12.50"
+            value={amount}
+            onInput={(e) => setAmount(e.currentTarget.value)}
+          />
         </label>
         <label>
           Currency
-          <select name="currency" value={currency} onChange={(e) => setCurrency(e.currentTarget.value)}>
+          <select
+            name="currency"
+            value={currency}
+            onChange={(e) => setCurrency(e.currentTarget.value)}
+          >
             {settings.currencies.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -61,7 +81,13 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
       </div>
       <label>
         What it is for
-        <input name="description" maxLength={500} placeholder="Order 1042" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        <input
+          name="description"
+          maxLength={500}
+          placeholder="Order 1042"
+          value={description}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+        />
       </label>
       {error && (
         <p class="error" role="alert" data-testid="payment-form-error">
@@ -76,7 +102,10 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
           Cancel
         </button>
       </div>
-      <p class="pf-note">The customer pays in a separate secure window. You will see the status, card brand and last four digits — never the card.</p>
+      <p class="pf-note">
+        The customer pays in a separate secure window. You will see the status, card brand and last
+        four digits — never the card.
+      </p>
     </form>
   );
 }

@@ -9,7 +9,12 @@ interface Props {
   onSelect: (id: string) => void;
 }
 
-function Section(p: { title: string; testId: string; items: ConversationSummary[]; empty: string } & Omit<Props, 'lists'>) {
+function Section(
+  p: { title: string; testId: string; items: ConversationSummary[]; empty: string } & Omit<
+    Props,
+    'lists'
+  >,
+) {
   return (
     <section class="list-section" aria-label={p.title}>
       <h2>
@@ -51,10 +56,36 @@ function Section(p: { title: string; testId: string; items: ConversationSummary[
 export function Sidebar({ lists, ...rest }: Props) {
   return (
     <nav class="sidebar" aria-label="Conversations">
-      <Section title="Waiting" testId="queue-waiting" items={lists.waiting} empty="Nobody is waiting." {...rest} />
-      <Section title="My conversations" testId="list-mine" items={lists.mine} empty="No active conversations." {...rest} />
-      {lists.others.length > 0 && <Section title="Other agents" testId="list-others" items={lists.others} empty="" {...rest} />}
-      <Section title="Closed" testId="list-closed" items={lists.closed} empty="No closed conversations yet." {...rest} />
+      <Section
+        title="Waiting"
+        testId="queue-waiting"
+        items={lists.waiting}
+        empty="Nobody is waiting."
+        {...rest}
+      />
+      <Section
+        title="My conversations"
+        testId="list-mine"
+        items={lists.mine}
+        empty="No active conversations."
+        {...rest}
+      />
+      {lists.others.length > 0 && (
+        <Section
+          title="Other agents"
+          testId="list-others"
+          items={lists.others}
+          empty=""
+          {...rest}
+        />
+      )}
+      <Section
+        title="Closed"
+        testId="list-closed"
+        items={lists.closed}
+        empty="No closed conversations yet."
+        {...rest}
+      />
     </nav>
   );
 }

@@ -9,7 +9,8 @@ interface Props {
   onCancel: () => void;
 }
 
-const explain = (e: unknown): string => (e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
+const explain = (e: unknown): string =>
+  e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
 
 /** The second sign-in step: a code from the authenticator app, enrolment, or a new password. */
 export function SignInStep({ session, onDone, onCancel }: Props) {
@@ -22,7 +23,8 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
   const [next, setNext] = useState('');
 
   useEffect(() => {
-    if (session.stage === 'mfa_enrol' && !enrolment) securityApi.startEnrolment().then(setEnrolment, (e: unknown) => setError(explain(e)));
+    if (session.stage === 'mfa_enrol' && !enrolment)
+      securityApi.startEnrolment().then(setEnrolment, (e: unknown) => setError(explain(e)));
   }, [session.stage, enrolment]);
 
   const run = async (fn: () => Promise<void>) => {
@@ -61,11 +63,23 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
   let body;
   if (session.stage === 'mfa_verify') {
     body = (
-      <form onSubmit={(e) => (e.preventDefault(), void run(async () => onDone(await securityApi.verifyMfa(code.trim()))))}>
+      <form
+        onSubmit={(e) => (
+          e.preventDefault(),
+          void run(async () => onDone(await securityApi.verifyMfa(code.trim())))
+        )}
+      >
         <h1 id="step-title">Two-step verification</h1>
         <p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
         <label for="mfa-code">Code</label>
-        <input id="mfa-code" autocomplete="one-time-code" inputMode="numeric" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+        <input
+          id="mfa-code"
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          required
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+        />
         <button type="submit" class="btn primary" disabled={busy}>
           Verify
         </button>
@@ -73,13 +87,35 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
     );
   } else if (session.stage === 'password_change') {
     body = (
-      <form onSubmit={(e) => (e.preventDefault(), void run(async () => onDone(await securityApi.changePassword(current, next))))}>
+      <form
+        onSubmit={(e) => (
+          e.preventDefault(),
+          void run(async () => onDone(await securityApi.changePassword(current, next)))
+        )}
+      >
         <h1 id="step-title">Choose a new password</h1>
-        <p>At least 12 characters, not a commonly used password. A few unrelated words work well.</p>
+        <p>
+          At least 12 characters, not a commonly used password. A few unrelated words work well.
+        </p>
         <label for="pw-current">One-time password</label>
-        <input id="pw-current" type="password" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+        <input
+          id="pw-current"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={current}
+          onInput={(e) => setCurrent(e.currentTarget.value)}
+        />
         <label for="pw-new">New password</label>
-        <input id="pw-new" type="password" autocomplete="new-password" minLength={12} required value={next} onInput={(e) => setNext(e.currentTarget.value)} />
+        <input
+          id="pw-new"
+          type="password"
+          autocomplete="new-password"
+          minLength={12}
+          required
+          value={next}
+          onInput={(e) => setNext(e.currentTarget.value)}
+        />
         <button type="submit" class="btn primary" disabled={busy}>
           Save password
         </button>
@@ -88,19 +124,28 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
   } else {
     body = (
       <form
-        onSubmit={(e) =>
-          (e.preventDefault(),
+        onSubmit={(e) => (
+          e.preventDefault(),
           void run(async () => {
             const r = await securityApi.confirmEnrolment(code.trim());
             setRecovery({ codes: r.recoveryCodes, session: r.session });
-          }))
-        }
+          })
+        )}
       >
         <h1 id="step-title">Set up two-step verification</h1>
-        <p>Your organisation requires it. Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
+        <p>
+          Your organisation requires it. Scan this code with an authenticator app, then enter the
+          6-digit code it shows.
+        </p>
         {enrolment ? (
           <>
-            <img src={enrolment.qrDataUrl} alt="QR code for your authenticator app" width={220} height={220} data-testid="mfa-qr" />
+            <img
+              src={enrolment.qrDataUrl}
+              alt="QR code for your authenticator app"
+              width={220}
+              height={220}
+              data-testid="mfa-qr"
+            />
             <p>
               Or enter this key: <code data-testid="mfa-secret">{enrolment.secret}</code>
             </p>
@@ -109,7 +154,14 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           <p>Preparing…</p>
         )}
         <label for="mfa-code">Code</label>
-        <input id="mfa-code" autocomplete="one-time-code" inputMode="numeric" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+        <input
+          id="mfa-code"
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          required
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+        />
         <button type="submit" class="btn primary" disabled={busy || !enrolment}>
           Turn on
         </button>

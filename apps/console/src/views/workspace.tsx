@@ -11,7 +11,11 @@ interface Props {
   onExpired: () => void;
 }
 
-const STATUS_TEXT = { connecting: 'Connecting…', connected: 'Live', offline: 'Offline — reconnecting…' } as const;
+const STATUS_TEXT = {
+  connecting: 'Connecting…',
+  connected: 'Live',
+  offline: 'Offline — reconnecting…',
+} as const;
 
 export function Workspace({ session, onSignOut, onExpired }: Props) {
   const [, bump] = useReducer((n: number, _: null) => n + 1, 0);
@@ -35,7 +39,8 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
   const selected = s.selectedId ? s.conversations[s.selectedId] : undefined;
 
   useEffect(() => {
-    document.title = lists.waiting.length > 0 ? `(${lists.waiting.length}) Parley console` : 'Parley console';
+    document.title =
+      lists.waiting.length > 0 ? `(${lists.waiting.length}) Parley console` : 'Parley console';
   }, [lists.waiting.length]);
 
   return (
@@ -76,12 +81,21 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
         </p>
       )}
       <div class="layout">
-        <Sidebar lists={lists} selectedId={s.selectedId} unread={s.unread} onSelect={(id) => void client.select(id)} />
+        <Sidebar
+          lists={lists}
+          selectedId={s.selectedId}
+          unread={s.unread}
+          onSelect={(id) => void client.select(id)}
+        />
         {selected ? (
           <ConversationPane key={selected.id} client={client} conversation={selected} />
         ) : (
           <section class="pane empty-pane">
-            <p>{lists.waiting.length > 0 ? 'Pick a waiting conversation from the queue to accept it.' : 'No conversation selected. New conversations appear in the queue on their own.'}</p>
+            <p>
+              {lists.waiting.length > 0
+                ? 'Pick a waiting conversation from the queue to accept it.'
+                : 'No conversation selected. New conversations appear in the queue on their own.'}
+            </p>
           </section>
         )}
       </div>

@@ -21,7 +21,8 @@ export async function createRedisBus(url: string, log: Logger, prefix = 'parley:
     }
     registry.dispatch(channel.slice(prefix.length), event);
   });
-  for (const conn of [pub, sub]) conn.on('error', (err: Error) => log.warn({ err: err.message }, 'bus: redis error'));
+  for (const conn of [pub, sub])
+    conn.on('error', (err: Error) => log.warn({ err: err.message }, 'bus: redis error'));
 
   return {
     async publish(topic: string, event: BusEvent) {
@@ -30,7 +31,8 @@ export async function createRedisBus(url: string, log: Logger, prefix = 'parley:
     async subscribe(topic: string, handler: BusHandler) {
       if (registry.add(topic, handler)) await sub.subscribe(prefix + topic);
       return () => {
-        if (registry.remove(topic, handler)) void sub.unsubscribe(prefix + topic).catch(() => undefined);
+        if (registry.remove(topic, handler))
+          void sub.unsubscribe(prefix + topic).catch(() => undefined);
       };
     },
     async close() {

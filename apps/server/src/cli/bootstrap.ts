@@ -26,7 +26,10 @@ export function generatePassword(length = 20): string {
  * the admin's password only when it was just created; it is shown once and
  * stored only as an argon2id hash.
  */
-export async function bootstrap(store: Store, opts: { publicOrigin: string; adminEmail?: string }): Promise<Bootstrapped> {
+export async function bootstrap(
+  store: Store,
+  opts: { publicOrigin: string; adminEmail?: string },
+): Promise<Bootstrapped> {
   const existing = await store.orgs.list();
   if (existing[0]) return { orgKey: existing[0].key };
   const org = await createOrganisation(store, {
@@ -36,6 +39,12 @@ export async function bootstrap(store: Store, opts: { publicOrigin: string; admi
   });
   const email = opts.adminEmail ?? 'admin@parley.local';
   const password = generatePassword();
-  await store.agents.create({ orgId: org.id, email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password) });
+  await store.agents.create({
+    orgId: org.id,
+    email,
+    name: 'Admin',
+    role: 'admin',
+    passwordHash: await hashPassword(password),
+  });
   return { orgKey: org.key, admin: { email, password } };
 }

@@ -35,18 +35,31 @@ const cleanEnv = (): NodeJS.ProcessEnv => {
 };
 
 function parley(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 /** Runs `parley start` until it prints its URLs; returns the output and a stop function. */
-async function start(dataDir: string, port: number): Promise<{ out: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir, '--port', String(port)], { cwd: ROOT, env: cleanEnv() });
+async function start(
+  dataDir: string,
+  port: number,
+): Promise<{ out: string; stop: () => Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'start', '--data-dir', dataDir, '--port', String(port)],
+    { cwd: ROOT, env: cleanEnv() },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 45_000;
   while (!/Demo page:/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`parley start did not come up:\n${out}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`parley start did not come up:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -63,14 +76,20 @@ describe('parley CLI', () => {
   it('prints help and refuses unknown commands with a clear message', () => {
     const help = parley(['--help']);
     expect(help.status).toBe(0);
-    for (const cmd of ['start', 'server', 'migrate', 'admin create', 'mask']) expect(help.stdout).toContain(cmd);
+    for (const cmd of ['start', 'server', 'migrate', 'admin create', 'mask'])
+      expect(help.stdout).toContain(cmd);
     const bad = parley(['frobnicate']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown command "frobnicate"/);
   });
 
   it('stops at boot listing every bad setting', () => {
-    const res = parley(['migrate'], { ...cleanEnv(), PARLEY_PORT: 'x', PARLEY_LOG_LEVEL: 'shout', DATABASE_URL: 'mysql://nope' });
+    const res = parley(['migrate'], {
+      ...cleanEnv(),
+      PARLEY_PORT: 'x',
+      PARLEY_LOG_LEVEL: 'shout',
+      DATABASE_URL: 'mysql://nope',
+    });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/PARLEY_PORT/);
     expect(res.stderr).toMatch(/PARLEY_LOG_LEVEL/);

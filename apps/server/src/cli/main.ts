@@ -44,9 +44,17 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-function config(values: { 'data-dir'?: string | undefined; port?: string | undefined; host?: string | undefined }): Config {
+function config(values: {
+  'data-dir'?: string | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+}): Config {
   try {
-    return loadConfig(process.env, { dataDir: values['data-dir'], port: values.port, host: values.host });
+    return loadConfig(process.env, {
+      dataDir: values['data-dir'],
+      port: values.port,
+      host: values.host,
+    });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
@@ -68,7 +76,12 @@ function onShutdown(fn: () => Promise<void>): void {
 }
 
 /** Starts the vault as its own process (it never shares memory or code with the server). */
-function spawnVault(cfg: Config, port: number, serverUrl: string, serverPublicUrl: string = serverUrl): ChildProcess | undefined {
+function spawnVault(
+  cfg: Config,
+  port: number,
+  serverUrl: string,
+  serverPublicUrl: string = serverUrl,
+): ChildProcess | undefined {
   const entry = resolve(ROOT, 'apps/vault/src/main.ts');
   if (!existsSync(entry)) return undefined;
   const secrets = ensureEdgeSecrets(cfg.dataDir);
@@ -114,7 +127,12 @@ async function main(argv: string[]): Promise<void> {
   let values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options,
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (err) {
     fail(`${err instanceof Error ? err.message : String(err)}\nRun \`parley --help\`.`);
   }
@@ -131,13 +149,25 @@ async function main(argv: string[]): Promise<void> {
         // Embedded: the vault runs next door on the next port up, with secrets from the data directory.
         const secrets = ensureEdgeSecrets(cfg.dataDir);
         const vaultHost = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
-        cfg = { ...cfg, vaultUrl: `http://${vaultHost}:${cfg.port + 1}`, vaultSecretOut: secrets.serverToVault, vaultSecretIn: secrets.vaultToServer };
+        cfg = {
+          ...cfg,
+          vaultUrl: `http://${vaultHost}:${cfg.port + 1}`,
+          vaultSecretOut: secrets.serverToVault,
+          vaultSecretIn: secrets.vaultToServer,
+        };
       }
       const server = await startServer(cfg);
       let vault: ChildProcess | undefined;
       if (command === 'start') {
-        const { orgKey, admin } = await bootstrap(server.store, { publicOrigin: new URL(server.url).origin });
-        vault = spawnVault(cfg, server.port + 1, `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port}`, server.url);
+        const { orgKey, admin } = await bootstrap(server.store, {
+          publicOrigin: new URL(server.url).origin,
+        });
+        vault = spawnVault(
+          cfg,
+          server.port + 1,
+          `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port}`,
+          server.url,
+        );
         // Printed to the terminal only, never through the logger or to a file.
         const lines = [
           '',
@@ -145,9 +175,17 @@ async function main(argv: string[]): Promise<void> {
           `  Console:    ${server.url}/`,
           `  Demo page:  ${server.url}/demo?org=${orgKey}`,
         ];
-        if (vault) lines.push(`  Vault:      http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port + 1}/`);
+        if (vault)
+          lines.push(
+            `  Vault:      http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port + 1}/`,
+          );
         if (admin) {
-          lines.push('', `  First run: admin account ${admin.email}`, `  One-time password: ${admin.password}`, '  (shown only now; it is stored only as a hash)');
+          lines.push(
+            '',
+            `  First run: admin account ${admin.email}`,
+            `  One-time password: ${admin.password}`,
+            '  (shown only now; it is stored only as a hash)',
+          );
         }
         process.stdout.write(`${lines.join('\n')}\n\n`);
       }
@@ -159,7 +197,11 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'vault': {
       const cfg = config(values);
-      const vault = spawnVault(cfg, cfg.port, process.env.VAULT_SERVER_URL ?? `http://localhost:${cfg.port - 1}`);
+      const vault = spawnVault(
+        cfg,
+        cfg.port,
+        process.env.VAULT_SERVER_URL ?? `http://localhost:${cfg.port - 1}`,
+      );
       if (!vault) fail('the vault is not installed in this build');
       vault.on('exit', (code) => process.exit(code ?? 0));
       onShutdown(async () => void vault.kill('SIGTERM'));
@@ -174,15 +216,22 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'admin': {
-      if (positionals[0] !== 'create') fail('usage: parley admin create --email E [--name N] [--org KEY]');
+      if (positionals[0] !== 'create')
+        fail('usage: parley admin create --email E [--name N] [--org KEY]');
       if (!values.email) fail('--email is required');
       const cfg = config(values);
       const store = await createStore(storeOptionsFor(cfg));
       await store.migrate();
       try {
         const org = values.org ? await store.orgs.byKey(values.org) : (await store.orgs.list())[0];
-        if (!org) fail(values.org ? `no organisation with key ${values.org}` : 'no organisation yet; run `parley start` once');
-        if (await store.agents.byEmail(values.email.toLowerCase())) fail(`an account with e-mail ${values.email} exists already`);
+        if (!org)
+          fail(
+            values.org
+              ? `no organisation with key ${values.org}`
+              : 'no organisation yet; run `parley start` once',
+          );
+        if (await store.agents.byEmail(values.email.toLowerCase()))
+          fail(`an account with e-mail ${values.email} exists already`);
         const password = generatePassword();
         await store.agents.create({
           orgId: org.id,
@@ -191,7 +240,9 @@ async function main(argv: string[]): Promise<void> {
           role: 'admin',
           passwordHash: await hashPassword(password),
         });
-        process.stdout.write(`admin ${values.email.toLowerCase()} created in ${org.name}\none-time password: ${password}\n`);
+        process.stdout.write(
+          `admin ${values.email.toLowerCase()} created in ${org.name}\none-time password: ${password}\n`,
+        );
       } finally {
         await store.close();
       }

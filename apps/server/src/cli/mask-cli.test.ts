@@ -14,12 +14,21 @@ interface OutLine {
 }
 
 function mask(lines: string[]): { status: number | null; out: OutLine[]; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'mask'], { cwd: ROOT, input: lines.map((l) => `${l}\n`).join(''), encoding: 'utf8', timeout: 60_000 });
-  const out = r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as OutLine);
+  const r = spawnSync(process.execPath, [BIN, 'mask'], {
+    cwd: ROOT,
+    input: lines.map((l) => `${l}\n`).join(''),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const out = r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as OutLine);
   return { status: r.status, out, stderr: r.stderr };
 }
 
-const line = (conversation: string, sender: string, text: string): string => JSON.stringify({ conversation, sender, text });
+const line = (conversation: string, sender: string, text: string): string =>
+  JSON.stringify({ conversation, sender, text });
 
 describe('parley mask (child process)', () => {
   it('writes one line per input line, reports a split card by input index, and exits 1 on a malformed line', () => {

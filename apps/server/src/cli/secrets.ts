@@ -14,9 +14,15 @@ export interface EdgeSecrets {
  * generates them once into the data directory (mode 0600). Production sets
  * PARLEY_VAULT_SECRET_OUT / PARLEY_VAULT_SECRET_IN instead.
  */
-export function ensureEdgeSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): EdgeSecrets {
+export function ensureEdgeSecrets(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): EdgeSecrets {
   if (env.PARLEY_VAULT_SECRET_OUT && env.PARLEY_VAULT_SECRET_IN) {
-    return { serverToVault: env.PARLEY_VAULT_SECRET_OUT, vaultToServer: env.PARLEY_VAULT_SECRET_IN };
+    return {
+      serverToVault: env.PARLEY_VAULT_SECRET_OUT,
+      vaultToServer: env.PARLEY_VAULT_SECRET_IN,
+    };
   }
   const file = join(dataDir, 'edge-secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EdgeSecrets;

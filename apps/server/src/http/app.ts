@@ -5,7 +5,10 @@ import type { Store } from '../store';
 import { registerAdminRoutes } from '../modules/admin';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
-import { registerMaskingSettingsRoutes, type MaskingSettingsService } from '../modules/masking-settings';
+import {
+  registerMaskingSettingsRoutes,
+  type MaskingSettingsService,
+} from '../modules/masking-settings';
 import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
@@ -53,7 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
 
   app.get('/healthz', async (_req, reply) => {
-    if (!deps.isReady()) return reply.status(503).send({ status: 'starting', version: deps.version });
+    if (!deps.isReady())
+      return reply.status(503).send({ status: 'starting', version: deps.version });
     return { status: 'ok', version: deps.version };
   });
 
@@ -61,9 +65,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAdminRoutes(app, deps.authRoutes);
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
-  registerMaskingSettingsRoutes(app, { store: deps.store, settings: deps.maskingSettings, authRoutes: deps.authRoutes });
-  registerChatRoutes(app, { chat: deps.chat, visitors: deps.visitors, authRoutes: deps.authRoutes, store: deps.store });
-  registerPaymentRoutes(app, { payments: deps.payments, visitors: deps.visitors, authRoutes: deps.authRoutes });
+  registerMaskingSettingsRoutes(app, {
+    store: deps.store,
+    settings: deps.maskingSettings,
+    authRoutes: deps.authRoutes,
+  });
+  registerChatRoutes(app, {
+    chat: deps.chat,
+    visitors: deps.visitors,
+    authRoutes: deps.authRoutes,
+    store: deps.store,
+  });
+  registerPaymentRoutes(app, {
+    payments: deps.payments,
+    visitors: deps.visitors,
+    authRoutes: deps.authRoutes,
+  });
   await registerWeb(app, { webRoot: deps.webRoot, store: deps.store });
   return app;
 }

@@ -47,10 +47,24 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
   const loaderJs = readIfExists(loaderFile);
 
   if (existsSync(join(consoleDir, 'assets'))) {
-    await app.register(fastifyStatic, { root: join(consoleDir, 'assets'), prefix: '/assets/', decorateReply: false, index: false, immutable: true, maxAge: '365d' });
+    await app.register(fastifyStatic, {
+      root: join(consoleDir, 'assets'),
+      prefix: '/assets/',
+      decorateReply: false,
+      index: false,
+      immutable: true,
+      maxAge: '365d',
+    });
   }
   if (existsSync(join(frameDir, 'assets'))) {
-    await app.register(fastifyStatic, { root: join(frameDir, 'assets'), prefix: '/frame/assets/', decorateReply: false, index: false, immutable: true, maxAge: '365d' });
+    await app.register(fastifyStatic, {
+      root: join(frameDir, 'assets'),
+      prefix: '/frame/assets/',
+      decorateReply: false,
+      index: false,
+      immutable: true,
+      maxAge: '365d',
+    });
   }
 
   const sendConsole = async (_req: unknown, reply: FastifyReply) => {
@@ -59,7 +73,17 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     return reply.type('text/html; charset=utf-8').send(consoleHtml);
   };
   app.get('/', sendConsole);
-  for (const path of ['/login', '/conversations', '/conversations/*', '/settings', '/settings/*', '/security', '/security/*', '/agents', '/audit']) {
+  for (const path of [
+    '/login',
+    '/conversations',
+    '/conversations/*',
+    '/settings',
+    '/settings/*',
+    '/security',
+    '/security/*',
+    '/agents',
+    '/audit',
+  ]) {
     app.get(path, sendConsole);
   }
 
@@ -75,17 +99,27 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
   app.get('/frame/', async (request, reply) => {
     if (!frameHtml) return notBuilt(reply, 'chat frame');
     const key = (request.query as { org?: unknown }).org;
-    const org = typeof key === 'string' && key.length <= 64 ? await opts.store.orgs.byKey(key) : undefined;
+    const org =
+      typeof key === 'string' && key.length <= 64 ? await opts.store.orgs.byKey(key) : undefined;
     const ancestors = ["'self'", ...(org?.allowedOrigins ?? [])].join(' ');
     pageHeaders(reply, ancestors);
     return reply.type('text/html; charset=utf-8').send(frameHtml);
   });
-  app.get('/frame', async (request, reply) => reply.redirect(`/frame/${request.url.slice('/frame'.length)}`));
+  app.get('/frame', async (request, reply) =>
+    reply.redirect(`/frame/${request.url.slice('/frame'.length)}`),
+  );
 
   app.get('/demo', async (request, reply) => {
     const key = (request.query as { org?: unknown }).org;
-    const org = typeof key === 'string' ? await opts.store.orgs.byKey(key) : (await opts.store.orgs.list())[0];
-    if (!org) return reply.status(404).type('text/plain').send('No organisation yet. Run `parley start` once to create one.');
+    const org =
+      typeof key === 'string'
+        ? await opts.store.orgs.byKey(key)
+        : (await opts.store.orgs.list())[0];
+    if (!org)
+      return reply
+        .status(404)
+        .type('text/plain')
+        .send('No organisation yet. Run `parley start` once to create one.');
     pageHeaders(reply, "'none'");
     const escaped = org.name.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     return reply.type('text/html; charset=utf-8').send(`<!doctype html>
@@ -111,6 +145,8 @@ Open the chat with the button at the bottom right.</p>
   app.get('/demo.css', async (_req, reply) =>
     reply
       .type('text/css; charset=utf-8')
-      .send('body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2433}main{max-width:40rem;margin:4rem auto;padding:0 1.5rem}pre{background:#fff;border:1px solid #dde1e8;padding:1rem;overflow:auto;border-radius:6px}'),
+      .send(
+        'body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2433}main{max-width:40rem;margin:4rem auto;padding:0 1.5rem}pre{background:#fff;border:1px solid #dde1e8;padding:1rem;overflow:auto;border-radius:6px}',
+      ),
   );
 }

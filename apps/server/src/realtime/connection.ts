@@ -27,7 +27,10 @@ export interface ConnectionDeps {
   /** Called on an agent's frames (not pings): socket activity counts against the idle timeout. */
   touchSession?(tokenHash: string): void;
   /** Resolves a visitor's auth frame to its actor, checking the socket's origin; throws ParleyError. */
-  authenticateVisitor(token: string, origin: string | undefined): Promise<ChatActor & { kind: 'visitor' }>;
+  authenticateVisitor(
+    token: string,
+    origin: string | undefined,
+  ): Promise<ChatActor & { kind: 'visitor' }>;
 }
 
 // A socket whose client does not read is cut off rather than buffering without bound.
@@ -37,7 +40,10 @@ const KNOWN_TYPES = new Set<string>(CLIENT_FRAME_TYPES);
 /** One client socket: authentication, rate limit, frame dispatch, subscriptions. */
 export class Connection {
   private actor: ChatActor | undefined;
-  private readonly deliveries = new Map<string, { delivery: ConversationDelivery; unsubscribe: () => void }>();
+  private readonly deliveries = new Map<
+    string,
+    { delivery: ConversationDelivery; unsubscribe: () => void }
+  >();
   private orgUnsubscribe: (() => void) | undefined;
   private securityUnsubscribe: (() => void) | undefined;
   private readonly bucket: TokenBucket;
@@ -57,7 +63,9 @@ export class Connection {
         this.sendError('invalid_frame');
         return;
       }
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
       void this.onFrame(text);
     });
     ws.on('close', () => this.dispose());
@@ -93,7 +101,11 @@ export class Connection {
     this.dispose();
   }
 
-  private sendError(code: ErrorCode, extra: { clientMsgId?: string; conversationId?: string } = {}, message?: string): void {
+  private sendError(
+    code: ErrorCode,
+    extra: { clientMsgId?: string; conversationId?: string } = {},
+    message?: string,
+  ): void {
     this.send({ type: 'error', code, message: message ?? ERRORS[code].message, ...extra });
   }
 
@@ -106,11 +118,17 @@ export class Connection {
       if (this.closed) this.orgUnsubscribe();
       // Security events reach only roles allowed to read them (modules/auth/policy.ts).
       if (can(actor, 'security_event:read', { orgId: actor.orgId })) {
-        this.securityUnsubscribe = await this.deps.bus.subscribe(securityTopic(actor.orgId), (e) => this.write(e.frame));
+        this.securityUnsubscribe = await this.deps.bus.subscribe(securityTopic(actor.orgId), (e) =>
+          this.write(e.frame),
+        );
         if (this.closed) this.securityUnsubscribe();
       }
     }
-    this.send({ type: 'ready', role: actor.kind, id: actor.kind === 'agent' ? actor.agentId : actor.visitorId });
+    this.send({
+      type: 'ready',
+      role: actor.kind,
+      id: actor.kind === 'agent' ? actor.agentId : actor.visitorId,
+    });
   }
 
   private async onFrame(raw: string): Promise<void> {
@@ -121,7 +139,8 @@ export class Connection {
     let frame: ClientFrame;
     try {
       const json: unknown = JSON.parse(raw);
-      const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+      const type =
+        typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
       if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
         this.sendError(typeof type === 'string' ? 'unknown_frame_type' : 'invalid_frame');
         return;
@@ -130,7 +149,9 @@ export class Connection {
       if (!parsed.success) {
         const ids = json as { clientMsgId?: unknown; conversationId?: unknown };
         this.sendError('invalid_frame', {
-          ...(typeof ids.clientMsgId === 'string' && ids.clientMsgId.length <= 64 ? { clientMsgId: ids.clientMsgId } : {}),
+          ...(typeof ids.clientMsgId === 'string' && ids.clientMsgId.length <= 64
+            ? { clientMsgId: ids.clientMsgId }
+            : {}),
         });
         return;
       }
@@ -148,7 +169,10 @@ export class Connection {
         if (err.code === 'invalid_token' || err.code === 'origin_not_allowed') this.close(err.code);
         else this.sendError(err.code, { ...extra, ...conv }, err.message);
       } else {
-        this.deps.log.error({ err: err instanceof Error ? err.message : 'unknown', frameType: frame.type }, 'frame failed');
+        this.deps.log.error(
+          { err: err instanceof Error ? err.message : 'unknown', frameType: frame.type },
+          'frame failed',
+        );
         this.sendError('internal_error', { ...extra, ...conv });
       }
     }
@@ -175,7 +199,12 @@ export class Connection {
     switch (frame.type) {
       case 'send': {
         const { seq } = await this.deps.chat.send(actor, frame);
-        this.send({ type: 'ack', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, seq });
+        this.send({
+          type: 'ack',
+          clientMsgId: frame.clientMsgId,
+          conversationId: frame.conversationId,
+          seq,
+        });
         return;
       }
       case 'resume':
@@ -200,7 +229,10 @@ export class Connection {
     const fill = async (after: number, before: number | undefined): Promise<number> => {
       let last = after;
       for (;;) {
-        const limit = before === undefined ? LIMITS.resumeBatch : Math.min(LIMITS.resumeBatch, before - last - 1);
+        const limit =
+          before === undefined
+            ? LIMITS.resumeBatch
+            : Math.min(LIMITS.resumeBatch, before - last - 1);
         if (limit <= 0) return last;
         const rows = await this.deps.store.messages.after(actor.orgId, conversationId, last, limit);
         for (const row of rows) {
@@ -211,10 +243,18 @@ export class Connection {
         if (rows.length < limit) return last;
       }
     };
-    const delivery = new ConversationDelivery(afterSeq, (f) => this.write(f), fill, (err) => {
-      this.deps.log.error({ conversationId, err: err instanceof Error ? err.message : 'unknown' }, 'gap fill failed');
-      this.close('internal_error');
-    });
+    const delivery = new ConversationDelivery(
+      afterSeq,
+      (f) => this.write(f),
+      fill,
+      (err) => {
+        this.deps.log.error(
+          { conversationId, err: err instanceof Error ? err.message : 'unknown' },
+          'gap fill failed',
+        );
+        this.close('internal_error');
+      },
+    );
     const onEvent = (e: BusEvent) => {
       if (e.audience === 'all' || e.audience === actor.kind) delivery.push(e);
     };

@@ -28,10 +28,17 @@ describe('realtime protocol', () => {
     await vs.next('resumed');
     const as = await agent.socket();
     await as.next('ready');
-    expect((await agent.request('POST', `/api/conversations/${v.conversationId}/accept`)).status).toBe(200);
+    expect(
+      (await agent.request('POST', `/api/conversations/${v.conversationId}/accept`)).status,
+    ).toBe(200);
     as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
     await as.next('resumed');
-    vs.send({ type: 'send', clientMsgId: 'c-1', conversationId: v.conversationId, text: 'Hello, where is my order?' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'c-1',
+      conversationId: v.conversationId,
+      text: 'Hello, where is my order?',
+    });
     const ack = await vs.next('ack', (f) => f.clientMsgId === 'c-1');
     const stored = await t.server.store.messages.after(t.orgId, v.conversationId, ack.seq - 1, 1);
     expect(stored[0]?.text).toBe('Hello, where is my order?');
@@ -39,7 +46,12 @@ describe('realtime protocol', () => {
     expect(seen.sender.kind).toBe('visitor');
     expect(seen.text).toBe('Hello, where is my order?');
 
-    as.send({ type: 'send', clientMsgId: 'a-1', conversationId: v.conversationId, text: 'Let me check that for you.' });
+    as.send({
+      type: 'send',
+      clientMsgId: 'a-1',
+      conversationId: v.conversationId,
+      text: 'Let me check that for you.',
+    });
     const reply = await vs.next('message', (f) => f.sender.kind === 'agent');
     expect(reply.text).toBe('Let me check that for you.');
     expect(reply.seq).toBe(ack.seq + 1);
@@ -121,7 +133,12 @@ describe('realtime protocol', () => {
 
   it('refuses agent sockets without a session or from a foreign origin', async () => {
     await expect(TestSocket.open(`${t.wsUrl}/ws/agent`, { origin: t.url })).rejects.toThrow(/401/);
-    await expect(TestSocket.open(`${t.wsUrl}/ws/agent`, { origin: 'https://evil.example', cookie: agent.cookie })).rejects.toThrow(/403/);
+    await expect(
+      TestSocket.open(`${t.wsUrl}/ws/agent`, {
+        origin: 'https://evil.example',
+        cookie: agent.cookie,
+      }),
+    ).rejects.toThrow(/403/);
   });
 
   it('closes a socket that never authenticates', async () => {
@@ -152,14 +169,19 @@ describe('realtime protocol', () => {
     const created = await as.next('conversation', (f) => f.conversation.id === v.conversationId);
     expect(created.conversation.status).toBe('waiting');
     await agent.request('POST', `/api/conversations/${v.conversationId}/accept`);
-    const accepted = await as.next('conversation', (f) => f.conversation.id === v.conversationId && f.conversation.status === 'active');
+    const accepted = await as.next(
+      'conversation',
+      (f) => f.conversation.id === v.conversationId && f.conversation.status === 'active',
+    );
     expect(accepted.conversation.agent?.name).toBe('Admin');
     as.close();
   });
 
   it('resumes after a network cut mid-stream with every missed message once and in order', async () => {
     // A rate limit high enough for a burst of 120 messages from one socket.
-    const fast = await startTestServer({ env: { PARLEY_WS_RATE_BURST: '1000', PARLEY_WS_RATE_PER_SECOND: '1000' } });
+    const fast = await startTestServer({
+      env: { PARLEY_WS_RATE_BURST: '1000', PARLEY_WS_RATE_PER_SECOND: '1000' },
+    });
     const fastAgent = new AgentClient(fast.url);
     await fastAgent.login(fast.admin.email, fast.admin.password);
     const v = await newVisitor(fast.url, fast.orgKey);
@@ -172,11 +194,20 @@ describe('realtime protocol', () => {
     const total = 120;
     const sending = (async () => {
       for (let i = 1; i <= total; i++) {
-        as.send({ type: 'send', clientMsgId: `m-${i}`, conversationId: v.conversationId, text: `update ${i}` });
+        as.send({
+          type: 'send',
+          clientMsgId: `m-${i}`,
+          conversationId: v.conversationId,
+          text: `update ${i}`,
+        });
         if (i % 10 === 0) {
-          await as.next('ack', (f) => f.clientMsgId === `m-${i}`).catch((e: unknown) => {
-            throw new Error(`${String(e)}; frames: ${JSON.stringify(as.frames.filter((f) => f.type === 'error'))}`);
-          });
+          await as
+            .next('ack', (f) => f.clientMsgId === `m-${i}`)
+            .catch((e: unknown) => {
+              throw new Error(
+                `${String(e)}; frames: ${JSON.stringify(as.frames.filter((f) => f.type === 'error'))}`,
+              );
+            });
         }
       }
     })();

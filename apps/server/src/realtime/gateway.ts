@@ -43,7 +43,9 @@ export interface Gateway {
 
 function reject(socket: Duplex, status: number, code: string): void {
   const body = JSON.stringify({ error: { code } });
-  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 401 ? 'Unauthorized' : 'Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 401 ? 'Unauthorized' : 'Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -53,7 +55,11 @@ function reject(socket: Duplex, status: number, code: string): void {
  * costs CPU on the hot path); frames above the limit close with 1009.
  */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: LIMITS.maxFrameBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: LIMITS.maxFrameBytes,
+  });
   const live = new Set<Connection>();
 
   // Socket activity keeps the session alive (at most one write per session every few seconds).
@@ -72,24 +78,30 @@ export function createGateway(deps: GatewayDeps): Gateway {
     log: deps.log,
     rate: deps.rate,
     touchSession,
-    async authenticateVisitor(token: string, origin: string | undefined): Promise<ChatActor & { kind: 'visitor' }> {
+    async authenticateVisitor(
+      token: string,
+      origin: string | undefined,
+    ): Promise<ChatActor & { kind: 'visitor' }> {
       const ctx = await deps.visitors.authenticate(token);
       if (!ctx) throw new ParleyError('invalid_token');
-      if (!isAllowedOrigin(ctx.organisation, origin, deps.selfOrigins)) throw new ParleyError('origin_not_allowed');
+      if (!isAllowedOrigin(ctx.organisation, origin, deps.selfOrigins))
+        throw new ParleyError('origin_not_allowed');
       return visitorActor(ctx);
     },
   };
 
   function closeSession(tokenHash: string): void {
     touched.delete(tokenHash);
-    for (const conn of live) if (conn.sessionTokenHash === tokenHash) conn.close('unauthorized', 'The session has ended.');
+    for (const conn of live)
+      if (conn.sessionTokenHash === tokenHash) conn.close('unauthorized', 'The session has ended.');
   }
 
   // Sign-out, "sign out everywhere", revocation and lockouts on any node end the sockets here.
   const sessionSubscription = deps.bus.subscribe(SESSION_TOPIC, (e) => {
     try {
       const { tokenHashes } = JSON.parse(e.frame) as { tokenHashes?: unknown };
-      if (Array.isArray(tokenHashes)) for (const h of tokenHashes) if (typeof h === 'string') closeSession(h);
+      if (Array.isArray(tokenHashes))
+        for (const h of tokenHashes) if (typeof h === 'string') closeSession(h);
     } catch {
       deps.log.warn('malformed session event');
     }
@@ -117,18 +129,37 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // Cross-site WebSocket hijacking: the cookie would ride along, so the origin decides.
     if (!origin || !deps.selfOrigins.has(origin)) return reject(socket, 403, 'origin_not_allowed');
     const token = deps.parseCookie(req.headers.cookie ?? '')[deps.sessionCookie];
-    const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxy ?? 0);
+    const ip = clientIp(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      deps.trustProxy ?? 0,
+    );
     const ctx = await deps.auth.authenticate(token, { ip });
     if (!ctx || !token) return reject(socket, 401, 'unauthorized');
     // No socket with the password alone when a second factor is due.
-    if (ctx.stage !== 'ok') return reject(socket, 401, ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required');
+    if (ctx.stage !== 'ok')
+      return reject(
+        socket,
+        401,
+        ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
+      );
     const settings = await deps.store.security.settings(ctx.agent.orgId);
     if (!ipAllowed(settings.ipAllowlist, ip)) {
-      await deps.events?.emit(ctx.agent.orgId, 'ip_blocked', { agentId: ctx.agent.id, ip, detail: { at: 'socket' } });
+      await deps.events?.emit(ctx.agent.orgId, 'ip_blocked', {
+        agentId: ctx.agent.id,
+        ip,
+        detail: { at: 'socket' },
+      });
       return reject(socket, 403, 'ip_not_allowed');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, connectionDeps, origin, { ...ctx.actor, name: ctx.agent.name }, sha256Hex(token));
+      const conn = new Connection(
+        ws,
+        connectionDeps,
+        origin,
+        { ...ctx.actor, name: ctx.agent.name },
+        sha256Hex(token),
+      );
       track(ws, conn);
     });
   }
@@ -137,10 +168,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     handleUpgrade(req, socket, head) {
       const path = (req.url ?? '').split('?')[0];
       if (path === '/ws/visitor') {
-        wss.handleUpgrade(req, socket, head, (ws) => track(ws, new Connection(ws, connectionDeps, req.headers.origin)));
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          track(ws, new Connection(ws, connectionDeps, req.headers.origin)),
+        );
       } else if (path === '/ws/agent') {
         upgradeAgent(req, socket, head).catch((err: unknown) => {
-          deps.log.error({ err: err instanceof Error ? err.message : 'unknown' }, 'agent upgrade failed');
+          deps.log.error(
+            { err: err instanceof Error ? err.message : 'unknown' },
+            'agent upgrade failed',
+          );
           reject(socket, 500, 'internal_error');
         });
       } else {
@@ -152,7 +188,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     connections: () => live.size,
     async close() {
       clearInterval(sessionTimer);
-      void sessionSubscription.then((unsubscribe) => unsubscribe(), () => undefined);
+      void sessionSubscription.then(
+        (unsubscribe) => unsubscribe(),
+        () => undefined,
+      );
       for (const conn of live) conn.close('server_shutting_down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -15,7 +15,12 @@ function* rows<R>(query: Compilable<R>): Generator<CompiledQuery, R[], unknown[]
   return (yield query.compile()) as R[];
 }
 
-function idempotencyKey(m: { conversationId: string; senderKind: string; senderId: string | null; clientMsgId: string }) {
+function idempotencyKey(m: {
+  conversationId: string;
+  senderKind: string;
+  senderId: string | null;
+  clientMsgId: string;
+}) {
   return JSON.stringify([m.conversationId, m.senderKind, m.senderId, m.clientMsgId]);
 }
 
@@ -61,13 +66,20 @@ export function* appendPlan(
   const conversations = new Map((yield* rows(lock)).map((c) => [c.id, c]));
 
   const earlier = new Map<string, MessageRow>();
-  const keyed = items.filter((i): i is NewMessage & { clientMsgId: string } => i.clientMsgId !== null);
+  const keyed = items.filter(
+    (i): i is NewMessage & { clientMsgId: string } => i.clientMsgId !== null,
+  );
   const uniqueKeyed = [...new Map(keyed.map((i) => [idempotencyKey(i), i])).values()];
-  for (const chunk of chunks(uniqueKeyed, dialect === 'postgres' ? ROWS_PER_STATEMENT : KEYS_PER_LOOKUP)) {
+  for (const chunk of chunks(
+    uniqueKeyed,
+    dialect === 'postgres' ? ROWS_PER_STATEMENT : KEYS_PER_LOOKUP,
+  )) {
     // Keys are spelled like the unique index (coalesce included) so each is an
     // index probe; matching the columns separately would scan every earlier
     // message of the conversations.
-    const byKey = selectMessages(db).where('m.org_id', 'in', orgIds).where('m.client_msg_id', 'is not', null);
+    const byKey = selectMessages(db)
+      .where('m.org_id', 'in', orgIds)
+      .where('m.client_msg_id', 'is not', null);
     const found = yield* rows(
       dialect === 'postgres'
         ? // PostgreSQL plans a long OR slowly; arrays unnested are one parameter each.
@@ -101,7 +113,8 @@ export function* appendPlan(
   const perConversation = new Map<string, { orgId: string; ids: string[] }>();
   const newItems = new Map<string, NewMessage>();
   for (const item of items) {
-    const key = item.clientMsgId === null ? null : idempotencyKey({ ...item, clientMsgId: item.clientMsgId });
+    const key =
+      item.clientMsgId === null ? null : idempotencyKey({ ...item, clientMsgId: item.clientMsgId });
     const previous = key === null ? undefined : earlier.get(key);
     const sibling = key === null ? undefined : inBatch.get(key);
     const conversation = conversations.get(item.conversationId);
@@ -137,7 +150,11 @@ export function* appendPlan(
       db
         .updateTable('conversations')
         .set({ last_seq: sql<number>`last_seq + case id ${increments} end`, updated_at: now })
-        .where('id', 'in', groups.map(([id]) => id))
+        .where(
+          'id',
+          'in',
+          groups.map(([id]) => id),
+        )
         .where('org_id', 'in', [...new Set(groups.map(([, g]) => g.orgId))])
         .returning(['id', 'last_seq']),
     );
@@ -165,7 +182,13 @@ export function* appendPlan(
   const stored = new Map<string, MessageRow>();
   for (const chunk of chunks(inserts, ROWS_PER_STATEMENT)) {
     yield* rows(db.insertInto('messages').values(chunk));
-    const back = yield* rows(selectMessages(db).where('m.id', 'in', chunk.map((r) => r.id)));
+    const back = yield* rows(
+      selectMessages(db).where(
+        'm.id',
+        'in',
+        chunk.map((r) => r.id),
+      ),
+    );
     for (const record of back as MessageRecord[]) stored.set(record.id, toMessage(record));
   }
 

@@ -67,7 +67,10 @@ for (const target of storeTargets()) {
           text: 'x',
           masked: [],
         }));
-      const seqs = new Map<string, number[]>([[conversation.id, []], [other.id, []]]);
+      const seqs = new Map<string, number[]>([
+        [conversation.id, []],
+        [other.id, []],
+      ]);
       for (let round = 0; round < ROUNDS; round++) {
         const results = await Promise.all([
           a.messages.appendBatch(batch('a', round), Date.now()),
@@ -93,10 +96,18 @@ for (const target of storeTargets()) {
       const { orgId, visitor, conversation } = await seedConversation(a);
       for (let round = 0; round < ROUNDS; round++) {
         const item: NewMessage = {
-          orgId, conversationId: conversation.id, senderKind: 'visitor', senderId: visitor.id,
-          clientMsgId: `retry-${round}`, text: 'x', masked: [],
+          orgId,
+          conversationId: conversation.id,
+          senderKind: 'visitor',
+          senderId: visitor.id,
+          clientMsgId: `retry-${round}`,
+          text: 'x',
+          masked: [],
         };
-        const [[ra], [rb]] = await Promise.all([a.messages.appendBatch([item], 1), b.messages.appendBatch([item], 1)]);
+        const [[ra], [rb]] = await Promise.all([
+          a.messages.appendBatch([item], 1),
+          b.messages.appendBatch([item], 1),
+        ]);
         expect(ra?.ok && rb?.ok && ra.message.id === rb.message.id).toBe(true);
         expect([ra, rb].filter((r) => r?.ok && r.duplicate)).toHaveLength(1);
       }
@@ -111,7 +122,10 @@ describe('sqlite migrations from separate processes', () => {
     const file = join(dir, 'chat.db');
     const child = fileURLToPath(new URL('../../test/store-migrate-child.ts', import.meta.url));
     try {
-      const run = () => promisify(execFile)(process.execPath, ['--import', 'tsx', child, file], { timeout: 30_000 });
+      const run = () =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', child, file], {
+          timeout: 30_000,
+        });
       await Promise.all([run(), run(), run()]);
       const store = await createStore({ kind: 'sqlite', file });
       try {

@@ -5,7 +5,8 @@ import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types';
 
-export type StoreOptions = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
+export type StoreOptions =
+  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
 
 /**
  * A plan is a generator that yields compiled queries and receives their rows.
@@ -31,7 +32,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const INT8_OID = 20;
 
 export async function connect(options: StoreOptions): Promise<Connection> {
-  return options.kind === 'sqlite' ? connectSqlite(options.file) : connectPostgres(options.url, options.schema);
+  return options.kind === 'sqlite'
+    ? connectSqlite(options.file)
+    : connectPostgres(options.url, options.schema);
 }
 
 function connectSqlite(file: string): Connection {
@@ -108,7 +111,9 @@ async function connectPostgres(url: string, schema: string | undefined): Promise
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let resolvedSchema = schema;
   if (resolvedSchema === undefined) {
-    const row = await db.selectNoFrom((eb) => eb.fn<string>('current_schema').as('s')).executeTakeFirst();
+    const row = await db
+      .selectNoFrom((eb) => eb.fn<string>('current_schema').as('s'))
+      .executeTakeFirst();
     resolvedSchema = row?.s ?? 'public';
   }
   return {

@@ -62,7 +62,9 @@ for (const target of storeTargets()) {
       const rest = Array.from({ length: 199 }, (_, i) => committer.append(message(i + 1)));
       const results = await Promise.all([first, ...rest]);
       expect(results.map((r) => r.ok && r.message.seq)).toEqual(results.map((_, i) => i + 1));
-      expect(results.map((r) => r.ok && r.message.clientMsgId)).toEqual(results.map((_, i) => `m${i}`));
+      expect(results.map((r) => r.ok && r.message.clientMsgId)).toEqual(
+        results.map((_, i) => `m${i}`),
+      );
       expect(batches.reduce((a, b) => a + b, 0)).toBe(200);
       expect(batches.length).toBeLessThanOrEqual(5);
       const stored = await store.messages.after(orgId, conversationId, 0, 1000);
@@ -110,7 +112,9 @@ for (const target of storeTargets()) {
     it('flush waits for everything appended; close refuses new appends', async () => {
       const committer = createGroupCommitter(store);
       let acked = 0;
-      const pending = Array.from({ length: 20 }, (_, i) => committer.append(message(i)).then(() => (acked += 1)));
+      const pending = Array.from({ length: 20 }, (_, i) =>
+        committer.append(message(i)).then(() => (acked += 1)),
+      );
       await committer.flush();
       expect(acked).toBe(20);
       await Promise.all(pending);

@@ -56,7 +56,8 @@ export function createGroupCommitter(
           batch.map((p) => p.item),
           now(),
         );
-        if (results.length !== batch.length) throw new Error('appendBatch returned a result count unlike its batch');
+        if (results.length !== batch.length)
+          throw new Error('appendBatch returned a result count unlike its batch');
         batch.forEach((p, i) => p.resolve(results[i] as AppendResult));
       } catch (error) {
         for (const p of batch) p.reject(error);

@@ -161,8 +161,12 @@ export function toConversation(r: ConversationRecord): ConversationRow {
 export function selectMessages(db: Kysely<Database>) {
   return db
     .selectFrom('messages as m')
-    .leftJoin('visitors as v', (j) => j.onRef('v.id', '=', 'm.sender_id').on('m.sender_kind', '=', 'visitor'))
-    .leftJoin('agents as a', (j) => j.onRef('a.id', '=', 'm.sender_id').on('m.sender_kind', '=', 'agent'))
+    .leftJoin('visitors as v', (j) =>
+      j.onRef('v.id', '=', 'm.sender_id').on('m.sender_kind', '=', 'visitor'),
+    )
+    .leftJoin('agents as a', (j) =>
+      j.onRef('a.id', '=', 'm.sender_id').on('m.sender_kind', '=', 'agent'),
+    )
     .select([
       'm.id',
       'm.org_id',
@@ -200,7 +204,12 @@ export function toMessage(r: MessageRecord): MessageRow {
     seq: Number(r.seq),
     senderKind: r.sender_kind,
     senderId: r.sender_id,
-    senderName: r.sender_kind === 'visitor' ? r.visitor_name : r.sender_kind === 'agent' ? r.agent_name : null,
+    senderName:
+      r.sender_kind === 'visitor'
+        ? r.visitor_name
+        : r.sender_kind === 'agent'
+          ? r.agent_name
+          : null,
     clientMsgId: r.client_msg_id,
     text: r.text,
     masked: parseStringArray(r.masked),

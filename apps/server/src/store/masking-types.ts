@@ -26,5 +26,10 @@ export interface MaskingSettingsRepo {
   /** The organisation's settings, or undefined when it never saved any (the defaults apply). */
   get(orgId: string): Promise<MaskingSettingsRow | undefined>;
   /** Writes the organisation's settings and returns the stored row (version bumped). */
-  put(orgId: string, settings: string, updatedBy: string | null, now: number): Promise<MaskingSettingsRow>;
+  put(
+    orgId: string,
+    settings: string,
+    updatedBy: string | null,
+    now: number,
+  ): Promise<MaskingSettingsRow>;
 }

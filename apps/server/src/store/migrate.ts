@@ -17,7 +17,9 @@ const inProcess = new Map<string, Promise<void>>();
  */
 export async function runMigrations(conn: Connection): Promise<void> {
   const previous = inProcess.get(conn.location) ?? Promise.resolve();
-  const current = previous.then(() => (conn.dialect === 'sqlite' ? migrateSqlite(conn.db) : migratePostgres(conn)));
+  const current = previous.then(() =>
+    conn.dialect === 'sqlite' ? migrateSqlite(conn.db) : migratePostgres(conn),
+  );
   const settled = current.catch(() => undefined);
   inProcess.set(conn.location, settled);
   try {
@@ -50,7 +52,11 @@ async function migrateSqlite(db: Kysely<Database>): Promise<void> {
       await db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
         try {
-          const migrator = new Migrator({ db: conn, provider: migrationProvider, disableTransactions: true });
+          const migrator = new Migrator({
+            db: conn,
+            provider: migrationProvider,
+            disableTransactions: true,
+          });
           check(await migrator.migrateToLatest());
           await sql`commit`.execute(conn);
         } catch (error) {
@@ -71,10 +77,14 @@ function check({ error, results }: MigrationResultSet): void {
   // Rethrown as is so that migrateSqlite can recognise SQLITE_BUSY and retry.
   if (isSqliteBusy(error)) throw error as Error;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-  throw new Error(`store migration failed${failed !== undefined ? ` at ${failed}` : ''}`, { cause: error });
+  throw new Error(`store migration failed${failed !== undefined ? ` at ${failed}` : ''}`, {
+    cause: error,
+  });
 }
 
 function isSqliteBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  );
 }

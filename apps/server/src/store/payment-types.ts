@@ -63,7 +63,10 @@ export interface PaymentsRepo {
    * stored one (events arrive at least once and may cross the create answer).
    * Returns the stored row and whether this call changed it.
    */
-  upsert(p: PaymentUpsert, createdBy?: string | null): Promise<{ row: PaymentRow; changed: boolean }>;
+  upsert(
+    p: PaymentUpsert,
+    createdBy?: string | null,
+  ): Promise<{ row: PaymentRow; changed: boolean }>;
   byId(orgId: string, id: string): Promise<PaymentRow | undefined>;
   /** Oldest first. */
   listForConversation(orgId: string, conversationId: string): Promise<PaymentRow[]>;

@@ -1,8 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedAgent, seedConversation, seedOrg, storeTargets, suiteName } from '../../test/store-fixtures';
+import {
+  seedAgent,
+  seedConversation,
+  seedOrg,
+  storeTargets,
+  suiteName,
+} from '../../test/store-fixtures';
 import type { PaymentUpsert, Store } from './index';
 
-function payment(orgId: string, conversationId: string, over: Partial<PaymentUpsert> = {}): PaymentUpsert {
+function payment(
+  orgId: string,
+  conversationId: string,
+  over: Partial<PaymentUpsert> = {},
+): PaymentUpsert {
   return {
     id: 'pay_test_1',
     orgId,
@@ -38,12 +48,29 @@ for (const target of storeTargets()) {
       const agent = await seedAgent(store, org.id);
       const { conversation: conv } = await seedConversation(store, org.id);
       const first = await store.payments.upsert(payment(org.id, conv.id), agent.id);
-      expect(first).toMatchObject({ changed: true, row: { status: 'created', amount: 1250, createdBy: agent.id, vaultVersion: 1 } });
+      expect(first).toMatchObject({
+        changed: true,
+        row: { status: 'created', amount: 1250, createdBy: agent.id, vaultVersion: 1 },
+      });
 
-      const paid = payment(org.id, conv.id, { status: 'succeeded', brand: 'visa', last4: '4242', gatewayReference: 'test_ch_1', vaultVersion: 3, updatedAt: 3000 });
-      expect((await store.payments.upsert(paid)).row).toMatchObject({ status: 'succeeded', last4: '4242', createdBy: agent.id, vaultVersion: 3 });
+      const paid = payment(org.id, conv.id, {
+        status: 'succeeded',
+        brand: 'visa',
+        last4: '4242',
+        gatewayReference: 'test_ch_1',
+        vaultVersion: 3,
+        updatedAt: 3000,
+      });
+      expect((await store.payments.upsert(paid)).row).toMatchObject({
+        status: 'succeeded',
+        last4: '4242',
+        createdBy: agent.id,
+        vaultVersion: 3,
+      });
       // An older event arriving late changes nothing.
-      const stale = await store.payments.upsert(payment(org.id, conv.id, { status: 'opened', vaultVersion: 2 }));
+      const stale = await store.payments.upsert(
+        payment(org.id, conv.id, { status: 'opened', vaultVersion: 2 }),
+      );
       expect(stale.changed).toBe(false);
       expect(stale.row.status).toBe('succeeded');
       // The same version again (a repeated event) changes nothing either.
@@ -58,7 +85,9 @@ for (const target of storeTargets()) {
       await store.payments.upsert(payment(org.id, conv.id));
       expect(await store.payments.byId(other.id, 'pay_test_1')).toBeUndefined();
       expect(await store.payments.listForConversation(other.id, conv.id)).toEqual([]);
-      await expect(store.payments.upsert(payment(other.id, conv.id, { status: 'canceled', vaultVersion: 9 }))).rejects.toThrow();
+      await expect(
+        store.payments.upsert(payment(other.id, conv.id, { status: 'canceled', vaultVersion: 9 })),
+      ).rejects.toThrow();
       expect((await store.payments.byId(org.id, 'pay_test_1'))?.status).toBe('created');
     });
 

@@ -162,13 +162,22 @@ export interface SecurityRepo {
 
   throttle(key: string): Promise<ThrottleRow | undefined>;
   /** Counts a failure in the window; at `max` failures the key is locked for `lockMs`. Atomic. */
-  recordFailure(key: string, now: number, opts: { windowMs: number; max: number; lockMs: number }): Promise<ThrottleRow>;
+  recordFailure(
+    key: string,
+    now: number,
+    opts: { windowMs: number; max: number; lockMs: number },
+  ): Promise<ThrottleRow>;
   clearThrottle(key: string): Promise<void>;
 
   settings(orgId: string): Promise<OrgSecurityRow>;
   updateSettings(
     orgId: string,
-    patch: { mfaPolicy?: MfaPolicy; ipAllowlist?: string[]; webhookUrl?: string | null; webhookSecret?: string | null },
+    patch: {
+      mfaPolicy?: MfaPolicy;
+      ipAllowlist?: string[];
+      webhookUrl?: string | null;
+      webhookSecret?: string | null;
+    },
     now: number,
   ): Promise<OrgSecurityRow>;
 
@@ -179,7 +188,10 @@ export interface SecurityRepo {
 
 export interface AuditRepo {
   /** Appends one entry at the end of the organisation's chain (serialised; retried on a concurrent append). */
-  append(entry: NewAuditEntry, hash: (prevHash: string, seq: number, id: string) => string): Promise<AuditEntry>;
+  append(
+    entry: NewAuditEntry,
+    hash: (prevHash: string, seq: number, id: string) => string,
+  ): Promise<AuditEntry>;
   /** Newest first. */
   list(orgId: string, filter: AuditFilter): Promise<AuditEntry[]>;
   /** Ascending by seq, for verification. */

@@ -16,7 +16,8 @@ for (const target of storeTargets()) {
     it('locks a key at the tenth failure in the window, and clears it', async () => {
       const opts = { windowMs: 60_000, max: 10, lockMs: 30 * 60_000 };
       let last;
-      for (let i = 0; i < 9; i++) last = await store.security.recordFailure('ip:10.0.0.1', 1000 + i, opts);
+      for (let i = 0; i < 9; i++)
+        last = await store.security.recordFailure('ip:10.0.0.1', 1000 + i, opts);
       expect(last).toMatchObject({ failures: 9, lockedUntil: null });
       last = await store.security.recordFailure('ip:10.0.0.1', 2000, opts);
       expect(last).toMatchObject({ failures: 10, lockedUntil: 2000 + 30 * 60_000 });
@@ -24,7 +25,9 @@ for (const target of storeTargets()) {
       expect(await store.security.throttle('ip:10.0.0.1')).toBeUndefined();
       // Outside the window the count starts again.
       await store.security.recordFailure('agent:x', 0, opts);
-      expect(await store.security.recordFailure('agent:x', 120_000, opts)).toMatchObject({ failures: 1 });
+      expect(await store.security.recordFailure('agent:x', 120_000, opts)).toMatchObject({
+        failures: 1,
+      });
     });
 
     it('accepts each TOTP step and each recovery code once, atomically', async () => {
@@ -32,8 +35,15 @@ for (const target of storeTargets()) {
       const agent = await seedAgent(store, org.id, 'admin');
       await store.security.setPendingSecret(org.id, agent.id, 'SECRET');
       expect(await store.security.enableTotp(org.id, agent.id, 5)).toBe(true);
-      expect(await store.security.mfa(org.id, agent.id)).toMatchObject({ totpSecret: 'SECRET', pendingSecret: null, enabledAt: 5 });
-      const same = await Promise.all([store.security.useTotpStep(org.id, agent.id, 100), store.security.useTotpStep(org.id, agent.id, 100)]);
+      expect(await store.security.mfa(org.id, agent.id)).toMatchObject({
+        totpSecret: 'SECRET',
+        pendingSecret: null,
+        enabledAt: 5,
+      });
+      const same = await Promise.all([
+        store.security.useTotpStep(org.id, agent.id, 100),
+        store.security.useTotpStep(org.id, agent.id, 100),
+      ]);
       expect(same.filter(Boolean)).toHaveLength(1);
       expect(await store.security.useTotpStep(org.id, agent.id, 99)).toBe(false);
       expect(await store.security.useTotpStep(org.id, agent.id, 101)).toBe(true);
@@ -49,14 +59,47 @@ for (const target of storeTargets()) {
 
     it('keeps security settings per organisation with safe defaults', async () => {
       const org = await seedOrg(store);
-      expect(await store.security.settings(org.id)).toMatchObject({ mfaPolicy: 'admins', ipAllowlist: [], webhookUrl: null });
-      await store.security.updateSettings(org.id, { ipAllowlist: ['10.0.0.0/8'], mfaPolicy: 'all' }, 10);
-      await store.security.updateSettings(org.id, { webhookUrl: 'http://h/x', webhookSecret: 's' }, 11);
-      expect(await store.security.settings(org.id)).toMatchObject({ mfaPolicy: 'all', ipAllowlist: ['10.0.0.0/8'], webhookUrl: 'http://h/x', updatedAt: 11 });
-      await store.security.addEvent({ orgId: org.id, type: 'ip_blocked', agentId: null, ip: '1.2.3.4', detail: { path: '/x' }, createdAt: 1 });
-      await store.security.addEvent({ orgId: org.id, type: 'ip_blocked', agentId: null, ip: '1.2.3.4', detail: {}, createdAt: 2 });
+      expect(await store.security.settings(org.id)).toMatchObject({
+        mfaPolicy: 'admins',
+        ipAllowlist: [],
+        webhookUrl: null,
+      });
+      await store.security.updateSettings(
+        org.id,
+        { ipAllowlist: ['10.0.0.0/8'], mfaPolicy: 'all' },
+        10,
+      );
+      await store.security.updateSettings(
+        org.id,
+        { webhookUrl: 'http://h/x', webhookSecret: 's' },
+        11,
+      );
+      expect(await store.security.settings(org.id)).toMatchObject({
+        mfaPolicy: 'all',
+        ipAllowlist: ['10.0.0.0/8'],
+        webhookUrl: 'http://h/x',
+        updatedAt: 11,
+      });
+      await store.security.addEvent({
+        orgId: org.id,
+        type: 'ip_blocked',
+        agentId: null,
+        ip: '1.2.3.4',
+        detail: { path: '/x' },
+        createdAt: 1,
+      });
+      await store.security.addEvent({
+        orgId: org.id,
+        type: 'ip_blocked',
+        agentId: null,
+        ip: '1.2.3.4',
+        detail: {},
+        createdAt: 2,
+      });
       expect(await store.security.eventCounts(org.id)).toEqual({ ip_blocked: 2 });
-      expect((await store.security.events(org.id, { limit: 10 }))[0]).toMatchObject({ createdAt: 2 });
+      expect((await store.security.events(org.id, { limit: 10 }))[0]).toMatchObject({
+        createdAt: 2,
+      });
     });
 
     it('chains audit entries under concurrent appends from two nodes, and verify finds tampering', async () => {
@@ -66,7 +109,13 @@ for (const target of storeTargets()) {
         const org = await seedOrg(a);
         await Promise.all(
           Array.from({ length: 40 }, (_, i) =>
-            audit.record(i % 2 ? a : b, { orgId: org.id, actor: { kind: 'system', id: null }, action: 'test.append', outcome: 'success', detail: { i } }),
+            audit.record(i % 2 ? a : b, {
+              orgId: org.id,
+              actor: { kind: 'system', id: null },
+              action: 'test.append',
+              outcome: 'success',
+              detail: { i },
+            }),
           ),
         );
         const report = await verifyAudit(a);
@@ -74,10 +123,23 @@ for (const target of storeTargets()) {
         const seqs = (await a.audit.chain(org.id, 0, 100)).map((e) => e.seq);
         expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
 
-        await a.db.updateTable('audit_log').set({ outcome: 'failure' }).where('org_id', '=', org.id).where('seq', '=', 7).execute();
-        expect((await verifyAudit(a)).problems).toEqual([expect.objectContaining({ seq: 7, problem: 'edited' })]);
-        await a.db.deleteFrom('audit_log').where('org_id', '=', org.id).where('seq', '=', 7).execute();
-        expect((await verifyAudit(a)).problems).toEqual([expect.objectContaining({ seq: 7, problem: 'missing' })]);
+        await a.db
+          .updateTable('audit_log')
+          .set({ outcome: 'failure' })
+          .where('org_id', '=', org.id)
+          .where('seq', '=', 7)
+          .execute();
+        expect((await verifyAudit(a)).problems).toEqual([
+          expect.objectContaining({ seq: 7, problem: 'edited' }),
+        ]);
+        await a.db
+          .deleteFrom('audit_log')
+          .where('org_id', '=', org.id)
+          .where('seq', '=', 7)
+          .execute();
+        expect((await verifyAudit(a)).problems).toEqual([
+          expect.objectContaining({ seq: 7, problem: 'missing' }),
+        ]);
       } finally {
         await a.close();
         await b.close();
@@ -89,9 +151,22 @@ for (const target of storeTargets()) {
       const other = await seedOrg(store, 'Other');
       const agent = await seedAgent(store, org.id);
       expect(await store.agents.update(other.id, agent.id, { role: 'admin' })).toBeUndefined();
-      expect(await store.agents.update(org.id, agent.id, { role: 'supervisor', active: false })).toMatchObject({ role: 'supervisor', active: false });
-      for (const h of ['a', 'b']) await store.sessions.create({ tokenHash: h.repeat(64), agentId: agent.id, orgId: org.id, csrfToken: 'c', createdAt: 1, expiresAt: 9e12 });
-      expect((await store.security.revokeAgentSessions(org.id, agent.id, 5)).sort()).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
+      expect(
+        await store.agents.update(org.id, agent.id, { role: 'supervisor', active: false }),
+      ).toMatchObject({ role: 'supervisor', active: false });
+      for (const h of ['a', 'b'])
+        await store.sessions.create({
+          tokenHash: h.repeat(64),
+          agentId: agent.id,
+          orgId: org.id,
+          csrfToken: 'c',
+          createdAt: 1,
+          expiresAt: 9e12,
+        });
+      expect((await store.security.revokeAgentSessions(org.id, agent.id, 5)).sort()).toEqual([
+        'a'.repeat(64),
+        'b'.repeat(64),
+      ]);
       expect(await store.sessions.byTokenHash('a'.repeat(64))).toMatchObject({ revokedAt: 5 });
     });
   });

@@ -178,19 +178,36 @@ export interface Store {
   close(): Promise<void>;
 
   orgs: {
-    create(input: { name: string; allowedOrigins: string[]; greeting?: string }): Promise<Organisation>;
+    create(input: {
+      name: string;
+      allowedOrigins: string[];
+      greeting?: string;
+    }): Promise<Organisation>;
     byId(id: string): Promise<Organisation | undefined>;
     byKey(key: string): Promise<Organisation | undefined>;
     list(): Promise<Organisation[]>;
-    update(id: string, patch: { name?: string; allowedOrigins?: string[]; greeting?: string }): Promise<Organisation | undefined>;
+    update(
+      id: string,
+      patch: { name?: string; allowedOrigins?: string[]; greeting?: string },
+    ): Promise<Organisation | undefined>;
   };
   /** Second factors, throttling, security settings and events (0003-security). */
   security: SecurityRepo;
   /** The hash-chained audit log (0003-security). */
   audit: AuditRepo;
   agents: {
-    create(input: { orgId: string; email: string; name: string; role: Role; passwordHash: string }): Promise<AgentRow>;
-    update(orgId: string, id: string, patch: { name?: string; role?: Role; active?: boolean; passwordHash?: string }): Promise<AgentRow | undefined>;
+    create(input: {
+      orgId: string;
+      email: string;
+      name: string;
+      role: Role;
+      passwordHash: string;
+    }): Promise<AgentRow>;
+    update(
+      orgId: string,
+      id: string,
+      patch: { name?: string; role?: Role; active?: boolean; passwordHash?: string },
+    ): Promise<AgentRow | undefined>;
     /** Installation-wide: e-mail addresses are unique across organisations. */
     byEmail(email: string): Promise<AgentRow | undefined>;
     byId(orgId: string, id: string): Promise<AgentRow | undefined>;
@@ -203,7 +220,12 @@ export interface Store {
     revoke(tokenHash: string, now: number): Promise<void>;
   };
   visitors: {
-    create(input: { orgId: string; name: string | null; tokenHash: string; expiresAt: number }): Promise<VisitorRow>;
+    create(input: {
+      orgId: string;
+      name: string | null;
+      tokenHash: string;
+      expiresAt: number;
+    }): Promise<VisitorRow>;
     byTokenHash(tokenHash: string): Promise<VisitorRow | undefined>;
     byId(orgId: string, id: string): Promise<VisitorRow | undefined>;
     setName(orgId: string, id: string, name: string): Promise<void>;
@@ -212,7 +234,10 @@ export interface Store {
     create(input: { orgId: string; visitorId: string }): Promise<ConversationRow>;
     byId(orgId: string, id: string): Promise<ConversationRow | undefined>;
     /** Newest first; `status` filters. */
-    list(orgId: string, filter?: { status?: ConversationStatus; limit?: number }): Promise<ConversationRow[]>;
+    list(
+      orgId: string,
+      filter?: { status?: ConversationStatus; limit?: number },
+    ): Promise<ConversationRow[]>;
     listForVisitor(orgId: string, visitorId: string): Promise<ConversationRow[]>;
     /** Atomically moves a waiting conversation to active with this agent. Exactly one of concurrent callers gets true. */
     accept(orgId: string, id: string, agentId: string, now: number): Promise<boolean>;
@@ -227,12 +252,22 @@ export interface Store {
      */
     appendBatch(items: NewMessage[], now: number): Promise<AppendResult[]>;
     /** Messages with seq > afterSeq, ascending, at most `limit`. */
-    after(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<MessageRow[]>;
+    after(
+      orgId: string,
+      conversationId: string,
+      afterSeq: number,
+      limit: number,
+    ): Promise<MessageRow[]>;
     /** Replaces the stored text of a message (retroactive masking). */
-    replaceText(orgId: string, conversationId: string, seq: number, text: string, masked: string[]): Promise<boolean>;
+    replaceText(
+      orgId: string,
+      conversationId: string,
+      seq: number,
+      text: string,
+      masked: string[],
+    ): Promise<boolean>;
   };
   payments: PaymentsRepo;
   /** Per-organisation masking settings (0004-masking-settings). */
   maskingSettings: MaskingSettingsRepo;
-
 }

@@ -45,16 +45,16 @@ export interface AuthorizeRequest {
 }
 
 /** What the pay page must show for a 3-D Secure step. */
-export type GatewayAction =
-  | { type: 'challenge' }
-  | { type: 'redirect'; url: string };
+export type GatewayAction = { type: 'challenge' } | { type: 'redirect'; url: string };
 
 export type GatewayOutcome =
   | { kind: 'authorized'; reference: string }
   | { kind: 'requires_action'; reference: string; action: GatewayAction }
   | { kind: 'declined'; reference: string | null; code: FailureCode; message: string };
 
-export type CaptureOutcome = { kind: 'captured'; reference: string } | { kind: 'declined'; reference: string | null; code: FailureCode; message: string };
+export type CaptureOutcome =
+  | { kind: 'captured'; reference: string }
+  | { kind: 'declined'; reference: string | null; code: FailureCode; message: string };
 
 export interface Gateway {
   readonly name: string;

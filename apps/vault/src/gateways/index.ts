@@ -9,7 +9,11 @@ export function createGateway(config: VaultConfig): Gateway {
     case 'test':
       return new TestGateway();
     case 'stripe':
-      if (!config.stripe.secretKey) throw new Error('STRIPE_SECRET_KEY is required for the stripe gateway');
-      return new StripeGateway({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase });
+      if (!config.stripe.secretKey)
+        throw new Error('STRIPE_SECRET_KEY is required for the stripe gateway');
+      return new StripeGateway({
+        secretKey: config.stripe.secretKey,
+        apiBase: config.stripe.apiBase,
+      });
   }
 }

@@ -26,20 +26,27 @@ export async function buildApp(ctx: VaultContext): Promise<FastifyInstance> {
   await app.register(cookie);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
-    req.rawBody = body;
-    if (body.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(body.toString('utf8')));
-    } catch {
-      done(new VaultError('bad_request', 'The body is not valid JSON.'), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    (req: FastifyRequest, body: Buffer, done) => {
+      req.rawBody = body;
+      if (body.length === 0) return done(null, undefined);
+      try {
+        done(null, JSON.parse(body.toString('utf8')));
+      } catch {
+        done(new VaultError('bad_request', 'The body is not valid JSON.'), undefined);
+      }
+    },
+  );
   // Stripe posts JSON too, but its signature covers the raw bytes; same parser applies.
-  app.addContentTypeParser('*', (_req, _payload, done) => done(new VaultError('unsupported_media_type'), undefined));
+  app.addContentTypeParser('*', (_req, _payload, done) =>
+    done(new VaultError('unsupported_media_type'), undefined),
+  );
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof VaultError) return reply.code(error.status).send(errorBody(error.code, error.message));
+    if (error instanceof VaultError)
+      return reply.code(error.status).send(errorBody(error.code, error.message));
     if (error instanceof ZodError) {
       // Names the fields, never echoes their values.
       const fields = [...new Set(error.issues.map((i) => i.path.join('.') || '(body)'))].join(', ');
@@ -48,8 +55,12 @@ export async function buildApp(ctx: VaultContext): Promise<FastifyInstance> {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) return reply.code(413).send(errorBody('payload_too_large'));
     if (status === 415) return reply.code(415).send(errorBody('unsupported_media_type'));
-    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send(errorBody('bad_request'));
-    request.log.error({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'unhandled error');
+    if (status !== undefined && status >= 400 && status < 500)
+      return reply.code(status).send(errorBody('bad_request'));
+    request.log.error(
+      { err: { name: (error as Error).name, code: (error as { code?: unknown }).code } },
+      'unhandled error',
+    );
     return reply.code(500).send(errorBody('internal_error'));
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('not_found')));
@@ -70,7 +81,10 @@ export function requireServerSignature(ctx: VaultContext) {
     });
     if (!result.ok) {
       request.log.warn({ reason: result.reason }, 'rejected unsigned or badly signed call');
-      throw new VaultError('invalid_signature', `The request signature is ${result.reason === 'missing' ? 'missing' : result.reason === 'malformed' ? 'malformed' : result.reason === 'expired' ? 'outside the replay window' : 'wrong'}.`);
+      throw new VaultError(
+        'invalid_signature',
+        `The request signature is ${result.reason === 'missing' ? 'missing' : result.reason === 'malformed' ? 'malformed' : result.reason === 'expired' ? 'outside the replay window' : 'wrong'}.`,
+      );
     }
   };
 }

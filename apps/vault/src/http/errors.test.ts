@@ -11,6 +11,8 @@ describe('vault error registry', () => {
       const m = /^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/.exec(line);
       if (m?.[1] && m[2]) rows.set(m[1], Number(m[2]));
     }
-    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(VAULT_ERRORS).map(([code, e]) => [code, e.status])));
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(Object.entries(VAULT_ERRORS).map(([code, e]) => [code, e.status])),
+    );
   });
 });

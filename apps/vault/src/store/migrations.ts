@@ -35,9 +35,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .addCheckConstraint('payments_amount_positive', sql`amount > 0`)
-          .addCheckConstraint('payments_refund_bounded', sql`amount_refunded >= 0 and amount_refunded <= amount`)
+          .addCheckConstraint(
+            'payments_refund_bounded',
+            sql`amount_refunded >= 0 and amount_refunded <= amount`,
+          )
           .execute();
-        await db.schema.createIndex('payments_gateway_reference').on('payments').column('gateway_reference').execute();
+        await db.schema
+          .createIndex('payments_gateway_reference')
+          .on('payments')
+          .column('gateway_reference')
+          .execute();
         await db.schema
           .createTable('charges')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -76,7 +83,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('outbox')
-          .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
           .addColumn('event_id', 'text', (c) => c.notNull().unique())
           .addColumn('payment_id', 'text', (c) => c.notNull())
           .addColumn('body', 'text', (c) => c.notNull())
@@ -86,18 +95,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('last_error', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('outbox_pending').on('outbox').columns(['delivered_at', 'id']).execute();
+        await db.schema
+          .createIndex('outbox_pending')
+          .on('outbox')
+          .columns(['delivered_at', 'id'])
+          .execute();
       },
     },
   };
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  schema?: string,
+): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'vault_migrations', migrationLockTableName: 'vault_migrations_lock', ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'vault_migrations',
+    migrationLockTableName: 'vault_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`vault migration ${failed} failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+    throw new Error(
+      `vault migration ${failed} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+    );
   }
 }

@@ -1,8 +1,14 @@
 /** Row types of the vault store. Times are ISO-8601 UTC strings on both dialects. */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type PaymentStatus = 'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
-export const FINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'expired'];
+export type PaymentStatus =
+  'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
+export const FINAL_STATUSES: readonly PaymentStatus[] = [
+  'succeeded',
+  'failed',
+  'canceled',
+  'expired',
+];
 
 export type ChargeStatus = 'processing' | 'requires_action' | 'succeeded' | 'failed';
 

@@ -24,7 +24,12 @@ async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let res: Response;
   try {
-    const init: RequestInit = { method: options.method ?? 'GET', headers, credentials: 'omit', cache: 'no-store' };
+    const init: RequestInit = {
+      method: options.method ?? 'GET',
+      headers,
+      credentials: 'omit',
+      cache: 'no-store',
+    };
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
     res = await fetch(path, init);
   } catch {
@@ -33,18 +38,41 @@ async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
   const data = (await res.json().catch(() => null)) as unknown;
   if (!res.ok) {
     const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    throw new ApiError(res.status, typeof err?.code === 'string' ? err.code : 'internal_error', typeof err?.message === 'string' ? err.message : 'Something went wrong on our side.');
+    throw new ApiError(
+      res.status,
+      typeof err?.code === 'string' ? err.code : 'internal_error',
+      typeof err?.message === 'string' ? err.message : 'Something went wrong on our side.',
+    );
   }
   return data as T;
 }
 
 export const visitorApi = {
-  config: (orgKey: string, host: string) => call<WidgetConfig>(`/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}`),
-  createSession: (orgKey: string, name?: string) => call<VisitorSession>('/api/visitor/session', { method: 'POST', body: name ? { orgKey, name } : { orgKey } }),
-  conversations: (token: string) => call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
+  config: (orgKey: string, host: string) =>
+    call<WidgetConfig>(
+      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}`,
+    ),
+  createSession: (orgKey: string, name?: string) =>
+    call<VisitorSession>('/api/visitor/session', {
+      method: 'POST',
+      body: name ? { orgKey, name } : { orgKey },
+    }),
+  conversations: (token: string) =>
+    call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
   startConversation: (token: string, name?: string) =>
-    call<VisitorConversation>('/api/visitor/conversations', { method: 'POST', token, body: name ? { name } : {} }),
-  payments: (token: string, conversationId: string) => call<{ payments: unknown[] }>(`/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments`, { token }),
+    call<VisitorConversation>('/api/visitor/conversations', {
+      method: 'POST',
+      token,
+      body: name ? { name } : {},
+    }),
+  payments: (token: string, conversationId: string) =>
+    call<{ payments: unknown[] }>(
+      `/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments`,
+      { token },
+    ),
   payLink: (token: string, conversationId: string, paymentId: string) =>
-    call<PayLink>(`/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments/${encodeURIComponent(paymentId)}/link`, { method: 'POST', token, body: {} }),
+    call<PayLink>(
+      `/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments/${encodeURIComponent(paymentId)}/link`,
+      { method: 'POST', token, body: {} },
+    ),
 };

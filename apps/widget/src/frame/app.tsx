@@ -44,7 +44,8 @@ export function App() {
 
   // Opening the panel moves focus into the chat (the loader focused the iframe).
   useEffect(() => {
-    if (panelOpen && bridge?.embedded) document.querySelector<HTMLElement>('#composer-input, #visitor-name')?.focus();
+    if (panelOpen && bridge?.embedded)
+      document.querySelector<HTMLElement>('#composer-input, #visitor-name')?.focus();
   }, [panelOpen, view.kind]);
 
   const lastUnread = useRef(-1);
@@ -64,7 +65,11 @@ export function App() {
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
       const message =
-        code === 'origin_not_allowed' ? 'Chat is not available on this website.' : code === 'organisation_not_found' ? 'This chat is not set up correctly.' : 'Chat is unavailable right now. Please try again later.';
+        code === 'origin_not_allowed'
+          ? 'Chat is not available on this website.'
+          : code === 'organisation_not_found'
+            ? 'This chat is not set up correctly.'
+            : 'Chat is unavailable right now. Please try again later.';
       setView({ kind: 'unavailable', message });
       return;
     }
@@ -73,7 +78,16 @@ export function App() {
     try {
       const { conversations } = await visitorApi.conversations(session.token);
       const c = pickConversation(conversations);
-      setView(c ? { kind: 'chat', token: session.token, conversationId: c.id, closed: c.status === 'closed' } : { kind: 'start', notice: null });
+      setView(
+        c
+          ? {
+              kind: 'chat',
+              token: session.token,
+              conversationId: c.id,
+              closed: c.status === 'closed',
+            }
+          : { kind: 'start', notice: null },
+      );
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) store.clearSession();
       setView({ kind: 'start', notice: null });
@@ -92,7 +106,12 @@ export function App() {
         }
         try {
           const c = await visitorApi.startConversation(session.token, name);
-          setView({ kind: 'chat', token: session.token, conversationId: c.id, closed: c.status === 'closed' });
+          setView({
+            kind: 'chat',
+            token: session.token,
+            conversationId: c.id,
+            closed: c.status === 'closed',
+          });
           return;
         } catch (e) {
           // An expired or revoked token: start over once with a fresh session.
@@ -121,7 +140,12 @@ export function App() {
           <p class="sub">We usually reply in a few minutes</p>
         </div>
         {bridge?.embedded && (
-          <button type="button" class="icon-btn" aria-label="Minimise chat" onClick={() => bridge.post({ type: 'close' })}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Minimise chat"
+            onClick={() => bridge.post({ type: 'close' })}
+          >
             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
               <path d="M5 11h14v2H5z" />
             </svg>
@@ -135,7 +159,15 @@ export function App() {
             {view.message}
           </p>
         )}
-        {view.kind === 'start' && <StartForm greeting={config?.greeting ?? ''} notice={view.notice} busy={busy} error={error} onStart={(n) => void start(n)} />}
+        {view.kind === 'start' && (
+          <StartForm
+            greeting={config?.greeting ?? ''}
+            notice={view.notice}
+            busy={busy}
+            error={error}
+            onStart={(n) => void start(n)}
+          />
+        )}
         {view.kind === 'chat' && (
           <ChatView
             key={view.conversationId}
@@ -149,9 +181,14 @@ export function App() {
             onUnread={postUnread}
             onExpired={() => {
               store.clearSession();
-              setView({ kind: 'start', notice: 'Your chat session has expired. Start a new conversation.' });
+              setView({
+                kind: 'start',
+                notice: 'Your chat session has expired. Start a new conversation.',
+              });
             }}
-            onForbidden={() => setView({ kind: 'unavailable', message: 'Chat is not available on this website.' })}
+            onForbidden={() =>
+              setView({ kind: 'unavailable', message: 'Chat is not available on this website.' })
+            }
             onNewConversation={() => setView({ kind: 'start', notice: null })}
           />
         )}

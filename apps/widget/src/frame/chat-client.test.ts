@@ -66,7 +66,16 @@ describe('VisitorChat', () => {
     expect(sockets[0]!.sent[0]).toEqual({ type: 'auth', token: TOKEN });
     sockets[0]!.frame({ type: 'ready', role: 'visitor', id: 'v1' });
     expect(sockets[0]!.sent[1]).toEqual({ type: 'resume', conversationId: 'c1', afterSeq: 0 });
-    sockets[0]!.frame({ type: 'message', id: 'm3', conversationId: 'c1', seq: 3, sender: { kind: 'agent', id: 'a', name: 'A' }, text: 'hi', masked: [], createdAt: 1 });
+    sockets[0]!.frame({
+      type: 'message',
+      id: 'm3',
+      conversationId: 'c1',
+      seq: 3,
+      sender: { kind: 'agent', id: 'a', name: 'A' },
+      text: 'hi',
+      masked: [],
+      createdAt: 1,
+    });
     sockets[0]!.drop();
     vi.advanceTimersByTime(1000);
     sockets[1]!.open();
@@ -80,7 +89,12 @@ describe('VisitorChat', () => {
     chat.send('written while connecting');
     expect(chat.state.pending).toHaveLength(1);
     connect(sockets[0]!);
-    expect(sockets[0]!.sent.at(-1)).toEqual({ type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'written while connecting' });
+    expect(sockets[0]!.sent.at(-1)).toEqual({
+      type: 'send',
+      clientMsgId: 'id-1',
+      conversationId: 'c1',
+      text: 'written while connecting',
+    });
   });
 
   it('re-sends an unacknowledged message with the same clientMsgId after a drop, and forgets it on ack', () => {
@@ -92,7 +106,9 @@ describe('VisitorChat', () => {
     vi.advanceTimersByTime(1000);
     connect(sockets[1]!);
     const resent = sockets[1]!.sent.filter((f) => f.type === 'send');
-    expect(resent).toEqual([{ type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'hello' }]);
+    expect(resent).toEqual([
+      { type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'hello' },
+    ]);
     sockets[1]!.frame({ type: 'ack', clientMsgId: 'id-1', conversationId: 'c1', seq: 1 });
     expect(outbox.list()).toEqual([]);
     expect(chat.state.pending).toEqual([]);
@@ -107,7 +123,9 @@ describe('VisitorChat', () => {
     expect(second.chat.state.pending.map((p) => p.text)).toEqual(['before reload']);
     second.chat.start();
     connect(second.sockets[0]!);
-    expect(second.sockets[0]!.sent.filter((f) => f.type === 'send')).toEqual([{ type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'before reload' }]);
+    expect(second.sockets[0]!.sent.filter((f) => f.type === 'send')).toEqual([
+      { type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'before reload' },
+    ]);
   });
 
   it('throttles typing frames and sends stop after idle', () => {
@@ -116,8 +134,14 @@ describe('VisitorChat', () => {
     connect(sockets[0]!);
     chat.setTyping(true);
     chat.setTyping(true);
-    expect(sockets[0]!.sent.filter((f) => f.type === 'typing')).toEqual([{ type: 'typing', conversationId: 'c1', typing: true }]);
+    expect(sockets[0]!.sent.filter((f) => f.type === 'typing')).toEqual([
+      { type: 'typing', conversationId: 'c1', typing: true },
+    ]);
     vi.advanceTimersByTime(4000);
-    expect(sockets[0]!.sent.filter((f) => f.type === 'typing').at(-1)).toEqual({ type: 'typing', conversationId: 'c1', typing: false });
+    expect(sockets[0]!.sent.filter((f) => f.type === 'typing').at(-1)).toEqual({
+      type: 'typing',
+      conversationId: 'c1',
+      typing: false,
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { visitorApi } from './api';
-import { applyFrame, initialChatState, isFinalSendError, mergePayments, type ChatState } from './chat-state';
+import {
+  applyFrame,
+  initialChatState,
+  isFinalSendError,
+  mergePayments,
+  type ChatState,
+} from './chat-state';
 import { parsePayment, parseVisitorFrame } from './frames';
 import type { Outbox, OutboxEntry } from './outbox';
 import { ReconnectingSocket, type SocketLike, type SocketStatus } from './socket';
@@ -72,12 +78,23 @@ export class VisitorChat {
 
   /** Queues an (already masked) message and sends it when the socket is ready. */
   send(text: string, masked: string[] = []): void {
-    const entry: OutboxEntry = { clientMsgId: (this.o.newId ?? (() => crypto.randomUUID()))(), conversationId: this.o.conversationId, text, createdAt: Date.now() };
+    const entry: OutboxEntry = {
+      clientMsgId: (this.o.newId ?? (() => crypto.randomUUID()))(),
+      conversationId: this.o.conversationId,
+      text,
+      createdAt: Date.now(),
+    };
     if (masked.length > 0) entry.masked = masked;
     this.o.outbox.add(entry);
     this.state = { ...this.state, pending: [...this.state.pending, entry] };
     this.setTyping(false);
-    if (this.resumed) this.socket.send({ type: 'send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, text: entry.text });
+    if (this.resumed)
+      this.socket.send({
+        type: 'send',
+        clientMsgId: entry.clientMsgId,
+        conversationId: entry.conversationId,
+        text: entry.text,
+      });
     this.emit();
   }
 
@@ -124,14 +141,23 @@ export class VisitorChat {
     switch (frame.type) {
       case 'ready':
         this.socket.markReady();
-        this.socket.send({ type: 'resume', conversationId: this.o.conversationId, afterSeq: this.state.lastSeq });
+        this.socket.send({
+          type: 'resume',
+          conversationId: this.o.conversationId,
+          afterSeq: this.state.lastSeq,
+        });
         return;
       case 'resumed':
         if (frame.conversationId === this.o.conversationId) {
           this.resumed = true;
           void this.loadPayments();
           for (const e of this.o.outbox.list(this.o.conversationId)) {
-            this.socket.send({ type: 'send', clientMsgId: e.clientMsgId, conversationId: e.conversationId, text: e.text });
+            this.socket.send({
+              type: 'send',
+              clientMsgId: e.clientMsgId,
+              conversationId: e.conversationId,
+              text: e.text,
+            });
           }
         }
         break;
@@ -139,13 +165,15 @@ export class VisitorChat {
         this.o.outbox.remove(frame.clientMsgId);
         break;
       case 'error':
-        if (frame.clientMsgId && isFinalSendError(frame.code)) this.o.outbox.remove(frame.clientMsgId);
+        if (frame.clientMsgId && isFinalSendError(frame.code))
+          this.o.outbox.remove(frame.clientMsgId);
         break;
       case 'typing':
         if (frame.from === 'agent') {
           if (this.agentTypingTimer) clearTimeout(this.agentTypingTimer);
           // A lost "stopped typing" frame must not leave the indicator on forever.
-          if (frame.typing) this.agentTypingTimer = setTimeout(() => this.apply({ ...frame, typing: false }), 8000);
+          if (frame.typing)
+            this.agentTypingTimer = setTimeout(() => this.apply({ ...frame, typing: false }), 8000);
         }
         break;
       case 'message':

@@ -26,8 +26,22 @@ export interface ChatState {
   payments: PaymentSummary[];
 }
 
-export function initialChatState(conversationId: string, pending: OutboxEntry[], localMasked: Record<number, string[]> = {}): ChatState {
-  return { conversationId, messages: [], pending, failed: [], agentTyping: false, lastSeq: 0, closed: false, localMasked, payments: [] };
+export function initialChatState(
+  conversationId: string,
+  pending: OutboxEntry[],
+  localMasked: Record<number, string[]> = {},
+): ChatState {
+  return {
+    conversationId,
+    messages: [],
+    pending,
+    failed: [],
+    agentTyping: false,
+    lastSeq: 0,
+    closed: false,
+    localMasked,
+    payments: [],
+  };
 }
 
 /** Kinds hidden in a delivered message, by the server or by this browser before sending. */
@@ -44,7 +58,10 @@ function insertMessage(messages: ChatMessage[], m: ChatMessage): ChatMessage[] {
 }
 
 /** Merges payment cards by id, keeping the newer view of each; oldest first. */
-export function mergePayments(existing: PaymentSummary[], incoming: PaymentSummary[]): PaymentSummary[] {
+export function mergePayments(
+  existing: PaymentSummary[],
+  incoming: PaymentSummary[],
+): PaymentSummary[] {
   const byId = new Map(existing.map((p) => [p.id, p]));
   for (const p of incoming) {
     const prev = byId.get(p.id);
@@ -55,22 +72,40 @@ export function mergePayments(existing: PaymentSummary[], incoming: PaymentSumma
 
 /** Applies one server frame to the view state. */
 export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
-  if ('conversationId' in frame && frame.conversationId !== undefined && frame.conversationId !== state.conversationId) return state;
+  if (
+    'conversationId' in frame &&
+    frame.conversationId !== undefined &&
+    frame.conversationId !== state.conversationId
+  )
+    return state;
   switch (frame.type) {
     case 'message': {
       const { type: _type, ...message } = frame;
       const agentTyping = message.sender.kind === 'agent' ? false : state.agentTyping;
-      return { ...state, messages: insertMessage(state.messages, message), lastSeq: Math.max(state.lastSeq, message.seq), agentTyping };
+      return {
+        ...state,
+        messages: insertMessage(state.messages, message),
+        lastSeq: Math.max(state.lastSeq, message.seq),
+        agentTyping,
+      };
     }
     case 'ack': {
       const acked = state.pending.find((p) => p.clientMsgId === frame.clientMsgId);
-      const localMasked = acked?.masked?.length ? { ...state.localMasked, [frame.seq]: acked.masked } : state.localMasked;
-      return { ...state, localMasked, pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId) };
+      const localMasked = acked?.masked?.length
+        ? { ...state.localMasked, [frame.seq]: acked.masked }
+        : state.localMasked;
+      return {
+        ...state,
+        localMasked,
+        pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId),
+      };
     }
     case 'redact':
       return {
         ...state,
-        messages: state.messages.map((m) => (m.seq === frame.seq ? { ...m, text: frame.text, masked: frame.masked } : m)),
+        messages: state.messages.map((m) =>
+          m.seq === frame.seq ? { ...m, text: frame.text, masked: frame.masked } : m,
+        ),
       };
     case 'typing':
       return frame.from === 'agent' ? { ...state, agentTyping: frame.typing } : state;
@@ -78,20 +113,28 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
       return { ...state, lastSeq: Math.max(state.lastSeq, frame.lastSeq) };
     case 'error': {
       const closed = state.closed || frame.code === 'conversation_closed';
-      if (!frame.clientMsgId || !isFinalSendError(frame.code)) return closed === state.closed ? state : { ...state, closed };
+      if (!frame.clientMsgId || !isFinalSendError(frame.code))
+        return closed === state.closed ? state : { ...state, closed };
       const failed = state.pending.find((p) => p.clientMsgId === frame.clientMsgId);
       if (!failed) return { ...state, closed };
       return {
         ...state,
         closed,
         pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId),
-        failed: [...state.failed, { clientMsgId: failed.clientMsgId, text: failed.text, reason: frame.message }],
+        failed: [
+          ...state.failed,
+          { clientMsgId: failed.clientMsgId, text: failed.text, reason: frame.message },
+        ],
       };
     }
     case 'payment':
       return { ...state, payments: mergePayments(state.payments, [frame.payment]) };
     case 'conversation':
-      return frame.conversation.id === state.conversationId && frame.conversation.status === 'closed' && !state.closed ? { ...state, closed: true } : state;
+      return frame.conversation.id === state.conversationId &&
+        frame.conversation.status === 'closed' &&
+        !state.closed
+        ? { ...state, closed: true }
+        : state;
     case 'ready':
     case 'pong':
       return state;

@@ -74,7 +74,8 @@ export function ChatView(p: Props) {
       memo.current = { ...m, readSeq: state.lastSeq };
       chat.current?.markRead(state.lastSeq);
     }
-    if (state.localMasked !== m.masked) memo.current = { ...memo.current, masked: state.localMasked };
+    if (state.localMasked !== m.masked)
+      memo.current = { ...memo.current, masked: state.localMasked };
     if (memo.current !== m) p.store.saveConversation(p.conversationId, memo.current);
     p.onUnread(visible ? 0 : unreadCount(state.messages, memo.current.readSeq));
   }, [state, p.panelOpen, status]);
@@ -86,7 +87,18 @@ export function ChatView(p: Props) {
       <p class={`status ${status}`} data-testid="connection-status" role="status">
         {STATUS_TEXT[status]}
       </p>
-      <MessageList greeting={p.greeting} state={state} onPay={(payment) => openPayWindow(p.token, p.conversationId, payment.id, () => void chat.current?.loadPayments())} />
+      <MessageList
+        greeting={p.greeting}
+        state={state}
+        onPay={(payment) =>
+          openPayWindow(
+            p.token,
+            p.conversationId,
+            payment.id,
+            () => void chat.current?.loadPayments(),
+          )
+        }
+      />
       {closed ? (
         <div class="ended">
           <p>This conversation has ended.</p>
@@ -95,7 +107,12 @@ export function ChatView(p: Props) {
           </button>
         </div>
       ) : (
-        <Composer disabled={false} focusOnMount={p.panelOpen} onSend={(t, masked) => chat.current?.send(t, masked)} onTyping={(t) => chat.current?.setTyping(t)} />
+        <Composer
+          disabled={false}
+          focusOnMount={p.panelOpen}
+          onSend={(t, masked) => chat.current?.send(t, masked)}
+          onTyping={(t) => chat.current?.setTyping(t)}
+        />
       )}
     </div>
   );

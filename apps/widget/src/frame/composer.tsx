@@ -34,7 +34,9 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
       result = maskText(trimmed);
     } catch {
       // Fail closed: a message that could not be checked is not sent.
-      setError('This message could not be checked for sensitive data. Please shorten or reword it.');
+      setError(
+        'This message could not be checked for sensitive data. Please shorten or reword it.',
+      );
       return;
     }
     // Warn before the number leaves the browser; only masked text is ever sent.
@@ -47,8 +49,9 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
       {warning && (
         <div class="mask-warning" role="alert" data-testid="mask-warning">
           <p>
-            <strong>That looks like a card number.</strong> For your safety we will hide it before sending. Never share card details in chat — if you need to
-            pay, your agent can send you a secure payment link.
+            <strong>That looks like a card number.</strong> For your safety we will hide it before
+            sending. Never share card details in chat — if you need to pay, your agent can send you
+            a secure payment link.
           </p>
           <div class="mask-actions">
             <button type="button" class="btn primary" onClick={() => finish(warning)}>

@@ -22,8 +22,15 @@ const parse = (v: unknown) => {
 describe('parseVisitorFrame', () => {
   it('parses the frames the widget handles', () => {
     expect(parse(msg(1))).toMatchObject({ type: 'message', seq: 1, sender: { kind: 'agent' } });
-    expect(parse({ type: 'ack', clientMsgId: 'x', conversationId: 'c1', seq: 2 })).toEqual({ type: 'ack', clientMsgId: 'x', conversationId: 'c1', seq: 2 });
-    expect(parse({ type: 'error', code: 'rate_limited', message: 'slow', clientMsgId: 'x' })).toMatchObject({ clientMsgId: 'x' });
+    expect(parse({ type: 'ack', clientMsgId: 'x', conversationId: 'c1', seq: 2 })).toEqual({
+      type: 'ack',
+      clientMsgId: 'x',
+      conversationId: 'c1',
+      seq: 2,
+    });
+    expect(
+      parse({ type: 'error', code: 'rate_limited', message: 'slow', clientMsgId: 'x' }),
+    ).toMatchObject({ clientMsgId: 'x' });
   });
 
   it('rejects malformed JSON, wrong field types and unknown types', () => {
@@ -31,7 +38,9 @@ describe('parseVisitorFrame', () => {
     expect(parseVisitorFrame(JSON.stringify({ ...msg(1), seq: -1 }))).toBeNull();
     expect(parseVisitorFrame(JSON.stringify({ ...msg(1), masked: [1] }))).toBeNull();
     expect(parseVisitorFrame(JSON.stringify({ type: 'ack', clientMsgId: 'x' }))).toBeNull();
-    expect(parseVisitorFrame(JSON.stringify({ type: 'conversation', conversation: {} }))).toBeNull();
+    expect(
+      parseVisitorFrame(JSON.stringify({ type: 'conversation', conversation: {} })),
+    ).toBeNull();
     expect(parseVisitorFrame(JSON.stringify({ type: 'mystery' }))).toBeNull();
   });
 });
@@ -54,35 +63,67 @@ describe('applyFrame', () => {
   });
 
   it('clears a pending message on ack', () => {
-    const s = applyFrame(initialChatState('c1', pending), parse({ type: 'ack', clientMsgId: 'p1', conversationId: 'c1', seq: 5 }));
+    const s = applyFrame(
+      initialChatState('c1', pending),
+      parse({ type: 'ack', clientMsgId: 'p1', conversationId: 'c1', seq: 5 }),
+    );
     expect(s.pending).toEqual([]);
   });
 
   it('replaces text on redact and keeps the masked kinds', () => {
     let s = applyFrame(initialChatState('c1', []), parse(msg(1, 'visitor')));
-    s = applyFrame(s, parse({ type: 'redact', conversationId: 'c1', seq: 1, text: 'card •••• 4242', masked: ['card_number'] }));
+    s = applyFrame(
+      s,
+      parse({
+        type: 'redact',
+        conversationId: 'c1',
+        seq: 1,
+        text: 'card •••• 4242',
+        masked: ['card_number'],
+      }),
+    );
     expect(s.messages[0]).toMatchObject({ text: 'card •••• 4242', masked: ['card_number'] });
   });
 
   it('ends the conversation when a conversation frame says it was closed', () => {
-    const s = applyFrame(initialChatState('c1', []), parse({ type: 'conversation', conversation: { id: 'c1', status: 'closed' } }));
+    const s = applyFrame(
+      initialChatState('c1', []),
+      parse({ type: 'conversation', conversation: { id: 'c1', status: 'closed' } }),
+    );
     expect(s.closed).toBe(true);
-    expect(applyFrame(initialChatState('c1', []), parse({ type: 'conversation', conversation: { id: 'c2', status: 'closed' } })).closed).toBe(false);
+    expect(
+      applyFrame(
+        initialChatState('c1', []),
+        parse({ type: 'conversation', conversation: { id: 'c2', status: 'closed' } }),
+      ).closed,
+    ).toBe(false);
   });
 
   it('shows and clears the agent typing indicator', () => {
-    let s = applyFrame(initialChatState('c1', []), parse({ type: 'typing', conversationId: 'c1', from: 'agent', typing: true }));
+    let s = applyFrame(
+      initialChatState('c1', []),
+      parse({ type: 'typing', conversationId: 'c1', from: 'agent', typing: true }),
+    );
     expect(s.agentTyping).toBe(true);
     s = applyFrame(s, parse(msg(1)));
     expect(s.agentTyping).toBe(false);
-    s = applyFrame(s, parse({ type: 'typing', conversationId: 'c1', from: 'visitor', typing: true }));
+    s = applyFrame(
+      s,
+      parse({ type: 'typing', conversationId: 'c1', from: 'visitor', typing: true }),
+    );
     expect(s.agentTyping).toBe(false);
   });
 
   it('moves a message to failed on a final error and keeps it pending on a transient one', () => {
-    const transient = applyFrame(initialChatState('c1', pending), parse({ type: 'error', code: 'rate_limited', message: 'slow', clientMsgId: 'p1' }));
+    const transient = applyFrame(
+      initialChatState('c1', pending),
+      parse({ type: 'error', code: 'rate_limited', message: 'slow', clientMsgId: 'p1' }),
+    );
     expect(transient.pending).toHaveLength(1);
-    const final = applyFrame(initialChatState('c1', pending), parse({ type: 'error', code: 'conversation_closed', message: 'closed', clientMsgId: 'p1' }));
+    const final = applyFrame(
+      initialChatState('c1', pending),
+      parse({ type: 'error', code: 'conversation_closed', message: 'closed', clientMsgId: 'p1' }),
+    );
     expect(final.pending).toEqual([]);
     expect(final.failed).toEqual([{ clientMsgId: 'p1', text: 'hi', reason: 'closed' }]);
     expect(final.closed).toBe(true);
@@ -106,8 +147,19 @@ describe('notices and unread', () => {
 
 describe('locally masked messages', () => {
   it('keeps the kinds the widget masked before sending once the message is acknowledged', () => {
-    const pending = [{ clientMsgId: 'p1', conversationId: 'c1', text: 'card •••• 4242', createdAt: 1, masked: ['pan'] }];
-    let s = applyFrame(initialChatState('c1', pending), parse({ type: 'ack', clientMsgId: 'p1', conversationId: 'c1', seq: 4 }));
+    const pending = [
+      {
+        clientMsgId: 'p1',
+        conversationId: 'c1',
+        text: 'card •••• 4242',
+        createdAt: 1,
+        masked: ['pan'],
+      },
+    ];
+    let s = applyFrame(
+      initialChatState('c1', pending),
+      parse({ type: 'ack', clientMsgId: 'p1', conversationId: 'c1', seq: 4 }),
+    );
     s = applyFrame(s, parse({ ...msg(4, 'visitor'), text: 'card •••• 4242' }));
     expect(s.localMasked).toEqual({ 4: ['pan'] });
     expect(maskedKinds(s, s.messages[0]!)).toEqual(['pan']);

@@ -12,7 +12,21 @@ const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(is
 
 /** The server frames the visitor chat handles. */
 export type VisitorFrame =
-  | Extract<ServerFrame, { type: 'ready' | 'ack' | 'message' | 'redact' | 'typing' | 'resumed' | 'pong' | 'error' | 'payment' }>
+  | Extract<
+      ServerFrame,
+      {
+        type:
+          | 'ready'
+          | 'ack'
+          | 'message'
+          | 'redact'
+          | 'typing'
+          | 'resumed'
+          | 'pong'
+          | 'error'
+          | 'payment';
+      }
+    >
   /** Only the fields a visitor needs of a conversation frame (if the server sends one on a status change). */
   | { type: 'conversation'; conversation: { id: string; status: 'waiting' | 'active' | 'closed' } };
 
@@ -20,15 +34,39 @@ const SENDER_KINDS = ['visitor', 'agent', 'system'] as const;
 
 function parseMessage(d: Rec): ChatMessage | null {
   const s = d.sender;
-  if (!isStr(d.id) || !isStr(d.conversationId) || !isSeq(d.seq) || !isStr(d.text) || !isStrArray(d.masked) || typeof d.createdAt !== 'number') return null;
+  if (
+    !isStr(d.id) ||
+    !isStr(d.conversationId) ||
+    !isSeq(d.seq) ||
+    !isStr(d.text) ||
+    !isStrArray(d.masked) ||
+    typeof d.createdAt !== 'number'
+  )
+    return null;
   if (!isRec(s)) return null;
   const kind = SENDER_KINDS.find((k) => k === s.kind);
   if (!kind) return null;
   const sender = { kind, id: isStr(s.id) ? s.id : null, name: isStr(s.name) ? s.name : null };
-  return { id: d.id, conversationId: d.conversationId, seq: d.seq, sender, text: d.text, masked: d.masked, createdAt: d.createdAt };
+  return {
+    id: d.id,
+    conversationId: d.conversationId,
+    seq: d.seq,
+    sender,
+    text: d.text,
+    masked: d.masked,
+    createdAt: d.createdAt,
+  };
 }
 
-const PAYMENT_STATUSES = ['created', 'opened', 'requires_action', 'succeeded', 'failed', 'canceled', 'expired'] as const;
+const PAYMENT_STATUSES = [
+  'created',
+  'opened',
+  'requires_action',
+  'succeeded',
+  'failed',
+  'canceled',
+  'expired',
+] as const;
 const strOrNull = (v: unknown): string | null => (isStr(v) ? v : null);
 
 /** A payment card (from a frame or GET …/payments); null when malformed. */
@@ -36,7 +74,18 @@ export function parsePayment(d: unknown): PaymentSummary | null {
   if (!isRec(d)) return null;
   const status = PAYMENT_STATUSES.find((x) => x === d.status);
   const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-  if (!status || !isStr(d.id) || !isStr(d.conversationId) || !int(d.amount) || !isStr(d.currency) || !isStr(d.description) || !int(d.amountRefunded) || !int(d.createdAt) || !int(d.updatedAt)) return null;
+  if (
+    !status ||
+    !isStr(d.id) ||
+    !isStr(d.conversationId) ||
+    !int(d.amount) ||
+    !isStr(d.currency) ||
+    !isStr(d.description) ||
+    !int(d.amountRefunded) ||
+    !int(d.createdAt) ||
+    !int(d.updatedAt)
+  )
+    return null;
   return {
     id: d.id,
     conversationId: d.conversationId,
@@ -64,28 +113,44 @@ export function parseVisitorFrame(raw: string): VisitorFrame | null {
   if (!isRec(d)) return null;
   switch (d.type) {
     case 'ready':
-      return (d.role === 'visitor' || d.role === 'agent') && isStr(d.id) ? { type: 'ready', role: d.role, id: d.id } : null;
+      return (d.role === 'visitor' || d.role === 'agent') && isStr(d.id)
+        ? { type: 'ready', role: d.role, id: d.id }
+        : null;
     case 'ack':
-      return isStr(d.clientMsgId) && isStr(d.conversationId) && isSeq(d.seq) ? { type: 'ack', clientMsgId: d.clientMsgId, conversationId: d.conversationId, seq: d.seq } : null;
+      return isStr(d.clientMsgId) && isStr(d.conversationId) && isSeq(d.seq)
+        ? { type: 'ack', clientMsgId: d.clientMsgId, conversationId: d.conversationId, seq: d.seq }
+        : null;
     case 'message': {
       const m = parseMessage(d);
       return m ? { type: 'message', ...m } : null;
     }
     case 'redact':
       return isStr(d.conversationId) && isSeq(d.seq) && isStr(d.text) && isStrArray(d.masked)
-        ? { type: 'redact', conversationId: d.conversationId, seq: d.seq, text: d.text, masked: d.masked }
+        ? {
+            type: 'redact',
+            conversationId: d.conversationId,
+            seq: d.seq,
+            text: d.text,
+            masked: d.masked,
+          }
         : null;
     case 'typing':
-      return isStr(d.conversationId) && (d.from === 'visitor' || d.from === 'agent') && typeof d.typing === 'boolean'
+      return isStr(d.conversationId) &&
+        (d.from === 'visitor' || d.from === 'agent') &&
+        typeof d.typing === 'boolean'
         ? { type: 'typing', conversationId: d.conversationId, from: d.from, typing: d.typing }
         : null;
     case 'resumed':
-      return isStr(d.conversationId) && isSeq(d.lastSeq) ? { type: 'resumed', conversationId: d.conversationId, lastSeq: d.lastSeq } : null;
+      return isStr(d.conversationId) && isSeq(d.lastSeq)
+        ? { type: 'resumed', conversationId: d.conversationId, lastSeq: d.lastSeq }
+        : null;
     case 'pong':
       return { type: 'pong' };
     case 'payment': {
       const payment = parsePayment(d.payment);
-      return payment && isStr(d.conversationId) ? { type: 'payment', conversationId: d.conversationId, payment } : null;
+      return payment && isStr(d.conversationId)
+        ? { type: 'payment', conversationId: d.conversationId, payment }
+        : null;
     }
     case 'conversation': {
       const c = d.conversation;

@@ -3,7 +3,8 @@ import type { ChatMessage, PaymentSummary } from '@parley/protocol';
 import { maskedKinds, maskedNotice, type ChatState } from './chat-state';
 import { PaymentCard } from './payment-card';
 
-const time = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const time = (ms: number): string =>
+  new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; brief: boolean }) {
   const notice = maskedNotice(masked);
@@ -16,11 +17,21 @@ function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; bri
   }
   const mine = m.sender.kind === 'visitor';
   return (
-    <li class={`msg ${mine ? 'mine' : 'theirs'}`} data-testid="message" data-sender={m.sender.kind} data-state="sent" data-seq={m.seq}>
+    <li
+      class={`msg ${mine ? 'mine' : 'theirs'}`}
+      data-testid="message"
+      data-sender={m.sender.kind}
+      data-state="sent"
+      data-seq={m.seq}
+    >
       {!mine && <span class="who">{m.sender.name ?? 'Agent'}</span>}
       <div class="bubble">{m.text}</div>
       {notice && (
-        <p class={`masked-notice${brief ? ' brief' : ''}`} data-testid="masked-notice" title={notice}>
+        <p
+          class={`masked-notice${brief ? ' brief' : ''}`}
+          data-testid="masked-notice"
+          title={notice}
+        >
           {brief ? 'Hidden for your safety' : notice}
         </p>
       )}
@@ -41,25 +52,52 @@ interface Props {
 export function MessageList({ greeting, state, onPay }: Props) {
   const end = useRef<HTMLLIElement>(null);
   // The full explanation once, on the latest message that had something hidden.
-  const latestMasked = [...state.messages].reverse().find((m) => maskedKinds(state, m).length > 0)?.seq;
-  const count = state.messages.length + state.pending.length + state.failed.length + state.payments.length;
+  const latestMasked = [...state.messages]
+    .reverse()
+    .find((m) => maskedKinds(state, m).length > 0)?.seq;
+  const count =
+    state.messages.length + state.pending.length + state.failed.length + state.payments.length;
   // Payment cards sit in the thread where they were asked for.
-  const thread = [...state.messages.map((m) => ({ at: m.createdAt, m, p: null })), ...state.payments.map((p) => ({ at: p.createdAt, m: null, p }))].sort((a, b) => a.at - b.at);
+  const thread = [
+    ...state.messages.map((m) => ({ at: m.createdAt, m, p: null })),
+    ...state.payments.map((p) => ({ at: p.createdAt, m: null, p })),
+  ].sort((a, b) => a.at - b.at);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, state.agentTyping]);
   return (
     <ol class="messages" role="log" aria-live="polite" aria-label="Conversation">
       {greeting && <li class="msg system greeting">{greeting}</li>}
       {thread.map(({ m, p }) =>
-        m ? <Delivered key={`m${m.seq}`} m={m} masked={maskedKinds(state, m)} brief={m.seq !== latestMasked} /> : p ? <PaymentCard key={`p${p.id}`} p={p} onPay={onPay} /> : null,
+        m ? (
+          <Delivered
+            key={`m${m.seq}`}
+            m={m}
+            masked={maskedKinds(state, m)}
+            brief={m.seq !== latestMasked}
+          />
+        ) : p ? (
+          <PaymentCard key={`p${p.id}`} p={p} onPay={onPay} />
+        ) : null,
       )}
       {state.pending.map((p) => (
-        <li key={p.clientMsgId} class="msg mine pending" data-testid="message" data-sender="visitor" data-state="pending">
+        <li
+          key={p.clientMsgId}
+          class="msg mine pending"
+          data-testid="message"
+          data-sender="visitor"
+          data-state="pending"
+        >
           <div class="bubble">{p.text}</div>
           <span class="meta">Sending…</span>
         </li>
       ))}
       {state.failed.map((f) => (
-        <li key={f.clientMsgId} class="msg mine failed" data-testid="message" data-sender="visitor" data-state="failed">
+        <li
+          key={f.clientMsgId}
+          class="msg mine failed"
+          data-testid="message"
+          data-sender="visitor"
+          data-state="failed"
+        >
           <div class="bubble">{f.text}</div>
           <span class="meta">Not sent: {f.reason}</span>
         </li>

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox';
 import { memoryStore } from './storage';
 
-const entry = (id: string, conversationId = 'c1') => ({ clientMsgId: id, conversationId, text: `hello ${id}`, createdAt: 1 });
+const entry = (id: string, conversationId = 'c1') => ({
+  clientMsgId: id,
+  conversationId,
+  text: `hello ${id}`,
+  createdAt: 1,
+});
 
 describe('Outbox', () => {
   it('survives a reload: entries written by one instance are read by the next', () => {

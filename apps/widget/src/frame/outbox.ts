@@ -14,7 +14,14 @@ export interface OutboxEntry {
 function isEntry(v: unknown): v is OutboxEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e.clientMsgId === 'string' && typeof e.conversationId === 'string' && typeof e.text === 'string' && typeof e.createdAt === 'number' && (e.masked === undefined || (Array.isArray(e.masked) && e.masked.every((k) => typeof k === 'string')));
+  return (
+    typeof e.clientMsgId === 'string' &&
+    typeof e.conversationId === 'string' &&
+    typeof e.text === 'string' &&
+    typeof e.createdAt === 'number' &&
+    (e.masked === undefined ||
+      (Array.isArray(e.masked) && e.masked.every((k) => typeof k === 'string')))
+  );
 }
 
 /**
@@ -34,7 +41,9 @@ export class Outbox {
   }
 
   list(conversationId?: string): OutboxEntry[] {
-    return conversationId === undefined ? [...this.entries] : this.entries.filter((e) => e.conversationId === conversationId);
+    return conversationId === undefined
+      ? [...this.entries]
+      : this.entries.filter((e) => e.conversationId === conversationId);
   }
 
   add(entry: OutboxEntry): void {

@@ -11,7 +11,12 @@ let listening: ((e: MessageEvent) => void) | null = null;
  * (a courtesy, docs/vault.md), the cards are refreshed; the live `payment`
  * frames from the server are what the chat relies on.
  */
-export async function openPayWindow(token: string, conversationId: string, paymentId: string, onMessage: () => void): Promise<string | null> {
+export async function openPayWindow(
+  token: string,
+  conversationId: string,
+  paymentId: string,
+  onMessage: () => void,
+): Promise<string | null> {
   const name = `parley-pay-${paymentId}`;
   const features = 'popup,width=480,height=720';
   const win = window.open('', name, features);
@@ -25,11 +30,15 @@ export async function openPayWindow(token: string, conversationId: string, payme
     };
     window.addEventListener('message', listening);
     if (win && !win.closed) win.location.href = payUrl;
-    else if (!window.open(payUrl, name, features)) return 'Your browser blocked the payment window. Allow pop-ups for this site and try again.';
+    else if (!window.open(payUrl, name, features))
+      return 'Your browser blocked the payment window. Allow pop-ups for this site and try again.';
     return null;
   } catch (e) {
     win?.close();
-    if (e instanceof ApiError && e.code === 'invalid_payment_state') return 'This payment request can no longer be paid.';
-    return e instanceof ApiError ? e.message : 'Could not open the payment window. Please try again.';
+    if (e instanceof ApiError && e.code === 'invalid_payment_state')
+      return 'This payment request can no longer be paid.';
+    return e instanceof ApiError
+      ? e.message
+      : 'Could not open the payment window. Please try again.';
   }
 }

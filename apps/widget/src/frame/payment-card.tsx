@@ -6,7 +6,12 @@ const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'XAF', '
 export function formatAmount(minor: number, currency: string): string {
   const digits = ZERO_DECIMAL.has(currency) ? 0 : 2;
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(minor / 10 ** digits);
   } catch {
     return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
   }
@@ -37,7 +42,12 @@ export function PaymentCard({ p, onPay }: Props) {
   const [error, setError] = useState<string | null>(null);
   const payable = p.status === 'created' || p.status === 'opened';
   return (
-    <li class={`payment ${p.status}`} data-testid="payment-card" data-payment-id={p.id} data-status={p.status}>
+    <li
+      class={`payment ${p.status}`}
+      data-testid="payment-card"
+      data-payment-id={p.id}
+      data-status={p.status}
+    >
       <span class="payment-label">Payment request</span>
       <span class="payment-amount" data-testid="payment-amount">
         {formatAmount(p.amount, p.currency)}
@@ -48,7 +58,9 @@ export function PaymentCard({ p, onPay }: Props) {
         {p.status === 'succeeded' && p.brand && ` · ${p.brand} •••• ${p.last4 ?? ''}`}
         {p.amountRefunded > 0 && ` · ${formatAmount(p.amountRefunded, p.currency)} refunded`}
       </span>
-      {p.status === 'failed' && p.failureMessage && <span class="payment-failure">{p.failureMessage}</span>}
+      {p.status === 'failed' && p.failureMessage && (
+        <span class="payment-failure">{p.failureMessage}</span>
+      )}
       {payable && (
         <>
           <button
@@ -66,7 +78,9 @@ export function PaymentCard({ p, onPay }: Props) {
           >
             {p.status === 'opened' ? 'Reopen payment window' : 'Pay'}
           </button>
-          <span class="payment-note">Opens a secure payment window. The agent cannot see your card details.</span>
+          <span class="payment-note">
+            Opens a secure payment window. The agent cannot see your card details.
+          </span>
         </>
       )}
       {error && (

@@ -25,7 +25,12 @@ describe('VisitorStore', () => {
 
 describe('pickConversation', () => {
   it('prefers the open conversation, else the latest closed one', () => {
-    const c = (id: string, status: 'waiting' | 'active' | 'closed', createdAt: number) => ({ id, status, lastSeq: 0, createdAt });
+    const c = (id: string, status: 'waiting' | 'active' | 'closed', createdAt: number) => ({
+      id,
+      status,
+      lastSeq: 0,
+      createdAt,
+    });
     expect(pickConversation([c('old', 'closed', 1), c('open', 'active', 0)])?.id).toBe('open');
     expect(pickConversation([c('a', 'closed', 1), c('b', 'closed', 5)])?.id).toBe('b');
     expect(pickConversation([])).toBeNull();

@@ -24,7 +24,13 @@ export class VisitorStore {
 
   session(): VisitorSession | null {
     const s = readJson(this.store, this.keys.session) as Partial<VisitorSession> | null;
-    if (!s || typeof s.token !== 'string' || typeof s.visitorId !== 'string' || typeof s.expiresAt !== 'number') return null;
+    if (
+      !s ||
+      typeof s.token !== 'string' ||
+      typeof s.visitorId !== 'string' ||
+      typeof s.expiresAt !== 'number'
+    )
+      return null;
     if (s.expiresAt <= this.now()) {
       this.clearSession();
       return null;
@@ -45,12 +51,17 @@ export class VisitorStore {
    * reload does not count old replies as unread) and which of its own messages it
    * masked before sending (kinds only, never the text). */
   conversation(conversationId: string): ConversationMemo {
-    const r = readJson(this.store, this.keys.conversation) as { id?: unknown; readSeq?: unknown; masked?: unknown } | null;
+    const r = readJson(this.store, this.keys.conversation) as {
+      id?: unknown;
+      readSeq?: unknown;
+      masked?: unknown;
+    } | null;
     if (!r || r.id !== conversationId) return { readSeq: 0, masked: {} };
     const masked: Record<number, string[]> = {};
     if (typeof r.masked === 'object' && r.masked !== null) {
       for (const [seq, kinds] of Object.entries(r.masked)) {
-        if (Array.isArray(kinds) && kinds.every((k) => typeof k === 'string')) masked[Number(seq)] = kinds;
+        if (Array.isArray(kinds) && kinds.every((k) => typeof k === 'string'))
+          masked[Number(seq)] = kinds;
       }
     }
     return { readSeq: typeof r.readSeq === 'number' ? r.readSeq : 0, masked };
@@ -63,7 +74,9 @@ export class VisitorStore {
 
 /** The conversation to show on load: the open one, else the most recent closed one. */
 export function pickConversation(conversations: VisitorConversation[]): VisitorConversation | null {
-  const open = conversations.filter((c) => c.status !== 'closed').sort((a, b) => b.createdAt - a.createdAt);
+  const open = conversations
+    .filter((c) => c.status !== 'closed')
+    .sort((a, b) => b.createdAt - a.createdAt);
   if (open[0]) return open[0];
   const closed = [...conversations].sort((a, b) => b.createdAt - a.createdAt);
   return closed[0] ?? null;

@@ -37,7 +37,11 @@ function setup() {
       onStatus: (s) => statuses.push(s),
       onFatal: (c) => fatal.push(c),
     },
-    { create: () => (sockets.push(new FakeSocket()), sockets.at(-1)!), random: () => 1, pingIntervalMs: 1000 },
+    {
+      create: () => (sockets.push(new FakeSocket()), sockets.at(-1)!),
+      random: () => 1,
+      pingIntervalMs: 1000,
+    },
   );
   return { client, sockets, statuses, fatal, opened };
 }

@@ -22,7 +22,14 @@ export function StartForm({ greeting, notice, busy, error, onStart }: Props) {
       <p class="greeting-text">{greeting}</p>
       {notice && <p class="notice">{notice}</p>}
       <label for="visitor-name">Your name (optional)</label>
-      <input id="visitor-name" type="text" autocomplete="name" maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <input
+        id="visitor-name"
+        type="text"
+        autocomplete="name"
+        maxLength={80}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -63,7 +63,15 @@ export function readJson(store: KeyValueStore, key: string): unknown {
 }
 
 /** Storage keys, one set per organisation (a page may embed several). */
-export function storageKeys(orgKey: string): { session: string; conversation: string; outbox: string } {
+export function storageKeys(orgKey: string): {
+  session: string;
+  conversation: string;
+  outbox: string;
+} {
   const prefix = `parley:v1:${orgKey}:`;
-  return { session: `${prefix}session`, conversation: `${prefix}conversation`, outbox: `${prefix}outbox` };
+  return {
+    session: `${prefix}session`,
+    conversation: `${prefix}conversation`,
+    outbox: `${prefix}outbox`,
+  };
 }

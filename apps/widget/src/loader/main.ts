@@ -62,7 +62,10 @@ function mount(script: HTMLScriptElement): void {
   iframe.src = frameUrl;
   // allow-popups(-to-escape-sandbox) is for the secure payment window, which
   // must open as a normal, unsandboxed top-level window on the vault origin.
-  iframe.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox');
+  iframe.setAttribute(
+    'sandbox',
+    'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox',
+  );
   iframe.setAttribute('referrerpolicy', 'strict-origin');
   panel.appendChild(iframe);
 
@@ -82,7 +85,10 @@ function mount(script: HTMLScriptElement): void {
 
   const post = (type: LoaderMessage['type']): void => {
     // Always name the target origin: only the Parley frame may read this.
-    iframe.contentWindow?.postMessage({ channel: BRIDGE_CHANNEL, type } satisfies LoaderMessage, serverOrigin);
+    iframe.contentWindow?.postMessage(
+      { channel: BRIDGE_CHANNEL, type } satisfies LoaderMessage,
+      serverOrigin,
+    );
   };
 
   const render = (): void => {
@@ -134,7 +140,11 @@ function mount(script: HTMLScriptElement): void {
   render();
   document.body.appendChild(host);
 
-  const api: ParleyApi = { open: () => setOpen(true), close: () => setOpen(false), toggle: () => setOpen(!open) };
+  const api: ParleyApi = {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!open),
+  };
   Object.defineProperty(window, 'Parley', { value: Object.freeze(api), configurable: true });
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BRIDGE_CHANNEL, clampPanelHeight, normaliseOrigin, parseFrameMessage, parseLoaderMessage } from './bridge';
+import {
+  BRIDGE_CHANNEL,
+  clampPanelHeight,
+  normaliseOrigin,
+  parseFrameMessage,
+  parseLoaderMessage,
+} from './bridge';
 
 const frameWin = { name: 'frame' };
 const parentWin = { name: 'parent' };
@@ -8,42 +14,158 @@ const host = 'https://shop.example.org';
 
 describe('parseFrameMessage (loader side)', () => {
   it('accepts a well-formed message from the frame window and server origin', () => {
-    const msg = parseFrameMessage({ origin: server, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'unread', count: 3 } }, server, frameWin);
+    const msg = parseFrameMessage(
+      {
+        origin: server,
+        source: frameWin,
+        data: { channel: BRIDGE_CHANNEL, type: 'unread', count: 3 },
+      },
+      server,
+      frameWin,
+    );
     expect(msg).toEqual({ channel: BRIDGE_CHANNEL, type: 'unread', count: 3 });
   });
 
   it('rejects a message from another origin even if the shape is right', () => {
-    expect(parseFrameMessage({ origin: 'https://evil.example', source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'close' } }, server, frameWin)).toBeNull();
+    expect(
+      parseFrameMessage(
+        {
+          origin: 'https://evil.example',
+          source: frameWin,
+          data: { channel: BRIDGE_CHANNEL, type: 'close' },
+        },
+        server,
+        frameWin,
+      ),
+    ).toBeNull();
   });
 
   it('rejects a message from another window with the right origin', () => {
-    expect(parseFrameMessage({ origin: server, source: { other: true }, data: { channel: BRIDGE_CHANNEL, type: 'close' } }, server, frameWin)).toBeNull();
+    expect(
+      parseFrameMessage(
+        {
+          origin: server,
+          source: { other: true },
+          data: { channel: BRIDGE_CHANNEL, type: 'close' },
+        },
+        server,
+        frameWin,
+      ),
+    ).toBeNull();
   });
 
   it('rejects a missing expected window, opaque origins, foreign channels and bad payloads', () => {
-    expect(parseFrameMessage({ origin: server, source: null, data: { channel: BRIDGE_CHANNEL, type: 'close' } }, server, null)).toBeNull();
-    expect(parseFrameMessage({ origin: 'null', source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'close' } }, 'null', frameWin)).toBeNull();
-    expect(parseFrameMessage({ origin: server, source: frameWin, data: { channel: 'other', type: 'close' } }, server, frameWin)).toBeNull();
-    expect(parseFrameMessage({ origin: server, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'unread', count: -1 } }, server, frameWin)).toBeNull();
-    expect(parseFrameMessage({ origin: server, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'resize', height: 'x' } }, server, frameWin)).toBeNull();
-    expect(parseFrameMessage({ origin: server, source: frameWin, data: 'close' }, server, frameWin)).toBeNull();
-    expect(parseFrameMessage({ origin: server, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'eval' } }, server, frameWin)).toBeNull();
+    expect(
+      parseFrameMessage(
+        { origin: server, source: null, data: { channel: BRIDGE_CHANNEL, type: 'close' } },
+        server,
+        null,
+      ),
+    ).toBeNull();
+    expect(
+      parseFrameMessage(
+        { origin: 'null', source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'close' } },
+        'null',
+        frameWin,
+      ),
+    ).toBeNull();
+    expect(
+      parseFrameMessage(
+        { origin: server, source: frameWin, data: { channel: 'other', type: 'close' } },
+        server,
+        frameWin,
+      ),
+    ).toBeNull();
+    expect(
+      parseFrameMessage(
+        {
+          origin: server,
+          source: frameWin,
+          data: { channel: BRIDGE_CHANNEL, type: 'unread', count: -1 },
+        },
+        server,
+        frameWin,
+      ),
+    ).toBeNull();
+    expect(
+      parseFrameMessage(
+        {
+          origin: server,
+          source: frameWin,
+          data: { channel: BRIDGE_CHANNEL, type: 'resize', height: 'x' },
+        },
+        server,
+        frameWin,
+      ),
+    ).toBeNull();
+    expect(
+      parseFrameMessage({ origin: server, source: frameWin, data: 'close' }, server, frameWin),
+    ).toBeNull();
+    expect(
+      parseFrameMessage(
+        { origin: server, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'eval' } },
+        server,
+        frameWin,
+      ),
+    ).toBeNull();
   });
 
   it('caps an absurd unread count', () => {
-    expect(parseFrameMessage({ origin: server, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'unread', count: 1e6 } }, server, frameWin)).toMatchObject({ count: 999 });
+    expect(
+      parseFrameMessage(
+        {
+          origin: server,
+          source: frameWin,
+          data: { channel: BRIDGE_CHANNEL, type: 'unread', count: 1e6 },
+        },
+        server,
+        frameWin,
+      ),
+    ).toMatchObject({ count: 999 });
   });
 });
 
 describe('parseLoaderMessage (frame side)', () => {
   it('accepts open and close from the parent window on the host origin', () => {
-    expect(parseLoaderMessage({ origin: host, source: parentWin, data: { channel: BRIDGE_CHANNEL, type: 'open' } }, host, parentWin)).toEqual({ channel: BRIDGE_CHANNEL, type: 'open' });
+    expect(
+      parseLoaderMessage(
+        { origin: host, source: parentWin, data: { channel: BRIDGE_CHANNEL, type: 'open' } },
+        host,
+        parentWin,
+      ),
+    ).toEqual({ channel: BRIDGE_CHANNEL, type: 'open' });
   });
 
   it('rejects messages from other origins or windows', () => {
-    expect(parseLoaderMessage({ origin: 'https://evil.example', source: parentWin, data: { channel: BRIDGE_CHANNEL, type: 'open' } }, host, parentWin)).toBeNull();
-    expect(parseLoaderMessage({ origin: host, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'open' } }, host, parentWin)).toBeNull();
-    expect(parseLoaderMessage({ origin: host, source: parentWin, data: { channel: BRIDGE_CHANNEL, type: 'unread', count: 1 } }, host, parentWin)).toBeNull();
+    expect(
+      parseLoaderMessage(
+        {
+          origin: 'https://evil.example',
+          source: parentWin,
+          data: { channel: BRIDGE_CHANNEL, type: 'open' },
+        },
+        host,
+        parentWin,
+      ),
+    ).toBeNull();
+    expect(
+      parseLoaderMessage(
+        { origin: host, source: frameWin, data: { channel: BRIDGE_CHANNEL, type: 'open' } },
+        host,
+        parentWin,
+      ),
+    ).toBeNull();
+    expect(
+      parseLoaderMessage(
+        {
+          origin: host,
+          source: parentWin,
+          data: { channel: BRIDGE_CHANNEL, type: 'unread', count: 1 },
+        },
+        host,
+        parentWin,
+      ),
+    ).toBeNull();
   });
 });
 

@@ -6,7 +6,9 @@
 export const BRIDGE_CHANNEL = 'parley-widget';
 
 /** Loader → frame: the panel was shown or hidden. */
-export type LoaderMessage = { channel: typeof BRIDGE_CHANNEL; type: 'open' } | { channel: typeof BRIDGE_CHANNEL; type: 'close' };
+export type LoaderMessage =
+  | { channel: typeof BRIDGE_CHANNEL; type: 'open' }
+  | { channel: typeof BRIDGE_CHANNEL; type: 'close' };
 
 /** Frame → loader. */
 export type FrameMessage =
@@ -26,12 +28,25 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function fromExpected(event: IncomingMessage, expectedOrigin: string, expectedSource: unknown): boolean {
-  return expectedSource != null && event.source === expectedSource && event.origin === expectedOrigin && expectedOrigin !== 'null';
+function fromExpected(
+  event: IncomingMessage,
+  expectedOrigin: string,
+  expectedSource: unknown,
+): boolean {
+  return (
+    expectedSource != null &&
+    event.source === expectedSource &&
+    event.origin === expectedOrigin &&
+    expectedOrigin !== 'null'
+  );
 }
 
 /** Accepts a message from the chat frame only if it comes from the frame's window and origin. */
-export function parseFrameMessage(event: IncomingMessage, frameOrigin: string, frameWindow: unknown): FrameMessage | null {
+export function parseFrameMessage(
+  event: IncomingMessage,
+  frameOrigin: string,
+  frameWindow: unknown,
+): FrameMessage | null {
   if (!fromExpected(event, frameOrigin, frameWindow)) return null;
   const d = event.data;
   if (!isRecord(d) || d.channel !== BRIDGE_CHANNEL) return null;
@@ -51,7 +66,11 @@ export function parseFrameMessage(event: IncomingMessage, frameOrigin: string, f
 }
 
 /** Accepts a message from the loader only if it comes from the parent window and the embedding origin. */
-export function parseLoaderMessage(event: IncomingMessage, hostOrigin: string, parentWindow: unknown): LoaderMessage | null {
+export function parseLoaderMessage(
+  event: IncomingMessage,
+  hostOrigin: string,
+  parentWindow: unknown,
+): LoaderMessage | null {
   if (!fromExpected(event, hostOrigin, parentWindow)) return null;
   const d = event.data;
   if (!isRecord(d) || d.channel !== BRIDGE_CHANNEL) return null;

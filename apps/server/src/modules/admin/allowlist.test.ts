@@ -21,7 +21,8 @@ const SECRET = 'webhook-secret-0123456789';
 
 /** An admin client whose requests appear to come from `ip` (one trusted proxy hop). */
 function from(client: AgentClient, ip: string) {
-  return (method: string, path: string, body?: unknown) => client.request(method, path, body, { 'x-forwarded-for': ip });
+  return (method: string, path: string, body?: unknown) =>
+    client.request(method, path, body, { 'x-forwarded-for': ip });
 }
 
 beforeAll(async () => {
@@ -53,9 +54,13 @@ describe('CIDR and client address', () => {
 
 describe('organisation IP allowlist', () => {
   it('refuses a change that would lock out the admin making it', async () => {
-    const res = await from(admin, '192.0.2.10')('PUT', '/api/security/settings', { ipAllowlist: ['198.51.100.0/24'] });
+    const res = await from(admin, '192.0.2.10')('PUT', '/api/security/settings', {
+      ipAllowlist: ['198.51.100.0/24'],
+    });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('allowlist_would_lock_out');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'allowlist_would_lock_out',
+    );
   });
 
   it('blocks the console API, sign-in and sockets from other addresses, reports it live to admins and to the signed webhook', async () => {
@@ -65,17 +70,36 @@ describe('organisation IP allowlist', () => {
       webhookSecret: SECRET,
     });
     expect(put.status).toBe(200);
-    expect(await put.json()).toMatchObject({ ipAllowlist: ['192.0.2.0/24', '2001:db8::/32'], webhookSecretSet: true });
-    expect(JSON.stringify(await (await from(admin, '192.0.2.10')('GET', '/api/security/settings')).json())).not.toContain(SECRET);
+    expect(await put.json()).toMatchObject({
+      ipAllowlist: ['192.0.2.0/24', '2001:db8::/32'],
+      webhookSecretSet: true,
+    });
+    expect(
+      JSON.stringify(
+        await (await from(admin, '192.0.2.10')('GET', '/api/security/settings')).json(),
+      ),
+    ).not.toContain(SECRET);
 
     // The admin watches security events live on a socket from an allowed address.
-    const live = await TestSocket.open(`${t.wsUrl}/ws/agent`, { cookie: admin.cookie, origin: new URL(t.url).origin, 'x-forwarded-for': '192.0.2.10' });
+    const live = await TestSocket.open(`${t.wsUrl}/ws/agent`, {
+      cookie: admin.cookie,
+      origin: new URL(t.url).origin,
+      'x-forwarded-for': '192.0.2.10',
+    });
     await live.next('ready');
 
     const blocked = await from(admin, '203.0.113.5')('GET', '/api/conversations');
     expect(blocked.status).toBe(403);
-    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('ip_not_allowed');
-    await expect(TestSocket.open(`${t.wsUrl}/ws/agent`, { cookie: admin.cookie, origin: new URL(t.url).origin, 'x-forwarded-for': '203.0.113.5' })).rejects.toThrow(/403/);
+    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe(
+      'ip_not_allowed',
+    );
+    await expect(
+      TestSocket.open(`${t.wsUrl}/ws/agent`, {
+        cookie: admin.cookie,
+        origin: new URL(t.url).origin,
+        'x-forwarded-for': '203.0.113.5',
+      }),
+    ).rejects.toThrow(/403/);
 
     const frame = await live.next('security_event', (f) => f.event.type === 'ip_blocked');
     expect(frame.event).toMatchObject({ ip: '203.0.113.5' });
@@ -83,7 +107,11 @@ describe('organisation IP allowlist', () => {
     const agent = await t.createAgent('agent');
     const signIn = await fetch(`${t.url}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: new URL(t.url).origin, 'x-forwarded-for': '203.0.113.6' },
+      headers: {
+        'content-type': 'application/json',
+        origin: new URL(t.url).origin,
+        'x-forwarded-for': '203.0.113.6',
+      },
       body: JSON.stringify({ email: agent.email, password: agent.password }),
     });
     expect(signIn.status).toBe(403);
@@ -93,11 +121,33 @@ describe('organisation IP allowlist', () => {
     const hook = hooks[0];
     if (!hook) throw new Error('no webhook');
     expect(hook.path).toBe('/hooks/parley?x=1');
-    expect(verifyRequest({ secret: SECRET, method: 'POST', path: hook.path, body: hook.body, headers: hook.headers })).toMatchObject({ ok: true });
-    expect(verifyRequest({ secret: 'another-secret-0123456', method: 'POST', path: hook.path, body: hook.body, headers: hook.headers })).toMatchObject({ ok: false });
-    expect(JSON.parse(hook.body)).toMatchObject({ type: 'security_event', orgId: t.orgId, event: { type: 'ip_blocked', ip: '203.0.113.5' } });
+    expect(
+      verifyRequest({
+        secret: SECRET,
+        method: 'POST',
+        path: hook.path,
+        body: hook.body,
+        headers: hook.headers,
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      verifyRequest({
+        secret: 'another-secret-0123456',
+        method: 'POST',
+        path: hook.path,
+        body: hook.body,
+        headers: hook.headers,
+      }),
+    ).toMatchObject({ ok: false });
+    expect(JSON.parse(hook.body)).toMatchObject({
+      type: 'security_event',
+      orgId: t.orgId,
+      event: { type: 'ip_blocked', ip: '203.0.113.5' },
+    });
 
-    const events = (await (await from(admin, '192.0.2.10')('GET', '/api/security/events')).json()) as { counts: Record<string, number> };
+    const events = (await (
+      await from(admin, '192.0.2.10')('GET', '/api/security/events')
+    ).json()) as { counts: Record<string, number> };
     expect(events.counts.ip_blocked).toBeGreaterThanOrEqual(3);
     const auditRes = await from(admin, '192.0.2.10')('GET', '/api/audit?action=settings.allowlist');
     const { entries } = (await auditRes.json()) as { entries: { outcome: string; ip: string }[] };

@@ -43,11 +43,21 @@ export async function verifyAudit(store: Store): Promise<VerifyReport> {
             message: `${label}: ${e.seq - 1 > expectedSeq ? `entries ${expectedSeq}–${e.seq - 1} are` : `entry ${expectedSeq} is`} missing (deleted) before entry ${e.seq}`,
           });
         } else if (e.prevHash !== prevHash) {
-          problems.push({ orgId, seq: e.seq, problem: 'broken_link', message: `${label}: entry ${e.seq} does not follow entry ${e.seq - 1} (deleted, inserted or reordered)` });
+          problems.push({
+            orgId,
+            seq: e.seq,
+            problem: 'broken_link',
+            message: `${label}: entry ${e.seq} does not follow entry ${e.seq - 1} (deleted, inserted or reordered)`,
+          });
         }
         const { hash: _h, ...rest } = e;
         if (entryHash(rest) !== e.hash) {
-          problems.push({ orgId, seq: e.seq, problem: 'edited', message: `${label}: entry ${e.seq} was edited (its content does not match its hash)` });
+          problems.push({
+            orgId,
+            seq: e.seq,
+            problem: 'edited',
+            message: `${label}: entry ${e.seq} was edited (its content does not match its hash)`,
+          });
         }
         expectedSeq = e.seq + 1;
         prevHash = e.hash;

@@ -26,7 +26,10 @@ describe('agent sign-in', () => {
 
   it('refuses a wrong password and an unknown account alike, with invalid_credentials', async () => {
     const wrong = await new AgentClient(t.url).login(t.admin.email, 'not the password at all');
-    const unknown = await new AgentClient(t.url).login('nobody@parley.test', 'not the password at all');
+    const unknown = await new AgentClient(t.url).login(
+      'nobody@parley.test',
+      'not the password at all',
+    );
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(await wrong.json()).toEqual(await unknown.json());
@@ -43,10 +46,14 @@ describe('agent sign-in', () => {
   it('requires the CSRF token on writes, and a same-origin Origin', async () => {
     const a = new AgentClient(t.url);
     await a.login(t.admin.email, t.admin.password);
-    const noToken = await a.request('POST', '/api/auth/logout', undefined, { 'x-csrf-token': 'forged' });
+    const noToken = await a.request('POST', '/api/auth/logout', undefined, {
+      'x-csrf-token': 'forged',
+    });
     expect(noToken.status).toBe(403);
     expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('csrf_failed');
-    const foreign = await a.request('POST', '/api/auth/logout', undefined, { origin: 'https://evil.example' });
+    const foreign = await a.request('POST', '/api/auth/logout', undefined, {
+      origin: 'https://evil.example',
+    });
     expect(foreign.status).toBe(403);
     const crossLogin = await fetch(`${t.url}/api/auth/login`, {
       method: 'POST',
@@ -57,7 +64,9 @@ describe('agent sign-in', () => {
   });
 
   it('refuses a forged session cookie', async () => {
-    const res = await fetch(`${t.url}/api/conversations`, { headers: { cookie: 'parley_session=forged-session-token-value' } });
+    const res = await fetch(`${t.url}/api/conversations`, {
+      headers: { cookie: 'parley_session=forged-session-token-value' },
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
@@ -73,7 +82,11 @@ describe('agent sign-in', () => {
   });
 
   it('answers bad input with bad_request', async () => {
-    const res = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"x"}' });
+    const res = await fetch(`${t.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"x"}',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
   });
@@ -81,7 +94,12 @@ describe('agent sign-in', () => {
 
 describe('role policy', () => {
   it('grants refunds to supervisors and admins only, and nothing across organisations', () => {
-    const actor = (role: 'agent' | 'supervisor' | 'admin') => ({ kind: 'agent' as const, agentId: 'a', orgId: 'o1', role });
+    const actor = (role: 'agent' | 'supervisor' | 'admin') => ({
+      kind: 'agent' as const,
+      agentId: 'a',
+      orgId: 'o1',
+      role,
+    });
     expect(can(actor('agent'), 'payment:refund', { orgId: 'o1' })).toBe(false);
     expect(can(actor('supervisor'), 'payment:refund', { orgId: 'o1' })).toBe(true);
     expect(can(actor('admin'), 'payment:refund', { orgId: 'o2' })).toBe(false);

@@ -18,11 +18,16 @@ afterAll(async () => {
 function login(email: string, password: string, ip: string) {
   return fetch(`${t.url}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: new URL(t.url).origin, 'x-forwarded-for': ip },
+    headers: {
+      'content-type': 'application/json',
+      origin: new URL(t.url).origin,
+      'x-forwarded-for': ip,
+    },
     body: JSON.stringify({ email, password }),
   });
 }
-const errorBody = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+const errorBody = async (res: Response) =>
+  ((await res.json()) as { error: { code: string; message: string } }).error;
 
 describe('password policy', () => {
   it('refuses short and common passwords, also with digits appended', () => {
@@ -35,16 +40,31 @@ describe('password policy', () => {
   });
 
   it('makes an invited agent replace the one-time password, refusing a weak one with weak_password', async () => {
-    const res = await admin.request('POST', '/api/agents', { email: 'newbie@parley.test', name: 'Newbie', role: 'agent' });
+    const res = await admin.request('POST', '/api/agents', {
+      email: 'newbie@parley.test',
+      name: 'Newbie',
+      role: 'agent',
+    });
     expect(res.status).toBe(201);
     const { oneTimePassword } = (await res.json()) as { oneTimePassword: string };
     const a = new AgentClient(t.url);
-    expect(((await (await a.login('newbie@parley.test', oneTimePassword)).json()) as { stage: string }).stage).toBe('password_change');
-    expect((await errorBody(await a.request('GET', '/api/conversations'))).code).toBe('password_change_required');
-    const weak = await a.request('POST', '/api/auth/password', { currentPassword: oneTimePassword, newPassword: 'password12345' });
+    expect(
+      ((await (await a.login('newbie@parley.test', oneTimePassword)).json()) as { stage: string })
+        .stage,
+    ).toBe('password_change');
+    expect((await errorBody(await a.request('GET', '/api/conversations'))).code).toBe(
+      'password_change_required',
+    );
+    const weak = await a.request('POST', '/api/auth/password', {
+      currentPassword: oneTimePassword,
+      newPassword: 'password12345',
+    });
     expect(weak.status).toBe(400);
     expect((await errorBody(weak)).code).toBe('weak_password');
-    const ok = await a.request('POST', '/api/auth/password', { currentPassword: oneTimePassword, newPassword: 'violet kettle drums at noon' });
+    const ok = await a.request('POST', '/api/auth/password', {
+      currentPassword: oneTimePassword,
+      newPassword: 'violet kettle drums at noon',
+    });
     expect(((await ok.json()) as { stage: string }).stage).toBe('ok');
     expect((await a.request('GET', '/api/conversations')).status).toBe(200);
   });
@@ -53,34 +73,49 @@ describe('password policy', () => {
 describe('lockout (PCI DSS 8.3.4)', () => {
   it('locks an account after 10 failures from any addresses, even for the right password, until an admin unlocks it', async () => {
     const agent = await t.createAgent('agent');
-    for (let i = 0; i < 10; i++) expect((await login(agent.email, 'wrong password here', `10.1.0.${i}`)).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await login(agent.email, 'wrong password here', `10.1.0.${i}`)).status).toBe(401);
     const locked = await login(agent.email, agent.password, '10.1.1.1');
     expect(locked.status).toBe(423);
     const body = await errorBody(locked);
     expect(body.code).toBe('account_locked');
     expect(body.message).toMatch(/30 minutes/);
-    const list = (await (await admin.request('GET', '/api/agents')).json()) as { agents: { id: string; locked: boolean }[] };
+    const list = (await (await admin.request('GET', '/api/agents')).json()) as {
+      agents: { id: string; locked: boolean }[];
+    };
     expect(list.agents.find((a) => a.id === agent.id)?.locked).toBe(true);
     expect((await admin.request('POST', `/api/agents/${agent.id}/unlock`)).status).toBe(200);
     expect((await login(agent.email, agent.password, '10.1.1.1')).status).toBe(200);
-    const events = (await (await admin.request('GET', '/api/security/events')).json()) as { counts: Record<string, number> };
+    const events = (await (await admin.request('GET', '/api/security/events')).json()) as {
+      counts: Record<string, number>;
+    };
     expect(events.counts.account_locked).toBe(1);
   });
 
   it('locks a source address after 10 failures across accounts', async () => {
     const victim = await t.createAgent('agent');
-    for (let i = 0; i < 10; i++) await login(`nobody-${i}@parley.test`, 'wrong password here', '10.2.0.1');
-    expect((await errorBody(await login(victim.email, victim.password, '10.2.0.1'))).code).toBe('account_locked');
+    for (let i = 0; i < 10; i++)
+      await login(`nobody-${i}@parley.test`, 'wrong password here', '10.2.0.1');
+    expect((await errorBody(await login(victim.email, victim.password, '10.2.0.1'))).code).toBe(
+      'account_locked',
+    );
     expect((await login(victim.email, victim.password, '10.2.0.2')).status).toBe(200);
   });
 
   it('audits sign-ins and failures with origin address', async () => {
-    const res = await admin.request('GET', '/api/audit?action=auth.sign_in&outcome=failure&limit=5');
-    const { entries } = (await res.json()) as { entries: { ip: string; outcome: string; action: string }[] };
+    const res = await admin.request(
+      'GET',
+      '/api/audit?action=auth.sign_in&outcome=failure&limit=5',
+    );
+    const { entries } = (await res.json()) as {
+      entries: { ip: string; outcome: string; action: string }[];
+    };
     expect(entries.length).toBeGreaterThan(0);
     expect(entries[0]).toMatchObject({ action: 'auth.sign_in', outcome: 'failure' });
     expect(entries[0]?.ip).toMatch(/^10\./);
-    const reads = (await (await admin.request('GET', '/api/audit?action=audit.read')).json()) as { entries: unknown[] };
+    const reads = (await (await admin.request('GET', '/api/audit?action=audit.read')).json()) as {
+      entries: unknown[];
+    };
     expect(reads.entries.length).toBeGreaterThanOrEqual(1);
   });
 });

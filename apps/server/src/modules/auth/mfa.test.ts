@@ -4,8 +4,10 @@ import { startTestServer, type TestServer } from '../../../test/test-server';
 import { AgentClient } from '../../../test/clients';
 
 /** A code for the time-step `offset` steps from now (the server accepts ±1). */
-const code = (secret: string, offset = 0) => authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
-const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+const code = (secret: string, offset = 0) =>
+  authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
+const errorCode = async (res: Response) =>
+  ((await res.json()) as { error: { code: string } }).error.code;
 
 // Routes a password-only session may use: finishing the sign-in, and leaving.
 const SIGN_IN_ROUTES = new Set([
@@ -19,7 +21,8 @@ const SIGN_IN_ROUTES = new Set([
   'POST /api/auth/password',
 ]);
 // Not agent routes: visitors (bearer token), the widget's public config, web assets.
-const isPublic = (url: string) => !url.startsWith('/api/') || url.startsWith('/api/visitor/') || url === '/api/widget/config';
+const isPublic = (url: string) =>
+  !url.startsWith('/api/') || url.startsWith('/api/visitor/') || url === '/api/widget/config';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -37,17 +40,27 @@ describe('MFA required for admins (the default policy)', () => {
     const second = await t.createAgent('admin');
     await t.enrolTotp(second.id);
     const verifying = new AgentClient(t.url);
-    expect(((await (await verifying.login(second.email, second.password)).json()) as { stage: string }).stage).toBe('mfa_verify');
+    expect(
+      ((await (await verifying.login(second.email, second.password)).json()) as { stage: string })
+        .stage,
+    ).toBe('mfa_verify');
 
-    const routes = t.server.app.parleyRoutes.filter((r) => !isPublic(r.url) && !SIGN_IN_ROUTES.has(`${r.method} ${r.url}`));
+    const routes = t.server.app.parleyRoutes.filter(
+      (r) => !isPublic(r.url) && !SIGN_IN_ROUTES.has(`${r.method} ${r.url}`),
+    );
     expect(routes.length).toBeGreaterThan(15);
     const checked: string[] = [];
     for (const client of [enrolling, verifying]) {
       for (const r of routes) {
         const path = r.url.replace(/:[A-Za-z]+/g, 'x').replace(/\*/g, 'x');
-        const res = await client.request(r.method, path, r.method === 'GET' || r.method === 'HEAD' || r.method === 'DELETE' ? undefined : {});
+        const res = await client.request(
+          r.method,
+          path,
+          r.method === 'GET' || r.method === 'HEAD' || r.method === 'DELETE' ? undefined : {},
+        );
         expect([401, 403], `${r.method} ${r.url}`).toContain(res.status);
-        if (r.method !== 'HEAD') expect(await errorCode(res), `${r.method} ${r.url}`).toBe('mfa_required');
+        if (r.method !== 'HEAD')
+          expect(await errorCode(res), `${r.method} ${r.url}`).toBe('mfa_required');
         checked.push(`${r.method} ${r.url}`);
       }
     }
@@ -61,11 +74,23 @@ describe('MFA required for admins (the default policy)', () => {
     const admin = await t.createAgent('admin');
     const a = new AgentClient(t.url);
     await a.login(admin.email, admin.password);
-    const enrol = (await (await a.request('POST', '/api/auth/mfa/enrol', {})).json()) as { secret: string; qrDataUrl: string; otpauthUrl: string };
+    const enrol = (await (await a.request('POST', '/api/auth/mfa/enrol', {})).json()) as {
+      secret: string;
+      qrDataUrl: string;
+      otpauthUrl: string;
+    };
     expect(enrol.qrDataUrl).toMatch(/^data:image\/png;base64,/);
     expect(enrol.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
-    expect(await errorCode(await a.request('POST', '/api/auth/mfa/enrol/confirm', { code: '000000' === code(enrol.secret) ? '111111' : '000000' }))).toBe('invalid_mfa_code');
-    const confirmed = (await (await a.request('POST', '/api/auth/mfa/enrol/confirm', { code: code(enrol.secret) })).json()) as { recoveryCodes: string[]; session: { stage: string } };
+    expect(
+      await errorCode(
+        await a.request('POST', '/api/auth/mfa/enrol/confirm', {
+          code: '000000' === code(enrol.secret) ? '111111' : '000000',
+        }),
+      ),
+    ).toBe('invalid_mfa_code');
+    const confirmed = (await (
+      await a.request('POST', '/api/auth/mfa/enrol/confirm', { code: code(enrol.secret) })
+    ).json()) as { recoveryCodes: string[]; session: { stage: string } };
     expect(confirmed.recoveryCodes).toHaveLength(10);
     expect(confirmed.session.stage).toBe('ok');
     expect((await a.request('GET', '/api/conversations')).status).toBe(200);
@@ -74,7 +99,11 @@ describe('MFA required for admins (the default policy)', () => {
     // The code used for enrolment cannot sign in again.
     const b = new AgentClient(t.url);
     await b.login(admin.email, admin.password);
-    expect(await errorCode(await b.request('POST', '/api/auth/mfa/verify', { code: code(enrol.secret) }))).toBe('invalid_mfa_code');
+    expect(
+      await errorCode(
+        await b.request('POST', '/api/auth/mfa/verify', { code: code(enrol.secret) }),
+      ),
+    ).toBe('invalid_mfa_code');
     const next = await b.request('POST', '/api/auth/mfa/verify', { code: code(enrol.secret, 1) });
     expect(next.status).toBe(200);
     expect(((await next.json()) as { stage: string }).stage).toBe('ok');
@@ -86,10 +115,14 @@ describe('MFA required for admins (the default policy)', () => {
     expect((await c.request('POST', '/api/auth/mfa/verify', { code: recovery })).status).toBe(200);
     const d = new AgentClient(t.url);
     await d.login(admin.email, admin.password);
-    expect(await errorCode(await d.request('POST', '/api/auth/mfa/verify', { code: recovery }))).toBe('invalid_mfa_code');
+    expect(
+      await errorCode(await d.request('POST', '/api/auth/mfa/verify', { code: recovery })),
+    ).toBe('invalid_mfa_code');
 
     // The failures became security events and audit entries; codes are never logged.
-    const events = (await (await a.request('GET', '/api/security/events?type=mfa_failed')).json()) as { counts: Record<string, number> };
+    const events = (await (
+      await a.request('GET', '/api/security/events?type=mfa_failed')
+    ).json()) as { counts: Record<string, number> };
     expect(events.counts.mfa_failed).toBeGreaterThanOrEqual(3);
     expect(t.logs.join('')).not.toContain(recovery);
     expect(t.logs.join('')).not.toContain(enrol.secret);
@@ -101,12 +134,20 @@ describe('MFA required for admins (the default policy)', () => {
     const a = new AgentClient(t.url);
     await a.login(admin.email, admin.password);
     await a.request('POST', '/api/auth/mfa/verify', { code: code(secret, -1) });
-    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'all' })).status).toBe(200);
-    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'none' })).status).toBe(400);
+    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'all' })).status).toBe(
+      200,
+    );
+    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'none' })).status).toBe(
+      400,
+    );
     const agent = await t.createAgent('agent');
     const b = new AgentClient(t.url);
-    expect(((await (await b.login(agent.email, agent.password)).json()) as { stage: string }).stage).toBe('mfa_enrol');
+    expect(
+      ((await (await b.login(agent.email, agent.password)).json()) as { stage: string }).stage,
+    ).toBe('mfa_enrol');
     expect(await errorCode(await b.request('GET', '/api/conversations'))).toBe('mfa_required');
-    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'admins' })).status).toBe(200);
+    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'admins' })).status).toBe(
+      200,
+    );
   });
 });

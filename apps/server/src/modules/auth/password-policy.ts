@@ -23,20 +23,30 @@ function commonPasswords(): Set<string> {
  * character and not the account's e-mail address.
  */
 export function passwordProblem(password: string, email?: string): string | undefined {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   const lower = password.toLowerCase();
   const list = commonPasswords();
   const stripped = lower.replace(/[\d\W_]+$/u, '');
-  if (list.has(lower) || (stripped.length >= 4 && list.has(stripped)) || list.has(lower.replace(/\s+/g, ''))) {
+  if (
+    list.has(lower) ||
+    (stripped.length >= 4 && list.has(stripped)) ||
+    list.has(lower.replace(/\s+/g, ''))
+  ) {
     return 'This password is on a list of commonly used passwords.';
   }
   if (/^(.)\1*$/u.test(password)) return 'Do not repeat one character.';
-  if (email && (lower === email.toLowerCase() || lower === email.toLowerCase().split('@')[0])) return 'Do not use your e-mail address.';
+  if (email && (lower === email.toLowerCase() || lower === email.toLowerCase().split('@')[0]))
+    return 'Do not use your e-mail address.';
   return undefined;
 }
 
 /** Throws weak_password when the password does not meet the policy. */
 export function assertStrongPassword(password: string, email?: string): void {
   const problem = passwordProblem(password, email);
-  if (problem) throw new ParleyError('weak_password', `${problem} Choose a password of at least ${MIN_PASSWORD_LENGTH} characters that is not a commonly used one.`);
+  if (problem)
+    throw new ParleyError(
+      'weak_password',
+      `${problem} Choose a password of at least ${MIN_PASSWORD_LENGTH} characters that is not a commonly used one.`,
+    );
 }

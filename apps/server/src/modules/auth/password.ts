@@ -14,7 +14,10 @@ export function hashPassword(password: string): Promise<string> {
 let dummyHash: Promise<string> | undefined;
 
 /** Verifies a password against an argon2id hash, or against a dummy hash when there is none. */
-export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | undefined,
+  password: string,
+): Promise<boolean> {
   if (!passwordHash) {
     dummyHash ??= hash('parley-dummy-password', OPTIONS);
     await verify(await dummyHash, password).catch(() => false);

@@ -30,7 +30,13 @@ const AGENT: Permission[] = [
   'payment:request',
   'payment:cancel',
 ];
-const SUPERVISOR: Permission[] = [...AGENT, 'conversation:reply_any', 'conversation:close_any', 'payment:refund', 'security_event:read'];
+const SUPERVISOR: Permission[] = [
+  ...AGENT,
+  'conversation:reply_any',
+  'conversation:close_any',
+  'payment:refund',
+  'security_event:read',
+];
 const ADMIN: Permission[] = [...PERMISSIONS];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -47,7 +53,11 @@ export interface AgentActor {
 }
 
 /** True when the agent's role grants the permission on a resource of its own organisation. */
-export function can(actor: AgentActor, permission: Permission, resource?: { orgId: string }): boolean {
+export function can(
+  actor: AgentActor,
+  permission: Permission,
+  resource?: { orgId: string },
+): boolean {
   if (resource && resource.orgId !== actor.orgId) return false;
   return ROLE_PERMISSIONS[actor.role].has(permission);
 }

@@ -11,7 +11,11 @@ export function presentSession(ctx: AgentContext): SessionInfo {
       name: ctx.agent.name,
       role: ctx.agent.role,
     },
-    organisation: { id: ctx.organisation.id, name: ctx.organisation.name, key: ctx.organisation.key },
+    organisation: {
+      id: ctx.organisation.id,
+      name: ctx.organisation.name,
+      key: ctx.organisation.key,
+    },
     csrfToken: ctx.session.csrfToken,
     stage: ctx.stage,
   };

@@ -55,20 +55,35 @@ export function requireAgent(opts: AuthRouteOptions, options: RequireAgentOption
     if (!SAFE_METHODS.has(request.method)) {
       const origin = request.headers.origin;
       const header = request.headers['x-csrf-token'];
-      if ((origin !== undefined && !opts.selfOrigins.has(origin)) || typeof header !== 'string' || !safeEqual(header, ctx.session.csrfToken)) {
-        await opts.events.emit(ctx.agent.orgId, 'session_forged', { agentId: ctx.agent.id, ip: request.ip, detail: { reason: 'csrf', route: request.routeOptions.url ?? '' } });
+      if (
+        (origin !== undefined && !opts.selfOrigins.has(origin)) ||
+        typeof header !== 'string' ||
+        !safeEqual(header, ctx.session.csrfToken)
+      ) {
+        await opts.events.emit(ctx.agent.orgId, 'session_forged', {
+          agentId: ctx.agent.id,
+          ip: request.ip,
+          detail: { reason: 'csrf', route: request.routeOptions.url ?? '' },
+        });
         throw new ParleyError('csrf_failed');
       }
     }
     const settings = await opts.store.security.settings(ctx.agent.orgId);
     if (!ipAllowed(settings.ipAllowlist, request.ip)) {
-      await opts.events.emit(ctx.agent.orgId, 'ip_blocked', { agentId: ctx.agent.id, ip: request.ip, detail: { route: request.routeOptions.url ?? '' } });
+      await opts.events.emit(ctx.agent.orgId, 'ip_blocked', {
+        agentId: ctx.agent.id,
+        ip: request.ip,
+        detail: { route: request.routeOptions.url ?? '' },
+      });
       throw new ParleyError('ip_not_allowed');
     }
     if (options.stage !== 'any' && ctx.stage !== 'ok') {
-      throw new ParleyError(ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required');
+      throw new ParleyError(
+        ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
+      );
     }
-    if (options.permission && !can(ctx.actor, options.permission, { orgId: ctx.agent.orgId })) throw new ParleyError('forbidden');
+    if (options.permission && !can(ctx.actor, options.permission, { orgId: ctx.agent.orgId }))
+      throw new ParleyError('forbidden');
     request.agentContext = ctx;
   };
 }
@@ -100,7 +115,10 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     if (origin !== undefined && !opts.selfOrigins.has(origin)) throw new ParleyError('csrf_failed');
     const body = LoginRequestSchema.parse(request.body);
     const { token, context } = await opts.auth.login(body.email, body.password, request.ip);
-    request.log.info({ agentId: context.agent.id, orgId: context.agent.orgId, stage: context.stage }, 'agent signed in');
+    request.log.info(
+      { agentId: context.agent.id, orgId: context.agent.orgId, stage: context.stage },
+      'agent signed in',
+    );
     void reply.setCookie(SESSION_COOKIE, token, cookieOptions);
     return presentSession(context);
   });
@@ -116,7 +134,10 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
 
   app.post('/api/auth/logout-all', signedIn, async (request, reply) => {
     const ctx = agentOf(request);
-    const sessions = await opts.auth.logoutEverywhere(ctx.agent.orgId, ctx.agent.id, { actorId: ctx.agent.id, ip: request.ip });
+    const sessions = await opts.auth.logoutEverywhere(ctx.agent.orgId, ctx.agent.id, {
+      actorId: ctx.agent.id,
+      ip: request.ip,
+    });
     void reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return { ok: true, sessions };
   });
@@ -127,7 +148,9 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     return refreshed(request);
   });
 
-  app.post('/api/auth/mfa/enrol', signingIn, async (request) => opts.mfa.startEnrolment(agentOf(request), request.ip));
+  app.post('/api/auth/mfa/enrol', signingIn, async (request) =>
+    opts.mfa.startEnrolment(agentOf(request), request.ip),
+  );
 
   app.post('/api/auth/mfa/enrol/confirm', signingIn, async (request) => {
     const body = MfaConfirmRequestSchema.parse(request.body);
@@ -138,7 +161,13 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
   app.get('/api/auth/mfa', signedIn, async (request) => {
     const ctx = agentOf(request);
     const mfa = await opts.store.security.mfa(ctx.agent.orgId, ctx.agent.id);
-    return { enabled: !!mfa?.totpSecret, recoveryCodesLeft: await opts.store.security.unusedRecoveryCodes(ctx.agent.orgId, ctx.agent.id) };
+    return {
+      enabled: !!mfa?.totpSecret,
+      recoveryCodesLeft: await opts.store.security.unusedRecoveryCodes(
+        ctx.agent.orgId,
+        ctx.agent.id,
+      ),
+    };
   });
 
   app.post('/api/auth/mfa/recovery-codes', signedIn, async (request) => ({

@@ -67,18 +67,31 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   async function publishRevoked(tokenHashes: string[]): Promise<void> {
-    if (tokenHashes.length > 0) await bus.publish(SESSION_TOPIC, { audience: 'agent', frame: JSON.stringify({ tokenHashes }) });
+    if (tokenHashes.length > 0)
+      await bus.publish(SESSION_TOPIC, {
+        audience: 'agent',
+        frame: JSON.stringify({ tokenHashes }),
+      });
   }
 
   /** Counts a failed attempt against the account and the address; reports new lockouts. */
   async function fail(agent: AgentRow | undefined, ip: string, reason: string): Promise<void> {
     const now = Date.now();
     const byIp = await store.security.recordFailure(ipKey(ip), now, LOCKOUT);
-    if (byIp.failures === LOCKOUT.max) await events.emit(agent?.orgId ?? '', 'ip_locked', { agentId: agent?.id ?? null, ip, detail: { reason } });
+    if (byIp.failures === LOCKOUT.max)
+      await events.emit(agent?.orgId ?? '', 'ip_locked', {
+        agentId: agent?.id ?? null,
+        ip,
+        detail: { reason },
+      });
     if (!agent) return;
     const byAccount = await store.security.recordFailure(accountKey(agent.id), now, LOCKOUT);
     if (byAccount.failures === LOCKOUT.max) {
-      await events.emit(agent.orgId, 'account_locked', { agentId: agent.id, ip, detail: { reason } });
+      await events.emit(agent.orgId, 'account_locked', {
+        agentId: agent.id,
+        ip,
+        detail: { reason },
+      });
       await publishRevoked(await store.security.revokeAgentSessions(agent.orgId, agent.id, now));
     }
   }
@@ -98,24 +111,53 @@ export function createAuthService(deps: AuthServiceDeps) {
     publishRevoked,
     recordFailure: fail,
 
-    async login(email: string, password: string, ip: string): Promise<{ token: string; context: AgentContext }> {
+    async login(
+      email: string,
+      password: string,
+      ip: string,
+    ): Promise<{ token: string; context: AgentContext }> {
       const agent = await store.agents.byEmail(email.trim().toLowerCase());
       const orgId = agent?.orgId ?? '';
       const who = { kind: 'anonymous' as const, id: agent?.id ?? null };
       if (await lockedOut(agent, ip)) {
-        await audit.record(store, { orgId, actor: who, action: 'auth.sign_in', outcome: 'failure', ip, detail: { reason: 'locked' } });
+        await audit.record(store, {
+          orgId,
+          actor: who,
+          action: 'auth.sign_in',
+          outcome: 'failure',
+          ip,
+          detail: { reason: 'locked' },
+        });
         throw new ParleyError('account_locked');
       }
       const ok = await verifyPassword(agent?.passwordHash, password);
       if (!agent || !ok || !agent.active) {
-        await audit.record(store, { orgId, actor: who, action: 'auth.sign_in', outcome: 'failure', ip, detail: { reason: agent ? 'bad_password' : 'unknown_account' } });
+        await audit.record(store, {
+          orgId,
+          actor: who,
+          action: 'auth.sign_in',
+          outcome: 'failure',
+          ip,
+          detail: { reason: agent ? 'bad_password' : 'unknown_account' },
+        });
         await fail(agent, ip, 'password');
         throw new ParleyError('invalid_credentials');
       }
       const settings = await store.security.settings(agent.orgId);
       if (!ipAllowed(settings.ipAllowlist, ip)) {
-        await audit.record(store, { orgId, actor: who, action: 'auth.sign_in', outcome: 'failure', ip, detail: { reason: 'ip_not_allowed' } });
-        await events.emit(agent.orgId, 'ip_blocked', { agentId: agent.id, ip, detail: { at: 'sign_in' } });
+        await audit.record(store, {
+          orgId,
+          actor: who,
+          action: 'auth.sign_in',
+          outcome: 'failure',
+          ip,
+          detail: { reason: 'ip_not_allowed' },
+        });
+        await events.emit(agent.orgId, 'ip_blocked', {
+          agentId: agent.id,
+          ip,
+          detail: { at: 'sign_in' },
+        });
         throw new ParleyError('ip_not_allowed');
       }
       await store.security.clearThrottle(accountKey(agent.id));
@@ -144,14 +186,20 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Resolves a session token to its agent, enforcing idle and absolute timeouts; undefined when not valid. */
-    async authenticate(token: string | undefined, opts: { touch?: boolean; ip?: string } = {}): Promise<AgentContext | undefined> {
+    async authenticate(
+      token: string | undefined,
+      opts: { touch?: boolean; ip?: string } = {},
+    ): Promise<AgentContext | undefined> {
       if (!token) return undefined;
       const tokenHash = sha256Hex(token);
       const session = token.length > 128 ? undefined : await store.sessions.byTokenHash(tokenHash);
       const now = Date.now();
       if (!session) {
         // A cookie that never named a session: forged or guessed. No organisation to tell.
-        await events.emit('', 'session_forged', { ip: opts.ip ?? null, detail: { reason: 'unknown_session' } });
+        await events.emit('', 'session_forged', {
+          ip: opts.ip ?? null,
+          detail: { reason: 'unknown_session' },
+        });
         return undefined;
       }
       if (session.revokedAt !== null) return undefined;
@@ -160,7 +208,8 @@ export function createAuthService(deps: AuthServiceDeps) {
         return undefined;
       }
       // Touch at most every few seconds: sessions are read on every request.
-      if (opts.touch !== false && now - session.lastSeenAt > 5_000) await store.sessions.touch(tokenHash, now);
+      if (opts.touch !== false && now - session.lastSeenAt > 5_000)
+        await store.sessions.touch(tokenHash, now);
       return contextFor(session);
     },
 
@@ -181,12 +230,23 @@ export function createAuthService(deps: AuthServiceDeps) {
     async logout(token: string, ctx?: AgentContext, ip?: string): Promise<void> {
       const tokenHash = sha256Hex(token);
       await store.sessions.revoke(tokenHash, Date.now());
-      if (ctx) await audit.record(store, { orgId: ctx.agent.orgId, actor: { kind: 'agent', id: ctx.agent.id }, action: 'auth.sign_out', outcome: 'success', ip });
+      if (ctx)
+        await audit.record(store, {
+          orgId: ctx.agent.orgId,
+          actor: { kind: 'agent', id: ctx.agent.id },
+          action: 'auth.sign_out',
+          outcome: 'success',
+          ip,
+        });
       await publishRevoked([tokenHash]);
     },
 
     /** Ends every session of the agent on every node. */
-    async logoutEverywhere(orgId: string, agentId: string, by: { actorId: string; ip: string | undefined }): Promise<number> {
+    async logoutEverywhere(
+      orgId: string,
+      agentId: string,
+      by: { actorId: string; ip: string | undefined },
+    ): Promise<number> {
       const hashes = await store.security.revokeAgentSessions(orgId, agentId, Date.now());
       await audit.record(store, {
         orgId,

@@ -12,9 +12,17 @@ export function newTotpSecret(): string {
   return totp.generateSecret(20);
 }
 
-export async function enrolmentFor(secret: string, account: string, issuer: string): Promise<{ secret: string; otpauthUrl: string; qrDataUrl: string }> {
+export async function enrolmentFor(
+  secret: string,
+  account: string,
+  issuer: string,
+): Promise<{ secret: string; otpauthUrl: string; qrDataUrl: string }> {
   const otpauthUrl = totp.keyuri(account, issuer, secret);
-  const qrDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 1, width: 220 });
+  const qrDataUrl = await QRCode.toDataURL(otpauthUrl, {
+    errorCorrectionLevel: 'M',
+    margin: 1,
+    width: 220,
+  });
   return { secret, otpauthUrl, qrDataUrl };
 }
 

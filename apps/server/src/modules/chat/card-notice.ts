@@ -8,7 +8,9 @@ const INTERVAL_MS = 5 * 60_000;
 const MAX_TRACKED = 10_000;
 
 /** True at most once per conversation per interval. Bounded: the oldest entries are dropped. */
-export function createNoticeLimiter(intervalMs = INTERVAL_MS): { take(conversationId: string, now: number): boolean } {
+export function createNoticeLimiter(intervalMs = INTERVAL_MS): {
+  take(conversationId: string, now: number): boolean;
+} {
   const last = new Map<string, number>();
   return {
     take(conversationId, now) {

@@ -22,11 +22,15 @@ describe('conversations', () => {
     );
     for (let round = 0; round < 10; round++) {
       const v = await newVisitor(t.url, t.orgKey);
-      const results = await Promise.all(clients.map((c) => c.request('POST', `/api/conversations/${v.conversationId}/accept`)));
+      const results = await Promise.all(
+        clients.map((c) => c.request('POST', `/api/conversations/${v.conversationId}/accept`)),
+      );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 409]);
       const loser = results.find((r) => r.status === 409);
-      expect(((await loser!.json()) as { error: { code: string } }).error.code).toBe('conversation_taken');
+      expect(((await loser!.json()) as { error: { code: string } }).error.code).toBe(
+        'conversation_taken',
+      );
     }
   });
 
@@ -34,12 +38,21 @@ describe('conversations', () => {
     const a = new AgentClient(t.url);
     await a.login(t.admin.email, t.admin.password);
     const v = await newVisitor(t.url, t.orgKey);
-    const queue = (await (await a.request('GET', '/api/conversations?status=waiting')).json()) as { conversations: { id: string }[] };
+    const queue = (await (await a.request('GET', '/api/conversations?status=waiting')).json()) as {
+      conversations: { id: string }[];
+    };
     expect(queue.conversations.map((c) => c.id)).toContain(v.conversationId);
     await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
-    expect((await a.request('POST', `/api/conversations/${v.conversationId}/close`)).status).toBe(200);
+    expect((await a.request('POST', `/api/conversations/${v.conversationId}/close`)).status).toBe(
+      200,
+    );
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'send', clientMsgId: 'late', conversationId: v.conversationId, text: 'hello?' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'late',
+      conversationId: v.conversationId,
+      text: 'hello?',
+    });
     expect((await vs.next('error')).code).toBe('conversation_closed');
     vs.close();
   });
@@ -66,13 +79,19 @@ describe('conversations', () => {
     await c.login(outsider.email, outsider.password);
     const v = await newVisitor(t.url, t.orgKey);
     expect((await c.request('GET', `/api/conversations/${v.conversationId}`)).status).toBe(404);
-    expect((await c.request('POST', `/api/conversations/${v.conversationId}/accept`)).status).toBe(404);
-    const list = (await (await c.request('GET', '/api/conversations')).json()) as { conversations: unknown[] };
+    expect((await c.request('POST', `/api/conversations/${v.conversationId}/accept`)).status).toBe(
+      404,
+    );
+    const list = (await (await c.request('GET', '/api/conversations')).json()) as {
+      conversations: unknown[];
+    };
     expect(list.conversations).toEqual([]);
   });
 
   it('refuses visitor REST calls with a bad token', async () => {
-    const res = await fetch(`${t.url}/api/visitor/conversations`, { headers: { authorization: 'Bearer nope-nope-nope-nope-nope' } });
+    const res = await fetch(`${t.url}/api/visitor/conversations`, {
+      headers: { authorization: 'Bearer nope-nope-nope-nope-nope' },
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_token');
   });
@@ -89,7 +108,12 @@ describe('masking on the ingest path', () => {
     as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
     await as.next('resumed');
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'send', clientMsgId: 'card', conversationId: v.conversationId, text: 'my card is 4242 4242 4242 4242 thanks' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'card',
+      conversationId: v.conversationId,
+      text: 'my card is 4242 4242 4242 4242 thanks',
+    });
     const seen = await as.next('message', (m) => m.sender.kind === 'visitor');
     expect(seen.text).not.toMatch(/4242 4242 4242 4242|4242424242424242/);
     expect(seen.text).toMatch(/4242/);
@@ -111,9 +135,19 @@ describe('masking on the ingest path', () => {
     as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
     await as.next('resumed');
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'send', clientMsgId: 'p1', conversationId: v.conversationId, text: '4242 4242' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'p1',
+      conversationId: v.conversationId,
+      text: '4242 4242',
+    });
     const first = await vs.next('ack', (f) => f.clientMsgId === 'p1');
-    vs.send({ type: 'send', clientMsgId: 'p2', conversationId: v.conversationId, text: '4242 4242' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'p2',
+      conversationId: v.conversationId,
+      text: '4242 4242',
+    });
     await vs.next('ack', (f) => f.clientMsgId === 'p2');
     const redact = await as.next('redact', (f) => f.seq === first.seq);
     expect(redact.text).not.toMatch(/4242 4242/);
@@ -148,12 +182,27 @@ describe('masking on the ingest path', () => {
     const vs = await visitorSocket(t.url, v.token);
     vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
     await vs.next('resumed');
-    vs.send({ type: 'send', clientMsgId: 'c1', conversationId: v.conversationId, text: 'pay with 4242 4242 4242 4242' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'c1',
+      conversationId: v.conversationId,
+      text: 'pay with 4242 4242 4242 4242',
+    });
     const notice = await vs.next('message', (m) => m.sender.kind === 'system');
     expect(notice.text).toMatch(/we hid a card number.*secure payment link/);
-    vs.send({ type: 'send', clientMsgId: 'c2', conversationId: v.conversationId, text: 'or 5555 5555 5555 4444' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'c2',
+      conversationId: v.conversationId,
+      text: 'or 5555 5555 5555 4444',
+    });
     await vs.next('ack', (f) => f.clientMsgId === 'c2');
-    vs.send({ type: 'send', clientMsgId: 'c3', conversationId: v.conversationId, text: 'no card here' });
+    vs.send({
+      type: 'send',
+      clientMsgId: 'c3',
+      conversationId: v.conversationId,
+      text: 'no card here',
+    });
     await vs.next('ack', (f) => f.clientMsgId === 'c3');
     const stored = await t.server.store.messages.after(t.orgId, v.conversationId, 0, 20);
     expect(stored.map((m) => m.senderKind)).toEqual(['visitor', 'system', 'visitor', 'visitor']);

@@ -1,4 +1,9 @@
-import { createConversationMasker, maskText, type ConversationMasker as Masker, type MaskOptions } from '@parley/masking';
+import {
+  createConversationMasker,
+  maskText,
+  type ConversationMasker as Masker,
+  type MaskOptions,
+} from '@parley/masking';
 import type { MaskedMessage, MessageMasker, SeqRef } from './masking';
 
 type ConversationMasker = Masker<SeqRef>;
@@ -25,7 +30,10 @@ export function createMessageMasker(opts: MaskerRegistryOptions = {}): MessageMa
   const max = opts.maxConversations ?? 10_000;
   const idleMs = opts.idleMs ?? 30 * 60_000;
   // Map iteration order is insertion order: re-inserting on use makes it an LRU.
-  const maskers = new Map<string, { masker: ConversationMasker; usedAt: number; options: MaskOptions | undefined }>();
+  const maskers = new Map<
+    string,
+    { masker: ConversationMasker; usedAt: number; options: MaskOptions | undefined }
+  >();
 
   function get(conversationId: string, orgOptions: MaskOptions | undefined): ConversationMasker {
     const now = Date.now();
@@ -55,7 +63,11 @@ export function createMessageMasker(opts: MaskerRegistryOptions = {}): MessageMa
       return {
         text: result.text,
         masked: kinds(result.findings),
-        redacted: result.redacted.map((r) => ({ ref: r.ref, text: r.text, masked: kinds(r.findings) })),
+        redacted: result.redacted.map((r) => ({
+          ref: r.ref,
+          text: r.text,
+          masked: kinds(r.findings),
+        })),
       };
     },
     maskField(text, orgId?: string) {

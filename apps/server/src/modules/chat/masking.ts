@@ -13,7 +13,13 @@ export interface MaskedMessage {
 
 /** The server's seam to packages/masking: per-conversation state lives behind it. */
 export interface MessageMasker {
-  maskMessage(conversationId: string, senderKey: string, text: string, ref: SeqRef, orgId?: string): MaskedMessage;
+  maskMessage(
+    conversationId: string,
+    senderKey: string,
+    text: string,
+    ref: SeqRef,
+    orgId?: string,
+  ): MaskedMessage;
   maskField(text: string, orgId?: string): { text: string; masked: string[] };
   /** Drops the in-memory state of a conversation (closed, idle). */
   forget(conversationId: string): void;

@@ -15,7 +15,11 @@ export type ChatAction = 'view' | 'send' | 'accept' | 'close' | 'typing';
  * conversations; an agent only its organisation's, as its role allows; nobody
  * crosses organisations (DESIGN.md law 3).
  */
-export function allowed(actor: ChatActor, action: ChatAction, conv: Pick<ConversationRow, 'orgId' | 'visitorId' | 'agentId' | 'status'>): boolean {
+export function allowed(
+  actor: ChatActor,
+  action: ChatAction,
+  conv: Pick<ConversationRow, 'orgId' | 'visitorId' | 'agentId' | 'status'>,
+): boolean {
   if (conv.orgId !== actor.orgId) return false;
   if (actor.kind === 'visitor') {
     if (conv.visitorId !== actor.visitorId) return false;
@@ -29,8 +33,12 @@ export function allowed(actor: ChatActor, action: ChatAction, conv: Pick<Convers
       return can(actor, 'conversation:accept', conv);
     case 'send':
     case 'typing':
-      return own ? can(actor, 'conversation:reply', conv) : can(actor, 'conversation:reply_any', conv);
+      return own
+        ? can(actor, 'conversation:reply', conv)
+        : can(actor, 'conversation:reply_any', conv);
     case 'close':
-      return own ? can(actor, 'conversation:close', conv) : can(actor, 'conversation:close_any', conv);
+      return own
+        ? can(actor, 'conversation:close', conv)
+        : can(actor, 'conversation:close_any', conv);
   }
 }

@@ -1,4 +1,9 @@
-import type { ChatMessage, ConversationSummary, MessageFrame, VisitorConversation } from '@parley/protocol';
+import type {
+  ChatMessage,
+  ConversationSummary,
+  MessageFrame,
+  VisitorConversation,
+} from '@parley/protocol';
 import type { ConversationRow, MessageRow } from '../../store';
 
 /** A conversation as agents (and its own visitor) see it. */

@@ -28,7 +28,12 @@ export function agentActor(request: FastifyRequest): ChatActor & { kind: 'agent'
 }
 
 export function visitorActor(ctx: VisitorContext): ChatActor & { kind: 'visitor' } {
-  return { kind: 'visitor', visitorId: ctx.visitor.id, orgId: ctx.visitor.orgId, name: ctx.visitor.name };
+  return {
+    kind: 'visitor',
+    visitorId: ctx.visitor.id,
+    orgId: ctx.visitor.orgId,
+    name: ctx.visitor.name,
+  };
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -93,7 +98,9 @@ export function registerChatRoutes(
 
   app.get('/api/conversations/:id', agentOnly, async (request) => {
     const { id } = IdParamsSchema.parse(request.params);
-    return { conversation: presentConversation(await chat.authorize(agentActor(request), id, 'view')) };
+    return {
+      conversation: presentConversation(await chat.authorize(agentActor(request), id, 'view')),
+    };
   });
 
   app.get('/api/conversations/:id/messages', agentOnly, async (request) => {

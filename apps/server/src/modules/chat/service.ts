@@ -26,8 +26,16 @@ export interface SendInput {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-function event(frame: ServerFrame, extra: Omit<BusEvent, 'frame' | 'audience'> & { audience?: BusEvent['audience'] } = {}): BusEvent {
-  return { audience: extra.audience ?? 'all', ...(extra.seq !== undefined ? { seq: extra.seq } : {}), ...(extra.conversationId ? { conversationId: extra.conversationId } : {}), frame: JSON.stringify(frame) };
+function event(
+  frame: ServerFrame,
+  extra: Omit<BusEvent, 'frame' | 'audience'> & { audience?: BusEvent['audience'] } = {},
+): BusEvent {
+  return {
+    audience: extra.audience ?? 'all',
+    ...(extra.seq !== undefined ? { seq: extra.seq } : {}),
+    ...(extra.conversationId ? { conversationId: extra.conversationId } : {}),
+    frame: JSON.stringify(frame),
+  };
 }
 
 function deferredSeq(): SeqRef & { resolve(seq: number): void; reject(err: unknown): void } {
@@ -73,16 +81,21 @@ export function createChatService(deps: ChatDeps) {
     const conv = await store.conversations.byId(actor.orgId, id);
     if (conv) remember(conv);
     // Someone else's conversation is reported exactly like a missing one.
-    if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId)) throw new ParleyError('conversation_not_found');
+    if (!conv || (actor.kind === 'visitor' && conv.visitorId !== actor.visitorId))
+      throw new ParleyError('conversation_not_found');
     if (!allowed(actor, action, conv)) {
-      if (action === 'send' && conv.status === 'waiting' && actor.kind === 'agent') throw new ParleyError('forbidden', 'Accept the conversation before replying.');
+      if (action === 'send' && conv.status === 'waiting' && actor.kind === 'agent')
+        throw new ParleyError('forbidden', 'Accept the conversation before replying.');
       throw new ParleyError('forbidden');
     }
     return conv;
   }
 
   async function publishConversation(conv: ConversationRow): Promise<void> {
-    const frame = event({ type: 'conversation', conversation: presentConversation(conv) }, { conversationId: conv.id });
+    const frame = event(
+      { type: 'conversation', conversation: presentConversation(conv) },
+      { conversationId: conv.id },
+    );
     await Promise.all([
       bus.publish(topics.organisation(conv.orgId), { ...frame, audience: 'agent' }),
       bus.publish(topics.conversation(conv.id), { ...frame, audience: 'visitor' }),
@@ -96,13 +109,20 @@ export function createChatService(deps: ChatDeps) {
     return conv;
   }
 
-  async function applyRedactions(orgId: string, conversationId: string, redactions: { ref: SeqRef; text: string; masked: string[] }[]): Promise<void> {
+  async function applyRedactions(
+    orgId: string,
+    conversationId: string,
+    redactions: { ref: SeqRef; text: string; masked: string[] }[],
+  ): Promise<void> {
     for (const r of redactions) {
       const seq = await r.ref.seq;
       await store.messages.replaceText(orgId, conversationId, seq, r.text, r.masked);
       await bus.publish(
         topics.conversation(conversationId),
-        event({ type: 'redact', conversationId, seq, text: r.text, masked: r.masked }, { conversationId }),
+        event(
+          { type: 'redact', conversationId, seq, text: r.text, masked: r.masked },
+          { conversationId },
+        ),
       );
     }
   }
@@ -111,12 +131,29 @@ export function createChatService(deps: ChatDeps) {
   async function cardNotice(orgId: string, conversationId: string): Promise<void> {
     if (!notices.take(conversationId, Date.now())) return;
     try {
-      const result = await committer.append({ orgId, conversationId, senderKind: 'system', senderId: null, clientMsgId: null, text: CARD_NOTICE_TEXT, masked: [] });
+      const result = await committer.append({
+        orgId,
+        conversationId,
+        senderKind: 'system',
+        senderId: null,
+        clientMsgId: null,
+        text: CARD_NOTICE_TEXT,
+        masked: [],
+      });
       if (!result.ok) return;
-      await bus.publish(topics.conversation(conversationId), event(presentMessageFrame(result.message, null), { seq: result.message.seq, conversationId }));
+      await bus.publish(
+        topics.conversation(conversationId),
+        event(presentMessageFrame(result.message, null), {
+          seq: result.message.seq,
+          conversationId,
+        }),
+      );
     } catch (err) {
       // The visitor's own message is stored already; a missing notice must not fail it.
-      log.warn({ conversationId, err: err instanceof Error ? err.name : 'unknown' }, 'card notice not sent');
+      log.warn(
+        { conversationId, err: err instanceof Error ? err.name : 'unknown' },
+        'card notice not sent',
+      );
     }
   }
 
@@ -125,9 +162,14 @@ export function createChatService(deps: ChatDeps) {
 
     /** The visitor's open conversation, or a new waiting one. */
     async startConversation(actor: ChatActor & { kind: 'visitor' }): Promise<ConversationRow> {
-      const existing = (await store.conversations.listForVisitor(actor.orgId, actor.visitorId)).find((c) => c.status !== 'closed');
+      const existing = (
+        await store.conversations.listForVisitor(actor.orgId, actor.visitorId)
+      ).find((c) => c.status !== 'closed');
       if (existing) return existing;
-      const conv = await store.conversations.create({ orgId: actor.orgId, visitorId: actor.visitorId });
+      const conv = await store.conversations.create({
+        orgId: actor.orgId,
+        visitorId: actor.visitorId,
+      });
       log.info({ orgId: actor.orgId, conversationId: conv.id }, 'conversation started');
       await publishConversation(conv);
       return conv;
@@ -137,7 +179,10 @@ export function createChatService(deps: ChatDeps) {
       return store.conversations.listForVisitor(actor.orgId, actor.visitorId);
     },
 
-    async list(actor: ChatActor & { kind: 'agent' }, status?: ConversationStatus): Promise<ConversationRow[]> {
+    async list(
+      actor: ChatActor & { kind: 'agent' },
+      status?: ConversationStatus,
+    ): Promise<ConversationRow[]> {
       const rows = await store.conversations.list(actor.orgId, status ? { status } : {});
       return rows.filter((c) => allowed(actor, 'view', c));
     },
@@ -148,7 +193,10 @@ export function createChatService(deps: ChatDeps) {
       const won = await store.conversations.accept(actor.orgId, id, actor.agentId, Date.now());
       if (!won) throw new ParleyError('conversation_taken');
       const updated = await reload(actor.orgId, id);
-      log.info({ orgId: actor.orgId, conversationId: id, agentId: actor.agentId }, 'conversation accepted');
+      log.info(
+        { orgId: actor.orgId, conversationId: id, agentId: actor.agentId },
+        'conversation accepted',
+      );
       await publishConversation(updated);
       return updated;
     },
@@ -163,7 +211,12 @@ export function createChatService(deps: ChatDeps) {
       return updated;
     },
 
-    async history(actor: ChatActor, id: string, afterSeq: number, limit: number): Promise<MessageRow[]> {
+    async history(
+      actor: ChatActor,
+      id: string,
+      afterSeq: number,
+      limit: number,
+    ): Promise<MessageRow[]> {
       await load(actor, id, 'view');
       return store.messages.after(actor.orgId, id, afterSeq, limit);
     },
@@ -185,9 +238,18 @@ export function createChatService(deps: ChatDeps) {
       const ref = deferredSeq();
       let masked: ReturnType<MessageMasker['maskMessage']>;
       try {
-        masked = masker.maskMessage(conv.id, `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`, input.text, ref, actor.orgId);
+        masked = masker.maskMessage(
+          conv.id,
+          `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`,
+          input.text,
+          ref,
+          actor.orgId,
+        );
       } catch (err) {
-        log.error({ conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' }, 'masking failed; message refused');
+        log.error(
+          { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
+          'masking failed; message refused',
+        );
         throw new ParleyError('masking_failed');
       }
       let result;
@@ -214,7 +276,10 @@ export function createChatService(deps: ChatDeps) {
       if (result.duplicate) return { seq: message.seq, duplicate: true };
       await bus.publish(
         topics.conversation(conv.id),
-        event(presentMessageFrame(message, actor.name), { seq: message.seq, conversationId: conv.id }),
+        event(presentMessageFrame(message, actor.name), {
+          seq: message.seq,
+          conversationId: conv.id,
+        }),
       );
       if (masked.redacted.length > 0) await applyRedactions(actor.orgId, conv.id, masked.redacted);
       if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
@@ -226,13 +291,19 @@ export function createChatService(deps: ChatDeps) {
       const from = actor.kind;
       await bus.publish(
         topics.conversation(conversationId),
-        event({ type: 'typing', conversationId, from, typing }, { conversationId, audience: from === 'visitor' ? 'agent' : 'visitor' }),
+        event(
+          { type: 'typing', conversationId, from, typing },
+          { conversationId, audience: from === 'visitor' ? 'agent' : 'visitor' },
+        ),
       );
     },
 
     async read(actor: ChatActor, conversationId: string, seq: number): Promise<void> {
       await load(actor, conversationId, 'view');
-      await bus.publish(topics.conversation(conversationId), event({ type: 'read', conversationId, by: actor.kind, seq }, { conversationId }));
+      await bus.publish(
+        topics.conversation(conversationId),
+        event({ type: 'read', conversationId, by: actor.kind, seq }, { conversationId }),
+      );
     },
 
     /** Masks a field a visitor fills in (name, pre-chat answers). */

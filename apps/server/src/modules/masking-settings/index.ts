@@ -1,2 +1,6 @@
-export { createMaskingSettingsService, MASKING_SETTINGS_TOPIC, type MaskingSettingsService } from './service';
+export {
+  createMaskingSettingsService,
+  MASKING_SETTINGS_TOPIC,
+  type MaskingSettingsService,
+} from './service';
 export { registerMaskingSettingsRoutes } from './routes';

@@ -36,7 +36,11 @@ async function sendAsVisitor(text: string): Promise<{ agentText: string; masked:
 describe('masking settings API', () => {
   it('answers the defaults until an admin saves, then applies the saved settings to new messages', async () => {
     const a = await admin();
-    const initial = (await (await a.request('GET', '/api/settings/masking')).json()) as { rules: Record<string, boolean>; panDisplay: string; version: number };
+    const initial = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+      rules: Record<string, boolean>;
+      panDisplay: string;
+      version: number;
+    };
     expect(initial.rules.pan).toBe(true);
     expect(initial.rules.email).toBe(false);
     expect(initial.panDisplay).toBe('last4');
@@ -48,33 +52,61 @@ describe('masking settings API', () => {
       customRules: [{ id: 'order', pattern: 'ORD-[0-9]{6}', label: 'order number' }],
     });
     expect(res.status).toBe(200);
-    const saved = (await res.json()) as { rules: Record<string, boolean>; panDisplay: string; customRules: unknown[]; version: number };
-    expect(saved).toMatchObject({ panDisplay: 'bin_last4', version: 1, customRules: [{ id: 'order', pattern: 'ORD-[0-9]{6}', label: 'order number' }] });
+    const saved = (await res.json()) as {
+      rules: Record<string, boolean>;
+      panDisplay: string;
+      customRules: unknown[];
+      version: number;
+    };
+    expect(saved).toMatchObject({
+      panDisplay: 'bin_last4',
+      version: 1,
+      customRules: [{ id: 'order', pattern: 'ORD-[0-9]{6}', label: 'order number' }],
+    });
     expect(saved.rules).toMatchObject({ email: true, iban: false, pan: true });
 
-    const m = await sendAsVisitor('iban GB82 WEST 1234 5698 7654 32, card 4242 4242 4242 4242, mail a@example.com, ref ORD-123456');
-    expect(m.agentText).toBe('iban GB82 WEST 1234 5698 7654 32, card 4242 42•• •••• 4242, mail [email hidden], ref [order number hidden]');
+    const m = await sendAsVisitor(
+      'iban GB82 WEST 1234 5698 7654 32, card 4242 4242 4242 4242, mail a@example.com, ref ORD-123456',
+    );
+    expect(m.agentText).toBe(
+      'iban GB82 WEST 1234 5698 7654 32, card 4242 42•• •••• 4242, mail [email hidden], ref [order number hidden]',
+    );
     expect(m.masked).toEqual(['pan', 'email', 'custom']);
 
-    const entries = await t.server.store.audit.list(t.orgId, { action: 'settings.masking_change', limit: 10 });
+    const entries = await t.server.store.audit.list(t.orgId, {
+      action: 'settings.masking_change',
+      limit: 10,
+    });
     expect(entries).toHaveLength(1);
     expect(entries[0]?.detail).not.toMatch(/ORD/);
 
     // Back to the defaults for the other tests.
-    await a.request('PUT', '/api/settings/masking', { rules: { email: false, iban: true }, panDisplay: 'last4', customRules: [] });
+    await a.request('PUT', '/api/settings/masking', {
+      rules: { email: false, iban: true },
+      panDisplay: 'last4',
+      customRules: [],
+    });
   });
 
   it('refuses an unsafe custom rule with invalid_masking_rule, saying why in words, and keeps the old settings', async () => {
     const a = await admin();
-    const before = (await (await a.request('GET', '/api/settings/masking')).json()) as { version: number };
-    const res = await a.request('PUT', '/api/settings/masking', { customRules: [{ id: 'bad', pattern: '(a+)+$' }] });
+    const before = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+      version: number;
+    };
+    const res = await a.request('PUT', '/api/settings/masking', {
+      customRules: [{ id: 'bad', pattern: '(a+)+$' }],
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('invalid_masking_rule');
     expect(body.error.message).toMatch(/"bad".*nested quantifiers/);
     const unknown = await a.request('PUT', '/api/settings/masking', { rules: { nope: true } });
-    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('invalid_masking_rule');
-    const after = (await (await a.request('GET', '/api/settings/masking')).json()) as { version: number };
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe(
+      'invalid_masking_rule',
+    );
+    const after = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+      version: number;
+    };
     expect(after.version).toBe(before.version);
   });
 
@@ -83,9 +115,16 @@ describe('masking settings API', () => {
     const c = new AgentClient(t.url);
     await c.login(agent.email, agent.password);
     expect((await c.request('GET', '/api/settings/masking')).status).toBe(403);
-    expect((await c.request('PUT', '/api/settings/masking', { panDisplay: 'none' })).status).toBe(403);
+    expect((await c.request('PUT', '/api/settings/masking', { panDisplay: 'none' })).status).toBe(
+      403,
+    );
     const a = await admin();
-    const noCsrf = await a.request('PUT', '/api/settings/masking', { panDisplay: 'none' }, { 'x-csrf-token': 'wrong' });
+    const noCsrf = await a.request(
+      'PUT',
+      '/api/settings/masking',
+      { panDisplay: 'none' },
+      { 'x-csrf-token': 'wrong' },
+    );
     expect(noCsrf.status).toBe(403);
   });
 });

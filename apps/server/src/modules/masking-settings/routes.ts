@@ -6,12 +6,16 @@ import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import type { MaskingSettingsService } from './service';
 
 /** Admin settings of masking: GET and PUT /api/settings/masking (settings:manage). */
-export function registerMaskingSettingsRoutes(app: FastifyInstance, deps: { store: Store; settings: MaskingSettingsService; authRoutes: AuthRouteOptions }): void {
+export function registerMaskingSettingsRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; settings: MaskingSettingsService; authRoutes: AuthRouteOptions },
+): void {
   const guard = { preHandler: requireAgent(deps.authRoutes) };
 
   app.get('/api/settings/masking', guard, async (request): Promise<MaskingSettings> => {
     const ctx = agentOf(request);
-    if (!can(ctx.actor, 'settings:manage', { orgId: ctx.organisation.id })) throw new ParleyError('forbidden');
+    if (!can(ctx.actor, 'settings:manage', { orgId: ctx.organisation.id }))
+      throw new ParleyError('forbidden');
     return deps.settings.get(ctx.organisation.id);
   });
 
@@ -22,7 +26,11 @@ export function registerMaskingSettingsRoutes(app: FastifyInstance, deps: { stor
     const before = await deps.settings.get(orgId);
     const saved = await deps.settings.save(orgId, ctx.agent.id, request.body);
     // Rule ids and counts only: a custom pattern may describe what the organisation considers secret.
-    const off = Object.entries(saved.rules).filter(([, on]) => !on).map(([id]) => id).sort().join(',');
+    const off = Object.entries(saved.rules)
+      .filter(([, on]) => !on)
+      .map(([id]) => id)
+      .sort()
+      .join(',');
     await audit.record(deps.store, {
       orgId,
       actor: { kind: 'agent', id: ctx.agent.id },
@@ -30,9 +38,18 @@ export function registerMaskingSettingsRoutes(app: FastifyInstance, deps: { stor
       outcome: 'success',
       ip: request.ip,
       resource: { type: 'masking_settings', id: orgId },
-      detail: { rulesOff: off, panDisplay: saved.panDisplay, customRules: saved.customRules.length, version: saved.version, previousVersion: before.version },
+      detail: {
+        rulesOff: off,
+        panDisplay: saved.panDisplay,
+        customRules: saved.customRules.length,
+        version: saved.version,
+        previousVersion: before.version,
+      },
     });
-    request.log.info({ orgId, agentId: ctx.agent.id, version: saved.version }, 'masking settings changed');
+    request.log.info(
+      { orgId, agentId: ctx.agent.id, version: saved.version },
+      'masking settings changed',
+    );
     return saved;
   });
 }

@@ -1,5 +1,16 @@
-import { DEFAULT_MASK_OPTIONS, RULE_IDS, validateCustomRule, type CustomRule, type MaskOptions } from '@parley/masking';
-import { MaskingSettingsInputSchema, ParleyError, type MaskingSettings, type MaskingSettingsInput } from '@parley/protocol';
+import {
+  DEFAULT_MASK_OPTIONS,
+  RULE_IDS,
+  validateCustomRule,
+  type CustomRule,
+  type MaskOptions,
+} from '@parley/masking';
+import {
+  MaskingSettingsInputSchema,
+  ParleyError,
+  type MaskingSettings,
+  type MaskingSettingsInput,
+} from '@parley/protocol';
 import type { Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { Store } from '../../store';
@@ -47,30 +58,50 @@ function toOptions(s: MaskingSettings): MaskOptions {
 }
 
 /** Stored document (or input) merged over the defaults; unknown rule ids are dropped. */
-function normalise(doc: MaskingSettingsInput, version: number, updatedAt: number | null): MaskingSettings {
+function normalise(
+  doc: MaskingSettingsInput,
+  version: number,
+  updatedAt: number | null,
+): MaskingSettings {
   const rules: Record<string, boolean> = { ...DEFAULTS.rules };
   for (const id of RULE_IDS) {
     const v = doc.rules?.[id];
     if (v !== undefined) rules[id] = v;
   }
-  return { rules, panDisplay: doc.panDisplay ?? DEFAULTS.panDisplay, customRules: doc.customRules ?? [], version, updatedAt };
+  return {
+    rules,
+    panDisplay: doc.panDisplay ?? DEFAULTS.panDisplay,
+    customRules: doc.customRules ?? [],
+    version,
+    updatedAt,
+  };
 }
 
 /**
  * Per-organisation masking settings: read from the store, cached per node,
  * refreshed on a bus event when any node saves, and at least every minute.
  */
-export function createMaskingSettingsService(deps: { store: Store; bus: Bus; log: Logger }): MaskingSettingsService {
+export function createMaskingSettingsService(deps: {
+  store: Store;
+  bus: Bus;
+  log: Logger;
+}): MaskingSettingsService {
   const cache = new Map<string, Cached>();
   let unsubscribe: (() => void) | undefined;
 
   async function load(orgId: string): Promise<Cached> {
     const row = await deps.store.maskingSettings.get(orgId);
     let settings = DEFAULTS;
-    if (row) settings = normalise(MaskingSettingsInputSchema.parse(JSON.parse(row.settings)), row.version, row.updatedAt);
+    if (row)
+      settings = normalise(
+        MaskingSettingsInputSchema.parse(JSON.parse(row.settings)),
+        row.version,
+        row.updatedAt,
+      );
     // One options object per version: the masker compiles it once (its cache is keyed by the object).
     const prev = cache.get(orgId);
-    const options = prev && prev.settings.version === settings.version ? prev.options : toOptions(settings);
+    const options =
+      prev && prev.settings.version === settings.version ? prev.options : toOptions(settings);
     const entry = { settings, options, loadedAt: Date.now() };
     cache.set(orgId, entry);
     return entry;
@@ -84,20 +115,46 @@ export function createMaskingSettingsService(deps: { store: Store; bus: Bus; log
     async save(orgId, agentId, input) {
       const body = MaskingSettingsInputSchema.parse(input);
       for (const id of Object.keys(body.rules ?? {}))
-        if (!(RULE_IDS as readonly string[]).includes(id)) throw new ParleyError('invalid_masking_rule', `There is no built-in rule "${id}".`);
+        if (!(RULE_IDS as readonly string[]).includes(id))
+          throw new ParleyError('invalid_masking_rule', `There is no built-in rule "${id}".`);
       const ids = new Set<string>();
       for (const rule of body.customRules ?? []) {
-        if (ids.has(rule.id)) throw new ParleyError('invalid_masking_rule', `Two custom rules are named "${rule.id}".`);
+        if (ids.has(rule.id))
+          throw new ParleyError('invalid_masking_rule', `Two custom rules are named "${rule.id}".`);
         ids.add(rule.id);
-        const check = validateCustomRule({ id: rule.id, pattern: rule.pattern, ...(rule.flags ? { flags: rule.flags } : {}), ...(rule.label ? { label: rule.label } : {}) });
-        if (!check.ok) throw new ParleyError('invalid_masking_rule', `Custom rule "${rule.id}": ${check.reason}.`);
+        const check = validateCustomRule({
+          id: rule.id,
+          pattern: rule.pattern,
+          ...(rule.flags ? { flags: rule.flags } : {}),
+          ...(rule.label ? { label: rule.label } : {}),
+        });
+        if (!check.ok)
+          throw new ParleyError(
+            'invalid_masking_rule',
+            `Custom rule "${rule.id}": ${check.reason}.`,
+          );
       }
       const current = await load(orgId);
-      const merged = normalise({ rules: { ...current.settings.rules, ...body.rules }, panDisplay: body.panDisplay ?? current.settings.panDisplay, customRules: body.customRules ?? current.settings.customRules }, 0, null);
-      const doc = JSON.stringify({ rules: merged.rules, panDisplay: merged.panDisplay, customRules: merged.customRules });
+      const merged = normalise(
+        {
+          rules: { ...current.settings.rules, ...body.rules },
+          panDisplay: body.panDisplay ?? current.settings.panDisplay,
+          customRules: body.customRules ?? current.settings.customRules,
+        },
+        0,
+        null,
+      );
+      const doc = JSON.stringify({
+        rules: merged.rules,
+        panDisplay: merged.panDisplay,
+        customRules: merged.customRules,
+      });
       await deps.store.maskingSettings.put(orgId, doc, agentId, Date.now());
       const saved = await load(orgId);
-      await deps.bus.publish(MASKING_SETTINGS_TOPIC, { audience: 'all', frame: JSON.stringify({ orgId }) });
+      await deps.bus.publish(MASKING_SETTINGS_TOPIC, {
+        audience: 'all',
+        frame: JSON.stringify({ orgId }),
+      });
       return saved.settings;
     },
 
@@ -106,7 +163,12 @@ export function createMaskingSettingsService(deps: { store: Store; bus: Bus; log
       if (entry && Date.now() - entry.loadedAt > TTL_MS) {
         // Stale: keep using it for this message and refresh in the background.
         entry.loadedAt = Date.now();
-        load(orgId).catch((err: unknown) => deps.log.warn({ orgId, err: err instanceof Error ? err.name : 'unknown' }, 'masking settings reload failed'));
+        load(orgId).catch((err: unknown) =>
+          deps.log.warn(
+            { orgId, err: err instanceof Error ? err.name : 'unknown' },
+            'masking settings reload failed',
+          ),
+        );
       }
       return entry?.options;
     },
@@ -124,7 +186,12 @@ export function createMaskingSettingsService(deps: { store: Store; bus: Bus; log
           return;
         }
         if (typeof orgId === 'string' && cache.has(orgId))
-          load(orgId).catch((err: unknown) => deps.log.warn({ orgId, err: err instanceof Error ? err.name : 'unknown' }, 'masking settings reload failed'));
+          load(orgId).catch((err: unknown) =>
+            deps.log.warn(
+              { orgId, err: err instanceof Error ? err.name : 'unknown' },
+              'masking settings reload failed',
+            ),
+          );
       });
     },
 

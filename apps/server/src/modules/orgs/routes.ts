@@ -4,9 +4,15 @@ import { ParleyError, type WidgetConfig } from '@parley/protocol';
 import type { Store } from '../../store';
 import { isAllowedOrigin } from './service';
 
-const WidgetConfigQuerySchema = z.object({ org: z.string().min(1).max(64), host: z.string().max(300).optional() });
+const WidgetConfigQuerySchema = z.object({
+  org: z.string().min(1).max(64),
+  host: z.string().max(300).optional(),
+});
 
-export function registerOrgRoutes(app: FastifyInstance, deps: { store: Store; selfOrigins: ReadonlySet<string> }): void {
+export function registerOrgRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; selfOrigins: ReadonlySet<string> },
+): void {
   // Public: what the chat frame needs to draw itself. The host page's origin
   // must be one the organisation allows.
   app.get('/api/widget/config', async (request): Promise<WidgetConfig> => {

@@ -1,7 +1,11 @@
 import type { Organisation, Store } from '../../store';
 
 /** Origins of the server itself (console, chat frame) and those an organisation allows to embed the widget. */
-export function isAllowedOrigin(org: Organisation, origin: string | undefined, selfOrigins: ReadonlySet<string>): boolean {
+export function isAllowedOrigin(
+  org: Organisation,
+  origin: string | undefined,
+  selfOrigins: ReadonlySet<string>,
+): boolean {
   if (!origin) return false;
   return selfOrigins.has(origin) || org.allowedOrigins.includes(origin);
 }
@@ -21,6 +25,8 @@ export function createOrganisation(
   store: Store,
   input: { name: string; allowedOrigins: string[]; greeting?: string },
 ): Promise<Organisation> {
-  const allowedOrigins = input.allowedOrigins.map((o) => normaliseOrigin(o)).filter((o): o is string => !!o);
+  const allowedOrigins = input.allowedOrigins
+    .map((o) => normaliseOrigin(o))
+    .filter((o): o is string => !!o);
   return store.orgs.create({ ...input, allowedOrigins });
 }

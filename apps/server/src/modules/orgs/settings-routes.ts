@@ -13,31 +13,47 @@ const OrganisationSettingsSchema = z.object({
 });
 
 function presentOrganisationSettings(org: Organisation) {
-  return { id: org.id, key: org.key, name: org.name, greeting: org.greeting, allowedOrigins: org.allowedOrigins };
+  return {
+    id: org.id,
+    key: org.key,
+    name: org.name,
+    greeting: org.greeting,
+    allowedOrigins: org.allowedOrigins,
+  };
 }
 
 /** Parses origins exactly as browsers send them; throws bad_request naming the ones that are not origins. */
 export function parseOrigins(values: string[]): string[] {
-  const bad = values.filter((v) => normaliseOrigin(v) === undefined || normaliseOrigin(v) !== v.replace(/\/$/, ''));
+  const bad = values.filter(
+    (v) => normaliseOrigin(v) === undefined || normaliseOrigin(v) !== v.replace(/\/$/, ''),
+  );
   if (bad.length > 0) {
-    throw new ParleyError('bad_request', `Not an origin (scheme://host[:port], no path): ${bad.slice(0, 5).join(', ')}`);
+    throw new ParleyError(
+      'bad_request',
+      `Not an origin (scheme://host[:port], no path): ${bad.slice(0, 5).join(', ')}`,
+    );
   }
   return [...new Set(values.map((v) => normaliseOrigin(v)!))];
 }
 
 /** Admin settings of the organisation itself: name, greeting, the origins allowed to embed the widget. */
-export function registerOrgSettingsRoutes(app: FastifyInstance, deps: { store: Store; authRoutes: AuthRouteOptions }): void {
+export function registerOrgSettingsRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; authRoutes: AuthRouteOptions },
+): void {
   const guard = { preHandler: requireAgent(deps.authRoutes) };
 
   app.get('/api/settings/organisation', guard, async (request) => {
     const ctx = agentOf(request);
-    if (!can(ctx.actor, 'settings:manage', { orgId: ctx.organisation.id })) throw new ParleyError('forbidden');
+    if (!can(ctx.actor, 'settings:manage', { orgId: ctx.organisation.id }))
+      throw new ParleyError('forbidden');
     return presentOrganisationSettings(ctx.organisation);
   });
 
   app.put('/api/settings/organisation', guard, async (request) => {
     const ctx = agentOf(request);
-    if (!can(ctx.actor, 'settings:manage', { orgId: ctx.organisation.id })) throw new ParleyError('forbidden');
+    if (!can(ctx.actor, 'settings:manage', { orgId: ctx.organisation.id }))
+      throw new ParleyError('forbidden');
     const body = OrganisationSettingsSchema.parse(request.body);
     const patch: { name?: string; greeting?: string; allowedOrigins?: string[] } = {};
     if (body.name !== undefined) patch.name = body.name;
@@ -45,7 +61,10 @@ export function registerOrgSettingsRoutes(app: FastifyInstance, deps: { store: S
     if (body.allowedOrigins !== undefined) patch.allowedOrigins = parseOrigins(body.allowedOrigins);
     const updated = await deps.store.orgs.update(ctx.organisation.id, patch);
     if (!updated) throw new ParleyError('organisation_not_found');
-    request.log.info({ orgId: updated.id, agentId: ctx.agent.id, fields: Object.keys(patch) }, 'organisation settings changed');
+    request.log.info(
+      { orgId: updated.id, agentId: ctx.agent.id, fields: Object.keys(patch) },
+      'organisation settings changed',
+    );
     return presentOrganisationSettings(updated);
   });
 }

@@ -14,23 +14,37 @@ describe('organisation settings', () => {
   it('lets an admin set the origins allowed to embed the widget, and the widget config follows', async () => {
     const admin = new AgentClient(t.url);
     await admin.login(t.admin.email, t.admin.password);
-    const before = await fetch(`${t.url}/api/widget/config?org=${t.orgKey}&host=${encodeURIComponent('https://shop.example')}`);
+    const before = await fetch(
+      `${t.url}/api/widget/config?org=${t.orgKey}&host=${encodeURIComponent('https://shop.example')}`,
+    );
     expect(before.status).toBe(403);
-    const res = await admin.request('PUT', '/api/settings/organisation', { allowedOrigins: ['https://shop.example', 'https://shop.example/'] });
+    const res = await admin.request('PUT', '/api/settings/organisation', {
+      allowedOrigins: ['https://shop.example', 'https://shop.example/'],
+    });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { allowedOrigins: string[] }).allowedOrigins).toEqual(['https://shop.example']);
-    const after = await fetch(`${t.url}/api/widget/config?org=${t.orgKey}&host=${encodeURIComponent('https://shop.example')}`);
+    expect(((await res.json()) as { allowedOrigins: string[] }).allowedOrigins).toEqual([
+      'https://shop.example',
+    ]);
+    const after = await fetch(
+      `${t.url}/api/widget/config?org=${t.orgKey}&host=${encodeURIComponent('https://shop.example')}`,
+    );
     expect(after.status).toBe(200);
     const frame = await fetch(`${t.url}/frame/?org=${t.orgKey}`);
-    expect(frame.headers.get('content-security-policy') ?? '').toMatch(/frame-ancestors 'self' https:\/\/shop\.example/);
+    expect(frame.headers.get('content-security-policy') ?? '').toMatch(
+      /frame-ancestors 'self' https:\/\/shop\.example/,
+    );
   });
 
   it('refuses something that is not an origin, naming it', async () => {
     const admin = new AgentClient(t.url);
     await admin.login(t.admin.email, t.admin.password);
-    const res = await admin.request('PUT', '/api/settings/organisation', { allowedOrigins: ['https://ok.example', 'shop.example/path'] });
+    const res = await admin.request('PUT', '/api/settings/organisation', {
+      allowedOrigins: ['https://ok.example', 'shop.example/path'],
+    });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/shop\.example\/path/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /shop\.example\/path/,
+    );
   });
 
   it('is for admins only', async () => {
@@ -38,6 +52,8 @@ describe('organisation settings', () => {
     const c = new AgentClient(t.url);
     await c.login(agent.email, agent.password);
     expect((await c.request('GET', '/api/settings/organisation')).status).toBe(403);
-    expect((await c.request('PUT', '/api/settings/organisation', { greeting: 'hi' })).status).toBe(403);
+    expect((await c.request('PUT', '/api/settings/organisation', { greeting: 'hi' })).status).toBe(
+      403,
+    );
   });
 });

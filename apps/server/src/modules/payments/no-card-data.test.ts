@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../test/clients';
-import { chatWithVisitor, confirmCard, openPayLink, payLink, paymentFrame, requestPayment, startServerWithVault } from '../../../test/payment-flow';
+import {
+  chatWithVisitor,
+  confirmCard,
+  openPayLink,
+  payLink,
+  paymentFrame,
+  requestPayment,
+  startServerWithVault,
+} from '../../../test/payment-flow';
 
 // Evidence for DESIGN.md law 2 ("card data lives only in the vault"): run the
 // whole flow, then search every byte the agent and the disks could have seen.
@@ -23,7 +31,12 @@ class RecordingAgent extends AgentClient {
     this.bodies.push(await res.clone().text());
     return res;
   }
-  override async request(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  override async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
     const res = await super.request(method, path, body, extra);
     this.bodies.push(await res.clone().text());
     return res;
@@ -38,25 +51,48 @@ describe('no card data outside the vault, after a whole payment flow', () => {
   beforeAll(async () => {
     env = await startServerWithVault({ logLevel: 'debug', vaultEnv: { VAULT_LOG_LEVEL: 'debug' } });
     const { server, vault } = env;
-    const { agent: plain, visitor, agentWs, visitorWs } = await chatWithVisitor(server, 'supervisor');
+    const {
+      agent: plain,
+      visitor,
+      agentWs,
+      visitorWs,
+    } = await chatWithVisitor(server, 'supervisor');
     // The same session, recording: every REST answer the console gets.
-    const agent = Object.assign(new RecordingAgent(server.url), { cookie: plain.cookie, csrf: plain.csrf });
+    const agent = Object.assign(new RecordingAgent(server.url), {
+      cookie: plain.cookie,
+      csrf: plain.csrf,
+    });
     const frames: string[] = [];
     agentWs.ws.on('message', (d: Buffer) => frames.push(d.toString('utf8')));
 
     // A paid request (with a double submit), a declined one, a refund, and the lists.
     const paid = (await requestPayment(agent, visitor.conversationId)).body.payment.id;
     paidId = paid;
-    let open = await openPayLink((await payLink(server, visitor.token, visitor.conversationId, paid)).payUrl);
+    let open = await openPayLink(
+      (await payLink(server, visitor.token, visitor.conversationId, paid)).payUrl,
+    );
     const card = { number: '4242 4242 4242 4242', cvc: CVC };
-    await Promise.all([confirmCard(vault.url, paid, open.cookie, card), confirmCard(vault.url, paid, open.cookie, card)]);
+    await Promise.all([
+      confirmCard(vault.url, paid, open.cookie, card),
+      confirmCard(vault.url, paid, open.cookie, card),
+    ]);
     await paymentFrame(agentWs, paid, 'succeeded');
-    const declined = (await requestPayment(agent, visitor.conversationId, { amount: 500 })).body.payment.id;
-    open = await openPayLink((await payLink(server, visitor.token, visitor.conversationId, declined)).payUrl);
+    const declined = (await requestPayment(agent, visitor.conversationId, { amount: 500 })).body
+      .payment.id;
+    open = await openPayLink(
+      (await payLink(server, visitor.token, visitor.conversationId, declined)).payUrl,
+    );
     await confirmCard(vault.url, declined, open.cookie, { number: '4000000000000002', cvc: CVC });
     await paymentFrame(agentWs, declined, 'failed');
-    await agent.request('POST', `/api/payments/${paid}/refunds`, { amount: 250, idempotencyKey: 'refund-evidence-1' });
-    await agentWs.next('payment', (f) => f.payment.id === paid && f.payment.amountRefunded === 250, 10_000);
+    await agent.request('POST', `/api/payments/${paid}/refunds`, {
+      amount: 250,
+      idempotencyKey: 'refund-evidence-1',
+    });
+    await agentWs.next(
+      'payment',
+      (f) => f.payment.id === paid && f.payment.amountRefunded === 250,
+      10_000,
+    );
     await agent.request('GET', `/api/conversations/${visitor.conversationId}/payments`);
     await agent.request('GET', `/api/conversations/${visitor.conversationId}/messages`);
     await agent.request('GET', `/api/conversations/${visitor.conversationId}`);
@@ -68,11 +104,13 @@ describe('no card data outside the vault, after a whole payment flow', () => {
     // The chat store: its SQLite file and WAL, raw bytes, while the server still holds them.
     const rows = await sql<{ file: string }>`pragma database_list`.execute(server.server.store.db);
     const dbFile = rows.rows.find((r) => r.file)?.file ?? '';
-    for (const f of [dbFile, `${dbFile}-wal`]) if (existsSync(f)) haystacks.push({ name: `chat store ${f}`, bytes: readFileSync(f) });
+    for (const f of [dbFile, `${dbFile}-wal`])
+      if (existsSync(f)) haystacks.push({ name: `chat store ${f}`, bytes: readFileSync(f) });
     // The vault's store, after it stopped (so its WAL is final).
     await vault.stop();
     const vdb = join(vault.dataDir, 'vault.sqlite');
-    for (const f of [vdb, `${vdb}-wal`]) if (existsSync(f)) haystacks.push({ name: `vault store ${f}`, bytes: readFileSync(f) });
+    for (const f of [vdb, `${vdb}-wal`])
+      if (existsSync(f)) haystacks.push({ name: `vault store ${f}`, bytes: readFileSync(f) });
     haystacks.push({ name: 'server logs', bytes: Buffer.from(server.logs.join('')) });
     haystacks.push({ name: 'vault logs', bytes: Buffer.from(vault.logs.join('')) });
     haystacks.push({ name: 'agent WebSocket frames', bytes: Buffer.from(frames.join('\n')) });
@@ -92,7 +130,9 @@ describe('no card data outside the vault, after a whole payment flow', () => {
     expect(frames).toContain('"brand":"visa"');
     for (const store of ['chat store', 'vault store']) {
       // The file and its WAL together: recent rows may still be only in the WAL.
-      const bytes = Buffer.concat(haystacks.filter((x) => x.name.startsWith(store)).map((x) => x.bytes));
+      const bytes = Buffer.concat(
+        haystacks.filter((x) => x.name.startsWith(store)).map((x) => x.bytes),
+      );
       expect(bytes.includes(paidId), store).toBe(true);
     }
   });
@@ -105,6 +145,7 @@ describe('no card data outside the vault, after a whole payment flow', () => {
   });
 
   it('finds the CVV nowhere', () => {
-    for (const h of haystacks) expect(cvcPattern.exec(h.bytes.toString('latin1'))?.[0], `CVV in ${h.name}`).toBeUndefined();
+    for (const h of haystacks)
+      expect(cvcPattern.exec(h.bytes.toString('latin1'))?.[0], `CVV in ${h.name}`).toBeUndefined();
   });
 });

@@ -6,7 +6,11 @@ import { requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor, visitorActor } from '../chat';
 import type { VisitorService } from '../visitors';
 import { presentPayment } from './presenter';
-import { ConversationParamsSchema, PaymentParamsSchema, VisitorPaymentParamsSchema } from './schema';
+import {
+  ConversationParamsSchema,
+  PaymentParamsSchema,
+  VisitorPaymentParamsSchema,
+} from './schema';
 import type { PaymentService } from './service';
 
 export interface PaymentRouteDeps {
@@ -15,7 +19,12 @@ export interface PaymentRouteDeps {
   authRoutes: AuthRouteOptions;
 }
 
-const CurrenciesBodySchema = z.object({ currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1).max(20) });
+const CurrenciesBodySchema = z.object({
+  currencies: z
+    .array(z.string().regex(/^[A-Z]{3}$/))
+    .min(1)
+    .max(20),
+});
 
 /** REST routes of in-chat payments and the vault's signed event hook; handlers stay thin. */
 export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps): void {
@@ -23,28 +32,53 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
   const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
   const visitorOf = async (request: FastifyRequest) => {
     const h = request.headers.authorization;
-    const ctx = await deps.visitors.authenticate(h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined);
+    const ctx = await deps.visitors.authenticate(
+      h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined,
+    );
     if (!ctx) throw new ParleyError('invalid_token');
     return visitorActor(ctx);
   };
 
   // PCI DSS 10.2: payment requests, cancellations and refunds are audited, failures too.
-  const audited = async <T extends { id: string }>(request: FastifyRequest, action: string, resourceId: string | null, detail: Record<string, string | number | null>, fn: () => Promise<T>): Promise<T> => {
+  const audited = async <T extends { id: string }>(
+    request: FastifyRequest,
+    action: string,
+    resourceId: string | null,
+    detail: Record<string, string | number | null>,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
     const actor = agentActor(request);
-    const base = { orgId: actor.orgId, actor: { kind: 'agent' as const, id: actor.agentId }, action, ip: request.ip };
+    const base = {
+      orgId: actor.orgId,
+      actor: { kind: 'agent' as const, id: actor.agentId },
+      action,
+      ip: request.ip,
+    };
     try {
       const row = await fn();
-      await audit.record(deps.authRoutes.store, { ...base, outcome: 'success', resource: { type: 'payment', id: row.id }, detail });
+      await audit.record(deps.authRoutes.store, {
+        ...base,
+        outcome: 'success',
+        resource: { type: 'payment', id: row.id },
+        detail,
+      });
       return row;
     } catch (err) {
       const code = err instanceof ParleyError ? err.code : 'internal_error';
-      await audit.record(deps.authRoutes.store, { ...base, outcome: 'failure', resource: { type: 'payment', id: resourceId }, detail: { ...detail, error: code } });
+      await audit.record(deps.authRoutes.store, {
+        ...base,
+        outcome: 'failure',
+        resource: { type: 'payment', id: resourceId },
+        detail: { ...detail, error: code },
+      });
       throw err;
     }
   };
 
   // ---- agent ----
-  app.get('/api/payments/settings', agentOnly, async (request) => payments.settings(agentActor(request)));
+  app.get('/api/payments/settings', agentOnly, async (request) =>
+    payments.settings(agentActor(request)),
+  );
 
   app.put('/api/payments/settings', agentOnly, async (request) => {
     const actor = agentActor(request);
@@ -62,19 +96,37 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
   app.post('/api/conversations/:id/payments', agentOnly, async (request, reply) => {
     const { id } = ConversationParamsSchema.parse(request.params);
     const body = PaymentRequestBodySchema.parse(request.body);
-    const row = await audited(request, 'payment.request', null, { conversationId: id, amount: body.amount, currency: body.currency }, () => payments.request(agentActor(request), id, body));
+    const row = await audited(
+      request,
+      'payment.request',
+      null,
+      { conversationId: id, amount: body.amount, currency: body.currency },
+      () => payments.request(agentActor(request), id, body),
+    );
     return reply.status(201).send({ payment: presentPayment(row) });
   });
 
   app.post('/api/payments/:id/cancel', agentOnly, async (request) => {
     const { id } = PaymentParamsSchema.parse(request.params);
-    return { payment: presentPayment(await audited(request, 'payment.cancel', id, {}, () => payments.cancel(agentActor(request), id))) };
+    return {
+      payment: presentPayment(
+        await audited(request, 'payment.cancel', id, {}, () =>
+          payments.cancel(agentActor(request), id),
+        ),
+      ),
+    };
   });
 
   app.post('/api/payments/:id/refunds', agentOnly, async (request) => {
     const { id } = PaymentParamsSchema.parse(request.params);
     const body = RefundRequestBodySchema.parse(request.body);
-    return { payment: presentPayment(await audited(request, 'payment.refund', id, { amount: body.amount ?? null }, () => payments.refund(agentActor(request), id, body))) };
+    return {
+      payment: presentPayment(
+        await audited(request, 'payment.refund', id, { amount: body.amount ?? null }, () =>
+          payments.refund(agentActor(request), id, body),
+        ),
+      ),
+    };
   });
 
   // ---- visitor ----

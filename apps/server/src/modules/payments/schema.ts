@@ -17,7 +17,10 @@ export const VaultPaymentSchema = z.object({
   description: z.string().max(500),
   brand: z.string().max(32).nullable(),
   // At most the last four digits ever reach the chat store (PCI DSS 3.4.1).
-  last4: z.string().regex(/^\d{4}$/).nullable(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
   gatewayReference: z.string().max(255).nullable(),
   failureMessage: z.string().max(500).nullable(),
   createdAt: z.string(),
@@ -42,8 +45,13 @@ export const VaultCreatedSchema = z.object({
 });
 export const VaultLinkSchema = VaultCreatedSchema;
 export const VaultRefundSchema = z.object({ payment: VaultPaymentSchema });
-export const VaultErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
+export const VaultErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string().optional() }),
+});
 
 export const ConversationParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const PaymentParamsSchema = z.object({ id: z.string().min(1).max(128) });
-export const VisitorPaymentParamsSchema = z.object({ id: z.string().min(1).max(64), paymentId: z.string().min(1).max(128) });
+export const VisitorPaymentParamsSchema = z.object({
+  id: z.string().min(1).max(64),
+  paymentId: z.string().min(1).max(128),
+});

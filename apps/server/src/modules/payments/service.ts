@@ -1,4 +1,10 @@
-import { FINAL_PAYMENT_STATUSES, PAYABLE_PAYMENT_STATUSES, ParleyError, type PaymentRequestBody, type RefundRequestBody } from '@parley/protocol';
+import {
+  FINAL_PAYMENT_STATUSES,
+  PAYABLE_PAYMENT_STATUSES,
+  ParleyError,
+  type PaymentRequestBody,
+  type RefundRequestBody,
+} from '@parley/protocol';
 import { verifyRequest } from '@parley/signing';
 import { topics, type Bus } from '../../bus';
 import type { Logger } from '../../logger';
@@ -68,7 +74,11 @@ export function createPaymentService(deps: PaymentDeps) {
   }
 
   async function publish(row: PaymentRow): Promise<void> {
-    await bus.publish(topics.conversation(row.conversationId), { audience: 'all', conversationId: row.conversationId, frame: JSON.stringify(presentPaymentFrame(row)) });
+    await bus.publish(topics.conversation(row.conversationId), {
+      audience: 'all',
+      conversationId: row.conversationId,
+      frame: JSON.stringify(presentPaymentFrame(row)),
+    });
   }
 
   async function apply(p: VaultPayment, createdBy: string | null = null): Promise<PaymentRow> {
@@ -96,7 +106,11 @@ export function createPaymentService(deps: PaymentDeps) {
   return {
     async settings(actor: Agent) {
       const org = await store.orgs.byId(actor.orgId);
-      return { enabled: deps.vault !== undefined, currencies: await currencies(actor.orgId), merchantName: org?.name ?? '' };
+      return {
+        enabled: deps.vault !== undefined,
+        currencies: await currencies(actor.orgId),
+        merchantName: org?.name ?? '',
+      };
     },
 
     async setCurrencies(actor: Agent, list: string[]): Promise<string[]> {
@@ -116,12 +130,17 @@ export function createPaymentService(deps: PaymentDeps) {
      * payment_unavailable: the vault returns the request it made the first
      * time, and the chat store keeps one row per vault id.
      */
-    async request(actor: Agent, conversationId: string, body: PaymentRequestBody): Promise<PaymentRow> {
+    async request(
+      actor: Agent,
+      conversationId: string,
+      body: PaymentRequestBody,
+    ): Promise<PaymentRow> {
       // Asking for money is replying: the agent must hold the conversation (or reply_any).
       const conv = await chat.authorize(actor, conversationId, 'send');
       if (!mayPay(actor, 'request', conv)) throw new ParleyError('forbidden');
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
-      if (!(await currencies(actor.orgId)).includes(body.currency)) throw new ParleyError('currency_not_allowed');
+      if (!(await currencies(actor.orgId)).includes(body.currency))
+        throw new ParleyError('currency_not_allowed');
       const org = await store.orgs.byId(actor.orgId);
       if (!org) throw new ParleyError('organisation_not_found');
       // The description is text an agent typed: it is masked like a message (DESIGN.md law 1).
@@ -143,18 +162,39 @@ export function createPaymentService(deps: PaymentDeps) {
       } catch {
         // Created but not readable right now: store what we asked for; the vault's events bring the rest.
         const now = new Date().toISOString();
-        payment = { id: created.id, orgId: actor.orgId, conversationId, status: created.status, amount: body.amount, currency: body.currency, amountRefunded: 0, description, brand: null, last4: null, gatewayReference: null, failureMessage: null, createdAt: now, updatedAt: now, version: 0 };
+        payment = {
+          id: created.id,
+          orgId: actor.orgId,
+          conversationId,
+          status: created.status,
+          amount: body.amount,
+          currency: body.currency,
+          amountRefunded: 0,
+          description,
+          brand: null,
+          last4: null,
+          gatewayReference: null,
+          failureMessage: null,
+          createdAt: now,
+          updatedAt: now,
+          version: 0,
+        };
       }
-      if (payment.orgId !== actor.orgId || payment.conversationId !== conversationId) throw new ParleyError('conflict');
+      if (payment.orgId !== actor.orgId || payment.conversationId !== conversationId)
+        throw new ParleyError('conflict');
       const row = await apply(payment, actor.agentId);
-      log.info({ orgId: actor.orgId, conversationId, paymentId: row.id, agentId: actor.agentId }, 'payment requested');
+      log.info(
+        { orgId: actor.orgId, conversationId, paymentId: row.id, agentId: actor.agentId },
+        'payment requested',
+      );
       return row;
     },
 
     async cancel(actor: Agent, id: string): Promise<PaymentRow> {
       const row = await load(actor, id);
       if (!mayPay(actor, 'cancel', row)) throw new ParleyError('forbidden');
-      if (FINAL_PAYMENT_STATUSES.includes(row.status)) throw new ParleyError('invalid_payment_state');
+      if (FINAL_PAYMENT_STATUSES.includes(row.status))
+        throw new ParleyError('invalid_payment_state');
       const updated = await apply(await vault().cancel(id));
       log.info({ orgId: actor.orgId, paymentId: id, agentId: actor.agentId }, 'payment canceled');
       return updated;
@@ -164,19 +204,36 @@ export function createPaymentService(deps: PaymentDeps) {
       const row = await load(actor, id);
       if (!mayPay(actor, 'refund', row)) throw new ParleyError('forbidden');
       if (row.status !== 'succeeded') throw new ParleyError('invalid_payment_state');
-      if (body.amount !== undefined && body.amount > row.amount - row.amountRefunded) throw new ParleyError('refund_exceeds_amount');
-      const payment = await vault().refund(id, { ...(body.amount !== undefined ? { amount: body.amount } : {}), idempotencyKey: vaultKey(actor.orgId, 'refund', body.idempotencyKey) });
+      if (body.amount !== undefined && body.amount > row.amount - row.amountRefunded)
+        throw new ParleyError('refund_exceeds_amount');
+      const payment = await vault().refund(id, {
+        ...(body.amount !== undefined ? { amount: body.amount } : {}),
+        idempotencyKey: vaultKey(actor.orgId, 'refund', body.idempotencyKey),
+      });
       const updated = await apply(payment);
-      log.info({ orgId: actor.orgId, paymentId: id, agentId: actor.agentId, amount: body.amount ?? row.amount - row.amountRefunded }, 'payment refunded');
+      log.info(
+        {
+          orgId: actor.orgId,
+          paymentId: id,
+          agentId: actor.agentId,
+          amount: body.amount ?? row.amount - row.amountRefunded,
+        },
+        'payment refunded',
+      );
       return updated;
     },
 
     /** A fresh single-use pay link, only for the conversation's own visitor and only while payable. */
-    async payLink(actor: Visitor, conversationId: string, paymentId: string): Promise<{ payUrl: string; expiresAt: string }> {
+    async payLink(
+      actor: Visitor,
+      conversationId: string,
+      paymentId: string,
+    ): Promise<{ payUrl: string; expiresAt: string }> {
       await chat.authorize(actor, conversationId, 'view');
       const row = await store.payments.byId(actor.orgId, paymentId);
       if (!row || row.conversationId !== conversationId) throw new ParleyError('payment_not_found');
-      if (!PAYABLE_PAYMENT_STATUSES.includes(row.status)) throw new ParleyError('invalid_payment_state');
+      if (!PAYABLE_PAYMENT_STATUSES.includes(row.status))
+        throw new ParleyError('invalid_payment_state');
       const link = await vault().link(paymentId);
       log.info({ orgId: actor.orgId, conversationId, paymentId }, 'pay link issued');
       return { payUrl: link.payUrl, expiresAt: link.expiresAt };
@@ -188,9 +245,19 @@ export function createPaymentService(deps: PaymentDeps) {
      * newer. Events for unknown conversations are acknowledged and dropped so
      * they cannot block the vault's outbox.
      */
-    async handleEvent(rawBody: Buffer, path: string, headers: Record<string, string | string[] | undefined>): Promise<{ applied: boolean }> {
+    async handleEvent(
+      rawBody: Buffer,
+      path: string,
+      headers: Record<string, string | string[] | undefined>,
+    ): Promise<{ applied: boolean }> {
       if (!deps.eventSecret) throw new ParleyError('payment_unavailable');
-      const check = verifyRequest({ secret: deps.eventSecret, method: 'POST', path, body: rawBody, headers });
+      const check = verifyRequest({
+        secret: deps.eventSecret,
+        method: 'POST',
+        path,
+        body: rawBody,
+        headers,
+      });
       if (!check.ok) {
         log.warn({ reason: check.reason }, 'vault event refused: bad signature');
         throw new ParleyError('unauthorized', 'The signature is missing or wrong.');
@@ -207,14 +274,20 @@ export function createPaymentService(deps: PaymentDeps) {
       const conv = await store.conversations.byId(p.orgId, p.conversationId);
       let applied = false;
       if (!conv) {
-        log.warn({ eventId: event.id, paymentId: p.id }, 'vault event for an unknown conversation dropped');
+        log.warn(
+          { eventId: event.id, paymentId: p.id },
+          'vault event for an unknown conversation dropped',
+        );
       } else {
         const { row, changed } = await store.payments.upsert(toUpsert(p));
         applied = changed;
         if (changed) await publish(row);
       }
       await store.payments.markEventSeen(event.id, p.id, Date.now());
-      log.info({ eventId: event.id, paymentId: p.id, status: p.status, version: p.version, applied }, 'vault event');
+      log.info(
+        { eventId: event.id, paymentId: p.id, status: p.status, version: p.version, applied },
+        'vault event',
+      );
       return { applied };
     },
   };

@@ -2,7 +2,14 @@ import { ParleyError } from '@parley/protocol';
 import { signedFetch } from '@parley/signing';
 import type { z } from 'zod';
 import type { Logger } from '../../logger';
-import { VaultCreatedSchema, VaultErrorSchema, VaultLinkSchema, VaultPaymentSchema, VaultRefundSchema, type VaultPayment } from './schema';
+import {
+  VaultCreatedSchema,
+  VaultErrorSchema,
+  VaultLinkSchema,
+  VaultPaymentSchema,
+  VaultRefundSchema,
+  type VaultPayment,
+} from './schema';
 
 export interface VaultClientOptions {
   /** Base URL of the vault as the server reaches it, e.g. http://127.0.0.1:8081. */
@@ -47,7 +54,12 @@ const MAPPED: Record<string, ConstructorParameters<typeof ParleyError>[0]> = {
 export function createVaultClient(o: VaultClientOptions) {
   const base = o.url.replace(/\/$/, '');
 
-  async function call<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', path: string, json?: unknown): Promise<z.infer<S>> {
+  async function call<S extends z.ZodType>(
+    schema: S,
+    method: 'GET' | 'POST',
+    path: string,
+    json?: unknown,
+  ): Promise<z.infer<S>> {
     let res: Response;
     try {
       res = await signedFetch({
@@ -60,20 +72,32 @@ export function createVaultClient(o: VaultClientOptions) {
       });
     } catch (err) {
       // Log the route template and the failure's kind only: never bodies or secrets.
-      o.log.warn({ route: path.replace(/pay_[\w-]+/, ':id'), err: err instanceof Error ? err.name : 'unknown' }, 'vault unreachable');
+      o.log.warn(
+        {
+          route: path.replace(/pay_[\w-]+/, ':id'),
+          err: err instanceof Error ? err.name : 'unknown',
+        },
+        'vault unreachable',
+      );
       throw new ParleyError('payment_unavailable');
     }
     const data = (await res.json().catch(() => null)) as unknown;
     if (!res.ok) {
       const code = VaultErrorSchema.safeParse(data).data?.error.code ?? 'unknown';
-      o.log.warn({ route: path.replace(/pay_[\w-]+/, ':id'), status: res.status, code }, 'vault refused');
+      o.log.warn(
+        { route: path.replace(/pay_[\w-]+/, ':id'), status: res.status, code },
+        'vault refused',
+      );
       const mapped = MAPPED[code];
       if (mapped) throw new ParleyError(mapped);
       throw new ParleyError('payment_unavailable');
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
-      o.log.error({ route: path.replace(/pay_[\w-]+/, ':id') }, 'vault answered an unexpected body');
+      o.log.error(
+        { route: path.replace(/pay_[\w-]+/, ':id') },
+        'vault answered an unexpected body',
+      );
       throw new ParleyError('payment_unavailable');
     }
     return parsed.data;
@@ -81,11 +105,16 @@ export function createVaultClient(o: VaultClientOptions) {
 
   const byId = (id: string) => `/v1/payment-requests/${encodeURIComponent(id)}`;
   return {
-    create: (input: CreateInput) => call(VaultCreatedSchema, 'POST', '/v1/payment-requests', { ...input, frameAncestors: [] }),
+    create: (input: CreateInput) =>
+      call(VaultCreatedSchema, 'POST', '/v1/payment-requests', { ...input, frameAncestors: [] }),
     get: (id: string): Promise<VaultPayment> => call(VaultPaymentSchema, 'GET', byId(id)),
-    cancel: (id: string): Promise<VaultPayment> => call(VaultPaymentSchema, 'POST', `${byId(id)}/cancel`),
+    cancel: (id: string): Promise<VaultPayment> =>
+      call(VaultPaymentSchema, 'POST', `${byId(id)}/cancel`),
     link: (id: string) => call(VaultLinkSchema, 'POST', `${byId(id)}/link`),
-    refund: async (id: string, input: { amount?: number; idempotencyKey: string }): Promise<VaultPayment> =>
+    refund: async (
+      id: string,
+      input: { amount?: number; idempotencyKey: string },
+    ): Promise<VaultPayment> =>
       (await call(VaultRefundSchema, 'POST', `${byId(id)}/refunds`, input)).payment,
   };
 }

@@ -13,22 +13,33 @@ type Mode = 'up' | 'down' | 'lose-response';
  * or lose the vault's answer after the vault acted on the call — the case in
  * which a retry must not create a second payment request.
  */
-async function startProxy(target: () => number): Promise<{ port: number; mode: Mode; close(): Promise<void> }> {
+async function startProxy(
+  target: () => number,
+): Promise<{ port: number; mode: Mode; close(): Promise<void> }> {
   const state = { mode: 'up' as Mode };
   const server: Server = createServer((req, res) => {
     if (state.mode === 'down') {
       req.socket.destroy();
       return;
     }
-    const upstream = httpRequest({ host: '127.0.0.1', port: target(), method: req.method, path: req.url, headers: req.headers }, (up) => {
-      if (state.mode === 'lose-response') {
-        up.resume();
-        up.on('end', () => res.socket?.destroy());
-        return;
-      }
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: target(),
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (up) => {
+        if (state.mode === 'lose-response') {
+          up.resume();
+          up.on('end', () => res.socket?.destroy());
+          return;
+        }
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.socket?.destroy());
     req.pipe(upstream);
   });
@@ -61,7 +72,11 @@ describe('vault unreachable', () => {
   beforeAll(async () => {
     const vaultPort = await freePort();
     proxy = await startProxy(() => vaultPort);
-    env = await startServerWithVault({ logLevel: 'warn', vaultUrl: `http://127.0.0.1:${proxy.port}`, vaultPort });
+    env = await startServerWithVault({
+      logLevel: 'warn',
+      vaultUrl: `http://127.0.0.1:${proxy.port}`,
+      vaultPort,
+    });
   });
   afterAll(async () => {
     await env?.close();
@@ -71,7 +86,12 @@ describe('vault unreachable', () => {
   it('answers payment_unavailable, charges nothing twice, and a retry with the same key creates exactly one request', async () => {
     const { agent, visitor, agentWs } = await chatWithVisitor(env.server);
     const key = 'retry-key-0001';
-    const list = async () => ((await (await agent.request('GET', `/api/conversations/${visitor.conversationId}/payments`)).json()) as { payments: PaymentSummary[] }).payments;
+    const list = async () =>
+      (
+        (await (
+          await agent.request('GET', `/api/conversations/${visitor.conversationId}/payments`)
+        ).json()) as { payments: PaymentSummary[] }
+      ).payments;
 
     proxy.mode = 'down';
     const down = await requestPayment(agent, visitor.conversationId, { idempotencyKey: key });
@@ -98,7 +118,10 @@ describe('vault unreachable', () => {
     // Cancel while the vault is down: a clear error, the request stays as it was.
     proxy.mode = 'down';
     const cancel = await agent.request('POST', `/api/payments/${created[0]!.id}/cancel`, {});
-    expect([cancel.status, ((await cancel.json()) as { error: { code: string } }).error.code]).toEqual([503, 'payment_unavailable']);
+    expect([
+      cancel.status,
+      ((await cancel.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([503, 'payment_unavailable']);
     expect((await list())[0]!.status).toBe('created');
     proxy.mode = 'up';
   });

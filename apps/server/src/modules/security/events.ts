@@ -14,29 +14,57 @@ export function presentSecurityEvent(e: SecurityEventRow): SecurityEvent {
     type: e.type as SecurityEventType,
     agentId: e.agentId,
     ip: e.ip,
-    detail: Object.fromEntries(Object.entries(e.detail).filter((kv): kv is [string, string | number | boolean | null] => ['string', 'number', 'boolean'].includes(typeof kv[1]) || kv[1] === null)),
+    detail: Object.fromEntries(
+      Object.entries(e.detail).filter(
+        (kv): kv is [string, string | number | boolean | null] =>
+          ['string', 'number', 'boolean'].includes(typeof kv[1]) || kv[1] === null,
+      ),
+    ),
     createdAt: e.createdAt,
   };
 }
 
 export interface SecurityEvents {
   /** Stores, counts, shows live to admins and posts to the organisation's webhook. Never throws. */
-  emit(orgId: string, type: SecurityEventType, input: { agentId?: string | null; ip?: string | null; detail?: Record<string, string | number | boolean | null> }): Promise<void>;
+  emit(
+    orgId: string,
+    type: SecurityEventType,
+    input: {
+      agentId?: string | null;
+      ip?: string | null;
+      detail?: Record<string, string | number | boolean | null>;
+    },
+  ): Promise<void>;
   /** Resolves when every webhook delivery started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
 }
 
 const RETRY_DELAYS_MS = [500, 2000, 8000];
 
-export function createSecurityEvents(deps: { store: Store; bus: Bus; log: Logger; fetch?: typeof fetch }): SecurityEvents {
+export function createSecurityEvents(deps: {
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  fetch?: typeof fetch;
+}): SecurityEvents {
   const pending = new Set<Promise<void>>();
   const doFetch = deps.fetch ?? fetch;
 
-  async function deliver(url: string, secret: string, body: string, eventId: string): Promise<void> {
+  async function deliver(
+    url: string,
+    secret: string,
+    body: string,
+    eventId: string,
+  ): Promise<void> {
     const target = new URL(url);
     for (let attempt = 0; ; attempt++) {
       try {
-        const headers = signRequest({ secret, method: 'POST', path: `${target.pathname}${target.search}`, body });
+        const headers = signRequest({
+          secret,
+          method: 'POST',
+          path: `${target.pathname}${target.search}`,
+          body,
+        });
         const res = await doFetch(target, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
@@ -46,7 +74,10 @@ export function createSecurityEvents(deps: { store: Store; bus: Bus; log: Logger
         if (res.ok) return;
         deps.log.warn({ eventId, status: res.status }, 'security webhook refused');
       } catch (err) {
-        deps.log.warn({ eventId, err: err instanceof Error ? err.name : 'unknown' }, 'security webhook failed');
+        deps.log.warn(
+          { eventId, err: err instanceof Error ? err.name : 'unknown' },
+          'security webhook failed',
+        );
       }
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined) return;
@@ -68,15 +99,23 @@ export function createSecurityEvents(deps: { store: Store; bus: Bus; log: Logger
         deps.log.warn({ orgId, type, agentId: row.agentId, eventId: row.id }, 'security event');
         if (orgId === '') return;
         const event = presentSecurityEvent(row);
-        await deps.bus.publish(securityTopic(orgId), { audience: 'agent', frame: JSON.stringify({ type: 'security_event', event }) });
+        await deps.bus.publish(securityTopic(orgId), {
+          audience: 'agent',
+          frame: JSON.stringify({ type: 'security_event', event }),
+        });
         const settings = await deps.store.security.settings(orgId);
         if (settings.webhookUrl && settings.webhookSecret) {
           const body = JSON.stringify({ id: randomUUID(), type: 'security_event', orgId, event });
-          const p = deliver(settings.webhookUrl, settings.webhookSecret, body, row.id).finally(() => pending.delete(p));
+          const p = deliver(settings.webhookUrl, settings.webhookSecret, body, row.id).finally(() =>
+            pending.delete(p),
+          );
           pending.add(p);
         }
       } catch (err) {
-        deps.log.error({ orgId, type, err: err instanceof Error ? err.message : 'unknown' }, 'security event not recorded');
+        deps.log.error(
+          { orgId, type, err: err instanceof Error ? err.message : 'unknown' },
+          'security event not recorded',
+        );
       }
     },
     async idle() {

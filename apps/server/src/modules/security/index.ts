@@ -1,2 +1,7 @@
 export { clientIp, ipAllowed, normaliseIp, parseCidr } from './ip';
-export { createSecurityEvents, presentSecurityEvent, securityTopic, type SecurityEvents } from './events';
+export {
+  createSecurityEvents,
+  presentSecurityEvent,
+  securityTopic,
+  type SecurityEvents,
+} from './events';

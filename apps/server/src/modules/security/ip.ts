@@ -41,7 +41,11 @@ export function ipAllowed(ranges: readonly string[], ip: string): boolean {
  * (`trustProxy` hops): walk X-Forwarded-For from the socket's peer outwards and
  * stop at the first hop that is not a trusted proxy. Used for WebSocket upgrades.
  */
-export function clientIp(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: number): string {
+export function clientIp(
+  remoteAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustProxy: number,
+): string {
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
   const forwarded = header
     .split(',')

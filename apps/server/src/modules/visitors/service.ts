@@ -9,7 +9,10 @@ export interface VisitorContext {
 
 export interface VisitorService {
   /** Issues a new visitor with a 256-bit random token; only its SHA-256 is stored. */
-  createSession(orgKey: string, name: string | null): Promise<{ token: string; visitor: VisitorRow }>;
+  createSession(
+    orgKey: string,
+    name: string | null,
+  ): Promise<{ token: string; visitor: VisitorRow }>;
   /** The visitor behind a token; undefined for an unknown, expired or revoked one. */
   authenticate(token: string | undefined): Promise<VisitorContext | undefined>;
 }
@@ -32,7 +35,8 @@ export function createVisitorService(store: Store, opts: { tokenDays: number }):
     async authenticate(token) {
       if (!token || token.length < 16 || token.length > 256) return undefined;
       const visitor = await store.visitors.byTokenHash(sha256Hex(token));
-      if (!visitor || visitor.revokedAt !== null || visitor.expiresAt <= Date.now()) return undefined;
+      if (!visitor || visitor.revokedAt !== null || visitor.expiresAt <= Date.now())
+        return undefined;
       const organisation = await store.orgs.byId(visitor.orgId);
       if (!organisation) return undefined;
       return { visitor, organisation };

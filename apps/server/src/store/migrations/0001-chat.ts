@@ -20,7 +20,9 @@ export const chat: Migration = {
     await db.schema
       .createTable('agents')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('email', 'text', (c) => c.notNull().unique())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('role', 'text', (c) => c.notNull())
@@ -28,25 +30,37 @@ export const chat: Migration = {
       .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('agents_org_idx').on('agents').columns(['org_id', 'name']).execute();
+    await db.schema
+      .createIndex('agents_org_idx')
+      .on('agents')
+      .columns(['org_id', 'name'])
+      .execute();
 
     await db.schema
       .createTable('agent_sessions')
       .addColumn('token_hash', 'text', (c) => c.primaryKey())
       .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('csrf_token', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('revoked_at', 'bigint')
       .execute();
-    await db.schema.createIndex('agent_sessions_agent_idx').on('agent_sessions').column('agent_id').execute();
+    await db.schema
+      .createIndex('agent_sessions_agent_idx')
+      .on('agent_sessions')
+      .column('agent_id')
+      .execute();
 
     await db.schema
       .createTable('visitors')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('name', 'text')
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -57,8 +71,12 @@ export const chat: Migration = {
     await db.schema
       .createTable('conversations')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
-      .addColumn('visitor_id', 'text', (c) => c.notNull().references('visitors.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
+      .addColumn('visitor_id', 'text', (c) =>
+        c.notNull().references('visitors.id').onDelete('cascade'),
+      )
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('agent_id', 'text', (c) => c.references('agents.id').onDelete('set null'))
       .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -80,8 +98,12 @@ export const chat: Migration = {
     await db.schema
       .createTable('messages')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
-      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
+      .addColumn('conversation_id', 'text', (c) =>
+        c.notNull().references('conversations.id').onDelete('cascade'),
+      )
       .addColumn('seq', 'bigint', (c) => c.notNull())
       .addColumn('sender_kind', 'text', (c) => c.notNull())
       .addColumn('sender_id', 'text')
@@ -105,7 +127,14 @@ export const chat: Migration = {
   },
 
   async down(db: Kysely<unknown>) {
-    for (const table of ['messages', 'conversations', 'visitors', 'agent_sessions', 'agents', 'organisations']) {
+    for (const table of [
+      'messages',
+      'conversations',
+      'visitors',
+      'agent_sessions',
+      'agents',
+      'organisations',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -10,8 +10,12 @@ export const payments: Migration = {
     await db.schema
       .createTable('payments')
       .addColumn('id', 'text', (c) => c.primaryKey()) // the vault's payment id
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
-      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
+      .addColumn('conversation_id', 'text', (c) =>
+        c.notNull().references('conversations.id').onDelete('cascade'),
+      )
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('amount', 'bigint', (c) => c.notNull())
       .addColumn('currency', 'text', (c) => c.notNull())
@@ -26,7 +30,11 @@ export const payments: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('payments_conversation_idx').on('payments').columns(['org_id', 'conversation_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('payments_conversation_idx')
+      .on('payments')
+      .columns(['org_id', 'conversation_id', 'created_at'])
+      .execute();
 
     // Vault events are delivered at least once; their ids are remembered to drop repeats.
     await db.schema
@@ -38,13 +46,16 @@ export const payments: Migration = {
 
     await db.schema
       .createTable('payment_settings')
-      .addColumn('org_id', 'text', (c) => c.primaryKey().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.primaryKey().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('currencies', 'text', (c) => c.notNull()) // JSON array of ISO 4217 codes
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
   },
 
   async down(db: Kysely<unknown>) {
-    for (const table of ['payment_settings', 'payment_events', 'payments']) await db.schema.dropTable(table).execute();
+    for (const table of ['payment_settings', 'payment_events', 'payments'])
+      await db.schema.dropTable(table).execute();
   },
 };

@@ -10,8 +10,12 @@ export const security: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('agent_mfa')
-      .addColumn('agent_id', 'text', (c) => c.primaryKey().references('agents.id').onDelete('cascade'))
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+      .addColumn('agent_id', 'text', (c) =>
+        c.primaryKey().references('agents.id').onDelete('cascade'),
+      )
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('totp_secret', 'text')
       .addColumn('pending_secret', 'text')
       .addColumn('enabled_at', 'bigint')
@@ -23,17 +27,25 @@ export const security: Migration = {
     await db.schema
       .createTable('recovery_codes')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.notNull().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
       .addColumn('code_hash', 'text', (c) => c.notNull())
       .addColumn('used_at', 'bigint')
       .execute();
-    await db.schema.createIndex('recovery_codes_agent_idx').on('recovery_codes').columns(['agent_id', 'code_hash']).execute();
+    await db.schema
+      .createIndex('recovery_codes_agent_idx')
+      .on('recovery_codes')
+      .columns(['agent_id', 'code_hash'])
+      .execute();
 
     // Which sessions passed the second factor (and when).
     await db.schema
       .createTable('session_mfa')
-      .addColumn('token_hash', 'text', (c) => c.primaryKey().references('agent_sessions.token_hash').onDelete('cascade'))
+      .addColumn('token_hash', 'text', (c) =>
+        c.primaryKey().references('agent_sessions.token_hash').onDelete('cascade'),
+      )
       .addColumn('org_id', 'text', (c) => c.notNull())
       .addColumn('verified_at', 'bigint', (c) => c.notNull())
       .execute();
@@ -49,7 +61,9 @@ export const security: Migration = {
 
     await db.schema
       .createTable('org_security')
-      .addColumn('org_id', 'text', (c) => c.primaryKey().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.primaryKey().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('mfa_policy', 'text', (c) => c.notNull())
       .addColumn('ip_allowlist', 'text', (c) => c.notNull())
       .addColumn('webhook_url', 'text')
@@ -67,7 +81,11 @@ export const security: Migration = {
       .addColumn('detail', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('security_events_org_idx').on('security_events').columns(['org_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('security_events_org_idx')
+      .on('security_events')
+      .columns(['org_id', 'created_at'])
+      .execute();
 
     // Append-only; (org_id, seq) is the chain position and the concurrency guard.
     await db.schema
@@ -88,11 +106,23 @@ export const security: Migration = {
       .addColumn('hash', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('audit_log_pk', ['org_id', 'seq'])
       .execute();
-    await db.schema.createIndex('audit_log_org_at_idx').on('audit_log').columns(['org_id', 'at']).execute();
+    await db.schema
+      .createIndex('audit_log_org_at_idx')
+      .on('audit_log')
+      .columns(['org_id', 'at'])
+      .execute();
   },
 
   async down(db: Kysely<unknown>) {
-    for (const table of ['audit_log', 'security_events', 'org_security', 'auth_throttle', 'session_mfa', 'recovery_codes', 'agent_mfa']) {
+    for (const table of [
+      'audit_log',
+      'security_events',
+      'org_security',
+      'auth_throttle',
+      'session_mfa',
+      'recovery_codes',
+      'agent_mfa',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -5,7 +5,9 @@ export const maskingSettings: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('masking_settings')
-      .addColumn('org_id', 'text', (c) => c.primaryKey().references('organisations.id').onDelete('cascade'))
+      .addColumn('org_id', 'text', (c) =>
+        c.primaryKey().references('organisations.id').onDelete('cascade'),
+      )
       .addColumn('settings', 'text', (c) => c.notNull())
       .addColumn('version', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())

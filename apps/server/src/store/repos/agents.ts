@@ -3,7 +3,16 @@ import type { Kysely } from 'kysely';
 import { toAgent, toSession } from '../mappers';
 import type { AgentRow, Database, Store } from '../types';
 
-const agentColumns = ['id', 'org_id', 'email', 'name', 'role', 'password_hash', 'active', 'created_at'] as const;
+const agentColumns = [
+  'id',
+  'org_id',
+  'email',
+  'name',
+  'role',
+  'password_hash',
+  'active',
+  'created_at',
+] as const;
 const sessionColumns = [
   'token_hash',
   'agent_id',
@@ -49,13 +58,29 @@ export function agentsRepo(db: Kysely<Database>): Store['agents'] {
       return row && toAgent(row);
     },
     async update(orgId, id, patch) {
-      const set: { name?: string; role?: AgentRow['role']; active?: number; password_hash?: string } = {};
+      const set: {
+        name?: string;
+        role?: AgentRow['role'];
+        active?: number;
+        password_hash?: string;
+      } = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.role !== undefined) set.role = patch.role;
       if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
       if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
-      if (Object.keys(set).length > 0) await db.updateTable('agents').set(set).where('org_id', '=', orgId).where('id', '=', id).execute();
-      const row = await db.selectFrom('agents').select(agentColumns).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      if (Object.keys(set).length > 0)
+        await db
+          .updateTable('agents')
+          .set(set)
+          .where('org_id', '=', orgId)
+          .where('id', '=', id)
+          .execute();
+      const row = await db
+        .selectFrom('agents')
+        .select(agentColumns)
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && toAgent(row);
     },
     async list(orgId) {

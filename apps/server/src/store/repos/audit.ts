@@ -44,7 +44,11 @@ function toEntry(r: AuditLogTable): AuditEntry {
 
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
 }
 
 export function auditRepo(conn: Connection): AuditRepo {
@@ -123,7 +127,12 @@ export function auditRepo(conn: Connection): AuditRepo {
     },
 
     async chains() {
-      const rows = await db.selectFrom('audit_log').select('org_id').distinct().orderBy('org_id').execute();
+      const rows = await db
+        .selectFrom('audit_log')
+        .select('org_id')
+        .distinct()
+        .orderBy('org_id')
+        .execute();
       return rows.map((r) => r.org_id);
     },
   };

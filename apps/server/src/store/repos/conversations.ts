@@ -8,7 +8,10 @@ const MAX_LIST_LIMIT = 1000;
 
 export function conversationsRepo(db: Kysely<Database>): Store['conversations'] {
   const byId = async (orgId: string, id: string) => {
-    const row = await selectConversations(db).where('c.org_id', '=', orgId).where('c.id', '=', id).executeTakeFirst();
+    const row = await selectConversations(db)
+      .where('c.org_id', '=', orgId)
+      .where('c.id', '=', id)
+      .executeTakeFirst();
     return row && toConversation(row);
   };
   return {
@@ -46,7 +49,11 @@ export function conversationsRepo(db: Kysely<Database>): Store['conversations'] 
       const limit = Math.min(Math.max(1, filter?.limit ?? DEFAULT_LIST_LIMIT), MAX_LIST_LIMIT);
       let query = selectConversations(db).where('c.org_id', '=', orgId);
       if (filter?.status !== undefined) query = query.where('c.status', '=', filter.status);
-      const rows = await query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute();
+      const rows = await query
+        .orderBy('c.updated_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toConversation);
     },
     async listForVisitor(orgId, visitorId) {

@@ -3,14 +3,30 @@ import type { Database, MaskingSettingsRepo, MaskingSettingsRow } from '../types
 
 const columns = ['org_id', 'settings', 'version', 'updated_at', 'updated_by'] as const;
 
-function toRow(r: { org_id: string; settings: string; version: number | string; updated_at: number | string; updated_by: string | null }): MaskingSettingsRow {
+function toRow(r: {
+  org_id: string;
+  settings: string;
+  version: number | string;
+  updated_at: number | string;
+  updated_by: string | null;
+}): MaskingSettingsRow {
   // PostgreSQL returns bigint as a string.
-  return { orgId: r.org_id, settings: r.settings, version: Number(r.version), updatedAt: Number(r.updated_at), updatedBy: r.updated_by };
+  return {
+    orgId: r.org_id,
+    settings: r.settings,
+    version: Number(r.version),
+    updatedAt: Number(r.updated_at),
+    updatedBy: r.updated_by,
+  };
 }
 
 export function maskingSettingsRepo(db: Kysely<Database>): MaskingSettingsRepo {
   const get = async (orgId: string): Promise<MaskingSettingsRow | undefined> => {
-    const row = await db.selectFrom('masking_settings').select(columns).where('org_id', '=', orgId).executeTakeFirst();
+    const row = await db
+      .selectFrom('masking_settings')
+      .select(columns)
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
     return row && toRow(row);
   };
   return {

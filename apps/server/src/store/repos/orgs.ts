@@ -8,7 +8,11 @@ const columns = ['id', 'key', 'name', 'allowed_origins', 'greeting', 'created_at
 
 export function orgsRepo(db: Kysely<Database>): Store['orgs'] {
   const byId = async (id: string) => {
-    const row = await db.selectFrom('organisations').select(columns).where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('organisations')
+      .select(columns)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toOrganisation(row);
   };
   return {
@@ -28,19 +32,30 @@ export function orgsRepo(db: Kysely<Database>): Store['orgs'] {
     },
     byId,
     async byKey(key) {
-      const row = await db.selectFrom('organisations').select(columns).where('key', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('organisations')
+        .select(columns)
+        .where('key', '=', key)
+        .executeTakeFirst();
       return row && toOrganisation(row);
     },
     async list() {
-      const rows = await db.selectFrom('organisations').select(columns).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('organisations')
+        .select(columns)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toOrganisation);
     },
     async update(id, patch) {
       const set: { name?: string; allowed_origins?: string; greeting?: string } = {};
       if (patch.name !== undefined) set.name = patch.name;
-      if (patch.allowedOrigins !== undefined) set.allowed_origins = JSON.stringify(patch.allowedOrigins);
+      if (patch.allowedOrigins !== undefined)
+        set.allowed_origins = JSON.stringify(patch.allowedOrigins);
       if (patch.greeting !== undefined) set.greeting = patch.greeting;
-      if (Object.keys(set).length > 0) await db.updateTable('organisations').set(set).where('id', '=', id).execute();
+      if (Object.keys(set).length > 0)
+        await db.updateTable('organisations').set(set).where('id', '=', id).execute();
       return byId(id);
     },
   };

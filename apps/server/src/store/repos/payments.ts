@@ -45,7 +45,12 @@ function toPayment(r: PaymentsTable): PaymentRow {
 
 export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
   const byId = async (orgId: string, id: string) => {
-    const row = await db.selectFrom('payments').select(columns).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('payments')
+      .select(columns)
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toPayment(row);
   };
   return {
@@ -83,7 +88,13 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
         )
         .executeTakeFirst();
       if (createdBy) {
-        await db.updateTable('payments').set({ created_by: createdBy }).where('id', '=', p.id).where('org_id', '=', p.orgId).where('created_by', 'is', null).execute();
+        await db
+          .updateTable('payments')
+          .set({ created_by: createdBy })
+          .where('id', '=', p.id)
+          .where('org_id', '=', p.orgId)
+          .where('created_by', 'is', null)
+          .execute();
       }
       const row = await byId(p.orgId, p.id);
       if (!row) throw new Error('payment belongs to another organisation');
@@ -102,7 +113,13 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
       return rows.map(toPayment);
     },
     async eventSeen(eventId) {
-      return (await db.selectFrom('payment_events').select('id').where('id', '=', eventId).executeTakeFirst()) !== undefined;
+      return (
+        (await db
+          .selectFrom('payment_events')
+          .select('id')
+          .where('id', '=', eventId)
+          .executeTakeFirst()) !== undefined
+      );
     },
     async markEventSeen(eventId, paymentId, now) {
       const result = await db
@@ -113,7 +130,11 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
       return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
     async currencies(orgId) {
-      const row = await db.selectFrom('payment_settings').select('currencies').where('org_id', '=', orgId).executeTakeFirst();
+      const row = await db
+        .selectFrom('payment_settings')
+        .select('currencies')
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
       return row ? parseStringArray(row.currencies) : undefined;
     },
     async setCurrencies(orgId, currencies, now) {

@@ -3,7 +3,15 @@ import type { Kysely } from 'kysely';
 import { toVisitor } from '../mappers';
 import type { Database, Store } from '../types';
 
-const columns = ['id', 'org_id', 'name', 'token_hash', 'created_at', 'expires_at', 'revoked_at'] as const;
+const columns = [
+  'id',
+  'org_id',
+  'name',
+  'token_hash',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+] as const;
 
 export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
   return {
@@ -21,7 +29,11 @@ export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
       return toVisitor(row);
     },
     async byTokenHash(tokenHash) {
-      const row = await db.selectFrom('visitors').select(columns).where('token_hash', '=', tokenHash).executeTakeFirst();
+      const row = await db
+        .selectFrom('visitors')
+        .select(columns)
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
       return row && toVisitor(row);
     },
     async byId(orgId, id) {
@@ -34,7 +46,12 @@ export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
       return row && toVisitor(row);
     },
     async setName(orgId, id, name) {
-      await db.updateTable('visitors').set({ name }).where('org_id', '=', orgId).where('id', '=', id).execute();
+      await db
+        .updateTable('visitors')
+        .set({ name })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
     },
   };
 }

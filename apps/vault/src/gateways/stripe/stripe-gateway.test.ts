@@ -14,7 +14,13 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     stripe = new FakeStripe();
     await stripe.start();
     const gateway = new StripeGateway({ secretKey: 'sk_test_parley', apiBase: stripe.url });
-    t = await startTestVault({ gateway, config: { gateway: 'stripe', stripe: { secretKey: 'sk_test_parley', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url } } });
+    t = await startTestVault({
+      gateway,
+      config: {
+        gateway: 'stripe',
+        stripe: { secretKey: 'sk_test_parley', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url },
+      },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -24,7 +30,12 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
   async function pay(number: string, cvc = '123') {
     const p = await t.createPayment({ amount: 2599, currency: 'gbp' });
     const o = await t.open(p.payUrl);
-    const res = await t.page(p.id, o.cookie!, 'confirm', { ...VALID_CARD, number, cvc, idempotencyKey: `stripe-${p.id}` });
+    const res = await t.page(p.id, o.cookie!, 'confirm', {
+      ...VALID_CARD,
+      number,
+      cvc,
+      idempotencyKey: `stripe-${p.id}`,
+    });
     return { id: p.id, cookie: o.cookie!, res };
   }
 
@@ -33,7 +44,11 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     const { id, res } = await pay('4242424242424242');
     expect(res.body).toMatchObject({ status: 'succeeded', brand: 'visa', last4: '4242' });
     const calls = stripe.calls.slice(before);
-    expect(calls.map((c) => `${c.method} ${c.path.replace(/pi_[0-9a-f]+/, 'pi_X')}`)).toEqual(['POST /v1/payment_methods', 'POST /v1/payment_intents', 'POST /v1/payment_intents/pi_X/capture']);
+    expect(calls.map((c) => `${c.method} ${c.path.replace(/pi_[0-9a-f]+/, 'pi_X')}`)).toEqual([
+      'POST /v1/payment_methods',
+      'POST /v1/payment_intents',
+      'POST /v1/payment_intents/pi_X/capture',
+    ]);
     expect(calls[0]!.authorization).toBe('Bearer sk_test_parley');
     const create = calls[1]!.form;
     expect(create.get('amount')).toBe('2599');
@@ -74,19 +89,41 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     const { id } = await pay('4000002760003184');
     const ref = (await t.api('GET', `/v1/payment-requests/${id}`)).body.gatewayReference as string;
     stripe.authenticate(ref, false);
-    const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.payment_failed', data: { object: { id: ref, object: 'payment_intent' } } });
-    const forged = await fetch(`${t.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body: payload });
+    const payload = JSON.stringify({
+      id: 'evt_1',
+      object: 'event',
+      type: 'payment_intent.payment_failed',
+      data: { object: { id: ref, object: 'payment_intent' } },
+    });
+    const forged = await fetch(`${t.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+      },
+      body: payload,
+    });
     expect(forged.status).toBe(401);
     expect((await t.api('GET', `/v1/payment-requests/${id}`)).body.status).toBe('requires_action');
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-    const ok = await fetch(`${t.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload });
+    const ok = await fetch(`${t.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': header },
+      body: payload,
+    });
     expect(ok.status).toBe(200);
-    expect((await t.api('GET', `/v1/payment-requests/${id}`)).body).toMatchObject({ status: 'failed', failureCode: 'authentication_failed' });
+    expect((await t.api('GET', `/v1/payment-requests/${id}`)).body).toMatchObject({
+      status: 'failed',
+      failureCode: 'authentication_failed',
+    });
   });
 
   it('refunds through the Refunds API', async () => {
     const { id } = await pay('5555555555554444');
-    const res = await t.api('POST', `/v1/payment-requests/${id}/refunds`, { amount: 599, idempotencyKey: 'stripe-refund-1' });
+    const res = await t.api('POST', `/v1/payment-requests/${id}/refunds`, {
+      amount: 599,
+      idempotencyKey: 'stripe-refund-1',
+    });
     expect(res.status).toBe(201);
     expect(res.body.refund).toMatchObject({ amount: 599, status: 'succeeded' });
     const call = stripe.calls.at(-1)!;

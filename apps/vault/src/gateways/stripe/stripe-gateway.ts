@@ -6,7 +6,13 @@
  * needed on the pay page), and capture follows authorisation.
  */
 import Stripe from 'stripe';
-import type { AuthorizeRequest, CaptureOutcome, FailureCode, Gateway, GatewayOutcome } from '../gateway';
+import type {
+  AuthorizeRequest,
+  CaptureOutcome,
+  FailureCode,
+  Gateway,
+  GatewayOutcome,
+} from '../gateway';
 import { FAILURE_MESSAGES, GatewayUnavailableError } from '../gateway';
 
 export interface StripeGatewayOptions {
@@ -28,8 +34,15 @@ const CODES: Record<string, FailureCode> = {
   authentication_required: 'authentication_failed',
 };
 
-function failureCode(code: string | null | undefined, declineCode: string | null | undefined): FailureCode {
-  return (declineCode ? CODES[declineCode] : undefined) ?? (code ? CODES[code] : undefined) ?? 'card_declined';
+function failureCode(
+  code: string | null | undefined,
+  declineCode: string | null | undefined,
+): FailureCode {
+  return (
+    (declineCode ? CODES[declineCode] : undefined) ??
+    (code ? CODES[code] : undefined) ??
+    'card_declined'
+  );
 }
 
 export function stripeClient(options: StripeGatewayOptions): Stripe {
@@ -56,7 +69,12 @@ export class StripeGateway implements Gateway {
       const pm = await this.stripe.paymentMethods.create(
         {
           type: 'card',
-          card: { number: request.card.number, exp_month: request.card.expMonth, exp_year: request.card.expYear, cvc: request.card.cvc },
+          card: {
+            number: request.card.number,
+            exp_month: request.card.expMonth,
+            exp_year: request.card.expYear,
+            cvc: request.card.cvc,
+          },
           billing_details: { name: request.card.name },
         },
         { idempotencyKey: `${request.idempotencyKey}:pm` },
@@ -88,21 +106,49 @@ export class StripeGateway implements Gateway {
     }
   }
 
-  async capture(reference: string, amount: number, idempotencyKey: string): Promise<CaptureOutcome> {
+  async capture(
+    reference: string,
+    amount: number,
+    idempotencyKey: string,
+  ): Promise<CaptureOutcome> {
     try {
-      const intent = await this.stripe.paymentIntents.capture(reference, { amount_to_capture: amount }, { idempotencyKey });
+      const intent = await this.stripe.paymentIntents.capture(
+        reference,
+        { amount_to_capture: amount },
+        { idempotencyKey },
+      );
       if (intent.status === 'succeeded') return { kind: 'captured', reference: intent.id };
-      return { kind: 'declined', reference: intent.id, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
+      return {
+        kind: 'declined',
+        reference: intent.id,
+        code: 'processing_error',
+        message: FAILURE_MESSAGES.processing_error,
+      };
     } catch (error) {
       const outcome = this.declineOrThrow(error);
-      return outcome.kind === 'declined' ? outcome : { kind: 'declined', reference, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
+      return outcome.kind === 'declined'
+        ? outcome
+        : {
+            kind: 'declined',
+            reference,
+            code: 'processing_error',
+            message: FAILURE_MESSAGES.processing_error,
+          };
     }
   }
 
-  async refund(reference: string, amount: number, idempotencyKey: string): Promise<{ reference: string }> {
+  async refund(
+    reference: string,
+    amount: number,
+    idempotencyKey: string,
+  ): Promise<{ reference: string }> {
     try {
-      const refund = await this.stripe.refunds.create({ payment_intent: reference, amount }, { idempotencyKey });
-      if (refund.status === 'failed' || refund.status === 'canceled') throw new GatewayUnavailableError(`stripe refund ${refund.status}`);
+      const refund = await this.stripe.refunds.create(
+        { payment_intent: reference, amount },
+        { idempotencyKey },
+      );
+      if (refund.status === 'failed' || refund.status === 'canceled')
+        throw new GatewayUnavailableError(`stripe refund ${refund.status}`);
       return { reference: refund.id };
     } catch (error) {
       if (error instanceof GatewayUnavailableError) throw error;
@@ -117,12 +163,23 @@ export class StripeGateway implements Gateway {
         return { kind: 'authorized', reference: intent.id };
       case 'requires_action': {
         const url = intent.next_action?.redirect_to_url?.url;
-        if (!url) return { kind: 'declined', reference: intent.id, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
+        if (!url)
+          return {
+            kind: 'declined',
+            reference: intent.id,
+            code: 'processing_error',
+            message: FAILURE_MESSAGES.processing_error,
+          };
         return { kind: 'requires_action', reference: intent.id, action: { type: 'redirect', url } };
       }
       case 'processing':
       case 'requires_confirmation':
-        return { kind: 'declined', reference: intent.id, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
+        return {
+          kind: 'declined',
+          reference: intent.id,
+          code: 'processing_error',
+          message: FAILURE_MESSAGES.processing_error,
+        };
       case 'requires_payment_method':
       case 'canceled': {
         const err = intent.last_payment_error;
@@ -130,7 +187,12 @@ export class StripeGateway implements Gateway {
         return { kind: 'declined', reference: intent.id, code, message: FAILURE_MESSAGES[code] };
       }
       default:
-        return { kind: 'declined', reference: intent.id, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
+        return {
+          kind: 'declined',
+          reference: intent.id,
+          code: 'processing_error',
+          message: FAILURE_MESSAGES.processing_error,
+        };
     }
   }
 
@@ -138,7 +200,12 @@ export class StripeGateway implements Gateway {
     if (error instanceof Stripe.errors.StripeCardError) {
       const code = failureCode(error.code, error.decline_code);
       const raw = error.raw as { payment_intent?: { id?: string } } | undefined;
-      return { kind: 'declined', reference: raw?.payment_intent?.id ?? null, code, message: FAILURE_MESSAGES[code] };
+      return {
+        kind: 'declined',
+        reference: raw?.payment_intent?.id ?? null,
+        code,
+        message: FAILURE_MESSAGES[code],
+      };
     }
     // Connection and API errors: the caller records a gateway_error; the
     // authorisation, if any, was never captured and lapses.

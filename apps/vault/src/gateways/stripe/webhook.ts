@@ -9,7 +9,12 @@ import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { continueAction } from '../../modules/pay/checkout';
 
-const RELEVANT = new Set(['payment_intent.amount_capturable_updated', 'payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled']);
+const RELEVANT = new Set([
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+]);
 
 export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
   const secret = ctx.config.stripe.webhookSecret;
@@ -26,9 +31,18 @@ export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContex
     }
     if (RELEVANT.has(event.type)) {
       const intent = event.data.object as { id?: string };
-      const payment = intent.id ? await ctx.store.db.selectFrom('payments').select(['id', 'status']).where('gateway_reference', '=', intent.id).executeTakeFirst() : undefined;
+      const payment = intent.id
+        ? await ctx.store.db
+            .selectFrom('payments')
+            .select(['id', 'status'])
+            .where('gateway_reference', '=', intent.id)
+            .executeTakeFirst()
+        : undefined;
       if (payment?.status === 'requires_action') await continueAction(ctx, payment.id, {});
-      request.log.info({ stripeEvent: event.id, type: event.type, paymentId: payment?.id }, 'stripe webhook handled');
+      request.log.info(
+        { stripeEvent: event.id, type: event.type, paymentId: payment?.id },
+        'stripe webhook handled',
+      );
     }
     return reply.send({ received: true });
   });

@@ -4,7 +4,13 @@
  * It keeps authorisations in memory by reference; no card data is kept.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthorizeRequest, CaptureOutcome, FailureCode, Gateway, GatewayOutcome } from '../gateway';
+import type {
+  AuthorizeRequest,
+  CaptureOutcome,
+  FailureCode,
+  Gateway,
+  GatewayOutcome,
+} from '../gateway';
 import { FAILURE_MESSAGES } from '../gateway';
 
 /** Test card number → outcome. Any other valid number succeeds. */
@@ -21,7 +27,12 @@ export const TEST_CARDS = {
   '4000002760003184': 'three_d_secure',
 } as const satisfies Record<string, 'success' | 'three_d_secure' | FailureCode>;
 
-type Auth = { paymentId: string; amount: number; state: 'authorized' | 'pending_3ds' | 'captured' | 'failed'; refunded: number };
+type Auth = {
+  paymentId: string;
+  amount: number;
+  state: 'authorized' | 'pending_3ds' | 'captured' | 'failed';
+  refunded: number;
+};
 
 export interface TestGatewayStats {
   authorizeCalls: number;
@@ -46,10 +57,20 @@ export class TestGateway implements Gateway {
     const behaviour = (TEST_CARDS as Record<string, string>)[request.card.number] ?? 'success';
     let outcome: GatewayOutcome;
     if (behaviour === 'success') {
-      this.auths.set(reference, { paymentId: request.paymentId, amount: request.amount, state: 'authorized', refunded: 0 });
+      this.auths.set(reference, {
+        paymentId: request.paymentId,
+        amount: request.amount,
+        state: 'authorized',
+        refunded: 0,
+      });
       outcome = { kind: 'authorized', reference };
     } else if (behaviour === 'three_d_secure') {
-      this.auths.set(reference, { paymentId: request.paymentId, amount: request.amount, state: 'pending_3ds', refunded: 0 });
+      this.auths.set(reference, {
+        paymentId: request.paymentId,
+        amount: request.amount,
+        state: 'pending_3ds',
+        refunded: 0,
+      });
       outcome = { kind: 'requires_action', reference, action: { type: 'challenge' } };
     } else {
       const code = behaviour as FailureCode;
@@ -61,27 +82,56 @@ export class TestGateway implements Gateway {
 
   async completeAction(reference: string, answer: { approve?: boolean }): Promise<GatewayOutcome> {
     const auth = this.auths.get(reference);
-    if (!auth) return { kind: 'declined', reference, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
-    if (auth.state === 'authorized' || auth.state === 'captured') return { kind: 'authorized', reference };
+    if (!auth)
+      return {
+        kind: 'declined',
+        reference,
+        code: 'processing_error',
+        message: FAILURE_MESSAGES.processing_error,
+      };
+    if (auth.state === 'authorized' || auth.state === 'captured')
+      return { kind: 'authorized', reference };
     if (auth.state === 'failed' || answer.approve !== true) {
       auth.state = 'failed';
-      return { kind: 'declined', reference, code: 'authentication_failed', message: FAILURE_MESSAGES.authentication_failed };
+      return {
+        kind: 'declined',
+        reference,
+        code: 'authentication_failed',
+        message: FAILURE_MESSAGES.authentication_failed,
+      };
     }
     auth.state = 'authorized';
     return { kind: 'authorized', reference };
   }
 
-  async capture(reference: string, amount: number, _idempotencyKey: string): Promise<CaptureOutcome> {
+  async capture(
+    reference: string,
+    amount: number,
+    _idempotencyKey: string,
+  ): Promise<CaptureOutcome> {
     this.stats.captureCalls++;
     const auth = this.auths.get(reference);
-    if (!auth || (auth.state !== 'authorized' && auth.state !== 'captured') || amount > auth.amount) {
-      return { kind: 'declined', reference, code: 'processing_error', message: FAILURE_MESSAGES.processing_error };
+    if (
+      !auth ||
+      (auth.state !== 'authorized' && auth.state !== 'captured') ||
+      amount > auth.amount
+    ) {
+      return {
+        kind: 'declined',
+        reference,
+        code: 'processing_error',
+        message: FAILURE_MESSAGES.processing_error,
+      };
     }
     auth.state = 'captured';
     return { kind: 'captured', reference };
   }
 
-  async refund(reference: string, amount: number, _idempotencyKey: string): Promise<{ reference: string }> {
+  async refund(
+    reference: string,
+    amount: number,
+    _idempotencyKey: string,
+  ): Promise<{ reference: string }> {
     this.stats.refundCalls++;
     const auth = this.auths.get(reference);
     // A restarted test gateway forgets its charges; refunds still succeed, as a sandbox would.

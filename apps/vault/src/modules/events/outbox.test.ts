@@ -14,7 +14,9 @@ describe('vault→server events', () => {
     const p = await t.createPayment();
     await t.open(p.payUrl);
     await t.api('POST', `/v1/payment-requests/${p.id}/cancel`);
-    const events = await t.server.waitFor((e) => e.filter((x) => x.payment.id === p.id).length === 3);
+    const events = await t.server.waitFor(
+      (e) => e.filter((x) => x.payment.id === p.id).length === 3,
+    );
     expect(t.server.rejected).toBe(0);
     const mine = events.filter((x) => x.payment.id === p.id);
     expect(mine.map((x) => x.payment.status)).toEqual(['created', 'opened', 'canceled']);
@@ -29,14 +31,23 @@ describe('vault→server events', () => {
     await t.open(p.payUrl);
     await new Promise((r) => setTimeout(r, 400));
     expect(t.server.events).toHaveLength(0);
-    const pending = await t.vault.context.store.db.selectFrom('outbox').selectAll().where('delivered_at', 'is', null).orderBy('id').execute();
+    const pending = await t.vault.context.store.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('delivered_at', 'is', null)
+      .orderBy('id')
+      .execute();
     expect(pending).toHaveLength(2);
     expect(pending[0]!.attempts).toBeGreaterThanOrEqual(2);
     expect(pending[0]!.last_error).toBe('HTTP 503');
     t.server.down = false;
     const events = await t.server.waitFor((e) => e.length === 2);
     expect(events.map((x) => x.payment.status)).toEqual(['created', 'opened']);
-    const left = await t.vault.context.store.db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).execute();
+    const left = await t.vault.context.store.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('delivered_at', 'is', null)
+      .execute();
     expect(left).toHaveLength(0);
   });
 
@@ -45,7 +56,10 @@ describe('vault→server events', () => {
     await t.server.stop();
     await t.createPayment();
     await new Promise((r) => setTimeout(r, 300));
-    const row = await t.vault.context.store.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+    const row = await t.vault.context.store.db
+      .selectFrom('outbox')
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(row.delivered_at).toBeNull();
     expect(row.attempts).toBeGreaterThanOrEqual(1);
   });

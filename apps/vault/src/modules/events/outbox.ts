@@ -20,11 +20,23 @@ export interface OutboxOptions {
   maxDelayMs: number;
 }
 
-export async function enqueueEvent(trx: Transaction<VaultDatabase> | Kysely<VaultDatabase>, event: { id: string; paymentId: string; body: unknown }): Promise<void> {
+export async function enqueueEvent(
+  trx: Transaction<VaultDatabase> | Kysely<VaultDatabase>,
+  event: { id: string; paymentId: string; body: unknown },
+): Promise<void> {
   const now = new Date().toISOString();
   await trx
     .insertInto('outbox')
-    .values({ event_id: event.id, payment_id: event.paymentId, body: JSON.stringify(event.body), attempts: 0, next_attempt_at: now, delivered_at: null, last_error: null, created_at: now })
+    .values({
+      event_id: event.id,
+      payment_id: event.paymentId,
+      body: JSON.stringify(event.body),
+      attempts: 0,
+      next_attempt_at: now,
+      delivered_at: null,
+      last_error: null,
+      created_at: now,
+    })
     .execute();
 }
 
@@ -87,7 +99,13 @@ export class Outbox {
     const { db, log } = this.options;
     for (;;) {
       if (this.stopped) return 1000;
-      const head = await db.selectFrom('outbox').selectAll().where('delivered_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+      const head = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('delivered_at', 'is', null)
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
       if (!head) return 1000;
       const due = Date.parse(head.next_attempt_at) - Date.now();
       // The head blocks the rest, so the server sees each payment's events in order.
@@ -95,24 +113,53 @@ export class Outbox {
       const error = await this.send(head.body);
       const now = new Date();
       if (error === undefined) {
-        await db.updateTable('outbox').set({ delivered_at: now.toISOString(), attempts: head.attempts + 1, last_error: null }).where('id', '=', head.id).execute();
-        log.info({ eventId: head.event_id, paymentId: head.payment_id, attempts: head.attempts + 1 }, 'event delivered');
+        await db
+          .updateTable('outbox')
+          .set({ delivered_at: now.toISOString(), attempts: head.attempts + 1, last_error: null })
+          .where('id', '=', head.id)
+          .execute();
+        log.info(
+          { eventId: head.event_id, paymentId: head.payment_id, attempts: head.attempts + 1 },
+          'event delivered',
+        );
         continue;
       }
-      const delay = Math.min(this.options.baseDelayMs * 2 ** head.attempts, this.options.maxDelayMs);
+      const delay = Math.min(
+        this.options.baseDelayMs * 2 ** head.attempts,
+        this.options.maxDelayMs,
+      );
       await db
         .updateTable('outbox')
-        .set({ attempts: head.attempts + 1, last_error: error, next_attempt_at: new Date(now.getTime() + delay).toISOString() })
+        .set({
+          attempts: head.attempts + 1,
+          last_error: error,
+          next_attempt_at: new Date(now.getTime() + delay).toISOString(),
+        })
         .where('id', '=', head.id)
         .execute();
-      log.warn({ eventId: head.event_id, paymentId: head.payment_id, attempts: head.attempts + 1, retryInMs: delay, reason: error }, 'event delivery failed; will retry');
+      log.warn(
+        {
+          eventId: head.event_id,
+          paymentId: head.payment_id,
+          attempts: head.attempts + 1,
+          retryInMs: delay,
+          reason: error,
+        },
+        'event delivery failed; will retry',
+      );
       return Math.min(delay, 1000);
     }
   }
 
   private async send(body: string): Promise<string | undefined> {
     try {
-      const res = await signedFetch({ secret: this.options.secret, url: `${this.options.serverUrl}${EVENTS_PATH}`, method: 'POST', json: JSON.parse(body) as unknown, timeoutMs: 10_000 });
+      const res = await signedFetch({
+        secret: this.options.secret,
+        url: `${this.options.serverUrl}${EVENTS_PATH}`,
+        method: 'POST',
+        json: JSON.parse(body) as unknown,
+        timeoutMs: 10_000,
+      });
       await res.body?.cancel();
       return res.ok ? undefined : `HTTP ${res.status}`;
     } catch (error) {

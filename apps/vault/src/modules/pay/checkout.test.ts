@@ -3,7 +3,12 @@ import { DIALECTS, VALID_CARD, startTestVault } from '../../../test/harness';
 import type { TestVault } from '../../../test/harness';
 import type { TestGateway } from '../../gateways/test/test-gateway';
 
-const card = (number: string, extra: Record<string, unknown> = {}) => ({ ...VALID_CARD, number, idempotencyKey: `k-${Math.random().toString(36).slice(2)}`, ...extra });
+const card = (number: string, extra: Record<string, unknown> = {}) => ({
+  ...VALID_CARD,
+  number,
+  idempotencyKey: `k-${Math.random().toString(36).slice(2)}`,
+  ...extra,
+});
 
 for (const { name, dialect, skip } of DIALECTS) {
   describe.skipIf(skip)(`pay window on ${name}`, () => {
@@ -32,8 +37,17 @@ for (const { name, dialect, skip } of DIALECTS) {
       expect(setCookie).toContain(`Path=/pay/p/${p.id}`);
       expect(first.html).toContain(`<meta name="parley-payment-id" content="${p.id}">`);
       const details = await t.page(p.id, first.cookie!, 'details');
-      expect(details.body).toMatchObject({ id: p.id, status: 'opened', amount: 1250, currency: 'EUR', merchantName: 'Acme Books', description: 'Order 1042' });
-      await t.server.waitFor((e) => e.some((x) => x.payment.id === p.id && x.payment.status === 'opened'));
+      expect(details.body).toMatchObject({
+        id: p.id,
+        status: 'opened',
+        amount: 1250,
+        currency: 'EUR',
+        merchantName: 'Acme Books',
+        description: 'Order 1042',
+      });
+      await t.server.waitFor((e) =>
+        e.some((x) => x.payment.id === p.id && x.payment.status === 'opened'),
+      );
     });
 
     it('refuses a replayed pay link with a clear HTML page', async () => {
@@ -66,11 +80,32 @@ for (const { name, dialect, skip } of DIALECTS) {
 
     it('charges the stored amount, ignoring an amount or currency sent by the browser', async () => {
       const { id, cookie } = await opened({ amount: 4999, currency: 'usd' });
-      const res = await t.page(id, cookie, 'confirm', card('4242424242424242', { amount: 1, currency: 'JPY' }));
-      expect(res.body).toMatchObject({ status: 'succeeded', amount: 4999, currency: 'USD', brand: 'visa', last4: '4242' });
+      const res = await t.page(
+        id,
+        cookie,
+        'confirm',
+        card('4242424242424242', { amount: 1, currency: 'JPY' }),
+      );
+      expect(res.body).toMatchObject({
+        status: 'succeeded',
+        amount: 4999,
+        currency: 'USD',
+        brand: 'visa',
+        last4: '4242',
+      });
       expect(gw.lastAuthorized).toEqual({ amount: 4999, currency: 'USD' });
-      const events = await t.server.waitFor((e) => e.some((x) => x.payment.id === id && x.payment.status === 'succeeded'));
-      expect(events.find((x) => x.payment.id === id && x.payment.status === 'succeeded')!.payment).toMatchObject({ amount: 4999, currency: 'USD', brand: 'visa', last4: '4242', gatewayReference: expect.stringMatching(/^test_ch_/) as unknown });
+      const events = await t.server.waitFor((e) =>
+        e.some((x) => x.payment.id === id && x.payment.status === 'succeeded'),
+      );
+      expect(
+        events.find((x) => x.payment.id === id && x.payment.status === 'succeeded')!.payment,
+      ).toMatchObject({
+        amount: 4999,
+        currency: 'USD',
+        brand: 'visa',
+        last4: '4242',
+        gatewayReference: expect.stringMatching(/^test_ch_/) as unknown,
+      });
     });
 
     it.each([
@@ -93,16 +128,27 @@ for (const { name, dialect, skip } of DIALECTS) {
       const { id, cookie } = await opened();
       const res = await t.page(id, cookie, 'confirm', card(number));
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'failed', failureCode: code, last4: number.slice(-4) });
+      expect(res.body).toMatchObject({
+        status: 'failed',
+        failureCode: code,
+        last4: number.slice(-4),
+      });
       expect(res.body.failureMessage).toEqual(expect.any(String));
-      await t.server.waitFor((e) => e.some((x) => x.payment.id === id && x.payment.status === 'failed' && x.payment.failureCode === code));
+      await t.server.waitFor((e) =>
+        e.some(
+          (x) =>
+            x.payment.id === id && x.payment.status === 'failed' && x.payment.failureCode === code,
+        ),
+      );
     });
 
     it('runs the 3-D Secure challenge: approve succeeds', async () => {
       const { id, cookie } = await opened();
       const res = await t.page(id, cookie, 'confirm', card('4000002760003184'));
       expect(res.body).toMatchObject({ status: 'requires_action', action: { type: 'challenge' } });
-      await t.server.waitFor((e) => e.some((x) => x.payment.id === id && x.payment.status === 'requires_action'));
+      await t.server.waitFor((e) =>
+        e.some((x) => x.payment.id === id && x.payment.status === 'requires_action'),
+      );
       const done = await t.page(id, cookie, 'challenge', { approve: true });
       expect(done.body).toMatchObject({ status: 'succeeded', action: null });
     });
@@ -127,8 +173,12 @@ for (const { name, dialect, skip } of DIALECTS) {
         const res = await short.page(early.id, o.cookie!, 'confirm', card('4242424242424242'));
         expect(res.status).toBe(410);
         expect(res.body.error.code).toBe('payment_expired');
-        expect((await short.api('GET', `/v1/payment-requests/${p.id}`)).body.status).toBe('expired');
-        await short.server.waitFor((e) => e.some((x) => x.payment.id === p.id && x.payment.status === 'expired'));
+        expect((await short.api('GET', `/v1/payment-requests/${p.id}`)).body.status).toBe(
+          'expired',
+        );
+        await short.server.waitFor((e) =>
+          e.some((x) => x.payment.id === p.id && x.payment.status === 'expired'),
+        );
       } finally {
         await short.close();
       }
@@ -138,7 +188,10 @@ for (const { name, dialect, skip } of DIALECTS) {
       const { id, cookie } = await opened();
       const before = gw.stats.authorizeCalls;
       const body = card('4242424242424242');
-      const [a, b] = await Promise.all([t.page(id, cookie, 'confirm', body), t.page(id, cookie, 'confirm', body)]);
+      const [a, b] = await Promise.all([
+        t.page(id, cookie, 'confirm', body),
+        t.page(id, cookie, 'confirm', body),
+      ]);
       expect(a.body.status).toBe('succeeded');
       expect(b.body.status).toBe('succeeded');
       const third = await t.page(id, cookie, 'confirm', body);
@@ -149,18 +202,26 @@ for (const { name, dialect, skip } of DIALECTS) {
     it('charges once under concurrent confirmations with different keys', async () => {
       const { id, cookie } = await opened();
       const before = gw.stats.authorizeCalls;
-      const results = await Promise.all(Array.from({ length: 6 }, () => t.page(id, cookie, 'confirm', card('4242424242424242'))));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => t.page(id, cookie, 'confirm', card('4242424242424242'))),
+      );
       expect(gw.stats.authorizeCalls - before).toBe(1);
       const ok = results.filter((r) => r.status === 200);
       expect(ok).toHaveLength(1);
-      for (const r of results.filter((x) => x.status !== 200)) expect(['payment_in_progress', 'invalid_state']).toContain(r.body.error.code);
+      for (const r of results.filter((x) => x.status !== 200))
+        expect(['payment_in_progress', 'invalid_state']).toContain(r.body.error.code);
       expect((await t.api('GET', `/v1/payment-requests/${id}`)).body.status).toBe('succeeded');
     });
 
     it('validates the card on the server: Luhn, expiry, CVC length by brand', async () => {
       const { id, cookie } = await opened();
       const before = gw.stats.authorizeCalls;
-      const cases = [card('4242424242424241'), card('4242424242424242', { expiry: '01/20' }), card('378282246310005', { cvc: '123' }), card('4242424242424242', { cvc: '1234' })];
+      const cases = [
+        card('4242424242424241'),
+        card('4242424242424242', { expiry: '01/20' }),
+        card('378282246310005', { cvc: '123' }),
+        card('4242424242424242', { cvc: '1234' }),
+      ];
       for (const c of cases) {
         const res = await t.page(id, cookie, 'confirm', c);
         expect(res.status).toBe(400);
@@ -172,11 +233,23 @@ for (const { name, dialect, skip } of DIALECTS) {
 
     it('requires the session cookie, JSON and the vault origin for confirm', async () => {
       const { id, cookie } = await opened();
-      const noCookie = await fetch(`${t.url}/pay/p/${id}/api/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(card('4242424242424242')) });
+      const noCookie = await fetch(`${t.url}/pay/p/${id}/api/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(card('4242424242424242')),
+      });
       expect(noCookie.status).toBe(401);
-      const crossOrigin = await fetch(`${t.url}/pay/p/${id}/api/confirm`, { method: 'POST', headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify(card('4242424242424242')) });
+      const crossOrigin = await fetch(`${t.url}/pay/p/${id}/api/confirm`, {
+        method: 'POST',
+        headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/json' },
+        body: JSON.stringify(card('4242424242424242')),
+      });
       expect(crossOrigin.status).toBe(403);
-      const form = await fetch(`${t.url}/pay/p/${id}/api/confirm`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'number=4242424242424242' });
+      const form = await fetch(`${t.url}/pay/p/${id}/api/confirm`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'number=4242424242424242',
+      });
       expect(form.status).toBe(415);
     });
   });

@@ -14,8 +14,15 @@ describe('pay page served by the vault (real Vite build)', () => {
   let outDir: string;
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'parley-pay-dist-'));
-    await build({ configFile: join(payRoot, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-    t = await startTestVault({ payDistDir: outDir, config: { allowedFrameAncestors: ['https://allowed.example'] } });
+    await build({
+      configFile: join(payRoot, 'vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true },
+    });
+    t = await startTestVault({
+      payDistDir: outDir,
+      config: { allowedFrameAncestors: ['https://allowed.example'] },
+    });
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -27,8 +34,19 @@ describe('pay page served by the vault (real Vite build)', () => {
     const res = await t.open(p.payUrl);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy')!;
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "form-action 'self'", "base-uri 'none'"]) expect(csp).toContain(directive);
-    expect(csp).toMatch(/frame-ancestors http:\/\/chat\.example\.test https:\/\/allowed\.example https:\/\/shop\.example/);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "form-action 'self'",
+      "base-uri 'none'",
+    ])
+      expect(csp).toContain(directive);
+    expect(csp).toMatch(
+      /frame-ancestors http:\/\/chat\.example\.test https:\/\/allowed\.example https:\/\/shop\.example/,
+    );
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -46,7 +64,9 @@ describe('pay page served by the vault (real Vite build)', () => {
   it('gives every script and stylesheet an integrity attribute matching the served bytes', async () => {
     const p = await t.createPayment();
     const { html } = await t.open(p.payUrl);
-    const refs = [...html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="(\/pay\/assets\/[^"]+)"[^>]*>/g)];
+    const refs = [
+      ...html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="(\/pay\/assets\/[^"]+)"[^>]*>/g),
+    ];
     expect(refs.length).toBeGreaterThanOrEqual(2);
     for (const ref of refs) {
       const integrity = /integrity="([^"]+)"/.exec(ref[0])?.[1];
@@ -65,7 +85,18 @@ describe('pay page served by the vault (real Vite build)', () => {
       expect(html).toContain(`<label for="${id}">`);
       expect(html).toContain(`id="${id}-error"`);
     }
-    for (const id of ['pay-form', 'pay-submit', 'pay-challenge', 'challenge-approve', 'challenge-deny', 'pay-success', 'pay-failure', 'pay-amount', 'pay-merchant']) expect(html).toContain(`id="${id}"`);
+    for (const id of [
+      'pay-form',
+      'pay-submit',
+      'pay-challenge',
+      'challenge-approve',
+      'challenge-deny',
+      'pay-success',
+      'pay-failure',
+      'pay-amount',
+      'pay-merchant',
+    ])
+      expect(html).toContain(`id="${id}"`);
     expect(html).toContain('cannot see what you type here');
     expect(html).toContain(`<meta name="parley-opener-origin" content="http://chat.example.test">`);
   });

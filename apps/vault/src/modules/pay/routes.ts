@@ -27,18 +27,26 @@ function securityHeaders(reply: FastifyReply, frameAncestors: string[]): Fastify
 
 export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
   const assets: PayAssets | undefined = loadPayAssets(ctx.config.payDistDir);
-  if (!assets) ctx.log.warn({ dir: ctx.config.payDistDir }, 'pay page not built (npm run build); pay links will show an error page');
+  if (!assets)
+    ctx.log.warn(
+      { dir: ctx.config.payDistDir },
+      'pay page not built (npm run build); pay links will show an error page',
+    );
   const secure = ctx.publicOrigin.startsWith('https:');
   const baseAncestors = [ctx.config.serverPublicOrigin, ...ctx.config.allowedFrameAncestors];
 
   // Every response of /pay carries the headers, JSON included.
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/pay/') && !reply.hasHeader('content-security-policy')) securityHeaders(reply, []);
+    if (request.url.startsWith('/pay/') && !reply.hasHeader('content-security-policy'))
+      securityHeaders(reply, []);
   });
 
   const refuse = (reply: FastifyReply, kind: RefusalKind) => {
     const page = refusalPage(kind, assets);
-    return securityHeaders(reply, []).code(page.status).type('text/html; charset=utf-8').send(page.html);
+    return securityHeaders(reply, [])
+      .code(page.status)
+      .type('text/html; charset=utf-8')
+      .send(page.html);
   };
   const sendPage = (reply: FastifyReply, paymentId: string, frameAncestors: string[]) => {
     if (!assets) return refuse(reply, 'unavailable');
@@ -47,7 +55,11 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
       .send(renderPayPage(assets, { paymentId, openerOrigin: ctx.config.serverPublicOrigin }));
   };
   const ancestorsOf = async (paymentId: string): Promise<string[]> => {
-    const row = await ctx.store.db.selectFrom('payments').select('frame_ancestors').where('id', '=', paymentId).executeTakeFirst();
+    const row = await ctx.store.db
+      .selectFrom('payments')
+      .select('frame_ancestors')
+      .where('id', '=', paymentId)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.frame_ancestors) as string[]) : [];
   };
 
@@ -55,7 +67,11 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
     const { name } = z.object({ name: z.string() }).parse(request.params);
     const file = assets?.files.get(name);
     if (!file) return reply.code(404).type('text/plain').send('Not found');
-    return reply.type(file.type).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(file.body);
+    return reply
+      .type(file.type)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(file.body);
   });
 
   // The pay link: works once, then the session cookie takes over.
@@ -64,26 +80,39 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
     if (!assets) return refuse(reply, 'unavailable');
     const opened = await openPayLink(ctx, token);
     if (!opened.ok) return refuse(reply, opened.reason);
-    reply.setCookie(SESSION_COOKIE, opened.sessionToken, { path: `/pay/p/${opened.payment.id}`, httpOnly: true, secure, sameSite: 'strict', expires: new Date(opened.sessionExpiresAt) });
-    return sendPage(reply, opened.payment.id, JSON.parse(opened.payment.frame_ancestors) as string[]);
+    reply.setCookie(SESSION_COOKIE, opened.sessionToken, {
+      path: `/pay/p/${opened.payment.id}`,
+      httpOnly: true,
+      secure,
+      sameSite: 'strict',
+      expires: new Date(opened.sessionExpiresAt),
+    });
+    return sendPage(
+      reply,
+      opened.payment.id,
+      JSON.parse(opened.payment.frame_ancestors) as string[],
+    );
   });
 
   const session = async (request: FastifyRequest): Promise<string> => {
     const { id } = IdParams.parse(request.params);
-    if (!(await checkSession(ctx, id, request.cookies[SESSION_COOKIE]))) throw new VaultError('invalid_session');
+    if (!(await checkSession(ctx, id, request.cookies[SESSION_COOKIE])))
+      throw new VaultError('invalid_session');
     return id;
   };
   const sameOrigin = (request: FastifyRequest): void => {
     // CSRF: SameSite=Strict already; a present Origin must be the vault's own.
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== ctx.publicOrigin) throw new VaultError('forbidden');
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) throw new VaultError('unsupported_media_type');
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new VaultError('unsupported_media_type');
   };
 
   // A reload (the page rewrites its URL to this) with a valid session shows the page again.
   app.get('/pay/p/:id', async (request, reply) => {
     const { id } = IdParams.parse(request.params);
-    if (!(await checkSession(ctx, id, request.cookies[SESSION_COOKIE]))) return refuse(reply, 'session');
+    if (!(await checkSession(ctx, id, request.cookies[SESSION_COOKIE])))
+      return refuse(reply, 'session');
     return sendPage(reply, id, await ancestorsOf(id));
   });
 
@@ -107,7 +136,11 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
   // shows a neutral page; the chat learns the result from the signed event.
   app.get('/pay/p/:id/return', async (request, reply) => {
     const { id } = IdParams.parse(request.params);
-    const exists = await ctx.store.db.selectFrom('payments').select('status').where('id', '=', id).executeTakeFirst();
+    const exists = await ctx.store.db
+      .selectFrom('payments')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!exists) return refuse(reply, 'unknown');
     if (exists.status === 'requires_action') await continueAction(ctx, id, {});
     return refuse(reply, 'returned');

@@ -6,7 +6,11 @@ export const ConfirmSchema = z.object({
   expiry: z.string().max(10),
   cvc: z.string().max(8),
   name: z.string().max(200),
-  idempotencyKey: z.string().min(8).max(255).regex(/^[\x21-\x7e]+$/),
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/),
 });
 export type ConfirmInput = z.infer<typeof ConfirmSchema>;
 

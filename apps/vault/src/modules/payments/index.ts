@@ -1,4 +1,13 @@
-export { createPaymentRequest, getPayment, cancelPayment, refundPayment, reissueLink, expireIfDue, expireDue, payUrlFor } from './service';
+export {
+  createPaymentRequest,
+  getPayment,
+  cancelPayment,
+  refundPayment,
+  reissueLink,
+  expireIfDue,
+  expireDue,
+  payUrlFor,
+} from './service';
 export type { CreatedPaymentRequest, RefundResult } from './service';
 export { presentPayment, paymentEvent } from './presenter';
 export type { PresentedPayment } from './presenter';

@@ -56,6 +56,14 @@ export function presentPayment(row: PaymentRow): PresentedPayment {
 }
 
 /** The body POSTed to the server on every change. */
-export function paymentEvent(eventId: string, row: PaymentRow): { id: string; type: 'payment.updated'; createdAt: string; payment: PresentedPayment } {
-  return { id: eventId, type: 'payment.updated', createdAt: row.updated_at, payment: presentPayment(row) };
+export function paymentEvent(
+  eventId: string,
+  row: PaymentRow,
+): { id: string; type: 'payment.updated'; createdAt: string; payment: PresentedPayment } {
+  return {
+    id: eventId,
+    type: 'payment.updated',
+    createdAt: row.updated_at,
+    payment: presentPayment(row),
+  };
 }

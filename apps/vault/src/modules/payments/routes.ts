@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { VaultContext } from '../../context';
 import { requireServerSignature } from '../../http/app';
 import { CreatePaymentRequestSchema, PaymentIdParamsSchema, RefundSchema } from './schema';
-import { cancelPayment, createPaymentRequest, getPayment, refundPayment, reissueLink } from './service';
+import {
+  cancelPayment,
+  createPaymentRequest,
+  getPayment,
+  refundPayment,
+  reissueLink,
+} from './service';
 import { presentPayment } from './presenter';
 
 export async function paymentRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {

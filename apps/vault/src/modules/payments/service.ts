@@ -22,7 +22,10 @@ function canonicalHash(value: unknown): string {
   return sha256Hex(JSON.stringify(value));
 }
 
-export function payUrlFor(ctx: VaultContext, row: Pick<PaymentRow, 'id' | 'link_generation'>): string {
+export function payUrlFor(
+  ctx: VaultContext,
+  row: Pick<PaymentRow, 'id' | 'link_generation'>,
+): string {
   return `${ctx.publicOrigin}/pay/${linkToken(ctx.keys.link, row.id, row.link_generation)}`;
 }
 
@@ -31,14 +34,32 @@ function presentCreated(ctx: VaultContext, row: PaymentRow): CreatedPaymentReque
 }
 
 /** Creates a payment request; the same idempotency key with the same parameters returns the same result. */
-export async function createPaymentRequest(ctx: VaultContext, input: CreatePaymentRequest): Promise<{ result: CreatedPaymentRequest; replayed: boolean }> {
+export async function createPaymentRequest(
+  ctx: VaultContext,
+  input: CreatePaymentRequest,
+): Promise<{ result: CreatedPaymentRequest; replayed: boolean }> {
   const { idempotencyKey, ...params } = input;
-  const requestHash = canonicalHash([params.orgId, params.conversationId, params.amount, params.currency, params.description, params.merchantName, [...params.frameAncestors].sort(), params.expiresInSeconds ?? null]);
-  const existing = await ctx.store.db.selectFrom('payments').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  const requestHash = canonicalHash([
+    params.orgId,
+    params.conversationId,
+    params.amount,
+    params.currency,
+    params.description,
+    params.merchantName,
+    [...params.frameAncestors].sort(),
+    params.expiresInSeconds ?? null,
+  ]);
+  const existing = await ctx.store.db
+    .selectFrom('payments')
+    .selectAll()
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
   if (existing) return replayCreate(ctx, existing, requestHash);
   const id = randomId('pay');
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + (params.expiresInSeconds ?? ctx.config.requestTtlSeconds) * 1000).toISOString();
+  const expiresAt = new Date(
+    now.getTime() + (params.expiresInSeconds ?? ctx.config.requestTtlSeconds) * 1000,
+  ).toISOString();
   const linkHash = sha256Hex(linkToken(ctx.keys.link, id, 1));
   try {
     const row = await ctx.store.db.transaction().execute(async (trx) => {
@@ -82,20 +103,32 @@ export async function createPaymentRequest(ctx: VaultContext, input: CreatePayme
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A concurrent create with the same key won the race.
-    const winner = await ctx.store.db.selectFrom('payments').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+    const winner = await ctx.store.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
     if (!winner) throw error;
     return replayCreate(ctx, winner, requestHash);
   }
 }
 
-function replayCreate(ctx: VaultContext, row: PaymentRow, requestHash: string): { result: CreatedPaymentRequest; replayed: boolean } {
+function replayCreate(
+  ctx: VaultContext,
+  row: PaymentRow,
+  requestHash: string,
+): { result: CreatedPaymentRequest; replayed: boolean } {
   if (row.request_hash !== requestHash) throw new VaultError('idempotency_conflict');
   return { result: presentCreated(ctx, row), replayed: true };
 }
 
 export async function getPayment(ctx: VaultContext, id: string): Promise<PaymentRow> {
   await expireIfDue(ctx, id);
-  const row = await ctx.store.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await ctx.store.db
+    .selectFrom('payments')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw new VaultError('payment_not_found');
   return row;
 }
@@ -104,8 +137,17 @@ export async function getPayment(ctx: VaultContext, id: string): Promise<Payment
 export async function expireIfDue(ctx: VaultContext, id: string): Promise<void> {
   const changed = await ctx.store.db.transaction().execute(async (trx) => {
     const row = await lockPayment(trx, id, ctx.store.dialect);
-    if (!row || (row.status !== 'created' && row.status !== 'opened') || Date.parse(row.expires_at) > Date.now()) return false;
-    const charge = await trx.selectFrom('charges').select('id').where('payment_id', '=', id).executeTakeFirst();
+    if (
+      !row ||
+      (row.status !== 'created' && row.status !== 'opened') ||
+      Date.parse(row.expires_at) > Date.now()
+    )
+      return false;
+    const charge = await trx
+      .selectFrom('charges')
+      .select('id')
+      .where('payment_id', '=', id)
+      .executeTakeFirst();
     if (charge) return false;
     await changePayment(trx, row, { status: 'expired' });
     return true;
@@ -118,7 +160,13 @@ export async function expireIfDue(ctx: VaultContext, id: string): Promise<void> 
 
 /** Expires every due request; run periodically. */
 export async function expireDue(ctx: VaultContext): Promise<void> {
-  const due = await ctx.store.db.selectFrom('payments').select('id').where('status', 'in', ['created', 'opened']).where('expires_at', '<=', new Date().toISOString()).limit(500).execute();
+  const due = await ctx.store.db
+    .selectFrom('payments')
+    .select('id')
+    .where('status', 'in', ['created', 'opened'])
+    .where('expires_at', '<=', new Date().toISOString())
+    .limit(500)
+    .execute();
   for (const { id } of due) await expireIfDue(ctx, id);
 }
 
@@ -127,8 +175,13 @@ export async function cancelPayment(ctx: VaultContext, id: string): Promise<Pres
   const row = await ctx.store.db.transaction().execute(async (trx) => {
     const current = await lockPayment(trx, id, ctx.store.dialect);
     if (!current) throw new VaultError('payment_not_found');
-    if (FINAL_STATUSES.includes(current.status)) throw new VaultError('invalid_state', `A ${current.status} payment cannot be canceled.`);
-    const charge = await trx.selectFrom('charges').select('status').where('payment_id', '=', id).executeTakeFirst();
+    if (FINAL_STATUSES.includes(current.status))
+      throw new VaultError('invalid_state', `A ${current.status} payment cannot be canceled.`);
+    const charge = await trx
+      .selectFrom('charges')
+      .select('status')
+      .where('payment_id', '=', id)
+      .executeTakeFirst();
     if (charge?.status === 'processing') throw new VaultError('payment_in_progress');
     return changePayment(trx, current, { status: 'canceled' });
   });
@@ -143,11 +196,16 @@ export async function reissueLink(ctx: VaultContext, id: string): Promise<Create
   const row = await ctx.store.db.transaction().execute(async (trx) => {
     const current = await lockPayment(trx, id, ctx.store.dialect);
     if (!current) throw new VaultError('payment_not_found');
-    if (current.status !== 'created' && current.status !== 'opened') throw new VaultError('invalid_state', `A ${current.status} payment has no pay link.`);
+    if (current.status !== 'created' && current.status !== 'opened')
+      throw new VaultError('invalid_state', `A ${current.status} payment has no pay link.`);
     const generation = current.link_generation + 1;
     return trx
       .updateTable('payments')
-      .set({ link_generation: generation, link_hash: sha256Hex(linkToken(ctx.keys.link, id, generation)), link_used_at: null })
+      .set({
+        link_generation: generation,
+        link_hash: sha256Hex(linkToken(ctx.keys.link, id, generation)),
+        link_used_at: null,
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -157,23 +215,45 @@ export async function reissueLink(ctx: VaultContext, id: string): Promise<Create
 }
 
 export interface RefundResult {
-  refund: { id: string; amount: number; status: RefundRow['status']; gatewayReference: string | null; createdAt: string };
+  refund: {
+    id: string;
+    amount: number;
+    status: RefundRow['status'];
+    gatewayReference: string | null;
+    createdAt: string;
+  };
   payment: PresentedPayment;
 }
 
 function presentRefund(r: RefundRow): RefundResult['refund'] {
-  return { id: r.id, amount: r.amount, status: r.status, gatewayReference: r.gateway_reference, createdAt: r.created_at };
+  return {
+    id: r.id,
+    amount: r.amount,
+    status: r.status,
+    gatewayReference: r.gateway_reference,
+    createdAt: r.created_at,
+  };
 }
 
 /** Refunds all or part of a succeeded payment; the total never exceeds the amount. */
-export async function refundPayment(ctx: VaultContext, id: string, input: RefundInput): Promise<RefundResult> {
+export async function refundPayment(
+  ctx: VaultContext,
+  id: string,
+  input: RefundInput,
+): Promise<RefundResult> {
   const requestHash = canonicalHash([input.amount ?? null]);
   const db = ctx.store.db;
   const replay = async (): Promise<RefundResult | undefined> => {
-    const prior = await db.selectFrom('refunds').selectAll().where('payment_id', '=', id).where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
+    const prior = await db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('payment_id', '=', id)
+      .where('idempotency_key', '=', input.idempotencyKey)
+      .executeTakeFirst();
     if (!prior) return undefined;
     if (prior.request_hash !== requestHash) throw new VaultError('idempotency_conflict');
-    if (prior.status === 'pending') throw new VaultError('payment_in_progress', 'This refund is still being processed.');
+    if (prior.status === 'pending')
+      throw new VaultError('payment_in_progress', 'This refund is still being processed.');
     return { refund: presentRefund(prior), payment: presentPayment(await getPayment(ctx, id)) };
   };
   const prior = await replay();
@@ -183,14 +263,25 @@ export async function refundPayment(ctx: VaultContext, id: string, input: Refund
     reserved = await db.transaction().execute(async (trx) => {
       const payment = await lockPayment(trx, id, ctx.store.dialect);
       if (!payment) throw new VaultError('payment_not_found');
-      if (payment.status !== 'succeeded' || !payment.gateway_reference) throw new VaultError('invalid_state', 'Only a succeeded payment can be refunded.');
+      if (payment.status !== 'succeeded' || !payment.gateway_reference)
+        throw new VaultError('invalid_state', 'Only a succeeded payment can be refunded.');
       const remaining = payment.amount - payment.amount_refunded;
       const amount = input.amount ?? remaining;
       if (amount <= 0 || amount > remaining) throw new VaultError('refund_exceeds_amount');
       const now = new Date().toISOString();
       const refund = await trx
         .insertInto('refunds')
-        .values({ id: randomId('re'), payment_id: id, idempotency_key: input.idempotencyKey, request_hash: requestHash, amount, status: 'pending', gateway_reference: null, created_at: now, updated_at: now })
+        .values({
+          id: randomId('re'),
+          payment_id: id,
+          idempotency_key: input.idempotencyKey,
+          request_hash: requestHash,
+          amount,
+          status: 'pending',
+          gateway_reference: null,
+          created_at: now,
+          updated_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       // Reserve the amount now so that concurrent refunds cannot exceed it.
@@ -213,9 +304,22 @@ export async function refundPayment(ctx: VaultContext, id: string, input: Refund
   }
   const { refund, payment } = reserved;
   try {
-    const result = await ctx.gateway.refund(payment.gateway_reference ?? '', refund.amount, `refund:${refund.id}`);
+    const result = await ctx.gateway.refund(
+      payment.gateway_reference ?? '',
+      refund.amount,
+      `refund:${refund.id}`,
+    );
     const done = await db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('refunds').set({ status: 'succeeded', gateway_reference: result.reference, updated_at: new Date().toISOString() }).where('id', '=', refund.id).returningAll().executeTakeFirstOrThrow();
+      const r = await trx
+        .updateTable('refunds')
+        .set({
+          status: 'succeeded',
+          gateway_reference: result.reference,
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', refund.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       const current = await lockPayment(trx, id, ctx.store.dialect);
       if (!current) throw new VaultError('payment_not_found');
       return { refund: r, payment: await changePayment(trx, current, {}) };
@@ -225,11 +329,23 @@ export async function refundPayment(ctx: VaultContext, id: string, input: Refund
     return { refund: presentRefund(done.refund), payment: presentPayment(done.payment) };
   } catch (error) {
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('refunds').set({ status: 'failed', updated_at: new Date().toISOString() }).where('id', '=', refund.id).execute();
+      await trx
+        .updateTable('refunds')
+        .set({ status: 'failed', updated_at: new Date().toISOString() })
+        .where('id', '=', refund.id)
+        .execute();
       const current = await lockPayment(trx, id, ctx.store.dialect);
-      if (current) await trx.updateTable('payments').set({ amount_refunded: current.amount_refunded - refund.amount }).where('id', '=', id).execute();
+      if (current)
+        await trx
+          .updateTable('payments')
+          .set({ amount_refunded: current.amount_refunded - refund.amount })
+          .where('id', '=', id)
+          .execute();
     });
-    ctx.log.warn({ paymentId: id, refundId: refund.id, err: error instanceof Error ? error.name : 'error' }, 'refund failed');
+    ctx.log.warn(
+      { paymentId: id, refundId: refund.id, err: error instanceof Error ? error.name : 'error' },
+      'refund failed',
+    );
     if (error instanceof GatewayUnavailableError) throw new VaultError('gateway_error');
     throw error;
   }

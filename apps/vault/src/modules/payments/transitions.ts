@@ -8,14 +8,22 @@ import type { PaymentRow, PaymentUpdate, VaultDatabase } from '../../store/types
 import { enqueueEvent } from '../events/outbox';
 import { paymentEvent } from './presenter';
 
-export async function lockPayment(trx: Transaction<VaultDatabase>, id: string, dialect: 'sqlite' | 'postgres'): Promise<PaymentRow | undefined> {
+export async function lockPayment(
+  trx: Transaction<VaultDatabase>,
+  id: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<PaymentRow | undefined> {
   let q = trx.selectFrom('payments').selectAll().where('id', '=', id);
   // SQLite serialises writers already; PostgreSQL needs the row lock.
   if (dialect === 'postgres') q = q.forUpdate();
   return q.executeTakeFirst();
 }
 
-export async function changePayment(trx: Transaction<VaultDatabase>, current: PaymentRow, patch: PaymentUpdate): Promise<PaymentRow> {
+export async function changePayment(
+  trx: Transaction<VaultDatabase>,
+  current: PaymentRow,
+  patch: PaymentUpdate,
+): Promise<PaymentRow> {
   const updated = await trx
     .updateTable('payments')
     .set({ ...patch, version: current.version + 1, updated_at: new Date().toISOString() })
@@ -25,6 +33,10 @@ export async function changePayment(trx: Transaction<VaultDatabase>, current: Pa
     .executeTakeFirst();
   if (!updated) throw new Error('payment changed concurrently');
   const eventId = randomId('evt');
-  await enqueueEvent(trx, { id: eventId, paymentId: updated.id, body: paymentEvent(eventId, updated) });
+  await enqueueEvent(trx, {
+    id: eventId,
+    paymentId: updated.id,
+    body: paymentEvent(eventId, updated),
+  });
   return updated;
 }
