@@ -71,6 +71,7 @@ export async function startTestServer(
   const boot = await bootstrap(server.store, {
     publicOrigin: origin,
     adminEmail: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@parley.test`,
+    oneTimePassword: false,
   });
   const org = await server.store.orgs.byKey(boot.orgKey);
   if (!org || !boot.admin) throw new Error('bootstrap did not create an organisation and admin');

@@ -28,7 +28,12 @@ export function generatePassword(length = 20): string {
  */
 export async function bootstrap(
   store: Store,
-  opts: { publicOrigin: string; adminEmail?: string },
+  opts: {
+    publicOrigin: string;
+    adminEmail?: string;
+    /** The printed password must be replaced at first sign-in (default). Tests and benchmarks opt out. */
+    oneTimePassword?: boolean;
+  },
 ): Promise<Bootstrapped> {
   const existing = await store.orgs.list();
   if (existing[0]) return { orgKey: existing[0].key };
@@ -39,12 +44,14 @@ export async function bootstrap(
   });
   const email = opts.adminEmail ?? 'admin@parley.local';
   const password = generatePassword();
-  await store.agents.create({
+  const admin = await store.agents.create({
     orgId: org.id,
     email,
     name: 'Admin',
     role: 'admin',
     passwordHash: await hashPassword(password),
   });
+  if (opts.oneTimePassword !== false)
+    await store.security.setMustChangePassword(org.id, admin.id, true);
   return { orgKey: org.key, admin: { email, password } };
 }

@@ -121,6 +121,8 @@ describe('parley CLI', () => {
       body: JSON.stringify({ email: 'admin@parley.local', password }),
     });
     expect(login.status).toBe(200);
+    // The printed password is one-time: the first sign-in must replace it.
+    expect(((await login.json()) as { stage?: string }).stage).toBe('password_change');
     expect(await first.stop()).toBe(0);
 
     const second = await start(dir, port);

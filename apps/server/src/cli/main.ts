@@ -233,13 +233,15 @@ async function main(argv: string[]): Promise<void> {
         if (await store.agents.byEmail(values.email.toLowerCase()))
           fail(`an account with e-mail ${values.email} exists already`);
         const password = generatePassword();
-        await store.agents.create({
+        const created = await store.agents.create({
           orgId: org.id,
           email: values.email.toLowerCase(),
           name: values.name ?? 'Admin',
           role: 'admin',
           passwordHash: await hashPassword(password),
         });
+        // One-time: replaced at first sign-in, like an invited agent's.
+        await store.security.setMustChangePassword(org.id, created.id, true);
         process.stdout.write(
           `admin ${values.email.toLowerCase()} created in ${org.name}\none-time password: ${password}\n`,
         );

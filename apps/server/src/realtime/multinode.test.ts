@@ -40,6 +40,7 @@ describe.skipIf(!redisUrl)(
         const boot = await bootstrap(a.store, {
           publicOrigin: new URL(a.url).origin,
           adminEmail: `mn-${Date.now()}@parley.test`,
+          oneTimePassword: false,
         });
         // Node B serves the same organisation; allow its origin as well.
         const org = (await a.store.orgs.byKey(boot.orgKey))!;

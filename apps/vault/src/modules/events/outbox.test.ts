@@ -44,11 +44,12 @@ describe('vault→server events', () => {
     const events = await t.server.waitFor((e) => e.length === 2);
     expect(events.map((x) => x.payment.status)).toEqual(['created', 'opened']);
     // The server has the event before the vault has recorded the answer: poll.
+    const vault = t.vault;
     await expect
       .poll(
         async () =>
           (
-            await t.vault.context.store.db
+            await vault.context.store.db
               .selectFrom('outbox')
               .select('id')
               .where('delivered_at', 'is', null)
