@@ -35,7 +35,7 @@ function addExpiry(text: string, from: number, to: number, claims: Claim[]): voi
   for (let m = EXPIRY.exec(text); m !== null && m.index < to; m = EXPIRY.exec(text)) {
     const end = m.index + m[0].length;
     if (validExpiry(m[1] ?? '', m[2] ?? '') && !overlapsAny(claims, m.index, end)) {
-      claims.push({ start: m.index, end, type: 'expiry', render: EXPIRY_PLACEHOLDER });
+      claims.push({ start: m.index, end, type: 'expiry', render: EXPIRY_PLACEHOLDER, shape: true });
       return;
     }
   }
@@ -46,7 +46,7 @@ function addCvv(text: string, from: number, to: number, claims: Claim[]): void {
   for (let m = CVV_SHAPE.exec(text); m !== null && m.index < to; m = CVV_SHAPE.exec(text)) {
     const end = m.index + m[0].length;
     if (!overlapsAny(claims, m.index, end)) {
-      claims.push({ start: m.index, end, type: 'cvv', render: CVV_PLACEHOLDER });
+      claims.push({ start: m.index, end, type: 'cvv', render: CVV_PLACEHOLDER, shape: true });
       return;
     }
   }

@@ -8,6 +8,11 @@ export interface Claim {
   readonly render: string;
   /** An earlier masking met again (see echo.ts): reported, never changed, never a piece of a new card. */
   readonly echo?: boolean;
+  /**
+   * A CVV or expiry read from its shape alone, because a card came just before (no context word):
+   * it may as well be the first piece of another card split across messages, so it stays joinable.
+   */
+  readonly shape?: boolean;
 }
 
 export interface Applied {

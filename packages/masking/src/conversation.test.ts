@@ -53,3 +53,60 @@ describe('createConversationMasker', () => {
     expect(() => m.process('visitor', 42 as unknown as string, 0)).toThrow();
   });
 });
+
+/** Digits still readable in a text (ASCII only; these tests write ASCII). */
+const digitsIn = (text: string): string => text.replace(/\D/g, '');
+
+/** Sends one sender's messages; the final texts (after redactions) and the findings of each. */
+function send(texts: readonly string[]): { finals: string[]; types: string[][] } {
+  const m = createConversationMasker<number>();
+  const finals: string[] = [];
+  const types: string[][] = [];
+  texts.forEach((text, i) => {
+    const r = m.process('visitor', text, i);
+    finals[i] = r.text;
+    types[i] = r.findings.map((f) => f.type);
+    for (const x of r.redacted) {
+      finals[x.ref] = x.text;
+      types[x.ref] = x.findings.map((f) => f.type);
+    }
+  });
+  return { finals, types };
+}
+
+describe('a second card split across the messages after a card', () => {
+  // Its first pieces were read as CVVs of the first card one by one, so the second card was never
+  // joined: its digits 5-8 stayed visible beside its last four.
+  it('regression: "sorry wrong one, it is 5200 8282" then "8282 8210" after a card', () => {
+    const { finals, types } = send([
+      'card 4242424242424242',
+      'sorry wrong one, it is 5200 8282',
+      '8282 8210',
+    ]);
+    expect(finals).toEqual(['card •••• •••• •••• 4242', 'sorry wrong one, it is •••• ••••', '•••• 8210']);
+    expect(types[1]).toEqual(['pan']);
+    expect(types[2]).toEqual(['pan']);
+    expect(digitsIn(finals.slice(1).join(''))).toBe('8210');
+  });
+
+  it('regression: "4242 4242 4242 4242", "the number is 5555 5555", "5555 4444"', () => {
+    const { finals, types } = send(['4242 4242 4242 4242', 'the number is 5555 5555', '5555 4444']);
+    expect(finals).toEqual(['•••• •••• •••• 4242', 'the number is •••• ••••', '•••• 4444']);
+    expect(types[1]).toEqual(['pan']);
+    expect(types[2]).toEqual(['pan']);
+    expect(digitsIn(finals.slice(1).join(''))).toBe('4444');
+  });
+
+  it('regression: the second card in bare pieces of four, one message each', () => {
+    const { finals, types } = send(['card 4242424242424242', '5200', '8282', '8282', '8210']);
+    expect(finals.slice(1)).toEqual(['••••', '••••', '••••', '8210']);
+    expect(types.slice(1)).toEqual([['pan'], ['pan'], ['pan'], ['pan']]);
+  });
+
+  it('a genuine CVV and expiry after a card are still hidden as such', () => {
+    expect(send(['card 4242424242424242', 'cvc 123']).finals[1]).toBe('cvc [CVV hidden]');
+    expect(send(['card 4242424242424242', '123']).finals[1]).toBe('[CVV hidden]');
+    expect(send(['card 4242424242424242', '12/29']).finals[1]).toBe('[expiry hidden]');
+    expect(send(['card 4242424242424242', '12/29', '123']).finals).toEqual(['card •••• •••• •••• 4242', '[expiry hidden]', '[CVV hidden]']);
+  });
+});

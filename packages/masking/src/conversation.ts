@@ -2,7 +2,9 @@
 // one sender, and an expiry or CVV that arrives in the message after a card.
 import type { Claim } from './claims';
 import { applyClaims } from './claims';
+import { luhnValid } from './digits';
 import { renderPanPiece } from './pan';
+import type { PanWindow } from './pan';
 import { BARE, prefilter } from './prefilter';
 import { cardWindows, compileOptions, finish, prepare } from './scan';
 import type { Compiled, Finished, Prepared } from './scan';
@@ -51,6 +53,49 @@ function capTail(units: readonly Unit[]): Unit[] {
   return out;
 }
 
+/**
+ * Whether the earlier messages' part of a window (from its first digit to a message boundary) is
+ * itself Luhn-valid: a card followed by its CVV or expiry can pass Luhn together, and then which
+ * four digits are the last is unsure.
+ */
+function completeBefore<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R> | undefined>, w: PanWindow): boolean {
+  let acc = '';
+  for (let i = w.lead; i < w.to; i += 1) {
+    acc += units[i]?.digits ?? '';
+    if (owners[i + 1] !== owners[i] && acc.length >= 12 && luhnValid(acc)) return true;
+  }
+  return false;
+}
+
+/**
+ * Card windows over the joined units that end in this message. Windows are taken greedily from the
+ * left, so digits before a card (a first card already hidden, its CVV) can form a Luhn-valid window
+ * by chance that uses up the start of a second card split across messages, whose rest then stays
+ * visible. So the search starts at each message boundary in turn, and the start whose windows cover
+ * the most digits of this message wins (the earliest on a tie).
+ */
+function pickWindows<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R> | undefined>, claims: readonly Claim[]): PanWindow[] {
+  let best: PanWindow[] = [];
+  let bestCover = -1;
+  for (let s = 0; s < units.length; s += 1) {
+    if (s > 0 && owners[s] === owners[s - 1]) continue;
+    const from = s;
+    const sub = units.slice(from);
+    const current = (i: number): boolean => owners[i + from] === undefined;
+    // Only windows that end in this message: one lying wholly in earlier messages (the card they
+    // already hid) must not use up their digits.
+    const windows = cardWindows(sub, false, claims, current, current);
+    let cover = 0;
+    for (const w of windows) for (let i = w.lead; i <= w.to; i += 1) if (current(i)) cover += sub[i]?.digits.length ?? 0;
+    if (cover > bestCover) {
+      bestCover = cover;
+      best = from === 0 ? windows : windows.map((w) => ({ ...w, from: w.from + from, to: w.to + from, lead: w.lead + from }));
+    }
+    if (owners[s] === undefined) break; // this message's own units: nothing later to try
+  }
+  return best;
+}
+
 /** Joins earlier tails with this message's leading run and claims cards that span messages. */
 function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redactions: Map<Kept<R>, Claim[]>): void {
   const lead = p.chains[0];
@@ -70,10 +115,10 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
       units.push(i === 0 ? { ...u, gap: 0 } : u);
       owners.push(part.owner);
     });
-  for (const w of cardWindows(units, false, p.claims, (i) => owners[i] === undefined)) {
-    if (owners[w.to] !== undefined || owners[w.lead] === undefined) continue; // not across messages
+  for (const w of pickWindows(units, owners, p.claims)) {
+    if (owners[w.lead] === undefined) continue; // not across messages
     const digits = w.leadDigits + w.digits;
-    const display = w.leadDigits === '' && !w.ambiguous ? c.panDisplay : 'none';
+    const display = w.leadDigits === '' && !w.ambiguous && !completeBefore(units, owners, w) ? c.panDisplay : 'none';
     let offset = 0;
     let i = w.lead;
     while (i <= w.to) {
@@ -98,6 +143,15 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
 }
 
 /**
+ * Claims whose digits a later message may still extend into a card: cards and card pieces, SSN
+ * shapes (checked for dashes in `tailOf`), and a CVV or expiry read from its shape only (after a
+ * card, the next digits may as well be the first piece of another card).
+ */
+function joinable(x: Claim): boolean {
+  return x.echo !== true && (x.type === 'pan' || x.type === 'ssn' || x.shape === true);
+}
+
+/**
  * The digit units at the end of a processed message, in its masked text: free
  * digits as they are, and each card (or card piece) masked there as one unit
  * holding its digits, so that a later message can still extend it.
@@ -116,7 +170,7 @@ function tailOf(p: Prepared, done: Finished): Unit[] {
       i -= 1;
       continue;
     }
-    if ((claim.type !== 'pan' && claim.type !== 'ssn') || claim.echo === true) break;
+    if (!joinable(claim)) break;
     let digits = '';
     let tight = false;
     while (i >= 0 && (units[i]?.start ?? -1) >= claim.start && (units[i]?.end ?? -1) <= claim.end) {
@@ -174,7 +228,7 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
       }
       const tail = tailOf(p, done);
       const last = p.chains[p.chains.length - 1];
-      const whole = tail.length > 0 && p.chains.length === 1 && last?.leading === true && done.claims.every((x) => x.type === 'pan' || x.type === 'ssn');
+      const whole = tail.length > 0 && p.chains.length === 1 && last?.leading === true && done.claims.every(joinable);
       state.kept.push({ ref, text: done.text, findings: done.findings.slice(), tail, whole, tailDigits: new Map() });
       while (state.kept.length > MAX_EARLIER) state.kept.shift();
       // Text of a message without digits at its end can never be redacted later: drop it.

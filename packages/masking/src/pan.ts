@@ -53,9 +53,16 @@ function looksLikeTimestamp(units: readonly Unit[], from: number, to: number): b
 /**
  * Luhn-valid windows of 12 to 19 digits made of whole units. Runs longer than
  * 19 digits never reach here (the tokenizer drops them), so no window is
- * hunted for inside a longer number.
+ * hunted for inside a longer number. With `reach`, only windows whose last unit
+ * passes it are taken (the longest such from each start); others do not use up
+ * their units, so a window starting inside them is still found.
  */
-export function findPanWindows(units: readonly Unit[], plusBefore: boolean, usable?: (i: number) => boolean): PanWindow[] {
+export function findPanWindows(
+  units: readonly Unit[],
+  plusBefore: boolean,
+  usable?: (i: number) => boolean,
+  reach?: (j: number) => boolean,
+): PanWindow[] {
   const out: PanWindow[] = [];
   const n = units.length;
   const allSingles = units.every((u) => u.digits.length === 1);
@@ -74,7 +81,7 @@ export function findPanWindows(units: readonly Unit[], plusBefore: boolean, usab
       if (acc.length > MAX_PAN) break;
       if (acc.length < MIN_PAN) continue;
       if (luhnValid(acc) && !looksLikeTimestamp(units, i, j)) {
-        best = { from: i, to: j, digits: acc, lead: i, leadDigits: '', ambiguous: valid > 0 && acc.length > 16 };
+        if (reach === undefined || reach(j)) best = { from: i, to: j, digits: acc, lead: i, leadDigits: '', ambiguous: valid > 0 && acc.length > 16 };
         valid += 1;
       }
     }

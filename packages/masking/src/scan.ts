@@ -247,7 +247,13 @@ const CARD_DATA = new Set(['pan', 'cvv', 'expiry']);
  * cut an SSN in two is not taken, and the chain is searched again around the SSN.
  * `current(i)`: unit `i` lies in this text (in the conversation masker, earlier units do not).
  */
-export function cardWindows(units: readonly Unit[], plusBefore: boolean, claims: readonly Claim[], current: (i: number) => boolean): PanWindow[] {
+export function cardWindows(
+  units: readonly Unit[],
+  plusBefore: boolean,
+  claims: readonly Claim[],
+  current: (i: number) => boolean,
+  reach?: (j: number) => boolean,
+): PanWindow[] {
   const hard = (i: number): boolean => {
     const u = units[i];
     if (u === undefined) return false;
@@ -256,8 +262,8 @@ export function cardWindows(units: readonly Unit[], plusBefore: boolean, claims:
     return true;
   };
   const ssn = claims.filter((x) => x.type === 'ssn');
-  if (ssn.length === 0) return findPanWindows(units, plusBefore, hard);
-  const windows = findPanWindows(units, plusBefore, hard);
+  if (ssn.length === 0) return findPanWindows(units, plusBefore, hard, reach);
+  const windows = findPanWindows(units, plusBefore, hard, reach);
   const cuts = windows.some((w) => {
     let start = Infinity;
     let end = -1;
@@ -270,10 +276,15 @@ export function cardWindows(units: readonly Unit[], plusBefore: boolean, claims:
     return ssn.some((x) => x.start < end && start < x.end && !(start <= x.start && x.end <= end));
   });
   if (!cuts) return windows;
-  return findPanWindows(units, plusBefore, (i) => {
-    const u = units[i];
-    return u !== undefined && hard(i) && (!current(i) || !overlapsAny(ssn, u.start, u.end));
-  });
+  return findPanWindows(
+    units,
+    plusBefore,
+    (i) => {
+      const u = units[i];
+      return u !== undefined && hard(i) && (!current(i) || !overlapsAny(ssn, u.start, u.end));
+    },
+    reach,
+  );
 }
 
 /**
