@@ -20,7 +20,10 @@ const EXPIRY_AFTER_WORD =
   /(?<!\p{L})(?:exp(?:iry|ires|iration)?(?:[ \t]+date)?|valid[ \t]+(?:thru|through|until|till)|good[ \t]+thru|mm\/yy)(?!\p{L})[^\p{L}\p{Nd}]{0,12}(?:is[^\p{L}\p{Nd}]{1,4})?(\p{Nd}{1,2})[ \t]*[/\-. ][ \t]*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}\p{L}])/giu;
 const CVV_AFTER_WORD =
   /(?<!\p{L})(?:cvv2?|cvc2?|cvn|cid|csc|security[ \t]+code|card[ \t]+code|verification[ \t]+code|sec[ \t]+code)(?!\p{L})[^\p{L}\p{Nd}]{0,12}(?:is[^\p{L}\p{Nd}]{1,4})?(\p{Nd}{3,4})(?!\p{Nd})/giu;
-const CVV_SHAPE = new RegExp(String.raw`${NOT_IN_ESCAPE}(?:${AFTER_ESCAPE}|(?<![\p{Nd}\p{L}/\-.]))\p{Nd}{3,4}(?![\p{Nd}\p{L}/\-.])`, 'gu');
+const CVV_SHAPE = new RegExp(
+  String.raw`${NOT_IN_ESCAPE}(?:${AFTER_ESCAPE}|(?<![\p{Nd}\p{L}/\-.]))\p{Nd}{3,4}(?![\p{Nd}\p{L}/\-.])`,
+  'gu',
+);
 const WORD_HINT = /cv|cid|csc|code|exp|valid|thru|mm\/yy/i;
 const LETTERS = /\p{L}/gu;
 
@@ -89,7 +92,8 @@ export function claimCardContext(input: CardContextInput, claims: Claim[]): void
       const value = m[1] ?? '';
       const end = m.index + m[0].length;
       const start = end - value.length;
-      if (!overlapsAny(claims, start, end)) claims.push({ start, end, type: 'cvv', render: CVV_PLACEHOLDER });
+      if (!overlapsAny(claims, start, end))
+        claims.push({ start, end, type: 'cvv', render: CVV_PLACEHOLDER });
     }
   }
 }

@@ -34,13 +34,18 @@ export function overlapsAny(claims: readonly Claim[], start: number, end: number
  */
 export function applyClaims(text: string, claims: readonly Claim[]): Applied {
   if (claims.length === 0) return { text, findings: [], map: (o) => o };
-  const sorted = claims.map((c, order) => ({ c, order })).sort((a, b) => a.c.start - b.c.start || a.order - b.order);
+  const sorted = claims
+    .map((c, order) => ({ c, order }))
+    .sort((a, b) => a.c.start - b.c.start || a.order - b.order);
   const merged: Array<{ start: number; end: number; order: number; claim: Claim }> = [];
   for (const { c, order } of sorted) {
     const last = merged[merged.length - 1];
     if (last !== undefined && c.start < last.end) {
       // An echo renders only its own span: a new claim reaching past it must win, or its text would be lost.
-      const wins = last.claim.echo === true && c.echo !== true ? c.end > last.end : c.echo !== true && order < last.order;
+      const wins =
+        last.claim.echo === true && c.echo !== true
+          ? c.end > last.end
+          : c.echo !== true && order < last.order;
       last.end = Math.max(last.end, c.end);
       if (wins) {
         last.order = order;

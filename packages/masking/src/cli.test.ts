@@ -10,7 +10,13 @@ async function run(lines: string[]): Promise<{ code: number; out: unknown[] }> {
   input.end(lines.map((l) => `${l}\n`).join(''));
   const code = await runMaskCli(input, output);
   const text = Buffer.concat(chunks).toString('utf8');
-  return { code, out: text.trim().split('\n').map((l) => JSON.parse(l) as unknown) };
+  return {
+    code,
+    out: text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown),
+  };
 }
 
 describe('runMaskCli', () => {
@@ -24,12 +30,20 @@ describe('runMaskCli', () => {
     expect(out).toEqual([
       { text: 'card 4242 4242', findings: [], redacted: [] },
       { text: 'hello', findings: [], redacted: [] },
-      { text: '•••• 4242', findings: [{ type: 'pan', start: 0, end: 9 }], redacted: [{ index: 0, text: 'card •••• ••••' }] },
+      {
+        text: '•••• 4242',
+        findings: [{ type: 'pan', start: 0, end: 9 }],
+        redacted: [{ index: 0, text: 'card •••• ••••' }],
+      },
     ]);
   });
 
   it('answers a malformed line with an error line and a non-zero code', async () => {
-    const { code, out } = await run(['not json', JSON.stringify({ conversation: 'c', sender: 'bot', text: 'x' }), JSON.stringify({ conversation: 'c', sender: 'agent', text: 'ok' })]);
+    const { code, out } = await run([
+      'not json',
+      JSON.stringify({ conversation: 'c', sender: 'bot', text: 'x' }),
+      JSON.stringify({ conversation: 'c', sender: 'agent', text: 'ok' }),
+    ]);
     expect(code).toBe(1);
     expect(out).toHaveLength(3);
     expect(out[0]).toHaveProperty('error');

@@ -19,7 +19,8 @@ function parseLine(line: string): { conversation: string; sender: string; text: 
   } catch {
     return 'invalid JSON';
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'expected a JSON object';
   const { conversation, sender, text } = value as Record<string, unknown>;
   if (typeof conversation !== 'string') return 'conversation must be a string';
   if (sender !== 'visitor' && sender !== 'agent') return 'sender must be "visitor" or "agent"';
@@ -41,7 +42,11 @@ function write(output: NodeJS.WritableStream, line: OutputLine): Promise<void> {
  * line: `{text, findings, redacted: [{index, text}]}` or `{error}`. Resolves to
  * the exit code: 0, or 1 when any line was malformed or could not be masked.
  */
-export async function runMaskCli(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options?: MaskOptions): Promise<number> {
+export async function runMaskCli(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  options?: MaskOptions,
+): Promise<number> {
   const maskers = new Map<string, ConversationMasker<number>>();
   const lines = createInterface({ input, crlfDelay: Infinity });
   let index = 0;

@@ -7,7 +7,9 @@ describe('createConversationMasker', () => {
     expect(m.process('visitor', 'my card is 4000 0566', 'a').redacted).toEqual([]);
     const r = m.process('visitor', '5566 5556', 'b');
     expect(r.text).toBe('•••• 5556');
-    expect(r.redacted).toEqual([{ ref: 'a', text: 'my card is •••• ••••', findings: [{ type: 'pan', start: 11, end: 20 }] }]);
+    expect(r.redacted).toEqual([
+      { ref: 'a', text: 'my card is •••• ••••', findings: [{ type: 'pan', start: 11, end: 20 }] },
+    ]);
   });
 
   it('redacts a card split over four messages, across the other party talking', () => {
@@ -83,7 +85,11 @@ describe('a second card split across the messages after a card', () => {
       'sorry wrong one, it is 5200 8282',
       '8282 8210',
     ]);
-    expect(finals).toEqual(['card •••• •••• •••• 4242', 'sorry wrong one, it is •••• ••••', '•••• 8210']);
+    expect(finals).toEqual([
+      'card •••• •••• •••• 4242',
+      'sorry wrong one, it is •••• ••••',
+      '•••• 8210',
+    ]);
     expect(types[1]).toEqual(['pan']);
     expect(types[2]).toEqual(['pan']);
     expect(digitsIn(finals.slice(1).join(''))).toBe('8210');
@@ -107,6 +113,10 @@ describe('a second card split across the messages after a card', () => {
     expect(send(['card 4242424242424242', 'cvc 123']).finals[1]).toBe('cvc [CVV hidden]');
     expect(send(['card 4242424242424242', '123']).finals[1]).toBe('[CVV hidden]');
     expect(send(['card 4242424242424242', '12/29']).finals[1]).toBe('[expiry hidden]');
-    expect(send(['card 4242424242424242', '12/29', '123']).finals).toEqual(['card •••• •••• •••• 4242', '[expiry hidden]', '[CVV hidden]']);
+    expect(send(['card 4242424242424242', '12/29', '123']).finals).toEqual([
+      'card •••• •••• •••• 4242',
+      '[expiry hidden]',
+      '[CVV hidden]',
+    ]);
   });
 });

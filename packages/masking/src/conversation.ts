@@ -58,7 +58,11 @@ function capTail(units: readonly Unit[]): Unit[] {
  * itself Luhn-valid: a card followed by its CVV or expiry can pass Luhn together, and then which
  * four digits are the last is unsure.
  */
-function completeBefore<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R> | undefined>, w: PanWindow): boolean {
+function completeBefore<R>(
+  units: readonly Unit[],
+  owners: ReadonlyArray<Kept<R> | undefined>,
+  w: PanWindow,
+): boolean {
   let acc = '';
   for (let i = w.lead; i < w.to; i += 1) {
     acc += units[i]?.digits ?? '';
@@ -74,7 +78,11 @@ function completeBefore<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R>
  * visible. So the search starts at each message boundary in turn, and the start whose windows cover
  * the most digits of this message wins (the earliest on a tie).
  */
-function pickWindows<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R> | undefined>, claims: readonly Claim[]): PanWindow[] {
+function pickWindows<R>(
+  units: readonly Unit[],
+  owners: ReadonlyArray<Kept<R> | undefined>,
+  claims: readonly Claim[],
+): PanWindow[] {
   let best: PanWindow[] = [];
   let bestCover = -1;
   for (let s = 0; s < units.length; s += 1) {
@@ -86,10 +94,19 @@ function pickWindows<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R> | 
     // already hid) must not use up their digits.
     const windows = cardWindows(sub, false, claims, current, current);
     let cover = 0;
-    for (const w of windows) for (let i = w.lead; i <= w.to; i += 1) if (current(i)) cover += sub[i]?.digits.length ?? 0;
+    for (const w of windows)
+      for (let i = w.lead; i <= w.to; i += 1) if (current(i)) cover += sub[i]?.digits.length ?? 0;
     if (cover > bestCover) {
       bestCover = cover;
-      best = from === 0 ? windows : windows.map((w) => ({ ...w, from: w.from + from, to: w.to + from, lead: w.lead + from }));
+      best =
+        from === 0
+          ? windows
+          : windows.map((w) => ({
+              ...w,
+              from: w.from + from,
+              to: w.to + from,
+              lead: w.lead + from,
+            }));
     }
     if (owners[s] === undefined) break; // this message's own units: nothing later to try
   }
@@ -97,10 +114,17 @@ function pickWindows<R>(units: readonly Unit[], owners: ReadonlyArray<Kept<R> | 
 }
 
 /** Joins earlier tails with this message's leading run and claims cards that span messages. */
-function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redactions: Map<Kept<R>, Claim[]>): void {
+function crossMessage<R>(
+  p: Prepared,
+  c: Compiled,
+  state: SenderState<R>,
+  redactions: Map<Kept<R>, Claim[]>,
+): void {
   const lead = p.chains[0];
   if (!c.on.pan || lead?.leading !== true || state.kept.length === 0) return;
-  const parts: Array<{ owner: Kept<R> | undefined; units: readonly Unit[] }> = [{ owner: undefined, units: lead.units }];
+  const parts: Array<{ owner: Kept<R> | undefined; units: readonly Unit[] }> = [
+    { owner: undefined, units: lead.units },
+  ];
   for (let k = state.kept.length - 1; k >= 0; k -= 1) {
     const kept = state.kept[k];
     if (kept === undefined || kept.tail.length === 0) break;
@@ -118,7 +142,10 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
   for (const w of pickWindows(units, owners, p.claims)) {
     if (owners[w.lead] === undefined) continue; // not across messages
     const digits = w.leadDigits + w.digits;
-    const display = w.leadDigits === '' && !w.ambiguous && !completeBefore(units, owners, w) ? c.panDisplay : 'none';
+    const display =
+      w.leadDigits === '' && !w.ambiguous && !completeBefore(units, owners, w)
+        ? c.panDisplay
+        : 'none';
     let offset = 0;
     let i = w.lead;
     while (i <= w.to) {
@@ -129,7 +156,12 @@ function crossMessage<R>(p: Prepared, c: Compiled, state: SenderState<R>, redact
       const first = units[i];
       const last = units[j - 1];
       if (first !== undefined && last !== undefined) {
-        const claim: Claim = { start: first.start, end: last.end, type: 'pan', render: renderPanPiece(digits, offset, count, display) };
+        const claim: Claim = {
+          start: first.start,
+          end: last.end,
+          type: 'pan',
+          render: renderPanPiece(digits, offset, count, display),
+        };
         if (owner === undefined) p.claims.push(claim);
         else {
           redactions.set(owner, [...(redactions.get(owner) ?? []), claim]);
@@ -202,8 +234,13 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
       const state = senders.get(sender) ?? { kept: [], afterCard: 0, afterPanEnd: false };
       // Without a digit, a digit word or a trigger nothing can be hidden, whatever came before:
       // skip the scan and only age the sender's state.
-      const bare = typeof text === 'string' && text.length <= compiled.maxTextLength && prefilter(text, compiled) === BARE;
-      const p: Prepared = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, compiled);
+      const bare =
+        typeof text === 'string' &&
+        text.length <= compiled.maxTextLength &&
+        prefilter(text, compiled) === BARE;
+      const p: Prepared = bare
+        ? { text, chains: [], claims: [], digits: 0 }
+        : prepare(text, compiled);
       const redactions = new Map<Kept<R>, Claim[]>();
       if (!bare) crossMessage(p, compiled, state, redactions);
       const done: Finished = bare
@@ -211,7 +248,12 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
         : finish(p, compiled, { afterCard: state.afterCard > 0, afterPanEnd: state.afterPanEnd });
       const redacted: Array<Redaction<R>> = [];
       for (const [kept, claims] of redactions) {
-        const earlier = kept.findings.map((f) => ({ start: f.start, end: f.end, type: f.type, render: kept.text.slice(f.start, f.end) }));
+        const earlier = kept.findings.map((f) => ({
+          start: f.start,
+          end: f.end,
+          type: f.type,
+          render: kept.text.slice(f.start, f.end),
+        }));
         // New claims first: where one covers an earlier card rendering, the new piece rendering wins.
         const applied = applyClaims(kept.text, [...claims, ...earlier]);
         const piece = claims[claims.length - 1];
@@ -221,15 +263,27 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
         if (piece !== undefined) {
           const start = applied.map(piece.start);
           const digits = kept.tailDigits.get(piece) ?? '';
-          if (digits !== '') kept.tail = [{ start, end: start + piece.render.length, digits, gap: 0 }];
+          if (digits !== '')
+            kept.tail = [{ start, end: start + piece.render.length, digits, gap: 0 }];
         }
         kept.tailDigits.clear();
         redacted.push({ ref: kept.ref, text: kept.text, findings: kept.findings.slice() });
       }
       const tail = tailOf(p, done);
       const last = p.chains[p.chains.length - 1];
-      const whole = tail.length > 0 && p.chains.length === 1 && last?.leading === true && done.claims.every(joinable);
-      state.kept.push({ ref, text: done.text, findings: done.findings.slice(), tail, whole, tailDigits: new Map() });
+      const whole =
+        tail.length > 0 &&
+        p.chains.length === 1 &&
+        last?.leading === true &&
+        done.claims.every(joinable);
+      state.kept.push({
+        ref,
+        text: done.text,
+        findings: done.findings.slice(),
+        tail,
+        whole,
+        tailDigits: new Map(),
+      });
       while (state.kept.length > MAX_EARLIER) state.kept.shift();
       // Text of a message without digits at its end can never be redacted later: drop it.
       for (const k of state.kept) if (k.tail.length === 0) k.text = '';

@@ -7,14 +7,18 @@ const NUMBER_WORDS = /\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)
 
 /** Every digit left in the masked text, in order, as ASCII. */
 function remainingDigits(text: string): string {
-  const asDigits = text.replace(NUMBER_WORDS, (w) => String('zoottffssen'.indexOf(w[0]?.toLowerCase() ?? 'x')));
+  const asDigits = text.replace(NUMBER_WORDS, (w) =>
+    String('zoottffssen'.indexOf(w[0]?.toLowerCase() ?? 'x')),
+  );
   return (asDigits.match(ND) ?? []).map((d) => String(d.codePointAt(0)! & 0xf)).join('');
 }
 
 describe('detection corpus', () => {
   it.each(POSITIVE.map((c) => [c.name, c] as const))('masks %s', (_name, c) => {
     const out = maskText(c.text);
-    expect(out.findings.map((f) => f.type).sort()).toEqual(expect.arrayContaining([...c.expect].sort()));
+    expect(out.findings.map((f) => f.type).sort()).toEqual(
+      expect.arrayContaining([...c.expect].sort()),
+    );
     expect(out.text).not.toBe(c.text);
     if (c.pan !== undefined) {
       // Only the last four may survive: the first twelve digits never appear in a row.

@@ -4,7 +4,9 @@ import { maskText, validateCustomRule } from './index';
 describe('validateCustomRule', () => {
   it('accepts a plain rule', () => {
     expect(validateCustomRule({ id: 'order', pattern: 'ORD-[0-9]{6}' })).toEqual({ ok: true });
-    expect(validateCustomRule({ id: 'pin', pattern: '\\bpin:? ?\\d{4}\\b', flags: 'i', label: 'PIN' })).toEqual({ ok: true });
+    expect(
+      validateCustomRule({ id: 'pin', pattern: '\\bpin:? ?\\d{4}\\b', flags: 'i', label: 'PIN' }),
+    ).toEqual({ ok: true });
     expect(validateCustomRule({ id: 'alt', pattern: '(?:foo|bar)+' })).toEqual({ ok: true });
   });
 
@@ -32,10 +34,15 @@ describe('validateCustomRule', () => {
 });
 
 describe('custom rules in maskText', () => {
-  const options = { customRules: [{ id: 'order', pattern: 'ORD-[0-9]{6}', label: 'order number' }] };
+  const options = {
+    customRules: [{ id: 'order', pattern: 'ORD-[0-9]{6}', label: 'order number' }],
+  };
 
   it('masks matches with the rule placeholder', () => {
-    expect(maskText('see ORD-123456', options)).toEqual({ text: 'see [order number hidden]', findings: [{ type: 'custom:order', start: 4, end: 25 }] });
+    expect(maskText('see ORD-123456', options)).toEqual({
+      text: 'see [order number hidden]',
+      findings: [{ type: 'custom:order', start: 4, end: 25 }],
+    });
   });
 
   it('fails closed on an invalid rule and on oversize input', () => {
@@ -48,7 +55,9 @@ describe('custom rules in maskText', () => {
 describe('rule switches', () => {
   it('turns e-mail and phone on, IBAN off', () => {
     const rules = { email: true, phone: true, iban: false };
-    expect(maskText('jane@example.com or +1 415 555 2671', { rules }).text).toBe('[email hidden] or [phone hidden]');
+    expect(maskText('jane@example.com or +1 415 555 2671', { rules }).text).toBe(
+      '[email hidden] or [phone hidden]',
+    );
     expect(maskText('GB82WEST12345698765432', { rules }).text).toBe('GB82WEST12345698765432');
   });
 

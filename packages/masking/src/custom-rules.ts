@@ -2,7 +2,8 @@
 // stall the masker (catastrophic backtracking) or match nothing useful.
 import type { CustomRule } from './types';
 
-export type CustomRuleCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type CustomRuleCheck =
+  { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 const MAX_PATTERN = 512;
 /** Custom rules run only on texts up to this size; a longer text is refused. */
@@ -18,7 +19,10 @@ interface Group {
 }
 
 /** Length of a quantifier at `i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each maybe lazy), and whether it repeats. */
-function quantifierAt(p: string, i: number): { len: number; repeats: boolean; unbounded: boolean } | undefined {
+function quantifierAt(
+  p: string,
+  i: number,
+): { len: number; repeats: boolean; unbounded: boolean } | undefined {
   const c = p[i];
   let len: number;
   let repeats = false;
@@ -80,7 +84,8 @@ function backtrackingRisk(p: string): string | undefined {
       const q = quantifierAt(p, i + 1);
       if (q?.repeats === true) {
         if (group.quantified) return 'nested quantifiers (star height > 1)';
-        if (group.alternatives.length > 1 && alternativesOverlap(group.alternatives)) return 'overlapping alternation under a quantifier';
+        if (group.alternatives.length > 1 && alternativesOverlap(group.alternatives))
+          return 'overlapping alternation under a quantifier';
         if (q.unbounded) unbounded += 1;
         i += q.len;
         parent.quantified = true;
@@ -109,13 +114,22 @@ function backtrackingRisk(p: string): string | undefined {
  * a quantifier, backreferences).
  */
 export function validateCustomRule(rule: CustomRule): CustomRuleCheck {
-  if (typeof rule.id !== 'string' || !ID.test(rule.id)) return { ok: false, reason: 'id must match [a-z0-9_-]{1,40}' };
-  if (typeof rule.pattern !== 'string' || rule.pattern.length === 0) return { ok: false, reason: 'pattern is empty' };
-  if (rule.pattern.length > MAX_PATTERN) return { ok: false, reason: `pattern longer than ${MAX_PATTERN} characters` };
+  if (typeof rule.id !== 'string' || !ID.test(rule.id))
+    return { ok: false, reason: 'id must match [a-z0-9_-]{1,40}' };
+  if (typeof rule.pattern !== 'string' || rule.pattern.length === 0)
+    return { ok: false, reason: 'pattern is empty' };
+  if (rule.pattern.length > MAX_PATTERN)
+    return { ok: false, reason: `pattern longer than ${MAX_PATTERN} characters` };
   const flags = rule.flags ?? '';
   if (!FLAGS.test(flags)) return { ok: false, reason: 'flags may only be i, m, s, u' };
-  if (rule.label !== undefined && (typeof rule.label !== 'string' || rule.label.length > 40 || /[[\]\n]/.test(rule.label)))
-    return { ok: false, reason: 'label must be at most 40 characters, without brackets or newlines' };
+  if (
+    rule.label !== undefined &&
+    (typeof rule.label !== 'string' || rule.label.length > 40 || /[[\]\n]/.test(rule.label))
+  )
+    return {
+      ok: false,
+      reason: 'label must be at most 40 characters, without brackets or newlines',
+    };
   let re: RegExp;
   try {
     re = new RegExp(rule.pattern, flags);

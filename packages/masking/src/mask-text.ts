@@ -15,7 +15,8 @@ export function maskText(text: string, options?: MaskOptions): MaskResult {
   // The common message: proven clean in one pass, returned as it came.
   const verdict = prefilter(text, compiled);
   if (verdict === CLEAN || verdict === BARE) return { text, findings: [] };
-  if (verdict === DIGIT_RULES) return maskDigitRules(text, compiled, digitFacts.digits, digitFacts.lettered);
+  if (verdict === DIGIT_RULES)
+    return maskDigitRules(text, compiled, digitFacts.digits, digitFacts.lettered);
   const done = finish(prepare(text, compiled), compiled, { afterCard: false, afterPanEnd: false });
   return { text: done.text, findings: done.findings };
 }

@@ -25,7 +25,6 @@ export interface PanWindow {
   readonly ambiguous: boolean;
 }
 
-
 const MIN_PAN = 12;
 const MAX_PAN = 19;
 const NARROW_TIGHT = new Set([0x2d, 0x2f]); // - /
@@ -81,7 +80,15 @@ export function findPanWindows(
       if (acc.length > MAX_PAN) break;
       if (acc.length < MIN_PAN) continue;
       if (luhnValid(acc) && !looksLikeTimestamp(units, i, j)) {
-        if (reach === undefined || reach(j)) best = { from: i, to: j, digits: acc, lead: i, leadDigits: '', ambiguous: valid > 0 && acc.length > 16 };
+        if (reach === undefined || reach(j))
+          best = {
+            from: i,
+            to: j,
+            digits: acc,
+            lead: i,
+            leadDigits: '',
+            ambiguous: valid > 0 && acc.length > 16,
+          };
         valid += 1;
       }
     }
@@ -91,7 +98,11 @@ export function findPanWindows(
       const floor = out.length > 0 ? (out[out.length - 1]?.to ?? -1) + 1 : 0;
       while (lead > floor) {
         const prev = units[lead - 1];
-        if (prev === undefined || leadDigits.length + prev.digits.length + best.digits.length > MAX_PAN) break;
+        if (
+          prev === undefined ||
+          leadDigits.length + prev.digits.length + best.digits.length > MAX_PAN
+        )
+          break;
         if (usable !== undefined && !usable(lead - 1)) break;
         leadDigits = prev.digits + leadDigits;
         lead -= 1;
@@ -121,7 +132,12 @@ export function renderPan(digits: string, display: PanDisplay): string {
  * The masked form of one piece of a card split across messages: its digits
  * `offset..offset+count-1` of the whole, hidden or shown, in groups of four.
  */
-export function renderPanPiece(digits: string, offset: number, count: number, display: PanDisplay): string {
+export function renderPanPiece(
+  digits: string,
+  offset: number,
+  count: number,
+  display: PanDisplay,
+): string {
   let chars = '';
   for (let k = 0; k < count; k += 1) {
     const i = offset + k;

@@ -32,18 +32,29 @@ function pack(word: string): number {
 }
 /** Digit words (tokens.ts) and an upper bound of the digits each can stand for. */
 const WORD_DIGITS: ReadonlyArray<readonly [string, number]> = [
-  ...'zero oh nought one two three four five six seven eight nine'.split(' ').map((w) => [w, 1] as const),
+  ...'zero oh nought one two three four five six seven eight nine'
+    .split(' ')
+    .map((w) => [w, 1] as const),
   ['double', 2],
   ['triple', 3],
 ];
 const MAX_WORD = 6;
 // A collision-free table indexed by packed word modulo its size: one array read per word.
-const { size: TABLE_SIZE, keys: TABLE_KEYS, values: TABLE_VALUES } = ((): { size: number; keys: Int32Array; values: Uint8Array } => {
+const {
+  size: TABLE_SIZE,
+  keys: TABLE_KEYS,
+  values: TABLE_VALUES,
+} = ((): { size: number; keys: Int32Array; values: Uint8Array } => {
   const packed = WORD_DIGITS.map(([w, n]) => [pack(w), n] as const);
   for (let size = packed.length; ; size += 1) {
     const keys = new Int32Array(size).fill(-1);
     const values = new Uint8Array(size);
-    if (packed.every(([k, n]) => keys[k % size] === -1 && ((keys[k % size] = k), (values[k % size] = n), true))) return { size, keys, values };
+    if (
+      packed.every(
+        ([k, n]) => keys[k % size] === -1 && ((keys[k % size] = k), (values[k % size] = n), true),
+      )
+    )
+      return { size, keys, values };
   }
 })();
 function digitsOfWord(packed: number): number {
@@ -108,13 +119,24 @@ export function prefilter(text: string, c: Compiled): Verdict {
         if (ch === 0x41) {
           const a = text.charCodeAt(i + 1);
           const b = text.charCodeAt(i + 2);
-          if ((a === 0x49 && b === 0x7a) || ((a === 0x4b || a === 0x53 || a === 0x42 || a === 0x43) && (b === 0x49 || b === 0x43) && text.charCodeAt(i + 3) === 0x41)) return SCAN;
+          if (
+            (a === 0x49 && b === 0x7a) ||
+            ((a === 0x4b || a === 0x53 || a === 0x42 || a === 0x43) &&
+              (b === 0x49 || b === 0x43) &&
+              text.charCodeAt(i + 3) === 0x41)
+          )
+            return SCAN;
         } else if (ch === 0x4a) {
           if (text.charCodeAt(i - 1) === 0x79 && text.charCodeAt(i - 2) === 0x65) return SCAN;
         } else if (ch === 0x50 && text.startsWith('PRIVATE KEY', i)) return SCAN;
       } else if (ch === 0x78) {
         if (text.startsWith('xox', i)) return SCAN;
-      } else if (ch === 0x68 && text.charCodeAt(i + 1) === 0x6f && text.startsWith('hooks.slack', i)) return SCAN;
+      } else if (
+        ch === 0x68 &&
+        text.charCodeAt(i + 1) === 0x6f &&
+        text.startsWith('hooks.slack', i)
+      )
+        return SCAN;
       bullets = 0;
       continue;
     }
@@ -136,7 +158,8 @@ export function prefilter(text: string, c: Compiled): Verdict {
       bullets = 0;
       if (ch === 0x5f) return SCAN; // _live_ _test_ whsec_ gh?_ github_pat_ npm_
       if (ch === 0x40 && email) return SCAN;
-      if (ch === 0x2d && text.charCodeAt(i - 1) === 0x6b && text.charCodeAt(i - 2) === 0x73) return SCAN; // sk-
+      if (ch === 0x2d && text.charCodeAt(i - 1) === 0x6b && text.charCodeAt(i - 2) === 0x73)
+        return SCAN; // sk-
       if (ch === 0x5d && text.startsWith(' hidden', i - 7)) return SCAN;
       continue;
     }
@@ -154,7 +177,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
       }
     } else if (isNd(ch)) digits += 1;
   }
-    // A card needs 12 digits; a CVV or expiry after a context word 3; IBAN, SSN and NI numbers at least 6.
+  // A card needs 12 digits; a CVV or expiry after a context word 3; IBAN, SSN and NI numbers at least 6.
   if (digits + wordDigits >= 12) return SCAN;
   if (digits >= 3 && WORD_HINT.test(text)) return SCAN;
   if (digits >= 6) {

@@ -5,8 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { inScript, spell } from '../test/corpus';
 import { createConversationMasker, maskText } from './index';
 
-const NUMBER_WORDS = /(?<!\p{L})(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?!\p{L})/giu;
-const WORD_VALUE: Record<string, string> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' };
+const NUMBER_WORDS =
+  /(?<!\p{L})(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?!\p{L})/giu;
+const WORD_VALUE: Record<string, string> = {
+  zero: '0',
+  oh: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+};
 
 /** Digits (any script, or spelled) still readable in a text, as ASCII. */
 function visibleDigits(text: string): string {
@@ -30,17 +43,54 @@ function luhnComplete(body: string): string {
 
 // First digit 2-9: a 13/16/19-digit run starting with 1 is read as a Unix timestamp (documented).
 const panArb = fc
-  .tuple(fc.integer({ min: 12, max: 19 }), fc.integer({ min: 2, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }))
+  .tuple(
+    fc.integer({ min: 12, max: 19 }),
+    fc.integer({ min: 2, max: 9 }),
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }),
+  )
   .map(([len, first, rest]) => luhnComplete(String(first) + rest.slice(0, len - 2).join('')));
 
-const LOOSE = [' ', '  ', '\u00a0', '\u202f', '\u2009', '\n', '\r\n', '\t', '\u200b', '\u00ad', '\u2060', '🙂', ' 💳 ', ' | ', ' - ', ' / ', '&nbsp;', '</b> <b>', '** **', '*', '_', '~', '%20'];
+const LOOSE = [
+  ' ',
+  '  ',
+  '\u00a0',
+  '\u202f',
+  '\u2009',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u200b',
+  '\u00ad',
+  '\u2060',
+  '🙂',
+  ' 💳 ',
+  ' | ',
+  ' - ',
+  ' / ',
+  '&nbsp;',
+  '</b> <b>',
+  '** **',
+  '*',
+  '_',
+  '~',
+  '%20',
+];
 const TIGHT = ['-', '.', '/', ','];
 const ZEROS = [0x30, 0xff10, 0x0660, 0x06f0, 0x0966, 0x09e6, 0x0e50, 0x1d7ce];
 
-interface Format { sep: string; sizes: number[]; zero: number; spellMask: number }
+interface Format {
+  sep: string;
+  sizes: number[];
+  zero: number;
+  spellMask: number;
+}
 const formatArb: fc.Arbitrary<Format> = fc.record({
   sep: fc.oneof(fc.constant(''), fc.constantFrom(...LOOSE), fc.constantFrom(...TIGHT)),
-  sizes: fc.oneof(fc.constant<number[]>([4]), fc.constant<number[]>([4, 6, 5]), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 })),
+  sizes: fc.oneof(
+    fc.constant<number[]>([4]),
+    fc.constant<number[]>([4, 6, 5]),
+    fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }),
+  ),
   zero: fc.constantFrom(...ZEROS),
   spellMask: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 255 })),
 });
@@ -51,7 +101,9 @@ function format(digits: string, f: Format): string {
   let i = 0;
   let k = 0;
   while (i < digits.length) {
-    const size = TIGHT.includes(f.sep) ? Math.max(4, f.sizes[k % f.sizes.length] ?? 4) : (f.sizes[k % f.sizes.length] ?? 4);
+    const size = TIGHT.includes(f.sep)
+      ? Math.max(4, f.sizes[k % f.sizes.length] ?? 4)
+      : (f.sizes[k % f.sizes.length] ?? 4);
     groups.push(digits.slice(i, i + size));
     i += size;
     k += 1;
@@ -65,7 +117,19 @@ function format(digits: string, f: Format): string {
   return written.join(f.spellMask !== 0 && !/\s/.test(f.sep) ? ' ' : f.sep);
 }
 
-const wordArb = fc.constantFrom('my', 'card', 'is', 'here', 'please', 'charge', 'it', 'thanks', 'the', 'number', 'ok');
+const wordArb = fc.constantFrom(
+  'my',
+  'card',
+  'is',
+  'here',
+  'please',
+  'charge',
+  'it',
+  'thanks',
+  'the',
+  'number',
+  'ok',
+);
 const proseArb = fc.array(wordArb, { maxLength: 5 }).map((w) => w.join(' '));
 
 describe('properties', () => {
@@ -84,53 +148,76 @@ describe('properties', () => {
 
   it('a random card split over 2-4 messages never survives', () => {
     fc.assert(
-      fc.property(panArb, formatArb, fc.array(fc.integer({ min: 1, max: 18 }), { minLength: 1, maxLength: 3 }), proseArb, (pan, f, cutsRaw, before) => {
-        const cuts = [...new Set(cutsRaw.filter((c) => c < pan.length))].sort((a, b) => a - b);
-        const pieces: string[] = [];
-        let prev = 0;
-        for (const c of [...cuts, pan.length]) {
-          pieces.push(pan.slice(prev, c));
-          prev = c;
-        }
-        const masker = createConversationMasker<number>();
-        const finals: string[] = [];
-        pieces.forEach((piece, i) => {
-          const text = (i === 0 && before !== '' ? `${before} ` : '') + format(piece, f);
-          masker.process('agent', 'ok', -1); // the other party's messages do not break a split
-          const r = masker.process('visitor', text, i);
-          finals.push(r.text);
-          for (const red of r.redacted) finals[red.ref] = red.text;
-        });
-        const left = finals.map(visibleDigits).join('');
-        expect(left.length).toBeLessThanOrEqual(4);
-      }),
+      fc.property(
+        panArb,
+        formatArb,
+        fc.array(fc.integer({ min: 1, max: 18 }), { minLength: 1, maxLength: 3 }),
+        proseArb,
+        (pan, f, cutsRaw, before) => {
+          const cuts = [...new Set(cutsRaw.filter((c) => c < pan.length))].sort((a, b) => a - b);
+          const pieces: string[] = [];
+          let prev = 0;
+          for (const c of [...cuts, pan.length]) {
+            pieces.push(pan.slice(prev, c));
+            prev = c;
+          }
+          const masker = createConversationMasker<number>();
+          const finals: string[] = [];
+          pieces.forEach((piece, i) => {
+            const text = (i === 0 && before !== '' ? `${before} ` : '') + format(piece, f);
+            masker.process('agent', 'ok', -1); // the other party's messages do not break a split
+            const r = masker.process('visitor', text, i);
+            finals.push(r.text);
+            for (const red of r.redacted) finals[red.ref] = red.text;
+          });
+          const left = finals.map(visibleDigits).join('');
+          expect(left.length).toBeLessThanOrEqual(4);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   /** Cuts a card into 2-4 pieces (each at least one digit). */
   const splitArb = (pan: string): fc.Arbitrary<string[]> =>
-    fc.uniqueArray(fc.integer({ min: 1, max: pan.length - 1 }), { minLength: 1, maxLength: 3 }).map((cuts) => {
-      const pieces: string[] = [];
-      let prev = 0;
-      for (const c of [...cuts].sort((a, b) => a - b)) {
-        pieces.push(pan.slice(prev, c));
-        prev = c;
-      }
-      pieces.push(pan.slice(prev));
-      return pieces;
-    });
+    fc
+      .uniqueArray(fc.integer({ min: 1, max: pan.length - 1 }), { minLength: 1, maxLength: 3 })
+      .map((cuts) => {
+        const pieces: string[] = [];
+        let prev = 0;
+        for (const c of [...cuts].sort((a, b) => a - b)) {
+          pieces.push(pan.slice(prev, c));
+          prev = c;
+        }
+        pieces.push(pan.slice(prev));
+        return pieces;
+      });
 
   it('a second random card split over 2-4 messages after a card never survives', () => {
-    const secondArb = panArb.chain((pan) => fc.tuple(splitArb(pan), fc.array(formatArb, { minLength: 4, maxLength: 4 })));
+    const secondArb = panArb.chain((pan) =>
+      fc.tuple(splitArb(pan), fc.array(formatArb, { minLength: 4, maxLength: 4 })),
+    );
     fc.assert(
       fc.property(
-        panArb, formatArb, proseArb, proseArb, fc.option(proseArb.filter((t) => t !== ''), { nil: undefined }), secondArb, proseArb,
+        panArb,
+        formatArb,
+        proseArb,
+        proseArb,
+        fc.option(
+          proseArb.filter((t) => t !== ''),
+          { nil: undefined },
+        ),
+        secondArb,
+        proseArb,
         (first, f, before, after, between, [pieces, formats], lead) => {
           const texts = [`${before} ${format(first, f)} ${after}`.trim()];
           if (between !== undefined) texts.push(between);
           const from = texts.length;
-          pieces.forEach((piece, i) => texts.push((i === 0 && lead !== '' ? `${lead} ` : '') + format(piece, formats[i] as Format)));
+          pieces.forEach((piece, i) =>
+            texts.push(
+              (i === 0 && lead !== '' ? `${lead} ` : '') + format(piece, formats[i] as Format),
+            ),
+          );
           const finals = sendPieces(texts);
           const firstLeft = visibleDigits(finals[0] ?? '');
           expect(firstLeft.length).toBeLessThanOrEqual(4);
@@ -144,10 +231,16 @@ describe('properties', () => {
 
   const twoDigits = (n: number): string => String(n).padStart(2, '0');
   const afterCardArb = fc.oneof(
-    fc.integer({ min: 0, max: 999 }).map((n) => ({ text: `cvc ${String(n).padStart(3, '0')}`, type: 'cvv', bare: false })),
+    fc
+      .integer({ min: 0, max: 999 })
+      .map((n) => ({ text: `cvc ${String(n).padStart(3, '0')}`, type: 'cvv', bare: false })),
     fc.integer({ min: 100, max: 9999 }).map((n) => ({ text: String(n), type: 'cvv', bare: true })),
-    fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 25, max: 35 })).map(([m, y]) => ({ text: `${twoDigits(m)}/${y}`, type: 'expiry', bare: true })),
-    fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 25, max: 35 })).map(([m, y]) => ({ text: `exp ${twoDigits(m)}/20${y}`, type: 'expiry', bare: false })),
+    fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 25, max: 35 }))
+      .map(([m, y]) => ({ text: `${twoDigits(m)}/${y}`, type: 'expiry', bare: true })),
+    fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 25, max: 35 }))
+      .map(([m, y]) => ({ text: `exp ${twoDigits(m)}/20${y}`, type: 'expiry', bare: false })),
   );
 
   it('a CVV or expiry in the message after a random card is still hidden as such', () => {
@@ -171,19 +264,45 @@ describe('properties', () => {
   const ordinary = fc.oneof(
     wordArb,
     fc.integer({ min: 0, max: 99999 }).map(String),
-    fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `$${a}.${String(b).padStart(2, '0')}`),
-    fc.date({ min: new Date(2000, 0, 1), max: new Date(2040, 0, 1), noInvalidDate: true }).map((d) => d.toISOString().replace('T', ' ').slice(0, 19)),
+    fc
+      .tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 99 }))
+      .map(([a, b]) => `$${a}.${String(b).padStart(2, '0')}`),
+    fc
+      .date({ min: new Date(2000, 0, 1), max: new Date(2040, 0, 1), noInvalidDate: true })
+      .map((d) => d.toISOString().replace('T', ' ').slice(0, 19)),
     // ms timestamps have 13 digits from 2001-09-09 on.
-    fc.date({ min: new Date(2002, 0, 1), max: new Date(2033, 0, 1), noInvalidDate: true }).map((d) => String(d.getTime())),
-    fc.tuple(fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1990, max: 2040 })).map(([d, m, y]) => `${d}/${m}/${y}`),
-    fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${h}:${String(m).padStart(2, '0')}`),
-    fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }).map((a) => a.join('.')),
-    fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 2, maxLength: 4 }).map((a) => `v${a.join('.')}`),
+    fc
+      .date({ min: new Date(2002, 0, 1), max: new Date(2033, 0, 1), noInvalidDate: true })
+      .map((d) => String(d.getTime())),
+    fc
+      .tuple(
+        fc.integer({ min: 1, max: 28 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1990, max: 2040 }),
+      )
+      .map(([d, m, y]) => `${d}/${m}/${y}`),
+    fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([h, m]) => `${h}:${String(m).padStart(2, '0')}`),
+    fc
+      .array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 })
+      .map((a) => a.join('.')),
+    fc
+      .array(fc.integer({ min: 0, max: 99 }), { minLength: 2, maxLength: 4 })
+      .map((a) => `v${a.join('.')}`),
     fc.uuid(),
-    fc.tuple(fc.integer({ min: 200, max: 999 }), fc.integer({ min: 200, max: 999 }), fc.integer({ min: 1000, max: 9999 })).map(([a, b, c]) => `+1 (${a}) ${b}-${c}`),
-    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 20, maxLength: 30 }).map((d) => `${(d[0] ?? 0) + 1}${d.join('')}`),
+    fc
+      .tuple(
+        fc.integer({ min: 200, max: 999 }),
+        fc.integer({ min: 200, max: 999 }),
+        fc.integer({ min: 1000, max: 9999 }),
+      )
+      .map(([a, b, c]) => `+1 (${a}) ${b}-${c}`),
+    fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: 20, maxLength: 30 })
+      .map((d) => `${(d[0] ?? 0) + 1}${d.join('')}`),
     fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 18 }).map((d) => {
-      const valid = luhnComplete(`${(d[0] ?? 0) % 9 + 1}${d.join('')}`);
+      const valid = luhnComplete(`${((d[0] ?? 0) % 9) + 1}${d.join('')}`);
       return valid.slice(0, -1) + String((Number(valid.slice(-1)) + 1) % 10); // fails Luhn
     }),
   );
@@ -240,7 +359,10 @@ describe('regressions of the split property', () => {
 
   it('regression: card with %20 separators and digits trailing a shorter valid window', () => {
     // Seed 1234: a 16-digit window passes Luhn inside the first 18 digits; "%200" was read as the CVV "200".
-    const finals = sendPieces(['3%207%200%204%207%200%204%209%208%207%207%202%200%200%201%200%200%200', '9']);
+    const finals = sendPieces([
+      '3%207%200%204%207%200%204%209%208%207%207%202%200%200%201%200%200%200',
+      '9',
+    ]);
     expect(finals.map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
   });
 
@@ -267,7 +389,11 @@ describe('regressions of the split property', () => {
     // Second-card property, seed 2, path 45439:23:2:2:2:2:2:2:2:2:2:2:48:2:2:2:3:2:2:3:3:2:2:5:5:5:2:2:2.
     // The first card (13 digits) plus "3" plus the first digits of the second card passed Luhn: taken
     // greedily from the left, that window used up the start of the second card, whose rest stayed visible.
-    const finals = sendPieces(['3513 034235 134', '3', 'five three four nine nine one four zero three five six four 124511']);
+    const finals = sendPieces([
+      '3513 034235 134',
+      '3',
+      'five three four nine nine one four zero three five six four 124511',
+    ]);
     expect(visibleDigits(finals[0] ?? '')).toBe('5134');
     expect(finals.slice(1).map(visibleDigits).join('').length).toBeLessThanOrEqual(4);
   });

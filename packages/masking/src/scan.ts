@@ -66,16 +66,24 @@ function runRule(text: string, rule: SecretRule, digits: number, claims: Claim[]
  * can match, in their usual order. IBAN and NI numbers start with letters
  * glued (or one space) to digits; without that, only the SSN rule is tried.
  */
-export function maskDigitRules(text: string, c: Compiled, digits: number, lettered: boolean): MaskResult {
+export function maskDigitRules(
+  text: string,
+  c: Compiled,
+  digits: number,
+  lettered: boolean,
+): MaskResult {
   const claims: Claim[] = [];
-  for (const rule of c.early) if (rule.id === 'ssn' || (lettered && (rule.id === 'iban' || rule.id === 'uk_nino'))) runRule(text, rule, digits, claims);
+  for (const rule of c.early)
+    if (rule.id === 'ssn' || (lettered && (rule.id === 'iban' || rule.id === 'uk_nino')))
+      runRule(text, rule, digits, claims);
   if (claims.length === 0) return { text, findings: [] };
   const applied = applyClaims(text, claims);
   return { text: applied.text, findings: applied.findings };
 }
 
 // Every early rule without a digit requirement needs one of these (keep in step with secrets.ts).
-const EARLY_TRIGGER = /PRIVATE KEY|eyJ|A[KSBC][IC]A|_live_|_test_|whsec_|gh[pousr]_|github_pat_|xox|hooks\.slack|AIza|sk-|npm_|@/;
+const EARLY_TRIGGER =
+  /PRIVATE KEY|eyJ|A[KSBC][IC]A|_live_|_test_|whsec_|gh[pousr]_|github_pat_|xox|hooks\.slack|AIza|sk-|npm_|@/;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** Tokens, chains and the claims of the rules that run before card detection. */
@@ -94,13 +102,23 @@ export function prepare(text: string, c: Compiled): Prepared {
   const { tokens, digitChars: digits } = tokenize(text);
   const claims: Claim[] = [];
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
-  if (digits >= 6 || EARLY_TRIGGER.test(text)) for (const rule of c.early) runRule(text, rule, digits, claims);
+  if (digits >= 6 || EARLY_TRIGGER.test(text))
+    for (const rule of c.early) runRule(text, rule, digits, claims);
   // An SSN shape ("123 45 6789") can be a piece of a card: its digits stay in the chains, and a card
   // window that covers the whole SSN takes it over (see `cardWindows`).
-  const skip: Array<{ start: number; end: number }> = claims.filter((x) => x.type !== 'ssn').map((x) => ({ start: x.start, end: x.end }));
-  if (digits >= 12 && text.includes('-')) for (const m of text.matchAll(UUID)) skip.push({ start: m.index, end: m.index + m[0].length });
-  const blocked = skip.length === 0 ? undefined : (t: Token) => skip.some((s) => s.start < t.end && t.start < s.end);
-  const chains = tokens.length > 0 && (c.on.pan || c.on.cvv || c.on.expiry) ? buildChains(text, tokens, blocked) : [];
+  const skip: Array<{ start: number; end: number }> = claims
+    .filter((x) => x.type !== 'ssn')
+    .map((x) => ({ start: x.start, end: x.end }));
+  if (digits >= 12 && text.includes('-'))
+    for (const m of text.matchAll(UUID)) skip.push({ start: m.index, end: m.index + m[0].length });
+  const blocked =
+    skip.length === 0
+      ? undefined
+      : (t: Token) => skip.some((s) => s.start < t.end && t.start < s.end);
+  const chains =
+    tokens.length > 0 && (c.on.pan || c.on.cvv || c.on.expiry)
+      ? buildChains(text, tokens, blocked)
+      : [];
   return { text, chains, claims, digits };
 }
 
@@ -137,12 +155,26 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
   // Fast path, the common message: no secret so far, no run of digits long
   // enough for a card, no card just before, no digits for a context word.
   if (
-    claims.length === 0 && !ctx.afterCard && !ctx.afterPanEnd && p.digits < 3 &&
-    c.late.length === 0 && c.custom.length === 0 && !couldHoldCard(chains)
+    claims.length === 0 &&
+    !ctx.afterCard &&
+    !ctx.afterPanEnd &&
+    p.digits < 3 &&
+    c.late.length === 0 &&
+    c.custom.length === 0 &&
+    !couldHoldCard(chains)
   )
-    return { text, findings: [], map: identity, claims: NOTHING, hadCard: false, endsWithPan: false };
+    return {
+      text,
+      findings: [],
+      map: identity,
+      claims: NOTHING,
+      hadCard: false,
+      endsWithPan: false,
+    };
   // End offset of each card -> its digit count (cards across messages: unknown here, the shortest assumed).
-  const panEnds = new Map<number, number>(claims.filter((x) => x.type === 'pan').map((x) => [x.end, 12]));
+  const panEnds = new Map<number, number>(
+    claims.filter((x) => x.type === 'pan').map((x) => [x.end, 12]),
+  );
   if (c.on.pan) {
     for (const chain of chains) {
       const units = chain.units;
@@ -152,7 +184,12 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
         if (first === undefined || last === undefined) continue;
         // Digits just before the window may be the card's true start: then its true last four are unsure.
         const display = w.leadDigits === '' && !w.ambiguous ? c.panDisplay : 'none';
-        claims.push({ start: first.start, end: last.end, type: 'pan', render: renderPan(w.digits, display) });
+        claims.push({
+          start: first.start,
+          end: last.end,
+          type: 'pan',
+          render: renderPan(w.digits, display),
+        });
         panEnds.set(last.end, w.digits.length);
       }
     }
@@ -160,16 +197,32 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
   // An SSN shape that turned out to be part of a card is the card's.
   for (let k = claims.length - 1; k >= 0; k -= 1) {
     const x = claims[k];
-    if (x?.type === 'ssn' && claims.some((y) => y.type === 'pan' && y.echo !== true && y.start <= x.start && x.end <= y.end)) claims.splice(k, 1);
+    if (
+      x?.type === 'ssn' &&
+      claims.some(
+        (y) => y.type === 'pan' && y.echo !== true && y.start <= x.start && x.end <= y.end,
+      )
+    )
+      claims.splice(k, 1);
   }
-  claimCardContext({ text, panEnds: [...panEnds.keys()], afterCard: ctx.afterCard, expiry: c.on.expiry, cvv: c.on.cvv }, claims);
+  claimCardContext(
+    {
+      text,
+      panEnds: [...panEnds.keys()],
+      afterCard: ctx.afterCard,
+      expiry: c.on.expiry,
+      cvv: c.on.cvv,
+    },
+    claims,
+  );
   if (c.on.pan) {
     const trailed = claimLeftovers(p, panEnds, ctx.afterPanEnd, claims);
     // Digits trail the card (or the piece of a card split across messages): its true last four are
     // unsure, so none are shown.
     for (let k = 0; k < claims.length; k += 1) {
       const x = claims[k];
-      if (x?.type === 'pan' && x.echo !== true && trailed.has(x.end) && SHOWN.test(x.render)) claims[k] = { ...x, render: x.render.replace(SHOWN_ALL, '•') };
+      if (x?.type === 'pan' && x.echo !== true && trailed.has(x.end) && SHOWN.test(x.render))
+        claims[k] = { ...x, render: x.render.replace(SHOWN_ALL, '•') };
     }
     closeEscapeGaps(p, claims);
   }
@@ -178,14 +231,23 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     if (text.length > CUSTOM_RULE_MAX_INPUT) throw new RangeError('text too long for custom rules');
     for (const rule of c.custom) {
       for (const m of text.matchAll(rule.re)) {
-        if (m[0].length > 0) claims.push({ start: m.index, end: m.index + m[0].length, type: rule.type, render: rule.placeholder });
+        if (m[0].length > 0)
+          claims.push({
+            start: m.index,
+            end: m.index + m[0].length,
+            type: rule.type,
+            render: rule.placeholder,
+          });
       }
     }
   }
   const applied = applyClaims(text, claims);
   // A card (or a CVV or expiry read right after one: digits trailing a card that may be its rest) at
   // the very end: the next message may carry more of it.
-  const lastCard = claims.reduce((end, x) => (CARD_DATA.has(x.type) ? Math.max(end, x.end) : end), -1);
+  const lastCard = claims.reduce(
+    (end, x) => (CARD_DATA.has(x.type) ? Math.max(end, x.end) : end),
+    -1,
+  );
   return {
     ...applied,
     claims,
@@ -199,7 +261,12 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
  * happened to pass Luhn), and a short leading run right after a message that
  * ended with a card, are hidden too rather than left beside the last four.
  */
-function claimLeftovers(p: Prepared, panEnds: ReadonlyMap<number, number>, afterPanEnd: boolean, claims: Claim[]): Set<number> {
+function claimLeftovers(
+  p: Prepared,
+  panEnds: ReadonlyMap<number, number>,
+  afterPanEnd: boolean,
+  claims: Claim[],
+): Set<number> {
   const trailed = new Set<number>();
   for (const chain of p.chains) {
     const units = chain.units;
@@ -258,7 +325,8 @@ export function cardWindows(
     const u = units[i];
     if (u === undefined) return false;
     if (!current(i)) return true;
-    for (const x of claims) if (x.start < u.end && u.start < x.end && x.type !== 'ssn') return false;
+    for (const x of claims)
+      if (x.start < u.end && u.start < x.end && x.type !== 'ssn') return false;
     return true;
   };
   const ssn = claims.filter((x) => x.type === 'ssn');
@@ -301,9 +369,14 @@ function closeEscapeGaps(p: Prepared, claims: Claim[]): void {
       const b = units[i] as Unit;
       if (a.end >= b.start || !ND.test(text.slice(a.end, b.start))) continue;
       if (overlapsAny(claims, a.end, b.start)) continue;
-      const hidden = (u: Unit): boolean => claims.some((x) => x.start < u.end && u.start < x.end && x.echo !== true && CARD_DATA.has(x.type));
+      const hidden = (u: Unit): boolean =>
+        claims.some(
+          (x) => x.start < u.end && u.start < x.end && x.echo !== true && CARD_DATA.has(x.type),
+        );
       if (!hidden(a)) continue;
-      const k = claims.findIndex((x) => x.start === b.start && x.echo !== true && CARD_DATA.has(x.type));
+      const k = claims.findIndex(
+        (x) => x.start === b.start && x.echo !== true && CARD_DATA.has(x.type),
+      );
       const x = claims[k];
       if (x === undefined) continue;
       claims[k] = { ...x, start: a.end, render: ` ${x.render}` };

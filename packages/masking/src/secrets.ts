@@ -29,9 +29,11 @@ export function ibanChecksumValid(compact: string): boolean {
 const IBAN_SEP = /[ \u00a0]/;
 // ISO 13616 registry countries (SWIFT IBAN registry), so a hex id or a word is not read as an IBAN.
 const IBAN_COUNTRIES = new Set(
-  ('AD AE AL AT AZ BA BE BG BH BI BR BY CH CR CY CZ DE DJ DK DO EE EG ES FI FK FO FR GB GE GI GL GR GT HR HU IE IL ' +
+  (
+    'AD AE AL AT AZ BA BE BG BH BI BR BY CH CR CY CZ DE DJ DK DO EE EG ES FI FK FO FR GB GE GI GL GR GT HR HU IE IL ' +
     'IQ IS IT JO KW KZ LB LC LI LT LU LV LY MC MD ME MK MN MR MT MU NI NL NO OM PK PL PS PT QA RO RS RU SA SC SD SE SI SK ' +
-    'SM SO ST SV TL TN TR UA VA VG XK YE').split(' '),
+    'SM SO ST SV TL TN TR UA VA VG XK YE'
+  ).split(' '),
 );
 const ALNUM = /[A-Za-z0-9]/;
 

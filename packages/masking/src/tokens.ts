@@ -108,7 +108,8 @@ export function tokenize(text: string): { tokens: Token[]; digitChars: number } 
   return { tokens, digitChars };
 }
 
-const GAP_STRIP = /<\/?[A-Za-z][^<>]{0,100}>|&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});|%[0-9A-Fa-f]{2}/g;
+const GAP_STRIP =
+  /<\/?[A-Za-z][^<>]{0,100}>|&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});|%[0-9A-Fa-f]{2}/g;
 const GAP_BAD = /[\p{L}\p{Nd}]/u;
 const TIGHT = new Set([0x2e, 0x2c, 0x3a, 0x2d, 0x2f, 0x27]);
 const MAX_GAP_RAW = 300;
@@ -125,13 +126,18 @@ export function gapKind(gap: string): number {
   }
   if (n > MAX_GAP_RAW) return -1;
   let rest = gap;
-  if (gap.includes('<') || gap.includes('&') || gap.includes('%')) rest = gap.replace(GAP_STRIP, '');
+  if (gap.includes('<') || gap.includes('&') || gap.includes('%'))
+    rest = gap.replace(GAP_STRIP, '');
   if (rest.length > MAX_GAP) return -1;
   return GAP_BAD.test(rest) ? -1 : 0;
 }
 
 /** Group tokens into chains. `blocked` tokens (already claimed) are left out. */
-export function buildChains(text: string, tokens: readonly Token[], blocked?: (t: Token) => boolean): Chain[] {
+export function buildChains(
+  text: string,
+  tokens: readonly Token[],
+  blocked?: (t: Token) => boolean,
+): Chain[] {
   const groups: Unit[][] = [];
   let units: Unit[] = [];
   let lastEnd = 0;
@@ -159,7 +165,8 @@ export function buildChains(text: string, tokens: readonly Token[], blocked?: (t
       units: g,
       leading: i === 0 && gapKind(text.slice(0, first.start)) >= 0,
       trailing: i === n - 1 && gapKind(text.slice(last.end)) >= 0,
-      plusBefore: first.start > 0 && PLUS_BEFORE.test(text.slice(Math.max(0, first.start - 2), first.start)),
+      plusBefore:
+        first.start > 0 && PLUS_BEFORE.test(text.slice(Math.max(0, first.start - 2), first.start)),
     };
   });
 }

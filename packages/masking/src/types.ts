@@ -104,10 +104,11 @@ const DEFAULT_RULES: Readonly<Record<RuleId, boolean>> = {
 };
 
 /** The defaults: every rule on except e-mail and phone, last four shown. */
-export const DEFAULT_MASK_OPTIONS: Readonly<Required<Omit<MaskOptions, 'rules'>> & { rules: Readonly<Record<RuleId, boolean>> }> =
-  Object.freeze({
-    rules: Object.freeze({ ...DEFAULT_RULES }),
-    panDisplay: 'last4',
-    customRules: Object.freeze([]),
-    maxTextLength: 1 << 20,
-  });
+export const DEFAULT_MASK_OPTIONS: Readonly<
+  Required<Omit<MaskOptions, 'rules'>> & { rules: Readonly<Record<RuleId, boolean>> }
+> = Object.freeze({
+  rules: Object.freeze({ ...DEFAULT_RULES }),
+  panDisplay: 'last4',
+  customRules: Object.freeze([]),
+  maxTextLength: 1 << 20,
+});

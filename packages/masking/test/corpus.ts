@@ -13,22 +13,41 @@ export interface CorpusCase {
 
 /** Writes ASCII digits in another \p{Nd} script, given the code point of its zero. */
 export function inScript(digits: string, zero: number): string {
-  return [...digits].map((d) => (d >= '0' && d <= '9' ? String.fromCodePoint(zero + Number(d)) : d)).join('');
+  return [...digits]
+    .map((d) => (d >= '0' && d <= '9' ? String.fromCodePoint(zero + Number(d)) : d))
+    .join('');
 }
 
 const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-export const spell = (digits: string): string => [...digits].map((d) => WORDS[Number(d)] ?? d).join(' ');
+export const spell = (digits: string): string =>
+  [...digits].map((d) => WORDS[Number(d)] ?? d).join(' ');
 
 export const TEST_PANS = [
-  '4242424242424242', '4000056655665556', '5555555555554444', '2223003122003222', '5200828282828210',
-  '378282246310005', '371449635398431', '6011111111111117', '6011000990139424', '3056930009020004',
-  '36227206271667', '3566002020360505', '6200000000000005', '4000000000000002',
+  '4242424242424242',
+  '4000056655665556',
+  '5555555555554444',
+  '2223003122003222',
+  '5200828282828210',
+  '378282246310005',
+  '371449635398431',
+  '6011111111111117',
+  '6011000990139424',
+  '3056930009020004',
+  '36227206271667',
+  '3566002020360505',
+  '6200000000000005',
+  '4000000000000002',
 ];
 
 const V = '4242424242424242';
 const g4 = (d: string, sep: string): string => d.match(/.{1,4}/g)?.join(sep) ?? d;
 
-const pan = (name: string, text: string, number = V, more: FindingType[] = []): CorpusCase => ({ name, text, expect: ['pan', ...more], pan: number });
+const pan = (name: string, text: string, number = V, more: FindingType[] = []): CorpusCase => ({
+  name,
+  text,
+  expect: ['pan', ...more],
+  pan: number,
+});
 const clean = (name: string, text: string): CorpusCase => ({ name, text, expect: [] });
 
 export const POSITIVE: readonly CorpusCase[] = [
@@ -57,13 +76,37 @@ export const POSITIVE: readonly CorpusCase[] = [
   pan('punctuation', g4(V, ' | ')),
   pan('asterisks', g4(V, '*')),
   pan('underscores', g4(V, '_')),
-  pan('HTML bold', g4(V, ' ').split(' ').map((x) => `<b>${x}</b>`).join(' ')),
-  pan('HTML spans with attributes', g4(V, ' ').split(' ').map((x) => `<span class="g">${x}</span>`).join('')),
+  pan(
+    'HTML bold',
+    g4(V, ' ')
+      .split(' ')
+      .map((x) => `<b>${x}</b>`)
+      .join(' '),
+  ),
+  pan(
+    'HTML spans with attributes',
+    g4(V, ' ')
+      .split(' ')
+      .map((x) => `<span class="g">${x}</span>`)
+      .join(''),
+  ),
   pan('HTML entities', g4(V, '&nbsp;')),
   pan('numeric entities', g4(V, '&#160;')),
-  pan('Markdown bold', g4(V, ' ').split(' ').map((x) => `**${x}**`).join(' ')),
+  pan(
+    'Markdown bold',
+    g4(V, ' ')
+      .split(' ')
+      .map((x) => `**${x}**`)
+      .join(' '),
+  ),
   pan('Markdown code', `\`${g4(V, ' ')}\``),
-  pan('Markdown italics', g4(V, ' ').split(' ').map((x) => `_${x}_`).join(' ')),
+  pan(
+    'Markdown italics',
+    g4(V, ' ')
+      .split(' ')
+      .map((x) => `_${x}_`)
+      .join(' '),
+  ),
   pan('in URL query', `https://shop.example/pay?card=${V}&amount=10`),
   pan('in URL path', `https://shop.example/c/${g4(V, '-')}/confirm`),
   pan('in URL, %20-encoded', `https://shop.example/?q=${g4(V, '%20')}`),
@@ -79,7 +122,11 @@ export const POSITIVE: readonly CorpusCase[] = [
   pan('spelled out, capitals', spell(V).toUpperCase()),
   pan('spelled out with commas', [...V].map((d) => WORDS[Number(d)]).join(', ')),
   pan('spelled out with "oh"', `five two oh oh ${spell('828282828210')}`, '5200828282828210'),
-  pan('double and triple', 'six oh one one one one one one one one one one one one one seven', '6011111111111117'),
+  pan(
+    'double and triple',
+    'six oh one one one one one one one one one one one one one seven',
+    '6011111111111117',
+  ),
   pan('digits and words mixed', `4242 ${spell('4242')} 4242 4242`),
   pan('words then digits', `${spell('42424242')} 42424242`),
   pan('card then expiry and CVV', `${g4(V, ' ')} 12/29 123`, V, ['expiry', 'cvv']),
@@ -97,15 +144,47 @@ export const POSITIVE: readonly CorpusCase[] = [
   { name: 'UK NI number', text: 'NI number AB 12 34 56 C', expect: ['uk_nino'] },
   { name: 'UK NI number compact', text: 'nino: JG103759A', expect: ['uk_nino'] },
   { name: 'AWS access key', text: 'key AKIAIOSFODNN7EXAMPLE here', expect: ['aws_access_key'] },
-  { name: 'GitHub token', text: `token ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}`, expect: ['github_token'] },
-  { name: 'GitHub fine-grained token', text: `github_pat_${'11ABCDEFG0'.repeat(3)}_${'xY'.repeat(20)}`, expect: ['github_token'] },
-  { name: 'Stripe secret key', text: 'use sk_live_4eC39HqLyjWDarjtT1zdp7dc now', expect: ['stripe_key'] },
+  {
+    name: 'GitHub token',
+    text: `token ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}`,
+    expect: ['github_token'],
+  },
+  {
+    name: 'GitHub fine-grained token',
+    text: `github_pat_${'11ABCDEFG0'.repeat(3)}_${'xY'.repeat(20)}`,
+    expect: ['github_token'],
+  },
+  {
+    name: 'Stripe secret key',
+    text: 'use sk_live_4eC39HqLyjWDarjtT1zdp7dc now',
+    expect: ['stripe_key'],
+  },
   { name: 'Stripe test key', text: 'sk_test_4eC39HqLyjWDarjtT1zdp7dc', expect: ['stripe_key'] },
-  { name: 'Slack token', text: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', expect: ['slack_token'] },
-  { name: 'Google API key', text: `AIza${'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'}`, expect: ['google_api_key'] },
-  { name: 'JWT', text: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', expect: ['jwt'] },
-  { name: 'private key block', text: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----', expect: ['private_key'] },
-  { name: 'unterminated private key', text: 'oops -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk', expect: ['private_key'] },
+  {
+    name: 'Slack token',
+    text: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+    expect: ['slack_token'],
+  },
+  {
+    name: 'Google API key',
+    text: `AIza${'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'}`,
+    expect: ['google_api_key'],
+  },
+  {
+    name: 'JWT',
+    text: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    expect: ['jwt'],
+  },
+  {
+    name: 'private key block',
+    text: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
+    expect: ['private_key'],
+  },
+  {
+    name: 'unterminated private key',
+    text: 'oops -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk',
+    expect: ['private_key'],
+  },
 ];
 
 export const NEGATIVE: readonly CorpusCase[] = [
@@ -130,7 +209,7 @@ export const NEGATIVE: readonly CorpusCase[] = [
   clean('version', 'upgraded from v1.2.3 to 10.15.7.20240312'),
   clean('order reference failing Luhn', 'order 4242424242424241 and 1234567890123'),
   clean('tracking number', 'tracking 1Z999AA10123456784'),
-  clean("digit run of 20 containing a card", `ref 99${V}77`),
+  clean('digit run of 20 containing a card', `ref 99${V}77`),
   clean('very long digit run', '12345678901234567890123456789'),
   clean('hex hash', 'commit 4242424242424242a9f3c2'),
   clean('alphanumeric ref', 'ORD4242424242424242'),
