@@ -1,12 +1,24 @@
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Driver } from 'kysely';
 import pg from 'pg';
+import { startSqliteWriterThread } from './sqlite-writer-thread';
+import type { SqliteWriterThread } from './sqlite-writer-thread';
 import type { Database } from './types';
 
+/**
+ * Where SQLite write transactions run: `thread` (default) on a writer thread
+ * with its own connection, so the commit's disk flush does not stop the event
+ * loop; `inline` on the main connection, as before the writer thread existed
+ * (the escape hatch, also used if the thread cannot start). The environment
+ * variable PARLEY_SQLITE_WRITER sets it when the options do not.
+ */
+export type SqliteWriterMode = 'thread' | 'inline';
+
 export type StoreOptions =
-  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
+  | { kind: 'sqlite'; file: string; writer?: SqliteWriterMode }
+  | { kind: 'postgres'; url: string; schema?: string };
 
 /**
  * A plan is a generator that yields compiled queries and receives their rows.
@@ -33,17 +45,28 @@ const INT8_OID = 20;
 
 export async function connect(options: StoreOptions): Promise<Connection> {
   return options.kind === 'sqlite'
-    ? connectSqlite(options.file)
+    ? connectSqlite(options.file, options.writer ?? writerModeFromEnv())
     : connectPostgres(options.url, options.schema);
 }
 
-function connectSqlite(file: string): Connection {
-  const raw = new BetterSqlite3(file, { timeout: 5000 });
+function writerModeFromEnv(): SqliteWriterMode {
+  const value = process.env.PARLEY_SQLITE_WRITER;
+  if (value === undefined || value === '' || value === 'thread') return 'thread';
+  if (value === 'inline') return 'inline';
+  throw new Error('PARLEY_SQLITE_WRITER must be "thread" or "inline"');
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+async function connectSqlite(file: string, mode: SqliteWriterMode): Promise<Connection> {
+  const location = resolve(file);
+  const raw = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   // WAL lets readers run beside the writer; synchronous=FULL flushes the WAL on
   // every commit so an acknowledged message survives power loss (DESIGN.md law 5).
+  // The writer thread's connection sets the same (sqlite-writer.mjs).
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
-  raw.pragma('busy_timeout = 5000');
+  raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   raw.pragma('foreign_keys = ON');
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string): BetterSqlite3.Statement => {
@@ -58,19 +81,40 @@ function connectSqlite(file: string): Connection {
   // Kysely prepares every query anew; preparing is a large share of a small
   // query's cost, so its statements come from the same cache.
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: { prepare, close: () => raw.close() } }),
+    dialect: new TurnTakingSqliteDialect(
+      { database: { prepare, close: () => raw.close() } },
+      location,
+    ),
   });
+
+  let writer: SqliteWriterThread | undefined;
+  if (mode === 'thread') {
+    try {
+      writer = await startSqliteWriterThread(location, SQLITE_BUSY_TIMEOUT_MS);
+    } catch (error) {
+      process.emitWarning(
+        `sqlite writer thread did not start; running write transactions inline (${String(error)})`,
+        'ParleyStoreWarning',
+      );
+    }
+  }
 
   return {
     dialect: 'sqlite',
     db,
     schema: undefined,
-    location: resolve(file),
+    location,
     async runInTransaction<T>(plan: Plan<T>): Promise<T> {
-      // Holding Kysely's connection mutex guarantees no Kysely transaction is
-      // open on this handle, so ours is a real BEGIN, not a nested savepoint.
+      // Holding Kysely's connection (and so this file's turn, see
+      // TurnTakingSqliteDialect) guarantees no Kysely transaction is open on
+      // this handle, so ours is a real BEGIN, not a nested savepoint, and that
+      // no main-thread statement of this process writes while the writer
+      // thread holds the lock: that statement would wait for the lock
+      // synchronously, stopping the very event loop that feeds the writer its
+      // next statement (a deadlock until busy_timeout).
       return db.connection().execute(async () => {
         if (raw.inTransaction) throw new Error('sqlite handle unexpectedly inside a transaction');
+        if (writer) return writer.run(plan);
         // IMMEDIATE takes the write lock up front: a deferred transaction that
         // reads and then writes can fail with SQLITE_BUSY instead of waiting.
         const tx = raw.transaction(() => {
@@ -87,10 +131,94 @@ function connectSqlite(file: string): Connection {
       });
     },
     async close() {
+      // Queued transactions finish first; then the thread closes its
+      // connection and exits, so nothing is left running.
+      await writer?.close();
       statements.clear();
       await db.destroy();
     },
   };
+}
+
+/**
+ * Every connection of this process to one SQLite file takes turns: Kysely's
+ * single-connection mutex is per Kysely instance, and two stores on one file
+ * (two nodes in a test, the CLI beside a server) must not interleave either.
+ * With writes on a writer thread that holds the lock across awaits, a
+ * main-thread write would otherwise block the event loop in SQLite's busy
+ * wait. Readers wait their turn too, as they did when the commit held the
+ * event loop itself.
+ */
+const turnsByFile = new Map<string, Promise<void>>();
+
+async function takeTurn(location: string): Promise<() => void> {
+  const previous = turnsByFile.get(location) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = previous.then(() => mine);
+  turnsByFile.set(location, tail);
+  await previous;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+    if (turnsByFile.get(location) === tail) turnsByFile.delete(location);
+  };
+}
+
+class TurnTakingSqliteDialect extends SqliteDialect {
+  readonly #location: string;
+
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], location: string) {
+    super(config);
+    this.#location = location;
+  }
+
+  override createDriver(): Driver {
+    const inner = super.createDriver();
+    const location = this.#location;
+    let endTurn: (() => void) | undefined;
+    return {
+      init: () => inner.init(),
+      async acquireConnection(): Promise<DatabaseConnection> {
+        const end = await takeTurn(location);
+        try {
+          const connection = await inner.acquireConnection();
+          endTurn = end;
+          return connection;
+        } catch (error) {
+          end();
+          throw error;
+        }
+      },
+      async releaseConnection(connection) {
+        try {
+          await inner.releaseConnection(connection);
+        } finally {
+          const end = endTurn;
+          endTurn = undefined;
+          end?.();
+        }
+      },
+      beginTransaction: (c, settings) => inner.beginTransaction(c, settings),
+      commitTransaction: (c) => inner.commitTransaction(c),
+      rollbackTransaction: (c) => inner.rollbackTransaction(c),
+      async savepoint(c, name, compile) {
+        if (!inner.savepoint) throw new Error('sqlite driver lacks savepoints');
+        await inner.savepoint(c, name, compile);
+      },
+      async rollbackToSavepoint(c, name, compile) {
+        if (!inner.rollbackToSavepoint) throw new Error('sqlite driver lacks savepoints');
+        await inner.rollbackToSavepoint(c, name, compile);
+      },
+      async releaseSavepoint(c, name, compile) {
+        if (!inner.releaseSavepoint) throw new Error('sqlite driver lacks savepoints');
+        await inner.releaseSavepoint(c, name, compile);
+      },
+      destroy: () => inner.destroy(),
+    };
+  }
 }
 
 async function connectPostgres(url: string, schema: string | undefined): Promise<Connection> {

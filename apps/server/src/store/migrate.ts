@@ -42,6 +42,12 @@ async function migratePostgres(conn: Connection): Promise<void> {
   check(await migrator.migrateToLatest());
 }
 
+// Migrations run inline on the main connection, not on the writer thread
+// (sqlite-writer-thread.ts): they are Kysely's migrator, not plans, they run
+// once at start before any traffic, and holding the connection takes this
+// file's turn (connect.ts), so no writer-thread transaction of this process
+// can be open meanwhile.
+//
 // SQLite has no advisory lock, and Kysely's deferred `begin` lets two processes
 // both read "nothing migrated" before either writes (then one fails with
 // "table already exists"). BEGIN IMMEDIATE takes the write lock before reading,

@@ -1,0 +1,188 @@
+import { Worker } from 'node:worker_threads';
+import type { Plan } from './connect';
+
+/**
+ * Runs plans' statements on a worker thread (sqlite-writer.mjs) that owns its
+ * own connection to the database file. The plan itself (a generator) runs
+ * here on the main thread; each statement is one round trip. better-sqlite3 is
+ * synchronous, so a commit run here would stop the event loop for the whole
+ * WAL flush (~40% of the main thread under chat load); there it only stops the
+ * writer thread.
+ */
+export interface SqliteWriterThread {
+  /** Runs a plan in one IMMEDIATE transaction; resolves after the commit is durable. */
+  run<T>(plan: Plan<T>): Promise<T>;
+  /** Lets queued transactions finish, then closes the connection and ends the thread. */
+  close(): Promise<void>;
+  /** The worker, for tests that kill it. */
+  readonly worker: Worker;
+}
+
+type Request =
+  | { op: 'run'; begin: boolean; sql: string; params: readonly unknown[] }
+  | { op: 'commit' }
+  | { op: 'rollback' };
+
+interface Reply {
+  id: number;
+  rows?: unknown[];
+  error?: { name: string; message: string; code?: string };
+}
+
+const READY_TIMEOUT_MS = 10_000;
+// A graceful close waits for the current statement; a statement can wait up to
+// busy_timeout for another process's lock.
+const CLOSE_GRACE_MS = 15_000;
+
+export class SqliteWriterError extends Error {
+  override name = 'SqliteWriterError';
+}
+
+export async function startSqliteWriterThread(
+  file: string,
+  timeoutMs: number,
+): Promise<SqliteWriterThread> {
+  const worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), {
+    workerData: { file, timeoutMs },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      fail(new SqliteWriterError('sqlite writer thread did not start in time'));
+    }, READY_TIMEOUT_MS);
+    const fail = (error: unknown): void => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      void worker.terminate();
+      reject(error instanceof Error ? error : new SqliteWriterError(String(error)));
+    };
+    const onMessage = (msg: { ready?: boolean }): void => {
+      if (msg.ready !== true) return;
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', fail);
+      worker.off('exit', onExit);
+      resolve();
+    };
+    const onExit = (code: number): void => {
+      fail(new SqliteWriterError(`sqlite writer thread exited during start (code ${code})`));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', fail);
+    worker.once('exit', onExit);
+  });
+
+  let nextId = 1;
+  const waiting = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+  >();
+  // Set once the thread is gone (crash, termination, close): every pending and
+  // later transaction rejects with it; nothing is acknowledged that the thread
+  // may not have committed.
+  let gone: Error | undefined;
+  let closing = false;
+  let exited!: () => void;
+  const exit = new Promise<void>((resolve) => (exited = resolve));
+  // Transactions run one at a time: the thread has one connection, and a
+  // second BEGIN while one is open would fail.
+  let tail: Promise<unknown> = Promise.resolve();
+  let active = 0;
+
+  const die = (error: Error): void => {
+    gone ??= error;
+    for (const w of waiting.values()) w.reject(gone);
+    waiting.clear();
+  };
+  worker.on('message', (reply: Reply) => {
+    const w = waiting.get(reply.id);
+    if (!w) return;
+    waiting.delete(reply.id);
+    if (reply.error) w.reject(toError(reply.error));
+    else w.resolve(reply.rows ?? []);
+  });
+  worker.on('error', (error) => {
+    die(new SqliteWriterError('sqlite writer thread failed; writes are refused', { cause: error }));
+  });
+  worker.on('exit', (code) => {
+    die(
+      closing
+        ? new SqliteWriterError('sqlite store is closed')
+        : new SqliteWriterError(
+            `sqlite writer thread exited (code ${code}); writes are refused until the store is reopened`,
+          ),
+    );
+    exited();
+  });
+  // An idle writer must not keep the process alive (a plain better-sqlite3
+  // handle does not); one with work in flight must, or a script awaiting a
+  // commit could exit before it.
+  worker.unref();
+
+  const request = (message: Request): Promise<unknown[]> => {
+    if (gone) return Promise.reject(gone);
+    const id = nextId++;
+    return new Promise<unknown[]>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...message });
+    });
+  };
+
+  const execute = async <T>(plan: Plan<T>): Promise<T> => {
+    let open = false;
+    try {
+      let step = plan.next([]);
+      while (!step.done) {
+        const rows = await request({
+          op: 'run',
+          begin: !open,
+          sql: step.value.sql,
+          params: step.value.parameters,
+        });
+        open = true;
+        step = plan.next(rows);
+      }
+      // A plan that ran no statement changed nothing: no transaction to commit.
+      if (open) await request({ op: 'commit' });
+      open = false;
+      return step.value;
+    } finally {
+      // The plan threw between statements: end the transaction here. (After a
+      // failed statement or commit the thread has already rolled back, and this
+      // is a no-op there.)
+      if (open) await request({ op: 'rollback' }).catch(() => undefined);
+    }
+  };
+
+  return {
+    worker,
+    run<T>(plan: Plan<T>): Promise<T> {
+      if (closing) return Promise.reject(new SqliteWriterError('sqlite store is closed'));
+      if (gone) return Promise.reject(gone);
+      if (active++ === 0) worker.ref();
+      const result = tail.then(() => execute(plan));
+      tail = result
+        .catch(() => undefined)
+        .finally(() => {
+          if (--active === 0) worker.unref();
+        });
+      return result;
+    },
+    async close() {
+      closing = true;
+      await tail;
+      if (!gone) {
+        worker.postMessage({ op: 'close' });
+        const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+        await exit;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function toError(e: NonNullable<Reply['error']>): Error {
+  const error = new Error(e.message) as Error & { code?: string };
+  error.name = e.name;
+  if (e.code !== undefined) error.code = e.code;
+  return error;
+}
