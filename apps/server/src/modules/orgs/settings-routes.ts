@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ParleyError } from '@parley/protocol';
 import type { Organisation, Store } from '../../store';
+import { audit } from '../audit';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import { normaliseOrigin } from './service';
 
@@ -61,6 +62,19 @@ export function registerOrgSettingsRoutes(
     if (body.allowedOrigins !== undefined) patch.allowedOrigins = parseOrigins(body.allowedOrigins);
     const updated = await deps.store.orgs.update(ctx.organisation.id, patch);
     if (!updated) throw new ParleyError('organisation_not_found');
+    // Settings changes are audited (PCI DSS 10.2): which fields, and the embedding origins in full.
+    await audit.record(deps.store, {
+      orgId: updated.id,
+      actor: { kind: 'agent', id: ctx.agent.id },
+      action: 'settings.organisation',
+      outcome: 'success',
+      ip: request.ip,
+      resource: { type: 'organisation', id: updated.id },
+      detail: {
+        fields: Object.keys(patch).join(','),
+        ...(patch.allowedOrigins ? { allowedOrigins: patch.allowedOrigins.join(' ') } : {}),
+      },
+    });
     request.log.info(
       { orgId: updated.id, agentId: ctx.agent.id, fields: Object.keys(patch) },
       'organisation settings changed',

@@ -29,6 +29,11 @@ describe('organisation settings', () => {
       `${t.url}/api/widget/config?org=${t.orgKey}&host=${encodeURIComponent('https://shop.example')}`,
     );
     expect(after.status).toBe(200);
+    const entries = await t.server.store.audit.list(t.orgId, {
+      action: 'settings.organisation',
+      limit: 10,
+    });
+    expect(entries[0]).toMatchObject({ outcome: 'success', action: 'settings.organisation' });
     const frame = await fetch(`${t.url}/frame/?org=${t.orgKey}`);
     expect(frame.headers.get('content-security-policy') ?? '').toMatch(
       /frame-ancestors 'self' https:\/\/shop\.example/,
@@ -53,6 +58,30 @@ describe('organisation settings', () => {
     await c.login(agent.email, agent.password);
     expect((await c.request('GET', '/api/settings/organisation')).status).toBe(403);
     expect((await c.request('PUT', '/api/settings/organisation', { greeting: 'hi' })).status).toBe(
+      403,
+    );
+  });
+});
+
+describe('payment currency settings', () => {
+  it('are changed by admins only, through the policy, and audited', async () => {
+    const admin = new AgentClient(t.url);
+    await admin.login(t.admin.email, t.admin.password);
+    const res = await admin.request('PUT', '/api/payments/settings', {
+      currencies: ['EUR', 'CHF'],
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { currencies: string[] }).currencies).toEqual(['EUR', 'CHF']);
+    const entries = await t.server.store.audit.list(t.orgId, {
+      action: 'settings.payment_currencies',
+      limit: 10,
+    });
+    expect(entries).toHaveLength(1);
+
+    const supervisor = await t.createAgent('supervisor');
+    const c = new AgentClient(t.url);
+    await c.login(supervisor.email, supervisor.password);
+    expect((await c.request('PUT', '/api/payments/settings', { currencies: ['USD'] })).status).toBe(
       403,
     );
   });

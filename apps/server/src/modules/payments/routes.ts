@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError, PaymentRequestBodySchema, RefundRequestBodySchema } from '@parley/protocol';
 import { z } from 'zod';
 import { audit } from '../audit';
-import { requireAgent, type AuthRouteOptions } from '../auth';
+import { can, requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor, visitorActor } from '../chat';
 import type { VisitorService } from '../visitors';
 import { presentPayment } from './presenter';
@@ -83,8 +83,19 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
   app.put('/api/payments/settings', agentOnly, async (request) => {
     const actor = agentActor(request);
     const body = CurrenciesBodySchema.parse(request.body);
-    if (actor.role !== 'admin') throw new ParleyError('forbidden');
-    await payments.setCurrencies(actor, [...new Set(body.currencies)]);
+    if (!can(actor, 'settings:manage', { orgId: actor.orgId })) throw new ParleyError('forbidden');
+    const currencies = [...new Set(body.currencies)];
+    await payments.setCurrencies(actor, currencies);
+    // Settings changes are audited (PCI DSS 10.2).
+    await audit.record(deps.authRoutes.store, {
+      orgId: actor.orgId,
+      actor: { kind: 'agent', id: actor.agentId },
+      action: 'settings.payment_currencies',
+      outcome: 'success',
+      ip: request.ip,
+      resource: { type: 'organisation', id: actor.orgId },
+      detail: { currencies: currencies.join(',') },
+    });
     return payments.settings(actor);
   });
 
