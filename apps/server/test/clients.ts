@@ -102,13 +102,14 @@ export class AgentClient {
     return res;
   }
 
-  request(
+  /** Like a browser, follows a new session cookie (the id is renewed after the second factor). */
+  async request(
     method: string,
     path: string,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, {
+    const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
         cookie: this.cookie,
@@ -119,6 +120,9 @@ export class AgentClient {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('parley_session=')) this.cookie = setCookie.split(';')[0] ?? '';
+    return res;
   }
 
   socket(): Promise<TestSocket> {

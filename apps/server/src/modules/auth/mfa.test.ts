@@ -104,9 +104,17 @@ describe('MFA required for admins (the default policy)', () => {
         await b.request('POST', '/api/auth/mfa/verify', { code: code(enrol.secret) }),
       ),
     ).toBe('invalid_mfa_code');
+    const beforeSecondStep = b.cookie;
     const next = await b.request('POST', '/api/auth/mfa/verify', { code: code(enrol.secret, 1) });
     expect(next.status).toBe(200);
     expect(((await next.json()) as { stage: string }).stage).toBe('ok');
+    // The second factor renews the session id; the password-only id is dead.
+    expect(b.cookie).not.toBe(beforeSecondStep);
+    const stale = await fetch(`${t.url}/api/auth/session`, {
+      headers: { cookie: beforeSecondStep },
+    });
+    expect(stale.status).toBe(401);
+    expect((await b.request('GET', '/api/conversations')).status).toBe(200);
 
     // A recovery code works once.
     const recovery = confirmed.recoveryCodes[0] ?? '';

@@ -103,8 +103,8 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
   };
   const signingIn = { preHandler: requireAgent(opts, { stage: 'any' }) };
   const signedIn = { preHandler: requireAgent(opts) };
-  const refreshed = async (request: FastifyRequest) => {
-    const ctx = await opts.auth.authenticate(request.cookies[SESSION_COOKIE], { ip: request.ip });
+  const refreshed = async (request: FastifyRequest, token = request.cookies[SESSION_COOKIE]) => {
+    const ctx = await opts.auth.authenticate(token, { ip: request.ip });
     if (!ctx) throw new ParleyError('unauthorized');
     return presentSession(ctx);
   };
@@ -142,20 +142,27 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     return { ok: true, sessions };
   });
 
-  app.post('/api/auth/mfa/verify', signingIn, async (request) => {
+  // Passing the second factor raises the session's privilege: it gets a new id.
+  const rotate = async (request: FastifyRequest, reply: FastifyReply): Promise<string> => {
+    const token = await opts.auth.rotate(agentOf(request));
+    void reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+    return token;
+  };
+
+  app.post('/api/auth/mfa/verify', signingIn, async (request, reply) => {
     const body = MfaVerifyRequestSchema.parse(request.body);
     await opts.mfa.verify(agentOf(request), body.code, request.ip);
-    return refreshed(request);
+    return refreshed(request, await rotate(request, reply));
   });
 
   app.post('/api/auth/mfa/enrol', signingIn, async (request) =>
     opts.mfa.startEnrolment(agentOf(request), request.ip),
   );
 
-  app.post('/api/auth/mfa/enrol/confirm', signingIn, async (request) => {
+  app.post('/api/auth/mfa/enrol/confirm', signingIn, async (request, reply) => {
     const body = MfaConfirmRequestSchema.parse(request.body);
     const recoveryCodes = await opts.mfa.confirmEnrolment(agentOf(request), body.code, request.ip);
-    return { recoveryCodes, session: await refreshed(request) };
+    return { recoveryCodes, session: await refreshed(request, await rotate(request, reply)) };
   });
 
   app.get('/api/auth/mfa', signedIn, async (request) => {

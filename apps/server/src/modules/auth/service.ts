@@ -227,6 +227,29 @@ export function createAuthService(deps: AuthServiceDeps) {
       await store.sessions.touch(tokenHash, Date.now());
     },
 
+    /**
+     * A new session id for the same session after the second factor (OWASP:
+     * renew the id on every privilege change), keeping its CSRF token, MFA mark
+     * and absolute expiry. The old id stops working at once.
+     */
+    async rotate(ctx: AgentContext): Promise<string> {
+      const token = randomToken(32);
+      const tokenHash = sha256Hex(token);
+      await store.sessions.create({
+        tokenHash,
+        agentId: ctx.session.agentId,
+        orgId: ctx.session.orgId,
+        csrfToken: ctx.session.csrfToken,
+        createdAt: ctx.session.createdAt,
+        expiresAt: ctx.session.expiresAt,
+      });
+      const verifiedAt = await store.security.sessionMfaAt(ctx.session.tokenHash);
+      if (verifiedAt !== undefined)
+        await store.security.markSessionMfa(ctx.session.orgId, tokenHash, verifiedAt);
+      await store.sessions.revoke(ctx.session.tokenHash, Date.now());
+      return token;
+    },
+
     async logout(token: string, ctx?: AgentContext, ip?: string): Promise<void> {
       const tokenHash = sha256Hex(token);
       await store.sessions.revoke(tokenHash, Date.now());
