@@ -8,7 +8,7 @@ import {
 import { ApiError, consoleApi } from './api';
 import { mergePayments } from './payments';
 import { paymentsApi } from './payments-api';
-import { ReconnectingSocket, type SocketStatus } from './socket';
+import { ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
   emptyState,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VisitorChat } from './chat-client';
 import { Outbox } from './outbox';
-import type { SocketLike } from './socket';
+import type { SocketLike } from '@parley/realtime-client';
 import { memoryStore } from './storage';
 
 class FakeSocket implements SocketLike {

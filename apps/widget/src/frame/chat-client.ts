@@ -8,7 +8,7 @@ import {
 } from './chat-state';
 import { parsePayment, parseVisitorFrame } from './frames';
 import type { Outbox, OutboxEntry } from './outbox';
-import { ReconnectingSocket, type SocketLike, type SocketStatus } from './socket';
+import { ReconnectingSocket, type SocketLike, type SocketStatus } from '@parley/realtime-client';
 
 export interface VisitorChatOptions {
   wsUrl: string;

@@ -6,7 +6,7 @@ import { Composer } from './composer';
 import { MessageList } from './message-list';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
-import type { SocketStatus } from './socket';
+import type { SocketStatus } from '@parley/realtime-client';
 
 interface Props {
   token: string;

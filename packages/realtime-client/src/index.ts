@@ -1,0 +1,18 @@
+// @parley/realtime-client: the browser side of the realtime protocol that the
+// chat frame and the console share — a WebSocket that reconnects with
+// exponential backoff and jitter and reacts to the documented close codes.
+// Dependency-free so that it stays small in the widget's bundle.
+export {
+  ReconnectingSocket,
+  type SocketHandlers,
+  type SocketLike,
+  type SocketOptions,
+  type SocketStatus,
+} from './socket';
+export {
+  backoffDelay,
+  closeAction,
+  DEFAULT_BACKOFF,
+  type BackoffOptions,
+  type CloseAction,
+} from './backoff';
