@@ -276,7 +276,12 @@ export async function startTestVault(options: TestVaultOptions = {}): Promise<Te
 /** Runs a suite on SQLite always and on PostgreSQL when DATABASE_URL is set (else reported skipped by name). */
 export const DIALECTS: { name: string; dialect: 'sqlite' | 'postgres'; skip: boolean }[] = [
   { name: 'SQLite', dialect: 'sqlite', skip: false },
-  { name: 'PostgreSQL', dialect: 'postgres', skip: !PG_URL },
+  // A skipped suite says why, by name.
+  {
+    name: PG_URL ? 'PostgreSQL' : 'PostgreSQL (skipped: DATABASE_URL not set)',
+    dialect: 'postgres',
+    skip: !PG_URL,
+  },
 ];
 
 export const VALID_CARD = {
