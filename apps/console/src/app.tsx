@@ -3,6 +3,7 @@ import type { SessionInfo } from '@parley/protocol';
 import { ApiError, consoleApi, setCsrfToken } from './lib/api';
 import { AdminConsole } from './views/admin';
 import { MaskingSettingsPage } from './views/masking-settings';
+import { OrganisationSettingsPage } from './views/organisation-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { Workspace } from './views/workspace';
@@ -59,6 +60,8 @@ export function App() {
           />
         );
       }
+      if (location.pathname === '/settings/organisation')
+        return <OrganisationSettingsPage session={view.session} />;
       if (['/agents', '/security', '/security/events', '/audit'].includes(location.pathname)) {
         return <AdminConsole session={view.session} path={location.pathname} />;
       }

@@ -64,6 +64,11 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
               Masking
             </a>
           )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/organisation">
+              Organisation
+            </a>
+          )}
           <span class="agent-name" data-testid="agent-name">
             {session.agent.name}
           </span>
