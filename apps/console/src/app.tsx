@@ -49,8 +49,7 @@ export function App() {
     case 'signin':
       return <SignIn notice={view.notice} onSignedIn={signedIn} />;
     case 'ready':
-      if (location.pathname === '/settings/masking')
-        return <MaskingSettingsPage session={view.session} />;
+      // Until sign-in is complete (second factor, new password) only the sign-in step is shown.
       if (view.session.stage !== undefined && view.session.stage !== 'ok') {
         return (
           <SignInStep
@@ -60,6 +59,8 @@ export function App() {
           />
         );
       }
+      if (location.pathname === '/settings/masking')
+        return <MaskingSettingsPage session={view.session} />;
       if (location.pathname === '/settings/organisation')
         return <OrganisationSettingsPage session={view.session} />;
       if (['/agents', '/security', '/security/events', '/audit'].includes(location.pathname)) {
