@@ -2,6 +2,8 @@
  * Card rules shared by the pay page (live validation) and the vault (the
  * authoritative check). Pure functions; no card data is kept.
  */
+import { luhnValid as luhn } from '@parley/masking';
+
 export type CardBrand =
   'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
 
@@ -21,20 +23,9 @@ export function normalizeCardNumber(input: string): string {
   return input.replace(/[\s-]/g, '');
 }
 
+/** A 12–19 digit number that passes the Luhn check (the check itself is the masker's). */
 export function luhnValid(digits: string): boolean {
-  if (!/^\d{12,19}$/.test(digits)) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
+  return /^\d{12,19}$/.test(digits) && luhn(digits);
 }
 
 /** Brand from the IIN ranges (first digits). */
