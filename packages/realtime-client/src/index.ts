@@ -1,7 +1,8 @@
 // @parley/realtime-client: the browser side of the realtime protocol that the
 // chat frame and the console share — a WebSocket that reconnects with
 // exponential backoff and jitter and reacts to the documented close codes.
-// Dependency-free so that it stays small in the widget's bundle.
+// Also the payment-card helpers both show. Dependency-free so that it stays
+// small in the widget's bundle.
 export {
   ReconnectingSocket,
   type SocketHandlers,
@@ -16,3 +17,4 @@ export {
   type BackoffOptions,
   type CloseAction,
 } from './backoff';
+export { formatAmount, mergePayments, minorDigits } from './payments';

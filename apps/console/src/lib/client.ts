@@ -6,9 +6,8 @@ import {
   type SessionInfo,
 } from '@parley/protocol';
 import { ApiError, consoleApi } from './api';
-import { mergePayments } from './payments';
 import { paymentsApi } from './payments-api';
-import { ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
+import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
   emptyState,

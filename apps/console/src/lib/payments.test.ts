@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentSummary } from '@parley/protocol';
-import { mergePayments, toMinorUnits } from './payments';
+import { toMinorUnits } from './payments';
 import { applyServerFrame, emptyState } from './state';
 
 const card = (over: Partial<PaymentSummary> = {}): PaymentSummary => ({
@@ -29,14 +29,6 @@ describe('console payments', () => {
     expect(toMinorUnits('1000', 'JPY')).toBe(1000);
     for (const bad of ['', '0', '0.00', '1.234', '-5', 'abc', '1e3', '12.5', '999999999'])
       expect(toMinorUnits(bad, bad === '12.5' ? 'JPY' : 'EUR'), bad).toBeNull();
-  });
-
-  it('keeps the newest view of each card, whatever order frames and reloads arrive in', () => {
-    const paid = card({ status: 'succeeded', updatedAt: 5 });
-    expect(mergePayments([paid], [card({ status: 'opened', updatedAt: 3 })])).toEqual([paid]);
-    expect(
-      mergePayments([card()], [paid, card({ id: 'pay_0', createdAt: 0 })]).map((p) => p.id),
-    ).toEqual(['pay_0', 'pay_1']);
   });
 
   it('applies payment frames to the conversation they belong to', () => {

@@ -4,7 +4,7 @@ import type {
   PaymentSummary,
   ServerFrame,
 } from '@parley/protocol';
-import { mergePayments } from './payments';
+import { mergePayments } from '@parley/realtime-client';
 
 export interface PendingReply {
   clientMsgId: string;

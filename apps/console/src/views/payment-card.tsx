@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PaymentSummary } from '@parley/protocol';
-import { formatAmount, minorDigits, STATUS_LABELS, toMinorUnits } from '../lib/payments';
+import { formatAmount, minorDigits } from '@parley/realtime-client';
+import { STATUS_LABELS, toMinorUnits } from '../lib/payments';
 import { timeOf } from './format';
 
 interface Props {

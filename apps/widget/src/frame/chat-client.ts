@@ -1,14 +1,13 @@
 import { visitorApi } from './api';
-import {
-  applyFrame,
-  initialChatState,
-  isFinalSendError,
-  mergePayments,
-  type ChatState,
-} from './chat-state';
+import { applyFrame, initialChatState, isFinalSendError, type ChatState } from './chat-state';
 import { parsePayment, parseVisitorFrame } from './frames';
 import type { Outbox, OutboxEntry } from './outbox';
-import { ReconnectingSocket, type SocketLike, type SocketStatus } from '@parley/realtime-client';
+import {
+  mergePayments,
+  ReconnectingSocket,
+  type SocketLike,
+  type SocketStatus,
+} from '@parley/realtime-client';
 
 export interface VisitorChatOptions {
   wsUrl: string;

@@ -1,4 +1,5 @@
 import type { ChatMessage, PaymentSummary } from '@parley/protocol';
+import { mergePayments } from '@parley/realtime-client';
 import type { OutboxEntry } from './outbox';
 import type { VisitorFrame } from './frames';
 
@@ -55,19 +56,6 @@ function insertMessage(messages: ChatMessage[], m: ChatMessage): ChatMessage[] {
   if (idx === -1) return [...messages, m];
   if (messages[idx]?.seq === m.seq) return messages; // replayed after a resume: already shown
   return [...messages.slice(0, idx), m, ...messages.slice(idx)];
-}
-
-/** Merges payment cards by id, keeping the newer view of each; oldest first. */
-export function mergePayments(
-  existing: PaymentSummary[],
-  incoming: PaymentSummary[],
-): PaymentSummary[] {
-  const byId = new Map(existing.map((p) => [p.id, p]));
-  for (const p of incoming) {
-    const prev = byId.get(p.id);
-    if (!prev || prev.updatedAt <= p.updatedAt) byId.set(p.id, p);
-  }
-  return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
 }
 
 /** Applies one server frame to the view state. */

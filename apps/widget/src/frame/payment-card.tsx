@@ -1,21 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { PaymentSummary } from '@parley/protocol';
-
-const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'XAF', 'XOF']);
-
-export function formatAmount(minor: number, currency: string): string {
-  const digits = ZERO_DECIMAL.has(currency) ? 0 : 2;
-  try {
-    return new Intl.NumberFormat(undefined, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
-  }
-}
+import { formatAmount } from '@parley/realtime-client';
 
 const STATUS_TEXT: Record<PaymentSummary['status'], string> = {
   created: 'Waiting for payment',
