@@ -25,16 +25,21 @@ function presentOrganisationSettings(org: Organisation) {
 
 /** Parses origins exactly as browsers send them; throws bad_request naming the ones that are not origins. */
 export function parseOrigins(values: string[]): string[] {
-  const bad = values.filter(
-    (v) => normaliseOrigin(v) === undefined || normaliseOrigin(v) !== v.replace(/\/$/, ''),
-  );
+  const origins: string[] = [];
+  const bad: string[] = [];
+  for (const v of values) {
+    const origin = normaliseOrigin(v);
+    // Only a trailing slash may differ: a path, query or odd spelling is not an origin.
+    if (origin !== undefined && origin === v.replace(/\/$/, '')) origins.push(origin);
+    else bad.push(v);
+  }
   if (bad.length > 0) {
     throw new ParleyError(
       'bad_request',
       `Not an origin (scheme://host[:port], no path): ${bad.slice(0, 5).join(', ')}`,
     );
   }
-  return [...new Set(values.map((v) => normaliseOrigin(v)!))];
+  return [...new Set(origins)];
 }
 
 /** Admin settings of the organisation itself: name, greeting, the origins allowed to embed the widget. */
