@@ -74,6 +74,12 @@ export class TestSocket {
     );
   }
 
+  /** Subscribes to a conversation, replaying after `afterSeq`, and waits until the replay is done. */
+  async resume(conversationId: string, afterSeq = 0) {
+    this.send({ type: 'resume', conversationId, afterSeq });
+    return this.next('resumed', (f) => f.conversationId === conversationId);
+  }
+
   close(): void {
     this.ws.close();
   }

@@ -24,15 +24,13 @@ describe('realtime protocol', () => {
   it('acks a message only with its committed seq and fans it out to the agent', async () => {
     const v = await newVisitor(t.url, t.orgKey);
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await vs.next('resumed');
+    await vs.resume(v.conversationId);
     const as = await agent.socket();
     await as.next('ready');
     expect(
       (await agent.request('POST', `/api/conversations/${v.conversationId}/accept`)).status,
     ).toBe(200);
-    as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await as.next('resumed');
+    await as.resume(v.conversationId);
     vs.send({
       type: 'send',
       clientMsgId: 'c-1',
@@ -151,8 +149,7 @@ describe('realtime protocol', () => {
     const v = await newVisitor(t.url, t.orgKey);
     await agent.request('POST', `/api/conversations/${v.conversationId}/accept`);
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await vs.next('resumed');
+    await vs.resume(v.conversationId);
     const as = await agent.socket();
     await as.next('ready');
     as.send({ type: 'typing', conversationId: v.conversationId, typing: true });
@@ -187,8 +184,7 @@ describe('realtime protocol', () => {
     const v = await newVisitor(fast.url, fast.orgKey);
     await fastAgent.request('POST', `/api/conversations/${v.conversationId}/accept`);
     const vs = await visitorSocket(fast.url, v.token);
-    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await vs.next('resumed');
+    await vs.resume(v.conversationId);
     const as = await fastAgent.socket();
     await as.next('ready');
     const total = 120;
@@ -219,8 +215,7 @@ describe('realtime protocol', () => {
 
     const again = await visitorSocket(fast.url, v.token);
     const lastSeen = Math.max(...seenBefore);
-    again.send({ type: 'resume', conversationId: v.conversationId, afterSeq: lastSeen });
-    const resumed = await again.next('resumed');
+    const resumed = await again.resume(v.conversationId, lastSeen);
     const replayed = again.messages(v.conversationId).map((m) => m.seq);
     const all = [...seenBefore, ...replayed];
     expect(all).toEqual(Array.from({ length: total }, (_, i) => i + 1));

@@ -58,11 +58,9 @@ describe.skipIf(!redisUrl)(
         ).toBe(200);
         const as = await agent.socket();
         await as.next('ready');
-        as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-        await as.next('resumed');
+        await as.resume(v.conversationId);
         const vs = await visitorSocket(a.url, v.token);
-        vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-        await vs.next('resumed');
+        await vs.resume(v.conversationId);
 
         for (let i = 1; i <= 20; i++) {
           vs.send({
@@ -89,8 +87,7 @@ describe.skipIf(!redisUrl)(
         // The visitor moves to node B and resumes from the middle.
         vs.cut();
         const again = await visitorSocket(b.url, v.token);
-        again.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 10 });
-        await again.next('resumed');
+        await again.resume(v.conversationId, 10);
         expect(again.messages().map((m) => m.seq)).toEqual(
           Array.from({ length: 11 }, (_, i) => i + 11),
         );

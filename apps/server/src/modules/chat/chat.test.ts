@@ -62,8 +62,7 @@ describe('conversations', () => {
     await a.login(t.admin.email, t.admin.password);
     const v = await newVisitor(t.url, t.orgKey);
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await vs.next('resumed');
+    await vs.resume(v.conversationId);
     await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
     const accepted = await vs.next('conversation', (f) => f.conversation.status === 'active');
     expect(accepted.conversation.agent?.name).toBe('Admin');
@@ -105,8 +104,7 @@ describe('masking on the ingest path', () => {
     await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
     const as = await a.socket();
     await as.next('ready');
-    as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await as.next('resumed');
+    await as.resume(v.conversationId);
     const vs = await visitorSocket(t.url, v.token);
     vs.send({
       type: 'send',
@@ -132,8 +130,7 @@ describe('masking on the ingest path', () => {
     await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
     const as = await a.socket();
     await as.next('ready');
-    as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await as.next('resumed');
+    await as.resume(v.conversationId);
     const vs = await visitorSocket(t.url, v.token);
     vs.send({
       type: 'send',
@@ -165,8 +162,7 @@ describe('masking on the ingest path', () => {
     await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
     const as = await a.socket();
     await as.next('ready');
-    as.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await as.next('resumed');
+    await as.resume(v.conversationId);
     const vs = await visitorSocket(t.url, v.token);
     const text = 'my card is •••• •••• •••• 4242, exp [expiry hidden]';
     vs.send({ type: 'send', clientMsgId: 'pre-masked', conversationId: v.conversationId, text });
@@ -180,8 +176,7 @@ describe('masking on the ingest path', () => {
   it('tells the visitor in the conversation that a card number was hidden, once per few minutes', async () => {
     const v = await newVisitor(t.url, t.orgKey);
     const vs = await visitorSocket(t.url, v.token);
-    vs.send({ type: 'resume', conversationId: v.conversationId, afterSeq: 0 });
-    await vs.next('resumed');
+    await vs.resume(v.conversationId);
     vs.send({
       type: 'send',
       clientMsgId: 'c1',
