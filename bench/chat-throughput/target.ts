@@ -9,7 +9,7 @@ import pg from 'pg';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../../apps/server/src/config';
 import { startServer } from '../../apps/server/src/main';
-import { bootstrap } from '../../apps/server/src/cli/bootstrap';
+import { bootstrapTestOrg } from '../../apps/server/test/bootstrap';
 import { createStore } from '../../apps/server/src/store';
 
 const kind = process.argv[2];
@@ -65,16 +65,11 @@ if (kind === 'relay') {
   const store = pgUrl ? await createStore({ kind: 'postgres', url: pgUrl, schema }) : undefined;
   if (store) await store.migrate();
   const server = await startServer(config, store ? { store } : {});
-  const boot = await bootstrap(server.store, {
-    publicOrigin: new URL(server.url).origin,
-    oneTimePassword: false,
-  });
   // The benchmark measures the chat path; sign-in with MFA is not part of it.
-  const org = await server.store.orgs.byKey(boot.orgKey);
-  if (org) await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
-  process.stdout.write(
-    `${JSON.stringify({ port: server.port, orgKey: boot.orgKey, admin: boot.admin })}\n`,
-  );
+  const { org, admin } = await bootstrapTestOrg(server.store, {
+    publicOrigin: new URL(server.url).origin,
+  });
+  process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: org.key, admin })}\n`);
   process.on('SIGTERM', () => {
     void (async () => {
       await server.close();

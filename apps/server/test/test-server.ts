@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/main';
-import { bootstrap } from '../src/cli/bootstrap';
+import { bootstrapTestOrg } from './bootstrap';
 import { hashPassword } from '../src/modules/auth';
 import { authenticator } from 'otplib';
 import type { Role } from '@parley/protocol';
@@ -68,22 +68,17 @@ export async function startTestServer(
     ...(opts.store ? { store: opts.store } : {}),
   });
   const origin = new URL(server.url).origin;
-  const boot = await bootstrap(server.store, {
+  const { org, admin } = await bootstrapTestOrg(server.store, {
     publicOrigin: origin,
-    adminEmail: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@parley.test`,
-    oneTimePassword: false,
+    ...(opts.productionMfa ? { productionMfa: true } : {}),
   });
-  const org = await server.store.orgs.byKey(boot.orgKey);
-  if (!org || !boot.admin) throw new Error('bootstrap did not create an organisation and admin');
-  if (!opts.productionMfa)
-    await server.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
   let n = 0;
   return {
     url: server.url,
     wsUrl: server.url.replace(/^http/, 'ws'),
-    orgKey: boot.orgKey,
+    orgKey: org.key,
     orgId: org.id,
-    admin: boot.admin,
+    admin,
     server,
     logs,
     async createAgent(role: Role = 'agent', orgId = org.id) {

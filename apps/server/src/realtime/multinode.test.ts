@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { startServer } from '../main';
-import { bootstrap } from '../cli/bootstrap';
+import { bootstrapTestOrg } from '../../test/bootstrap';
 import { storeTargets } from '../../test/store-fixtures';
 import { AgentClient, newVisitor, visitorSocket } from '../../test/clients';
 
@@ -37,22 +37,18 @@ describe.skipIf(!redisUrl)(
       const a = await node(storeA);
       const b = await node(storeB);
       try {
-        const boot = await bootstrap(a.store, {
+        // MFA is not what this test is about (security tests cover it): password-only sign-in.
+        const { org, admin } = await bootstrapTestOrg(a.store, {
           publicOrigin: new URL(a.url).origin,
-          adminEmail: `mn-${Date.now()}@parley.test`,
-          oneTimePassword: false,
         });
         // Node B serves the same organisation; allow its origin as well.
-        const org = (await a.store.orgs.byKey(boot.orgKey))!;
-        // MFA is not what this test is about (security tests cover it): password-only sign-in.
-        await a.store.security.updateSettings(org.id, { mfaPolicy: 'none' }, Date.now());
         await a.store.orgs.update(org.id, {
           allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin],
         });
 
-        const v = await newVisitor(a.url, boot.orgKey);
+        const v = await newVisitor(a.url, org.key);
         const agent = new AgentClient(b.url);
-        expect((await agent.login(boot.admin!.email, boot.admin!.password)).status).toBe(200);
+        expect((await agent.login(admin.email, admin.password)).status).toBe(200);
         expect(
           (await agent.request('POST', `/api/conversations/${v.conversationId}/accept`)).status,
         ).toBe(200);
