@@ -127,12 +127,6 @@ export async function startServer(
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
     parseCookie: (header) => app.parseCookie(header),
   });
-  app.addHook('onResponse', async (request) => {
-    // Sign-out ends the session's sockets too.
-    if (request.routeOptions.url === '/api/auth/logout' && request.agentContext) {
-      gateway.closeSession(request.agentContext.session.tokenHash);
-    }
-  });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

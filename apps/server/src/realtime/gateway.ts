@@ -33,8 +33,6 @@ export interface GatewayDeps {
 
 export interface Gateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes every socket of an agent session (sign-out, revocation). */
-  closeSession(tokenHash: string): void;
   /** Re-checks every live agent socket's session now (the periodic check does it every sessionCheckMs). */
   checkSessions(): Promise<void>;
   connections(): number;
@@ -90,6 +88,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
   };
 
+  /** Closes every socket of an agent session (sign-out, revocation). */
   function closeSession(tokenHash: string): void {
     touched.delete(tokenHash);
     for (const conn of live)
@@ -183,7 +182,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
         reject(socket, 404, 'not_found');
       }
     },
-    closeSession,
     checkSessions,
     connections: () => live.size,
     async close() {
