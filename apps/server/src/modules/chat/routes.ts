@@ -62,8 +62,11 @@ export function registerChatRoutes(
   // ---- visitor ----
   app.post('/api/visitor/session', async (request) => {
     const body = VisitorSessionRequestSchema.parse(request.body);
-    const name = body.name === undefined ? null : chat.maskField(body.name);
-    const { token, visitor } = await visitors.createSession(body.orgKey, name);
+    const { token, visitor } = await visitors.createSession(
+      body.orgKey,
+      body.name ?? null,
+      (name, orgId) => chat.maskField(name, orgId),
+    );
     request.log.info({ visitorId: visitor.id, orgId: visitor.orgId }, 'visitor session issued');
     return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt };
   });
@@ -77,7 +80,11 @@ export function registerChatRoutes(
     const body = StartConversationRequestSchema.parse(request.body ?? {});
     const actor = visitorOf(request);
     if (body.name !== undefined && request.visitorContext) {
-      await deps.store.visitors.setName(actor.orgId, actor.visitorId, chat.maskField(body.name));
+      await deps.store.visitors.setName(
+        actor.orgId,
+        actor.visitorId,
+        await chat.maskField(body.name, actor.orgId),
+      );
     }
     return presentVisitorConversation(await chat.startConversation(actor));
   });

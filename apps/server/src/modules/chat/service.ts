@@ -73,6 +73,16 @@ export function createChatService(deps: ChatDeps) {
     return c.agentId !== null ? c : undefined;
   }
 
+  /** The organisation's masking rules are loaded before its text is masked; if they cannot be, nothing is sent. */
+  async function maskingReady(orgId: string): Promise<void> {
+    if (!deps.maskingReady) return;
+    try {
+      await deps.maskingReady(orgId);
+    } catch {
+      throw new ParleyError('masking_failed');
+    }
+  }
+
   async function load(actor: ChatActor, id: string, action: ChatAction): Promise<ConversationRow> {
     if (action === 'send' || action === 'typing') {
       const hit = cached(actor, id);
@@ -228,13 +238,7 @@ export function createChatService(deps: ChatDeps) {
     async send(actor: ChatActor, input: SendInput): Promise<{ seq: number; duplicate: boolean }> {
       const conv = await load(actor, input.conversationId, 'send');
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
-      if (deps.maskingReady) {
-        try {
-          await deps.maskingReady(actor.orgId);
-        } catch {
-          throw new ParleyError('masking_failed');
-        }
-      }
+      await maskingReady(actor.orgId);
       const ref = deferredSeq();
       let masked: ReturnType<MessageMasker['maskMessage']>;
       try {
@@ -306,10 +310,11 @@ export function createChatService(deps: ChatDeps) {
       );
     },
 
-    /** Masks a field a visitor fills in (name, pre-chat answers). */
-    maskField(text: string): string {
+    /** Masks a field a visitor fills in (name, pre-chat answers) with the organisation's rules. */
+    async maskField(text: string, orgId: string): Promise<string> {
+      await maskingReady(orgId);
       try {
-        return masker.maskField(text).text;
+        return masker.maskField(text, orgId).text;
       } catch {
         throw new ParleyError('masking_failed');
       }

@@ -73,6 +73,12 @@ describe('masking settings API', () => {
     );
     expect(m.masked).toEqual(['pan', 'email', 'custom']);
 
+    // Fields a visitor fills in follow the organisation's rules too (regression: they used the defaults).
+    const named = await newVisitor(t.url, t.orgKey, 'Jo ORD-654321');
+    expect((await t.server.store.visitors.byId(t.orgId, named.visitorId))?.name).toBe(
+      'Jo [order number hidden]',
+    );
+
     const entries = await t.server.store.audit.list(t.orgId, {
       action: 'settings.masking_change',
       limit: 10,

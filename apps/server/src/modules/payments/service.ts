@@ -144,7 +144,7 @@ export function createPaymentService(deps: PaymentDeps) {
       const org = await store.orgs.byId(actor.orgId);
       if (!org) throw new ParleyError('organisation_not_found');
       // The description is text an agent typed: it is masked like a message (DESIGN.md law 1).
-      const description = chat.maskField(body.description);
+      const description = await chat.maskField(body.description, actor.orgId);
       const v = vault();
       const created = await v.create({
         orgId: actor.orgId,

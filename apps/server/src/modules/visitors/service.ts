@@ -9,9 +9,11 @@ export interface VisitorContext {
 
 export interface VisitorService {
   /** Issues a new visitor with a 256-bit random token; only its SHA-256 is stored. */
+  /** `maskName` masks the visitor's name with the organisation's rules before it is stored. */
   createSession(
     orgKey: string,
     name: string | null,
+    maskName: (name: string, orgId: string) => Promise<string>,
   ): Promise<{ token: string; visitor: VisitorRow }>;
   /** The visitor behind a token; undefined for an unknown, expired or revoked one. */
   authenticate(token: string | undefined): Promise<VisitorContext | undefined>;
@@ -19,13 +21,13 @@ export interface VisitorService {
 
 export function createVisitorService(store: Store, opts: { tokenDays: number }): VisitorService {
   return {
-    async createSession(orgKey, name) {
+    async createSession(orgKey, name, maskName) {
       const org = await store.orgs.byKey(orgKey);
       if (!org) throw new ParleyError('organisation_not_found');
       const token = randomToken(32);
       const visitor = await store.visitors.create({
         orgId: org.id,
-        name,
+        name: name === null ? null : await maskName(name, org.id),
         tokenHash: sha256Hex(token),
         expiresAt: Date.now() + opts.tokenDays * 86_400_000,
       });
