@@ -70,8 +70,8 @@ export function createMessageMasker(opts: MaskerRegistryOptions = {}): MessageMa
         })),
       };
     },
-    maskField(text, orgId?: string) {
-      const result = maskText(text, orgId ? opts.optionsFor?.(orgId) : undefined);
+    maskField(text, orgId) {
+      const result = maskText(text, opts.optionsFor?.(orgId));
       return { text: result.text, masked: kinds(result.findings) };
     },
     forget(conversationId) {

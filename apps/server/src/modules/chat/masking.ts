@@ -20,7 +20,7 @@ export interface MessageMasker {
     ref: SeqRef,
     orgId?: string,
   ): MaskedMessage;
-  maskField(text: string, orgId?: string): { text: string; masked: string[] };
+  maskField(text: string, orgId: string): { text: string; masked: string[] };
   /** Drops the in-memory state of a conversation (closed, idle). */
   forget(conversationId: string): void;
 }
