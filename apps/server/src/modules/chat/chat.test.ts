@@ -87,6 +87,18 @@ describe('conversations', () => {
     expect(list.conversations).toEqual([]);
   });
 
+  it('does not show a visitor another visitor’s messages', async () => {
+    const a = await newVisitor(t.url, t.orgKey);
+    const b = await newVisitor(t.url, t.orgKey);
+    const res = await fetch(`${t.url}/api/visitor/conversations/${b.conversationId}/messages`, {
+      headers: { authorization: `Bearer ${a.token}` },
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'conversation_not_found',
+    );
+  });
+
   it('refuses visitor REST calls with a bad token', async () => {
     const res = await fetch(`${t.url}/api/visitor/conversations`, {
       headers: { authorization: 'Bearer nope-nope-nope-nope-nope' },
