@@ -16,7 +16,12 @@ import {
   type AuthRouteOptions,
 } from './modules/auth';
 import { createSecurityEvents } from './modules/security';
-import { createChatService, createMessageMasker, type ChatService } from './modules/chat';
+import {
+  createChatService,
+  createHeldPieces,
+  createMessageMasker,
+  type ChatService,
+} from './modules/chat';
 import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
@@ -64,11 +69,14 @@ export async function startServer(
   const maskingSettings = createMaskingSettingsService({ store, bus, log });
   await maskingSettings.start();
   const masker = createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) });
+  const held = createHeldPieces({ store, bus, log });
+  await held.start();
   const chat = createChatService({
     store,
     bus,
     committer,
     masker,
+    held,
     log,
     maskingReady: (orgId) => maskingSettings.ready(orgId),
   });
@@ -161,6 +169,7 @@ export async function startServer(
         await app.close();
         await committer.close();
         await maskingSettings.stop();
+        held.stop();
         await bus.close();
         if (!options.store) await store.close();
       })()),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/main';
-import { bootstrapTestOrg } from './bootstrap';
+import { bootstrapTestOrg, type TestOrg } from './bootstrap';
 import { hashPassword } from '../src/modules/auth';
 import { authenticator } from 'otplib';
 import type { Role } from '@parley/protocol';
@@ -45,6 +45,8 @@ export async function startTestServer(
      * MFA can sign the admin in with a password; the API cannot set 'none'.
      */
     productionMfa?: boolean;
+    /** Serve this organisation (already in `store`) instead of bootstrapping one: a restarted node. */
+    org?: TestOrg;
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
@@ -68,10 +70,12 @@ export async function startTestServer(
     ...(opts.store ? { store: opts.store } : {}),
   });
   const origin = new URL(server.url).origin;
-  const { org, admin } = await bootstrapTestOrg(server.store, {
-    publicOrigin: origin,
-    ...(opts.productionMfa ? { productionMfa: true } : {}),
-  });
+  const { org, admin } =
+    opts.org ??
+    (await bootstrapTestOrg(server.store, {
+      publicOrigin: origin,
+      ...(opts.productionMfa ? { productionMfa: true } : {}),
+    }));
   let n = 0;
   return {
     url: server.url,

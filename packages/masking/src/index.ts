@@ -18,3 +18,14 @@ export type {
   Redaction,
   RuleId,
 } from './types';
+export {
+  EMPTY_SENDER_STATE,
+  HOLD_WINDOW,
+  isEmptyState,
+  maskWithState,
+  parseSenderState,
+  renderHeld,
+} from './hold';
+export type { HeldRange, HoldResult, PieceState, SenderMaskState } from './hold';
+export { compileOptions } from './scan';
+export type { Compiled } from './scan';

@@ -55,7 +55,7 @@ export interface MaskOptions {
  * `api_key` and `token` are reported for an `[API key hidden]` or
  * `[token hidden]` placeholder met again, whose rule is no longer known.
  */
-export type FindingType = RuleId | 'api_key' | 'token' | `custom:${string}`;
+export type FindingType = RuleId | 'api_key' | 'token' | 'held' | `custom:${string}`;
 
 /**
  * Where something was masked. Offsets are UTF-16 indices into the returned

@@ -194,6 +194,13 @@ export function conversationLists(state: ConsoleState, agentId: string): Convers
 
 /** The sentence for a masked message's badge tooltip; agents never see the digits. */
 export function maskedLabel(masked: string[]): string | null {
-  if (masked.length === 0) return null;
-  return `Sensitive data hidden (${[...new Set(masked)].join(', ').replace(/_/g, ' ')})`;
+  const kinds = [...new Set(masked)].filter((k) => k !== 'held');
+  if (kinds.length === 0) return null;
+  return `Sensitive data hidden (${kinds.join(', ').replace(/_/g, ' ')})`;
+}
+
+/** The tooltip of a message with numbers held as possible pieces of a card split over messages. */
+export function heldLabel(masked: string[]): string | null {
+  if (!masked.includes('held')) return null;
+  return 'Numbers held: they could be part of a card number sent in pieces. They are shown once later messages rule that out, or when the conversation closes.';
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, ConversationSummary } from '@parley/protocol';
 import type { ConsoleClient } from '../lib/client';
-import { maskedLabel } from '../lib/state';
+import { heldLabel, maskedLabel } from '../lib/state';
 import { timeOf, visitorName } from './format';
 import { ReplyBox } from './reply-box';
 import { PaymentCard } from './payment-card';
@@ -14,6 +14,7 @@ interface Props {
 
 function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
   const label = maskedLabel(m.masked);
+  const held = heldLabel(m.masked);
   const who =
     m.sender.kind === 'visitor'
       ? visitor
@@ -33,6 +34,11 @@ function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
         {label && (
           <span class="badge-masked" data-testid="masked-badge" title={label}>
             sensitive data hidden
+          </span>
+        )}
+        {held && (
+          <span class="badge-held" data-testid="held-badge" title={held}>
+            numbers held
           </span>
         )}
       </div>

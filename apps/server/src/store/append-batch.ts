@@ -108,6 +108,24 @@ export function* appendPlan(
     }
   }
 
+  // The masking state of each sender the batch carries one for (rows guarded by the conversation
+  // lock above), checked against the version each message was masked against.
+  const stateKey = (conversationId: string, senderKey: string) =>
+    JSON.stringify([conversationId, senderKey]);
+  const versions = new Map<string, number>();
+  const withState = items.filter((i) => i.maskState !== undefined);
+  if (withState.length > 0) {
+    const found = yield* rows(
+      db
+        .selectFrom('mask_state')
+        .select(['conversation_id', 'sender_key', 'version'])
+        .where('conversation_id', 'in', [...new Set(withState.map((i) => i.conversationId))]),
+    );
+    for (const r of found)
+      versions.set(stateKey(r.conversation_id, r.sender_key), Number(r.version));
+  }
+  const newStates = new Map<string, { item: NewMessage; state: string; version: number }>();
+
   const outcomes: Outcome[] = [];
   const inBatch = new Map<string, string>(); // idempotency key -> id of the new message
   const perConversation = new Map<string, { orgId: string; ids: string[] }>();
@@ -126,7 +144,19 @@ export function* appendPlan(
       outcomes.push({ kind: 'done', result: { ok: false, code: 'conversation_not_found' } });
     } else if (conversation.status === 'closed') {
       outcomes.push({ kind: 'done', result: { ok: false, code: 'conversation_closed' } });
+    } else if (
+      item.maskState !== undefined &&
+      (versions.get(stateKey(item.conversationId, item.maskState.senderKey)) ?? 0) !==
+        item.maskState.expect
+    ) {
+      outcomes.push({ kind: 'done', result: { ok: false, code: 'mask_state_stale' } });
     } else {
+      if (item.maskState !== undefined) {
+        const k = stateKey(item.conversationId, item.maskState.senderKey);
+        const version = item.maskState.expect + 1;
+        versions.set(k, version);
+        newStates.set(k, { item, state: item.maskState.state, version });
+      }
       const id = randomUUID();
       outcomes.push({ kind: 'new', id });
       newItems.set(id, item);
@@ -179,6 +209,26 @@ export function* appendPlan(
     masked: JSON.stringify(item.masked),
     created_at: now,
   }));
+  for (const { item, state, version } of newStates.values()) {
+    const senderKey = item.maskState?.senderKey ?? '';
+    yield* rows(
+      db
+        .insertInto('mask_state')
+        .values({
+          conversation_id: item.conversationId,
+          sender_key: senderKey,
+          org_id: item.orgId,
+          state,
+          version,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['conversation_id', 'sender_key'])
+            .doUpdateSet({ state, version, updated_at: now }),
+        ),
+    );
+  }
   const stored = new Map<string, MessageRow>();
   for (const chunk of chunks(inserts, ROWS_PER_STATEMENT)) {
     yield* rows(db.insertInto('messages').values(chunk));

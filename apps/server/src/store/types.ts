@@ -83,6 +83,17 @@ export interface Database extends SecurityTables, PaymentTables, MaskingTables {
   visitors: VisitorsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  mask_state: MaskStateTable;
+}
+
+/** The masker's per-sender state of a conversation (JSON without digits) and its version. */
+export interface MaskStateTable {
+  conversation_id: string;
+  sender_key: string;
+  org_id: string;
+  state: string;
+  version: number;
+  updated_at: number;
 }
 
 // ---- rows as the rest of the server sees them -------------------------------
@@ -159,6 +170,18 @@ export interface NewMessage {
   clientMsgId: string | null;
   text: string; // already masked by the caller
   masked: string[];
+  /**
+   * The sender's masking state after this message, stored in the same transaction when the
+   * message is new. `expect` is the version the caller masked against: if another message moved
+   * it on meanwhile, nothing is stored and the result is `mask_state_stale` (mask again).
+   */
+  maskState?: { senderKey: string; expect: number; state: string };
+}
+
+/** A sender's stored masking state and its version (0: none stored). */
+export interface StoredMaskState {
+  state: string | null;
+  version: number;
 }
 
 /**
@@ -168,7 +191,7 @@ export interface NewMessage {
  */
 export type AppendResult =
   | { ok: true; duplicate: boolean; message: MessageRow }
-  | { ok: false; code: 'conversation_not_found' | 'conversation_closed' };
+  | { ok: false; code: 'conversation_not_found' | 'conversation_closed' | 'mask_state_stale' };
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -258,6 +281,12 @@ export interface Store {
       afterSeq: number,
       limit: number,
     ): Promise<MessageRow[]>;
+    /** The masking state of one sender in a conversation. */
+    maskState(orgId: string, conversationId: string, senderKey: string): Promise<StoredMaskState>;
+    /** Every sender's masking state in a conversation. */
+    maskStates(orgId: string, conversationId: string): Promise<string[]>;
+    /** Forgets a conversation's masking state (it is closed: nothing can join its pieces now). */
+    dropMaskStates(orgId: string, conversationId: string): Promise<void>;
     /** Replaces the stored text of a message (retroactive masking). */
     replaceText(
       orgId: string,

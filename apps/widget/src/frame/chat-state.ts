@@ -139,6 +139,8 @@ const CARD_KINDS = /card|pan|cvv|cvc|expir/i;
 /** The notice shown under a message whose text had something masked. */
 export function maskedNotice(masked: string[]): string | null {
   if (masked.length === 0) return null;
+  if (masked.every((k) => k === 'held'))
+    return 'Numbers are hidden until we are sure they are not part of a card number.';
   if (masked.some((k) => CARD_KINDS.test(k))) {
     return 'A card number was hidden for your safety. Never share card details in chat — if you need to pay, your agent can send you a secure payment link.';
   }

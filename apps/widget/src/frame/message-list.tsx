@@ -7,7 +7,8 @@ const time = (ms: number): string =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; brief: boolean }) {
-  const notice = maskedNotice(masked);
+  // The safety notice speaks of what the visitor sent: it stands only under the visitor's own messages.
+  const notice = m.sender.kind === 'visitor' ? maskedNotice(masked) : null;
   if (m.sender.kind === 'system') {
     return (
       <li class="msg system" data-testid="message" data-sender="system" data-seq={m.seq}>

@@ -27,7 +27,7 @@ export function createNoticeLimiter(intervalMs = INTERVAL_MS): {
   };
 }
 
-/** Whether a visitor's masked message (or an earlier one it redacted) hid a card number. */
-export function hidCard(masked: { masked: string[]; redacted: { masked: string[] }[] }): boolean {
-  return masked.masked.includes('pan') || masked.redacted.some((r) => r.masked.includes('pan'));
+/** Whether a visitor's masked message hid a card number, or completed one split over messages. */
+export function hidCard(masked: { masked: string[]; cards: readonly string[] }): boolean {
+  return masked.masked.includes('pan') || masked.cards.length > 0;
 }

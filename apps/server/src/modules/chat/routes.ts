@@ -65,7 +65,7 @@ export function registerChatRoutes(
     const { token, visitor } = await visitors.createSession(
       body.orgKey,
       body.name ?? null,
-      (name, orgId) => chat.maskField(name, orgId),
+      (name, orgId) => chat.maskName(name, orgId),
     );
     request.log.info({ visitorId: visitor.id, orgId: visitor.orgId }, 'visitor session issued');
     return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt };
@@ -83,7 +83,7 @@ export function registerChatRoutes(
       await deps.store.visitors.setName(
         actor.orgId,
         actor.visitorId,
-        await chat.maskField(body.name, actor.orgId),
+        await chat.maskName(body.name, actor.orgId),
       );
     }
     return presentVisitorConversation(await chat.startConversation(actor));

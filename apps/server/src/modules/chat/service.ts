@@ -5,7 +5,8 @@ import type { ConversationRow, MessageRow, Store } from '../../store';
 import type { GroupCommitter } from '../../store';
 import { allowed, type ChatAction, type ChatActor } from './policy';
 import { presentConversation, presentMessageFrame } from './presenter';
-import type { MessageMasker, SeqRef } from './masking';
+import type { MaskedMessage, MessageMasker } from './masking';
+import type { HeldPieces } from './held';
 import { CARD_NOTICE_TEXT, createNoticeLimiter, hidCard } from './card-notice';
 
 export interface ChatDeps {
@@ -13,6 +14,7 @@ export interface ChatDeps {
   bus: Bus;
   committer: GroupCommitter;
   masker: MessageMasker;
+  held: HeldPieces;
   log: Logger;
   /** Loads the organisation's masking settings before its first message is masked. */
   maskingReady?: (orgId: string) => Promise<void>;
@@ -38,20 +40,12 @@ function event(
   };
 }
 
-function deferredSeq(): SeqRef & { resolve(seq: number): void; reject(err: unknown): void } {
-  let resolve!: (seq: number) => void;
-  let reject!: (err: unknown) => void;
-  const seq = new Promise<number>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  seq.catch(() => undefined);
-  return { seq, resolve, reject };
-}
+/** Attempts to mask a message against its sender's state before giving up on a moving state. */
+const MASK_ATTEMPTS = 5;
 
 /** The chat domain: conversations and the ingest pipeline validate → mask → persist → fan out. */
 export function createChatService(deps: ChatDeps) {
-  const { store, bus, committer, masker, log } = deps;
+  const { store, bus, committer, masker, held, log } = deps;
   const notices = createNoticeLimiter();
 
   // Hot-path cache of conversations for send/typing. Safe because what the
@@ -119,24 +113,6 @@ export function createChatService(deps: ChatDeps) {
     return conv;
   }
 
-  async function applyRedactions(
-    orgId: string,
-    conversationId: string,
-    redactions: { ref: SeqRef; text: string; masked: string[] }[],
-  ): Promise<void> {
-    for (const r of redactions) {
-      const seq = await r.ref.seq;
-      await store.messages.replaceText(orgId, conversationId, seq, r.text, r.masked);
-      await bus.publish(
-        topics.conversation(conversationId),
-        event(
-          { type: 'redact', conversationId, seq, text: r.text, masked: r.masked },
-          { conversationId },
-        ),
-      );
-    }
-  }
-
   /** Tells the visitor, in the conversation, that a card number was hidden and how to pay safely. */
   async function cardNotice(orgId: string, conversationId: string): Promise<void> {
     if (!notices.take(conversationId, Date.now())) return;
@@ -164,6 +140,33 @@ export function createChatService(deps: ChatDeps) {
         { conversationId, err: err instanceof Error ? err.name : 'unknown' },
         'card notice not sent',
       );
+    }
+  }
+
+  function maskOrRefuse(
+    conversationId: string,
+    text: string,
+    state: MaskedMessage['state'],
+    orgId: string,
+  ): MaskedMessage {
+    try {
+      return masker.mask(text, state, orgId);
+    } catch (err) {
+      // Law 1: a message the masker cannot finish is refused, never passed on raw.
+      log.error(
+        { conversationId, err: err instanceof Error ? err.name : 'unknown' },
+        'masking failed; message refused',
+      );
+      throw new ParleyError('masking_failed');
+    }
+  }
+
+  async function maskField(text: string, orgId: string, holdDigits: boolean): Promise<string> {
+    await maskingReady(orgId);
+    try {
+      return masker.maskField(text, orgId, holdDigits).text;
+    } catch {
+      throw new ParleyError('masking_failed');
     }
   }
 
@@ -215,7 +218,15 @@ export function createChatService(deps: ChatDeps) {
       const conv = await load(actor, id, 'close');
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
       await store.conversations.close(actor.orgId, id, Date.now());
-      masker.forget(id);
+      // Nothing can join a held piece any more: release what was no card.
+      await held
+        .closed(actor.orgId, id)
+        .catch((err: unknown) =>
+          log.warn(
+            { conversationId: id, err: err instanceof Error ? err.name : 'unknown' },
+            'held pieces not released',
+          ),
+        );
       const updated = await reload(actor.orgId, id);
       await publishConversation(updated);
       return updated;
@@ -239,55 +250,57 @@ export function createChatService(deps: ChatDeps) {
       const conv = await load(actor, input.conversationId, 'send');
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
       await maskingReady(actor.orgId);
-      const ref = deferredSeq();
-      let masked: ReturnType<MessageMasker['maskMessage']>;
-      try {
-        masked = masker.maskMessage(
-          conv.id,
-          `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`,
-          input.text,
-          ref,
-          actor.orgId,
+      const senderKey = `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`;
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await held.load(actor.orgId, conv.id, senderKey);
+        const masked = maskOrRefuse(conv.id, input.text, current.state, actor.orgId);
+        const maskState = masked.changed
+          ? { senderKey, expect: current.version, state: JSON.stringify(masked.state) }
+          : undefined;
+        // The next message of this sender may be masked before this one commits: it masks on this
+        // state, and if this one is not stored, the store refuses it as stale and it masks again.
+        if (maskState) held.advance(conv.id, senderKey, current.version + 1, masked.state);
+        let result;
+        try {
+          result = await committer.append({
+            orgId: actor.orgId,
+            conversationId: conv.id,
+            senderKind: actor.kind,
+            senderId: actor.kind === 'agent' ? actor.agentId : actor.visitorId,
+            clientMsgId: input.clientMsgId,
+            text: masked.text,
+            masked: masked.masked,
+            ...(maskState ? { maskState } : {}),
+          });
+        } catch (err) {
+          if (maskState) held.invalidate(conv.id, senderKey);
+          throw err;
+        }
+        if (!result.ok) {
+          if (maskState || result.code === 'mask_state_stale') held.invalidate(conv.id, senderKey);
+          if (result.code === 'mask_state_stale' && attempt < MASK_ATTEMPTS) continue;
+          throw new ParleyError(
+            result.code === 'mask_state_stale' ? 'internal_error' : result.code,
+          );
+        }
+        const message = result.message;
+        // A repeated clientMsgId stored nothing, so the state it was masked on did not move either.
+        if (result.duplicate) {
+          if (maskState) held.invalidate(conv.id, senderKey);
+          return { seq: message.seq, duplicate: true };
+        }
+        held.remember(actor.orgId, conv.id, message.seq, masked);
+        await bus.publish(
+          topics.conversation(conv.id),
+          event(presentMessageFrame(message, actor.name), {
+            seq: message.seq,
+            conversationId: conv.id,
+          }),
         );
-      } catch (err) {
-        log.error(
-          { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
-          'masking failed; message refused',
-        );
-        throw new ParleyError('masking_failed');
+        await held.decide(conv.id, masked.released, masked.cards);
+        if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
+        return { seq: message.seq, duplicate: false };
       }
-      let result;
-      try {
-        result = await committer.append({
-          orgId: actor.orgId,
-          conversationId: conv.id,
-          senderKind: actor.kind,
-          senderId: actor.kind === 'agent' ? actor.agentId : actor.visitorId,
-          clientMsgId: input.clientMsgId,
-          text: masked.text,
-          masked: masked.masked,
-        });
-      } catch (err) {
-        ref.reject(err);
-        throw err;
-      }
-      if (!result.ok) {
-        ref.reject(new Error(result.code));
-        throw new ParleyError(result.code);
-      }
-      const message = result.message;
-      ref.resolve(message.seq);
-      if (result.duplicate) return { seq: message.seq, duplicate: true };
-      await bus.publish(
-        topics.conversation(conv.id),
-        event(presentMessageFrame(message, actor.name), {
-          seq: message.seq,
-          conversationId: conv.id,
-        }),
-      );
-      if (masked.redacted.length > 0) await applyRedactions(actor.orgId, conv.id, masked.redacted);
-      if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
-      return { seq: message.seq, duplicate: false };
     },
 
     async typing(actor: ChatActor, conversationId: string, typing: boolean): Promise<void> {
@@ -310,14 +323,10 @@ export function createChatService(deps: ChatDeps) {
       );
     },
 
-    /** Masks a field a visitor fills in (name, pre-chat answers) with the organisation's rules. */
-    async maskField(text: string, orgId: string): Promise<string> {
-      await maskingReady(orgId);
-      try {
-        return masker.maskField(text, orgId).text;
-      } catch {
-        throw new ParleyError('masking_failed');
-      }
-    },
+    /** Masks a field someone fills in (a payment description) with the organisation's rules. */
+    maskField: (text: string, orgId: string) => maskField(text, orgId, false),
+
+    /** A visitor's name: masked like any field, and any digits in it hidden for good. */
+    maskName: (text: string, orgId: string) => maskField(text, orgId, true),
   };
 }

@@ -22,6 +22,32 @@ export function messagesRepo(conn: Connection): Store['messages'] {
         .execute();
       return rows.map(toMessage);
     },
+    async maskState(orgId, conversationId, senderKey) {
+      const row = await db
+        .selectFrom('mask_state')
+        .select(['state', 'version'])
+        .where('org_id', '=', orgId)
+        .where('conversation_id', '=', conversationId)
+        .where('sender_key', '=', senderKey)
+        .executeTakeFirst();
+      return row ? { state: row.state, version: Number(row.version) } : { state: null, version: 0 };
+    },
+    async maskStates(orgId, conversationId) {
+      const found = await db
+        .selectFrom('mask_state')
+        .select('state')
+        .where('org_id', '=', orgId)
+        .where('conversation_id', '=', conversationId)
+        .execute();
+      return found.map((r) => r.state);
+    },
+    async dropMaskStates(orgId, conversationId) {
+      await db
+        .deleteFrom('mask_state')
+        .where('org_id', '=', orgId)
+        .where('conversation_id', '=', conversationId)
+        .execute();
+    },
     async replaceText(orgId, conversationId, seq, text, masked) {
       const result = await db
         .updateTable('messages')

@@ -1,0 +1,317 @@
+// Split cards, fail safe. Every run of digits that the single-message scan left
+// in clear and that could be a piece of a card split over several messages is
+// held: shown masked until the sender's later messages decide it. What decides
+// it is the sender's state, which holds no digit (see hold-luhn.ts), so the
+// caller can store it durably with the message and share it between nodes.
+// Losing the originals of held pieces (a restart, another node) leaves them
+// masked for good; it never shows them.
+import type { Claim } from './claims';
+import { completingPieces, summarise } from './hold-luhn';
+import type { LuhnSummary } from './hold-luhn';
+import { BARE, prefilter } from './prefilter';
+import { finish, prepare } from './scan';
+import type { Compiled, Finished } from './scan';
+import type { Chain, Unit } from './tokens';
+import type { Finding } from './types';
+
+/**
+ * A piece stays joinable for this many messages of its sender, its own included: six pieces of a
+ * card with up to ten other messages of the sender among them.
+ */
+export const HOLD_WINDOW = 16;
+/** Pieces kept per sender; the oldest beyond this stay masked for good. */
+const MAX_PIECES = 24;
+
+/** A piece of digits as the state keeps it: no digit, only its Luhn summary. */
+export interface PieceState extends LuhnSummary {
+  readonly id: string;
+  /** The sender's message count when the piece arrived. */
+  readonly at: number;
+  /** Part of a card: never shown. */
+  readonly card?: true;
+}
+
+/** Everything the masker remembers of one sender in one conversation. JSON; holds no digit. */
+export interface SenderMaskState {
+  readonly n: number;
+  /** Messages after a card in which a bare CVV or expiry is still read as one. */
+  readonly afterCard: number;
+  readonly afterPanEnd: boolean;
+  readonly pieces: readonly PieceState[];
+}
+
+export const EMPTY_SENDER_STATE: SenderMaskState = Object.freeze({
+  n: 0,
+  afterCard: 0,
+  afterPanEnd: false,
+  pieces: Object.freeze([]),
+});
+
+/** Where a held piece of this message sits in `unheld`, and its masked form. */
+export interface HeldRange {
+  readonly id: string;
+  readonly start: number;
+  readonly end: number;
+  readonly render: string;
+}
+
+export interface HoldResult {
+  /** The text to store and show: secrets masked, pieces held. */
+  readonly text: string;
+  readonly findings: Finding[];
+  readonly state: SenderMaskState;
+  /** Whether `state` differs from the state given (it must then be stored with the message). */
+  readonly changed: boolean;
+  /**
+   * The text with its secrets masked but its pieces in clear: what `text` becomes once every piece
+   * is released. It may hold part of a card: keep it in memory only, never store, log or send it.
+   */
+  readonly unheld: string;
+  /** Every candidate piece of this message, hidden or not (a lone number word is shown). */
+  readonly ranges: readonly HeldRange[];
+  /** Ids of the pieces of this message that `text` shows masked. */
+  readonly hidden: readonly string[];
+  /** Earlier pieces now known to be part of a card (their messages stay masked). */
+  readonly cards: readonly string[];
+  /** Earlier pieces now known to be no part of a card: their messages may show them. */
+  readonly released: readonly string[];
+}
+
+const DATE = /^(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}-\d{1,2}-\d{1,2})$/;
+const TIME = /^\d{1,2}:\d{2}(?::\d{2})?$/;
+const AMOUNT = /^\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?$|^\d{1,7}[.,]\d{2}$/;
+const CURRENCY_BEFORE = /(?:[$€£¥₹₽₩]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|INR))\s?$/i;
+const CURRENCY_AFTER =
+  /^\s?(?:[$€£¥₹]|(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|INR|euros?|dollars?|pounds?|francs?)\b)/i;
+
+function isbn13(digits: string): boolean {
+  if (digits.length !== 13 || !/^97[89]/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 13; i += 1) sum += (digits.charCodeAt(i) - 48) * (i % 2 === 0 ? 1 : 3);
+  return sum % 10 === 0;
+}
+
+/**
+ * Shapes that are no piece of a card whatever comes next: a phone number with its country code,
+ * a date, a time, an amount of money, an ISBN-13 written with hyphens.
+ */
+function notAPiece(text: string, chain: Chain, units: readonly Unit[]): boolean {
+  const first = units[0];
+  const last = units[units.length - 1];
+  if (first === undefined || last === undefined) return true;
+  const raw = text.slice(first.start, last.end);
+  if (!/^[0-9.,:/' -]+$/.test(raw)) return false; // words, other scripts: judged as digits
+  if (first === chain.units[0] && chain.plusBefore) return true;
+  if (DATE.test(raw) || TIME.test(raw)) return true;
+  const before = text.slice(Math.max(0, first.start - 4), first.start);
+  const after = text.slice(last.end, last.end + 9);
+  if (AMOUNT.test(raw) && (CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after))) return true;
+  if (/^\d{1,7}[.,]\d{2}$/.test(raw)) return true;
+  const digits = units.map((u) => u.digits).join('');
+  return raw.includes('-') && isbn13(digits);
+}
+
+/** A lone number word among words ("two tickets"): shown, but still counted as a piece. */
+function loneWord(text: string, units: readonly Unit[]): boolean {
+  const u = units[0];
+  return (
+    units.length === 1 &&
+    u !== undefined &&
+    u.digits.length === 1 &&
+    !/\p{Nd}/u.test(text.slice(u.start, u.end))
+  );
+}
+
+interface Candidate {
+  readonly units: readonly Unit[];
+  readonly digits: string;
+  readonly held: boolean;
+}
+
+/** Runs of chain units the scan left unclaimed: each a candidate piece of a split card. */
+function candidates(text: string, chains: readonly Chain[], claims: readonly Claim[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const chain of chains) {
+    let run: Unit[] = [];
+    const flush = (): void => {
+      if (run.length > 0 && !notAPiece(text, chain, run)) {
+        const digits = run.map((u) => u.digits).join('');
+        if (digits.length > 0) out.push({ units: run, digits, held: !loneWord(text, run) });
+      }
+      run = [];
+    };
+    for (const u of chain.units) {
+      if (claims.some((x) => x.start < u.end && u.start < x.end)) flush();
+      else run.push(u);
+    }
+    flush();
+  }
+  return out;
+}
+
+/**
+ * Renders `unheld` with the pieces in `hidden` masked, and moves `findings` to match; a hidden
+ * piece is reported as `pan` when it is in `cards` (part of a card), else as `held`.
+ */
+export function renderHeld(
+  unheld: string,
+  ranges: readonly HeldRange[],
+  hidden: ReadonlySet<string>,
+  findings: readonly Finding[] = [],
+  cards: ReadonlySet<string> = new Set(),
+): { text: string; findings: Finding[] } {
+  const sorted = ranges.filter((r) => hidden.has(r.id)).sort((a, b) => a.start - b.start);
+  let text = '';
+  let pos = 0;
+  let delta = 0;
+  const shifts: Array<{ at: number; delta: number }> = [];
+  const held: Finding[] = [];
+  for (const r of sorted) {
+    text += unheld.slice(pos, r.start);
+    const type = cards.has(r.id) ? 'pan' : 'held';
+    held.push({ type, start: text.length, end: text.length + r.render.length });
+    text += r.render;
+    delta += r.render.length - (r.end - r.start);
+    shifts.push({ at: r.end, delta });
+    pos = r.end;
+  }
+  text += unheld.slice(pos);
+  const move = (o: number): number => {
+    let d = 0;
+    for (const s of shifts) if (o >= s.at) d = s.delta;
+    return o + d;
+  };
+  const moved = findings.map((f) => ({ type: f.type, start: move(f.start), end: move(f.end) }));
+  return { text, findings: [...moved, ...held].sort((a, b) => a.start - b.start) };
+}
+
+/** The piece's text with each digit (or digit word) as one bullet and its separators kept. */
+function bullets(units: readonly Unit[], text: string): string {
+  const first = units[0];
+  if (first === undefined) return '';
+  let out = '';
+  let pos = first.start;
+  for (const u of units) {
+    out += text.slice(pos, u.start) + '•'.repeat(u.digits.length);
+    pos = u.end;
+  }
+  return out;
+}
+
+/** Two states that need no storing between them: no piece in either, the same flags. */
+function sameState(a: SenderMaskState, b: SenderMaskState): boolean {
+  return (
+    a.afterCard === b.afterCard &&
+    a.afterPanEnd === b.afterPanEnd &&
+    a.pieces.length === 0 &&
+    b.pieces.length === 0
+  );
+}
+
+/**
+ * Masks one message of a sender given that sender's state in the conversation: the scan of
+ * `maskText`, then every piece of a card split over messages held (see the file comment).
+ * `newId` names new pieces (unique within the conversation).
+ */
+export function maskWithState(
+  text: string,
+  c: Compiled,
+  state: SenderMaskState,
+  newId: () => string,
+): HoldResult {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
+  const n = state.n + 1;
+  const bare = prefilter(text, c) === BARE;
+  const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, c);
+  const done: Finished = bare
+    ? {
+        text,
+        findings: [],
+        map: (o) => o,
+        claims: [],
+        hadCard: false,
+        endsWithPan: false,
+      }
+    : finish(p, c, { afterCard: state.afterCard > 0, afterPanEnd: state.afterPanEnd });
+
+  // Pieces out of the window are decided: no later message can join them.
+  const released: string[] = [];
+  const kept: PieceState[] = [];
+  for (const piece of state.pieces) {
+    if (n - piece.at >= HOLD_WINDOW) {
+      if (piece.card !== true) released.push(piece.id);
+    } else kept.push(piece);
+  }
+
+  const found = c.on.pan ? candidates(text, p.chains, done.claims) : [];
+  const cards = new Set<string>();
+  const ranges: HeldRange[] = [];
+  const hidden = new Set<string>();
+  const pieces: PieceState[] = [...kept];
+  let sawCard = false;
+  for (const cand of found) {
+    const summary = summarise(cand.digits);
+    const { found: complete, used } = completingPieces(pieces, summary);
+    const id = newId();
+    if (complete) {
+      sawCard = true;
+      for (const i of used) {
+        const earlier = pieces[i];
+        if (earlier === undefined) continue;
+        if (earlier.card !== true) pieces[i] = { ...earlier, card: true };
+        cards.add(earlier.id);
+      }
+    }
+    pieces.push({ id, at: n, ...summary, ...(complete ? { card: true as const } : {}) });
+    const first = cand.units[0];
+    const last = cand.units[cand.units.length - 1];
+    if (first === undefined || last === undefined) continue;
+    // A split card shows none of its digits: a later piece may still extend it, so which four are
+    // its last is never sure.
+    const render = bullets(cand.units, text);
+    ranges.push({ id, start: done.map(first.start), end: done.map(last.end), render });
+    if (cand.held || complete) hidden.add(id);
+  }
+  while (pieces.length > MAX_PIECES) pieces.shift(); // dropped unreleased: masked for good
+
+  const cardIds = new Set([...cards, ...pieces.filter((x) => x.card === true).map((x) => x.id)]);
+  const shown = renderHeld(done.text, ranges, hidden, done.findings, cardIds);
+  const next: SenderMaskState = {
+    n,
+    afterCard: done.hadCard || sawCard ? 2 : Math.max(0, state.afterCard - 1),
+    afterPanEnd: done.endsWithPan,
+    pieces: pieces.map((x) => (cards.has(x.id) && x.card !== true ? { ...x, card: true } : x)),
+  };
+  // A state with no piece and nothing pending need not be stored: the next message starts afresh.
+  const changed = !(sameState(state, next) && released.length === 0);
+  return {
+    text: shown.text,
+    findings: shown.findings,
+    state: isEmptyState(next) ? EMPTY_SENDER_STATE : next,
+    changed,
+    unheld: done.text,
+    ranges,
+    hidden: [...hidden],
+    cards: [...cards].filter((id) => state.pieces.some((x) => x.id === id)),
+    released,
+  };
+}
+
+/** Whether `state` is the state of a sender with nothing pending (nothing to store). */
+export function isEmptyState(state: SenderMaskState): boolean {
+  return state.pieces.length === 0 && state.afterCard === 0 && !state.afterPanEnd;
+}
+
+/** Parses a stored state; anything unreadable becomes a state that releases nothing. */
+export function parseSenderState(json: string | null | undefined): SenderMaskState {
+  if (json === null || json === undefined || json === '') return EMPTY_SENDER_STATE;
+  const v = JSON.parse(json) as Partial<SenderMaskState>;
+  if (typeof v.n !== 'number' || !Array.isArray(v.pieces)) throw new TypeError('bad mask state');
+  return {
+    n: v.n,
+    afterCard: typeof v.afterCard === 'number' ? v.afterCard : 0,
+    afterPanEnd: v.afterPanEnd === true,
+    pieces: v.pieces,
+  };
+}
