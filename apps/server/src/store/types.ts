@@ -84,6 +84,14 @@ export interface Database extends SecurityTables, PaymentTables, MaskingTables {
   conversations: ConversationsTable;
   messages: MessagesTable;
   mask_state: MaskStateTable;
+  visitor_mask_state: VisitorMaskStateTable;
+}
+
+export interface VisitorMaskStateTable {
+  visitor_id: string;
+  org_id: string;
+  state: string;
+  updated_at: number;
 }
 
 /** The masker's per-sender state of a conversation (JSON without digits) and its version. */
@@ -283,6 +291,16 @@ export interface Store {
     ): Promise<MessageRow[]>;
     /** The masking state of one sender in a conversation. */
     maskState(orgId: string, conversationId: string, senderKey: string): Promise<StoredMaskState>;
+    /** The masking state of the digits in a visitor's name (none: null). */
+    nameMaskState(orgId: string, visitorId: string): Promise<string | null>;
+    setNameMaskState(orgId: string, visitorId: string, state: string | null): Promise<void>;
+    /** Stores a sender's first masking state in a new conversation (version 1), unless one exists. */
+    seedMaskState(
+      orgId: string,
+      conversationId: string,
+      senderKey: string,
+      state: string,
+    ): Promise<void>;
     /** Every sender's masking state in a conversation. */
     maskStates(orgId: string, conversationId: string): Promise<string[]>;
     /** Forgets a conversation's masking state (it is closed: nothing can join its pieces now). */

@@ -101,6 +101,30 @@ describe('cards split over messages (held pieces)', () => {
     as.close();
   });
 
+  it('regression: a card split between the visitor name and a message is joined', async () => {
+    const a = new AgentClient(t.url);
+    await a.login(t.admin.email, t.admin.password);
+    const v = await newVisitor(t.url, t.orgKey, 'Jo 6011 0009 9013');
+    const named = await t.server.store.visitors.byId(t.orgId, v.visitorId);
+    expect(named?.name).toBe('Jo •••• •••• ••••');
+    await a.request('POST', `/api/conversations/${v.conversationId}/accept`);
+    const as = await a.socket();
+    await as.next('ready');
+    await as.resume(v.conversationId);
+    const vs = await visitorSocket(t.url, v.token);
+    const ack = await send(vs, v.conversationId, 'p1', '9424');
+    const last = await as.next('message', (f) => f.seq === ack.seq);
+    expect(last.text).toBe('••••');
+    expect(last.masked).toContain('pan');
+    // Decided as part of a card, it is never shown: not after the window, not at close.
+    for (let i = 0; i < HOLD_WINDOW; i++) await send(vs, v.conversationId, `ok${i}`, 'ok');
+    await a.request('POST', `/api/conversations/${v.conversationId}/close`);
+    const stored = await t.server.store.messages.after(t.orgId, v.conversationId, 0, 100);
+    for (const m of stored) expect(m.text).not.toMatch(/\d/);
+    vs.close();
+    as.close();
+  });
+
   it('regression: a repeated clientMsgId does not move the masker on (the card is still caught)', async () => {
     const { v, as, vs } = await pair(t);
     await send(vs, v.conversationId, 'p1', '6011 0009');

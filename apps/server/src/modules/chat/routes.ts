@@ -67,6 +67,7 @@ export function registerChatRoutes(
       body.name ?? null,
       (name, orgId) => chat.maskName(name, orgId),
     );
+    await chat.rememberName(visitor.orgId, visitor.id, body.name ?? null);
     request.log.info({ visitorId: visitor.id, orgId: visitor.orgId }, 'visitor session issued');
     return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt };
   });
@@ -85,6 +86,7 @@ export function registerChatRoutes(
         actor.visitorId,
         await chat.maskName(body.name, actor.orgId),
       );
+      await chat.rememberName(actor.orgId, actor.visitorId, body.name);
     }
     return presentVisitorConversation(await chat.startConversation(actor));
   });

@@ -1,3 +1,4 @@
+import { isEmptyState } from '@parley/masking';
 import { ParleyError, type ConversationStatus, type ServerFrame } from '@parley/protocol';
 import { topics, type Bus, type BusEvent } from '../../bus';
 import type { Logger } from '../../logger';
@@ -183,6 +184,15 @@ export function createChatService(deps: ChatDeps) {
         orgId: actor.orgId,
         visitorId: actor.visitorId,
       });
+      // Digits in the visitor's name count as the first pieces of whatever the visitor sends.
+      const nameState = await store.messages.nameMaskState(actor.orgId, actor.visitorId);
+      if (nameState !== null)
+        await store.messages.seedMaskState(
+          actor.orgId,
+          conv.id,
+          `visitor:${actor.visitorId}`,
+          nameState,
+        );
       log.info({ orgId: actor.orgId, conversationId: conv.id }, 'conversation started');
       await publishConversation(conv);
       return conv;
@@ -328,5 +338,19 @@ export function createChatService(deps: ChatDeps) {
 
     /** A visitor's name: masked like any field, and any digits in it hidden for good. */
     maskName: (text: string, orgId: string) => maskField(text, orgId, true),
+
+    /**
+     * Keeps what the masker must know of the digits in a visitor's name (no digit: a length and
+     * two Luhn sums each), so that a card split between the name and a message is still caught.
+     */
+    async rememberName(orgId: string, visitorId: string, name: string | null): Promise<void> {
+      let state: string | null = null;
+      if (name !== null) {
+        await maskingReady(orgId);
+        const masked = masker.maskField(name, orgId, true);
+        if (!isEmptyState(masked.state)) state = JSON.stringify(masked.state);
+      }
+      await store.messages.setNameMaskState(orgId, visitorId, state);
+    },
   };
 }

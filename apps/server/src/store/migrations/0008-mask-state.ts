@@ -19,8 +19,20 @@ export const maskState: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('mask_state_pk', ['conversation_id', 'sender_key'])
       .execute();
+    // What the masker must know of the digits in a visitor's name (hidden for good) so that a card
+    // split between the name and a message is still joined; copied into each new conversation.
+    await db.schema
+      .createTable('visitor_mask_state')
+      .addColumn('visitor_id', 'text', (c) =>
+        c.primaryKey().references('visitors.id').onDelete('cascade'),
+      )
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
   },
   async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('visitor_mask_state').execute();
     await db.schema.dropTable('mask_state').execute();
   },
 };

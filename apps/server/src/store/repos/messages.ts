@@ -32,6 +32,45 @@ export function messagesRepo(conn: Connection): Store['messages'] {
         .executeTakeFirst();
       return row ? { state: row.state, version: Number(row.version) } : { state: null, version: 0 };
     },
+    async nameMaskState(orgId, visitorId) {
+      const row = await db
+        .selectFrom('visitor_mask_state')
+        .select('state')
+        .where('org_id', '=', orgId)
+        .where('visitor_id', '=', visitorId)
+        .executeTakeFirst();
+      return row?.state ?? null;
+    },
+    async setNameMaskState(orgId, visitorId, state) {
+      if (state === null) {
+        await db
+          .deleteFrom('visitor_mask_state')
+          .where('org_id', '=', orgId)
+          .where('visitor_id', '=', visitorId)
+          .execute();
+        return;
+      }
+      const now = Date.now();
+      await db
+        .insertInto('visitor_mask_state')
+        .values({ visitor_id: visitorId, org_id: orgId, state, updated_at: now })
+        .onConflict((oc) => oc.column('visitor_id').doUpdateSet({ state, updated_at: now }))
+        .execute();
+    },
+    async seedMaskState(orgId, conversationId, senderKey, state) {
+      await db
+        .insertInto('mask_state')
+        .values({
+          conversation_id: conversationId,
+          sender_key: senderKey,
+          org_id: orgId,
+          state,
+          version: 1,
+          updated_at: Date.now(),
+        })
+        .onConflict((oc) => oc.columns(['conversation_id', 'sender_key']).doNothing())
+        .execute();
+    },
     async maskStates(orgId, conversationId) {
       const found = await db
         .selectFrom('mask_state')
