@@ -125,24 +125,44 @@ function loneWord(text: string, units: readonly Unit[]): boolean {
 interface Candidate {
   readonly units: readonly Unit[];
   readonly digits: string;
+  /** Shown masked until decided (false: a lone number word, shown but still counted). */
   readonly held: boolean;
+  /** Already masked for good by the scan (a card, or a CVV or expiry read from its shape). */
+  readonly claimed: boolean;
 }
 
-/** Runs of chain units the scan left unclaimed: each a candidate piece of a split card. */
+/**
+ * Runs of chain units the scan left unclaimed, each a candidate piece of a split card; and, already
+ * masked, the cards it found and the CVVs and expiry dates it read from their shape alone after a
+ * card: earlier pieces may be the start of the same card (a card and its rest can each pass Luhn).
+ */
 function candidates(text: string, chains: readonly Chain[], claims: readonly Claim[]): Candidate[] {
   const out: Candidate[] = [];
   for (const chain of chains) {
     let run: Unit[] = [];
+    let shaped: Unit[] = [];
     const flush = (): void => {
       if (run.length > 0 && !notAPiece(text, chain, run)) {
         const digits = run.map((u) => u.digits).join('');
-        if (digits.length > 0) out.push({ units: run, digits, held: !loneWord(text, run) });
+        if (digits.length > 0)
+          out.push({ units: run, digits, held: !loneWord(text, run), claimed: false });
+      }
+      if (shaped.length > 0) {
+        const digits = shaped.map((u) => u.digits).join('');
+        out.push({ units: shaped, digits, held: false, claimed: true });
       }
       run = [];
+      shaped = [];
     };
     for (const u of chain.units) {
-      if (claims.some((x) => x.start < u.end && u.start < x.end)) flush();
-      else run.push(u);
+      const claim = claims.find((x) => x.start < u.end && u.start < x.end);
+      if (claim === undefined) {
+        if (shaped.length > 0) flush();
+        run.push(u);
+      } else if (claim.shape === true || (claim.type === 'pan' && claim.echo !== true)) {
+        if (run.length > 0) flush();
+        shaped.push(u);
+      } else flush();
     }
     flush();
   }
@@ -256,7 +276,10 @@ export function maskWithState(
     const id = newId();
     if (complete) {
       sawCard = true;
-      for (const i of used) {
+      // The pieces a card was found in, and every piece between them: a card's true pieces may
+      // form a shorter Luhn-valid number by chance while skipping one of its own.
+      const from = used.size > 0 ? Math.min(...used) : pieces.length;
+      for (let i = from; i < pieces.length; i += 1) {
         const earlier = pieces[i];
         if (earlier === undefined) continue;
         if (earlier.card !== true) pieces[i] = { ...earlier, card: true };
@@ -269,6 +292,7 @@ export function maskWithState(
     if (first === undefined || last === undefined) continue;
     // A split card shows none of its digits: a later piece may still extend it, so which four are
     // its last is never sure.
+    if (cand.claimed) continue; // masked by the scan already, for good
     const render = bullets(cand.units, text);
     ranges.push({ id, start: done.map(first.start), end: done.map(last.end), render });
     if (cand.held || complete) hidden.add(id);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { HOLD_WINDOW } from '@parley/masking';
 import { loadConfig } from '../config';
 import { startServer } from '../main';
 import { bootstrapTestOrg } from '../../test/bootstrap';
@@ -63,7 +64,7 @@ describe.skipIf(!redisUrl)(
             type: 'send',
             clientMsgId: `v${i}`,
             conversationId: v.conversationId,
-            text: `visitor ${i}`,
+            text: `visitor ${'abcdefghijklmnopqrstu'[i]}`,
           });
         }
         as.send({
@@ -72,7 +73,7 @@ describe.skipIf(!redisUrl)(
           conversationId: v.conversationId,
           text: 'agent here',
         });
-        await as.next('message', (m) => m.text === 'visitor 20');
+        await as.next('message', (m) => m.text === 'visitor u');
         await vs.next('message', (m) => m.text === 'agent here');
         await expect.poll(() => as.messages().length).toBe(21);
         await expect.poll(() => vs.messages().length).toBe(21);
@@ -88,6 +89,69 @@ describe.skipIf(!redisUrl)(
           Array.from({ length: 11 }, (_, i) => i + 11),
         );
         again.close();
+        as.close();
+      } finally {
+        await a.close();
+        await b.close();
+        await storeA!.close();
+        await storeB!.close();
+      }
+    });
+
+    it('decides held pieces of a split card alike on both nodes, and releases them where they were held', async () => {
+      const [storeA, storeB] = await target.createNodes(2);
+      const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+      const node = (store: typeof storeA) =>
+        startServer(
+          loadConfig(
+            { REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
+            { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
+          ),
+          { store: store!, logDestination: quiet },
+        );
+      const a = await node(storeA);
+      const b = await node(storeB);
+      try {
+        const { org, admin } = await bootstrapTestOrg(a.store, {
+          publicOrigin: new URL(a.url).origin,
+        });
+        await a.store.orgs.update(org.id, {
+          allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin],
+        });
+        const v = await newVisitor(a.url, org.key);
+        const agent = new AgentClient(b.url);
+        await agent.login(admin.email, admin.password);
+        await agent.request('POST', `/api/conversations/${v.conversationId}/accept`);
+        const as = await agent.socket();
+        await as.next('ready');
+        await as.resume(v.conversationId);
+        const send = async (
+          s: Awaited<ReturnType<typeof visitorSocket>>,
+          id: string,
+          text: string,
+        ) => {
+          s.send({ type: 'send', clientMsgId: id, conversationId: v.conversationId, text });
+          return s.next('ack', (f) => f.clientMsgId === id);
+        };
+        // An order number and the first piece of a card on node A…
+        const onA = await visitorSocket(a.url, v.token);
+        const order = await send(onA, 'o1', 'order 12345678');
+        await send(onA, 'p1', '6011 0009');
+        onA.cut();
+        // …the rest of the card on node B: B decides it from the stored state.
+        const onB = await visitorSocket(b.url, v.token);
+        const rest = await send(onB, 'p2', '9013 9424');
+        const last = await as.next('message', (f) => f.seq === rest.seq);
+        expect(last.masked).toContain('pan');
+        for (let i = 0; i < HOLD_WINDOW; i++) await send(onB, `ok${i}`, 'ok');
+        // B released the order number; A, which held its text, shows it again.
+        const shown = await as.next('redact', (f) => f.seq === order.seq, 10_000);
+        expect(shown.text).toBe('order 12345678');
+        const texts = as.frames.flatMap((f) =>
+          (f.type === 'message' || f.type === 'redact') && f.seq !== order.seq ? [f.text] : [],
+        );
+        for (const text of texts) expect(text).not.toMatch(/\d/);
+        onB.close();
         as.close();
       } finally {
         await a.close();

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { completingPieces, summarise } from './hold-luhn';
+import { EMPTY_SENDER_STATE, HOLD_WINDOW, maskWithState, parseSenderState } from './hold';
+import type { SenderMaskState } from './hold';
+import { luhnValid } from './digits';
+import { compileOptions } from './scan';
+
+const c = compileOptions(undefined);
+
+/** A Luhn-valid number of `len` digits from a random body. */
+function luhnComplete(body: string): string {
+  for (let d = 0; d <= 9; d += 1) if (luhnValid(body + String(d))) return body + String(d);
+  throw new Error('unreachable');
+}
+
+function run(messages: readonly string[], start: SenderMaskState = EMPTY_SENDER_STATE) {
+  let state = start;
+  let k = 0;
+  const out: Array<ReturnType<typeof maskWithState>> = [];
+  for (const m of messages) {
+    // Every message goes through a JSON round trip: what the store keeps is all there is.
+    const r = maskWithState(m, c, parseSenderState(JSON.stringify(state)), () => `p${k++}`);
+    out.push(r);
+    state = r.state;
+  }
+  return out;
+}
+
+describe('Luhn over summarised pieces', () => {
+  it('agrees with Luhn on the joined digits for every split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^[0-9]{1,6}$/), { minLength: 1, maxLength: 6 }),
+        (pieces) => {
+          const joined = pieces.join('');
+          const summaries = pieces.map(summarise);
+          const last = summaries.pop();
+          if (last === undefined) return;
+          const { found, used } = completingPieces(summaries, last);
+          const whole = joined.length >= 12 && joined.length <= 19 && luhnValid(joined);
+          if (whole) {
+            expect(found).toBe(true);
+            for (let i = 0; i < summaries.length; i += 1) expect(used.has(i)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('held pieces (no digit of a split card is ever shown)', () => {
+  const words = fc.constantFrom('hmm', 'wait', 'ok, next part', 'is that right?', 'thanks');
+  const other = fc.constantFrom('it costs $12.50', 'call +44 20 7946 0958', 'on 12/05/2024');
+
+  it('holds every piece of a random card split 2–6 ways with random messages between', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[1-9][0-9]{11,17}$/),
+        fc.array(fc.integer({ min: 1, max: 18 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.oneof(words, other), { maxLength: 8 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (body, cutsRaw, between, seed) => {
+          const card = luhnComplete(body);
+          const cuts = [...new Set(cutsRaw.filter((x) => x < card.length))].sort((a, b) => a - b);
+          const pieces: string[] = [];
+          let pos = 0;
+          for (const cut of cuts) {
+            pieces.push(card.slice(pos, cut));
+            pos = cut;
+          }
+          pieces.push(card.slice(pos));
+          // At most six pieces, with at most ten other messages among them.
+          const messages: string[] = [];
+          pieces.slice(0, 6).forEach((p, i) => {
+            messages.push(p);
+            if (i < between.length && messages.length < 15)
+              messages.push(between[(i + seed) % between.length] ?? 'ok');
+          });
+          // One piece is a whole card, masked by the scan itself with its last four: not a split.
+          if (pieces.length > 6 || pieces.length < 2) return;
+          const out = run(messages);
+          for (const r of out)
+            for (const p of pieces)
+              if (p.length >= 1) expect(r.text.replace(/[^0-9]/g, '')).not.toContain(card);
+          // No output carries a digit of a piece (the other messages carry their own digits only).
+          // A piece that is itself a whole Luhn-valid number is masked as a card with four digits
+          // shown (the scan cannot know that a later message extends it); any other shows none.
+          out.forEach((r, i) => {
+            const m = messages[i] ?? '';
+            if (!pieces.includes(m)) return;
+            const shown = r.text.replace(/[^0-9]/g, '');
+            if (m.length >= 12 && luhnValid(m)) expect(shown.length).toBeLessThanOrEqual(4);
+            else expect(shown).toBe('');
+          });
+          // And none of the pieces is ever released, however long the sender goes on.
+          const later = run(
+            Array.from({ length: HOLD_WINDOW + 2 }, () => 'ok'),
+            out[out.length - 1]?.state,
+          );
+          const released = [...out, ...later].flatMap((r) => r.released);
+          const cardPieces = out.flatMap((r, i) =>
+            pieces.includes(messages[i] ?? '') ? r.hidden : [],
+          );
+          for (const id of cardPieces) expect(released).not.toContain(id);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('releases an ordinary number once the window has passed, and not before', () => {
+    const out = run(['my order is 12345678', ...Array.from({ length: HOLD_WINDOW }, () => 'ok')]);
+    expect(out[0]?.text).toBe('my order is ••••••••');
+    const id = out[0]?.hidden[0];
+    expect(id).toBeDefined();
+    for (let i = 1; i < HOLD_WINDOW; i += 1) expect(out[i]?.released).toEqual([]);
+    expect(out[HOLD_WINDOW]?.released).toEqual([id]);
+  });
+
+  it('leaves amounts, dates, times and phone numbers with a country code readable', () => {
+    for (const text of [
+      'it was $1,234.56 on 12/05/2024 at 10:30',
+      'call me on +44 20 7946 0958',
+      'ISBN 978-3-16-148410-0',
+      'I need two tickets',
+    ]) {
+      const [r] = run([text]);
+      expect(r?.text).toBe(text);
+    }
+  });
+
+  it('needs no stored state for a message without digits from a sender with nothing pending', () => {
+    const [r] = run(['hello there']);
+    expect(r?.changed).toBe(false);
+  });
+});
