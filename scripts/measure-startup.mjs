@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Measures Parley's start-up: how long `parley --help` takes, and how long
+// `parley start` takes from launch until GET /healthz answers 200 (first run on
+// an empty data directory, then a second run on the same directory). Prints
+// the median of several runs. Used for the "Start-up" figures in bench/README.md.
+//
+//   node scripts/measure-startup.mjs [path/to/bin/parley.mjs] [--runs N] [--port P]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { runs: { type: 'string', default: '5' }, port: { type: 'string', default: '19510' } },
+});
+const bin = resolve(positionals[0] ?? 'bin/parley.mjs');
+const runs = Number(values.runs);
+const port = Number(values.port);
+const env = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
+delete env.DATABASE_URL;
+delete env.REDIS_URL;
+delete env.NODE_OPTIONS;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function helpMs() {
+  const started = process.hrtime.bigint();
+  const res = spawnSync(process.execPath, [bin, '--help'], { env, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`--help failed: ${res.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function healthyMs(dataDir) {
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    [bin, 'start', '--data-dir', dataDir, '--port', String(port)],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  const deadline = Date.now() + 30_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error('parley start exited');
+      if (Date.now() > deadline) throw new Error('no /healthz within 30 s');
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (res.status === 200) return Number(process.hrtime.bigint() - started) / 1e6;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    await new Promise((r) => {
+      child.once('exit', r);
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+const help = [];
+for (let i = 0; i < runs; i++) help.push(helpMs());
+const first = [];
+const second = [];
+for (let i = 0; i < runs; i++) {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-startup-'));
+  try {
+    first.push(await healthyMs(dir));
+    second.push(await healthyMs(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const fmt = (xs) =>
+  `${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`;
+console.log(`bin: ${bin}`);
+console.log(`parley --help:                       ${fmt(help)}`);
+console.log(`parley start → /healthz (first run):  ${fmt(first)}`);
+console.log(`parley start → /healthz (second run): ${fmt(second)}`);
