@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Measures Parley's start-up: how long `parley --help` takes, and how long
 // `parley start` takes from launch until GET /healthz answers 200 (first run on
-// an empty data directory, then a second run on the same directory). Prints
-// the median of several runs. Used for the "Start-up" figures in bench/README.md.
+// an empty data directory, then a second run on the same directory). With
+// several bin paths, their runs alternate so that each sees the same machine
+// load. Prints the median (and min, max) of the runs. Used for the "Start-up"
+// figures in bench/README.md.
 //
-//   node scripts/measure-startup.mjs [path/to/bin/parley.mjs] [--runs N] [--port P]
+//   node scripts/measure-startup.mjs [bin/parley.mjs ...] [--runs N] [--port P]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { runs: { type: 'string', default: '5' }, port: { type: 'string', default: '19510' } },
 });
-const bin = resolve(positionals[0] ?? 'bin/parley.mjs');
+const bins = (positionals.length ? positionals : ['bin/parley.mjs']).map((b) => resolve(b));
 const runs = Number(values.runs);
 const port = Number(values.port);
 const env = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
@@ -25,22 +27,19 @@ delete env.NODE_OPTIONS;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function helpMs() {
+function helpMs(bin) {
   const started = process.hrtime.bigint();
   const res = spawnSync(process.execPath, [bin, '--help'], { env, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`--help failed: ${res.stderr}`);
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-async function healthyMs(dataDir) {
+async function healthyMs(bin, dataDir) {
   const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
     [bin, 'start', '--data-dir', dataDir, '--port', String(port)],
-    {
-      env,
-      stdio: ['ignore', 'ignore', 'ignore'],
-    },
+    { env, stdio: ['ignore', 'ignore', 'ignore'] },
   );
   const deadline = Date.now() + 30_000;
   try {
@@ -63,22 +62,25 @@ async function healthyMs(dataDir) {
   }
 }
 
-const help = [];
-for (let i = 0; i < runs; i++) help.push(helpMs());
-const first = [];
-const second = [];
+const results = new Map(bins.map((b) => [b, { help: [], first: [], second: [] }]));
 for (let i = 0; i < runs; i++) {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-startup-'));
-  try {
-    first.push(await healthyMs(dir));
-    second.push(await healthyMs(dir));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (const bin of bins) {
+    const r = results.get(bin);
+    r.help.push(helpMs(bin));
+    const dir = mkdtempSync(join(tmpdir(), 'parley-startup-'));
+    try {
+      r.first.push(await healthyMs(bin, dir));
+      r.second.push(await healthyMs(bin, dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 const fmt = (xs) =>
   `${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`;
-console.log(`bin: ${bin}`);
-console.log(`parley --help:                       ${fmt(help)}`);
-console.log(`parley start → /healthz (first run):  ${fmt(first)}`);
-console.log(`parley start → /healthz (second run): ${fmt(second)}`);
+for (const [bin, r] of results) {
+  console.log(`bin: ${bin}`);
+  console.log(`  parley --help:                        ${fmt(r.help)}`);
+  console.log(`  parley start → /healthz (first run):  ${fmt(r.first)}`);
+  console.log(`  parley start → /healthz (second run): ${fmt(r.second)}`);
+}
