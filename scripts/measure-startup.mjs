@@ -8,7 +8,7 @@
 //
 //   node scripts/measure-startup.mjs [bin/parley.mjs ...] [--runs N] [--port P]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,16 @@ delete env.DATABASE_URL;
 delete env.REDIS_URL;
 delete env.NODE_OPTIONS;
 
+/** CPU time (user + system) a process has used so far, from /proc (Linux; clock ticks of 10 ms). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function helpMs(bin) {
@@ -32,6 +42,18 @@ function helpMs(bin) {
   const res = spawnSync(process.execPath, [bin, '--help'], { env, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`--help failed: ${res.stderr}`);
   return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** CPU time of `parley --help`, which is less sensitive to a busy machine than wall time. */
+function helpCpuMs(bin) {
+  const res = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, bin, '--help'], {
+    env,
+    encoding: 'utf8',
+  });
+  const [user = NaN, sys = NaN] = (res.stderr.trim().split('\n').pop() ?? '')
+    .split(' ')
+    .map(Number);
+  return (user + sys) * 1000;
 }
 
 async function healthyMs(bin, dataDir) {
@@ -48,7 +70,8 @@ async function healthyMs(bin, dataDir) {
       if (Date.now() > deadline) throw new Error('no /healthz within 30 s');
       try {
         const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (res.status === 200) return Number(process.hrtime.bigint() - started) / 1e6;
+        if (res.status === 200)
+          return { wall: Number(process.hrtime.bigint() - started) / 1e6, cpu: cpuMs(child.pid) };
       } catch {
         // not listening yet
       }
@@ -62,15 +85,25 @@ async function healthyMs(bin, dataDir) {
   }
 }
 
-const results = new Map(bins.map((b) => [b, { help: [], first: [], second: [] }]));
+const results = new Map(
+  bins.map((b) => [
+    b,
+    { help: [], helpCpu: [], first: [], firstCpu: [], second: [], secondCpu: [] },
+  ]),
+);
 for (let i = 0; i < runs; i++) {
   for (const bin of bins) {
     const r = results.get(bin);
     r.help.push(helpMs(bin));
+    r.helpCpu.push(helpCpuMs(bin));
     const dir = mkdtempSync(join(tmpdir(), 'parley-startup-'));
     try {
-      r.first.push(await healthyMs(bin, dir));
-      r.second.push(await healthyMs(bin, dir));
+      const first = await healthyMs(bin, dir);
+      r.first.push(first.wall);
+      r.firstCpu.push(first.cpu);
+      const second = await healthyMs(bin, dir);
+      r.second.push(second.wall);
+      r.secondCpu.push(second.cpu);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -80,7 +113,7 @@ const fmt = (xs) =>
   `${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`;
 for (const [bin, r] of results) {
   console.log(`bin: ${bin}`);
-  console.log(`  parley --help:                        ${fmt(r.help)}`);
-  console.log(`  parley start → /healthz (first run):  ${fmt(r.first)}`);
-  console.log(`  parley start → /healthz (second run): ${fmt(r.second)}`);
+  console.log(`  parley --help:                        ${fmt(r.help)}; CPU ${fmt(r.helpCpu)}`);
+  console.log(`  parley start → /healthz (first run):  ${fmt(r.first)}; CPU ${fmt(r.firstCpu)}`);
+  console.log(`  parley start → /healthz (second run): ${fmt(r.second)}; CPU ${fmt(r.secondCpu)}`);
 }
