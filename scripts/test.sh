@@ -18,7 +18,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || exit 1
 fi
 
-step "build (web assets)"
+step "build (web apps into dist/web, Node entry points into dist/)"
 npm run --silent build || exit 1
 
 step "typecheck"

@@ -96,7 +96,11 @@ const DEFAULTS = {
   visitorTokenDays: '30',
   wsRateBurst: String(LIMITS.rateBurst),
   wsRatePerSecond: String(LIMITS.ratePerSecond),
-  webRoot: resolve(import.meta.dirname, '../../..'),
+  // dist/web, built by `npm run build`: beside the compiled code in dist/, or
+  // the repository's dist/web when running from source.
+  webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist
+    ? resolve(import.meta.dirname, 'web')
+    : resolve(import.meta.dirname, '../../../dist/web'),
 } satisfies Partial<Record<keyof Config, string>>;
 
 /** Builds the config from environment variables and flag overrides; throws ConfigError listing every problem. */

@@ -26,7 +26,9 @@ import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version';
+
+export { VERSION };
 
 export interface RunningServer {
   url: string;

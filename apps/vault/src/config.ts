@@ -116,7 +116,7 @@ export interface VaultConfig {
   /** First retry delay of event delivery; doubles up to `eventRetryMaxMs`. */
   eventRetryBaseMs: number;
   eventRetryMaxMs: number;
-  /** Directory of the built pay page; defaults to apps/pay/dist. */
+  /** Directory of the built pay page; defaults to apps/pay/dist (dist/web/pay when compiled). */
   payDistDir: string;
 }
 
@@ -129,7 +129,11 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULT_PAY_DIST = resolve(import.meta.dirname, '../../pay/dist');
+// From the production build (dist/vault.js, where scripts/build-node.mjs defines
+// import.meta.parleyDist) the pay page is dist/web/pay; from source, apps/pay/dist.
+export const DEFAULT_PAY_DIST = (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist
+  ? resolve(import.meta.dirname, 'web/pay')
+  : resolve(import.meta.dirname, '../../pay/dist');
 
 /** Parses the environment; throws ConfigError listing every problem. */
 export function parseVaultEnv(env: Record<string, string | undefined>): VaultConfig {

@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ensureDist, ROOT } from './test-dist';
 import { createStore } from '../store';
 import { audit } from '../modules/audit';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const BIN = join(ROOT, 'bin/parley.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'parley-audit-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -21,6 +20,8 @@ function verify() {
     timeout: 60_000,
   });
 }
+
+beforeAll(ensureDist, 200_000);
 
 describe('parley audit verify', () => {
   it('exits 0 on an intact log, non-zero naming an edited, a deleted and a reordered entry', async () => {

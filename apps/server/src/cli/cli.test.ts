@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneTimePasswordFile } from './one-time-password';
+import { BIN, ensureDist, plainNodeEnv, ROOT } from './test-dist';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const BIN = join(ROOT, 'bin/parley.mjs');
 const dirs: string[] = [];
+beforeAll(ensureDist, 200_000);
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -27,12 +28,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const cleanEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  return env;
-};
+const cleanEnv = (): NodeJS.ProcessEnv => plainNodeEnv();
 
 function parley(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
   return spawnSync(process.execPath, [BIN, ...args], {
@@ -47,14 +43,18 @@ function parley(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
 async function start(
   dataDir: string,
   port: number,
-): Promise<{ out: string; stop: () => Promise<number | null> }> {
+): Promise<{ out: string; stdout: string; stop: () => Promise<number | null> }> {
   const child = spawn(
     process.execPath,
     [BIN, 'start', '--data-dir', dataDir, '--port', String(port)],
     { cwd: ROOT, env: cleanEnv() },
   );
   let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 45_000;
   while (!/Demo page:/.test(out)) {
@@ -64,6 +64,7 @@ async function start(
   }
   return {
     out,
+    stdout,
     stop: () =>
       new Promise((res) => {
         child.once('exit', (code) => res(code));
@@ -110,8 +111,12 @@ describe('parley CLI', () => {
     const first = await start(dir, port);
     expect(first.out).toMatch(/Console:\s+http:\/\/localhost:\d+\//);
     expect(first.out).toMatch(/Demo page:\s+http:\/\/localhost:\d+\/demo\?org=/);
-    const password = /One-time password: (\S+)/.exec(first.out)?.[1];
-    expect(password).toBeDefined();
+    // Not a terminal: the one-time password is in a 0600 file, never on stdout.
+    const file = oneTimePasswordFile(dir, 'admin@parley.local');
+    expect(first.stdout).toContain(file);
+    const password = readFileSync(file, 'utf8').split('\n')[1];
+    expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(first.out).not.toContain(password);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
@@ -126,7 +131,7 @@ describe('parley CLI', () => {
     expect(await first.stop()).toBe(0);
 
     const second = await start(dir, port);
-    expect(second.out).not.toMatch(/One-time password/);
+    expect(second.out).not.toMatch(/One-time password/i);
     await second.stop();
   });
 

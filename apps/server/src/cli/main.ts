@@ -1,14 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config';
-import { startServer, storeOptionsFor, VERSION } from '../main';
-import { createStore } from '../store';
-import { hashPassword } from '../modules/auth';
-import { verifyAudit } from '../modules/audit';
-import { bootstrap, generatePassword } from './bootstrap';
-import { ensureEdgeSecrets } from './secrets';
+import { VERSION } from '../version';
+import type { CliValues } from './common';
+
+// Each command's code is imported when the command runs, so that `parley
+// --help` and `parley mask` do not load the server (issue 8: --help in under
+// 0.3 s). Nothing above this line may import the server, the store or config.
 
 const HELP = `parley ${VERSION} — self-hosted live chat with in-chat payments and PCI masking
 
@@ -16,8 +12,10 @@ Usage: parley <command> [options]
 
 Commands:
   start [--data-dir DIR] [--port N] [--host H]
-                    First run creates an organisation and an admin (password shown once),
-                    then runs the server and the vault (next port up) and prints the URLs.
+                    First run creates an organisation and an admin, then runs the server
+                    and the vault (next port up) and prints the URLs. The admin's one-time
+                    password goes to the terminal (stderr), or without one to a 0600 file
+                    in the data directory; never to the log on stdout.
   server [--data-dir DIR] [--port N] [--host H]
                     Runs one server node only (no bootstrap); any number can share
                     DATABASE_URL and REDIS_URL behind a load balancer.
@@ -26,7 +24,7 @@ Commands:
   migrate [--data-dir DIR]
                     Applies database migrations and exits.
   admin create --email E [--name N] [--org KEY] [--data-dir DIR]
-                    Creates an admin; prints a generated password once.
+                    Creates an admin; its one-time password goes where start's does.
   audit verify [--data-dir DIR]
                     Checks the hash chain of the audit log (or DATABASE_URL's); exits 0 when
                     intact, 1 naming each edited, deleted or reordered entry.
@@ -37,72 +35,27 @@ Environment: DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (multi-node 
 PARLEY_PUBLIC_URL, PARLEY_LOG_LEVEL, PARLEY_TRUST_PROXY, PARLEY_VAULT_URL with
 PARLEY_VAULT_SECRET_OUT / PARLEY_VAULT_SECRET_IN (server nodes); see docs/configuration.md.`;
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  email: { type: 'string' },
+  name: { type: 'string' },
+  org: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-function fail(message: string, code = 2): never {
+function fail(message: string): never {
   process.stderr.write(`parley: ${message}\n`);
-  process.exit(code);
+  process.exit(2);
 }
 
-function config(values: {
-  'data-dir'?: string | undefined;
-  port?: string | undefined;
-  host?: string | undefined;
-}): Config {
+function parse(rest: string[]): { values: CliValues & { help?: boolean }; positionals: string[] } {
   try {
-    return loadConfig(process.env, {
-      dataDir: values['data-dir'],
-      port: values.port,
-      host: values.host,
-    });
+    return parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
+    fail(`${err instanceof Error ? err.message : String(err)}\nRun \`parley --help\`.`);
   }
-}
-
-function onShutdown(fn: () => Promise<void>): void {
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    fn().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-/** Starts the vault as its own process (it never shares memory or code with the server). */
-function spawnVault(
-  cfg: Config,
-  port: number,
-  serverUrl: string,
-  serverPublicUrl: string = serverUrl,
-): ChildProcess | undefined {
-  const entry = resolve(ROOT, 'apps/vault/src/main.ts');
-  if (!existsSync(entry)) return undefined;
-  const secrets = ensureEdgeSecrets(cfg.dataDir);
-  const host = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      VAULT_PORT: String(port),
-      VAULT_HOST: cfg.host,
-      VAULT_PUBLIC_URL: process.env.VAULT_PUBLIC_URL ?? `http://${host}:${port}`,
-      VAULT_DATA_DIR: resolve(cfg.dataDir, 'vault'),
-      VAULT_SERVER_URL: serverUrl,
-      // The pay window posts its courtesy message to the chat's origin as browsers see it.
-      VAULT_SERVER_PUBLIC_URL: process.env.VAULT_SERVER_PUBLIC_URL ?? serverPublicUrl,
-      VAULT_SIGNING_SECRET_IN: secrets.serverToVault,
-      VAULT_SIGNING_SECRET_OUT: secrets.vaultToServer,
-    },
-  });
-  return child;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -115,160 +68,23 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const options = {
-    'data-dir': { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    email: { type: 'string' },
-    name: { type: 'string' },
-    org: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const;
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      options,
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (err) {
-    fail(`${err instanceof Error ? err.message : String(err)}\nRun \`parley --help\`.`);
-  }
+  const { values, positionals } = parse(rest);
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-
   switch (command) {
     case 'start':
-    case 'server': {
-      let cfg = config(values);
-      if (command === 'start' && !cfg.vaultUrl) {
-        // Embedded: the vault runs next door on the next port up, with secrets from the data directory.
-        const secrets = ensureEdgeSecrets(cfg.dataDir);
-        const vaultHost = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
-        cfg = {
-          ...cfg,
-          vaultUrl: `http://${vaultHost}:${cfg.port + 1}`,
-          vaultSecretOut: secrets.serverToVault,
-          vaultSecretIn: secrets.vaultToServer,
-        };
-      }
-      const server = await startServer(cfg);
-      let vault: ChildProcess | undefined;
-      if (command === 'start') {
-        const { orgKey, admin } = await bootstrap(server.store, {
-          publicOrigin: new URL(server.url).origin,
-        });
-        vault = spawnVault(
-          cfg,
-          server.port + 1,
-          `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port}`,
-          server.url,
-        );
-        // Printed to the terminal only, never through the logger or to a file.
-        const lines = [
-          '',
-          `  Parley is running (${server.store.dialect}, ${cfg.redisUrl ? 'redis' : 'in-process'} bus, test payment gateway).`,
-          `  Console:    ${server.url}/`,
-          `  Demo page:  ${server.url}/demo?org=${orgKey}`,
-        ];
-        if (vault)
-          lines.push(
-            `  Vault:      http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${server.port + 1}/`,
-          );
-        if (admin) {
-          lines.push(
-            '',
-            `  First run: admin account ${admin.email}`,
-            `  One-time password: ${admin.password}`,
-            '  (shown only now; it is stored only as a hash)',
-          );
-        }
-        process.stdout.write(`${lines.join('\n')}\n\n`);
-      }
-      onShutdown(async () => {
-        vault?.kill('SIGTERM');
-        await server.close();
-      });
-      return;
-    }
-    case 'vault': {
-      const cfg = config(values);
-      const vault = spawnVault(
-        cfg,
-        cfg.port,
-        process.env.VAULT_SERVER_URL ?? `http://localhost:${cfg.port - 1}`,
-      );
-      if (!vault) fail('the vault is not installed in this build');
-      vault.on('exit', (code) => process.exit(code ?? 0));
-      onShutdown(async () => void vault.kill('SIGTERM'));
-      return;
-    }
-    case 'migrate': {
-      const cfg = config(values);
-      const store = await createStore(storeOptionsFor(cfg));
-      await store.migrate();
-      await store.close();
-      process.stdout.write(`migrations applied (${store.dialect})\n`);
-      return;
-    }
-    case 'admin': {
-      if (positionals[0] !== 'create')
-        fail('usage: parley admin create --email E [--name N] [--org KEY]');
-      if (!values.email) fail('--email is required');
-      const cfg = config(values);
-      const store = await createStore(storeOptionsFor(cfg));
-      await store.migrate();
-      try {
-        const org = values.org ? await store.orgs.byKey(values.org) : (await store.orgs.list())[0];
-        if (!org)
-          fail(
-            values.org
-              ? `no organisation with key ${values.org}`
-              : 'no organisation yet; run `parley start` once',
-          );
-        if (await store.agents.byEmail(values.email.toLowerCase()))
-          fail(`an account with e-mail ${values.email} exists already`);
-        const password = generatePassword();
-        const created = await store.agents.create({
-          orgId: org.id,
-          email: values.email.toLowerCase(),
-          name: values.name ?? 'Admin',
-          role: 'admin',
-          passwordHash: await hashPassword(password),
-        });
-        // One-time: replaced at first sign-in, like an invited agent's.
-        await store.security.setMustChangePassword(org.id, created.id, true);
-        process.stdout.write(
-          `admin ${values.email.toLowerCase()} created in ${org.name}\none-time password: ${password}\n`,
-        );
-      } finally {
-        await store.close();
-      }
-      return;
-    }
-    case 'audit': {
-      if (positionals[0] !== 'verify') fail('usage: parley audit verify [--data-dir DIR]');
-      const cfg = config(values);
-      const store = await createStore(storeOptionsFor(cfg));
-      try {
-        await store.migrate();
-        const report = await verifyAudit(store);
-        for (const p of report.problems) process.stdout.write(`BROKEN ${p.message}\n`);
-        process.stdout.write(
-          report.ok
-            ? `audit log intact: ${report.entries} entries in ${report.chains} chain(s)\n`
-            : `audit log NOT intact: ${report.problems.length} problem(s) in ${report.entries} entries\n`,
-        );
-        process.exitCode = report.ok ? 0 : 1;
-      } finally {
-        await store.close();
-      }
-      return;
-    }
+    case 'server':
+      return (await import('./run-commands')).serveCommand(command, values);
+    case 'vault':
+      return (await import('./run-commands')).vaultAloneCommand(values);
+    case 'migrate':
+      return (await import('./store-commands')).migrateCommand(values);
+    case 'admin':
+      return (await import('./store-commands')).adminCreateCommand(positionals, values);
+    case 'audit':
+      return (await import('./store-commands')).auditCommand(positionals, values);
     case 'mask': {
       const { runMaskCli } = await import('@parley/masking/cli');
       process.exitCode = await runMaskCli(process.stdin, process.stdout);

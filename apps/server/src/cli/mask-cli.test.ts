@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ensureDist, ROOT } from './test-dist';
 
 // The real command, as `npx parley mask` runs it: a child process fed on stdin.
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const BIN = join(ROOT, 'bin/parley.mjs');
+beforeAll(ensureDist, 200_000);
 
 interface OutLine {
   text?: string;

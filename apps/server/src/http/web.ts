@@ -1,17 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store';
+import {
+  IMMUTABLE,
+  loadStaticDir,
+  loadStaticFile,
+  REVALIDATE,
+  sendStatic,
+  staticFile,
+  type StaticFile,
+} from './static-assets';
 
 export interface WebOptions {
   webRoot: string;
   store: Store;
 }
 
-function readIfExists(file: string): string | undefined {
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-}
+const DEMO_CSS =
+  'body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2433}main{max-width:40rem;margin:4rem auto;padding:0 1.5rem}pre{background:#fff;border:1px solid #dde1e8;padding:1rem;overflow:auto;border-radius:6px}';
 
 function notBuilt(reply: FastifyReply, what: string) {
   return reply
@@ -32,45 +38,34 @@ function pageHeaders(reply: FastifyReply, frameAncestors: string): void {
 }
 
 /**
- * Serves the built browser apps: the console at `/`, the widget loader at
- * `/widget.js`, the chat frame at `/frame/` (embeddable only by the
- * organisation's allowed origins) and the demo page at `/demo`.
+ * Serves the built browser apps from dist/web (`npm run build`): the console at
+ * `/`, the widget loader at `/widget.js`, the chat frame at `/frame/`
+ * (embeddable only by the organisation's allowed origins) and the demo page at
+ * `/demo`. Files are read once at boot, precompressed twins included
+ * (static-assets.ts): hashed assets are cached for a year, HTML and the loader
+ * (fixed names that customers' pages reference) revalidate with their ETag.
  */
 export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promise<void> {
-  const consoleDir = join(opts.webRoot, 'apps/console/dist');
-  const frameDir = join(opts.webRoot, 'apps/widget/dist/frame');
-  const loaderFile = join(opts.webRoot, 'apps/widget/dist/loader/widget.js');
+  const consoleHtml = loadStaticFile(join(opts.webRoot, 'console/index.html'));
+  const frameHtml = loadStaticFile(join(opts.webRoot, 'frame/index.html'));
+  const loaderJs = loadStaticFile(join(opts.webRoot, 'loader/widget.js'));
+  const consoleAssets = loadStaticDir(join(opts.webRoot, 'console/assets'));
+  const frameAssets = loadStaticDir(join(opts.webRoot, 'frame/assets'));
+  const demoCss = staticFile('text/css; charset=utf-8', DEMO_CSS);
 
-  // Read once at boot; rebuilt assets are picked up on restart.
-  const consoleHtml = readIfExists(join(consoleDir, 'index.html'));
-  const frameHtml = readIfExists(join(frameDir, 'index.html'));
-  const loaderJs = readIfExists(loaderFile);
+  const serveAssets =
+    (assets: Map<string, StaticFile>) => async (request: FastifyRequest, reply: FastifyReply) => {
+      const file = assets.get((request.params as { name: string }).name);
+      if (!file) return reply.callNotFound();
+      return sendStatic(request, reply, file, IMMUTABLE);
+    };
+  app.get('/assets/:name', serveAssets(consoleAssets));
+  app.get('/frame/assets/:name', serveAssets(frameAssets));
 
-  if (existsSync(join(consoleDir, 'assets'))) {
-    await app.register(fastifyStatic, {
-      root: join(consoleDir, 'assets'),
-      prefix: '/assets/',
-      decorateReply: false,
-      index: false,
-      immutable: true,
-      maxAge: '365d',
-    });
-  }
-  if (existsSync(join(frameDir, 'assets'))) {
-    await app.register(fastifyStatic, {
-      root: join(frameDir, 'assets'),
-      prefix: '/frame/assets/',
-      decorateReply: false,
-      index: false,
-      immutable: true,
-      maxAge: '365d',
-    });
-  }
-
-  const sendConsole = async (_req: unknown, reply: FastifyReply) => {
+  const sendConsole = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!consoleHtml) return notBuilt(reply, 'console');
     pageHeaders(reply, "'none'");
-    return reply.type('text/html; charset=utf-8').send(consoleHtml);
+    return sendStatic(request, reply, consoleHtml, REVALIDATE);
   };
   app.get('/', sendConsole);
   for (const path of [
@@ -87,13 +82,12 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     app.get(path, sendConsole);
   }
 
-  app.get('/widget.js', async (_req, reply) => {
+  app.get('/widget.js', async (request, reply) => {
     if (!loaderJs) return notBuilt(reply, 'widget loader');
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('cache-control', 'public, max-age=300');
     // The loader runs on customers' sites; it must be fetchable cross-origin.
     void reply.header('cross-origin-resource-policy', 'cross-origin');
-    return reply.type('text/javascript; charset=utf-8').send(loaderJs);
+    // Customers' pages name it without a hash: a short cache, then the ETag.
+    return sendStatic(request, reply, loaderJs, 'public, max-age=300');
   });
 
   app.get('/frame/', async (request, reply) => {
@@ -103,7 +97,7 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
       typeof key === 'string' && key.length <= 64 ? await opts.store.orgs.byKey(key) : undefined;
     const ancestors = ["'self'", ...(org?.allowedOrigins ?? [])].join(' ');
     pageHeaders(reply, ancestors);
-    return reply.type('text/html; charset=utf-8').send(frameHtml);
+    return sendStatic(request, reply, frameHtml, REVALIDATE);
   });
   app.get('/frame', async (request, reply) =>
     reply.redirect(`/frame/${request.url.slice('/frame'.length)}`),
@@ -142,11 +136,5 @@ Open the chat with the button at the bottom right.</p>
 </html>`);
   });
 
-  app.get('/demo.css', async (_req, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .send(
-        'body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2433}main{max-width:40rem;margin:4rem auto;padding:0 1.5rem}pre{background:#fff;border:1px solid #dde1e8;padding:1rem;overflow:auto;border-radius:6px}',
-      ),
-  );
+  app.get('/demo.css', async (request, reply) => sendStatic(request, reply, demoCss, REVALIDATE));
 }

@@ -81,7 +81,7 @@ export function createVaultClient(o: VaultClientOptions) {
       );
       throw new ParleyError('payment_unavailable');
     }
-    const data = (await res.json().catch(() => null)) as unknown;
+    const data: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const code = VaultErrorSchema.safeParse(data).data?.error.code ?? 'unknown';
       o.log.warn(

@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig, type Config } from '../config';
+
+export interface CliValues {
+  'data-dir'?: string | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+  email?: string | undefined;
+  name?: string | undefined;
+  org?: string | undefined;
+}
+
+export function fail(message: string, code = 2): never {
+  process.stderr.write(`parley: ${message}\n`);
+  process.exit(code);
+}
+
+/** The validated config; a bad setting stops the command listing every problem. */
+export function cliConfig(values: CliValues): Config {
+  try {
+    return loadConfig(process.env, {
+      dataDir: values['data-dir'],
+      port: values.port,
+      host: values.host,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+}

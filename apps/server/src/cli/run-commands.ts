@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Config } from '../config';
+import { startServer } from '../main';
+import { bootstrap } from './bootstrap';
+import { cliConfig, fail, type CliValues } from './common';
+import { vaultCommand } from './layout';
+import { revealOneTimePassword } from './one-time-password';
+import { ensureEdgeSecrets } from './secrets';
+
+function onShutdown(fn: () => Promise<void>): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    fn().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const browserHost = (host: string): string => (host === '0.0.0.0' ? 'localhost' : host);
+
+/** Starts the vault as its own process (it never shares memory or code with the server). */
+function spawnVault(
+  cfg: Config,
+  port: number,
+  serverUrl: string,
+  serverPublicUrl: string = serverUrl,
+): ChildProcess {
+  const secrets = ensureEdgeSecrets(cfg.dataDir);
+  const { args, cwd } = vaultCommand();
+  return spawn(process.execPath, args, {
+    cwd,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      VAULT_PORT: String(port),
+      VAULT_HOST: cfg.host,
+      VAULT_PUBLIC_URL: process.env.VAULT_PUBLIC_URL ?? `http://${browserHost(cfg.host)}:${port}`,
+      VAULT_DATA_DIR: resolve(cfg.dataDir, 'vault'),
+      VAULT_SERVER_URL: serverUrl,
+      // The pay window posts its courtesy message to the chat's origin as browsers see it.
+      VAULT_SERVER_PUBLIC_URL: process.env.VAULT_SERVER_PUBLIC_URL ?? serverPublicUrl,
+      VAULT_SIGNING_SECRET_IN: secrets.serverToVault,
+      VAULT_SIGNING_SECRET_OUT: secrets.vaultToServer,
+    },
+  });
+}
+
+/** `parley start` (bootstrap, server and vault) and `parley server` (one node). */
+export async function serveCommand(command: 'start' | 'server', values: CliValues): Promise<void> {
+  let cfg = cliConfig(values);
+  if (command === 'start' && !cfg.vaultUrl) {
+    // Embedded: the vault runs next door on the next port up, with secrets from the data directory.
+    const secrets = ensureEdgeSecrets(cfg.dataDir);
+    cfg = {
+      ...cfg,
+      vaultUrl: `http://${browserHost(cfg.host)}:${cfg.port + 1}`,
+      vaultSecretOut: secrets.serverToVault,
+      vaultSecretIn: secrets.vaultToServer,
+    };
+  }
+  const server = await startServer(cfg);
+  let vault: ChildProcess | undefined;
+  if (command === 'start') {
+    const { orgKey, admin } = await bootstrap(server.store, {
+      publicOrigin: new URL(server.url).origin,
+    });
+    const host = browserHost(cfg.host);
+    vault = spawnVault(cfg, server.port + 1, `http://${host}:${server.port}`, server.url);
+    vault.on('error', (err) => server.log.error({ err }, 'the vault process could not start'));
+    const lines = [
+      '',
+      `  Parley is running (${server.store.dialect}, ${cfg.redisUrl ? 'redis' : 'in-process'} bus, test payment gateway).`,
+      `  Console:    ${server.url}/`,
+      `  Demo page:  ${server.url}/demo?org=${orgKey}`,
+      `  Vault:      http://${host}:${server.port + 1}/`,
+    ];
+    if (admin) lines.push('', `  First run: admin account ${admin.email}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    // Issue 10 finding 8: stdout is the log stream; the password goes to the
+    // terminal or a 0600 file, and stdout says only where.
+    if (admin) process.stdout.write(`${revealOneTimePassword(admin, { dataDir: cfg.dataDir })}\n`);
+    process.stdout.write('\n');
+  }
+  onShutdown(async () => {
+    vault?.kill('SIGTERM');
+    await server.close();
+  });
+}
+
+/** `parley vault`: the vault alone. */
+export function vaultAloneCommand(values: CliValues): void {
+  const cfg = cliConfig(values);
+  const vault = spawnVault(
+    cfg,
+    cfg.port,
+    process.env.VAULT_SERVER_URL ?? `http://localhost:${cfg.port - 1}`,
+  );
+  vault.on('error', (err) => fail(`the vault could not start: ${err.message}`, 1));
+  vault.on('exit', (code) => process.exit(code ?? 0));
+  onShutdown(async () => void vault.kill('SIGTERM'));
+}
