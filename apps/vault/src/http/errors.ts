@@ -20,6 +20,10 @@ export const VAULT_ERRORS = {
   invalid_state: { status: 409, message: 'The payment is not in a state that allows this.' },
   payment_in_progress: { status: 409, message: 'A payment attempt is already in progress.' },
   refund_exceeds_amount: { status: 409, message: 'The refund would exceed the amount paid.' },
+  payment_request_voided: {
+    status: 409,
+    message: 'The server withdrew this payment request; ask with a new key.',
+  },
   payment_expired: { status: 410, message: 'The payment request has expired.' },
   payload_too_large: { status: 413, message: 'The request body is larger than the limit.' },
   unsupported_media_type: { status: 415, message: 'Send JSON with content-type application/json.' },

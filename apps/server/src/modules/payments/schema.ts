@@ -45,6 +45,10 @@ export const VaultCreatedSchema = z.object({
 });
 export const VaultLinkSchema = VaultCreatedSchema;
 export const VaultRefundSchema = z.object({ payment: VaultPaymentSchema });
+export const VaultVoidSchema = z.object({
+  voided: z.boolean(),
+  payment: VaultPaymentSchema.nullable(),
+});
 export const VaultErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string().optional() }),
 });

@@ -2,14 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { VaultContext } from '../../context';
 import { requireServerSignature } from '../../http/app';
-import { CreatePaymentRequestSchema, PaymentIdParamsSchema, RefundSchema } from './schema';
 import {
-  cancelPayment,
-  createPaymentRequest,
-  getPayment,
-  refundPayment,
-  reissueLink,
-} from './service';
+  CreatePaymentRequestSchema,
+  PaymentIdParamsSchema,
+  RefundSchema,
+  VoidPaymentRequestSchema,
+} from './schema';
+import { createPaymentRequest, voidPaymentRequest } from './create';
+import { cancelPayment, getPayment, refundPayment, reissueLink } from './service';
 import { presentPayment } from './presenter';
 
 export async function paymentRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
@@ -22,6 +22,10 @@ export async function paymentRoutes(app: FastifyInstance, ctx: VaultContext): Pr
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(result);
     });
+
+    scope.post('/v1/payment-requests/voids', async (request) =>
+      voidPaymentRequest(ctx, VoidPaymentRequestSchema.parse(request.body)),
+    );
 
     scope.get('/v1/payment-requests/:id', async (request) => {
       const { id } = PaymentIdParamsSchema.parse(request.params);

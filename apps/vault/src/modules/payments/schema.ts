@@ -22,6 +22,8 @@ export const CreatePaymentRequestSchema = z.object({
   merchantName: z.string().trim().min(1).max(120),
   frameAncestors: z.array(Origin).max(20).default([]),
   idempotencyKey: IdempotencyKey,
+  /** One id per server call, so that the server can void that call alone (issue 18). */
+  attemptId: IdempotencyKey.optional(),
   /** Seconds the request stays payable; default 1800. */
   expiresInSeconds: z
     .number()
@@ -31,6 +33,13 @@ export const CreatePaymentRequestSchema = z.object({
     .optional(),
 });
 export type CreatePaymentRequest = z.infer<typeof CreatePaymentRequestSchema>;
+
+/** The server gave up on one create call: void it, even if it arrives or completes later. */
+export const VoidPaymentRequestSchema = z.object({
+  idempotencyKey: IdempotencyKey,
+  attemptId: IdempotencyKey,
+});
+export type VoidPaymentRequest = z.infer<typeof VoidPaymentRequestSchema>;
 
 export const RefundSchema = z.object({
   /** Minor units; the whole remaining amount when absent. */

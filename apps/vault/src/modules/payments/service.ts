@@ -3,124 +3,14 @@ import { isUniqueViolation } from '../../store/connect';
 import type { PaymentRow, RefundRow } from '../../store/types';
 import { FINAL_STATUSES } from '../../store/types';
 import { linkToken, randomId, sha256Hex } from '../../lib/crypto';
+import { presentCreated, type CreatedPaymentRequest } from './create';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { GatewayUnavailableError } from '../../gateways/gateway';
-import type { CreatePaymentRequest, RefundInput } from './schema';
+import type { RefundInput } from './schema';
 import { changePayment, lockPayment } from './transitions';
 import type { PresentedPayment } from './presenter';
 import { presentPayment } from './presenter';
-
-export interface CreatedPaymentRequest {
-  id: string;
-  status: PaymentRow['status'];
-  payUrl: string;
-  expiresAt: string;
-}
-
-function canonicalHash(value: unknown): string {
-  return sha256Hex(JSON.stringify(value));
-}
-
-export function payUrlFor(
-  ctx: VaultContext,
-  row: Pick<PaymentRow, 'id' | 'link_generation'>,
-): string {
-  return `${ctx.publicOrigin}/pay/${linkToken(ctx.keys.link, row.id, row.link_generation)}`;
-}
-
-function presentCreated(ctx: VaultContext, row: PaymentRow): CreatedPaymentRequest {
-  return { id: row.id, status: row.status, payUrl: payUrlFor(ctx, row), expiresAt: row.expires_at };
-}
-
-/** Creates a payment request; the same idempotency key with the same parameters returns the same result. */
-export async function createPaymentRequest(
-  ctx: VaultContext,
-  input: CreatePaymentRequest,
-): Promise<{ result: CreatedPaymentRequest; replayed: boolean }> {
-  const { idempotencyKey, ...params } = input;
-  const requestHash = canonicalHash([
-    params.orgId,
-    params.conversationId,
-    params.amount,
-    params.currency,
-    params.description,
-    params.merchantName,
-    [...params.frameAncestors].sort(),
-    params.expiresInSeconds ?? null,
-  ]);
-  const existing = await ctx.store.db
-    .selectFrom('payments')
-    .selectAll()
-    .where('idempotency_key', '=', idempotencyKey)
-    .executeTakeFirst();
-  if (existing) return replayCreate(ctx, existing, requestHash);
-  const id = randomId('pay');
-  const now = new Date();
-  const expiresAt = new Date(
-    now.getTime() + (params.expiresInSeconds ?? ctx.config.requestTtlSeconds) * 1000,
-  ).toISOString();
-  const linkHash = sha256Hex(linkToken(ctx.keys.link, id, 1));
-  try {
-    const row = await ctx.store.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('payments')
-        .values({
-          id,
-          org_id: params.orgId,
-          conversation_id: params.conversationId,
-          amount: params.amount,
-          currency: params.currency,
-          description: params.description,
-          merchant_name: params.merchantName,
-          frame_ancestors: JSON.stringify(params.frameAncestors),
-          status: 'created',
-          amount_refunded: 0,
-          brand: null,
-          last4: null,
-          gateway: ctx.gateway.name,
-          gateway_reference: null,
-          failure_code: null,
-          failure_message: null,
-          link_hash: linkHash,
-          link_generation: 1,
-          link_used_at: null,
-          idempotency_key: idempotencyKey,
-          request_hash: requestHash,
-          version: 0,
-          expires_at: expiresAt,
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      // Version 0 → 1 with the 'created' event in the same transaction.
-      return changePayment(trx, inserted, {});
-    });
-    ctx.outbox.kick();
-    ctx.log.info({ paymentId: id, orgId: params.orgId }, 'payment request created');
-    return { result: presentCreated(ctx, row), replayed: false };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    // A concurrent create with the same key won the race.
-    const winner = await ctx.store.db
-      .selectFrom('payments')
-      .selectAll()
-      .where('idempotency_key', '=', idempotencyKey)
-      .executeTakeFirst();
-    if (!winner) throw error;
-    return replayCreate(ctx, winner, requestHash);
-  }
-}
-
-function replayCreate(
-  ctx: VaultContext,
-  row: PaymentRow,
-  requestHash: string,
-): { result: CreatedPaymentRequest; replayed: boolean } {
-  if (row.request_hash !== requestHash) throw new VaultError('idempotency_conflict');
-  return { result: presentCreated(ctx, row), replayed: true };
-}
 
 export async function getPayment(ctx: VaultContext, id: string): Promise<PaymentRow> {
   await expireIfDue(ctx, id);
@@ -236,6 +126,10 @@ function presentRefund(r: RefundRow): RefundResult['refund'] {
 }
 
 /** Refunds all or part of a succeeded payment; the total never exceeds the amount. */
+function canonicalHash(value: unknown): string {
+  return sha256Hex(JSON.stringify(value));
+}
+
 export async function refundPayment(
   ctx: VaultContext,
   id: string,
