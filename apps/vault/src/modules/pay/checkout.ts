@@ -6,7 +6,14 @@
 import { detectBrand, normalizeCardNumber, parseExpiry, validateCard } from '@parley/pay/card';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
-import { encrypt, randomId, randomToken, sha256Hex } from '../../lib/crypto';
+import {
+  encrypt,
+  randomId,
+  randomToken,
+  returnToken,
+  sameToken,
+  sha256Hex,
+} from '../../lib/crypto';
 import { isUniqueViolation } from '../../store/connect';
 import type { ChargeRow, PaymentRow } from '../../store/types';
 import type { CardDetails, GatewayAction, GatewayOutcome } from '../../gateways/gateway';
@@ -143,6 +150,21 @@ export async function checkSession(
   );
 }
 
+/** True when a 3-D Secure return carries the token of this payment's charge. */
+export async function checkReturnToken(
+  ctx: VaultContext,
+  paymentId: string,
+  token: string | undefined,
+): Promise<boolean> {
+  if (!token) return false;
+  const charge = await ctx.store.db
+    .selectFrom('charges')
+    .select('id')
+    .where('payment_id', '=', paymentId)
+    .executeTakeFirst();
+  return !!charge && sameToken(token, returnToken(ctx.keys.link, paymentId, charge.id));
+}
+
 const inFlight = new Map<string, Promise<void>>();
 
 async function settle(ctx: VaultContext, paymentId: string): Promise<void> {
@@ -254,7 +276,7 @@ export async function confirmPayment(
         description: claimed.description,
         card,
         idempotencyKey: `auth:${chargeId}`,
-        returnUrl: `${ctx.publicOrigin}/pay/p/${paymentId}/return`,
+        returnUrl: `${ctx.publicOrigin}/pay/p/${paymentId}/return?rt=${returnToken(ctx.keys.link, paymentId, chargeId)}`,
       });
     } catch (error) {
       ctx.log.warn(
