@@ -66,6 +66,7 @@ async function readBack(
   created: { id: string; status: VaultPayment['status'] },
   input: Omit<CreateInput, 'idempotencyKey' | 'attemptId'>,
 ): Promise<VaultPayment> {
+  const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000).toISOString();
   let payment: VaultPayment;
   try {
     payment = await vault.get(created.id);
@@ -80,11 +81,15 @@ async function readBack(
       amount: input.amount,
       currency: input.currency,
       amountRefunded: 0,
+      refundStatus: 'none',
       description: input.description,
+      merchantName: input.merchantName,
       brand: null,
       last4: null,
       gatewayReference: null,
+      failureCode: null,
       failureMessage: null,
+      expiresAt,
       createdAt: now,
       updatedAt: now,
       version: 0,

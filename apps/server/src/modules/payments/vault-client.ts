@@ -1,4 +1,4 @@
-import { ParleyError } from '@parley/protocol';
+import { ParleyError, type VaultCreateRequestInput } from '@parley/protocol';
 import { signedFetch } from '@parley/signing';
 import type { z } from 'zod';
 import type { Logger } from '../../logger';
@@ -22,18 +22,11 @@ export interface VaultClientOptions {
   fetchImpl?: typeof fetch;
 }
 
-export interface CreateInput {
-  orgId: string;
-  conversationId: string;
-  amount: number;
-  currency: string;
-  description: string;
-  merchantName: string;
-  idempotencyKey: string;
-  /** This call alone, so that a void after a lost answer cannot touch a later retry's request. */
+/** A create call: the protocol's body, with the attempt id always set by the server. */
+export type CreateInput = Omit<VaultCreateRequestInput, 'frameAncestors' | 'attemptId'> & {
   attemptId: string;
   expiresInSeconds: number;
-}
+};
 
 /**
  * A failed vault call. `uncertain` when the vault may have acted on it (no

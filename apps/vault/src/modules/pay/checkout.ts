@@ -3,7 +3,8 @@
  * answer 3-D Secure. One charge row per payment (unique payment_id) plus the
  * state checks in one transaction make a double submit charge exactly once.
  */
-import { detectBrand, normalizeCardNumber, parseExpiry, validateCard } from '@parley/pay/card';
+import type { PayPageView } from '@parley/protocol';
+import { detectBrand, normalizeCardNumber, parseExpiry, validateCard } from '@parley/protocol/card';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import {
@@ -24,20 +25,7 @@ import type { ConfirmInput } from './schema';
 
 export type LinkRefusal = 'unknown' | 'used' | 'expired' | 'closed';
 
-export interface PageView {
-  id: string;
-  merchantName: string;
-  amount: number;
-  currency: string;
-  description: string;
-  status: PaymentRow['status'];
-  brand: string | null;
-  last4: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  action: GatewayAction | null;
-  expiresAt: string;
-}
+export type PageView = PayPageView;
 
 export function presentPageView(row: PaymentRow, charge: ChargeRow | undefined): PageView {
   const action =

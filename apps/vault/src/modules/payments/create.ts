@@ -6,6 +6,7 @@
  * every attempt of which was voided is canceled: a request the server reported
  * as failed never becomes payable.
  */
+import type { VaultCreated, VaultVoidResult } from '@parley/protocol';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { linkToken, randomId, sha256Hex } from '../../lib/crypto';
@@ -17,15 +18,10 @@ import {
 } from '../../store/repos/payment-keys';
 import type { PaymentRow } from '../../store/types';
 import type { CreatePaymentRequest, VoidPaymentRequest } from './schema';
-import { presentPayment, type PresentedPayment } from './presenter';
+import { presentPayment } from './presenter';
 import { changePayment } from './transitions';
 
-export interface CreatedPaymentRequest {
-  id: string;
-  status: PaymentRow['status'];
-  payUrl: string;
-  expiresAt: string;
-}
+export type CreatedPaymentRequest = VaultCreated;
 
 export function payUrlFor(
   ctx: VaultContext,
@@ -119,11 +115,7 @@ export async function createPaymentRequest(
   return { result: presentCreated(ctx, row), replayed };
 }
 
-export interface VoidResult {
-  /** True when no payable request is left for this key (none was made, or it is now canceled). */
-  voided: boolean;
-  payment: PresentedPayment | null;
-}
+export type VoidResult = VaultVoidResult;
 
 /**
  * The server gave up on one create attempt. Idempotent; works before, during

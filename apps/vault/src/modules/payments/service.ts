@@ -1,4 +1,5 @@
 /** Server-facing commands on payment requests. */
+import type { VaultRefundResult } from '@parley/protocol';
 import { isUniqueViolation } from '../../store/connect';
 import type { PaymentRow, RefundRow } from '../../store/types';
 import { FINAL_STATUSES } from '../../store/types';
@@ -104,16 +105,7 @@ export async function reissueLink(ctx: VaultContext, id: string): Promise<Create
   return presentCreated(ctx, row);
 }
 
-export interface RefundResult {
-  refund: {
-    id: string;
-    amount: number;
-    status: RefundRow['status'];
-    gatewayReference: string | null;
-    createdAt: string;
-  };
-  payment: PresentedPayment;
-}
+export type RefundResult = VaultRefundResult;
 
 function presentRefund(r: RefundRow): RefundResult['refund'] {
   return {
