@@ -11,7 +11,7 @@ import { createLogger } from './logger';
 import { Outbox } from './modules/events/outbox';
 import { expireDue } from './modules/payments';
 import { paymentRoutes } from './modules/payments/routes';
-import { payRoutes } from './modules/pay/routes';
+import { payRoutes } from './modules/pay';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook';
 import { openStore } from './store/connect';
 

@@ -1,7 +1,7 @@
 /** The vault's own migrations; the same list runs on SQLite and PostgreSQL. */
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator, sql } from 'kysely';
-import type { Dialect } from './connect';
+import type { Dialect } from './dialect';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {

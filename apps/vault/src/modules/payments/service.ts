@@ -9,7 +9,7 @@ import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { GatewayUnavailableError } from '../../gateways/gateway';
 import type { RefundInput } from './schema';
-import { changePayment, lockPayment } from './transitions';
+import { changePayment } from './transitions';
 import type { PresentedPayment } from './presenter';
 import { presentPayment } from './presenter';
 
@@ -27,7 +27,7 @@ export async function getPayment(ctx: VaultContext, id: string): Promise<Payment
 /** Marks a request expired once its time is up and nobody is mid-payment. */
 export async function expireIfDue(ctx: VaultContext, id: string): Promise<void> {
   const changed = await ctx.store.db.transaction().execute(async (trx) => {
-    const row = await lockPayment(trx, id, ctx.store.dialect);
+    const row = await ctx.store.payments.lock(trx, id);
     if (
       !row ||
       (row.status !== 'created' && row.status !== 'opened') ||
@@ -64,7 +64,7 @@ export async function expireDue(ctx: VaultContext): Promise<void> {
 export async function cancelPayment(ctx: VaultContext, id: string): Promise<PresentedPayment> {
   await expireIfDue(ctx, id);
   const row = await ctx.store.db.transaction().execute(async (trx) => {
-    const current = await lockPayment(trx, id, ctx.store.dialect);
+    const current = await ctx.store.payments.lock(trx, id);
     if (!current) throw new VaultError('payment_not_found');
     if (FINAL_STATUSES.includes(current.status))
       throw new VaultError('invalid_state', `A ${current.status} payment cannot be canceled.`);
@@ -85,7 +85,7 @@ export async function cancelPayment(ctx: VaultContext, id: string): Promise<Pres
 export async function reissueLink(ctx: VaultContext, id: string): Promise<CreatedPaymentRequest> {
   await expireIfDue(ctx, id);
   const row = await ctx.store.db.transaction().execute(async (trx) => {
-    const current = await lockPayment(trx, id, ctx.store.dialect);
+    const current = await ctx.store.payments.lock(trx, id);
     if (!current) throw new VaultError('payment_not_found');
     if (current.status !== 'created' && current.status !== 'opened')
       throw new VaultError('invalid_state', `A ${current.status} payment has no pay link.`);
@@ -147,7 +147,7 @@ export async function refundPayment(
   let reserved: { refund: RefundRow; payment: PaymentRow };
   try {
     reserved = await db.transaction().execute(async (trx) => {
-      const payment = await lockPayment(trx, id, ctx.store.dialect);
+      const payment = await ctx.store.payments.lock(trx, id);
       if (!payment) throw new VaultError('payment_not_found');
       if (payment.status !== 'succeeded' || !payment.gateway_reference)
         throw new VaultError('invalid_state', 'Only a succeeded payment can be refunded.');
@@ -206,7 +206,7 @@ export async function refundPayment(
         .where('id', '=', refund.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const current = await lockPayment(trx, id, ctx.store.dialect);
+      const current = await ctx.store.payments.lock(trx, id);
       if (!current) throw new VaultError('payment_not_found');
       return { refund: r, payment: await changePayment(trx, current, {}) };
     });
@@ -220,7 +220,7 @@ export async function refundPayment(
         .set({ status: 'failed', updated_at: new Date().toISOString() })
         .where('id', '=', refund.id)
         .execute();
-      const current = await lockPayment(trx, id, ctx.store.dialect);
+      const current = await ctx.store.payments.lock(trx, id);
       if (current)
         await trx
           .updateTable('payments')
