@@ -60,11 +60,7 @@ export async function createPaymentRequest(
     await lockKey(trx, key);
     if (attemptId !== undefined && (await recordAttempt(trx, key, attemptId)))
       throw new VaultError('payment_request_voided');
-    const existing = await trx
-      .selectFrom('payments')
-      .selectAll()
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
+    const existing = await ctx.store.payments.byKey(trx, key);
     if (existing) {
       if (existing.voided_at !== null) throw new VaultError('payment_request_voided');
       if (existing.request_hash !== requestHash) throw new VaultError('idempotency_conflict');
@@ -73,38 +69,34 @@ export async function createPaymentRequest(
     const id = randomId('pay');
     const now = new Date();
     const ttl = params.expiresInSeconds ?? ctx.config.requestTtlSeconds;
-    const inserted = await trx
-      .insertInto('payments')
-      .values({
-        id,
-        org_id: params.orgId,
-        conversation_id: params.conversationId,
-        amount: params.amount,
-        currency: params.currency,
-        description: params.description,
-        merchant_name: params.merchantName,
-        frame_ancestors: JSON.stringify(params.frameAncestors),
-        status: 'created',
-        amount_refunded: 0,
-        brand: null,
-        last4: null,
-        gateway: ctx.gateway.name,
-        gateway_reference: null,
-        failure_code: null,
-        failure_message: null,
-        link_hash: sha256Hex(linkToken(ctx.keys.link, id, 1)),
-        link_generation: 1,
-        link_used_at: null,
-        idempotency_key: key,
-        request_hash: requestHash,
-        version: 0,
-        expires_at: new Date(now.getTime() + ttl * 1000).toISOString(),
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-        voided_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const inserted = await ctx.store.payments.insert(trx, {
+      id,
+      org_id: params.orgId,
+      conversation_id: params.conversationId,
+      amount: params.amount,
+      currency: params.currency,
+      description: params.description,
+      merchant_name: params.merchantName,
+      frame_ancestors: JSON.stringify(params.frameAncestors),
+      status: 'created',
+      amount_refunded: 0,
+      brand: null,
+      last4: null,
+      gateway: ctx.gateway.name,
+      gateway_reference: null,
+      failure_code: null,
+      failure_message: null,
+      link_hash: sha256Hex(linkToken(ctx.keys.link, id, 1)),
+      link_generation: 1,
+      link_used_at: null,
+      idempotency_key: key,
+      request_hash: requestHash,
+      version: 0,
+      expires_at: new Date(now.getTime() + ttl * 1000).toISOString(),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      voided_at: null,
+    });
     // Version 0 → 1 with the 'created' event in the same transaction.
     return { row: await changePayment(trx, inserted, {}), replayed: false };
   });
@@ -130,19 +122,11 @@ export async function voidPaymentRequest(
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
     await lockKey(trx, key);
     await voidAttempt(trx, key, attemptId);
-    const row = await trx
-      .selectFrom('payments')
-      .selectAll()
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
+    const row = await ctx.store.payments.byKey(trx, key);
     if (!row) return { voided: true, row: undefined, changed: false };
     if (row.voided_at !== null) return { voided: true, row, changed: false };
     if (await hasLiveAttempt(trx, key)) return { voided: false, row, changed: false };
-    const charge = await trx
-      .selectFrom('charges')
-      .select('id')
-      .where('payment_id', '=', row.id)
-      .executeTakeFirst();
+    const charge = await ctx.store.charges.forPayment(trx, row.id);
     if (charge || (row.status !== 'created' && row.status !== 'opened'))
       return { voided: false, row, changed: false };
     const canceled = await changePayment(trx, row, {

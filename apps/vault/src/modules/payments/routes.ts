@@ -9,8 +9,9 @@ import {
   VoidPaymentRequestSchema,
 } from './schema';
 import { createPaymentRequest, voidPaymentRequest } from './create';
-import { cancelPayment, getPayment, refundPayment, reissueLink } from './service';
+import { cancelPayment, getPayment, reissueLink } from './service';
 import { presentPayment } from './presenter';
+import { refundPayment } from './refunds';
 
 export async function paymentRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
   await app.register(async (scope) => {

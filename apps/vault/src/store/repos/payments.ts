@@ -61,6 +61,21 @@ export const paymentsRepo = {
       .returningAll()
       .executeTakeFirst(),
 
+  /** Moves amount_refunded from `from` by `delta`; undefined when a concurrent refund moved it first. */
+  shiftRefunded: (
+    db: Db,
+    id: string,
+    from: number,
+    delta: number,
+  ): Promise<PaymentRow | undefined> =>
+    db
+      .updateTable('payments')
+      .set({ amount_refunded: from + delta })
+      .where('id', '=', id)
+      .where('amount_refunded', '=', from)
+      .returningAll()
+      .executeTakeFirst(),
+
   /** Requests whose time is up and that nobody has started paying. */
   dueForExpiry: async (db: Db, now: string, limit: number): Promise<string[]> =>
     (
