@@ -132,9 +132,10 @@ export function createPaymentService(deps: PaymentDeps) {
     },
 
     /**
-     * createPaymentRequest. Safe to retry with the same idempotency key after
-     * payment_unavailable: the vault returns the request it made the first
-     * time, and the chat store keeps one row per vault id.
+     * createPaymentRequest (request.ts). Safe to retry with the same
+     * idempotency key after payment_unavailable: a failed attempt is voided at
+     * the vault and never becomes payable; a retry replays the live request or
+     * asks again under the key's next generation (docs/payments.md).
      */
     async request(
       actor: Agent,
@@ -223,8 +224,9 @@ export function createPaymentService(deps: PaymentDeps) {
     /**
      * A signed vault event (docs/vault.md "Vault → server events"): checked
      * over the raw body, deduplicated by id, applied only when its version is
-     * newer. Events for unknown conversations are acknowledged and dropped so
-     * they cannot block the vault's outbox.
+     * newer. Events for payments this server did not create (a create it
+     * reported as failed, another conversation) are acknowledged and dropped
+     * so they cannot block the vault's outbox.
      */
     async handleEvent(
       rawBody: Buffer,
