@@ -47,14 +47,14 @@ export async function requestAtVault(
     } catch (err) {
       if (err instanceof VaultCallError && err.vaultCode === 'payment_request_voided') continue;
       if (!(err instanceof VaultCallError) || err.uncertain)
-        void c.voids.submit(idempotencyKey, attemptId, untilMs);
+        void c.voids.submit(idempotencyKey, attemptId, untilMs).catch(() => undefined);
       throw err;
     }
     try {
       return await c.apply(await readBack(c.vault, created, input));
     } catch (err) {
       // The vault made it but the chat does not show it: withdraw it rather than leave it payable.
-      void c.voids.submit(idempotencyKey, attemptId, untilMs);
+      void c.voids.submit(idempotencyKey, attemptId, untilMs).catch(() => undefined);
       throw err instanceof ParleyError ? err : new ParleyError('payment_unavailable');
     }
   }

@@ -5,7 +5,11 @@ import { linkToken, sha256Hex } from '../../lib/crypto';
 import { presentCreated, type CreatedPaymentRequest } from './create';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
+import { pruneKeys } from '../../store/repos/payment-keys';
 import { changePayment } from './transitions';
+
+/** Create keys and attempts are kept past the longest request life (7 days), then forgotten. */
+export const KEY_RETENTION_MS = 8 * 24 * 3600 * 1000;
 import type { PresentedPayment } from './presenter';
 import { presentPayment } from './presenter';
 
@@ -40,6 +44,7 @@ export async function expireIfDue(ctx: VaultContext, id: string): Promise<void> 
 export async function expireDue(ctx: VaultContext): Promise<void> {
   const due = await ctx.store.payments.dueForExpiry(ctx.store.db, new Date().toISOString(), 500);
   for (const id of due) await expireIfDue(ctx, id);
+  await pruneKeys(ctx.store.db, new Date(Date.now() - KEY_RETENTION_MS).toISOString());
 }
 
 export async function cancelPayment(ctx: VaultContext, id: string): Promise<PresentedPayment> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestVault } from '../../../test/harness';
+import { KEY_RETENTION_MS, expireDue } from './service';
 import type { TestVault } from '../../../test/harness';
 
 const base = {
@@ -81,6 +82,26 @@ for (const { name, dialect, skip } of DIALECTS) {
       expect(paid.body.status).toBe('succeeded');
       const v = await voidIt('void-opened', 'attempt-d1');
       expect(v.body).toMatchObject({ voided: false, payment: { status: 'succeeded' } });
+    });
+
+    it('forgets keys and attempts after the retention, so the tables stay bounded', async () => {
+      await create('void-prune-old', 'attempt-p1');
+      await voidIt('void-prune-fresh', 'attempt-p2');
+      const db = t.vault.context.store.db;
+      const old = new Date(Date.now() - KEY_RETENTION_MS - 60_000).toISOString();
+      for (const table of ['payment_keys', 'payment_key_attempts'] as const)
+        await db
+          .updateTable(table)
+          .set({ created_at: old })
+          .where('idempotency_key', '=', 'void-prune-old')
+          .execute();
+      await expireDue(t.vault.context);
+      const left = await db
+        .selectFrom('payment_key_attempts')
+        .select('idempotency_key')
+        .where('idempotency_key', 'like', 'void-prune-%')
+        .execute();
+      expect(left.map((r) => r.idempotency_key)).toEqual(['void-prune-fresh']);
     });
 
     it('create and void racing on the same attempt never leave a payable request', async () => {

@@ -2,7 +2,7 @@
  * Create idempotency keys and the server's attempts on them (issue 18): the
  * tombstones that let the server void a create whose answer it never got.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { VaultDatabase } from '../types';
 
 type Trx = Transaction<VaultDatabase>;
@@ -72,4 +72,14 @@ export async function hasLiveAttempt(trx: Trx, key: string): Promise<boolean> {
     .where('voided_at', 'is', null)
     .executeTakeFirst();
   return live !== undefined;
+}
+
+/**
+ * Forgets keys and attempts older than `before`: by then every request they
+ * named has expired (at most 7 days) and no signed create can still arrive
+ * (the signature's replay window is minutes), so the tables stay bounded.
+ */
+export async function pruneKeys(db: Kysely<VaultDatabase>, before: string): Promise<void> {
+  await db.deleteFrom('payment_key_attempts').where('created_at', '<', before).execute();
+  await db.deleteFrom('payment_keys').where('created_at', '<', before).execute();
 }
