@@ -1,19 +1,6 @@
 /** Same-origin JSON calls to the vault; the session cookie rides along. */
-export interface PageView {
-  id: string;
-  merchantName: string;
-  amount: number;
-  currency: string;
-  description: string;
-  status:
-    'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
-  brand: string | null;
-  last4: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  action: { type: 'challenge' } | { type: 'redirect'; url: string } | null;
-  expiresAt: string;
-}
+// Types only: the schemas stay out of the page's bundle.
+import type { PayConfirmBody, PayPageView as PageView } from '@parley/protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -48,13 +35,7 @@ export function apiFor(paymentId: string) {
   const base = `/pay/p/${encodeURIComponent(paymentId)}/api`;
   return {
     details: () => call(`${base}/details`),
-    confirm: (body: {
-      number: string;
-      expiry: string;
-      cvc: string;
-      name: string;
-      idempotencyKey: string;
-    }) => call(`${base}/confirm`, body),
+    confirm: (body: PayConfirmBody) => call(`${base}/confirm`, body),
     challenge: (approve: boolean) => call(`${base}/challenge`, { approve }),
   };
 }

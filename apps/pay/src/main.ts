@@ -3,10 +3,16 @@
  * Validates live with the same rules the vault enforces; the vault decides.
  */
 import './style.css';
-import { BRAND_NAMES, cvcLength, detectBrand, normalizeCardNumber, validateCard } from './card';
-import type { CardField, CardFormInput } from './card';
+import {
+  BRAND_NAMES,
+  cvcLength,
+  detectBrand,
+  normalizeCardNumber,
+  validateCard,
+} from '@parley/protocol/card';
+import type { CardField, CardFormInput } from '@parley/protocol/card';
 import { ApiError, apiFor } from './api';
-import type { PageView } from './api';
+import type { PayPageView as PageView } from '@parley/protocol';
 
 function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);

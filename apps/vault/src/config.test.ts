@@ -59,6 +59,21 @@ describe('vault config', () => {
     expect(() =>
       parseVaultEnv({ ...good, VAULT_DATABASE_URL: 'postgres://localhost/vault' }),
     ).toThrow(/VAULT_ENCRYPTION_KEY/);
+    // The key may live in a file apart from the database instead.
+    expect(
+      parseVaultEnv({
+        ...good,
+        VAULT_DATABASE_URL: 'postgres://localhost/vault',
+        VAULT_KEY_FILE: '/etc/parley/vault.key',
+      }).keyFile,
+    ).toBe('/etc/parley/vault.key');
+    expect(() =>
+      parseVaultEnv({
+        ...good,
+        VAULT_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+        VAULT_KEY_FILE: '/etc/parley/vault.key',
+      }),
+    ).toThrow(/not both/);
   });
 
   it('parses card-on-file and frame ancestors', () => {

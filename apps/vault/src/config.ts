@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir } from './lib/files';
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const url = z.url({ protocol: /^https?$/ });
@@ -37,6 +38,8 @@ export const VaultEnvSchema = z
       (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
       'must be 32 bytes, base64-encoded',
     ),
+    /** A file holding the key (base64), kept apart from the database; generated 0600 if missing. */
+    VAULT_KEY_FILE: optionalString,
     VAULT_GATEWAY: z.enum(['test', 'stripe']).default('test'),
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
@@ -72,13 +75,20 @@ export const VaultEnvSchema = z
           message: 'is required when VAULT_GATEWAY=stripe',
         });
     }
-    if (env.VAULT_DATABASE_URL && !env.VAULT_ENCRYPTION_KEY) {
+    if (env.VAULT_ENCRYPTION_KEY && env.VAULT_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VAULT_KEY_FILE'],
+        message: 'set either VAULT_ENCRYPTION_KEY or VAULT_KEY_FILE, not both',
+      });
+    }
+    if (env.VAULT_DATABASE_URL && !env.VAULT_ENCRYPTION_KEY && !env.VAULT_KEY_FILE) {
       // The first-run key bootstrap is only for the embedded store: a shared
       // database with a key on one host's disk would be unreadable elsewhere.
       ctx.addIssue({
         code: 'custom',
         path: ['VAULT_ENCRYPTION_KEY'],
-        message: 'is required when VAULT_DATABASE_URL is set',
+        message: 'is required when VAULT_DATABASE_URL is set (or VAULT_KEY_FILE)',
       });
     }
   });
@@ -98,6 +108,8 @@ export interface VaultConfig {
   signingSecretIn: string;
   signingSecretOut: string;
   encryptionKey: Buffer | undefined;
+  /** Where the key lives when not given inline; defaults to `<dataDir>/encryption.key` (SQLite only). */
+  keyFile: string | undefined;
   gateway: 'test' | 'stripe';
   stripe: {
     secretKey: string | undefined;
@@ -157,6 +169,7 @@ export function parseVaultEnv(env: Record<string, string | undefined>): VaultCon
       e.VAULT_ENCRYPTION_KEY === undefined
         ? undefined
         : Buffer.from(e.VAULT_ENCRYPTION_KEY, 'base64'),
+    keyFile: e.VAULT_KEY_FILE === undefined ? undefined : resolve(e.VAULT_KEY_FILE),
     gateway: e.VAULT_GATEWAY,
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
@@ -177,16 +190,23 @@ export function parseVaultEnv(env: Record<string, string | undefined>): VaultCon
 const KEY_FILE = 'encryption.key';
 
 /**
- * The vault key: from config, else (embedded SQLite only) read from or
- * generated into `<dataDir>/encryption.key`, mode 0600, never anywhere else.
+ * The vault key: from config; else from `VAULT_KEY_FILE` (a path apart from
+ * the database, issue 10 finding 7), read or generated there; else (embedded
+ * SQLite only) `<dataDir>/encryption.key`. The file is 0600 and its directory
+ * 0700, whatever existed before.
  */
 export function resolveEncryptionKey(config: VaultConfig): Buffer {
   if (config.encryptionKey) return config.encryptionKey;
-  if (config.databaseUrl)
-    throw new ConfigError(['VAULT_ENCRYPTION_KEY: is required when VAULT_DATABASE_URL is set']);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const file = join(config.dataDir, KEY_FILE);
+  if (config.databaseUrl && !config.keyFile)
+    throw new ConfigError([
+      'VAULT_ENCRYPTION_KEY: is required when VAULT_DATABASE_URL is set (or VAULT_KEY_FILE)',
+    ]);
+  const file = config.keyFile ?? join(config.dataDir, KEY_FILE);
+  const dir = dirname(file);
+  if (config.keyFile) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  else ensurePrivateDir(dir);
   if (existsSync(file)) {
+    chmodSync(file, 0o600);
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new ConfigError([`${file}: does not hold a 32-byte base64 key`]);
     return key;

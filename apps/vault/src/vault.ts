@@ -5,13 +5,13 @@ import { resolveEncryptionKey } from './config';
 import type { VaultContext } from './context';
 import type { Gateway } from './gateways/gateway';
 import { createGateway } from './gateways';
-import { buildApp } from './http/app';
+import { buildApp, type RouteEntry } from './http/app';
 import { deriveKey } from './lib/crypto';
 import { createLogger } from './logger';
 import { Outbox } from './modules/events/outbox';
 import { expireDue } from './modules/payments';
 import { paymentRoutes } from './modules/payments/routes';
-import { payRoutes } from './modules/pay/routes';
+import { payRoutes } from './modules/pay';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook';
 import { openStore } from './store/connect';
 
@@ -20,6 +20,8 @@ export interface RunningVault {
   close(): Promise<void>;
   /** For tests in this package only. */
   context: VaultContext;
+  /** Every route the vault serves (for the header test). */
+  routes: RouteEntry[];
 }
 
 export interface StartOptions {
@@ -76,6 +78,7 @@ export async function startVault(
   return {
     url,
     context: ctx,
+    routes: app.vaultRoutes,
     close() {
       closing ??= (async () => {
         clearInterval(sweep);

@@ -189,6 +189,7 @@ export async function startTestVault(options: TestVaultOptions = {}): Promise<Te
     signingSecretIn: SECRET_IN,
     signingSecretOut: SECRET_OUT,
     encryptionKey: options.dialect === 'postgres' ? randomBytes(32) : undefined,
+    keyFile: undefined,
     gateway: 'test',
     stripe: { secretKey: undefined, webhookSecret: undefined, apiBase: undefined },
     cardOnFile: options.cardOnFile ?? false,

@@ -4,7 +4,9 @@
  * the socket), and a message that is safe to show to anyone. docs/errors.md
  * lists the same table; a test keeps the two in step.
  */
+import { VAULT_ONLY_ERRORS } from './vault-errors';
 export const ERRORS = {
+  ...VAULT_ONLY_ERRORS,
   bad_request: { status: 400, message: 'The request is not valid.' },
   invalid_frame: {
     status: 400,

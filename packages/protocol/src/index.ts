@@ -5,3 +5,6 @@ export * from './rest';
 export * from './payments';
 export * from './masking-settings';
 export * from './security';
+export * from './vault-errors';
+export * from './vault';
+export * from './pay';

@@ -143,15 +143,21 @@ export class ConsoleClient {
     return this.payment(conversationId, () => paymentsApi.cancel(paymentId));
   }
 
+  /**
+   * A refund is one intent with one idempotency key, made by the caller when
+   * the intent starts and reused on every retry (issue 18: a fresh key per
+   * click refunded twice when an answer was lost).
+   */
   async refundPayment(
     conversationId: string,
     paymentId: string,
     amount: number | undefined,
+    idempotencyKey: string,
   ): Promise<string | null> {
     return this.payment(conversationId, () =>
       paymentsApi.refund(paymentId, {
         ...(amount !== undefined ? { amount } : {}),
-        idempotencyKey: crypto.randomUUID(),
+        idempotencyKey,
       }),
     );
   }

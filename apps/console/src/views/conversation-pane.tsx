@@ -152,7 +152,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
               canCancel={c.status !== 'closed'}
               canRefund={refunder}
               onCancel={() => client.cancelPayment(c.id, item.p.id)}
-              onRefund={(amount) => client.refundPayment(c.id, item.p.id, amount)}
+              onRefund={(amount, key) => client.refundPayment(c.id, item.p.id, amount, key)}
             />
           ),
         )}

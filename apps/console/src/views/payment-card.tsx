@@ -9,7 +9,8 @@ interface Props {
   canCancel: boolean;
   canRefund: boolean;
   onCancel: () => Promise<string | null>;
-  onRefund: (amount: number | undefined) => Promise<string | null>;
+  /** `key` is the refund intent's idempotency key: the same on every retry of that intent. */
+  onRefund: (amount: number | undefined, key: string) => Promise<string | null>;
 }
 
 const OPEN = new Set<PaymentSummary['status']>(['created', 'opened', 'requires_action']);
@@ -20,6 +21,17 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
   const [error, setError] = useState<string | null>(null);
   const [refunding, setRefunding] = useState(false);
   const [refundText, setRefundText] = useState('');
+  // One key per refund intent: made when the refund form opens, kept across retries (a lost
+  // answer retried refunds once), dropped when the refund succeeds or the form is left.
+  const [refundKey, setRefundKey] = useState<string | null>(null);
+  const openRefund = (): void => {
+    setRefundKey(crypto.randomUUID());
+    setRefunding(true);
+  };
+  const closeRefund = (): void => {
+    setRefundKey(null);
+    setRefunding(false);
+  };
   const remaining = p.amount - p.amountRefunded;
   const run = async (fn: () => Promise<string | null>): Promise<void> => {
     setBusy(true);
@@ -91,12 +103,7 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
           </button>
         )}
         {canRefund && p.status === 'succeeded' && remaining > 0 && !refunding && (
-          <button
-            type="button"
-            class="btn small"
-            disabled={busy}
-            onClick={() => setRefunding(true)}
-          >
+          <button type="button" class="btn small" disabled={busy} onClick={openRefund}>
             Refund…
           </button>
         )}
@@ -110,10 +117,12 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
               refundText.trim() === '' ? undefined : toMinorUnits(refundText, p.currency);
             if (amount === null)
               return setError('Enter an amount like 12.50, or leave it empty for a full refund.');
+            const key = refundKey ?? crypto.randomUUID();
+            if (!refundKey) setRefundKey(key);
             void run(async () => {
-              const err = await onRefund(amount);
+              const err = await onRefund(amount, key);
               if (!err) {
-                setRefunding(false);
+                closeRefund();
                 setRefundText('');
               }
               return err;
@@ -135,7 +144,7 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
           <button type="submit" class="btn small primary" disabled={busy}>
             Refund
           </button>
-          <button type="button" class="btn small" onClick={() => setRefunding(false)}>
+          <button type="button" class="btn small" onClick={closeRefund}>
             Back
           </button>
         </form>

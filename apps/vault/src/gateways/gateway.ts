@@ -45,7 +45,8 @@ export interface AuthorizeRequest {
 }
 
 /** What the pay page must show for a 3-D Secure step. */
-export type GatewayAction = { type: 'challenge' } | { type: 'redirect'; url: string };
+export type { GatewayAction } from '@parley/protocol';
+import type { GatewayAction } from '@parley/protocol';
 
 export type GatewayOutcome =
   | { kind: 'authorized'; reference: string }

@@ -11,9 +11,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
   }
+  interface FastifyInstance {
+    /** Every route registered (method, URL pattern). */
+    vaultRoutes: RouteEntry[];
+  }
 }
 
 export const BODY_LIMIT = 64 * 1024;
+
+/** The CSP of everything that is not the pay page: JSON and error bodies load nothing. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
 
 export async function buildApp(ctx: VaultContext): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = ctx.log;
@@ -24,6 +36,27 @@ export async function buildApp(ctx: VaultContext): Promise<FastifyInstance> {
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
   });
   await app.register(cookie);
+
+  // Every route, as registered: the header test walks them all.
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  app.decorate('vaultRoutes', routes);
+
+  // Issue 10 finding 10: every response carries nosniff and a CSP (the pay routes set their
+  // own stricter-but-framable one), HSTS when the vault is served over TLS.
+  const hsts = ctx.publicOrigin.startsWith('https:');
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (hsts) reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
+    if (!request.url.startsWith('/pay/') && !reply.hasHeader('content-security-policy'))
+      reply
+        .header('content-security-policy', API_CSP)
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-store');
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(

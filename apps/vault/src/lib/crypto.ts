@@ -6,6 +6,7 @@ import {
   createHmac,
   hkdfSync,
   randomBytes,
+  timingSafeEqual,
 } from 'node:crypto';
 
 /** base64url random token; 32 bytes = 256 bits, well over the 128 required. */
@@ -33,6 +34,24 @@ export function deriveKey(master: Buffer, purpose: string): Buffer {
  */
 export function linkToken(linkKey: Buffer, paymentId: string, generation: number): string {
   return createHmac('sha256', linkKey).update(`${paymentId}:${generation}`).digest('base64url');
+}
+
+/**
+ * The capability in a 3-D Secure return URL (issue 10 finding 9): bound to the
+ * payment and its one charge, handed only to the payer's browser through the
+ * gateway's redirect, where the SameSite=Strict session cookie is not sent.
+ */
+export function returnToken(linkKey: Buffer, paymentId: string, chargeId: string): string {
+  return createHmac('sha256', linkKey)
+    .update(`return:${paymentId}:${chargeId}`)
+    .digest('base64url');
+}
+
+/** Constant-time comparison of two tokens. */
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 const VERSION = 'v1';

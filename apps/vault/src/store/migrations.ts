@@ -1,7 +1,7 @@
 /** The vault's own migrations; the same list runs on SQLite and PostgreSQL. */
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator, sql } from 'kysely';
-import type { Dialect } from './connect';
+import type { Dialect } from './dialect';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -99,6 +99,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex('outbox_pending')
           .on('outbox')
           .columns(['delivered_at', 'id'])
+          .execute();
+      },
+    },
+    // Issue 18: a create whose answer the server never got can be voided by key and attempt.
+    '0002_payment_key_voids': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('payments').addColumn('voided_at', 'text').execute();
+        // One row per create idempotency key: both create and void upsert it first, which
+        // serialises them per key on PostgreSQL (SQLite has one writer anyway).
+        await db.schema
+          .createTable('payment_keys')
+          .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // Every server call that asked for a key (attempt), and whether the server gave up on it.
+        await db.schema
+          .createTable('payment_key_attempts')
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('attempt_id', 'text', (c) => c.notNull())
+          .addColumn('voided_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('payment_key_attempts_pk', ['idempotency_key', 'attempt_id'])
           .execute();
       },
     },

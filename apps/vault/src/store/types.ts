@@ -42,6 +42,21 @@ export interface PaymentsTable {
   expires_at: string;
   created_at: string;
   updated_at: string;
+  /** Set when the server voided the create (its answer was lost): canceled, never payable. */
+  voided_at: string | null;
+}
+
+export interface PaymentKeysTable {
+  idempotency_key: string;
+  created_at: string;
+}
+
+export interface PaymentKeyAttemptsTable {
+  idempotency_key: string;
+  attempt_id: string;
+  /** When the server told the vault it gave up on this attempt (a tombstone). */
+  voided_at: string | null;
+  created_at: string;
 }
 
 export interface ChargesTable {
@@ -101,6 +116,8 @@ export interface VaultDatabase {
   refunds: RefundsTable;
   pay_sessions: PaySessionsTable;
   outbox: OutboxTable;
+  payment_keys: PaymentKeysTable;
+  payment_key_attempts: PaymentKeyAttemptsTable;
 }
 
 export type PaymentRow = Selectable<PaymentsTable>;

@@ -232,6 +232,49 @@ describe('in-chat payments (server + vault process)', () => {
     expect((await requestPayment(agent, waiting.conversationId)).res.status).toBe(403);
   });
 
+  it('regression (issue 10 finding 9): only the holder and supervisors act on a payment; a colleague cannot cancel it', async () => {
+    const { agent, visitor } = await chatWithVisitor(server);
+    const id = (await requestPayment(agent, visitor.conversationId)).body.payment.id;
+    const colleagueCreds = await server.createAgent('agent');
+    const colleague = new AgentClient(server.url);
+    await colleague.login(colleagueCreds.email, colleagueCreds.password);
+    // The colleague may see the conversation's cards, but not act on them.
+    expect(
+      (await colleague.request('GET', `/api/conversations/${visitor.conversationId}/payments`))
+        .status,
+    ).toBe(200);
+    const denied = await colleague.request('POST', `/api/payments/${id}/cancel`, {});
+    expect([
+      denied.status,
+      ((await denied.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([403, 'forbidden']);
+    expect((await server.server.store.payments.byId(server.orgId, id))!.status).toBe('created');
+    const sup = await server.createAgent('supervisor');
+    const supervisor = new AgentClient(server.url);
+    await supervisor.login(sup.email, sup.password);
+    expect((await supervisor.request('POST', `/api/payments/${id}/cancel`, {})).status).toBe(200);
+  });
+
+  it('regression (issue 10 finding 9): another organisation’s payment answers exactly like a missing one', async () => {
+    const { agent, visitor } = await chatWithVisitor(server);
+    const id = (await requestPayment(agent, visitor.conversationId)).body.payment.id;
+    const org2 = await server.server.store.orgs.create({ name: 'Elsewhere', allowedOrigins: [] });
+    const stranger = await server.createAgent('admin', org2.id);
+    const other = new AgentClient(server.url);
+    await other.login(stranger.email, stranger.password);
+    const answer = async (path: string, body: unknown) => {
+      const r = await other.request('POST', path, body);
+      return { status: r.status, body: (await r.json()) as unknown };
+    };
+    const refund = { idempotencyKey: randomUUID() };
+    expect(await answer(`/api/payments/${id}/cancel`, {})).toEqual(
+      await answer('/api/payments/pay_doesnotexist0000/cancel', {}),
+    );
+    expect(await answer(`/api/payments/${id}/refunds`, refund)).toEqual(
+      await answer('/api/payments/pay_doesnotexist0000/refunds', refund),
+    );
+  });
+
   it('accepts vault events only when signed over the raw body, once per id, newer versions only', async () => {
     const { agent, visitor } = await chatWithVisitor(server);
     const id = (await requestPayment(agent, visitor.conversationId)).body.payment.id;

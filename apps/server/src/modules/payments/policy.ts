@@ -9,14 +9,19 @@ const PERMISSION = {
 } as const;
 
 /**
- * Who may act on a payment: the role's permission, inside the agent's own
- * organisation (DESIGN.md law 3). Seeing a payment follows seeing its
- * conversation (modules/chat policy).
+ * Who may act on a payment (issue 10 finding 9): the role's permission, inside
+ * the agent's own organisation (DESIGN.md law 3), and only on a conversation
+ * the agent holds, unless the role may act on anyone's conversation
+ * (supervisors, admins). A plain agent cannot cancel a colleague's request.
+ * Seeing a payment follows seeing its conversation (modules/chat policy).
  */
 export function mayPay(
   actor: AgentActor,
   action: PaymentAction,
-  resource: { orgId: string },
+  conversation: { orgId: string; agentId: string | null },
 ): boolean {
-  return can(actor, PERMISSION[action], resource);
+  if (!can(actor, PERMISSION[action], conversation)) return false;
+  return (
+    conversation.agentId === actor.agentId || can(actor, 'conversation:reply_any', conversation)
+  );
 }

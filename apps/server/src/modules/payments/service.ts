@@ -6,6 +6,7 @@ import {
   type RefundRequestBody,
 } from '@parley/protocol';
 import { verifyRequest } from '@parley/signing';
+import { can } from '../auth';
 import { topics, type Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { PaymentRow, PaymentUpsert, Store } from '../../store';
@@ -13,7 +14,9 @@ import type { ChatActor, ChatService } from '../chat';
 import { mayPay } from './policy';
 import { presentPaymentFrame } from './presenter';
 import { VaultEventSchema, type VaultPayment } from './schema';
+import { requestAtVault, vaultKey } from './request';
 import type { VaultClient } from './vault-client';
+import { createVoidQueue, type VoidQueue } from './voids';
 
 export const DEFAULT_CURRENCIES = ['EUR', 'USD', 'GBP'];
 
@@ -56,9 +59,6 @@ function toUpsert(p: VaultPayment): PaymentUpsert {
   };
 }
 
-/** Keys are global across the vault: scope the client's key by organisation. */
-const vaultKey = (orgId: string, kind: string, key: string) => `parley-${kind}-${orgId}-${key}`;
-
 /**
  * In-chat payments on the server's side (docs/payments.md): asks the vault to
  * create, cancel and refund payment requests, learns outcomes from its signed
@@ -72,6 +72,8 @@ export function createPaymentService(deps: PaymentDeps) {
     if (!deps.vault) throw new ParleyError('payment_unavailable');
     return deps.vault;
   }
+  let voidQueue: VoidQueue | undefined;
+  const voids = (): VoidQueue => (voidQueue ??= createVoidQueue({ vault: vault(), log }));
 
   async function publish(row: PaymentRow): Promise<void> {
     await bus.publish(topics.conversation(row.conversationId), {
@@ -92,15 +94,18 @@ export function createPaymentService(deps: PaymentDeps) {
   }
 
   /** The payment, if the agent may see its conversation; otherwise reported as missing. */
-  async function load(actor: Agent, id: string): Promise<PaymentRow> {
+  async function load(
+    actor: Agent,
+    id: string,
+  ): Promise<{ row: PaymentRow; conv: Awaited<ReturnType<ChatService['authorize']>> }> {
+    // Another organisation's payment is reported exactly like a missing one (store scoped by org).
     const row = await store.payments.byId(actor.orgId, id);
     if (!row) throw new ParleyError('payment_not_found');
     try {
-      await chat.authorize(actor, row.conversationId, 'view');
+      return { row, conv: await chat.authorize(actor, row.conversationId, 'view') };
     } catch {
       throw new ParleyError('payment_not_found');
     }
-    return row;
   }
 
   return {
@@ -114,7 +119,8 @@ export function createPaymentService(deps: PaymentDeps) {
     },
 
     async setCurrencies(actor: Agent, list: string[]): Promise<string[]> {
-      if (!mayPay(actor, 'request', { orgId: actor.orgId })) throw new ParleyError('forbidden');
+      if (!can(actor, 'settings:manage', { orgId: actor.orgId }))
+        throw new ParleyError('forbidden');
       await store.payments.setCurrencies(actor.orgId, list, Date.now());
       return list;
     },
@@ -126,9 +132,10 @@ export function createPaymentService(deps: PaymentDeps) {
     },
 
     /**
-     * createPaymentRequest. Safe to retry with the same idempotency key after
-     * payment_unavailable: the vault returns the request it made the first
-     * time, and the chat store keeps one row per vault id.
+     * createPaymentRequest (request.ts). Safe to retry with the same
+     * idempotency key after payment_unavailable: a failed attempt is voided at
+     * the vault and never becomes payable; a retry replays the live request or
+     * asks again under the key's next generation (docs/payments.md).
      */
     async request(
       actor: Agent,
@@ -145,44 +152,19 @@ export function createPaymentService(deps: PaymentDeps) {
       if (!org) throw new ParleyError('organisation_not_found');
       // The description is text an agent typed: it is masked like a message (DESIGN.md law 1).
       const description = await chat.maskField(body.description, actor.orgId);
-      const v = vault();
-      const created = await v.create({
-        orgId: actor.orgId,
-        conversationId,
-        amount: body.amount,
-        currency: body.currency,
-        description,
-        merchantName: org.name.slice(0, 120),
-        idempotencyKey: vaultKey(actor.orgId, 'req', body.idempotencyKey),
-        expiresInSeconds: deps.expiresInSeconds ?? 1800,
-      });
-      let payment: VaultPayment;
-      try {
-        payment = await v.get(created.id);
-      } catch {
-        // Created but not readable right now: store what we asked for; the vault's events bring the rest.
-        const now = new Date().toISOString();
-        payment = {
-          id: created.id,
+      const row = await requestAtVault(
+        { vault: vault(), voids: voids(), apply: (p) => apply(p, actor.agentId) },
+        {
           orgId: actor.orgId,
           conversationId,
-          status: created.status,
           amount: body.amount,
           currency: body.currency,
-          amountRefunded: 0,
           description,
-          brand: null,
-          last4: null,
-          gatewayReference: null,
-          failureMessage: null,
-          createdAt: now,
-          updatedAt: now,
-          version: 0,
-        };
-      }
-      if (payment.orgId !== actor.orgId || payment.conversationId !== conversationId)
-        throw new ParleyError('conflict');
-      const row = await apply(payment, actor.agentId);
+          merchantName: org.name.slice(0, 120),
+          expiresInSeconds: deps.expiresInSeconds ?? 1800,
+        },
+        body,
+      );
       log.info(
         { orgId: actor.orgId, conversationId, paymentId: row.id, agentId: actor.agentId },
         'payment requested',
@@ -191,8 +173,8 @@ export function createPaymentService(deps: PaymentDeps) {
     },
 
     async cancel(actor: Agent, id: string): Promise<PaymentRow> {
-      const row = await load(actor, id);
-      if (!mayPay(actor, 'cancel', row)) throw new ParleyError('forbidden');
+      const { row, conv } = await load(actor, id);
+      if (!mayPay(actor, 'cancel', conv)) throw new ParleyError('forbidden');
       if (FINAL_PAYMENT_STATUSES.includes(row.status))
         throw new ParleyError('invalid_payment_state');
       const updated = await apply(await vault().cancel(id));
@@ -201,8 +183,8 @@ export function createPaymentService(deps: PaymentDeps) {
     },
 
     async refund(actor: Agent, id: string, body: RefundRequestBody): Promise<PaymentRow> {
-      const row = await load(actor, id);
-      if (!mayPay(actor, 'refund', row)) throw new ParleyError('forbidden');
+      const { row, conv } = await load(actor, id);
+      if (!mayPay(actor, 'refund', conv)) throw new ParleyError('forbidden');
       if (row.status !== 'succeeded') throw new ParleyError('invalid_payment_state');
       if (body.amount !== undefined && body.amount > row.amount - row.amountRefunded)
         throw new ParleyError('refund_exceeds_amount');
@@ -242,8 +224,9 @@ export function createPaymentService(deps: PaymentDeps) {
     /**
      * A signed vault event (docs/vault.md "Vault → server events"): checked
      * over the raw body, deduplicated by id, applied only when its version is
-     * newer. Events for unknown conversations are acknowledged and dropped so
-     * they cannot block the vault's outbox.
+     * newer. Events for payments this server did not create (a create it
+     * reported as failed, another conversation) are acknowledged and dropped
+     * so they cannot block the vault's outbox.
      */
     async handleEvent(
       rawBody: Buffer,
@@ -271,12 +254,14 @@ export function createPaymentService(deps: PaymentDeps) {
       const event = VaultEventSchema.parse(json);
       if (await store.payments.eventSeen(event.id)) return { applied: false };
       const p = event.payment;
-      const conv = await store.conversations.byId(p.orgId, p.conversationId);
+      // Events update cards; only requestAtVault makes one (issue 18: a request the server
+      // reported as failed never shows up from a late event).
+      const known = await store.payments.byId(p.orgId, p.id);
       let applied = false;
-      if (!conv) {
+      if (!known || known.conversationId !== p.conversationId) {
         log.warn(
           { eventId: event.id, paymentId: p.id },
-          'vault event for an unknown conversation dropped',
+          'vault event for a payment this server did not request dropped',
         );
       } else {
         const { row, changed } = await store.payments.upsert(toUpsert(p));

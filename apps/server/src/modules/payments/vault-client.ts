@@ -1,4 +1,4 @@
-import { ParleyError } from '@parley/protocol';
+import { ParleyError, type VaultCreateRequestInput } from '@parley/protocol';
 import { signedFetch } from '@parley/signing';
 import type { z } from 'zod';
 import type { Logger } from '../../logger';
@@ -8,6 +8,7 @@ import {
   VaultLinkSchema,
   VaultPaymentSchema,
   VaultRefundSchema,
+  VaultVoidSchema,
   type VaultPayment,
 } from './schema';
 
@@ -21,15 +22,25 @@ export interface VaultClientOptions {
   fetchImpl?: typeof fetch;
 }
 
-export interface CreateInput {
-  orgId: string;
-  conversationId: string;
-  amount: number;
-  currency: string;
-  description: string;
-  merchantName: string;
-  idempotencyKey: string;
+/** A create call: the protocol's body, with the attempt id always set by the server. */
+export type CreateInput = Omit<VaultCreateRequestInput, 'frameAncestors' | 'attemptId'> & {
+  attemptId: string;
   expiresInSeconds: number;
+};
+
+/**
+ * A failed vault call. `uncertain` when the vault may have acted on it (no
+ * answer, a 5xx, an unreadable body); `vaultCode` is the vault's own code
+ * when it refused.
+ */
+export class VaultCallError extends ParleyError {
+  constructor(
+    code: ConstructorParameters<typeof ParleyError>[0],
+    readonly uncertain: boolean,
+    readonly vaultCode: string | undefined = undefined,
+  ) {
+    super(code);
+  }
 }
 
 export type VaultClient = ReturnType<typeof createVaultClient>;
@@ -79,7 +90,7 @@ export function createVaultClient(o: VaultClientOptions) {
         },
         'vault unreachable',
       );
-      throw new ParleyError('payment_unavailable');
+      throw new VaultCallError('payment_unavailable', true);
     }
     const data: unknown = await res.json().catch(() => null);
     if (!res.ok) {
@@ -89,8 +100,9 @@ export function createVaultClient(o: VaultClientOptions) {
         'vault refused',
       );
       const mapped = MAPPED[code];
-      if (mapped) throw new ParleyError(mapped);
-      throw new ParleyError('payment_unavailable');
+      const uncertain = res.status >= 500;
+      if (mapped) throw new VaultCallError(mapped, uncertain, code);
+      throw new VaultCallError('payment_unavailable', uncertain, code);
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
@@ -98,7 +110,7 @@ export function createVaultClient(o: VaultClientOptions) {
         { route: path.replace(/pay_[\w-]+/, ':id') },
         'vault answered an unexpected body',
       );
-      throw new ParleyError('payment_unavailable');
+      throw new VaultCallError('payment_unavailable', true);
     }
     return parsed.data;
   }
@@ -107,6 +119,9 @@ export function createVaultClient(o: VaultClientOptions) {
   return {
     create: (input: CreateInput) =>
       call(VaultCreatedSchema, 'POST', '/v1/payment-requests', { ...input, frameAncestors: [] }),
+    /** Voids one create attempt by key (a tombstone the vault honours even if the create comes later). */
+    voidAttempt: (idempotencyKey: string, attemptId: string) =>
+      call(VaultVoidSchema, 'POST', '/v1/payment-requests/voids', { idempotencyKey, attemptId }),
     get: (id: string): Promise<VaultPayment> => call(VaultPaymentSchema, 'GET', byId(id)),
     cancel: (id: string): Promise<VaultPayment> =>
       call(VaultPaymentSchema, 'POST', `${byId(id)}/cancel`),

@@ -56,7 +56,9 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     expect(create.get('capture_method')).toBe('manual');
     expect(create.get('confirm')).toBe('true');
     expect(create.get('metadata[parley_payment_id]')).toBe(id);
-    expect(create.get('return_url')).toBe(`${t.url}/pay/p/${id}/return`);
+    expect(create.get('return_url')).toMatch(
+      new RegExp(`^${t.url}/pay/p/${id}/return\\?rt=[\\w-]{43}$`),
+    );
     for (const c of calls) expect(c.idempotencyKey).toBeTruthy();
     const payment = (await t.api('GET', `/v1/payment-requests/${id}`)).body;
     expect(payment.gatewayReference).toMatch(/^pi_/);
@@ -80,7 +82,14 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     expect(res.body.action!.url).toMatch(/^https:\/\/hooks\.stripe\.com\//);
     const ref = (await t.api('GET', `/v1/payment-requests/${id}`)).body.gatewayReference as string;
     stripe.authenticate(ref, true);
-    const back = await fetch(`${t.url}/pay/p/${id}/return?payment_intent=${ref}`);
+    const returnUrl = stripe.calls
+      .findLast((c) => c.form.has('return_url'))!
+      .form.get('return_url')!;
+    // Regression (issue 10 finding 9): without the token the return does nothing.
+    const anonymous = await fetch(`${t.url}/pay/p/${id}/return?payment_intent=${ref}`);
+    expect(anonymous.status).toBe(401);
+    expect((await t.api('GET', `/v1/payment-requests/${id}`)).body.status).toBe('requires_action');
+    const back = await fetch(`${returnUrl}&payment_intent=${ref}`);
     expect(back.status).toBe(200);
     expect((await t.api('GET', `/v1/payment-requests/${id}`)).body.status).toBe('succeeded');
   });

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
-import { continueAction } from '../../modules/pay/checkout';
+import { continueAction } from '../../modules/pay';
 
 const RELEVANT = new Set([
   'payment_intent.amount_capturable_updated',
@@ -32,11 +32,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContex
     if (RELEVANT.has(event.type)) {
       const intent = event.data.object as { id?: string };
       const payment = intent.id
-        ? await ctx.store.db
-            .selectFrom('payments')
-            .select(['id', 'status'])
-            .where('gateway_reference', '=', intent.id)
-            .executeTakeFirst()
+        ? await ctx.store.payments.byGatewayReference(ctx.store.db, intent.id)
         : undefined;
       if (payment?.status === 'requires_action') await continueAction(ctx, payment.id, {});
       request.log.info(

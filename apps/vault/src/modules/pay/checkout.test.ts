@@ -153,6 +153,22 @@ for (const { name, dialect, skip } of DIALECTS) {
       expect(done.body).toMatchObject({ status: 'succeeded', action: null });
     });
 
+    it('regression (issue 10 finding 9): an anonymous return cannot settle a pending 3-D Secure payment', async () => {
+      const { id, cookie } = await opened();
+      await t.page(id, cookie, 'confirm', card('4000002760003184'));
+      for (const path of [`/pay/p/${id}/return`, `/pay/p/${id}/return?rt=${'A'.repeat(43)}`]) {
+        const res = await fetch(`${t.url}${path}`);
+        expect(res.status).toBe(401);
+      }
+      expect((await t.page(id, cookie, 'details')).body).toMatchObject({
+        status: 'requires_action',
+      });
+      // An unknown payment answers the same as one without the session.
+      expect((await fetch(`${t.url}/pay/p/pay_unknown/return`)).status).toBe(401);
+      const done = await t.page(id, cookie, 'challenge', { approve: true });
+      expect(done.body).toMatchObject({ status: 'succeeded' });
+    });
+
     it('runs the 3-D Secure challenge: deny fails', async () => {
       const { id, cookie } = await opened();
       await t.page(id, cookie, 'confirm', card('4000002760003184'));

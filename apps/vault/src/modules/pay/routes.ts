@@ -7,7 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { ChallengeSchema, ConfirmSchema } from './schema';
-import { checkSession, confirmPayment, continueAction, openPayLink, pageView } from './checkout';
+import { confirmPayment, continueAction } from './charge';
+import { pageView } from './presenter';
+import { checkReturnToken, checkSession, openPayLink } from './session';
 import type { PayAssets, RefusalKind } from './page';
 import { contentSecurityPolicy, loadPayAssets, refusalPage, renderPayPage } from './page';
 import { z } from 'zod';
@@ -54,14 +56,8 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
       .type('text/html; charset=utf-8')
       .send(renderPayPage(assets, { paymentId, openerOrigin: ctx.config.serverPublicOrigin }));
   };
-  const ancestorsOf = async (paymentId: string): Promise<string[]> => {
-    const row = await ctx.store.db
-      .selectFrom('payments')
-      .select('frame_ancestors')
-      .where('id', '=', paymentId)
-      .executeTakeFirst();
-    return row ? (JSON.parse(row.frame_ancestors) as string[]) : [];
-  };
+  const ancestorsOf = (paymentId: string) =>
+    ctx.store.payments.frameAncestors(ctx.store.db, paymentId);
 
   app.get('/pay/assets/:name', async (request, reply) => {
     const { name } = z.object({ name: z.string() }).parse(request.params);
@@ -132,16 +128,20 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
   });
 
   // Return from a redirect-based 3-D Secure step (Stripe). The session cookie is
-  // not sent on this cross-site navigation, so it only records the outcome and
-  // shows a neutral page; the chat learns the result from the signed event.
+  // not sent on this cross-site navigation, so the return URL carries a token
+  // bound to the payment's charge (issue 10 finding 9: an anonymous GET must not
+  // settle — and so fail — a pending 3-D Secure payment). It only asks the
+  // gateway for the outcome and shows a neutral page; the chat learns the result
+  // from the signed event.
   app.get('/pay/p/:id/return', async (request, reply) => {
     const { id } = IdParams.parse(request.params);
-    const exists = await ctx.store.db
-      .selectFrom('payments')
-      .select('status')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!exists) return refuse(reply, 'unknown');
+    const { rt } = z.object({ rt: z.string().max(100).optional() }).parse(request.query);
+    const allowed =
+      (await checkSession(ctx, id, request.cookies[SESSION_COOKIE])) ||
+      (await checkReturnToken(ctx, id, rt));
+    if (!allowed) return refuse(reply, 'session');
+    const exists = await ctx.store.payments.byId(ctx.store.db, id);
+    if (!exists) return refuse(reply, 'session');
     if (exists.status === 'requires_action') await continueAction(ctx, id, {});
     return refuse(reply, 'returned');
   });

@@ -1,30 +1,10 @@
 /** Presenters list their fields: nothing leaves the vault by spreading a row. */
+import type { VaultEvent, VaultPayment } from '@parley/protocol';
 import type { PaymentRow } from '../../store/types';
 
-export type RefundState = 'none' | 'partially_refunded' | 'refunded';
-
-/** What the server (and through it the agent) may know about a payment. */
-export interface PresentedPayment {
-  id: string;
-  orgId: string;
-  conversationId: string;
-  status: PaymentRow['status'];
-  amount: number;
-  currency: string;
-  amountRefunded: number;
-  refundStatus: RefundState;
-  description: string;
-  merchantName: string;
-  brand: string | null;
-  last4: string | null;
-  gatewayReference: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  expiresAt: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+export type RefundState = VaultPayment['refundStatus'];
+/** What the server (and through it the agent) may know about a payment (protocol VaultPaymentSchema). */
+export type PresentedPayment = VaultPayment;
 
 export function refundState(row: Pick<PaymentRow, 'amount' | 'amount_refunded'>): RefundState {
   if (row.amount_refunded <= 0) return 'none';
@@ -56,10 +36,7 @@ export function presentPayment(row: PaymentRow): PresentedPayment {
 }
 
 /** The body POSTed to the server on every change. */
-export function paymentEvent(
-  eventId: string,
-  row: PaymentRow,
-): { id: string; type: 'payment.updated'; createdAt: string; payment: PresentedPayment } {
+export function paymentEvent(eventId: string, row: PaymentRow): VaultEvent {
   return {
     id: eventId,
     type: 'payment.updated',

@@ -2,15 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { VaultContext } from '../../context';
 import { requireServerSignature } from '../../http/app';
-import { CreatePaymentRequestSchema, PaymentIdParamsSchema, RefundSchema } from './schema';
 import {
-  cancelPayment,
-  createPaymentRequest,
-  getPayment,
-  refundPayment,
-  reissueLink,
-} from './service';
+  CreatePaymentRequestSchema,
+  PaymentIdParamsSchema,
+  RefundSchema,
+  VoidPaymentRequestSchema,
+} from './schema';
+import { createPaymentRequest, voidPaymentRequest } from './create';
+import { cancelPayment, getPayment, reissueLink } from './service';
 import { presentPayment } from './presenter';
+import { refundPayment } from './refunds';
 
 export async function paymentRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
   await app.register(async (scope) => {
@@ -22,6 +23,10 @@ export async function paymentRoutes(app: FastifyInstance, ctx: VaultContext): Pr
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(result);
     });
+
+    scope.post('/v1/payment-requests/voids', async (request) =>
+      voidPaymentRequest(ctx, VoidPaymentRequestSchema.parse(request.body)),
+    );
 
     scope.get('/v1/payment-requests/:id', async (request) => {
       const { id } = PaymentIdParamsSchema.parse(request.params);

@@ -1,6 +1,7 @@
 /**
- * Card rules shared by the pay page (live validation) and the vault (the
- * authoritative check). Pure functions; no card data is kept.
+ * Card rules, in one place for the pay page (live validation) and the vault
+ * (the authoritative check): `@parley/protocol/card`. Pure functions; no card
+ * data is kept. Luhn itself is the masker's.
  */
 import { luhnValid as luhn } from '@parley/masking';
 

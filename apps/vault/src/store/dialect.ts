@@ -1,0 +1,2 @@
+/** The two databases the vault's store runs on. */
+export type Dialect = 'sqlite' | 'postgres';

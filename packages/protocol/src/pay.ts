@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { PaymentStatusSchema } from './payments';
+
+/**
+ * The pay window's API on the vault (`/pay/p/:id/api/*`, docs/vault.md): what
+ * the page sends and the one view it gets back. The page imports the types
+ * only, so no schema code reaches its bundle; the vault parses and presents
+ * with the schemas.
+ */
+
+/** A pending 3-D Secure step: the test gateway's in-page challenge, or a processor's redirect. */
+export const GatewayActionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('challenge') }),
+  z.object({ type: z.literal('redirect'), url: z.url() }),
+]);
+export type GatewayAction = z.infer<typeof GatewayActionSchema>;
+
+/** `GET details`, and the answer of confirm and challenge. Amount and currency come from the store. */
+export const PayPageViewSchema = z.object({
+  id: z.string(),
+  merchantName: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  description: z.string(),
+  status: PaymentStatusSchema,
+  brand: z.string().nullable(),
+  last4: z.string().nullable(),
+  failureCode: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  action: GatewayActionSchema.nullable(),
+  expiresAt: z.string(),
+});
+export type PayPageView = z.infer<typeof PayPageViewSchema>;
+
+/** `POST confirm`: the card, straight from the customer's browser to the vault. Never an amount. */
+export const PayConfirmBodySchema = z.object({
+  number: z.string().max(40),
+  expiry: z.string().max(10),
+  cvc: z.string().max(8),
+  name: z.string().max(200),
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/),
+});
+export type PayConfirmBody = z.infer<typeof PayConfirmBodySchema>;
+
+/** `POST challenge`: the test gateway's 3-D Secure answer. */
+export const PayChallengeBodySchema = z.object({ approve: z.boolean() });
+export type PayChallengeBody = z.infer<typeof PayChallengeBodySchema>;
