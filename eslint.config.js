@@ -194,7 +194,6 @@ export default tseslint.config(
       'apps/vault/src/context.ts',
       'apps/vault/src/vault.ts',
       'apps/vault/src/gateways/stripe/webhook.ts',
-      'apps/vault/src/modules/pay/checkout.ts',
       'apps/vault/src/modules/payments/transitions.ts',
     ],
     rules: restrict(vaultImportsNoOtherApp),

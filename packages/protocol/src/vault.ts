@@ -14,7 +14,14 @@ export const VaultKeySchema = z
   .min(8)
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-const Origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin);
+// The origin of an http(s) URL: scheme, host and port, without path (no URL global: protocol has no DOM or Node types).
+const Origin = z
+  .url({ protocol: /^https?$/ })
+  .transform((u) =>
+    (/^[a-z]+:\/\/[^/?#]+/i.exec(u)?.[0] ?? u)
+      .toLowerCase()
+      .replace(/^(http:\/\/[^/]+):80$|^(https:\/\/[^/]+):443$/, '$1$2'),
+  );
 const Amount = z.number().int().positive().max(99_999_999);
 
 /** `POST /v1/payment-requests`. */

@@ -264,7 +264,7 @@ describe('in-chat payments (server + vault process)', () => {
     await other.login(stranger.email, stranger.password);
     const answer = async (path: string, body: unknown) => {
       const r = await other.request('POST', path, body);
-      return { status: r.status, body: (await r.json()) as unknown };
+      return { status: r.status, body: await r.json() };
     };
     const refund = { idempotencyKey: randomUUID() };
     expect(await answer(`/api/payments/${id}/cancel`, {})).toEqual(

@@ -2,7 +2,7 @@
 import type { VaultContext } from '../../context';
 import type { GatewayOutcome } from '../../gateways/gateway';
 import { FAILURE_MESSAGES } from '../../gateways/gateway';
-import { changePayment } from '../payments/transitions';
+import { changePayment } from '../payments';
 
 /** Captures an authorisation; a failed capture becomes a decline (nothing was taken). */
 async function captureIfAuthorized(

@@ -8,7 +8,7 @@ import { randomToken, returnToken, sameToken, sha256Hex } from '../../lib/crypto
 import { paySessionsRepo } from '../../store/repos/pay-sessions';
 import type { PaymentRow } from '../../store/types';
 import { expireIfDue } from '../payments';
-import { changePayment } from '../payments/transitions';
+import { changePayment } from '../payments';
 
 export type LinkRefusal = 'unknown' | 'used' | 'expired' | 'closed';
 

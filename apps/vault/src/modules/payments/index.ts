@@ -5,3 +5,4 @@ export { refundPayment, type RefundResult } from './refunds';
 export { presentPayment, paymentEvent } from './presenter';
 export type { PresentedPayment } from './presenter';
 export { CreatePaymentRequestSchema, RefundSchema, PaymentIdParamsSchema } from './schema';
+export { changePayment } from './transitions';
