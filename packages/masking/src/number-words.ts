@@ -91,6 +91,23 @@ export function foldUnit(c: number): number {
 }
 
 /**
+ * Cheap test before `segmentWords`, without allocation: whether some digit
+ * word is a prefix of `text[start, end)`. Most ordinary words fail on their
+ * second or third letter.
+ */
+export function mayStartWithWord(text: string, start: number, end: number): boolean {
+  let node: Node | undefined = root;
+  for (let k = start; k < end && node !== undefined; k += 1) {
+    const c = foldUnit(text.charCodeAt(k));
+    if (c === -1) continue;
+    if (c === 0) return false;
+    node = node.next.get(c);
+    if (node !== undefined && (node.digit !== undefined || node.repeat !== undefined)) return true;
+  }
+  return false;
+}
+
+/**
  * Splits `text[start, end)` (a run of letters) into digit words, or returns
  * undefined when any part of it is not a digit word. Linear: each position is
  * reached once and tries at most MAX_WORD letters.
