@@ -1,6 +1,7 @@
 // Expiry dates and CVVs: masked when they sit next to a card number, follow
 // a context word ("cvv", "exp", …), or arrive in the message after a card.
 import { toAsciiDigits } from './digits';
+import { classOf, DIGIT } from './chars';
 import type { ClaimSet } from './claims';
 
 export const CVV_PLACEHOLDER = '[CVV hidden]';
@@ -80,15 +81,45 @@ export interface CardContextInput {
   readonly cvv: boolean;
 }
 
+/**
+ * For each offset, the first offset at or after it where a shape can start: a run of 3 digits
+ * (CVV), or a digit then a date separator (expiry). Over-estimates of what the regexes need, so a
+ * window without such a place is skipped unread: many cards close together cost one pass.
+ */
+function nextShapes(text: string): { cvv: Int32Array; expiry: Int32Array } {
+  const n = text.length;
+  const cvv = new Int32Array(n + 1).fill(n);
+  const expiry = new Int32Array(n + 1).fill(n);
+  let run = 0;
+  let sepAt = n; // nearest date separator at or after i
+  for (let i = n - 1; i >= 0; i -= 1) {
+    const c = text.charCodeAt(i);
+    const digit =
+      (c >= 0x30 && c <= 0x39) ||
+      (c >= 0x80 &&
+        classOf(c >= 0xd800 && c <= 0xdbff ? (text.codePointAt(i) ?? c) : c) === DIGIT) ||
+      (c >= 0xdc00 && c <= 0xdfff);
+    run = digit ? run + 1 : 0;
+    if (c === 0x2f || c === 0x2d || c === 0x2e) sepAt = i;
+    cvv[i] = run >= 3 ? i : (cvv[i + 1] ?? n);
+    expiry[i] = digit && sepAt - i <= 12 ? i : (expiry[i + 1] ?? n);
+  }
+  return { cvv, expiry };
+}
+
 /** Adds expiry and CVV claims to `claims`. */
 export function claimCardContext(input: CardContextInput, claims: ClaimSet): void {
   const { text } = input;
+  const next = input.panEnds.length > 4 ? nextShapes(text) : undefined;
+  const may = (at: Int32Array | undefined, end: number): boolean =>
+    at === undefined || (at[Math.min(end, text.length)] ?? 0) < end + NEAR;
   if (input.expiry) {
-    for (const end of input.panEnds) addExpiry(text, end, end + NEAR, claims);
+    for (const end of input.panEnds)
+      if (may(next?.expiry, end)) addExpiry(text, end, end + NEAR, claims);
     if (input.afterCard) addExpiry(text, 0, NEAR, claims);
   }
   if (input.cvv) {
-    for (const end of input.panEnds) addCvv(text, end, end + NEAR, claims);
+    for (const end of input.panEnds) if (may(next?.cvv, end)) addCvv(text, end, end + NEAR, claims);
     if (input.afterCard && (text.match(LETTERS)?.length ?? 0) <= 30) addCvv(text, 0, NEAR, claims);
   }
   if (!WORD_HINT.test(text)) return;

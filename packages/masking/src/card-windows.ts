@@ -31,12 +31,9 @@ export function cardWindows(
   reach?: (j: number) => boolean,
   blocks?: WindowBlocks,
 ): PanWindow[] {
-  const blocking = (u: Unit): boolean => {
-    if (blocks !== undefined) return blocks.cover.overlaps(u.start, u.end);
-    for (const x of claims)
-      if (x.start < u.end && u.start < x.end && x.type !== 'ssn' && x.echo !== true) return true;
-    return false;
-  };
+  // Without precomputed blocks, build the coverage once: per-unit scans of every claim are quadratic.
+  const cover = blocks?.cover ?? coverOf(claims);
+  const blocking = (u: Unit): boolean => cover.overlaps(u.start, u.end);
   const hard = (i: number): boolean => {
     const u = units[i];
     if (u === undefined) return false;
@@ -76,6 +73,17 @@ export function cardWindows(
   );
 }
 
+function coverOf(claims: readonly Claim[]): ClaimSet {
+  let size = 0;
+  const early: Claim[] = [];
+  for (const x of claims)
+    if (x.type !== 'ssn' && x.echo !== true) {
+      early.push(x);
+      size = Math.max(size, x.end);
+    }
+  return new ClaimSet(size, early);
+}
+
 /** The units of a chain as they are displayed when stored reversed (RLO) or right to left. */
 function reordered(units: readonly Unit[], reverseDigits: boolean): Unit[] {
   const n = units.length;
@@ -96,11 +104,8 @@ function reordered(units: readonly Unit[], reverseDigits: boolean): Unit[] {
 export function claimReordered(chain: Chain, blocks: WindowBlocks, claims: ClaimSet): void {
   const units = chain.units;
   if (units.length === 0) return;
-  const variants: Unit[][] = [
-    reordered(units, true),
-    reordered(units, false),
-    units.map((u) => ({ ...u, digits: [...u.digits].reverse().join('') })),
-  ];
+  // Stored reversed under an override (RLO), and groups shown right to left (RTL paragraph).
+  const variants: Unit[][] = [reordered(units, true), reordered(units, false)];
   for (const variant of variants) {
     const usable = (i: number): boolean => {
       const u = variant[i];

@@ -148,7 +148,8 @@ export function digitsOf(cp: number): string {
 }
 
 // Bidirectional controls and right-to-left scripts: a card displayed forwards may be stored reversed.
-const BIDI = /[\u200f\u061c\u202a-\u202e\u2066-\u2069\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+const BIDI =
+  /[\u200f\u061c\u202a-\u202e\u2066-\u2069\u0590-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
 
 /** Whether the display order of the text can differ from its stored order. */
 export function mayReorder(text: string): boolean {

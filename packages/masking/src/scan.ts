@@ -252,11 +252,15 @@ function claimCards(
     ssn: claims.list.filter((x) => x.type === 'ssn'),
   };
   const reorder = mayReorder(p.text);
+  // Displayed in another order than stored, which four digits are "the last" is unsure: show none.
+  const display = reorder ? 'none' : c.panDisplay;
   for (const chain of p.chains) {
-    claimWindows(chain, c.panDisplay, blocks, claims, panEnds);
+    if (!couldHoldCard([chain])) continue; // fewer than 12 digits: no window can pass
+    claimWindows(chain, display, blocks, claims, panEnds);
     if (reorder) claimReordered(chain, blocks, claims);
   }
-  for (const chain of p.altChains ?? []) claimWindows(chain, c.panDisplay, blocks, claims, panEnds);
+  for (const chain of p.altChains ?? [])
+    if (couldHoldCard([chain])) claimWindows(chain, display, blocks, claims, panEnds);
   if (blocks.ssn.length > 0) dropSsnInsideCards(claims.list);
 }
 
