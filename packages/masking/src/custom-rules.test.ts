@@ -61,6 +61,13 @@ describe('rule switches', () => {
     expect(maskText('GB82WEST12345698765432', { rules }).text).toBe('GB82WEST12345698765432');
   });
 
+  it('keeps the PCI floor: card number, CVV and expiry masking cannot be switched off', () => {
+    const rules = { pan: false, cvv: false, expiry: false };
+    expect(maskText('4242 4242 4242 4242 exp 12/29 cvv 123', { rules }).text).toBe(
+      '•••• •••• •••• 4242 exp [expiry hidden] cvv [CVV hidden]',
+    );
+  });
+
   it('hides every card digit with panDisplay none', () => {
     expect(maskText('4242424242424242', { panDisplay: 'none' }).text).toBe('•••• •••• •••• ••••');
   });

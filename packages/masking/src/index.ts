@@ -6,7 +6,7 @@ export type { ConversationMasker } from './conversation';
 export { validateCustomRule, CUSTOM_RULE_MAX_INPUT } from './custom-rules';
 export type { CustomRuleCheck } from './custom-rules';
 export { luhnValid } from './digits';
-export { DEFAULT_MASK_OPTIONS, RULE_IDS } from './types';
+export { DEFAULT_MASK_OPTIONS, PCI_FLOOR_RULES, RULE_IDS } from './types';
 export type {
   CustomRule,
   Finding,

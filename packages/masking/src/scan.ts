@@ -13,7 +13,7 @@ import { EARLY_RULES, LATE_RULES } from './secrets';
 import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
 import type { Chain, Token } from './tokens';
-import { DEFAULT_MASK_OPTIONS } from './types';
+import { DEFAULT_MASK_OPTIONS, PCI_FLOOR_RULES } from './types';
 import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
 export interface Compiled {
@@ -34,6 +34,7 @@ export function compileOptions(options: MaskOptions | undefined): Compiled {
   const cached = compiledCache.get(key);
   if (cached !== undefined) return cached;
   const on = { ...DEFAULT_MASK_OPTIONS.rules, ...(options?.rules ?? {}) };
+  for (const id of PCI_FLOOR_RULES) on[id] = true; // an old or forged "off" is ignored
   const panDisplay = options?.panDisplay ?? DEFAULT_MASK_OPTIONS.panDisplay;
   if (!PAN_DISPLAYS.includes(panDisplay)) throw new Error('invalid panDisplay');
   const compiled: Compiled = {
