@@ -122,8 +122,31 @@ export function prepare(text: string, c: Compiled): Prepared {
     for (const m of text.matchAll(UUID)) skip.push({ start: m.index, end: m.index + m[0].length });
   const blocked = skip.length === 0 ? undefined : blockedBy(skip);
   const chains = buildChains(text, tokens, blocked);
-  if (alt === undefined) return { text, chains, claims, digits };
-  return { text, chains, claims, digits, altChains: buildChains(text, alt, blocked) };
+  const altChains = alt === undefined ? [] : buildChains(text, alt, blocked);
+  // Digits shown by an echo may as well be a first card's last four as a piece of the next card:
+  // read the text once more with the echoes' digits blanked, so neither reading shields a card.
+  const plain = withoutEchoDigits(text, claims);
+  if (plain !== undefined) {
+    const again = tokenize(plain);
+    altChains.push(...buildChains(plain, again.tokens, blocked));
+    if (again.alt !== undefined) altChains.push(...buildChains(plain, again.alt, blocked));
+  }
+  if (altChains.length === 0) return { text, chains, claims, digits };
+  return { text, chains, claims, digits, altChains };
+}
+
+/** The text with every digit inside an echo replaced by a bullet (same offsets), or undefined. */
+function withoutEchoDigits(text: string, claims: readonly Claim[]): string | undefined {
+  let out: string | undefined;
+  let pos = 0;
+  for (const x of claims) {
+    if (x.echo !== true || x.type !== 'pan') continue;
+    const span = text.slice(x.start, x.end);
+    if (!/[0-9]/.test(span)) continue;
+    out = (out ?? '') + text.slice(pos, x.start) + span.replace(/[0-9]/g, '•');
+    pos = x.end;
+  }
+  return out === undefined ? undefined : out + text.slice(pos);
 }
 
 /** Tokens overlapping any span, in one sweep (tokens come in order of start, spans are sorted once). */
