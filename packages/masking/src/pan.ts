@@ -81,10 +81,20 @@ export function findPanWindows(
     let len = 0;
     let best: { to: number; len: number; ambiguous: boolean } | undefined;
     let valid = 0;
+    let fours = 0; // groups of four so far, all joined by the same tight joiner
     for (let j = i; j < n; j += 1) {
       const u = units[j];
       if (u === undefined || (usable !== undefined && !usable(j))) break;
-      if (j > i && !tightOk(u.gap, units[j - 1]?.digits ?? '', u.digits, allSingles)) break;
+      if (j > i && !tightOk(u.gap, units[j - 1]?.digits ?? '', u.digits, allSingles)) {
+        // "8017.8286.3019.62": three groups of four and a short last group, one joiner throughout.
+        const tail = fours >= 3 && u.digits.length >= 2 && u.gap === units[j - 1]?.gap;
+        if (!tail) break;
+      }
+      fours =
+        u.digits.length === 4 &&
+        (j === i || (u.gap !== 0 && (fours < 2 || u.gap === units[j - 1]?.gap)))
+          ? fours + 1
+          : 0;
       const d = u.digits;
       if (len + d.length > MAX_PAN) break;
       for (let k = 0; k < d.length; k += 1) {
