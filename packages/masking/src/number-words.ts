@@ -55,6 +55,15 @@ const NOT_DIGITS = new Set(['eighteen', 'undue']);
 /** Longest digit word (letters). */
 const MAX_WORD = Math.max(...[...Object.keys(WORDS), ...Object.keys(REPEAT)].map((w) => w.length));
 
+// First three letters of every word (a = 1 … z = 26, base 27), and the two-letter words ("oh", "un").
+const PREFIX3 = new Uint8Array(27 * 27 * 27);
+const SHORT = new Set<number>();
+for (const w of [...Object.keys(WORDS), ...Object.keys(REPEAT)]) {
+  const k = (i: number): number => (w.charCodeAt(i) || 0x60) - 0x60;
+  if (w.length === 2) SHORT.add(k(0) * 27 + k(1));
+  else PREFIX3[(k(0) * 27 + k(1)) * 27 + k(2)] = 1;
+}
+
 // Accented letters of the words above, and the long s, folded to ASCII lower case.
 const FOLD: Readonly<Record<number, number>> = {
   0xe9: 0x65, // é
@@ -96,6 +105,14 @@ export function foldUnit(c: number): number {
  * second or third letter.
  */
 export function mayStartWithWord(text: string, start: number, end: number): boolean {
+  // Most words fail on a table lookup of their first three letters (no trie walk).
+  if (end - start >= 3) {
+    const a = foldUnit(text.charCodeAt(start));
+    const b = foldUnit(text.charCodeAt(start + 1));
+    const c = foldUnit(text.charCodeAt(start + 2));
+    if (a > 0 && b > 0 && c > 0 && PREFIX3[((a - 0x60) * 27 + (b - 0x60)) * 27 + (c - 0x60)] === 0)
+      return SHORT.has(((a - 0x60) * 27 + (b - 0x60)) | 0);
+  }
   let node: Node | undefined = root;
   for (let k = start; k < end && node !== undefined; k += 1) {
     const c = foldUnit(text.charCodeAt(k));
