@@ -1,5 +1,6 @@
 // @parley/masking: card numbers and other secrets masked before anything
-// stores or shows them. Pure, dependency-free; runs in Node and the browser.
+// stores or shows them. Pure (one dependency: re2js, the linear-time engine of custom rules);
+// runs in Node and the browser.
 export { maskText } from './mask-text';
 export { createConversationMasker } from './conversation';
 export type { ConversationMasker } from './conversation';
