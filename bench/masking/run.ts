@@ -4,9 +4,14 @@ import { cpus } from 'node:os';
 import { SyncRedactor } from 'redact-pii';
 import { createConversationMasker, maskText } from '../../packages/masking/src/index';
 import { NEGATIVE, POSITIVE } from '../../packages/masking/test/corpus';
+import { ADVERSARIAL } from '../../packages/masking/test/adversarial';
+import { digitsOf as digitValue } from '../../packages/masking/src/chars';
 import { chatCorpus } from './corpus';
+import { labelledCorpus, precision, presidioStyle, recall, score as scoreOf } from './detection';
+import type { Labelled, Score } from './detection';
 
-const MESSAGES = 200_000;
+const arg = process.argv.indexOf('--messages');
+const MESSAGES = arg > 0 ? Number(process.argv[arg + 1]) : 200_000;
 const BASELINE_MESSAGES = 3_000; // redact-pii is slow; bounded sample of the same corpus
 
 const { messages, cards } = chatCorpus(MESSAGES);
@@ -74,10 +79,41 @@ latency('@parley/masking per message', typical, (m) => maskText(m));
 latency('redact-pii per message (sample)', sample.slice(0, 1000), (m) => redactor.redact(m));
 console.log('');
 
+// Worst case next to the median: 16 KiB adversarial messages (issue 9, finding 4).
+const worst: Array<[string, number]> = [];
+for (const [name, text] of ADVERSARIAL) {
+  maskText(text);
+  const ms: number[] = [];
+  for (let r = 0; r < 5; r += 1) {
+    const t0 = process.hrtime.bigint();
+    maskText(text);
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  worst.push([name, ms.sort((x, y) => x - y)[2] ?? 0]);
+}
+worst.sort((x, y) => y[1] - x[1]);
+console.log('worst case, 16 KiB adversarial messages (median of 5 each):');
+for (const [name, ms] of worst.slice(0, 5)) console.log(`  ${name.padEnd(40)} ${ms.toFixed(2)} ms`);
+console.log(`  (all ${worst.length} shapes: ${worst.map(([, m]) => m.toFixed(1)).join(' ')} ms)`);
+console.log('');
+
 // Detection on the test corpus: a card is found when no run of 8 of its first
 // digits is left readable; a false positive is any change to a negative case.
-const digitsOf = (t: string): string =>
-  (t.match(/\p{Nd}/gu) ?? []).map((d) => String((d.codePointAt(0) ?? 0) & 0xf)).join('');
+const WORD_DIGIT: Record<string, string> = {};
+'zero one two three four five six seven eight nine'
+  .split(' ')
+  .forEach((w, k) => (WORD_DIGIT[w] = String(k)));
+'null eins zwei drei vier fünf sechs sieben acht neun'
+  .split(' ')
+  .forEach((w, k) => (WORD_DIGIT[w] = String(k)));
+const WORD_RE = new RegExp(Object.keys(WORD_DIGIT).join('|'), 'gi');
+/** Digits a reader sees: any notation, and number words (English, German). */
+const digitsOf = (t: string): string => {
+  let out = '';
+  for (const ch of t.replace(WORD_RE, (w) => WORD_DIGIT[w.toLowerCase()] ?? w))
+    out += digitValue(ch.codePointAt(0) ?? 0);
+  return out;
+};
 const panCases = POSITIVE.filter((c) => c.pan !== undefined);
 const score = (fn: (t: string) => string): { found: number; fp: number } => ({
   found: panCases.filter((c) => !digitsOf(fn(c.text)).includes((c.pan ?? '').slice(0, 8))).length,
@@ -94,3 +130,32 @@ console.log(
 console.log(
   `  redact-pii:      found ${b.found}, missed ${panCases.length - b.found}, false positives ${b.fp}`,
 );
+
+// Precision and recall: the test corpus and a generated, labelled corpus (bench/masking/detection.ts).
+const testCorpus: Labelled[] = [
+  ...panCases.map((c) => ({ text: c.text, pan: c.pan ?? '' })),
+  ...NEGATIVE.map((c) => ({ text: c.text })),
+];
+const generated = labelledCorpus(3_000);
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const row = (name: string, s: Score): string =>
+  `  ${name.padEnd(26)} precision ${pct(precision(s)).padStart(6)}  recall ${pct(recall(s)).padStart(6)}  (tp ${s.tp}, fn ${s.fn}, fp ${s.fp}, tn ${s.tn})`;
+for (const [label, cases] of [
+  ['test corpus', testCorpus],
+  ['generated corpus (3,000)', generated],
+] as const) {
+  console.log(`precision / recall, ${label}:`);
+  console.log(
+    row(
+      '@parley/masking',
+      scoreOf(cases, (t) => maskText(t).text, digitsOf),
+    ),
+  );
+  console.log(
+    row(
+      'redact-pii',
+      scoreOf(cases, (t) => redactor.redact(t), digitsOf),
+    ),
+  );
+  console.log(row('Presidio-style regex+Luhn', scoreOf(cases, presidioStyle, digitsOf)));
+}

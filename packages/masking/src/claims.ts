@@ -22,6 +22,42 @@ export interface Applied {
   readonly map: (offset: number) => number;
 }
 
+/**
+ * Claims with a coverage map of the text, so that "does this span overlap a
+ * claim?" costs the span's length, not the number of claims (linear scans).
+ */
+export class ClaimSet {
+  private marks: Uint8Array | undefined;
+  constructor(
+    private readonly size: number,
+    readonly list: Claim[],
+  ) {
+    for (const c of list) this.mark(c.start, c.end);
+  }
+
+  push(c: Claim): void {
+    this.list.push(c);
+    this.mark(c.start, c.end);
+  }
+
+  /** Marks a span (a claim whose start moved earlier). */
+  mark(start: number, end: number): void {
+    const s = Math.max(0, start);
+    const e = Math.min(this.size, end);
+    if (e <= s) return;
+    this.marks ??= new Uint8Array(this.size);
+    this.marks.fill(1, s, e);
+  }
+
+  overlaps(start: number, end: number): boolean {
+    const m = this.marks;
+    if (m === undefined) return false;
+    const e = Math.min(this.size, end);
+    for (let i = Math.max(0, start); i < e; i += 1) if (m[i] === 1) return true;
+    return false;
+  }
+}
+
 export function overlapsAny(claims: readonly Claim[], start: number, end: number): boolean {
   for (const c of claims) if (c.start < end && start < c.end) return true;
   return false;

@@ -194,8 +194,10 @@ function tailOf(p: Prepared, done: Finished): Unit[] {
   const units = chain.units;
   const out: Unit[] = [];
   let i = units.length - 1;
-  while (i >= 0) {
+  let kept = 0; // digits collected: capTail keeps at most MAX_TAIL_DIGITS, so stop past them (linear cost)
+  while (i >= 0 && kept <= MAX_TAIL_DIGITS) {
     const u = units[i] as Unit;
+    kept += u.digits.length;
     const claim = done.claims.find((x) => x.start < u.end && u.start < x.end);
     if (claim === undefined) {
       out.unshift({ ...u, start: done.map(u.start), end: done.map(u.end), gap: 0 });

@@ -1,5 +1,4 @@
 // Card number (PAN) windows inside a chain of units, and their masked forms.
-import { luhnValid } from './digits';
 import type { PanDisplay } from './types';
 import type { Unit } from './tokens';
 
@@ -64,54 +63,90 @@ export function findPanWindows(
 ): PanWindow[] {
   const out: PanWindow[] = [];
   const n = units.length;
-  const allSingles = units.every((u) => u.digits.length === 1);
+  let allSingles = true;
+  for (const u of units)
+    if (u.digits.length !== 1) {
+      allSingles = false;
+      break;
+    }
   for (let i = 0; i < n; i += 1) {
     const start = units[i];
-    if (start === undefined || start.digits[0] === '0' || (i === 0 && plusBefore)) continue;
+    if (start === undefined || start.digits.charCodeAt(0) === 0x30 || (i === 0 && plusBefore))
+      continue;
     if (usable !== undefined && !usable(i)) continue;
-    let acc = '';
-    let best: PanWindow | undefined;
+    // Luhn kept incrementally: `even` sums the digits as if the window ended after an even count,
+    // `odd` as if after an odd count; each new digit adds to both, doubled in one of them.
+    let even = 0;
+    let odd = 0;
+    let len = 0;
+    let best: { to: number; len: number; ambiguous: boolean } | undefined;
     let valid = 0;
+    let fours = 0; // groups of four so far, all joined by the same tight joiner
     for (let j = i; j < n; j += 1) {
       const u = units[j];
       if (u === undefined || (usable !== undefined && !usable(j))) break;
-      if (j > i && !tightOk(u.gap, units[j - 1]?.digits ?? '', u.digits, allSingles)) break;
-      acc += u.digits;
-      if (acc.length > MAX_PAN) break;
-      if (acc.length < MIN_PAN) continue;
-      if (luhnValid(acc) && !looksLikeTimestamp(units, i, j)) {
+      if (j > i && !tightOk(u.gap, units[j - 1]?.digits ?? '', u.digits, allSingles)) {
+        // "8017.8286.3019.62": three groups of four and a short last group, one joiner throughout.
+        const tail = fours >= 3 && u.digits.length >= 2 && u.gap === units[j - 1]?.gap;
+        if (!tail) break;
+      }
+      fours =
+        u.digits.length === 4 &&
+        (j === i || (u.gap !== 0 && (fours < 2 || u.gap === units[j - 1]?.gap)))
+          ? fours + 1
+          : 0;
+      const d = u.digits;
+      if (len + d.length > MAX_PAN) break;
+      for (let k = 0; k < d.length; k += 1) {
+        const v = d.charCodeAt(k) - 0x30;
+        const dbl = v * 2 > 9 ? v * 2 - 9 : v * 2;
+        // Position from the right decides doubling; relative to the parity of the final length.
+        const e2 = odd + v;
+        odd = even + dbl;
+        even = e2;
+        len += 1;
+      }
+      if (len < MIN_PAN) continue;
+      // The rightmost digit is never doubled: with the pattern above, `even` holds that sum.
+      if (even % 10 === 0 && !looksLikeTimestamp(units, i, j) && !looksLikeIsbn(units, i, j, len)) {
         if (reach === undefined || reach(j))
-          best = {
-            from: i,
-            to: j,
-            digits: acc,
-            lead: i,
-            leadDigits: '',
-            ambiguous: valid > 0 && acc.length > 16,
-          };
+          best = { to: j, len, ambiguous: valid > 0 && len > 16 };
         valid += 1;
       }
     }
     if (best !== undefined) {
+      let digits = '';
+      for (let k = i; k <= best.to; k += 1) digits += units[k]?.digits ?? '';
       let lead = i;
       let leadDigits = '';
       const floor = out.length > 0 ? (out[out.length - 1]?.to ?? -1) + 1 : 0;
       while (lead > floor) {
         const prev = units[lead - 1];
-        if (
-          prev === undefined ||
-          leadDigits.length + prev.digits.length + best.digits.length > MAX_PAN
-        )
+        if (prev === undefined || leadDigits.length + prev.digits.length + best.len > MAX_PAN)
           break;
         if (usable !== undefined && !usable(lead - 1)) break;
         leadDigits = prev.digits + leadDigits;
         lead -= 1;
       }
-      out.push({ ...best, lead, leadDigits });
+      out.push({ from: i, to: best.to, digits, lead, leadDigits, ambiguous: best.ambiguous });
       i = best.to;
     }
   }
   return out;
+}
+
+/**
+ * A 13-digit ISBN (978/979, ISBN-13 check digit) is a book, not a card: no card of 13 digits
+ * starts with 978 or 979.
+ */
+function looksLikeIsbn(units: readonly Unit[], from: number, to: number, len: number): boolean {
+  if (len !== 13) return false;
+  let d = '';
+  for (let k = from; k <= to; k += 1) d += units[k]?.digits ?? '';
+  if (!d.startsWith('978') && !d.startsWith('979')) return false;
+  let sum = 0;
+  for (let k = 0; k < 13; k += 1) sum += (d.charCodeAt(k) - 0x30) * (k % 2 === 0 ? 1 : 3);
+  return sum % 10 === 0;
 }
 
 /** Whether digit `i` of an `n`-digit card stays visible (PCI DSS 3.4.1: at most BIN and last four). */

@@ -1,6 +1,8 @@
 // One pass of char-code checks that proves most chat messages hold nothing to
 // mask, so they skip the tokenizer and every rule. Every bound below is an
 // over-estimate of what the full scan would see: when in doubt, scan.
+import { classOf, DIGIT, digitsOf } from './chars';
+import { foldUnit, mayStartWithWord, segmentWords } from './number-words';
 import type { Compiled } from './scan';
 
 /** The full scan is needed. */
@@ -24,63 +26,20 @@ export const digitFacts = {
   lettered: false,
 };
 
-// Letters packed base 27 (a=1 … z=26), for words of up to 6 letters: no allocation per word.
-function pack(word: string): number {
-  let code = 0;
-  for (let i = 0; i < word.length; i += 1) code = code * 27 + (word.charCodeAt(i) - 0x60);
-  return code;
-}
-/** Digit words (tokens.ts) and an upper bound of the digits each can stand for. */
-const WORD_DIGITS: ReadonlyArray<readonly [string, number]> = [
-  ...'zero oh nought one two three four five six seven eight nine'
-    .split(' ')
-    .map((w) => [w, 1] as const),
-  ['double', 2],
-  ['triple', 3],
-];
-const MAX_WORD = 6;
-// A collision-free table indexed by packed word modulo its size: one array read per word.
-const {
-  size: TABLE_SIZE,
-  keys: TABLE_KEYS,
-  values: TABLE_VALUES,
-} = ((): { size: number; keys: Int32Array; values: Uint8Array } => {
-  const packed = WORD_DIGITS.map(([w, n]) => [pack(w), n] as const);
-  for (let size = packed.length; ; size += 1) {
-    const keys = new Int32Array(size).fill(-1);
-    const values = new Uint8Array(size);
-    if (
-      packed.every(
-        ([k, n]) => keys[k % size] === -1 && ((keys[k % size] = k), (values[k % size] = n), true),
-      )
-    )
-      return { size, keys, values };
-  }
-})();
-function digitsOfWord(packed: number): number {
-  const slot = packed % TABLE_SIZE;
-  return TABLE_KEYS[slot] === packed ? (TABLE_VALUES[slot] ?? 0) : 0;
+/** Digits a letter run `text[start, end)` can stand for: digit words only (see number-words.ts). */
+function wordDigits(text: string, start: number, end: number): number {
+  if (end - start < 2 || !mayStartWithWord(text, start, end)) return 0;
+  const pieces = segmentWords(text, start, end);
+  if (pieces === undefined) return 0;
+  let n = 0;
+  for (const p of pieces) n += p.repeat > 0 ? p.repeat : 1;
+  return n;
 }
 
-// \p{Nd} is looked up once per code point and remembered.
-const ND = /^\p{Nd}$/u;
-const ndBmp = new Uint8Array(0x10000); // 0 unknown, 1 digit, 2 not
-const ndAstral = new Map<number, boolean>();
-function isNd(cp: number): boolean {
-  if (cp < 0x10000) {
-    let v = ndBmp[cp] ?? 0;
-    if (v === 0) {
-      v = ND.test(String.fromCharCode(cp)) ? 1 : 2;
-      ndBmp[cp] = v;
-    }
-    return v === 1;
-  }
-  let v = ndAstral.get(cp);
-  if (v === undefined) {
-    v = ND.test(String.fromCodePoint(cp));
-    if (ndAstral.size < 4096) ndAstral.set(cp, v);
-  }
-  return v;
+/** Digits a non-ASCII code point stands for (0 when it is no digit). */
+function digitCount(cp: number, width: number): number {
+  if (classOf(cp) !== DIGIT) return 0;
+  return Math.max(width, digitsOf(cp).length);
 }
 
 function isAsciiLetter(c: number): boolean {
@@ -101,19 +60,22 @@ export function prefilter(text: string, c: Compiled): Verdict {
   if (c.late.length > 0 || c.custom.length > 0) return SCAN;
   const email = c.on.email;
   const n = text.length;
-  let digits = 0; // UTF-16 units of \p{Nd} runs, as the tokenizer counts them
-  let wordDigits = 0;
-  let word = 0; // packed letters of the current ASCII word (its first MAX_WORD letters)
-  let wordLen = 0;
+  let digits = 0; // digit characters (UTF-16 units, or the digits one stands for when more)
+  let words = 0; // digits that digit words stand for
+  let runStart = -1; // start of the current run of letters that may be digit words
   let bullets = 0;
   let lettered = false;
   for (let i = 0; i <= n; i += 1) {
     const ch = i < n ? text.charCodeAt(i) : 0x20;
     const lower = ch | 0x20;
-    // U+017F (long s) folds to "s" in the case-insensitive Unicode tokenizer.
-    if ((lower >= 0x61 && lower <= 0x7a) || ch === 0x17f) {
-      if (wordLen < MAX_WORD) word = word * 27 + (ch === 0x17f ? 19 : lower - 0x60);
-      wordLen += 1;
+    const asciiLetter = lower >= 0x61 && lower <= 0x7a && ch < 0x80;
+    // Accented letters of digit words ("fünf", "três") and their combining accents fold like the tokenizer.
+    if (asciiLetter || (ch >= 0x80 && foldUnit(ch) !== 0)) {
+      if (runStart < 0) runStart = i;
+      if (!asciiLetter) {
+        bullets = 0;
+        continue;
+      }
       if (ch < 0x61) {
         // Upper case: AKIA/ASIA/ABIA/ACCA, AIza, eyJ, PRIVATE KEY.
         if (ch === 0x41) {
@@ -140,10 +102,9 @@ export function prefilter(text: string, c: Compiled): Verdict {
       bullets = 0;
       continue;
     }
-    if (wordLen > 0) {
-      if (wordLen >= 2 && wordLen <= MAX_WORD) wordDigits += digitsOfWord(word);
-      word = 0;
-      wordLen = 0;
+    if (runStart >= 0) {
+      words += wordDigits(text, runStart, i);
+      runStart = -1;
     }
     if (ch >= 0x30 && ch <= 0x39) {
       digits += 1;
@@ -172,18 +133,18 @@ export function prefilter(text: string, c: Compiled): Verdict {
     if (ch >= 0xd800 && ch <= 0xdbff) {
       const cp = text.codePointAt(i) ?? ch;
       if (cp > 0xffff) {
-        if (isNd(cp)) digits += 2;
+        digits += digitCount(cp, 2);
         i += 1;
       }
-    } else if (isNd(ch)) digits += 1;
+    } else digits += digitCount(ch, 1);
   }
   // A card needs 12 digits; a CVV or expiry after a context word 3; IBAN, SSN and NI numbers at least 6.
-  if (digits + wordDigits >= 12) return SCAN;
+  if (digits + words >= 12) return SCAN;
   if (digits >= 3 && WORD_HINT.test(text)) return SCAN;
   if (digits >= 6) {
     digitFacts.digits = digits;
     digitFacts.lettered = lettered;
     return DIGIT_RULES;
   }
-  return digits === 0 && wordDigits === 0 ? BARE : CLEAN;
+  return digits === 0 && words === 0 ? BARE : CLEAN;
 }

@@ -1,18 +1,19 @@
 // One message through every rule, in priority order: credentials and other
 // secrets, then card numbers, expiry and CVV, then phone and custom rules.
-import { applyClaims, overlapsAny } from './claims';
+import { applyClaims, ClaimSet } from './claims';
 import type { Applied, Claim } from './claims';
 import { claimCardContext } from './card-context';
+import { claimLeftovers, claimReordered, claimWindows, closeEscapeGaps } from './card-windows';
+import type { WindowBlocks } from './card-windows';
+import { mayReorder } from './chars';
 import { claimEchoes, mayHoldEcho } from './echo';
-import { compileCustomRules, CUSTOM_RULE_MAX_INPUT } from './custom-rules';
+import { claimCustom, compileCustomRules } from './custom-rules';
 import type { CompiledCustomRule } from './custom-rules';
-import { findPanWindows, renderPan } from './pan';
-import type { PanWindow } from './pan';
 import { EARLY_RULES, LATE_RULES } from './secrets';
 import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
-import type { Chain, Token, Unit } from './tokens';
-import { DEFAULT_MASK_OPTIONS } from './types';
+import type { Chain, Token } from './tokens';
+import { DEFAULT_MASK_OPTIONS, PCI_FLOOR_RULES } from './types';
 import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
 export interface Compiled {
@@ -33,6 +34,7 @@ export function compileOptions(options: MaskOptions | undefined): Compiled {
   const cached = compiledCache.get(key);
   if (cached !== undefined) return cached;
   const on = { ...DEFAULT_MASK_OPTIONS.rules, ...(options?.rules ?? {}) };
+  for (const id of PCI_FLOOR_RULES) on[id] = true; // an old or forged "off" is ignored
   const panDisplay = options?.panDisplay ?? DEFAULT_MASK_OPTIONS.panDisplay;
   if (!PAN_DISPLAYS.includes(panDisplay)) throw new Error('invalid panDisplay');
   const compiled: Compiled = {
@@ -84,7 +86,9 @@ export function maskDigitRules(
 // Every early rule without a digit requirement needs one of these (keep in step with secrets.ts).
 const EARLY_TRIGGER =
   /PRIVATE KEY|eyJ|A[KSBC][IC]A|_live_|_test_|whsec_|gh[pousr]_|github_pat_|xox|hooks\.slack|AIza|sk-|npm_|@/;
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+// Bounded on both sides: a UUID-shaped tail of a longer number must not hide its digits.
+const UUID =
+  /(?<![0-9A-Za-z-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9A-Za-z-])/gi;
 
 /** Tokens, chains and the claims of the rules that run before card detection. */
 export interface Prepared {
@@ -93,33 +97,76 @@ export interface Prepared {
   readonly claims: Claim[];
   /** Decimal digits in the text (any script). */
   readonly digits: number;
+  /** Chains of the text read with `%XX` escapes before digits as digits (only when it has such). */
+  readonly altChains?: readonly Chain[];
 }
 
 /** First half of a scan: secrets that are not cards, then the digit chains that remain. */
 export function prepare(text: string, c: Compiled): Prepared {
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
-  const { tokens, digitChars: digits } = tokenize(text);
+  const { tokens, digitChars: digits, alt } = tokenize(text);
   const claims: Claim[] = [];
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text))
     for (const rule of c.early) runRule(text, rule, digits, claims);
+  if (tokens.length === 0 || !(c.on.pan || c.on.cvv || c.on.expiry))
+    return { text, chains: [], claims, digits };
   // An SSN shape ("123 45 6789") can be a piece of a card: its digits stay in the chains, and a card
-  // window that covers the whole SSN takes it over (see `cardWindows`).
+  // window that covers the whole SSN takes it over (see `cardWindows`). The masker's own output met
+  // again (an echo) never hides digits: they are read as if it were not there.
   const skip: Array<{ start: number; end: number }> = claims
-    .filter((x) => x.type !== 'ssn')
+    .filter((x) => x.type !== 'ssn' && x.echo !== true)
     .map((x) => ({ start: x.start, end: x.end }));
   if (digits >= 12 && text.includes('-'))
     for (const m of text.matchAll(UUID)) skip.push({ start: m.index, end: m.index + m[0].length });
-  const blocked =
-    skip.length === 0
-      ? undefined
-      : (t: Token) => skip.some((s) => s.start < t.end && t.start < s.end);
-  const chains =
-    tokens.length > 0 && (c.on.pan || c.on.cvv || c.on.expiry)
-      ? buildChains(text, tokens, blocked)
-      : [];
-  return { text, chains, claims, digits };
+  const blocked = skip.length === 0 ? undefined : blockedBy(skip);
+  const chains = buildChains(text, tokens, blocked);
+  const altChains = alt === undefined ? [] : buildChains(text, alt, blocked);
+  // Digits shown by an echo may as well be a first card's last four as a piece of the next card:
+  // read the text once more with the echoes' digits blanked, so neither reading shields a card.
+  const plain = withoutEchoDigits(text, claims);
+  if (plain !== undefined) {
+    const again = tokenize(plain);
+    altChains.push(...buildChains(plain, again.tokens, blocked));
+    if (again.alt !== undefined) altChains.push(...buildChains(plain, again.alt, blocked));
+  }
+  if (altChains.length === 0) return { text, chains, claims, digits };
+  return { text, chains, claims, digits, altChains };
+}
+
+/** The text with every digit inside an echo replaced by a bullet (same offsets), or undefined. */
+function withoutEchoDigits(text: string, claims: readonly Claim[]): string | undefined {
+  let out: string | undefined;
+  let pos = 0;
+  for (const x of claims) {
+    if (x.echo !== true || x.type !== 'pan') continue;
+    const span = text.slice(x.start, x.end);
+    if (!/[0-9]/.test(span)) continue;
+    out = (out ?? '') + text.slice(pos, x.start) + span.replace(/[0-9]/g, '•');
+    pos = x.end;
+  }
+  return out === undefined ? undefined : out + text.slice(pos);
+}
+
+/** Tokens overlapping any span, in one sweep (tokens come in order of start, spans are sorted once). */
+function blockedBy(spans: Array<{ start: number; end: number }>): (t: Token) => boolean {
+  spans.sort((a, b) => a.start - b.start);
+  let j = 0;
+  let maxEnd = -1;
+  let lastStart = -1;
+  return (t: Token) => {
+    if (t.start < lastStart) {
+      j = 0; // a second pass (the other reading of %-escapes) starts again
+      maxEnd = -1;
+    }
+    lastStart = t.start;
+    while (j < spans.length && (spans[j]?.start ?? Infinity) < t.end) {
+      maxEnd = Math.max(maxEnd, spans[j]?.end ?? -1);
+      j += 1;
+    }
+    return maxEnd > t.start;
+  };
 }
 
 export interface FinishContext {
@@ -135,14 +182,11 @@ export interface Finished extends Applied {
   readonly endsWithPan: boolean;
 }
 
-const MAX_CONTINUATION = 7;
-
-/** Second half of a scan: cards, expiry, CVV, late and custom rules; builds the masked text. */
 const NOTHING: readonly Claim[] = [];
 const identity = (o: number): number => o;
 
-function couldHoldCard(chains: readonly Chain[]): boolean {
-  for (const chain of chains) {
+function couldHoldCard(chains: readonly Chain[] | undefined): boolean {
+  for (const chain of chains ?? []) {
     let n = 0;
     for (const u of chain.units) n += u.digits.length;
     if (n >= 12) return true;
@@ -150,18 +194,20 @@ function couldHoldCard(chains: readonly Chain[]): boolean {
   return false;
 }
 
+/** Second half of a scan: cards, expiry, CVV, late and custom rules; builds the masked text. */
 export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
-  const { text, chains, claims } = p;
+  const { text, chains } = p;
   // Fast path, the common message: no secret so far, no run of digits long
   // enough for a card, no card just before, no digits for a context word.
   if (
-    claims.length === 0 &&
+    p.claims.length === 0 &&
     !ctx.afterCard &&
     !ctx.afterPanEnd &&
     p.digits < 3 &&
     c.late.length === 0 &&
     c.custom.length === 0 &&
-    !couldHoldCard(chains)
+    !couldHoldCard(chains) &&
+    !couldHoldCard(p.altChains)
   )
     return {
       text,
@@ -171,40 +217,12 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
       hadCard: false,
       endsWithPan: false,
     };
+  const claims = new ClaimSet(text.length, p.claims);
   // End offset of each card -> its digit count (cards across messages: unknown here, the shortest assumed).
   const panEnds = new Map<number, number>(
-    claims.filter((x) => x.type === 'pan').map((x) => [x.end, 12]),
+    claims.list.filter((x) => x.type === 'pan').map((x) => [x.end, 12]),
   );
-  if (c.on.pan) {
-    for (const chain of chains) {
-      const units = chain.units;
-      for (const w of cardWindows(units, chain.plusBefore, claims, () => true)) {
-        const first = units[w.lead];
-        const last = units[w.to];
-        if (first === undefined || last === undefined) continue;
-        // Digits just before the window may be the card's true start: then its true last four are unsure.
-        const display = w.leadDigits === '' && !w.ambiguous ? c.panDisplay : 'none';
-        claims.push({
-          start: first.start,
-          end: last.end,
-          type: 'pan',
-          render: renderPan(w.digits, display),
-        });
-        panEnds.set(last.end, w.digits.length);
-      }
-    }
-  }
-  // An SSN shape that turned out to be part of a card is the card's.
-  for (let k = claims.length - 1; k >= 0; k -= 1) {
-    const x = claims[k];
-    if (
-      x?.type === 'ssn' &&
-      claims.some(
-        (y) => y.type === 'pan' && y.echo !== true && y.start <= x.start && x.end <= y.end,
-      )
-    )
-      claims.splice(k, 1);
-  }
+  if (c.on.pan) claimCards(p, c, claims, panEnds);
   claimCardContext(
     {
       text,
@@ -216,170 +234,85 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     claims,
   );
   if (c.on.pan) {
-    const trailed = claimLeftovers(p, panEnds, ctx.afterPanEnd, claims);
+    const trailed = claimLeftovers(chains, panEnds, ctx.afterPanEnd, claims);
     // Digits trail the card (or the piece of a card split across messages): its true last four are
     // unsure, so none are shown.
-    for (let k = 0; k < claims.length; k += 1) {
-      const x = claims[k];
+    const list = claims.list;
+    for (let k = 0; k < list.length; k += 1) {
+      const x = list[k];
       if (x?.type === 'pan' && x.echo !== true && trailed.has(x.end) && SHOWN.test(x.render))
-        claims[k] = { ...x, render: x.render.replace(SHOWN_ALL, '•') };
+        list[k] = { ...x, render: x.render.replace(SHOWN_ALL, '•') };
     }
-    closeEscapeGaps(p, claims);
+    closeEscapeGaps(text, chains, claims);
   }
-  for (const rule of c.late) runRule(text, rule, p.digits, claims);
-  if (c.custom.length > 0) {
-    if (text.length > CUSTOM_RULE_MAX_INPUT) throw new RangeError('text too long for custom rules');
-    for (const rule of c.custom) {
-      for (const m of text.matchAll(rule.re)) {
-        if (m[0].length > 0)
-          claims.push({
-            start: m.index,
-            end: m.index + m[0].length,
-            type: rule.type,
-            render: rule.placeholder,
-          });
-      }
-    }
-  }
-  const applied = applyClaims(text, claims);
+  for (const rule of c.late) runRule(text, rule, p.digits, claims.list);
+  if (c.custom.length > 0) claimCustom(text, c.custom, claims.list);
+  const list = claims.list;
+  const applied = applyClaims(text, list);
   // A card (or a CVV or expiry read right after one: digits trailing a card that may be its rest) at
   // the very end: the next message may carry more of it.
-  const lastCard = claims.reduce(
+  const lastCard = list.reduce(
     (end, x) => (CARD_DATA.has(x.type) ? Math.max(end, x.end) : end),
     -1,
   );
   return {
     ...applied,
-    claims,
-    hadCard: claims.some((x) => x.type === 'pan' || x.type === 'cvv' || x.type === 'expiry'),
+    claims: list,
+    hadCard: list.some((x) => CARD_DATA.has(x.type)),
     endsWithPan: lastCard >= 0 && gapKind(text.slice(lastCard)) >= 0,
   };
 }
 
-/**
- * Digits that trail a card in the same chain (a 19-digit card whose first 16
- * happened to pass Luhn), and a short leading run right after a message that
- * ended with a card, are hidden too rather than left beside the last four.
- */
-function claimLeftovers(
+/** Card windows of every chain (both readings of %-escapes, every display order), then SSN take-over. */
+function claimCards(
   p: Prepared,
-  panEnds: ReadonlyMap<number, number>,
-  afterPanEnd: boolean,
-  claims: Claim[],
-): Set<number> {
-  const trailed = new Set<number>();
+  c: Compiled,
+  claims: ClaimSet,
+  panEnds: Map<number, number>,
+): void {
+  const early = claims.list.filter((x) => x.type !== 'ssn' && x.echo !== true);
+  const blocks: WindowBlocks = {
+    cover: new ClaimSet(p.text.length, early),
+    ssn: claims.list.filter((x) => x.type === 'ssn'),
+  };
+  const reorder = mayReorder(p.text);
+  // Displayed in another order than stored, which four digits are "the last" is unsure: show none.
+  const display = reorder ? 'none' : c.panDisplay;
   for (const chain of p.chains) {
-    const units = chain.units;
-    let budget = 0; // digits a card that ended earlier in this chain may still have
-    let panEnd = -1;
-    for (let i = 0; i < units.length; i += 1) {
-      const u = units[i];
-      const prev = units[i - 1];
-      const len = prev === undefined ? undefined : panEnds.get(prev.end);
-      if (prev !== undefined && len !== undefined) {
-        budget = Math.max(3, 19 - len);
-        panEnd = prev.end;
-      }
-      if (u === undefined || u.digits.length > budget) {
-        budget = 0;
-        continue;
-      }
-      budget -= u.digits.length;
-      if (overlapsAny(claims, u.start, u.end)) continue; // an expiry or CVV: already hidden
-      claims.push({ start: u.start, end: u.end, type: 'pan', render: '•'.repeat(u.digits.length) });
-      trailed.add(panEnd);
+    if (!couldHoldCard([chain])) continue; // fewer than 12 digits: no window can pass
+    claimWindows(chain, display, blocks, claims, panEnds);
+    if (reorder) claimReordered(chain, blocks, claims);
+  }
+  for (const chain of p.altChains ?? [])
+    if (couldHoldCard([chain])) claimWindows(chain, display, blocks, claims, panEnds);
+  if (blocks.ssn.length > 0) dropSsnInsideCards(claims.list);
+}
+
+/** An SSN shape that turned out to be part of a card is the card's (one sort, then a sweep). */
+function dropSsnInsideCards(list: Claim[]): void {
+  const pans = list
+    .filter((y) => y.type === 'pan' && y.echo !== true)
+    .sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  for (const y of pans) maxEnd.push(Math.max(y.end, maxEnd[maxEnd.length - 1] ?? -1));
+  const inside = (x: Claim): boolean => {
+    let lo = 0;
+    let hi = pans.length; // first pan starting after x.start
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((pans[mid]?.start ?? 0) <= x.start) lo = mid + 1;
+      else hi = mid;
     }
+    return lo > 0 && (maxEnd[lo - 1] ?? -1) >= x.end;
+  };
+  for (let k = list.length - 1; k >= 0; k -= 1) {
+    const x = list[k];
+    if (x?.type === 'ssn' && inside(x)) list.splice(k, 1);
   }
-  const lead = p.chains[0];
-  if (!afterPanEnd || lead?.leading !== true) return trailed;
-  let count = 0;
-  const take: Claim[] = [];
-  for (const u of lead.units) {
-    count += u.digits.length;
-    if (overlapsAny(claims, u.start, u.end)) continue; // an expiry or CVV: already hidden
-    take.push({ start: u.start, end: u.end, type: 'pan', render: '•'.repeat(u.digits.length) });
-  }
-  if (count > 0 && count <= MAX_CONTINUATION) claims.push(...take);
-  return trailed;
 }
 
 const SHOWN = /[^• ]/;
 const SHOWN_ALL = /[^• ]/g;
-const ND = /\p{Nd}/u;
 const CARD_DATA = new Set(['pan', 'cvv', 'expiry']);
 
-/**
- * Luhn windows of a chain that are free of other claims. Units of an SSN claim may be used when
- * the window covers the whole SSN (a card written 3-2-4 at its start or end); a window that would
- * cut an SSN in two is not taken, and the chain is searched again around the SSN.
- * `current(i)`: unit `i` lies in this text (in the conversation masker, earlier units do not).
- */
-export function cardWindows(
-  units: readonly Unit[],
-  plusBefore: boolean,
-  claims: readonly Claim[],
-  current: (i: number) => boolean,
-  reach?: (j: number) => boolean,
-): PanWindow[] {
-  const hard = (i: number): boolean => {
-    const u = units[i];
-    if (u === undefined) return false;
-    if (!current(i)) return true;
-    for (const x of claims)
-      if (x.start < u.end && u.start < x.end && x.type !== 'ssn') return false;
-    return true;
-  };
-  const ssn = claims.filter((x) => x.type === 'ssn');
-  if (ssn.length === 0) return findPanWindows(units, plusBefore, hard, reach);
-  const windows = findPanWindows(units, plusBefore, hard, reach);
-  const cuts = windows.some((w) => {
-    let start = Infinity;
-    let end = -1;
-    for (let i = w.lead; i <= w.to; i += 1) {
-      const u = units[i];
-      if (u === undefined || !current(i)) continue;
-      start = Math.min(start, u.start);
-      end = Math.max(end, u.end);
-    }
-    return ssn.some((x) => x.start < end && start < x.end && !(start <= x.start && x.end <= end));
-  });
-  if (!cuts) return windows;
-  return findPanWindows(
-    units,
-    plusBefore,
-    (i) => {
-      const u = units[i];
-      return u !== undefined && hard(i) && (!current(i) || !overlapsAny(ssn, u.start, u.end));
-    },
-    reach,
-  );
-}
-
-/**
- * Between two hidden units of a chain, a separator written with digits (a `%20` escape, an
- * `&#8203;` entity) would leave those digits beside the mask: the later claim takes it over,
- * rendered as a space.
- */
-function closeEscapeGaps(p: Prepared, claims: Claim[]): void {
-  const { text } = p;
-  for (const chain of p.chains) {
-    const units = chain.units;
-    for (let i = 1; i < units.length; i += 1) {
-      const a = units[i - 1] as Unit;
-      const b = units[i] as Unit;
-      if (a.end >= b.start || !ND.test(text.slice(a.end, b.start))) continue;
-      if (overlapsAny(claims, a.end, b.start)) continue;
-      const hidden = (u: Unit): boolean =>
-        claims.some(
-          (x) => x.start < u.end && u.start < x.end && x.echo !== true && CARD_DATA.has(x.type),
-        );
-      if (!hidden(a)) continue;
-      const k = claims.findIndex(
-        (x) => x.start === b.start && x.echo !== true && CARD_DATA.has(x.type),
-      );
-      const x = claims[k];
-      if (x === undefined) continue;
-      claims[k] = { ...x, start: a.end, render: ` ${x.render}` };
-    }
-  }
-}
+export { cardWindows } from './card-windows';

@@ -1,13 +1,17 @@
 // Tokenizer: digit runs (any script) and English digit words, grouped into
 // chains of units separated only by "separator" text (no letters or other
 // digits once HTML tags, entities and %-escapes are set aside).
-import { DIGIT_WORDS, REPEAT_WORDS, toAsciiDigits } from './digits';
+import { classOf, DIGIT, digitsOf, LETTER, MARK, SOFT } from './chars';
+import { segmentWords } from './number-words';
+import type { WordPiece } from './number-words';
 
 export interface Token {
   readonly start: number;
   readonly end: number;
   /** ASCII digits this token stands for. */
   readonly digits: string;
+  /** GLUE_LEFT / GLUE_RIGHT: a word's letter touches this digit run on that side. */
+  readonly glue?: number;
 }
 
 /** A token inside a chain, with the kind of gap before it. */
@@ -26,91 +30,187 @@ export interface Chain {
   readonly plusBefore: boolean;
 }
 
-const TOKEN_RE_UNICODE =
-  /\p{Nd}+|(?<!\p{L})(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|double|triple)(?!\p{L})/giu;
-// Same tokens for pure-ASCII text, about twice as fast: no Unicode classes,
-// and a trie instead of a case-insensitive alternation.
-const TOKEN_RE_ASCII =
-  /[0-9]+|\b(?:[Oo](?:[Nn][Ee]|[Hh])|[Tt](?:[Ww][Oo]|[Hh][Rr][Ee][Ee]|[Rr][Ii][Pp][Ll][Ee])|[Ff](?:[Oo][Uu][Rr]|[Ii][Vv][Ee])|[Ss](?:[Ii][Xx]|[Ee][Vv][Ee][Nn])|[Ee][Ii][Gg][Hh][Tt]|[Nn](?:[Ii][Nn][Ee]|[Oo][Uu][Gg][Hh][Tt])|[Zz][Ee][Rr][Oo]|[Dd][Oo][Uu][Bb][Ll][Ee])\b/g;
-const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
-const LETTER = /\p{L}/u;
-const HEX = /^[0-9A-Fa-f]$/;
 const MAX_RUN = 19;
+const MAX_ENTITY = 7;
+/** `Token.glue`: a letter touches the run on its left / right (part of a word such as "ORD4242"). */
+export const GLUE_LEFT = 1;
+export const GLUE_RIGHT = 2;
 
-function isLetterAt(text: string, i: number, before: boolean): boolean {
-  if (i < 0 || i >= text.length) return false;
+interface Run {
+  readonly kind: typeof DIGIT | typeof LETTER | typeof SOFT;
+  readonly start: number;
+  end: number;
+  digits: string;
+  /** A letter run made of digit words only. */
+  words?: WordPiece[] | undefined;
+}
+
+/** Code point at `i` and its width in UTF-16 units. */
+function codePointAt(text: string, i: number): number {
   const c = text.charCodeAt(i);
-  if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-  if (before && c >= 0xdc00 && c <= 0xdfff && i > 0) return LETTER.test(text.slice(i - 1, i + 1));
-  if (!before && c >= 0xd800 && c <= 0xdbff) return LETTER.test(text.slice(i, i + 2));
-  return LETTER.test(text[i] ?? '');
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+  }
+  return c;
+}
+
+/** Digit runs and letter runs of `text`, in order, in one pass. */
+function runsOf(text: string): Run[] {
+  const runs: Run[] = [];
+  let cur: Run | undefined;
+  for (let i = 0; i < text.length;) {
+    const cp = codePointAt(text, i);
+    const w = cp > 0xffff ? 2 : 1;
+    const k = classOf(cp);
+    if (k === DIGIT) {
+      if (cur?.kind !== DIGIT || cur.end !== i) {
+        cur = { kind: DIGIT, start: i, end: i, digits: '' };
+        runs.push(cur);
+      }
+      cur.digits += digitsOf(cp);
+      cur.end = i + w;
+    } else if (k === LETTER || k === SOFT) {
+      if (cur?.kind !== k || cur.end !== i) {
+        cur = { kind: k, start: i, end: i, digits: '' };
+        runs.push(cur);
+      }
+      cur.end = i + w;
+    } else if (k === MARK && cur !== undefined && cur.kind !== DIGIT && cur.end === i) {
+      cur.end = i + w; // an accent on a letter
+    }
+    i += w;
+  }
+  return runs;
+}
+
+const isWord = (r: Run | undefined): boolean => r?.kind === LETTER && r.words === undefined;
+const HEX_DIGIT = /^[0-9A-Fa-f]$/;
+
+export interface Tokens {
+  readonly tokens: Token[];
+  /** UTF-16 units of digit characters (any notation). */
+  readonly digitChars: number;
+  /**
+   * The same text read with each `%XX` escape before digits as digits ("%4242…" is also 4242…),
+   * present only when the text has such an escape: a card may hide in either reading.
+   */
+  readonly alt?: Token[];
 }
 
 /**
- * Digit runs and digit words of `text`. Runs glued to a letter (part of a word
- * such as "a716" or "ORD123"), runs longer than 19 digits, and digits that
- * belong to an HTML entity or a %-escape are left out, so that they break the
- * chain they sit in.
+ * Digit runs (any notation) and digit words of `text`. Runs glued to a word on
+ * both sides ("a716b"), runs longer than 19 digits, and digits that belong to
+ * an HTML entity or a %-escape are left out, so that they break the chain they
+ * sit in; a run glued on one side is kept with `glue` set (see `buildChains`).
  */
-export function tokenize(text: string): { tokens: Token[]; digitChars: number } {
+export function tokenize(text: string): Tokens {
+  const runs = runsOf(text);
   const tokens: Token[] = [];
+  const trimmed = new Set<Token>();
+  const full: Token[] = [];
   let digitChars = 0;
-  let repeat = 0;
-  let repeatEnd = -1;
-  let repeatStart = -1;
-  const re = NON_ASCII.test(text) ? TOKEN_RE_UNICODE : TOKEN_RE_ASCII;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    let start = m.index;
-    const end = start + m[0].length;
-    let digits: string;
-    if (!isLetterAt(text, start, false)) {
-      // A digit run (any script).
-      digitChars += m[0].length;
-      const prev = text[start - 1];
-      if (prev === '%') {
-        // "%20" is an escape, not digits; "%204242" is an escape then 4242.
-        if (m[0].length <= 2) continue;
-        start += 2;
-      } else if (prev === '#' && text[start - 2] === '&') continue;
-      else if (isLetterAt(text, start - 1, true)) {
-        if (!(text[start - 3] === '%' && HEX.test(text[start - 2] ?? ''))) continue;
-      }
-      if (isLetterAt(text, end, false)) continue;
-      if (end - start > MAX_RUN * 2) continue;
-      digits = toAsciiDigits(text.slice(start, end));
-      if (digits.length > MAX_RUN) continue;
-      if (repeat > 0 && digits.length === 1 && start - repeatEnd <= 2) {
-        tokens.push({ start: repeatStart, end, digits: digits.repeat(repeat) });
-        repeat = 0;
-        continue;
-      }
-    } else {
-      // U+017F (long s) matches "s" case-insensitively but does not lower-case to it.
-      const word = m[0].toLowerCase().replace(/\u017f/g, 's');
-      const times = REPEAT_WORDS[word];
-      if (times !== undefined) {
-        repeat = times;
-        repeatStart = start;
-        repeatEnd = end;
-        continue;
-      }
-      digits = DIGIT_WORDS[word] ?? '';
-      if (repeat > 0 && start - repeatEnd <= 2) {
-        tokens.push({ start: repeatStart, end, digits: digits.repeat(repeat) });
-        repeat = 0;
-        continue;
-      }
+  const emit = makeEmitter(tokens);
+  for (let j = 0; j < runs.length; j += 1) {
+    const r = runs[j] as Run;
+    if (r.kind === SOFT) continue;
+    if (r.kind === LETTER) {
+      r.words = segmentWords(text, r.start, r.end);
+      continue;
     }
-    repeat = 0;
-    tokens.push({ start, end, digits });
   }
-  return { tokens, digitChars };
+  for (let j = 0; j < runs.length; j += 1) {
+    const r = runs[j] as Run;
+    if (r.kind === SOFT) {
+      emit.reset();
+      continue;
+    }
+    if (r.kind === LETTER) {
+      if (r.words === undefined) emit.reset();
+      else for (const w of r.words) emit.word(w);
+      continue;
+    }
+    digitChars += r.end - r.start;
+    let start = r.start;
+    let digits = r.digits;
+    const prev = text.charCodeAt(start - 1);
+    const ascii2 = HEX_DIGIT.test(text[start] ?? '') && HEX_DIGIT.test(text[start + 1] ?? '');
+    if (prev === 0x25 && ascii2) {
+      // "%20" is an escape, not digits; "%204242" is an escape then 4242. Both readings are kept.
+      if (digits.length <= 2) {
+        full.push({ start, end: r.end, digits });
+        emit.reset();
+        continue;
+      }
+      start += 2;
+      digits = digits.slice(2);
+    } else if (
+      prev === 0x23 &&
+      text.charCodeAt(start - 2) === 0x26 &&
+      r.end - start <= MAX_ENTITY &&
+      text.charCodeAt(r.end) === 0x3b
+    ) {
+      emit.reset(); // &#8203; is a character, not digits
+      continue;
+    }
+    const before = runs[j - 1];
+    const after = runs[j + 1];
+    let glue = 0;
+    if (before?.end === r.start && isWord(before)) {
+      // "%2C4242": the C is the escape's second hex digit, not a letter of a word.
+      const escape = text[start - 3] === '%' && HEX_DIGIT.test(text[start - 2] ?? '');
+      if (!escape) glue |= GLUE_LEFT;
+    }
+    if (after?.start === r.end && isWord(after)) glue |= GLUE_RIGHT;
+    if (glue === (GLUE_LEFT | GLUE_RIGHT) || digits.length > MAX_RUN) {
+      emit.reset();
+      continue;
+    }
+    const token: Token =
+      glue === 0 ? { start, end: r.end, digits } : { start, end: r.end, digits, glue };
+    if (start !== r.start) {
+      trimmed.add(token);
+      full.push({ ...token, start: r.start, digits: r.digits });
+    }
+    emit.digits(token);
+  }
+  if (full.length === 0) return { tokens, digitChars };
+  const alt = [...tokens.filter((t) => !trimmed.has(t)), ...full].sort((a, b) => a.start - b.start);
+  return { tokens, digitChars, alt };
+}
+
+/** Pushes tokens, joining "double"/"triple" with the single digit right after it. */
+function makeEmitter(tokens: Token[]): {
+  word(w: WordPiece): void;
+  digits(t: Token): void;
+  reset(): void;
+} {
+  let repeat = 0;
+  let repeatStart = -1;
+  let repeatEnd = -1;
+  const push = (t: Token): void => {
+    if (repeat > 0 && t.digits.length === 1 && t.start - repeatEnd <= 2)
+      tokens.push({ start: repeatStart, end: t.end, digits: t.digits.repeat(repeat) });
+    else tokens.push(t);
+    repeat = 0;
+  };
+  return {
+    word(w) {
+      if (w.repeat > 0) {
+        repeat = w.repeat;
+        repeatStart = w.start;
+        repeatEnd = w.end;
+      } else push({ start: w.start, end: w.end, digits: w.digits });
+    },
+    digits: push,
+    reset() {
+      repeat = 0;
+    },
+  };
 }
 
 const GAP_STRIP =
   /<\/?[A-Za-z][^<>]{0,100}>|&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});|%[0-9A-Fa-f]{2}/g;
-const GAP_BAD = /[\p{L}\p{Nd}]/u;
 const TIGHT = new Set([0x2e, 0x2c, 0x3a, 0x2d, 0x2f, 0x27]);
 const MAX_GAP_RAW = 300;
 const MAX_GAP = 32;
@@ -129,7 +229,18 @@ export function gapKind(gap: string): number {
   if (gap.includes('<') || gap.includes('&') || gap.includes('%'))
     rest = gap.replace(GAP_STRIP, '');
   if (rest.length > MAX_GAP) return -1;
-  return GAP_BAD.test(rest) ? -1 : 0;
+  return hasLetterOrDigit(rest) ? -1 : 0;
+}
+
+/** Whether a reader sees a letter or a digit in `s` (blank-rendering letters are not letters). */
+function hasLetterOrDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i += 1) {
+    const cp = codePointAt(s, i);
+    if (cp > 0xffff) i += 1;
+    const k = classOf(cp);
+    if (k === DIGIT || k === LETTER || k === SOFT) return true;
+  }
+  return false;
 }
 
 /** Group tokens into chains. `blocked` tokens (already claimed) are left out. */
@@ -141,21 +252,27 @@ export function buildChains(
   const groups: Unit[][] = [];
   let units: Unit[] = [];
   let lastEnd = 0;
+  let lastGlue = 0;
+  // A run glued to a word on one side is a piece of a chain only at that edge, and only when the
+  // chain has other units: "5555-5555-5555-4444exp" is a card, "ORD4242424242424242" is not.
+  const close = (): void => {
+    const only = units[0];
+    if (units.length > 1 || (only !== undefined && only.glue === undefined)) groups.push(units);
+    units = [];
+  };
   for (const t of tokens) {
     if (blocked !== undefined && blocked(t)) continue;
-    if (units.length === 0) {
-      units.push({ start: t.start, end: t.end, digits: t.digits, gap: 0 });
-    } else {
+    const glue = t.glue ?? 0;
+    if (units.length > 0) {
       const kind = gapKind(text.slice(lastEnd, t.start));
-      if (kind < 0) {
-        groups.push(units);
-        units = [];
-      }
-      units.push({ start: t.start, end: t.end, digits: t.digits, gap: kind < 0 ? 0 : kind });
+      if (kind < 0 || (glue & GLUE_LEFT) !== 0 || (lastGlue & GLUE_RIGHT) !== 0) close();
+      else units.push(unitOf(t, kind));
     }
+    if (units.length === 0) units.push(unitOf(t, 0));
     lastEnd = t.end;
+    lastGlue = glue;
   }
-  if (units.length > 0) groups.push(units);
+  close();
   // Only the first chain can be leading and only the last trailing: any other has digits on that side.
   const n = groups.length;
   return groups.map((g, i) => {
@@ -172,3 +289,9 @@ export function buildChains(
 }
 
 const PLUS_BEFORE = /\+\s?$/;
+
+function unitOf(t: Token, gap: number): Unit {
+  return t.glue === undefined
+    ? { start: t.start, end: t.end, digits: t.digits, gap }
+    : { start: t.start, end: t.end, digits: t.digits, gap, glue: t.glue };
+}

@@ -24,6 +24,13 @@ export const RULE_IDS = [
 export type RuleId = (typeof RULE_IDS)[number];
 
 /**
+ * Rules no organisation can switch off: card data must never be stored readable (PCI DSS 3.3.1:
+ * no sensitive authentication data, such as the CVV, after authorisation; 3.4.1: the card number
+ * masked when displayed, at most BIN and last four). An organisation chooses only the display.
+ */
+export const PCI_FLOOR_RULES = ['pan', 'cvv', 'expiry'] as const satisfies readonly RuleId[];
+
+/**
  * How much of a card number stays visible. PCI DSS 3.4.1 allows at most the
  * BIN (first six) and the last four; the default shows only the last four.
  */

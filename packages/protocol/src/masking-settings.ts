@@ -28,3 +28,17 @@ export const MaskingSettingsSchema = z.object({
   updatedAt: z.number().nullable(),
 });
 export type MaskingSettings = z.infer<typeof MaskingSettingsSchema>;
+
+/** POST /api/settings/masking/test: a candidate custom rule tried on sample text before saving. */
+export const MaskingRuleTestInputSchema = z.object({
+  rule: CustomMaskingRuleSchema,
+  text: z.string().max(4096),
+});
+export type MaskingRuleTestInput = z.infer<typeof MaskingRuleTestInputSchema>;
+
+/** The sample text masked with the organisation's settings plus the candidate rule (never the raw text). */
+export const MaskingRuleTestResultSchema = z.object({
+  text: z.string(),
+  findings: z.array(z.object({ type: z.string(), start: z.number(), end: z.number() })),
+});
+export type MaskingRuleTestResult = z.infer<typeof MaskingRuleTestResultSchema>;

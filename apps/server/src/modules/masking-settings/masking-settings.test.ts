@@ -100,12 +100,12 @@ describe('masking settings API', () => {
       version: number;
     };
     const res = await a.request('PUT', '/api/settings/masking', {
-      customRules: [{ id: 'bad', pattern: '(a+)+$' }],
+      customRules: [{ id: 'bad', pattern: '(?=a)b' }],
     });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('invalid_masking_rule');
-    expect(body.error.message).toMatch(/"bad".*nested quantifiers/);
+    expect(body.error.message).toMatch(/"bad".*RE2 syntax/);
     const unknown = await a.request('PUT', '/api/settings/masking', { rules: { nope: true } });
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe(
       'invalid_masking_rule',
@@ -132,6 +132,90 @@ describe('masking settings API', () => {
       { 'x-csrf-token': 'wrong' },
     );
     expect(noCsrf.status).toBe(403);
+  });
+});
+
+describe('PCI floor (issue 9, finding 7)', () => {
+  it.each(['pan', 'cvv', 'expiry'])(
+    'refuses to switch %s off, saying why, and saves nothing',
+    async (id) => {
+      const a = await admin();
+      const before = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+        version: number;
+      };
+      const res = await a.request('PUT', '/api/settings/masking', { rules: { [id]: false } });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('invalid_masking_rule');
+      expect(body.error.message).toMatch(/PCI DSS 3\.3\.1/);
+      const after = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+        version: number;
+      };
+      expect(after.version).toBe(before.version);
+    },
+  );
+
+  it('regression: a stored document from before the floor that switched card masking off is ignored', async () => {
+    const org = await t.server.store.orgs.create({ name: 'Old doc', allowedOrigins: [] });
+    await t.server.store.maskingSettings.put(
+      org.id,
+      JSON.stringify({ rules: { pan: false, cvv: false, expiry: false }, panDisplay: 'last4' }),
+      null,
+      Date.now(),
+    );
+    const service = createMaskingSettingsService({
+      store: t.server.store,
+      bus: createLocalBus(),
+      log: createLogger('silent'),
+    });
+    const settings = await service.get(org.id);
+    expect(settings.rules).toMatchObject({ pan: true, cvv: true, expiry: true });
+    await service.ready(org.id);
+    const { maskText } = await import('@parley/masking');
+    expect(maskText('4242 4242 4242 4242 cvv 123', service.optionsFor(org.id)).text).toBe(
+      '•••• •••• •••• 4242 cvv [CVV hidden]',
+    );
+  });
+});
+
+describe('testing a custom rule on sample text', () => {
+  it('masks the sample with the candidate rule and the organisation settings, saving nothing', async () => {
+    const a = await admin();
+    const before = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+      version: number;
+    };
+    const res = await a.request('POST', '/api/settings/masking/test', {
+      rule: { id: 'ticket', pattern: 'TCK-[0-9]{5}', label: 'ticket' },
+      text: 'ticket TCK-12345, card 4242 4242 4242 4242',
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { text: string; findings: Array<{ type: string }> };
+    expect(body.text).toBe('ticket [ticket hidden], card •••• •••• •••• 4242');
+    expect(body.findings.map((f) => f.type).sort()).toEqual(['custom:ticket', 'pan']);
+    const after = (await (await a.request('GET', '/api/settings/masking')).json()) as {
+      version: number;
+    };
+    expect(after.version).toBe(before.version);
+  });
+
+  it('refuses an invalid candidate with invalid_masking_rule, and is for admins only', async () => {
+    const a = await admin();
+    const bad = await a.request('POST', '/api/settings/masking/test', {
+      rule: { id: 'x', pattern: '(?<=a)b' },
+      text: 'ab',
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe(
+      'invalid_masking_rule',
+    );
+    const agent = await t.createAgent('agent');
+    const c = new AgentClient(t.url);
+    await c.login(agent.email, agent.password);
+    const res = await c.request('POST', '/api/settings/masking/test', {
+      rule: { id: 'x', pattern: 'a' },
+      text: 'a',
+    });
+    expect(res.status).toBe(403);
   });
 });
 

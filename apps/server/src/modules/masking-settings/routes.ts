@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { ParleyError, type MaskingSettings } from '@parley/protocol';
+import { ParleyError, type MaskingRuleTestResult, type MaskingSettings } from '@parley/protocol';
 import type { Store } from '../../store';
 import { audit } from '../audit';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import type { MaskingSettingsService } from './service';
 
-/** Admin settings of masking: GET and PUT /api/settings/masking (settings:manage). */
+/**
+ * Admin settings of masking: GET and PUT /api/settings/masking, and POST
+ * /api/settings/masking/test to try a custom rule on sample text (settings:manage).
+ */
 export function registerMaskingSettingsRoutes(
   app: FastifyInstance,
   deps: { store: Store; settings: MaskingSettingsService; authRoutes: AuthRouteOptions },
@@ -51,5 +54,13 @@ export function registerMaskingSettingsRoutes(
       'masking settings changed',
     );
     return saved;
+  });
+
+  // Not audited: nothing changes, and an audit entry must not hold the sample (it may be secret).
+  app.post('/api/settings/masking/test', guard, async (request): Promise<MaskingRuleTestResult> => {
+    const ctx = agentOf(request);
+    const orgId = ctx.organisation.id;
+    if (!can(ctx.actor, 'settings:manage', { orgId })) throw new ParleyError('forbidden');
+    return deps.settings.tryRule(orgId, request.body);
   });
 }

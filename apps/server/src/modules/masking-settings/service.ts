@@ -1,13 +1,18 @@
 import {
   DEFAULT_MASK_OPTIONS,
+  PCI_FLOOR_RULES,
   RULE_IDS,
+  maskText,
   validateCustomRule,
   type CustomRule,
   type MaskOptions,
 } from '@parley/masking';
 import {
+  MaskingRuleTestInputSchema,
   MaskingSettingsInputSchema,
   ParleyError,
+  type CustomMaskingRule,
+  type MaskingRuleTestResult,
   type MaskingSettings,
   type MaskingSettingsInput,
 } from '@parley/protocol';
@@ -30,6 +35,11 @@ export interface MaskingSettingsService {
   get(orgId: string): Promise<MaskingSettings>;
   /** Validates and stores; throws invalid_masking_rule naming the rule and the reason. */
   save(orgId: string, agentId: string, input: unknown): Promise<MaskingSettings>;
+  /**
+   * Masks sample text with the organisation's settings plus a candidate custom rule (validated
+   * like a saved one); nothing is stored. Throws invalid_masking_rule for a refused rule.
+   */
+  tryRule(orgId: string, input: unknown): Promise<MaskingRuleTestResult>;
   /** Options for the masker (synchronous, from the cache); undefined until `ready(orgId)` loaded them. */
   optionsFor(orgId: string): MaskOptions | undefined;
   /** Loads the organisation's settings into the cache when missing or older than the TTL. */
@@ -57,7 +67,12 @@ function toOptions(s: MaskingSettings): MaskOptions {
   return { rules: s.rules, panDisplay: s.panDisplay, customRules };
 }
 
-/** Stored document (or input) merged over the defaults; unknown rule ids are dropped. */
+const FLOOR: ReadonlySet<string> = new Set(PCI_FLOOR_RULES);
+
+/**
+ * Stored document (or input) merged over the defaults; unknown rule ids are dropped, and the PCI
+ * floor (card number, CVV, expiry) is always on, whatever an older document says.
+ */
 function normalise(
   doc: MaskingSettingsInput,
   version: number,
@@ -68,6 +83,7 @@ function normalise(
     const v = doc.rules?.[id];
     if (v !== undefined) rules[id] = v;
   }
+  for (const id of PCI_FLOOR_RULES) rules[id] = true;
   return {
     rules,
     panDisplay: doc.panDisplay ?? DEFAULTS.panDisplay,
@@ -75,6 +91,20 @@ function normalise(
     version,
     updatedAt,
   };
+}
+
+/** Throws invalid_masking_rule naming the rule and the reason. */
+function checkRule(rule: CustomMaskingRule): CustomRule {
+  const candidate: CustomRule = {
+    id: rule.id,
+    pattern: rule.pattern,
+    ...(rule.flags ? { flags: rule.flags } : {}),
+    ...(rule.label ? { label: rule.label } : {}),
+  };
+  const check = validateCustomRule(candidate);
+  if (!check.ok)
+    throw new ParleyError('invalid_masking_rule', `Custom rule "${rule.id}": ${check.reason}.`);
+  return candidate;
 }
 
 /**
@@ -117,22 +147,18 @@ export function createMaskingSettingsService(deps: {
       for (const id of Object.keys(body.rules ?? {}))
         if (!(RULE_IDS as readonly string[]).includes(id))
           throw new ParleyError('invalid_masking_rule', `There is no built-in rule "${id}".`);
+      for (const [id, on] of Object.entries(body.rules ?? {}))
+        if (FLOOR.has(id) && !on)
+          throw new ParleyError(
+            'invalid_masking_rule',
+            `"${id}" cannot be switched off: card numbers, CVVs and expiry dates are always hidden (PCI DSS 3.3.1, 3.4.1). Choose how much of a card is shown instead.`,
+          );
       const ids = new Set<string>();
       for (const rule of body.customRules ?? []) {
         if (ids.has(rule.id))
           throw new ParleyError('invalid_masking_rule', `Two custom rules are named "${rule.id}".`);
         ids.add(rule.id);
-        const check = validateCustomRule({
-          id: rule.id,
-          pattern: rule.pattern,
-          ...(rule.flags ? { flags: rule.flags } : {}),
-          ...(rule.label ? { label: rule.label } : {}),
-        });
-        if (!check.ok)
-          throw new ParleyError(
-            'invalid_masking_rule',
-            `Custom rule "${rule.id}": ${check.reason}.`,
-          );
+        checkRule(rule);
       }
       const current = await load(orgId);
       const merged = normalise(
@@ -156,6 +182,19 @@ export function createMaskingSettingsService(deps: {
         frame: JSON.stringify({ orgId }),
       });
       return saved.settings;
+    },
+
+    async tryRule(orgId, input) {
+      const { rule, text } = MaskingRuleTestInputSchema.parse(input);
+      const candidate = checkRule(rule);
+      const current = (await load(orgId)).options;
+      const others = (current.customRules ?? []).filter((r) => r.id !== candidate.id);
+      // Masked with everything the organisation masks, so a card in the sample is hidden too.
+      const result = maskText(text, { ...current, customRules: [...others, candidate] });
+      return {
+        text: result.text,
+        findings: result.findings.map((f) => ({ type: f.type, start: f.start, end: f.end })),
+      };
     },
 
     optionsFor(orgId) {
