@@ -80,6 +80,7 @@ describe('lint encodes the layering (eslint.config.js)', () => {
     ['apps/console/src/probe.ts', '@parley/protocol'],
     ['apps/pay/src/probe.ts', '@parley/masking'],
     ['packages/masking/src/probe.ts', './luhn'],
+    ['packages/masking/src/probe.ts', 're2js'],
     ['packages/masking/src/cli.ts', 'node:readline'],
     ['packages/masking/src/probe.test.ts', 'vitest'],
   ])('%s may import %s', async (file, from) => {
