@@ -119,7 +119,9 @@ for (const target of storeTargets()) {
       expect(acked).toBe(20);
       await Promise.all(pending);
       await committer.close();
-      await expect(committer.append(message(99))).rejects.toThrow(/closed/);
+      await expect(committer.append(message(99))).rejects.toMatchObject({
+        code: 'server_shutting_down',
+      });
     });
   });
 }
