@@ -6,6 +6,8 @@ import type pino from 'pino';
 import { createLocalBus, createRedisBus, type Bus } from './bus';
 import type { Config } from './config';
 import { buildApp } from './http/app';
+import { installProcessGuards } from './lib/process-guard';
+import { errorContext } from './lib/store-errors';
 import { createLogger, type Logger } from './logger';
 import { createGateway, type Gateway } from './realtime';
 import { createGroupCommitter, createStore, type Store, type StoreOptions } from './store';
@@ -46,6 +48,12 @@ export interface StartOptions {
   /** Use this store instead of opening one (tests); it is not closed by close(). */
   store?: Store;
   logDestination?: pino.DestinationStream;
+  /**
+   * Install the process-level handlers (lib/process-guard.ts): an error that
+   * escapes is logged, the node drains and the process exits 70 for its
+   * supervisor to restart it. For the CLI; tests leave it off.
+   */
+  processGuards?: boolean;
 }
 
 /**
@@ -59,8 +67,23 @@ export async function startServer(
   const log = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await createStore(storeOptionsFor(config)));
   if (!options.store) await store.migrate();
-  const bus = config.redisUrl ? await createRedisBus(config.redisUrl, log) : createLocalBus();
-  const committer = createGroupCommitter(store);
+  const bus = config.redisUrl
+    ? await createRedisBus(config.redisUrl, log)
+    : createLocalBus((topic, err) =>
+        log.error(
+          { topic, ...errorContext(err) },
+          'bus: a subscriber failed; the others were served',
+        ),
+      );
+  const committer = createGroupCommitter(store, {
+    onStall: ({ stalled, waiting }) =>
+      stalled
+        ? log.error(
+            { waiting },
+            'store: a commit missed its deadline; sends fail with store_unavailable until it settles',
+          )
+        : log.info({ waiting }, 'store: answering again; commits resumed'),
+  });
   const maskingSettings = createMaskingSettingsService({ store, bus, log });
   await maskingSettings.start();
   const masker = createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) });
@@ -144,6 +167,19 @@ export async function startServer(
   );
 
   let closing: Promise<void> | undefined;
+  let removeGuards: (() => void) | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      await gateway.close();
+      await app.close();
+      await committer.close();
+      await maskingSettings.stop();
+      await bus.close();
+      if (!options.store) await store.close();
+      removeGuards?.();
+    })());
+  if (options.processGuards) removeGuards = installProcessGuards({ log, drain: close });
   return {
     url,
     port,
@@ -154,15 +190,6 @@ export async function startServer(
     app,
     gateway,
     log,
-    close: () =>
-      (closing ??= (async () => {
-        ready = false;
-        await gateway.close();
-        await app.close();
-        await committer.close();
-        await maskingSettings.stop();
-        await bus.close();
-        if (!options.store) await store.close();
-      })()),
+    close,
   };
 }

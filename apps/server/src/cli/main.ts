@@ -156,7 +156,7 @@ async function main(argv: string[]): Promise<void> {
           vaultSecretIn: secrets.vaultToServer,
         };
       }
-      const server = await startServer(cfg);
+      const server = await startServer(cfg, { processGuards: true });
       let vault: ChildProcess | undefined;
       if (command === 'start') {
         const { orgKey, admin } = await bootstrap(server.store, {

@@ -1,0 +1,27 @@
+// A server node as its own process, for faults that need one (kill -9, an
+// escaped error). It prints one line `FAULT-CHILD-READY {"url","orgKey"}`.
+// FAULT_ORG_KEY reuses an organisation after a restart; FAULT_ESCAPE=1 lets
+// an error escape every handler once the node is serving.
+import { loadConfig } from '../../src/config';
+import { startServer } from '../../src/main';
+import { bootstrapTestOrg } from '../bootstrap';
+
+const config = loadConfig(process.env, {
+  dataDir: process.env.FAULT_DATA_DIR ?? '',
+  port: Number(process.env.FAULT_PORT ?? 0),
+  host: '127.0.0.1',
+});
+const server = await startServer(config, { processGuards: true });
+let orgKey = process.env.FAULT_ORG_KEY;
+if (!orgKey) {
+  const { org } = await bootstrapTestOrg(server.store, {
+    publicOrigin: new URL(server.url).origin,
+  });
+  orgKey = org.key;
+}
+process.stdout.write(`FAULT-CHILD-READY ${JSON.stringify({ url: server.url, orgKey })}\n`);
+if (process.env.FAULT_ESCAPE === '1')
+  setTimeout(() => void Promise.reject(new Error('fault suite: an escaped rejection')), 200);
+process.on('SIGTERM', () => {
+  void server.close().then(() => process.exit(0));
+});
