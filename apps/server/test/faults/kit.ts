@@ -163,11 +163,16 @@ export interface ServerChild {
 }
 
 /** Starts server-child.ts as its own process and waits for its ready line. */
-export async function spawnServer(env: Record<string, string>): Promise<ServerChild> {
+export async function spawnServer(
+  env: Record<string, string>,
+  unset: string[] = [],
+): Promise<ServerChild> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const name of unset) delete childEnv[name];
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', resolve(import.meta.dirname, 'server-child.ts')],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -72,7 +72,12 @@ export async function checkLedger(
   conversationId: string,
   acks: Map<string, number>,
 ): Promise<number> {
-  const rows = await store.messages.after(orgId, conversationId, 0, 1_000_000);
+  const rows: Awaited<ReturnType<Store['messages']['after']>> = [];
+  for (let page = 0; page < 10_000; page++) {
+    const batch = await store.messages.after(orgId, conversationId, rows.at(-1)?.seq ?? 0, 500);
+    rows.push(...batch);
+    if (batch.length === 0) break;
+  }
   const byClientId = new Map<string, number[]>();
   for (const r of rows)
     if (r.clientMsgId)

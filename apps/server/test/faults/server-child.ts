@@ -1,7 +1,6 @@
 // A server node as its own process, for faults that need one (kill -9, an
 // escaped error). It prints one line `FAULT-CHILD-READY {"url","orgKey"}`.
-// FAULT_ORG_KEY reuses an organisation after a restart; FAULT_ESCAPE=1 lets
-// an error escape every handler once the node is serving.
+// FAULT_ORG_KEY reuses an organisation after a restart.
 import { loadConfig } from '../../src/config';
 import { startServer } from '../../src/main';
 import { bootstrapTestOrg } from '../bootstrap';
@@ -20,8 +19,10 @@ if (!orgKey) {
   orgKey = org.key;
 }
 process.stdout.write(`FAULT-CHILD-READY ${JSON.stringify({ url: server.url, orgKey })}\n`);
-if (process.env.FAULT_ESCAPE === '1')
-  setTimeout(() => void Promise.reject(new Error('fault suite: an escaped rejection')), 200);
+// SIGUSR2 lets an error escape every handler (the process guard's test).
+process.on('SIGUSR2', () => {
+  void Promise.reject(new Error('fault suite: an escaped rejection'));
+});
 process.on('SIGTERM', () => {
   void server.close().then(() => process.exit(0));
 });
