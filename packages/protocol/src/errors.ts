@@ -108,7 +108,7 @@ export const ERRORS = {
   internal_error: { status: 500, close: 1011, message: 'Something went wrong on our side.' },
   store_unavailable: {
     status: 503,
-    close: 1013,
+    close: 4013,
     message: 'The server cannot store or read messages right now; nothing was lost. Try again.',
   },
   slow_consumer: {

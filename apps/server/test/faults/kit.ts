@@ -142,6 +142,13 @@ export class TcpProxy {
     this.pairs.clear();
   }
 
+  /** The local ports of the proxy's upstream sockets: the server sees them as client ports. */
+  upstreamPorts(): number[] {
+    return [...this.pairs]
+      .map(([, up]) => up.localPort)
+      .filter((p): p is number => p !== undefined);
+  }
+
   get connections(): number {
     return this.pairs.size;
   }

@@ -69,18 +69,25 @@ describe.skipIf(!url)(
     it("regression (issue 18 finding 3): pg_terminate_backend of the pool's clients under load does not exit the process; sends get store_unavailable or their ack, and every ack is stored once", async () => {
       const errorsBefore = faultCounters.pgClientErrors;
       const ids = Array.from({ length: 300 }, (_, i) => `reset-${i}`);
-      const sending = sendUntilAcked(vs, conversationId, ids, { untilMs: 30_000 });
-      // Terminate only this test's own backends (its application_name), repeatedly while sending.
+      let done = false;
+      const sending = sendUntilAcked(vs, conversationId, ids, { untilMs: 30_000 }).finally(
+        () => (done = true),
+      );
+      // Terminate only this test's own backends — those behind its proxy, by
+      // client port — again and again while the sends are in flight.
       let terminated = 0;
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 20 && !done; i++) {
         const r = await admin.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-          [app],
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE client_port = ANY($1::int[])',
+          [proxy.upstreamPorts()],
         );
-        terminated += r.rowCount ?? 0;
-        await new Promise((res) => setTimeout(res, 30));
+        terminated += r.rows.filter(
+          (row: { pg_terminate_backend: boolean }) => row.pg_terminate_backend,
+        ).length;
+        await new Promise((res) => setTimeout(res, 25)); // spacing of the fault, not a wait for a condition
       }
       const outcome = await sending;
+      expect(terminated).toBeGreaterThan(0);
       expect([...outcome.errors.keys()].filter((c) => c !== 'store_unavailable')).toEqual([]);
       expect(outcome.acks.size).toBe(ids.length);
       const checked = await checkLedger(store, t.orgId, conversationId, outcome.acks);
