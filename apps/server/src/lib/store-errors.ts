@@ -23,6 +23,11 @@ const NET_CODES = new Set([
 const PG_MESSAGES =
   /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|writer thread/i;
 
+function isContention(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
 /** True when an error says the store is unreachable, full or too slow, rather than that the request is wrong. */
 export function isStoreOutage(err: unknown): boolean {
   if (err instanceof ParleyError) return err.code === 'store_unavailable';
@@ -41,8 +46,11 @@ export function isStoreOutage(err: unknown): boolean {
  * `store_unavailable`, with the original kept as `cause` for the server's log.
  * Any other error is returned unchanged.
  */
-export function asStoreError(err: unknown): unknown {
+export function asStoreError(err: unknown, options: { keepContention?: boolean } = {}): unknown {
   if (err instanceof ParleyError || !isStoreOutage(err)) return err;
+  // Lock contention stays as is where a caller retries on it (migrations);
+  // the edges (group commit, the socket) still present it as store_unavailable.
+  if (options.keepContention && isContention(err)) return err;
   countFault('storeUnavailable');
   const typed = new ParleyError('store_unavailable');
   (typed as { cause?: unknown }).cause = err;

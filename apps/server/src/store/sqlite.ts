@@ -9,6 +9,8 @@ import type { SqliteWriterThread } from './sqlite-writer-thread';
 import type { Database } from './types';
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+// SQLITE_BUSY passes unchanged: migrate.ts retries on it.
+const CONTENTION_AS_IS = { keepContention: true };
 
 export async function connectSqlite(file: string, mode: SqliteWriterMode): Promise<Connection> {
   const location = resolve(file);
@@ -84,7 +86,7 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
           try {
             return await thread.run(plan);
           } catch (err) {
-            throw asStoreError(err);
+            throw asStoreError(err, CONTENTION_AS_IS);
           }
         }
         // IMMEDIATE takes the write lock up front: a deferred transaction that
@@ -102,7 +104,7 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
         try {
           return tx.immediate();
         } catch (err) {
-          throw asStoreError(err);
+          throw asStoreError(err, CONTENTION_AS_IS);
         }
       });
     },
@@ -171,14 +173,14 @@ class TurnTakingSqliteDialect extends SqliteDialect {
               try {
                 return await connection.executeQuery<R>(query);
               } catch (err) {
-                throw asStoreError(err);
+                throw asStoreError(err, CONTENTION_AS_IS);
               }
             },
             streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
           };
         } catch (error) {
           end();
-          throw asStoreError(error);
+          throw asStoreError(error, CONTENTION_AS_IS);
         }
       },
       async releaseConnection() {
