@@ -6,6 +6,7 @@ import type pino from 'pino';
 import { createLocalBus, createRedisBus, type Bus } from './bus';
 import type { Config } from './config';
 import { buildApp } from './http/app';
+import { faultSnapshot, type FaultCounter } from './lib/fault-counters';
 import { installProcessGuards } from './lib/process-guard';
 import { errorContext } from './lib/store-errors';
 import { createLogger, type Logger } from './logger';
@@ -35,6 +36,8 @@ export interface RunningServer {
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
+  /** Failures contained so far (lib/fault-counters.ts), for a metrics exporter. */
+  faults(): Record<FaultCounter, number>;
   close(): Promise<void>;
 }
 
@@ -190,6 +193,7 @@ export async function startServer(
     app,
     gateway,
     log,
+    faults: faultSnapshot,
     close,
   };
 }
