@@ -24,6 +24,20 @@ export default defineConfig({
         },
       },
       {
+        // The fault suite (issue 18): real processes and real faults — kill -9
+        // under load, Redis killed and restarted, PostgreSQL resets and
+        // partitions through a TCP proxy, a full disk, a slow consumer. Files
+        // run one at a time and the whole project stays under ~4 minutes.
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['apps/server/test/faults/**/*.fault.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

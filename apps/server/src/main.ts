@@ -6,6 +6,9 @@ import type pino from 'pino';
 import { createLocalBus, createRedisBus, type Bus } from './bus';
 import type { Config } from './config';
 import { buildApp } from './http/app';
+import { faultSnapshot, type FaultCounter } from './lib/fault-counters';
+import { installProcessGuards } from './lib/process-guard';
+import { errorContext } from './lib/store-errors';
 import { createLogger, type Logger } from './logger';
 import { createGateway, type Gateway } from './realtime';
 import { createGroupCommitter, createStore, type Store, type StoreOptions } from './store';
@@ -40,6 +43,8 @@ export interface RunningServer {
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
+  /** Failures contained so far (lib/fault-counters.ts), for a metrics exporter. */
+  faults(): Record<FaultCounter, number>;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,12 @@ export interface StartOptions {
   /** Use this store instead of opening one (tests); it is not closed by close(). */
   store?: Store;
   logDestination?: pino.DestinationStream;
+  /**
+   * Install the process-level handlers (lib/process-guard.ts): an error that
+   * escapes is logged, the node drains and the process exits 70 for its
+   * supervisor to restart it. For the CLI; tests leave it off.
+   */
+  processGuards?: boolean;
 }
 
 /**
@@ -66,8 +77,23 @@ export async function startServer(
   const log = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await createStore(storeOptionsFor(config)));
   if (!options.store) await store.migrate();
-  const bus = config.redisUrl ? await createRedisBus(config.redisUrl, log) : createLocalBus();
-  const committer = createGroupCommitter(store);
+  const bus = config.redisUrl
+    ? await createRedisBus(config.redisUrl, log)
+    : createLocalBus((topic, err) =>
+        log.error(
+          { topic, ...errorContext(err) },
+          'bus: a subscriber failed; the others were served',
+        ),
+      );
+  const committer = createGroupCommitter(store, {
+    onStall: ({ stalled, waiting }) =>
+      stalled
+        ? log.error(
+            { waiting },
+            'store: a commit missed its deadline; sends fail with store_unavailable until it settles',
+          )
+        : log.info({ waiting }, 'store: answering again; commits resumed'),
+  });
   const maskingSettings = createMaskingSettingsService({ store, bus, log });
   await maskingSettings.start();
   const masker = createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) });
@@ -154,6 +180,20 @@ export async function startServer(
   );
 
   let closing: Promise<void> | undefined;
+  let removeGuards: (() => void) | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      await gateway.close();
+      await app.close();
+      await committer.close();
+      await maskingSettings.stop();
+      held.stop();
+      await bus.close();
+      if (!options.store) await store.close();
+      removeGuards?.();
+    })());
+  if (options.processGuards) removeGuards = installProcessGuards({ log, drain: close });
   return {
     url,
     port,
@@ -164,16 +204,7 @@ export async function startServer(
     app,
     gateway,
     log,
-    close: () =>
-      (closing ??= (async () => {
-        ready = false;
-        await gateway.close();
-        await app.close();
-        await committer.close();
-        await maskingSettings.stop();
-        held.stop();
-        await bus.close();
-        if (!options.store) await store.close();
-      })()),
+    faults: faultSnapshot,
+    close,
   };
 }

@@ -108,6 +108,16 @@ export const ERRORS = {
     message: 'The server is restarting; reconnect shortly.',
   },
   internal_error: { status: 500, close: 1011, message: 'Something went wrong on our side.' },
+  store_unavailable: {
+    status: 503,
+    close: 4013,
+    message: 'The server cannot store or read messages right now; nothing was lost. Try again.',
+  },
+  slow_consumer: {
+    status: 503,
+    close: 4008,
+    message: 'The connection could not keep up with its messages; reconnect to resume.',
+  },
 } as const satisfies Record<string, { status: number; close?: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

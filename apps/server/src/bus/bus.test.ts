@@ -39,6 +39,19 @@ for (const driver of drivers) {
       await bus.close();
     });
 
+    it('regression (issue 18 finding 1): a handler that throws neither stops the other handlers nor fails the publisher', async () => {
+      const bus = await driver.open();
+      const got: string[] = [];
+      await bus.subscribe('conv:t', () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+      await bus.subscribe('conv:t', (e) => got.push(e.frame));
+      await expect(bus.publish('conv:t', { audience: 'all', frame: 'a' })).resolves.toBeUndefined();
+      await bus.publish('conv:t', { audience: 'all', frame: 'b' });
+      await expect.poll(() => got).toEqual(['a', 'b']);
+      await bus.close();
+    });
+
     it('keeps the publish order of events on one topic', async () => {
       const bus = await driver.open();
       const seqs: number[] = [];

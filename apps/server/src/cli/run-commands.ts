@@ -64,7 +64,7 @@ export async function serveCommand(command: 'start' | 'server', values: CliValue
       vaultSecretIn: secrets.vaultToServer,
     };
   }
-  const server = await startServer(cfg);
+  const server = await startServer(cfg, { processGuards: true });
   let vault: ChildProcess | undefined;
   if (command === 'start') {
     const { orgKey, admin } = await bootstrap(server.store, {

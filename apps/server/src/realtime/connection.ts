@@ -15,6 +15,8 @@ import type { Store } from '../store';
 import { can } from '../modules/auth';
 import { presentMessageFrame, type ChatActor, type ChatService } from '../modules/chat';
 import { securityTopic } from '../modules/security';
+import { countFault } from '../lib/fault-counters';
+import { asStoreError, errorContext } from '../lib/store-errors';
 import { TokenBucket } from './rate-limit';
 import { ConversationDelivery } from './subscription';
 
@@ -33,8 +35,11 @@ export interface ConnectionDeps {
   ): Promise<ChatActor & { kind: 'visitor' }>;
 }
 
-// A socket whose client does not read is cut off rather than buffering without bound.
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+// A socket whose client does not read is cut off rather than buffering without
+// bound (close slow_consumer, docs/protocol.md); after the close frame it gets
+// a short grace to read it, then the TCP connection is dropped.
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const CUT_OFF_GRACE_MS = 2000;
 const KNOWN_TYPES = new Set<string>(CLIENT_FRAME_TYPES);
 
 /** One client socket: authentication, rate limit, frame dispatch, subscriptions. */
@@ -66,11 +71,11 @@ export class Connection {
       const text = Buffer.isBuffer(data)
         ? data.toString('utf8')
         : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
-      void this.onFrame(text);
+      this.onFrame(text).catch((err: unknown) => this.fail(err, 'frame'));
     });
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
-    if (agent) void this.ready(agent);
+    if (agent) this.ready(agent).catch((err: unknown) => this.fail(err, 'ready'));
     else this.authTimer = setTimeout(() => this.close('auth_timeout'), LIMITS.authTimeoutMs);
   }
 
@@ -78,11 +83,20 @@ export class Connection {
     return this.actor?.orgId;
   }
 
-  /** Writes a serialised frame, cutting off a client that stopped reading. */
+  /**
+   * Writes a serialised frame, cutting off a client that stopped reading.
+   * Never throws: it runs inside bus dispatch, where one socket must not
+   * disturb the others or the sender.
+   */
   write(frame: string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close('internal_error', 'client too slow');
+      countFault('slowConsumerCutoffs');
+      this.deps.log.warn(
+        { orgId: this.actor?.orgId, buffered: this.ws.bufferedAmount },
+        'slow consumer cut off',
+      );
+      this.close('slow_consumer');
       return;
     }
     this.ws.send(frame);
@@ -95,10 +109,31 @@ export class Connection {
   /** Ends the socket with the close code of a registry error. */
   close(code: ErrorCode, reason?: string): void {
     if (this.closed) return;
-    const entry: { close?: number; message: string } = ERRORS[code];
-    this.send({ type: 'error', code, message: reason ?? entry.message });
-    this.ws.close(entry.close ?? 1008, code);
+    // Closed first: nothing below may write through write() again (the
+    // write → close → send → write recursion of issue 18).
     this.dispose();
+    const entry: { close?: number; message: string } = ERRORS[code];
+    const ws = this.ws;
+    try {
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount <= MAX_BUFFERED_BYTES)
+        ws.send(JSON.stringify({ type: 'error', code, message: reason ?? entry.message }));
+      ws.close(entry.close ?? 1008, code);
+    } catch {
+      ws.terminate();
+      return;
+    }
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      const timer = setTimeout(() => ws.terminate(), CUT_OFF_GRACE_MS);
+      timer.unref();
+      ws.once('close', () => clearTimeout(timer));
+    }
+  }
+
+  /** The last resort for a failure outside any frame's handling: one log line, then a retryable close. */
+  private fail(err: unknown, at: string): void {
+    const typed = asStoreError(err);
+    this.deps.log.error({ at, orgId: this.actor?.orgId, ...errorContext(err) }, 'socket failed');
+    this.close(typed instanceof ParleyError ? typed.code : 'internal_error');
   }
 
   private sendError(
@@ -162,17 +197,20 @@ export class Connection {
     }
     try {
       await this.handle(frame);
-    } catch (err) {
+    } catch (raw) {
+      const err = asStoreError(raw);
       const extra = 'clientMsgId' in frame ? { clientMsgId: frame.clientMsgId } : {};
       const conv = 'conversationId' in frame ? { conversationId: frame.conversationId } : {};
+      if (err instanceof ParleyError && err.code === 'store_unavailable')
+        this.deps.log.warn(
+          { frameType: frame.type, ...conv, ...errorContext(err) },
+          'store unavailable; the client was told to retry',
+        );
       if (err instanceof ParleyError) {
         if (err.code === 'invalid_token' || err.code === 'origin_not_allowed') this.close(err.code);
         else this.sendError(err.code, { ...extra, ...conv }, err.message);
       } else {
-        this.deps.log.error(
-          { err: err instanceof Error ? err.message : 'unknown', frameType: frame.type },
-          'frame failed',
-        );
+        this.deps.log.error({ frameType: frame.type, ...errorContext(err) }, 'frame failed');
         this.sendError('internal_error', { ...extra, ...conv });
       }
     }
@@ -248,17 +286,22 @@ export class Connection {
       (f) => this.write(f),
       fill,
       (err) => {
-        this.deps.log.error(
-          { conversationId, err: err instanceof Error ? err.message : 'unknown' },
-          'gap fill failed',
-        );
-        this.close('internal_error');
+        const typed = asStoreError(err);
+        this.deps.log.error({ conversationId, ...errorContext(err) }, 'gap fill failed');
+        this.close(typed instanceof ParleyError ? typed.code : 'internal_error');
       },
     );
     const onEvent = (e: BusEvent) => {
       if (e.audience === 'all' || e.audience === actor.kind) delivery.push(e);
     };
-    const unsubscribe = await this.deps.bus.subscribe(topics.conversation(conversationId), onEvent);
+    // After a bus outage the subscription is restored and the delivery catches up from the store.
+    const unsubscribe = await this.deps.bus.subscribe(
+      topics.conversation(conversationId),
+      onEvent,
+      {
+        onResync: () => delivery.resync(),
+      },
+    );
     if (this.closed) {
       unsubscribe();
       return;

@@ -105,6 +105,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       deps.log.warn('malformed session event');
     }
   });
+  // The bus never rejects a subscribe; this is belt and braces for a driver that does.
+  sessionSubscription.catch(() => undefined);
 
   // Sessions that time out (idle, absolute) end without any request: check periodically.
   async function checkSessions(): Promise<void> {
@@ -115,7 +117,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (!alive) closeSession(h);
     }
   }
-  const sessionTimer = setInterval(() => void checkSessions(), deps.sessionCheckMs ?? 30_000);
+  const sessionTimer = setInterval(
+    () =>
+      void checkSessions().catch((err: unknown) =>
+        deps.log.warn(
+          { err: err instanceof Error ? err.message : 'unknown' },
+          'session check failed',
+        ),
+      ),
+    deps.sessionCheckMs ?? 30_000,
+  );
   sessionTimer.unref();
 
   function track(ws: WebSocket, conn: Connection): void {

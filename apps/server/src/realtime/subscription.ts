@@ -1,5 +1,7 @@
 import type { BusEvent } from '../bus';
 
+const MAX_QUEUED_EVENTS = 1000;
+
 /**
  * Delivery of one conversation to one socket: every message once, in seq
  * order (DESIGN.md law 5). Live events that arrive while history is being
@@ -11,6 +13,7 @@ export class ConversationDelivery {
   lastSeq: number;
   private busy = true; // replaying until `ready()`
   private readonly queue: BusEvent[] = [];
+  private resyncWanted = false;
 
   constructor(
     afterSeq: number,
@@ -34,9 +37,34 @@ export class ConversationDelivery {
     return this.lastSeq;
   }
 
+  /**
+   * Catches up from the store after the bus may have dropped events (an
+   * outage, a subscription restored late): whatever was committed meanwhile
+   * is delivered now, once, in order, not only when the next message arrives.
+   */
+  resync(): void {
+    if (this.busy) {
+      this.resyncWanted = true;
+      return;
+    }
+    this.busy = true;
+    this.fill(this.lastSeq, undefined)
+      .then((last) => {
+        this.lastSeq = Math.max(this.lastSeq, last);
+        this.busy = false;
+        this.drain();
+      })
+      .catch((err: unknown) => {
+        this.busy = false;
+        this.onError(err);
+      });
+  }
+
   push(event: BusEvent): void {
     if (this.busy) {
-      this.queue.push(event);
+      // Bounded: past the bound, stored messages are fetched by a resync instead.
+      if (this.queue.length >= MAX_QUEUED_EVENTS) this.resyncWanted = true;
+      else this.queue.push(event);
       return;
     }
     this.deliver(event);
@@ -73,6 +101,10 @@ export class ConversationDelivery {
     while (!this.busy && this.queue.length > 0) {
       const next = this.queue.shift();
       if (next) this.deliver(next);
+    }
+    if (!this.busy && this.resyncWanted) {
+      this.resyncWanted = false;
+      this.resync();
     }
   }
 }

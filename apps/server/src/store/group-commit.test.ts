@@ -96,6 +96,48 @@ for (const target of storeTargets()) {
       await committer.close();
     });
 
+    it('regression (issue 18 finding 3): a transaction that never answers fails its senders with store_unavailable at the deadline, later appends fail fast instead of queueing behind it, and committing resumes by itself once it settles', async () => {
+      // The real store, behind a gate that holds the first transaction like a silent partition.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let calls = 0;
+      const wedged: Pick<Store, 'messages'> = {
+        messages: {
+          ...store.messages,
+          appendBatch: async (items, now) => {
+            if (calls++ === 0) await gate;
+            return store.messages.appendBatch(items, now);
+          },
+        },
+      };
+      const stalls: boolean[] = [];
+      const committer = createGroupCommitter(wedged, {
+        deadlineMs: 2000, // generous: the commits after the gate are real and the machine may be loaded
+        onStall: (i) => stalls.push(i.stalled),
+      });
+      await expect(committer.append(message(1))).rejects.toMatchObject({
+        code: 'store_unavailable',
+      });
+      await expect(committer.append(message(2))).rejects.toMatchObject({
+        code: 'store_unavailable',
+      });
+      release();
+      await committer.flush();
+      expect(stalls).toEqual([true, false]);
+      // The late transaction did commit: the sender's retry is answered as a duplicate with its seq.
+      await expect(committer.append(message(1))).resolves.toMatchObject({
+        ok: true,
+        duplicate: true,
+        message: { seq: 1 },
+      });
+      await expect(committer.append(message(2))).resolves.toMatchObject({
+        ok: true,
+        duplicate: false,
+        message: { seq: 2 },
+      });
+      await committer.close();
+    });
+
     it('passes per-message outcomes through: duplicates and refusals', async () => {
       const committer = createGroupCommitter(store);
       const results: AppendResult[] = await Promise.all([
@@ -119,7 +161,9 @@ for (const target of storeTargets()) {
       expect(acked).toBe(20);
       await Promise.all(pending);
       await committer.close();
-      await expect(committer.append(message(99))).rejects.toThrow(/closed/);
+      await expect(committer.append(message(99))).rejects.toMatchObject({
+        code: 'server_shutting_down',
+      });
     });
   });
 }

@@ -16,6 +16,8 @@ export interface SqliteWriterThread {
   close(): Promise<void>;
   /** The worker, for tests that kill it. */
   readonly worker: Worker;
+  /** True once the thread has died (not closed): the connection replaces it. */
+  readonly gone: boolean;
 }
 
 type Request =
@@ -155,6 +157,9 @@ export async function startSqliteWriterThread(
 
   return {
     worker,
+    get gone() {
+      return gone !== undefined && !closing;
+    },
     run<T>(plan: Plan<T>): Promise<T> {
       if (closing) return Promise.reject(new SqliteWriterError('sqlite store is closed'));
       if (gone) return Promise.reject(gone);
