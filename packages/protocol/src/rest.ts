@@ -45,6 +45,8 @@ export type Role = z.infer<typeof RoleSchema>;
 export const LoginRequestSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  /** A solved ALTCHA challenge (base64 JSON {challenge, solution}), when sign-in asked for one. */
+  altcha: z.string().max(4096).optional(),
 });
 
 export const AgentSchema = z.object({

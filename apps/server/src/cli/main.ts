@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import { startServer, storeOptionsFor, VERSION } from '../main';
 import { createStore } from '../store';
 import { hashPassword } from '../modules/auth';
-import { verifyAudit } from '../modules/audit';
+import { auditVerifyOptions, verifyAudit } from '../modules/audit';
 import { bootstrap, generatePassword } from './bootstrap';
 import { ensureEdgeSecrets } from './secrets';
 
@@ -256,7 +256,7 @@ async function main(argv: string[]): Promise<void> {
       const store = await createStore(storeOptionsFor(cfg));
       try {
         await store.migrate();
-        const report = await verifyAudit(store);
+        const report = await verifyAudit(store, auditVerifyOptions(cfg));
         for (const p of report.problems) process.stdout.write(`BROKEN ${p.message}\n`);
         process.stdout.write(
           report.ok

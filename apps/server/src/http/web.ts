@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Store } from '../store';
+import { connectSources } from './headers';
 
 export interface WebOptions {
   webRoot: string;
   store: Store;
+  selfOrigins: ReadonlySet<string>;
 }
 
 function readIfExists(file: string): string | undefined {
@@ -20,11 +22,11 @@ function notBuilt(reply: FastifyReply, what: string) {
     .send(`The ${what} has not been built. Run \`npm run build\` (npm start does it for you).`);
 }
 
-/** Strict headers for every page the server itself renders. */
-function pageHeaders(reply: FastifyReply, frameAncestors: string): void {
+/** Strict headers for every page the server itself renders; sockets only to Parley's own origins. */
+function pageHeadersFor(reply: FastifyReply, frameAncestors: string, connectSrc: string): void {
   void reply.header(
     'content-security-policy',
-    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'; object-src 'none'`,
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connectSrc}; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'; object-src 'none'`,
   );
   void reply.header('x-content-type-options', 'nosniff');
   void reply.header('referrer-policy', 'no-referrer');
@@ -37,6 +39,9 @@ function pageHeaders(reply: FastifyReply, frameAncestors: string): void {
  * organisation's allowed origins) and the demo page at `/demo`.
  */
 export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promise<void> {
+  // Computed per response: the origins are known only once the server listens (port 0 in tests).
+  const pageHeaders = (reply: FastifyReply, frameAncestors: string) =>
+    pageHeadersFor(reply, frameAncestors, connectSources(opts.selfOrigins));
   const consoleDir = join(opts.webRoot, 'apps/console/dist');
   const frameDir = join(opts.webRoot, 'apps/widget/dist/frame');
   const loaderFile = join(opts.webRoot, 'apps/widget/dist/loader/widget.js');
