@@ -124,6 +124,7 @@ export async function startServer(
     store,
     bus,
     webhookPolicy,
+    events,
     publishRevoked: (hashes) => auth.publishRevoked(hashes),
   });
   const visitors = createVisitorService(store, {

@@ -5,6 +5,7 @@ import { audit } from '../audit';
 import { can, type AgentContext } from '../auth';
 import { ipAllowed, parseCidr } from './ip';
 import { keyringOf, seal, secretContext } from './keyring';
+import type { SecurityEvents } from './events';
 import type { WebhookTargetPolicy } from './webhook-target';
 
 /** Bus topic on which every node learns of a changed allowlist and closes sockets from addresses no longer allowed. */
@@ -41,6 +42,7 @@ export function createSecuritySettingsService(deps: {
   store: Store;
   bus: Bus;
   webhookPolicy: WebhookTargetPolicy;
+  events: SecurityEvents;
   publishRevoked(tokenHashes: string[]): Promise<void>;
 }) {
   const { store } = deps;
@@ -50,19 +52,30 @@ export function createSecuritySettingsService(deps: {
       throw new ParleyError('forbidden');
   }
 
-  /** Sessions that signed in from an address the new allowlist refuses end at once, on every node. */
+  /**
+   * Sockets (every node, over the bus) and sessions used from an address the
+   * new allowlist refuses end at once, each closure a security event. Sockets
+   * first, so that they close with ip_not_allowed rather than a bare sign-out.
+   */
   async function enforceAllowlist(orgId: string, ranges: string[], keep: string): Promise<number> {
-    const now = Date.now();
-    // The acting admin's session is kept: its address was just checked against the new list.
-    const outside = (await store.security.liveSessions(orgId, now))
-      .filter((s) => s.tokenHash !== keep && s.ip !== null && !ipAllowed(ranges, s.ip))
-      .map((s) => s.tokenHash);
-    await store.security.revokeSessions(orgId, outside, now);
-    await deps.publishRevoked(outside);
     await deps.bus.publish(ALLOWLIST_TOPIC, {
       audience: 'agent',
       frame: JSON.stringify({ orgId, ipAllowlist: ranges }),
     });
+    const now = Date.now();
+    // The acting admin's session is kept: its address was just checked against the new list.
+    const outside = (await store.security.liveSessions(orgId, now)).filter(
+      (s) => s.tokenHash !== keep && s.ip !== null && !ipAllowed(ranges, s.ip),
+    );
+    const hashes = outside.map((s) => s.tokenHash);
+    await store.security.revokeSessions(orgId, hashes, now);
+    for (const s of outside)
+      await deps.events.emit(orgId, 'allowlist_closed', {
+        agentId: s.agentId,
+        ip: s.ip,
+        detail: { at: 'session' },
+      });
+    await deps.publishRevoked(hashes);
     return outside.length;
   }
 
