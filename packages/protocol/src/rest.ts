@@ -64,6 +64,8 @@ export const SessionInfoSchema = z.object({
   csrfToken: z.string(),
   /** Sign-in stage (docs/security.md); absent from older servers means `ok`. */
   stage: z.enum(['ok', 'mfa_verify', 'mfa_enrol', 'password_change']).optional(),
+  /** The session's idle timeout in minutes (the organisation's, PCI DSS 8.2.8); the console warns before it. */
+  idleMinutes: z.number().int().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

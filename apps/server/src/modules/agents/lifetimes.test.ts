@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/test-server';
 import { AgentClient, newVisitor } from '../../../test/clients';
+import { sha256Hex } from '../../lib/tokens';
 
 let t: TestServer;
 let admin: AgentClient;
@@ -66,5 +67,23 @@ describe('lifetimes (issue 10 finding 11)', () => {
     const b = await ask(insider.email);
     expect(a.status).toBe(b.status);
     expect(await a.json()).toEqual(await b.json());
+  });
+
+  it("applies the organisation's idle timeout (PCI DSS 8.2.8) and tells the console", async () => {
+    const agent = await t.createAgent('agent');
+    const client = new AgentClient(t.url);
+    const info = (await (await client.login(agent.email, agent.password)).json()) as {
+      idleMinutes: number;
+    };
+    expect(info.idleMinutes).toBe(15);
+    const hash = sha256Hex(decodeURIComponent(client.cookie.split('=')[1] ?? ''));
+    await t.server.store.sessions.touch(hash, Date.now() - 6 * 60_000);
+    expect((await client.request('GET', '/api/auth/session')).status).toBe(200);
+    expect((await admin.request('PUT', '/api/security/settings', { idleMinutes: 5 })).status).toBe(
+      200,
+    );
+    await t.server.store.sessions.touch(hash, Date.now() - 6 * 60_000);
+    expect((await client.request('GET', '/api/auth/session')).status).toBe(401);
+    await admin.request('PUT', '/api/security/settings', { idleMinutes: 15 });
   });
 });

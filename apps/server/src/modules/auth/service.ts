@@ -16,6 +16,8 @@ export interface AgentContext {
   session: AgentSessionRow;
   /** `ok` unless the sign-in is not finished (second factor, enrolment, password change). */
   stage: SessionStage;
+  /** The idle timeout that applies to this session (the console warns two minutes before). */
+  idleMinutes: number;
 }
 
 /** Bus topic on which every node learns of ended sessions and closes their sockets. */
@@ -55,6 +57,12 @@ export function createAuthService(deps: AuthServiceDeps) {
     return 'ok';
   }
 
+  /** The organisation's idle timeout (PCI DSS 8.2.8), or the installation's default. */
+  async function idleMsFor(orgId: string): Promise<number> {
+    const minutes = (await store.security.settings(orgId)).idleMinutes;
+    return minutes !== null ? minutes * 60_000 : idleMs;
+  }
+
   async function contextFor(session: AgentSessionRow): Promise<AgentContext | undefined> {
     const agent = await store.agents.byId(session.orgId, session.agentId);
     if (!agent?.active) return undefined;
@@ -66,6 +74,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       organisation,
       session,
       stage: await stageOf(agent, session.tokenHash),
+      idleMinutes: Math.round((await idleMsFor(agent.orgId)) / 60_000),
     };
   }
 
@@ -80,6 +89,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   return {
     stageOf,
     publishRevoked,
+    idleMsFor,
 
     async login(
       email: string,
@@ -180,7 +190,10 @@ export function createAuthService(deps: AuthServiceDeps) {
         return undefined;
       }
       if (session.revokedAt !== null) return undefined;
-      if (now >= session.expiresAt || now - session.lastSeenAt >= idleMs) {
+      if (
+        now >= session.expiresAt ||
+        now - session.lastSeenAt >= (await idleMsFor(session.orgId))
+      ) {
         await store.sessions.revoke(tokenHash, now);
         return undefined;
       }
@@ -198,7 +211,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const s = await store.sessions.byTokenHash(tokenHash);
       const now = Date.now();
       if (!s || s.revokedAt !== null) return false;
-      if (now >= s.expiresAt || now - s.lastSeenAt >= idleMs) return false;
+      if (now >= s.expiresAt || now - s.lastSeenAt >= (await idleMsFor(s.orgId))) return false;
       const agent = await store.agents.byId(s.orgId, s.agentId);
       return agent?.active === true;
     },
