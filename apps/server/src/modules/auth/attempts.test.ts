@@ -92,7 +92,7 @@ for (const target of storeTargets()) {
         const codes = results.map((r) => (r.status === 'rejected' ? codeOf(r.reason) : 'ok'));
         expect(codes.filter((c) => c === 'invalid_credentials').length).toBe(counter.checks);
         expect(codes.filter((c) => c === 'account_locked').length).toBeGreaterThanOrEqual(90);
-      });
+      }, 120_000);
 
       it('regression: 49 wrong passwords and the right one in one burst check at most 10', async () => {
         const { pow, counter, nodes, agent } = await setUp();
@@ -108,7 +108,7 @@ for (const target of storeTargets()) {
           ),
         );
         expect(counter.checks).toBeLessThanOrEqual(10);
-      });
+      }, 120_000);
 
       it('regression: 100 parallel wrong TOTP codes are checked at most 10 times', async () => {
         const { a, counter, nodes, agent } = await setUp();
@@ -134,7 +134,7 @@ for (const target of storeTargets()) {
         const codes = results.map((r) => (r.status === 'rejected' ? codeOf(r.reason) : 'ok'));
         expect(codes.filter((c) => c === 'invalid_mfa_code').length).toBeLessThanOrEqual(10);
         expect(codes.filter((c) => c === 'account_locked').length).toBeGreaterThanOrEqual(90);
-      });
+      }, 120_000);
 
       it('regression (finding 2): the lock never ends a live session, and asks for proof of work after 3 failures', async () => {
         const { counter, nodes, agent } = await setUp();
