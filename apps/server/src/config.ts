@@ -55,6 +55,27 @@ export const ConfigSchema = z.object({
   vaultSecretOut: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Verifies vault → server events (the vault's VAULT_SIGNING_SECRET_OUT). */
   vaultSecretIn: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Seals stored credentials (AES-256-GCM); default: secrets.key in the data directory. Same on every node. */
+  secretsKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
+  /** Keys the audit chain (HMAC); default: audit.key in the data directory. Same on every node. */
+  auditKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
+  /** Where signed audit checkpoints go; default: audit-checkpoints.jsonl in the data directory. */
+  auditCheckpointFile: z.string().min(1).optional(),
+  auditCheckpointSeconds: z.coerce.number().int().min(1).max(86_400),
+  /** CIDR ranges webhooks may reach although internal (e.g. "10.1.2.0/24"); comma-separated. */
+  webhookAllowCidrs: z.string().transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r.length > 0),
+  ),
+  /** Proof-of-work difficulty of the sign-in challenge, in leading hex zeros (4 ≈ 65 000 hashes). */
+  powDifficulty: z.coerce.number().int().min(1).max(8),
+  /** Visitor tokens stop working this long after their conversation closed. */
+  visitorClosedTokenHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -83,6 +104,13 @@ const ENV_NAMES: Record<keyof Config, string> = {
   vaultUrl: 'PARLEY_VAULT_URL',
   vaultSecretOut: 'PARLEY_VAULT_SECRET_OUT',
   vaultSecretIn: 'PARLEY_VAULT_SECRET_IN',
+  secretsKey: 'PARLEY_SECRETS_KEY',
+  auditKey: 'PARLEY_AUDIT_KEY',
+  auditCheckpointFile: 'PARLEY_AUDIT_CHECKPOINT_FILE',
+  auditCheckpointSeconds: 'PARLEY_AUDIT_CHECKPOINT_SECONDS',
+  webhookAllowCidrs: 'PARLEY_WEBHOOK_ALLOW_CIDRS',
+  powDifficulty: 'PARLEY_POW_DIFFICULTY',
+  visitorClosedTokenHours: 'PARLEY_VISITOR_CLOSED_TOKEN_HOURS',
 };
 
 const DEFAULTS = {
@@ -96,6 +124,10 @@ const DEFAULTS = {
   visitorTokenDays: '30',
   wsRateBurst: String(LIMITS.rateBurst),
   wsRatePerSecond: String(LIMITS.ratePerSecond),
+  auditCheckpointSeconds: '300',
+  webhookAllowCidrs: '',
+  powDifficulty: '4',
+  visitorClosedTokenHours: '24',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

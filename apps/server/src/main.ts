@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
@@ -13,12 +13,26 @@ import { createLogger, type Logger } from './logger';
 import { createGateway, type Gateway } from './realtime';
 import { createGroupCommitter, createStore, type Store, type StoreOptions } from './store';
 import {
+  createAdmission,
+  createAttempts,
   createAuthService,
   createMfaService,
-  SESSION_COOKIE,
+  createProofOfWork,
+  sessionCookieName,
   type AuthRouteOptions,
 } from './modules/auth';
-import { createSecurityEvents } from './modules/security';
+import { createAgentsService } from './modules/agents';
+import { checkpointFileOf, startAuditAnchor } from './modules/audit';
+import {
+  bindKeyring,
+  createSecurityEvents,
+  createSecuritySettingsService,
+  createWebhookTargetPolicy,
+  derivedKey,
+  loadKeyring,
+  sealLegacySecrets,
+  secureDataDir,
+} from './modules/security';
 import {
   createChatService,
   createHeldPieces,
@@ -50,8 +64,16 @@ export interface RunningServer {
 
 export function storeOptionsFor(config: Pick<Config, 'databaseUrl' | 'dataDir'>): StoreOptions {
   if (config.databaseUrl) return { kind: 'postgres', url: config.databaseUrl };
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // 0700 directory, 0600 database (so SQLite's WAL and SHM files are 0600 too), whatever existed before.
+  secureDataDir(config.dataDir);
   return { kind: 'sqlite', file: join(config.dataDir, 'parley.db') };
+}
+
+/** The vault's literal address, when its URL names one (a name is checked when webhooks resolve). */
+function vaultAddresses(vaultUrl: string | undefined): string[] {
+  if (!vaultUrl) return [];
+  const host = new URL(vaultUrl).hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) ? [host] : [];
 }
 
 export interface StartOptions {
@@ -108,10 +130,43 @@ export async function startServer(
     log,
     maskingReady: (orgId) => maskingSettings.ready(orgId),
   });
-  const events = createSecurityEvents({ store, bus, log });
-  const auth = createAuthService({ store, config, bus, events });
-  const mfa = createMfaService({ store, auth, events });
-  const visitors = createVisitorService(store, { tokenDays: config.visitorTokenDays });
+  // Keys outside the database (issue 10 findings 5 and 7): sealed credentials and the keyed audit chain.
+  const keyring = loadKeyring(config);
+  bindKeyring(store, keyring);
+  const sealed = await sealLegacySecrets(store, keyring);
+  if (sealed > 0) log.warn({ sealed }, 'stored credentials sealed with the secrets key');
+  const anchor = await startAuditAnchor({
+    store,
+    keyring,
+    file: checkpointFileOf(config),
+    intervalMs: config.auditCheckpointSeconds * 1000,
+    log,
+  });
+  const webhookPolicy = createWebhookTargetPolicy({
+    allowCidrs: config.webhookAllowCidrs,
+    // The vault is never a webhook target, whatever range is allowed.
+    denyAddresses: vaultAddresses(config.vaultUrl),
+  });
+  const events = createSecurityEvents({ store, bus, log, webhookPolicy });
+  const pow = createProofOfWork({
+    hmacKey: derivedKey(keyring, 'altcha'),
+    difficulty: config.powDifficulty,
+  });
+  const attempts = createAttempts({ store, events, pow });
+  const auth = createAuthService({ store, config, bus, events, attempts });
+  const mfa = createMfaService({ store, auth, events, attempts });
+  const agents = createAgentsService({ store, auth, mfa });
+  const securitySettings = createSecuritySettingsService({
+    store,
+    bus,
+    webhookPolicy,
+    events,
+    publishRevoked: (hashes) => auth.publishRevoked(hashes),
+  });
+  const visitors = createVisitorService(store, {
+    tokenDays: config.visitorTokenDays,
+    closedTokenHours: config.visitorClosedTokenHours,
+  });
   const vault =
     config.vaultUrl && config.vaultSecretOut
       ? createVaultClient({ url: config.vaultUrl, secret: config.vaultSecretOut, log })
@@ -127,13 +182,18 @@ export async function startServer(
 
   // Filled in once the port is known (port 0 in tests).
   const selfOrigins = new Set<string>();
+  const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
+  const admission = createAdmission({ auth, store, events, selfOrigins });
   const authRoutes: AuthRouteOptions = {
     auth,
     mfa,
     events,
     store,
-    secureCookies: config.publicUrl?.startsWith('https:') ?? false,
+    secureCookies,
     selfOrigins,
+    admission,
+    pow,
+    attempts,
   };
   let ready = false;
   const app = await buildApp({
@@ -146,6 +206,10 @@ export async function startServer(
     authRoutes,
     webRoot: config.webRoot,
     trustProxy: config.trustProxy,
+    tls: secureCookies,
+    audit: anchor,
+    agents,
+    securitySettings,
     version: VERSION,
     isReady: () => ready,
   });
@@ -157,9 +221,10 @@ export async function startServer(
     store,
     log,
     selfOrigins,
-    sessionCookie: SESSION_COOKIE,
+    sessionCookie: sessionCookieName(secureCookies),
     trustProxy: config.trustProxy,
     events,
+    admission,
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
     parseCookie: (header) => app.parseCookie(header),
   });
@@ -173,6 +238,17 @@ export async function startServer(
     for (const h of ['localhost', '127.0.0.1', '[::1]']) selfOrigins.add(`http://${h}:${port}`);
   }
   const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  if (
+    config.trustProxy === 0 &&
+    config.publicUrl &&
+    !/^https?:\/\/(localhost|127\.|\[::1\])/.test(config.publicUrl)
+  )
+    // Behind a reverse proxy every request then comes from the proxy's address: per-address
+    // sign-in throttling sees one client (it slows everyone with proof of work; it never locks them out).
+    log.warn(
+      { trustProxy: 0 },
+      'PARLEY_TRUST_PROXY=0: if a reverse proxy forwards to Parley, set PARLEY_TRUST_PROXY to its hop count; otherwise per-address throttling and the IP allowlist see only the proxy (docs/security.md)',
+    );
   ready = true;
   log.info(
     { url, dialect: store.dialect, bus: config.redisUrl ? 'redis' : 'local' },
@@ -186,6 +262,7 @@ export async function startServer(
       ready = false;
       await gateway.close();
       await app.close();
+      await anchor.stop();
       await committer.close();
       await maskingSettings.stop();
       held.stop();

@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
 import type { ServerFrame } from '@parley/protocol';
+import { solveChallenge as solveAltcha, type Challenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 
 /** A test WebSocket client that queues every frame and lets a test wait for one. */
 export class TestSocket {
@@ -90,18 +92,35 @@ export class TestSocket {
   }
 }
 
+/** Fetches the server's proof-of-work challenge and solves it as the console does (altcha-lib). */
+export async function solveChallenge(baseUrl: string): Promise<string> {
+  const challenge = (await (await fetch(`${baseUrl}/api/auth/challenge`)).json()) as Challenge;
+  const solution = await solveAltcha({ challenge, deriveKey });
+  if (!solution) throw new Error('could not solve the challenge');
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+}
+
 /** REST helper for agents: signs in and keeps the cookie and CSRF token. */
 export class AgentClient {
   cookie = '';
   csrf = '';
   constructor(readonly baseUrl: string) {}
 
-  async login(email: string, password: string): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: new URL(this.baseUrl).origin },
-      body: JSON.stringify({ email, password }),
-    });
+  /**
+   * Signs in like the console: when the server asks for proof of work
+   * (challenge_required after failures from this address), solves it and tries
+   * again. `solve: false` returns the 428 as it is.
+   */
+  async login(email: string, password: string, opts: { solve?: boolean } = {}): Promise<Response> {
+    const post = (altcha?: string) =>
+      fetch(`${this.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: new URL(this.baseUrl).origin },
+        body: JSON.stringify({ email, password, ...(altcha ? { altcha } : {}) }),
+      });
+    let res = await post();
+    if (res.status === 428 && opts.solve !== false)
+      res = await post(await solveChallenge(this.baseUrl));
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
     if (res.ok) this.csrf = ((await res.clone().json()) as { csrfToken: string }).csrfToken;
@@ -127,7 +146,8 @@ export class AgentClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const setCookie = res.headers.get('set-cookie');
-    if (setCookie?.startsWith('parley_session=')) this.cookie = setCookie.split(';')[0] ?? '';
+    if (setCookie?.startsWith('parley_session=') || setCookie?.startsWith('__Host-parley_session='))
+      this.cookie = setCookie.split(';')[0] ?? '';
     return res;
   }
 

@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/main';
 import { bootstrapTestOrg, type TestOrg } from './bootstrap';
 import { hashPassword } from '../src/modules/auth';
+import { keyringOf, seal, secretContext } from '../src/modules/security';
 import { authenticator } from 'otplib';
 import type { Role } from '@parley/protocol';
 import type { Store } from '../src/store';
@@ -60,6 +61,8 @@ export async function startTestServer(
   const config = loadConfig(
     {
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
+      // Proof of work stays on in tests, one hex zero hard (16 hashes on average).
+      PARLEY_POW_DIFFICULTY: '1',
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
       ...opts.env,
     },
@@ -102,7 +105,12 @@ export async function startTestServer(
     },
     async enrolTotp(agentId: string, orgId = org.id) {
       const secret = authenticator.generateSecret(20);
-      await server.store.security.setPendingSecret(orgId, agentId, secret);
+      // Stored sealed, as the MFA service stores it (issue 10 finding 7).
+      await server.store.security.setPendingSecret(
+        orgId,
+        agentId,
+        seal(keyringOf(server.store), secret, secretContext.totp(agentId)),
+      );
       await server.store.security.enableTotp(orgId, agentId, Date.now());
       return secret;
     },

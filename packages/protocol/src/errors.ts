@@ -41,6 +41,24 @@ export const ERRORS = {
     message:
       'Too many failed sign-in attempts: sign-in is locked for 30 minutes. An administrator can unlock it sooner.',
   },
+  challenge_required: {
+    status: 428,
+    message:
+      'Several sign-in attempts failed from here: solve the proof-of-work challenge and try again.',
+  },
+  step_up_required: {
+    status: 401,
+    message: 'Confirm it is you: enter your password and a current code (valid for five minutes).',
+  },
+  invite_expired: {
+    status: 401,
+    message: 'This one-time password has expired; ask an administrator for a new invitation.',
+  },
+  webhook_target_not_allowed: {
+    status: 400,
+    message:
+      'The webhook address resolves to a loopback, private, link-local or otherwise internal network.',
+  },
   ip_not_allowed: {
     status: 403,
     close: 4003,

@@ -45,6 +45,8 @@ export type Role = z.infer<typeof RoleSchema>;
 export const LoginRequestSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  /** A solved ALTCHA challenge (base64 JSON {challenge, solution}), when sign-in asked for one. */
+  altcha: z.string().max(4096).optional(),
 });
 
 export const AgentSchema = z.object({
@@ -62,6 +64,8 @@ export const SessionInfoSchema = z.object({
   csrfToken: z.string(),
   /** Sign-in stage (docs/security.md); absent from older servers means `ok`. */
   stage: z.enum(['ok', 'mfa_verify', 'mfa_enrol', 'password_change']).optional(),
+  /** The session's idle timeout in minutes (the organisation's, PCI DSS 8.2.8); the console warns before it. */
+  idleMinutes: z.number().int().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

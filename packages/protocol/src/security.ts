@@ -32,6 +32,13 @@ export const MfaConfirmRequestSchema = z.object({
 });
 export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
 
+/** Step-up: the current password and, when the agent has one, a current second-factor code. */
+export const StepUpRequestSchema = z.object({
+  password: z.string().min(1).max(1024),
+  code: z.string().trim().min(6).max(32).optional(),
+});
+export const StepUpResponseSchema = z.object({ validUntil: z.number().int() });
+
 export const PasswordChangeRequestSchema = z.object({
   currentPassword: z.string().min(1).max(1024),
   newPassword: z.string().min(1).max(1024),
@@ -74,6 +81,8 @@ export const SecuritySettingsSchema = z.object({
   ipAllowlist: z.array(z.string()),
   webhookUrl: z.string().nullable(),
   webhookSecretSet: z.boolean(),
+  /** Idle timeout in minutes; null: the installation's default (15, PCI DSS 8.2.8). */
+  idleMinutes: z.number().int().nullable(),
 });
 export type SecuritySettings = z.infer<typeof SecuritySettingsSchema>;
 export const UpdateSecuritySettingsRequestSchema = z.object({
@@ -88,6 +97,8 @@ export const UpdateSecuritySettingsRequestSchema = z.object({
     .optional(),
   /** Set a new webhook secret (min 16 characters); omitted keeps the current one. */
   webhookSecret: z.string().min(16).max(256).optional(),
+  /** Idle timeout in minutes (PCI DSS 8.2.8: at most 15 for card-handling staff). */
+  idleMinutes: z.number().int().min(2).max(240).optional(),
 });
 
 // ---- security events ---------------------------------------------------------------
@@ -99,6 +110,9 @@ export const SecurityEventTypeSchema = z.enum([
   'mfa_failed',
   'session_forged',
   'sign_in_failed',
+  'allowlist_closed',
+  'challenge_failed',
+  'webhook_suppressed',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

@@ -74,8 +74,21 @@ export async function call<S extends z.ZodType>(
 
 export const consoleApi = {
   session: (): Promise<SessionInfo> => call(SessionInfoSchema, '/api/auth/session'),
-  login: (email: string, password: string): Promise<SessionInfo> =>
-    call(SessionInfoSchema, '/api/auth/login', 'POST', { email, password }),
+  /** Signs in; when the server asks for proof of work (challenge_required), solves it and tries once more. */
+  login: async (email: string, password: string): Promise<SessionInfo> => {
+    try {
+      return await call(SessionInfoSchema, '/api/auth/login', 'POST', { email, password });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== 'challenge_required') throw e;
+      const { solveSignInChallenge } = await import('./proof-of-work');
+      const altcha = await solveSignInChallenge();
+      return call(SessionInfoSchema, '/api/auth/login', 'POST', { email, password, altcha });
+    }
+  },
+  /** Step-up: the password and a current code, valid for five minutes of sensitive changes. */
+  stepUp: async (password: string, code?: string): Promise<void> => {
+    await call(null, '/api/auth/step-up', 'POST', { password, ...(code ? { code } : {}) });
+  },
   logout: async (): Promise<void> => {
     await call(null, '/api/auth/logout', 'POST', {});
   },

@@ -9,6 +9,7 @@ import type {
 } from '@parley/protocol';
 import { ApiError } from '../lib/api';
 import { securityApi } from '../lib/security-api';
+import { StepUpPrompt } from './step-up-prompt';
 
 const explain = (e: unknown): string =>
   e instanceof ApiError ? e.message : 'Something went wrong.';
@@ -61,11 +62,29 @@ function AgentsPage({ self }: { self: string }) {
   const [oneTime, setOneTime] = useState<string | null>(null);
   const load = () => securityApi.agents().then(setAgents, (e: unknown) => setError(explain(e)));
   useEffect(() => void load(), []);
-  const act = (p: Promise<unknown>): void =>
-    void p.then(load, (e: unknown) => setError(explain(e)));
+  // An action that needs step-up waits here while the prompt asks for the password and a code.
+  const [pending, setPending] = useState<(() => Promise<unknown>) | null>(null);
+  const act = (run: Promise<unknown> | (() => Promise<unknown>)): void => {
+    const thunk = typeof run === 'function' ? run : () => run;
+    void thunk().then(load, (e: unknown) => {
+      if (e instanceof ApiError && e.code === 'step_up_required' && typeof run === 'function')
+        setPending(() => run);
+      else setError(explain(e));
+    });
+  };
   return (
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
+      {pending && (
+        <StepUpPrompt
+          onCancel={() => setPending(null)}
+          onConfirmed={() => {
+            const retry = pending;
+            setPending(null);
+            act(retry);
+          }}
+        />
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -117,7 +136,7 @@ function AgentsPage({ self }: { self: string }) {
                   <button
                     type="button"
                     class="btn small"
-                    onClick={() => act(securityApi.resetMfa(a.id))}
+                    onClick={() => act(() => securityApi.resetMfa(a.id))}
                   >
                     Reset MFA
                   </button>

@@ -12,6 +12,10 @@ function explain(e: unknown): string {
   switch (e.code) {
     case 'invalid_credentials':
       return 'The e-mail address or password is wrong.';
+    case 'account_locked':
+      return 'Too many failed attempts: sign-in to this account is locked for 30 minutes. An administrator can unlock it sooner.';
+    case 'invite_expired':
+      return 'This one-time password has expired. Ask an administrator to invite you again.';
     case 'rate_limited':
       return 'Too many attempts. Wait a minute and try again.';
     case 'bad_request':
@@ -77,7 +81,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
           </p>
         )}
         <button type="submit" class="btn primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? 'Signing in… (this can take a second)' : 'Sign in'}
         </button>
       </form>
     </main>

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureDist, ROOT } from './test-dist';
 import { createStore } from '../store';
 import { audit } from '../modules/audit';
+import { bindKeyring, loadKeyring } from '../modules/security';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-audit-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +28,8 @@ describe('parley audit verify', () => {
   it('exits 0 on an intact log, non-zero naming an edited, a deleted and a reordered entry', async () => {
     const store = await createStore({ kind: 'sqlite', file: join(dir, 'parley.db') });
     await store.migrate();
+    // The chain is keyed with the data directory's audit.key, which the CLI reads.
+    bindKeyring(store, loadKeyring({ dataDir: dir }));
     const org = await store.orgs.create({ name: 'Acme', allowedOrigins: [] });
     for (let i = 0; i < 6; i++) {
       await audit.record(store, {

@@ -1,7 +1,7 @@
 import { storeOptionsFor } from '../main';
 import { createStore } from '../store';
 import { hashPassword } from '../modules/auth';
-import { verifyAudit } from '../modules/audit';
+import { auditVerifyOptions, verifyAudit } from '../modules/audit';
 import { generatePassword } from './bootstrap';
 import { cliConfig, fail, type CliValues } from './common';
 import { revealOneTimePassword } from './one-time-password';
@@ -57,7 +57,7 @@ export async function auditCommand(positionals: string[], values: CliValues): Pr
   const store = await createStore(storeOptionsFor(cfg));
   try {
     await store.migrate();
-    const report = await verifyAudit(store);
+    const report = await verifyAudit(store, auditVerifyOptions(cfg));
     for (const p of report.problems) process.stdout.write(`BROKEN ${p.message}\n`);
     process.stdout.write(
       report.ok

@@ -2,8 +2,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
-import { registerAdminRoutes } from '../modules/admin';
+import { registerAgentRoutes, type AgentsService } from '../modules/agents';
+import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
+import { registerSecurityRoutes, type SecuritySettingsService } from '../modules/security';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
 import {
   registerMaskingSettingsRoutes,
@@ -13,6 +15,7 @@ import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
 import { installErrorHandling } from './errors';
+import { installSecurityHeaders, warnAboutUntrustedProxy } from './headers';
 import { registerWeb } from './web';
 
 declare module 'fastify' {
@@ -31,6 +34,11 @@ export interface AppDeps {
   authRoutes: AuthRouteOptions;
   webRoot: string;
   trustProxy: number;
+  /** Served over TLS (PARLEY_PUBLIC_URL is https): HSTS and __Host- cookies. */
+  tls: boolean;
+  agents: AgentsService;
+  securitySettings: SecuritySettingsService;
+  audit: AuditAnchor;
   version: string;
   isReady(): boolean;
 }
@@ -47,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
   });
   installErrorHandling(app);
+  installSecurityHeaders(app, { tls: deps.tls, selfOrigins: deps.authRoutes.selfOrigins });
+  warnAboutUntrustedProxy(app, deps.trustProxy);
   // Every route, for the route-by-route security tests (docs/security.md).
   const routes: { method: string; url: string }[] = [];
   app.decorate('parleyRoutes', routes);
@@ -62,7 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerAuthRoutes(app, deps.authRoutes);
-  registerAdminRoutes(app, deps.authRoutes);
+  registerAgentRoutes(app, { authRoutes: deps.authRoutes, agents: deps.agents });
+  registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
+  registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {
@@ -81,6 +93,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     visitors: deps.visitors,
     authRoutes: deps.authRoutes,
   });
-  await registerWeb(app, { webRoot: deps.webRoot, store: deps.store });
+  await registerWeb(app, {
+    webRoot: deps.webRoot,
+    store: deps.store,
+    selfOrigins: deps.authRoutes.selfOrigins,
+  });
   return app;
 }

@@ -57,7 +57,7 @@ describe('built web assets are served compressed with caching headers', () => {
     store = await createStore({ kind: 'sqlite', file: join(root, 'parley.db') });
     await store.migrate();
     app = Fastify();
-    await registerWeb(app, { webRoot: root, store });
+    await registerWeb(app, { webRoot: root, store, selfOrigins: new Set(['http://127.0.0.1']) });
     await app.ready();
   });
   afterAll(async () => {

@@ -10,10 +10,12 @@ import {
   staticFile,
   type StaticFile,
 } from './static-assets';
+import { connectSources } from './headers';
 
 export interface WebOptions {
   webRoot: string;
   store: Store;
+  selfOrigins: ReadonlySet<string>;
 }
 
 const DEMO_CSS =
@@ -26,11 +28,11 @@ function notBuilt(reply: FastifyReply, what: string) {
     .send(`The ${what} has not been built. Run \`npm run build\` (npm start does it for you).`);
 }
 
-/** Strict headers for every page the server itself renders. */
-function pageHeaders(reply: FastifyReply, frameAncestors: string): void {
+/** Strict headers for every page the server itself renders; sockets only to Parley's own origins. */
+function pageHeadersFor(reply: FastifyReply, frameAncestors: string, connectSrc: string): void {
   void reply.header(
     'content-security-policy',
-    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'; object-src 'none'`,
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connectSrc}; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'; object-src 'none'`,
   );
   void reply.header('x-content-type-options', 'nosniff');
   void reply.header('referrer-policy', 'no-referrer');
@@ -46,6 +48,9 @@ function pageHeaders(reply: FastifyReply, frameAncestors: string): void {
  * (fixed names that customers' pages reference) revalidate with their ETag.
  */
 export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promise<void> {
+  // Computed per response: the origins are known only once the server listens (port 0 in tests).
+  const pageHeaders = (reply: FastifyReply, frameAncestors: string) =>
+    pageHeadersFor(reply, frameAncestors, connectSources(opts.selfOrigins));
   const consoleHtml = loadStaticFile(join(opts.webRoot, 'console/index.html'));
   const frameHtml = loadStaticFile(join(opts.webRoot, 'frame/index.html'));
   const loaderJs = loadStaticFile(join(opts.webRoot, 'loader/widget.js'));

@@ -6,10 +6,10 @@ import type { Bus } from '../bus';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { sha256Hex } from '../lib/tokens';
-import { SESSION_TOPIC, type AuthService } from '../modules/auth';
+import { SESSION_TOPIC, type Admission, type AuthService } from '../modules/auth';
 import { visitorActor, type ChatActor, type ChatService } from '../modules/chat';
 import { isAllowedOrigin } from '../modules/orgs';
-import { clientIp, ipAllowed, type SecurityEvents } from '../modules/security';
+import { ALLOWLIST_TOPIC, clientIp, ipAllowed, type SecurityEvents } from '../modules/security';
 import type { VisitorService } from '../modules/visitors';
 import { Connection } from './connection';
 
@@ -25,6 +25,8 @@ export interface GatewayDeps {
   /** Proxy hops whose X-Forwarded-For is believed: the same rule as HTTP requests. */
   trustProxy?: number;
   events?: SecurityEvents;
+  /** The one admission decision shared with the HTTP hooks (modules/auth/admission.ts). */
+  admission: Admission;
   /** How often live agent sockets re-check their session (expiry, idle timeout, revocation). */
   sessionCheckMs?: number;
   rate: { burst: number; perSecond: number };
@@ -131,37 +133,64 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   function track(ws: WebSocket, conn: Connection): void {
     live.add(conn);
-    ws.on('close', () => live.delete(conn));
+    ws.on('close', () => {
+      live.delete(conn);
+      agentSockets.delete(conn);
+    });
   }
+
+  // Issue 10 finding 4: an allowlist change on any node closes this node's agent
+  // sockets from addresses it no longer allows, each closure a security event.
+  const agentSockets = new Map<Connection, { orgId: string; agentId: string; ip: string }>();
+  const allowlistSubscription = deps.bus.subscribe(ALLOWLIST_TOPIC, (e) => {
+    try {
+      const { orgId, ipAllowlist } = JSON.parse(e.frame) as {
+        orgId?: unknown;
+        ipAllowlist?: unknown;
+      };
+      if (typeof orgId !== 'string' || !Array.isArray(ipAllowlist)) return;
+      const ranges = ipAllowlist.filter((r): r is string => typeof r === 'string');
+      for (const [conn, who] of agentSockets) {
+        if (who.orgId !== orgId || ipAllowed(ranges, who.ip)) continue;
+        conn.close('ip_not_allowed');
+        void deps.events
+          ?.emit(orgId, 'allowlist_closed', {
+            agentId: who.agentId,
+            ip: who.ip,
+            detail: { at: 'socket' },
+          })
+          .catch(() => undefined);
+      }
+    } catch {
+      deps.log.warn('malformed allowlist event');
+    }
+  });
 
   async function upgradeAgent(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const origin = req.headers.origin;
-    // Cross-site WebSocket hijacking: the cookie would ride along, so the origin decides.
-    if (!origin || !deps.selfOrigins.has(origin)) return reject(socket, 403, 'origin_not_allowed');
     const token = deps.parseCookie(req.headers.cookie ?? '')[deps.sessionCookie];
     const ip = clientIp(
       req.socket.remoteAddress,
       req.headers['x-forwarded-for'],
       deps.trustProxy ?? 0,
     );
-    const ctx = await deps.auth.authenticate(token, { ip });
-    if (!ctx || !token) return reject(socket, 401, 'unauthorized');
-    // No socket with the password alone when a second factor is due.
-    if (ctx.stage !== 'ok')
-      return reject(
-        socket,
-        401,
-        ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
-      );
-    const settings = await deps.store.security.settings(ctx.agent.orgId);
-    if (!ipAllowed(settings.ipAllowlist, ip)) {
-      await deps.events?.emit(ctx.agent.orgId, 'ip_blocked', {
-        agentId: ctx.agent.id,
+    let ctx;
+    try {
+      ctx = await deps.admission({
+        transport: 'socket',
+        token,
         ip,
-        detail: { at: 'socket' },
+        method: 'GET',
+        origin,
+        route: 'socket',
       });
-      return reject(socket, 403, 'ip_not_allowed');
+    } catch (err) {
+      if (!(err instanceof ParleyError)) throw err;
+      // No socket with the password alone when a second factor is due: 401 like a missing session.
+      const status = err.code === 'password_change_required' ? 401 : err.status;
+      return reject(socket, status, err.code);
     }
+    if (!token) return reject(socket, 401, 'unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(
         ws,
@@ -171,6 +200,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         sha256Hex(token),
       );
       track(ws, conn);
+      agentSockets.set(conn, { orgId: ctx.agent.orgId, agentId: ctx.agent.id, ip });
     });
   }
 
@@ -197,10 +227,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     connections: () => live.size,
     async close() {
       clearInterval(sessionTimer);
-      void sessionSubscription.then(
-        (unsubscribe) => unsubscribe(),
-        () => undefined,
-      );
+      for (const sub of [sessionSubscription, allowlistSubscription])
+        void sub.then(
+          (unsubscribe) => unsubscribe(),
+          () => undefined,
+        );
       for (const conn of live) conn.close('server_shutting_down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

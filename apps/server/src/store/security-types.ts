@@ -11,6 +11,8 @@ export interface AgentMfaTable {
   enabled_at: number | null;
   last_step: number | null;
   must_change_password: number; // 1 | 0
+  /** When the one-time (invite) password stops working; null for none (migration 0006). */
+  otp_expires_at: number | null;
 }
 export interface RecoveryCodesTable {
   id: string;
@@ -37,6 +39,7 @@ export interface OrgSecurityTable {
   webhook_url: string | null;
   webhook_secret: string | null;
   updated_at: number;
+  idle_minutes: number | null;
 }
 export interface SecurityEventsTable {
   id: string;
@@ -64,7 +67,20 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface AuthChallengesUsedTable {
+  signature: string;
+  expires_at: number;
+}
+export interface SessionProofsTable {
+  token_hash: string;
+  org_id: string;
+  password_at: number | null;
+  factor_at: number | null;
+}
+
 export interface SecurityTables {
+  auth_challenges_used: AuthChallengesUsedTable;
+  session_proofs: SessionProofsTable;
   agent_mfa: AgentMfaTable;
   recovery_codes: RecoveryCodesTable;
   session_mfa: SessionMfaTable;
@@ -87,6 +103,7 @@ export interface AgentMfaRow {
   enabledAt: number | null;
   lastStep: number | null;
   mustChangePassword: boolean;
+  otpExpiresAt: number | null;
 }
 export interface OrgSecurityRow {
   orgId: string;
@@ -94,6 +111,8 @@ export interface OrgSecurityRow {
   ipAllowlist: string[];
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** Idle timeout in minutes; null means the installation's default. */
+  idleMinutes: number | null;
   updatedAt: number;
 }
 export interface ThrottleRow {
@@ -141,7 +160,32 @@ export interface AuditFilter {
   limit: number;
 }
 
-export interface SecurityRepo {
+export interface ThrottleRepo {
+  throttle(key: string): Promise<ThrottleRow | undefined>;
+  /**
+   * Reserves one attempt under the limit BEFORE the slow check runs: one
+   * conditional upsert, atomic on both dialects and across nodes. Not reserved
+   * when the key is locked or `max` attempts are already in the window.
+   */
+  reserveAttempt(
+    key: string,
+    now: number,
+    opts: { windowMs: number; max: number },
+  ): Promise<{ reserved: true; row: ThrottleRow } | { reserved: false }>;
+  lock(key: string, until: number): Promise<void>;
+  /** Counts a failure in the window (never locks); returns the new count. Atomic. */
+  countFailure(key: string, now: number, windowMs: number): Promise<ThrottleRow>;
+  clearThrottle(key: string): Promise<void>;
+  /** Marks a solved challenge spent; false when it was spent already (a replay). */
+  spendChallenge(signature: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+export interface SessionProofs {
+  passwordAt: number | null;
+  factorAt: number | null;
+}
+
+export interface SecurityRepo extends ThrottleRepo {
   mfa(orgId: string, agentId: string): Promise<AgentMfaRow | undefined>;
   setPendingSecret(orgId: string, agentId: string, secret: string): Promise<void>;
   /** Moves the pending secret into use; false when there was no pending secret. */
@@ -160,14 +204,34 @@ export interface SecurityRepo {
   /** Revokes every live session of an agent; returns their token hashes. */
   revokeAgentSessions(orgId: string, agentId: string, now: number): Promise<string[]>;
 
-  throttle(key: string): Promise<ThrottleRow | undefined>;
-  /** Counts a failure in the window; at `max` failures the key is locked for `lockMs`. Atomic. */
-  recordFailure(
-    key: string,
+  /** One-time passwords (invites) stop working at this time; null for none. */
+  setOneTimePasswordExpiry(orgId: string, agentId: string, expiresAt: number | null): Promise<void>;
+  /** Step-up: when the session last proved each credential. */
+  proveSession(
+    orgId: string,
+    tokenHash: string,
+    proof: { passwordAt?: number; factorAt?: number },
+  ): Promise<void>;
+  sessionProofs(tokenHash: string): Promise<SessionProofs>;
+  setSessionIp(tokenHash: string, ip: string): Promise<void>;
+  sessionIp(tokenHash: string): Promise<string | null>;
+  /** Live sessions of the organisation with the address each signed in from. */
+  liveSessions(
+    orgId: string,
     now: number,
-    opts: { windowMs: number; max: number; lockMs: number },
-  ): Promise<ThrottleRow>;
-  clearThrottle(key: string): Promise<void>;
+  ): Promise<{ tokenHash: string; agentId: string; ip: string | null }[]>;
+  /** Revokes the given live sessions of the organisation. */
+  revokeSessions(orgId: string, tokenHashes: string[], now: number): Promise<void>;
+  /** Every secret column value (for encrypting legacy clear values at boot). */
+  secretColumns(): Promise<
+    { table: 'agent_mfa' | 'org_security'; id: string; column: string; value: string }[]
+  >;
+  setSecretColumn(
+    table: 'agent_mfa' | 'org_security',
+    id: string,
+    column: string,
+    value: string,
+  ): Promise<void>;
 
   settings(orgId: string): Promise<OrgSecurityRow>;
   updateSettings(
@@ -177,6 +241,7 @@ export interface SecurityRepo {
       ipAllowlist?: string[];
       webhookUrl?: string | null;
       webhookSecret?: string | null;
+      idleMinutes?: number | null;
     },
     now: number,
   ): Promise<OrgSecurityRow>;

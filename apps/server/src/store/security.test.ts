@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedAgent, seedOrg, storeTargets, suiteName } from '../../test/store-fixtures';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { audit, verifyAudit } from '../modules/audit';
+import { bindKeyring, type Keyring } from '../modules/security';
 import type { Store } from './index';
 
 for (const target of storeTargets()) {
@@ -13,21 +18,55 @@ for (const target of storeTargets()) {
       await store.close();
     });
 
-    it('locks a key at the tenth failure in the window, and clears it', async () => {
-      const opts = { windowMs: 60_000, max: 10, lockMs: 30 * 60_000 };
-      let last;
-      for (let i = 0; i < 9; i++)
-        last = await store.security.recordFailure('ip:10.0.0.1', 1000 + i, opts);
-      expect(last).toMatchObject({ failures: 9, lockedUntil: null });
-      last = await store.security.recordFailure('ip:10.0.0.1', 2000, opts);
-      expect(last).toMatchObject({ failures: 10, lockedUntil: 2000 + 30 * 60_000 });
-      await store.security.clearThrottle('ip:10.0.0.1');
-      expect(await store.security.throttle('ip:10.0.0.1')).toBeUndefined();
-      // Outside the window the count starts again.
-      await store.security.recordFailure('agent:x', 0, opts);
-      expect(await store.security.recordFailure('agent:x', 120_000, opts)).toMatchObject({
-        failures: 1,
+    it('reserves at most `max` attempts per window, in one statement, and clears', async () => {
+      const opts = { windowMs: 60_000, max: 10 };
+      for (let i = 1; i <= 10; i++) {
+        const r = await store.security.reserveAttempt('agent:a', 1000 + i, opts);
+        expect(r).toMatchObject({ reserved: true, row: { failures: i } });
+      }
+      expect(await store.security.reserveAttempt('agent:a', 2000, opts)).toEqual({
+        reserved: false,
       });
+      // Outside the window the count starts again.
+      expect(await store.security.reserveAttempt('agent:a', 1000 + 60_001, opts)).toMatchObject({
+        reserved: true,
+        row: { failures: 1 },
+      });
+      await store.security.clearThrottle('agent:a');
+      expect(await store.security.throttle('agent:a')).toBeUndefined();
+    });
+
+    it('regression (issue 10 finding 1): 100 parallel reservations get exactly 10 slots', async () => {
+      const now = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          store.security.reserveAttempt('agent:parallel', now, { windowMs: 60_000, max: 10 }),
+        ),
+      );
+      expect(results.filter((r) => r.reserved)).toHaveLength(10);
+    });
+
+    it('a lock holds past the window until it runs out; failures are counted without locking', async () => {
+      const opts = { windowMs: 60_000, max: 2 };
+      await store.security.reserveAttempt('agent:l', 0, opts);
+      await store.security.lock('agent:l', 10 * 60_000);
+      expect(await store.security.reserveAttempt('agent:l', 5 * 60_000, opts)).toEqual({
+        reserved: false,
+      });
+      expect(await store.security.reserveAttempt('agent:l', 10 * 60_000, opts)).toMatchObject({
+        reserved: true,
+        row: { failures: 1, lockedUntil: null },
+      });
+      for (let i = 1; i <= 5; i++)
+        expect(await store.security.countFailure('ip:x', i, 60_000)).toMatchObject({
+          failures: i,
+          lockedUntil: null,
+        });
+    });
+
+    it('spends a proof-of-work challenge once', async () => {
+      expect(await store.security.spendChallenge('sig', 100, 1)).toBe(true);
+      expect(await store.security.spendChallenge('sig', 100, 2)).toBe(false);
     });
 
     it('accepts each TOTP step and each recovery code once, atomically', async () => {
@@ -106,6 +145,13 @@ for (const target of storeTargets()) {
       const [a, b] = await target.createNodes(2);
       if (!a || !b) throw new Error('no nodes');
       try {
+        const keyring: Keyring = { sealKey: randomBytes(32), auditKey: randomBytes(32) };
+        bindKeyring(a, keyring);
+        bindKeyring(b, keyring);
+        const verifyOpts = {
+          auditKey: keyring.auditKey,
+          checkpointFile: join(mkdtempSync(join(tmpdir(), 'parley-cp-')), 'cp.jsonl'),
+        };
         const org = await seedOrg(a);
         await Promise.all(
           Array.from({ length: 40 }, (_, i) =>
@@ -118,7 +164,7 @@ for (const target of storeTargets()) {
             }),
           ),
         );
-        const report = await verifyAudit(a);
+        const report = await verifyAudit(a, verifyOpts);
         expect(report).toMatchObject({ ok: true, entries: 40 });
         const seqs = (await a.audit.chain(org.id, 0, 100)).map((e) => e.seq);
         expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -129,7 +175,7 @@ for (const target of storeTargets()) {
           .where('org_id', '=', org.id)
           .where('seq', '=', 7)
           .execute();
-        expect((await verifyAudit(a)).problems).toEqual([
+        expect((await verifyAudit(a, verifyOpts)).problems).toEqual([
           expect.objectContaining({ seq: 7, problem: 'edited' }),
         ]);
         await a.db
@@ -137,7 +183,7 @@ for (const target of storeTargets()) {
           .where('org_id', '=', org.id)
           .where('seq', '=', 7)
           .execute();
-        expect((await verifyAudit(a)).problems).toEqual([
+        expect((await verifyAudit(a, verifyOpts)).problems).toEqual([
           expect.objectContaining({ seq: 7, problem: 'missing' }),
         ]);
       } finally {

@@ -43,6 +43,8 @@ export interface AgentSessionsTable {
   last_seen_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The address the session signed in from (migration 0006), for allowlist changes. */
+  ip: string | null;
 }
 export interface VisitorsTable {
   id: string;
@@ -260,6 +262,11 @@ export interface Store {
     byTokenHash(tokenHash: string): Promise<VisitorRow | undefined>;
     byId(orgId: string, id: string): Promise<VisitorRow | undefined>;
     setName(orgId: string, id: string, name: string): Promise<void>;
+    /** How many of the visitor's conversations are not closed, and when the last one closed. */
+    conversationState(
+      orgId: string,
+      visitorId: string,
+    ): Promise<{ conversations: number; open: number; lastClosedAt: number | null }>;
   };
   conversations: {
     create(input: { orgId: string; visitorId: string }): Promise<ConversationRow>;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { AuditEntry } from '../../store';
 
 export type DetailValue = string | number | boolean | null;
@@ -13,14 +13,9 @@ export function canonicalDetail(detail: Record<string, DetailValue> = {}): strin
   return JSON.stringify(sorted);
 }
 
-/**
- * SHA-256 over the entry's canonical form: a JSON array of its fields in a
- * fixed order, the previous entry's hash last (PCI DSS 10.3.2: audit logs are
- * protected from modification; an edit, deletion or reordering breaks the chain).
- */
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  const canonical = JSON.stringify([
-    'v1',
+function canonical(version: 'v1' | 'v2', e: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify([
+    version,
     e.orgId,
     e.seq,
     e.id,
@@ -35,5 +30,19 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
     e.detail,
     e.prevHash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * HMAC-SHA256, under the audit key, of the entry's canonical form (its fields
+ * in a fixed order, the previous entry's hash last). PCI DSS 10.3.2: the key
+ * never lives in the database, so someone who can write the database cannot
+ * delete an entry and re-hash the rest (issue 10 finding 5).
+ */
+export function entryHash(e: Omit<AuditEntry, 'hash'>, key: Buffer): string {
+  return createHmac('sha256', key).update(canonical('v2', e)).digest('hex');
+}
+
+/** The unkeyed SHA-256 of entries written before the chain was keyed; accepted only below a legacy anchor. */
+export function legacyEntryHash(e: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(canonical('v1', e)).digest('hex');
 }

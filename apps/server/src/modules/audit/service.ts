@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditFilter, Store } from '../../store';
+import { keyringOf } from '../security';
 import { canonicalDetail, entryHash, type DetailValue } from './chain';
 
 export type AuditOutcome = 'success' | 'failure';
@@ -19,10 +20,12 @@ export interface AuditInput {
 }
 
 /**
- * Appends one entry to the organisation's hash chain (DESIGN.md law 6). Throws
- * when the entry cannot be written: an act that must be audited fails with it.
+ * Appends one entry to the organisation's keyed hash chain (DESIGN.md law 6).
+ * Throws when the entry cannot be written or no audit key is bound to the
+ * store: an act that must be audited fails with it (law 7).
  */
 export async function record(store: Store, input: AuditInput): Promise<AuditEntry> {
+  const key = keyringOf(store).auditKey;
   const base = {
     orgId: input.orgId,
     at: input.at ?? Date.now(),
@@ -35,7 +38,9 @@ export async function record(store: Store, input: AuditInput): Promise<AuditEntr
     resourceId: input.resource?.id ?? null,
     detail: canonicalDetail(input.detail),
   };
-  return store.audit.append(base, (prevHash, seq, id) => entryHash({ ...base, seq, id, prevHash }));
+  return store.audit.append(base, (prevHash, seq, id) =>
+    entryHash({ ...base, seq, id, prevHash }, key),
+  );
 }
 
 export function list(store: Store, orgId: string, filter: AuditFilter): Promise<AuditEntry[]> {

@@ -1,13 +1,23 @@
 export {
   createAuthService,
   SESSION_TOPIC,
-  LOCKOUT,
-  accountKey,
-  ipKey,
+  ONE_TIME_PASSWORD_MS,
   type AgentContext,
   type AuthService,
   type AuthServiceDeps,
 } from './service';
+export {
+  LOCKOUT,
+  POW_AFTER_FAILURES,
+  accountKey,
+  emailKey,
+  ipKey,
+  createAttempts,
+  type Attempts,
+} from './attempts';
+export { createAdmission, type Admission, type AdmissionRequest } from './admission';
+export { createProofOfWork, type ProofOfWork } from './challenge';
+export { STEP_UP_MS } from './step-up';
 export { createMfaService, type MfaService } from './mfa';
 export { hashPassword, verifyPassword } from './password';
 export { assertStrongPassword, passwordProblem, MIN_PASSWORD_LENGTH } from './password-policy';
@@ -24,6 +34,7 @@ export {
   requireAgent,
   agentOf,
   SESSION_COOKIE,
+  sessionCookieName,
   type AuthRouteOptions,
   type RequireAgentOptions,
 } from './routes';

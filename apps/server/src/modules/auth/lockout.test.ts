@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/test-server';
-import { AgentClient } from '../../../test/clients';
+import { AgentClient, solveChallenge } from '../../../test/clients';
 import { passwordProblem } from './password-policy';
 
 let t: TestServer;
@@ -15,7 +15,7 @@ afterAll(async () => {
   await t.close();
 });
 
-function login(email: string, password: string, ip: string) {
+function post(email: string, password: string, ip: string, altcha?: string) {
   return fetch(`${t.url}/api/auth/login`, {
     method: 'POST',
     headers: {
@@ -23,8 +23,13 @@ function login(email: string, password: string, ip: string) {
       origin: new URL(t.url).origin,
       'x-forwarded-for': ip,
     },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify({ email, password, ...(altcha ? { altcha } : {}) }),
   });
+}
+/** Signs in like the console: solves the proof-of-work challenge when asked for one. */
+async function login(email: string, password: string, ip: string) {
+  const res = await post(email, password, ip);
+  return res.status === 428 ? post(email, password, ip, await solveChallenge(t.url)) : res;
 }
 const errorBody = async (res: Response) =>
   ((await res.json()) as { error: { code: string; message: string } }).error;
@@ -73,6 +78,11 @@ describe('password policy', () => {
 describe('lockout (PCI DSS 8.3.4)', () => {
   it('locks an account after 10 failures from any addresses, even for the right password, until an admin unlocks it', async () => {
     const agent = await t.createAgent('agent');
+    // Regression (issue 10 finding 2): the agent's live session and socket survive the lock.
+    const live = new AgentClient(t.url);
+    expect((await live.login(agent.email, agent.password)).status).toBe(200);
+    const socket = await live.socket();
+    await socket.next('ready');
     for (let i = 0; i < 10; i++)
       expect((await login(agent.email, 'wrong password here', `10.1.0.${i}`)).status).toBe(401);
     const locked = await login(agent.email, agent.password, '10.1.1.1');
@@ -80,6 +90,8 @@ describe('lockout (PCI DSS 8.3.4)', () => {
     const body = await errorBody(locked);
     expect(body.code).toBe('account_locked');
     expect(body.message).toMatch(/30 minutes/);
+    expect((await live.request('GET', '/api/conversations')).status).toBe(200);
+    expect(socket.closeCode).toBeUndefined();
     const list = (await (await admin.request('GET', '/api/agents')).json()) as {
       agents: { id: string; locked: boolean }[];
     };
@@ -90,16 +102,22 @@ describe('lockout (PCI DSS 8.3.4)', () => {
       counts: Record<string, number>;
     };
     expect(events.counts.account_locked).toBe(1);
+    socket.close();
   });
 
-  it('locks a source address after 10 failures across accounts', async () => {
+  it('slows a source address with failures across accounts by proof of work, and never locks it', async () => {
     const victim = await t.createAgent('agent');
     for (let i = 0; i < 10; i++)
       await login(`nobody-${i}@parley.test`, 'wrong password here', '10.2.0.1');
-    expect((await errorBody(await login(victim.email, victim.password, '10.2.0.1'))).code).toBe(
-      'account_locked',
-    );
-    expect((await login(victim.email, victim.password, '10.2.0.2')).status).toBe(200);
+    // Regression (finding 2): behind a proxy everyone shares one address; it is never locked out.
+    const asked = await post(victim.email, victim.password, '10.2.0.1');
+    expect(asked.status).toBe(428);
+    expect((await errorBody(asked)).code).toBe('challenge_required');
+    const proof = await solveChallenge(t.url);
+    expect((await post(victim.email, victim.password, '10.2.0.1', proof)).status).toBe(200);
+    // A solved challenge is spent once.
+    expect((await post(victim.email, victim.password, '10.2.0.1', proof)).status).toBe(428);
+    expect((await post(victim.email, victim.password, '10.2.0.2')).status).toBe(200);
   });
 
   it('audits sign-ins and failures with origin address', async () => {

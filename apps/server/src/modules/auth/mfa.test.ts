@@ -19,6 +19,10 @@ const SIGN_IN_ROUTES = new Set([
   'POST /api/auth/mfa/enrol',
   'POST /api/auth/mfa/enrol/confirm',
   'POST /api/auth/password',
+  'POST /api/auth/step-up',
+  // Public: the proof-of-work challenge sign-in asks for after failures.
+  'GET /api/auth/challenge',
+  'HEAD /api/auth/challenge',
 ]);
 // Not agent routes: visitors (bearer token), the widget's public config, web assets.
 const isPublic = (url: string) =>
@@ -141,10 +145,10 @@ describe('MFA required for admins (the default policy)', () => {
     const secret = await t.enrolTotp(admin.id);
     const a = new AgentClient(t.url);
     await a.login(admin.email, admin.password);
-    await a.request('POST', '/api/auth/mfa/verify', { code: code(secret, -1) });
-    expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'all' })).status).toBe(
-      200,
-    );
+    const v = await a.request('POST', '/api/auth/mfa/verify', { code: code(secret, -1) });
+    expect(v.status, await v.clone().text()).toBe(200);
+    const put = await a.request('PUT', '/api/security/settings', { mfaPolicy: 'all' });
+    expect(put.status, await put.clone().text()).toBe(200);
     expect((await a.request('PUT', '/api/security/settings', { mfaPolicy: 'none' })).status).toBe(
       400,
     );

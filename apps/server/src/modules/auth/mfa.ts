@@ -1,11 +1,13 @@
 import { ParleyError, type MfaEnrolment } from '@parley/protocol';
 import type { Store } from '../../store';
 import { audit } from '../audit';
-import type { SecurityEvents } from '../security';
+import { keyringOf, open, seal, secretContext, type SecurityEvents } from '../security';
+import { accountKey, type Attempts } from './attempts';
 import { hashPassword, verifyPassword } from './password';
 import { assertStrongPassword } from './password-policy';
 import { mfaRequired } from './policy';
-import { LOCKOUT, accountKey, type AgentContext, type AuthService } from './service';
+import type { AgentContext, AuthService } from './service';
+import { createStepUp } from './step-up';
 import {
   enrolmentFor,
   looksLikeRecoveryCode,
@@ -19,22 +21,58 @@ const ISSUER = 'Parley';
 
 export type MfaService = ReturnType<typeof createMfaService>;
 
-/** The second factor (TOTP, RFC 6238) with one-time recovery codes, and password changes. */
+/** The second factor (TOTP, RFC 6238) with one-time recovery codes, step-up and password changes. */
 export function createMfaService(deps: {
   store: Store;
   auth: AuthService;
   events: SecurityEvents;
+  attempts: Attempts;
+  verifyPassword?: (hash: string | undefined, password: string) => Promise<boolean>;
 }) {
-  const { store, auth, events } = deps;
+  const { store, auth, events, attempts } = deps;
+  const checkPassword = deps.verifyPassword ?? verifyPassword;
   const who = (ctx: AgentContext) => ({ kind: 'agent' as const, id: ctx.agent.id });
+  const subject = (ctx: AgentContext, ip: string) => ({
+    key: accountKey(ctx.agent.id),
+    orgId: ctx.agent.orgId,
+    agentId: ctx.agent.id,
+    ip,
+  });
 
-  async function assertNotLocked(ctx: AgentContext): Promise<void> {
-    const t = await store.security.throttle(accountKey(ctx.agent.id));
-    if (t?.lockedUntil != null && t.lockedUntil > Date.now())
-      throw new ParleyError('account_locked');
+  /** The agent's active TOTP secret, opened with the keyring; undefined when none. */
+  async function activeSecret(ctx: AgentContext): Promise<string | undefined> {
+    const mfa = await store.security.mfa(ctx.agent.orgId, ctx.agent.id);
+    return mfa?.totpSecret
+      ? open(keyringOf(store), mfa.totpSecret, secretContext.totp(ctx.agent.id))
+      : undefined;
   }
 
-  async function wrongCode(ctx: AgentContext, ip: string, action: string): Promise<never> {
+  /** Accepts a TOTP code (each time-step once) or an unused recovery code. */
+  async function acceptCode(
+    ctx: AgentContext,
+    secret: string,
+    code: string,
+  ): Promise<'totp' | 'recovery_code' | undefined> {
+    const step = matchingStep(secret, code.trim());
+    if (
+      step !== undefined &&
+      (await store.security.useTotpStep(ctx.agent.orgId, ctx.agent.id, step))
+    )
+      return 'totp';
+    if (
+      looksLikeRecoveryCode(code) &&
+      (await store.security.useRecoveryCode(
+        ctx.agent.orgId,
+        ctx.agent.id,
+        recoveryCodeHash(code),
+        Date.now(),
+      ))
+    )
+      return 'recovery_code';
+    return undefined;
+  }
+
+  async function wrongCode(ctx: AgentContext, ip: string, action: string): Promise<void> {
     await audit.record(store, {
       orgId: ctx.agent.orgId,
       actor: who(ctx),
@@ -48,8 +86,6 @@ export function createMfaService(deps: {
       ip,
       detail: { at: action },
     });
-    await auth.recordFailure(ctx.agent, ip, 'mfa');
-    throw new ParleyError('invalid_mfa_code');
   }
 
   async function issueRecoveryCodes(ctx: AgentContext): Promise<string[]> {
@@ -62,35 +98,53 @@ export function createMfaService(deps: {
     return codes;
   }
 
+  const stepUp = createStepUp({
+    store,
+    attempts,
+    checkPassword,
+    activeSecret,
+    acceptCode,
+    wrongCode,
+    subject,
+  });
+
+  function assertMaySetUp(ctx: AgentContext): void {
+    if (ctx.stage !== 'ok' && ctx.stage !== 'mfa_enrol')
+      throw new ParleyError(
+        ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
+      );
+  }
+
   return {
-    /** Second step of sign-in: a TOTP code (each time-step once) or an unused recovery code. */
+    stepUp: (ctx: AgentContext, password: string, code: string | undefined, ip: string) =>
+      stepUp.prove(ctx, password, code, ip),
+    requireStepUp: (ctx: AgentContext) => stepUp.require(ctx),
+
+    async status(ctx: AgentContext) {
+      const mfa = await store.security.mfa(ctx.agent.orgId, ctx.agent.id);
+      return {
+        enabled: !!mfa?.totpSecret,
+        recoveryCodesLeft: await store.security.unusedRecoveryCodes(ctx.agent.orgId, ctx.agent.id),
+      };
+    },
+
+    /** Second step of sign-in: a TOTP code or an unused recovery code, counted before it is checked. */
     async verify(ctx: AgentContext, code: string, ip: string): Promise<void> {
       if (ctx.stage !== 'mfa_verify')
         throw new ParleyError('conflict', 'This session has no code to check.');
-      await assertNotLocked(ctx);
-      const mfa = await store.security.mfa(ctx.agent.orgId, ctx.agent.id);
-      if (!mfa?.totpSecret) throw new ParleyError('conflict');
-      let method: 'totp' | 'recovery_code' | undefined;
-      const step = matchingStep(mfa.totpSecret, code.trim());
-      if (
-        step !== undefined &&
-        (await store.security.useTotpStep(ctx.agent.orgId, ctx.agent.id, step))
-      )
-        method = 'totp';
-      else if (
-        looksLikeRecoveryCode(code) &&
-        (await store.security.useRecoveryCode(
-          ctx.agent.orgId,
-          ctx.agent.id,
-          recoveryCodeHash(code),
-          Date.now(),
-        ))
-      ) {
-        method = 'recovery_code';
+      const secret = await activeSecret(ctx);
+      if (!secret) throw new ParleyError('conflict');
+      const slot = await attempts.begin(subject(ctx, ip), { proof: false });
+      const method = await acceptCode(ctx, secret, code);
+      if (!method) {
+        await wrongCode(ctx, ip, 'auth.mfa_verify');
+        await slot.failed('mfa');
+        throw new ParleyError('invalid_mfa_code');
       }
-      if (!method) return wrongCode(ctx, ip, 'auth.mfa_verify');
-      await store.security.markSessionMfa(ctx.agent.orgId, ctx.session.tokenHash, Date.now());
-      await store.security.clearThrottle(accountKey(ctx.agent.id));
+      await slot.succeeded();
+      const now = Date.now();
+      await store.security.markSessionMfa(ctx.agent.orgId, ctx.session.tokenHash, now);
+      await store.security.proveSession(ctx.agent.orgId, ctx.session.tokenHash, { factorAt: now });
       await audit.record(store, {
         orgId: ctx.agent.orgId,
         actor: who(ctx),
@@ -101,14 +155,16 @@ export function createMfaService(deps: {
       });
     },
 
-    /** Starts (or restarts) enrolment: a new secret, shown as a QR code, used only once confirmed. */
+    /** Starts (or restarts) enrolment: a new secret, shown as a QR code, used only once confirmed. Step-up. */
     async startEnrolment(ctx: AgentContext, ip: string): Promise<MfaEnrolment> {
-      if (ctx.stage !== 'ok' && ctx.stage !== 'mfa_enrol')
-        throw new ParleyError(
-          ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
-        );
+      assertMaySetUp(ctx);
+      await stepUp.require(ctx);
       const secret = newTotpSecret();
-      await store.security.setPendingSecret(ctx.agent.orgId, ctx.agent.id, secret);
+      await store.security.setPendingSecret(
+        ctx.agent.orgId,
+        ctx.agent.id,
+        seal(keyringOf(store), secret, secretContext.totp(ctx.agent.id)),
+      );
       await audit.record(store, {
         orgId: ctx.agent.orgId,
         actor: who(ctx),
@@ -120,20 +176,28 @@ export function createMfaService(deps: {
       return enrolmentFor(secret, ctx.agent.email, `${ISSUER} (${ctx.organisation.name})`);
     },
 
-    /** Confirms enrolment with a first code; returns the recovery codes, shown once. */
+    /** Confirms enrolment with a first code; returns the recovery codes, shown once. Step-up. */
     async confirmEnrolment(ctx: AgentContext, code: string, ip: string): Promise<string[]> {
-      if (ctx.stage !== 'ok' && ctx.stage !== 'mfa_enrol')
-        throw new ParleyError(
-          ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
-        );
-      await assertNotLocked(ctx);
+      assertMaySetUp(ctx);
+      await stepUp.require(ctx);
+      const slot = await attempts.begin(subject(ctx, ip), { proof: false });
       const mfa = await store.security.mfa(ctx.agent.orgId, ctx.agent.id);
-      const step = mfa?.pendingSecret ? matchingStep(mfa.pendingSecret, code) : undefined;
-      if (step === undefined) return wrongCode(ctx, ip, 'mfa.enrol');
-      if (!(await store.security.enableTotp(ctx.agent.orgId, ctx.agent.id, Date.now())))
+      const pending = mfa?.pendingSecret
+        ? open(keyringOf(store), mfa.pendingSecret, secretContext.totp(ctx.agent.id))
+        : undefined;
+      const step = pending ? matchingStep(pending, code) : undefined;
+      if (step === undefined) {
+        await wrongCode(ctx, ip, 'mfa.enrol');
+        await slot.failed('mfa');
+        throw new ParleyError('invalid_mfa_code');
+      }
+      await slot.succeeded();
+      const now = Date.now();
+      if (!(await store.security.enableTotp(ctx.agent.orgId, ctx.agent.id, now)))
         throw new ParleyError('conflict');
       await store.security.useTotpStep(ctx.agent.orgId, ctx.agent.id, step);
-      await store.security.markSessionMfa(ctx.agent.orgId, ctx.session.tokenHash, Date.now());
+      await store.security.markSessionMfa(ctx.agent.orgId, ctx.session.tokenHash, now);
+      await store.security.proveSession(ctx.agent.orgId, ctx.session.tokenHash, { factorAt: now });
       const codes = await issueRecoveryCodes(ctx);
       await audit.record(store, {
         orgId: ctx.agent.orgId,
@@ -149,6 +213,7 @@ export function createMfaService(deps: {
     async regenerateRecoveryCodes(ctx: AgentContext, ip: string): Promise<string[]> {
       const mfa = await store.security.mfa(ctx.agent.orgId, ctx.agent.id);
       if (!mfa?.totpSecret) throw new ParleyError('conflict', 'Set up an authenticator app first.');
+      await stepUp.require(ctx);
       const codes = await issueRecoveryCodes(ctx);
       await audit.record(store, {
         orgId: ctx.agent.orgId,
@@ -161,7 +226,7 @@ export function createMfaService(deps: {
       return codes;
     },
 
-    /** Removes one's own second factor, unless the organisation requires it. */
+    /** Removes one's own second factor, unless the organisation requires it. Step-up. */
     async disable(ctx: AgentContext, ip: string): Promise<void> {
       const settings = await store.security.settings(ctx.agent.orgId);
       if (mfaRequired(settings.mfaPolicy, ctx.agent.role)) {
@@ -175,6 +240,7 @@ export function createMfaService(deps: {
         });
         throw new ParleyError('forbidden', 'Your organisation requires a second factor.');
       }
+      await stepUp.require(ctx);
       await store.security.disableTotp(ctx.agent.orgId, ctx.agent.id);
       await audit.record(store, {
         orgId: ctx.agent.orgId,
@@ -186,14 +252,15 @@ export function createMfaService(deps: {
       });
     },
 
+    /** Changes the password (the current one is counted before it is checked); every other session ends. */
     async changePassword(
       ctx: AgentContext,
       current: string,
       next: string,
       ip: string,
     ): Promise<void> {
-      await assertNotLocked(ctx);
-      if (!(await verifyPassword(ctx.agent.passwordHash, current))) {
+      const slot = await attempts.begin(subject(ctx, ip), { proof: false });
+      if (!(await checkPassword(ctx.agent.passwordHash, current))) {
         await audit.record(store, {
           orgId: ctx.agent.orgId,
           actor: who(ctx),
@@ -202,9 +269,10 @@ export function createMfaService(deps: {
           ip,
           detail: { reason: 'bad_password' },
         });
-        await auth.recordFailure(ctx.agent, ip, 'password_change');
+        await slot.failed('password_change');
         throw new ParleyError('invalid_credentials', 'The current password is wrong.');
       }
+      await slot.succeeded();
       assertStrongPassword(next, ctx.agent.email);
       if (next === current)
         throw new ParleyError('weak_password', 'Choose a password different from the current one.');
@@ -212,6 +280,16 @@ export function createMfaService(deps: {
         passwordHash: await hashPassword(next),
       });
       await store.security.setMustChangePassword(ctx.agent.orgId, ctx.agent.id, false);
+      await store.security.setOneTimePasswordExpiry(ctx.agent.orgId, ctx.agent.id, null);
+      const now = Date.now();
+      await store.security.proveSession(ctx.agent.orgId, ctx.session.tokenHash, {
+        passwordAt: now,
+      });
+      // Issue 10 finding 3: a changed password ends every other session, on every node.
+      const others = (await store.security.liveSessions(ctx.agent.orgId, now))
+        .filter((s) => s.agentId === ctx.agent.id && s.tokenHash !== ctx.session.tokenHash)
+        .map((s) => s.tokenHash);
+      await store.security.revokeSessions(ctx.agent.orgId, others, now);
       await audit.record(store, {
         orgId: ctx.agent.orgId,
         actor: who(ctx),
@@ -219,9 +297,9 @@ export function createMfaService(deps: {
         outcome: 'success',
         ip,
         resource: { type: 'agent', id: ctx.agent.id },
+        detail: { otherSessionsEnded: others.length },
       });
+      await auth.publishRevoked(others);
     },
-
-    lockout: LOCKOUT,
   };
 }

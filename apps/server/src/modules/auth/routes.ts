@@ -5,16 +5,22 @@ import {
   MfaVerifyRequestSchema,
   ParleyError,
   PasswordChangeRequestSchema,
+  StepUpRequestSchema,
 } from '@parley/protocol';
 import type { Store } from '../../store';
-import { safeEqual } from '../../lib/tokens';
-import { ipAllowed, type SecurityEvents } from '../security';
+import type { SecurityEvents } from '../security';
+import type { Admission } from './admission';
+import type { Attempts } from './attempts';
+import type { ProofOfWork } from './challenge';
 import type { MfaService } from './mfa';
-import { can, type Permission } from './policy';
+import type { Permission } from './policy';
 import { presentSession } from './presenter';
 import type { AgentContext, AuthService } from './service';
 
+/** The session cookie; on TLS it carries the __Host- prefix (no Domain, Path=/, Secure: no subdomain can plant it). */
 export const SESSION_COOKIE = 'parley_session';
+export const sessionCookieName = (secure: boolean) =>
+  secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,6 +36,10 @@ export interface AuthRouteOptions {
   secureCookies: boolean;
   /** Origins the console is served from; cookie-authenticated writes must come from one. */
   selfOrigins: ReadonlySet<string>;
+  /** The one admission (./admission.ts), shared with the WebSocket upgrade. */
+  admission: Admission;
+  pow: ProofOfWork;
+  attempts: Attempts;
 }
 
 export interface RequireAgentOptions {
@@ -39,52 +49,22 @@ export interface RequireAgentOptions {
   permission?: Permission;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * preHandler for agent routes: a valid session cookie; for writes a matching
- * CSRF token (synchroniser token from the session) and, when the browser sends
- * one, a same-origin Origin header; an address on the organisation's
- * allowlist; a finished sign-in (second factor) unless the route is part of
- * signing in; and the route's permission.
- */
+/** preHandler for agent routes: the one admission (./admission.ts) decides. */
 export function requireAgent(opts: AuthRouteOptions, options: RequireAgentOptions = {}) {
+  const cookie = sessionCookieName(opts.secureCookies);
   return async (request: FastifyRequest): Promise<void> => {
-    const ctx = await opts.auth.authenticate(request.cookies[SESSION_COOKIE], { ip: request.ip });
-    if (!ctx) throw new ParleyError('unauthorized');
-    if (!SAFE_METHODS.has(request.method)) {
-      const origin = request.headers.origin;
-      const header = request.headers['x-csrf-token'];
-      if (
-        (origin !== undefined && !opts.selfOrigins.has(origin)) ||
-        typeof header !== 'string' ||
-        !safeEqual(header, ctx.session.csrfToken)
-      ) {
-        await opts.events.emit(ctx.agent.orgId, 'session_forged', {
-          agentId: ctx.agent.id,
-          ip: request.ip,
-          detail: { reason: 'csrf', route: request.routeOptions.url ?? '' },
-        });
-        throw new ParleyError('csrf_failed');
-      }
-    }
-    const settings = await opts.store.security.settings(ctx.agent.orgId);
-    if (!ipAllowed(settings.ipAllowlist, request.ip)) {
-      await opts.events.emit(ctx.agent.orgId, 'ip_blocked', {
-        agentId: ctx.agent.id,
-        ip: request.ip,
-        detail: { route: request.routeOptions.url ?? '' },
-      });
-      throw new ParleyError('ip_not_allowed');
-    }
-    if (options.stage !== 'any' && ctx.stage !== 'ok') {
-      throw new ParleyError(
-        ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
-      );
-    }
-    if (options.permission && !can(ctx.actor, options.permission, { orgId: ctx.agent.orgId }))
-      throw new ParleyError('forbidden');
-    request.agentContext = ctx;
+    const header = request.headers['x-csrf-token'];
+    request.agentContext = await opts.admission({
+      transport: 'http',
+      token: request.cookies[cookie],
+      ip: request.ip,
+      method: request.method,
+      origin: request.headers.origin,
+      csrfToken: typeof header === 'string' ? header : undefined,
+      stage: options.stage ?? 'ok',
+      permission: options.permission,
+      route: request.routeOptions.url ?? '',
+    });
   };
 }
 
@@ -95,6 +75,7 @@ export function agentOf(request: FastifyRequest): AgentContext {
 }
 
 export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions): void {
+  const SESSION = sessionCookieName(opts.secureCookies);
   const cookieOptions = {
     httpOnly: true,
     secure: opts.secureCookies,
@@ -103,7 +84,7 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
   };
   const signingIn = { preHandler: requireAgent(opts, { stage: 'any' }) };
   const signedIn = { preHandler: requireAgent(opts) };
-  const refreshed = async (request: FastifyRequest, token = request.cookies[SESSION_COOKIE]) => {
+  const refreshed = async (request: FastifyRequest, token = request.cookies[SESSION]) => {
     const ctx = await opts.auth.authenticate(token, { ip: request.ip });
     if (!ctx) throw new ParleyError('unauthorized');
     return presentSession(ctx);
@@ -114,21 +95,37 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     // Login CSRF: a sign-in form posted from another site is refused.
     if (origin !== undefined && !opts.selfOrigins.has(origin)) throw new ParleyError('csrf_failed');
     const body = LoginRequestSchema.parse(request.body);
-    const { token, context } = await opts.auth.login(body.email, body.password, request.ip);
+    const { token, context } = await opts.auth.login(
+      body.email,
+      body.password,
+      request.ip,
+      body.altcha,
+    );
     request.log.info(
       { agentId: context.agent.id, orgId: context.agent.orgId, stage: context.stage },
       'agent signed in',
     );
-    void reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+    void reply.setCookie(SESSION, token, cookieOptions);
     return presentSession(context);
+  });
+
+  // The proof-of-work challenge sign-in asks for after a few failures (challenge_required).
+  app.get('/api/auth/challenge', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    return opts.pow.create();
+  });
+
+  app.post('/api/auth/step-up', signingIn, async (request) => {
+    const body = StepUpRequestSchema.parse(request.body);
+    return opts.mfa.stepUp(agentOf(request), body.password, body.code, request.ip);
   });
 
   app.get('/api/auth/session', signingIn, async (request) => presentSession(agentOf(request)));
 
   app.post('/api/auth/logout', signingIn, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = request.cookies[SESSION];
     if (token) await opts.auth.logout(token, agentOf(request), request.ip);
-    void reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    void reply.clearCookie(SESSION, cookieOptions);
     return { ok: true };
   });
 
@@ -138,14 +135,14 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
       actorId: ctx.agent.id,
       ip: request.ip,
     });
-    void reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    void reply.clearCookie(SESSION, cookieOptions);
     return { ok: true, sessions };
   });
 
   // Passing the second factor raises the session's privilege: it gets a new id.
   const rotate = async (request: FastifyRequest, reply: FastifyReply): Promise<string> => {
     const token = await opts.auth.rotate(agentOf(request));
-    void reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+    void reply.setCookie(SESSION, token, cookieOptions);
     return token;
   };
 
@@ -167,14 +164,7 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
 
   app.get('/api/auth/mfa', signedIn, async (request) => {
     const ctx = agentOf(request);
-    const mfa = await opts.store.security.mfa(ctx.agent.orgId, ctx.agent.id);
-    return {
-      enabled: !!mfa?.totpSecret,
-      recoveryCodesLeft: await opts.store.security.unusedRecoveryCodes(
-        ctx.agent.orgId,
-        ctx.agent.id,
-      ),
-    };
+    return opts.mfa.status(ctx);
   });
 
   app.post('/api/auth/mfa/recovery-codes', signedIn, async (request) => ({

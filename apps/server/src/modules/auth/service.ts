@@ -5,6 +5,7 @@ import type { AgentRow, AgentSessionRow, Organisation, Store } from '../../store
 import { randomToken, sha256Hex } from '../../lib/tokens';
 import { audit } from '../audit';
 import { ipAllowed, type SecurityEvents } from '../security';
+import { accountKey, emailKey, type Attempts } from './attempts';
 import { verifyPassword } from './password';
 import { mfaRequired, type AgentActor } from './policy';
 
@@ -15,27 +16,31 @@ export interface AgentContext {
   session: AgentSessionRow;
   /** `ok` unless the sign-in is not finished (second factor, enrolment, password change). */
   stage: SessionStage;
+  /** The idle timeout that applies to this session (the console warns two minutes before). */
+  idleMinutes: number;
 }
 
 /** Bus topic on which every node learns of ended sessions and closes their sockets. */
 export const SESSION_TOPIC = 'session:revoked';
-
-// PCI DSS 8.3.4: at most 10 failed attempts, then locked for at least 30 minutes.
-export const LOCKOUT = { max: 10, windowMs: 30 * 60_000, lockMs: 30 * 60_000 } as const;
-export const accountKey = (agentId: string) => `agent:${agentId}`;
-export const ipKey = (ip: string) => `ip:${ip}`;
 
 export interface AuthServiceDeps {
   store: Store;
   config: Pick<Config, 'sessionIdleMinutes' | 'sessionAbsoluteHours'>;
   bus: Bus;
   events: SecurityEvents;
+  attempts: Attempts;
+  /** The password check (tests count its calls); argon2id by default. */
+  verifyPassword?: (hash: string | undefined, password: string) => Promise<boolean>;
 }
+
+/** One-time (invite) passwords stop working after 72 hours (issue 10 finding 11). */
+export const ONE_TIME_PASSWORD_MS = 72 * 3_600_000;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: AuthServiceDeps) {
-  const { store, bus, events } = deps;
+  const { store, bus, events, attempts } = deps;
+  const checkPassword = deps.verifyPassword ?? verifyPassword;
   const idleMs = deps.config.sessionIdleMinutes * 60_000;
   const absoluteMs = deps.config.sessionAbsoluteHours * 3_600_000;
 
@@ -52,6 +57,12 @@ export function createAuthService(deps: AuthServiceDeps) {
     return 'ok';
   }
 
+  /** The organisation's idle timeout (PCI DSS 8.2.8), or the installation's default. */
+  async function idleMsFor(orgId: string): Promise<number> {
+    const minutes = (await store.security.settings(orgId)).idleMinutes;
+    return minutes !== null ? minutes * 60_000 : idleMs;
+  }
+
   async function contextFor(session: AgentSessionRow): Promise<AgentContext | undefined> {
     const agent = await store.agents.byId(session.orgId, session.agentId);
     if (!agent?.active) return undefined;
@@ -63,6 +74,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       organisation,
       session,
       stage: await stageOf(agent, session.tokenHash),
+      idleMinutes: Math.round((await idleMsFor(agent.orgId)) / 60_000),
     };
   }
 
@@ -74,85 +86,60 @@ export function createAuthService(deps: AuthServiceDeps) {
       });
   }
 
-  /** Counts a failed attempt against the account and the address; reports new lockouts. */
-  async function fail(agent: AgentRow | undefined, ip: string, reason: string): Promise<void> {
-    const now = Date.now();
-    const byIp = await store.security.recordFailure(ipKey(ip), now, LOCKOUT);
-    if (byIp.failures === LOCKOUT.max)
-      await events.emit(agent?.orgId ?? '', 'ip_locked', {
-        agentId: agent?.id ?? null,
-        ip,
-        detail: { reason },
-      });
-    if (!agent) return;
-    const byAccount = await store.security.recordFailure(accountKey(agent.id), now, LOCKOUT);
-    if (byAccount.failures === LOCKOUT.max) {
-      await events.emit(agent.orgId, 'account_locked', {
-        agentId: agent.id,
-        ip,
-        detail: { reason },
-      });
-      await publishRevoked(await store.security.revokeAgentSessions(agent.orgId, agent.id, now));
-    }
-  }
-
-  async function lockedOut(agent: AgentRow | undefined, ip: string): Promise<boolean> {
-    const now = Date.now();
-    const keys = [ipKey(ip), ...(agent ? [accountKey(agent.id)] : [])];
-    for (const key of keys) {
-      const t = await store.security.throttle(key);
-      if (t?.lockedUntil != null && t.lockedUntil > now) return true;
-    }
-    return false;
-  }
-
   return {
     stageOf,
     publishRevoked,
-    recordFailure: fail,
+    idleMsFor,
 
     async login(
       email: string,
       password: string,
       ip: string,
+      altcha?: string,
     ): Promise<{ token: string; context: AgentContext }> {
       const agent = await store.agents.byEmail(email.trim().toLowerCase());
       const orgId = agent?.orgId ?? '';
       const who = { kind: 'anonymous' as const, id: agent?.id ?? null };
-      if (await lockedOut(agent, ip)) {
-        await audit.record(store, {
+      const failure = (reason: string) =>
+        audit.record(store, {
           orgId,
           actor: who,
           action: 'auth.sign_in',
           outcome: 'failure',
           ip,
-          detail: { reason: 'locked' },
+          detail: { reason },
         });
-        throw new ParleyError('account_locked');
+      const subject = {
+        key: agent ? accountKey(agent.id) : emailKey(email),
+        orgId,
+        agentId: agent?.id ?? null,
+        ip,
+      };
+      let slot;
+      try {
+        slot = await attempts.begin(subject, { altcha });
+      } catch (err) {
+        if (err instanceof ParleyError)
+          await failure(err.code === 'account_locked' ? 'locked' : err.code);
+        throw err;
       }
-      const ok = await verifyPassword(agent?.passwordHash, password);
+      // The slow check runs only inside a reserved slot (PCI DSS 8.3.4, issue 10 finding 1).
+      const ok = await checkPassword(agent?.passwordHash, password);
       if (!agent || !ok || !agent.active) {
-        await audit.record(store, {
-          orgId,
-          actor: who,
-          action: 'auth.sign_in',
-          outcome: 'failure',
-          ip,
-          detail: { reason: agent ? 'bad_password' : 'unknown_account' },
-        });
-        await fail(agent, ip, 'password');
+        await failure(agent ? 'bad_password' : 'unknown_account');
+        await slot.failed('password');
         throw new ParleyError('invalid_credentials');
+      }
+      await slot.succeeded();
+      const now = Date.now();
+      const mfa = await store.security.mfa(agent.orgId, agent.id);
+      if (mfa?.mustChangePassword && mfa.otpExpiresAt !== null && mfa.otpExpiresAt <= now) {
+        await failure('invite_expired');
+        throw new ParleyError('invite_expired');
       }
       const settings = await store.security.settings(agent.orgId);
       if (!ipAllowed(settings.ipAllowlist, ip)) {
-        await audit.record(store, {
-          orgId,
-          actor: who,
-          action: 'auth.sign_in',
-          outcome: 'failure',
-          ip,
-          detail: { reason: 'ip_not_allowed' },
-        });
+        await failure('ip_not_allowed');
         await events.emit(agent.orgId, 'ip_blocked', {
           agentId: agent.id,
           ip,
@@ -160,8 +147,6 @@ export function createAuthService(deps: AuthServiceDeps) {
         });
         throw new ParleyError('ip_not_allowed');
       }
-      await store.security.clearThrottle(accountKey(agent.id));
-      const now = Date.now();
       // A fresh random id at every sign-in: session fixation is impossible.
       const token = randomToken(32);
       const session = await store.sessions.create({
@@ -172,6 +157,8 @@ export function createAuthService(deps: AuthServiceDeps) {
         createdAt: now,
         expiresAt: now + absoluteMs,
       });
+      await store.security.setSessionIp(session.tokenHash, ip);
+      await store.security.proveSession(agent.orgId, session.tokenHash, { passwordAt: now });
       const context = await contextFor(session);
       if (!context) throw new ParleyError('invalid_credentials');
       await audit.record(store, {
@@ -203,13 +190,19 @@ export function createAuthService(deps: AuthServiceDeps) {
         return undefined;
       }
       if (session.revokedAt !== null) return undefined;
-      if (now >= session.expiresAt || now - session.lastSeenAt >= idleMs) {
+      if (
+        now >= session.expiresAt ||
+        now - session.lastSeenAt >= (await idleMsFor(session.orgId))
+      ) {
         await store.sessions.revoke(tokenHash, now);
         return undefined;
       }
       // Touch at most every few seconds: sessions are read on every request.
-      if (opts.touch !== false && now - session.lastSeenAt > 5_000)
+      if (opts.touch !== false && now - session.lastSeenAt > 5_000) {
         await store.sessions.touch(tokenHash, now);
+        // The address the session is used from now, for allowlist changes (finding 4).
+        if (opts.ip) await store.security.setSessionIp(tokenHash, opts.ip);
+      }
       return contextFor(session);
     },
 
@@ -218,7 +211,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const s = await store.sessions.byTokenHash(tokenHash);
       const now = Date.now();
       if (!s || s.revokedAt !== null) return false;
-      if (now >= s.expiresAt || now - s.lastSeenAt >= idleMs) return false;
+      if (now >= s.expiresAt || now - s.lastSeenAt >= (await idleMsFor(s.orgId))) return false;
       const agent = await store.agents.byId(s.orgId, s.agentId);
       return agent?.active === true;
     },
@@ -246,6 +239,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       const verifiedAt = await store.security.sessionMfaAt(ctx.session.tokenHash);
       if (verifiedAt !== undefined)
         await store.security.markSessionMfa(ctx.session.orgId, tokenHash, verifiedAt);
+      const proofs = await store.security.sessionProofs(ctx.session.tokenHash);
+      await store.security.proveSession(ctx.session.orgId, tokenHash, {
+        ...(proofs.passwordAt !== null ? { passwordAt: proofs.passwordAt } : {}),
+        ...(proofs.factorAt !== null ? { factorAt: proofs.factorAt } : {}),
+      });
+      const ip = await store.security.sessionIp(ctx.session.tokenHash);
+      if (ip) await store.security.setSessionIp(tokenHash, ip);
       await store.sessions.revoke(ctx.session.tokenHash, Date.now());
       return token;
     },

@@ -1,3 +1,5 @@
 export { createOrganisation, isAllowedOrigin, normaliseOrigin } from './service';
 export { registerOrgRoutes } from './routes';
-export { registerOrgSettingsRoutes, parseOrigins } from './settings-routes';
+export { registerOrgSettingsRoutes } from './settings-routes';
+export { createOrganisationSettingsService, parseOrigins } from './settings-service';
+export { presentOrganisationSettings } from './presenter';

@@ -4,6 +4,8 @@ import type { SecurityEvent, SecurityEventType } from '@parley/protocol';
 import type { Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { SecurityEventRow, Store } from '../../store';
+import { keyringOf, open, secretContext } from './keyring';
+import { createWebhookTargetPolicy, postPinned, type WebhookTargetPolicy } from './webhook-target';
 
 /** Topic of an organisation's security events; only sockets allowed `security_event:read` subscribe. */
 export const securityTopic = (orgId: string) => `security:${orgId}`;
@@ -40,15 +42,44 @@ export interface SecurityEvents {
 }
 
 const RETRY_DELAYS_MS = [500, 2000, 8000];
+/**
+ * Deliveries per organisation per minute. Many events can be caused by anyone
+ * on the internet (failed sign-ins, forged cookies): above the budget they are
+ * stored and shown as usual but not posted one by one; the next delivery says
+ * how many were held back (issue 10 finding 6: no anonymous webhook flood).
+ */
+const WEBHOOK_BUDGET_PER_MINUTE = 20;
 
 export function createSecurityEvents(deps: {
   store: Store;
   bus: Bus;
   log: Logger;
-  fetch?: typeof fetch;
+  webhookAllowCidrs?: readonly string[];
+  webhookPolicy?: WebhookTargetPolicy;
 }): SecurityEvents {
   const pending = new Set<Promise<void>>();
-  const doFetch = deps.fetch ?? fetch;
+  const policy =
+    deps.webhookPolicy ?? createWebhookTargetPolicy({ allowCidrs: deps.webhookAllowCidrs ?? [] });
+  const budget = new Map<string, { windowStart: number; sent: number; suppressed: number }>();
+
+  /** True when the organisation may get one more delivery now; counts the ones held back. */
+  function spend(orgId: string): { ok: boolean; suppressed: number } {
+    const now = Date.now();
+    let b = budget.get(orgId);
+    if (!b || now - b.windowStart >= 60_000) {
+      b = { windowStart: now, sent: 0, suppressed: b?.suppressed ?? 0 };
+      budget.set(orgId, b);
+    }
+    if (budget.size > 10_000) budget.clear();
+    if (b.sent >= WEBHOOK_BUDGET_PER_MINUTE) {
+      b.suppressed += 1;
+      return { ok: false, suppressed: b.suppressed };
+    }
+    b.sent += 1;
+    const suppressed = b.suppressed;
+    b.suppressed = 0;
+    return { ok: true, suppressed };
+  }
 
   async function deliver(
     url: string,
@@ -56,23 +87,24 @@ export function createSecurityEvents(deps: {
     body: string,
     eventId: string,
   ): Promise<void> {
-    const target = new URL(url);
     for (let attempt = 0; ; attempt++) {
       try {
+        // Resolved and checked at every attempt, then pinned to the checked address.
+        const target = await policy.resolve(url);
         const headers = signRequest({
           secret,
           method: 'POST',
-          path: `${target.pathname}${target.search}`,
+          path: `${target.url.pathname}${target.url.search}`,
           body,
         });
-        const res = await doFetch(target, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
+        const status = await postPinned(
+          target,
+          { 'content-type': 'application/json', ...headers },
           body,
-          signal: AbortSignal.timeout(5000),
-        });
-        if (res.ok) return;
-        deps.log.warn({ eventId, status: res.status }, 'security webhook refused');
+          5000,
+        );
+        if (status >= 200 && status < 300) return;
+        deps.log.warn({ eventId, status }, 'security webhook refused');
       } catch (err) {
         deps.log.warn(
           { eventId, err: err instanceof Error ? err.name : 'unknown' },
@@ -105,8 +137,21 @@ export function createSecurityEvents(deps: {
         });
         const settings = await deps.store.security.settings(orgId);
         if (settings.webhookUrl && settings.webhookSecret) {
-          const body = JSON.stringify({ id: randomUUID(), type: 'security_event', orgId, event });
-          const p = deliver(settings.webhookUrl, settings.webhookSecret, body, row.id).finally(() =>
+          const turn = spend(orgId);
+          if (!turn.ok) return;
+          const secret = open(
+            keyringOf(deps.store),
+            settings.webhookSecret,
+            secretContext.webhook(orgId),
+          );
+          const body = JSON.stringify({
+            id: randomUUID(),
+            type: 'security_event',
+            orgId,
+            event,
+            ...(turn.suppressed > 0 ? { suppressed: turn.suppressed } : {}),
+          });
+          const p = deliver(settings.webhookUrl, secret, body, row.id).finally(() =>
             pending.delete(p),
           );
           pending.add(p);

@@ -5,3 +5,24 @@ export {
   securityTopic,
   type SecurityEvents,
 } from './events';
+export {
+  bindKeyring,
+  derivedKey,
+  isSealed,
+  keyringOf,
+  loadKeyring,
+  open,
+  seal,
+  sealLegacySecrets,
+  secretContext,
+  secureDataDir,
+  type Keyring,
+} from './keyring';
+export { createWebhookTargetPolicy, postPinned, type WebhookTargetPolicy } from './webhook-target';
+export {
+  ALLOWLIST_TOPIC,
+  createSecuritySettingsService,
+  type SecuritySettingsService,
+} from './settings-service';
+export { registerSecurityRoutes } from './routes';
+export { presentSecuritySettings } from './presenter';

@@ -19,7 +19,15 @@ export interface VisitorService {
   authenticate(token: string | undefined): Promise<VisitorContext | undefined>;
 }
 
-export function createVisitorService(store: Store, opts: { tokenDays: number }): VisitorService {
+/**
+ * `closedTokenHours`: a token dies this long after the visitor's conversations
+ * have all closed (issue 10 finding 11), not 30 days later.
+ */
+export function createVisitorService(
+  store: Store,
+  opts: { tokenDays: number; closedTokenHours?: number },
+): VisitorService {
+  const closedMs = (opts.closedTokenHours ?? 24) * 3_600_000;
   return {
     async createSession(orgKey, name, maskName) {
       const org = await store.orgs.byKey(orgKey);
@@ -37,7 +45,10 @@ export function createVisitorService(store: Store, opts: { tokenDays: number }):
     async authenticate(token) {
       if (!token || token.length < 16 || token.length > 256) return undefined;
       const visitor = await store.visitors.byTokenHash(sha256Hex(token));
-      if (!visitor || visitor.revokedAt !== null || visitor.expiresAt <= Date.now())
+      const now = Date.now();
+      if (!visitor || visitor.revokedAt !== null || visitor.expiresAt <= now) return undefined;
+      const state = await store.visitors.conversationState(visitor.orgId, visitor.id);
+      if (state.open === 0 && state.lastClosedAt !== null && now - state.lastClosedAt >= closedMs)
         return undefined;
       const organisation = await store.orgs.byId(visitor.orgId);
       if (!organisation) return undefined;

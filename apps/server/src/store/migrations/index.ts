@@ -3,6 +3,7 @@ import { chat } from './0001-chat';
 import { payments } from './0002-payments';
 import { security } from './0003-security';
 import { maskingSettings } from './0004-masking-settings';
+import { accessSecurity } from './0006-access-security';
 import { maskState } from './0008-mask-state';
 
 /**
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002-payments': payments,
   '0003-security': security,
   '0004-masking-settings': maskingSettings,
+  '0006-access-security': accessSecurity,
   '0008-mask-state': maskState,
 };
 

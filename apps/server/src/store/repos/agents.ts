@@ -108,6 +108,7 @@ export function sessionsRepo(db: Kysely<Database>): Store['sessions'] {
         last_seen_at: input.createdAt,
         expires_at: input.expiresAt,
         revoked_at: null,
+        ip: null,
       };
       await db.insertInto('agent_sessions').values(row).execute();
       return toSession(row);

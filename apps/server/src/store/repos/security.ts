@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection, Plan } from '../connect';
+import type { Connection } from '../connect';
 import { parseStringArray } from '../mappers';
 import type {
   AgentMfaTable,
@@ -8,8 +8,8 @@ import type {
   OrgSecurityTable,
   SecurityEventRow,
   SecurityRepo,
-  ThrottleRow,
 } from '../types';
+import { throttlesRepo } from './throttles';
 
 const POLICIES: readonly MfaPolicy[] = ['admins', 'all', 'none'];
 
@@ -21,6 +21,7 @@ function toSettings(orgId: string, r: OrgSecurityTable | undefined): OrgSecurity
       ipAllowlist: [],
       webhookUrl: null,
       webhookSecret: null,
+      idleMinutes: null,
       updatedAt: 0,
     };
   return {
@@ -32,6 +33,7 @@ function toSettings(orgId: string, r: OrgSecurityTable | undefined): OrgSecurity
     ipAllowlist: parseStringArray(r.ip_allowlist),
     webhookUrl: r.webhook_url,
     webhookSecret: r.webhook_secret,
+    idleMinutes: r.idle_minutes === null ? null : Number(r.idle_minutes),
     updatedAt: Number(r.updated_at),
   };
 }
@@ -65,6 +67,7 @@ export function securityRepo(conn: Connection): SecurityRepo {
       enabled_at: null,
       last_step: null,
       must_change_password: 0,
+      otp_expires_at: null,
     };
     await db
       .insertInto('agent_mfa')
@@ -93,7 +96,8 @@ export function securityRepo(conn: Connection): SecurityRepo {
         pendingSecret: r.pending_secret,
         enabledAt: r.enabled_at === null ? null : Number(r.enabled_at),
         lastStep: r.last_step === null ? null : Number(r.last_step),
-        mustChangePassword: r.must_change_password === 1,
+        mustChangePassword: Number(r.must_change_password) === 1,
+        otpExpiresAt: r.otp_expires_at === null ? null : Number(r.otp_expires_at),
       };
     },
     async setPendingSecret(orgId, agentId, secret) {
@@ -237,63 +241,129 @@ export function securityRepo(conn: Connection): SecurityRepo {
       return rows.map((r) => r.token_hash);
     },
 
-    async throttle(key) {
+    ...throttlesRepo(db),
+
+    async setOneTimePasswordExpiry(orgId, agentId, expiresAt) {
+      await ensureMfaRow(orgId, agentId);
+      await db
+        .updateTable('agent_mfa')
+        .set({ otp_expires_at: expiresAt })
+        .where('org_id', '=', orgId)
+        .where('agent_id', '=', agentId)
+        .execute();
+    },
+    async proveSession(orgId, tokenHash, proof) {
+      const set: { password_at?: number; factor_at?: number } = {};
+      if (proof.passwordAt !== undefined) set.password_at = proof.passwordAt;
+      if (proof.factorAt !== undefined) set.factor_at = proof.factorAt;
+      await db
+        .insertInto('session_proofs')
+        .values({
+          token_hash: tokenHash,
+          org_id: orgId,
+          password_at: proof.passwordAt ?? null,
+          factor_at: proof.factorAt ?? null,
+        })
+        .onConflict((oc) => oc.column('token_hash').doUpdateSet(set))
+        .execute();
+    },
+    async sessionProofs(tokenHash) {
       const r = await db
-        .selectFrom('auth_throttle')
-        .selectAll()
-        .where('key', '=', key)
+        .selectFrom('session_proofs')
+        .select(['password_at', 'factor_at'])
+        .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
-      return (
-        r && {
-          key: r.key,
-          failures: Number(r.failures),
-          firstAt: Number(r.first_at),
-          lockedUntil: r.locked_until === null ? null : Number(r.locked_until),
-        }
-      );
+      return {
+        passwordAt: r?.password_at == null ? null : Number(r.password_at),
+        factorAt: r?.factor_at == null ? null : Number(r.factor_at),
+      };
     },
-    async recordFailure(key, now, opts) {
-      function* plan(): Plan<ThrottleRow> {
-        const rows = (yield db
-          .selectFrom('auth_throttle')
-          .selectAll()
-          .where('key', '=', key)
-          .compile()) as { failures: number; first_at: number; locked_until: number | null }[];
-        const r = rows[0];
-        const inWindow =
-          r !== undefined &&
-          now - Number(r.first_at) < opts.windowMs &&
-          !(r.locked_until !== null && Number(r.locked_until) <= now);
-        const failures = inWindow ? Number(r.failures) + 1 : 1;
-        const firstAt = inWindow ? Number(r.first_at) : now;
-        const stillLocked =
-          r?.locked_until != null && Number(r.locked_until) > now ? Number(r.locked_until) : null;
-        const lockedUntil = stillLocked ?? (failures >= opts.max ? now + opts.lockMs : null);
-        if (r) {
-          yield db
-            .updateTable('auth_throttle')
-            .set({ failures, first_at: firstAt, locked_until: lockedUntil })
-            .where('key', '=', key)
-            .compile();
-        } else {
-          yield db
-            .insertInto('auth_throttle')
-            .values({ key, failures, first_at: firstAt, locked_until: lockedUntil })
-            .compile();
-        }
-        return { key, failures, firstAt, lockedUntil };
-      }
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await conn.runInTransaction(plan());
-        } catch (err) {
-          // Two first failures at once both insert; the loser retries as an update.
-          if (attempt >= 5) throw err;
-        }
-      }
+    async setSessionIp(tokenHash, ip) {
+      await db
+        .updateTable('agent_sessions')
+        .set({ ip })
+        .where('token_hash', '=', tokenHash)
+        .execute();
     },
-    async clearThrottle(key) {
-      await db.deleteFrom('auth_throttle').where('key', '=', key).execute();
+    async sessionIp(tokenHash) {
+      const r = await db
+        .selectFrom('agent_sessions')
+        .select('ip')
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return r?.ip ?? null;
+    },
+    async liveSessions(orgId, now) {
+      const rows = await db
+        .selectFrom('agent_sessions')
+        .select(['token_hash', 'agent_id', 'ip'])
+        .where('org_id', '=', orgId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .execute();
+      return rows.map((r) => ({ tokenHash: r.token_hash, agentId: r.agent_id, ip: r.ip }));
+    },
+    async revokeSessions(orgId, tokenHashes, now) {
+      if (tokenHashes.length === 0) return;
+      await db
+        .updateTable('agent_sessions')
+        .set({ revoked_at: now })
+        .where('org_id', '=', orgId)
+        .where('token_hash', 'in', tokenHashes)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+    async secretColumns() {
+      const out: Awaited<ReturnType<SecurityRepo['secretColumns']>> = [];
+      const mfa = await db
+        .selectFrom('agent_mfa')
+        .select(['agent_id', 'totp_secret', 'pending_secret'])
+        .execute();
+      for (const r of mfa) {
+        if (r.totp_secret !== null)
+          out.push({
+            table: 'agent_mfa',
+            id: r.agent_id,
+            column: 'totp_secret',
+            value: r.totp_secret,
+          });
+        if (r.pending_secret !== null)
+          out.push({
+            table: 'agent_mfa',
+            id: r.agent_id,
+            column: 'pending_secret',
+            value: r.pending_secret,
+          });
+      }
+      const orgs = await db
+        .selectFrom('org_security')
+        .select(['org_id', 'webhook_secret'])
+        .execute();
+      for (const r of orgs)
+        if (r.webhook_secret !== null)
+          out.push({
+            table: 'org_security',
+            id: r.org_id,
+            column: 'webhook_secret',
+            value: r.webhook_secret,
+          });
+      return out;
+    },
+    async setSecretColumn(table, id, column, value) {
+      if (table === 'agent_mfa') {
+        const col = column === 'pending_secret' ? 'pending_secret' : 'totp_secret';
+        await db
+          .updateTable('agent_mfa')
+          .set({ [col]: value })
+          .where('agent_id', '=', id)
+          .execute();
+      } else {
+        await db
+          .updateTable('org_security')
+          .set({ webhook_secret: value })
+          .where('org_id', '=', id)
+          .execute();
+      }
     },
 
     async settings(orgId) {
@@ -308,6 +378,7 @@ export function securityRepo(conn: Connection): SecurityRepo {
         webhook_url: patch.webhookUrl !== undefined ? patch.webhookUrl : current.webhookUrl,
         webhook_secret:
           patch.webhookSecret !== undefined ? patch.webhookSecret : current.webhookSecret,
+        idle_minutes: patch.idleMinutes !== undefined ? patch.idleMinutes : current.idleMinutes,
         updated_at: now,
       };
       const { org_id: _id, ...set } = next;

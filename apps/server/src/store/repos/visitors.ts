@@ -45,6 +45,22 @@ export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
         .executeTakeFirst();
       return row && toVisitor(row);
     },
+    async conversationState(orgId, visitorId) {
+      const rows = await db
+        .selectFrom('conversations')
+        .select(['status', 'closed_at'])
+        .where('org_id', '=', orgId)
+        .where('visitor_id', '=', visitorId)
+        .execute();
+      let lastClosedAt: number | null = null;
+      let open = 0;
+      for (const r of rows) {
+        if (r.status !== 'closed') open += 1;
+        else if (r.closed_at !== null)
+          lastClosedAt = Math.max(lastClosedAt ?? 0, Number(r.closed_at));
+      }
+      return { conversations: rows.length, open, lastClosedAt };
+    },
     async setName(orgId, id, name) {
       await db
         .updateTable('visitors')

@@ -26,7 +26,11 @@ function from(client: AgentClient, ip: string) {
 }
 
 beforeAll(async () => {
-  t = await startTestServer({ logLevel: 'warn', env: { PARLEY_TRUST_PROXY: '1' } });
+  t = await startTestServer({
+    logLevel: 'warn',
+    // The test's webhook receiver listens on loopback, which webhooks may not reach by default.
+    env: { PARLEY_TRUST_PROXY: '1', PARLEY_WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32' },
+  });
   await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
   admin = new AgentClient(t.url);
   await admin.login(t.admin.email, t.admin.password);

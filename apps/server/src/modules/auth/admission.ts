@@ -1,0 +1,83 @@
+import { ParleyError } from '@parley/protocol';
+import type { Store } from '../../store';
+import { safeEqual } from '../../lib/tokens';
+import { ipAllowed, type SecurityEvents } from '../security';
+import { can, type Permission } from './policy';
+import type { AgentContext, AuthService } from './service';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AdmissionRequest {
+  transport: 'http' | 'socket';
+  /** The session token from the cookie. */
+  token: string | undefined;
+  ip: string;
+  method: string;
+  origin: string | undefined;
+  /** The X-CSRF-Token header (HTTP writes). */
+  csrfToken?: string | undefined;
+  /** 'any': also a session that has not finished signing in (the sign-in routes themselves). */
+  stage?: 'ok' | 'any';
+  permission?: Permission | undefined;
+  /** For security events: the route or 'socket'. */
+  route: string;
+}
+
+export type Admission = (request: AdmissionRequest) => Promise<AgentContext>;
+
+/**
+ * The ONE decision whether an agent request may proceed (CONVENTIONS.md "One
+ * admission"), used by the HTTP hooks and the WebSocket upgrade alike:
+ *
+ * 1. a socket must come from one of the server's own origins (cross-site
+ *    WebSocket hijacking: the cookie would ride along);
+ * 2. a valid, live session (idle and absolute timeouts);
+ * 3. an HTTP write carries the session's CSRF token and, when the browser
+ *    sends one, a same-origin Origin header;
+ * 4. an address on the organisation's allowlist;
+ * 5. a finished sign-in (second factor, password change) unless `stage: 'any'`;
+ * 6. the permission the route needs.
+ */
+export function createAdmission(deps: {
+  auth: AuthService;
+  store: Store;
+  events: SecurityEvents;
+  selfOrigins: ReadonlySet<string>;
+}): Admission {
+  return async (req) => {
+    if (req.transport === 'socket' && (!req.origin || !deps.selfOrigins.has(req.origin)))
+      throw new ParleyError('origin_not_allowed');
+    const ctx = await deps.auth.authenticate(req.token, { ip: req.ip });
+    if (!ctx) throw new ParleyError('unauthorized');
+    if (req.transport === 'http' && !SAFE_METHODS.has(req.method)) {
+      if (
+        (req.origin !== undefined && !deps.selfOrigins.has(req.origin)) ||
+        typeof req.csrfToken !== 'string' ||
+        !safeEqual(req.csrfToken, ctx.session.csrfToken)
+      ) {
+        await deps.events.emit(ctx.agent.orgId, 'session_forged', {
+          agentId: ctx.agent.id,
+          ip: req.ip,
+          detail: { reason: 'csrf', route: req.route },
+        });
+        throw new ParleyError('csrf_failed');
+      }
+    }
+    const settings = await deps.store.security.settings(ctx.agent.orgId);
+    if (!ipAllowed(settings.ipAllowlist, req.ip)) {
+      await deps.events.emit(ctx.agent.orgId, 'ip_blocked', {
+        agentId: ctx.agent.id,
+        ip: req.ip,
+        detail: req.transport === 'socket' ? { at: 'socket' } : { route: req.route },
+      });
+      throw new ParleyError('ip_not_allowed');
+    }
+    if (req.stage !== 'any' && ctx.stage !== 'ok')
+      throw new ParleyError(
+        ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',
+      );
+    if (req.permission && !can(ctx.actor, req.permission, { orgId: ctx.agent.orgId }))
+      throw new ParleyError('forbidden');
+    return ctx;
+  };
+}
