@@ -44,10 +44,29 @@ function event(
 /** Attempts to mask a message against its sender's state before giving up on a moving state. */
 const MASK_ATTEMPTS = 5;
 
+type SenderState = Parameters<MessageMasker['mask']>[1];
+
+/** Runs `fn` after every earlier call with the same key has finished (a per-key queue). */
+function createKeyedLock() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const before = tails.get(key) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
 /** The chat domain: conversations and the ingest pipeline validate → mask → persist → fan out. */
 export function createChatService(deps: ChatDeps) {
   const { store, bus, committer, masker, held, log } = deps;
   const notices = createNoticeLimiter();
+  const senderLock = createKeyedLock();
 
   // Hot-path cache of conversations for send/typing. Safe because what the
   // policy reads only moves one way: the visitor never changes, the agent is
@@ -261,18 +280,14 @@ export function createChatService(deps: ChatDeps) {
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
       await maskingReady(actor.orgId);
       const senderKey = `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`;
-      for (let attempt = 1; ; attempt += 1) {
-        const current = await held.load(actor.orgId, conv.id, senderKey);
+      const attempt = async (current: { version: number; state: SenderState }) => {
         const masked = maskOrRefuse(conv.id, input.text, current.state, actor.orgId);
         const maskState = masked.changed
           ? { senderKey, expect: current.version, state: JSON.stringify(masked.state) }
           : undefined;
-        // The next message of this sender may be masked before this one commits: it masks on this
-        // state, and if this one is not stored, the store refuses it as stale and it masks again.
         if (maskState) held.advance(conv.id, senderKey, current.version + 1, masked.state);
-        let result;
         try {
-          result = await committer.append({
+          const result = await committer.append({
             orgId: actor.orgId,
             conversationId: conv.id,
             senderKind: actor.kind,
@@ -282,23 +297,40 @@ export function createChatService(deps: ChatDeps) {
             masked: masked.masked,
             ...(maskState ? { maskState } : {}),
           });
+          // A failed or repeated message stored nothing, so the state did not move either.
+          if (maskState && (!result.ok || result.duplicate)) held.invalidate(conv.id, senderKey);
+          return { masked, result };
         } catch (err) {
           if (maskState) held.invalidate(conv.id, senderKey);
           throw err;
         }
+      };
+      const first = await held.load(actor.orgId, conv.id, senderKey);
+      let outcome = isEmptyState(first.state) ? await attempt(first) : undefined;
+      // A message that touches its sender's masking state (a piece, or pieces pending) is masked and
+      // committed one at a time per sender on this node, so pipelined sends never race on the state;
+      // across nodes the store's version check makes the loser mask again.
+      if (
+        outcome === undefined ||
+        (!outcome.result.ok && outcome.result.code === 'mask_state_stale')
+      )
+        outcome = await senderLock(`${conv.id}\u0000${senderKey}`, async () => {
+          for (let n = 1; ; n += 1) {
+            const o = await attempt(await held.load(actor.orgId, conv.id, senderKey));
+            if (o.result.ok || o.result.code !== 'mask_state_stale' || n >= MASK_ATTEMPTS) return o;
+            held.invalidate(conv.id, senderKey);
+          }
+        });
+      const { masked, result } = outcome;
+      {
         if (!result.ok) {
-          if (maskState || result.code === 'mask_state_stale') held.invalidate(conv.id, senderKey);
-          if (result.code === 'mask_state_stale' && attempt < MASK_ATTEMPTS) continue;
+          // The state kept moving under this message on other nodes: a retry will succeed.
           throw new ParleyError(
-            result.code === 'mask_state_stale' ? 'internal_error' : result.code,
+            result.code === 'mask_state_stale' ? 'store_unavailable' : result.code,
           );
         }
+        if (result.duplicate) return { seq: result.message.seq, duplicate: true };
         const message = result.message;
-        // A repeated clientMsgId stored nothing, so the state it was masked on did not move either.
-        if (result.duplicate) {
-          if (maskState) held.invalidate(conv.id, senderKey);
-          return { seq: message.seq, duplicate: true };
-        }
         held.remember(actor.orgId, conv.id, message.seq, masked);
         await bus.publish(
           topics.conversation(conv.id),
@@ -307,7 +339,15 @@ export function createChatService(deps: ChatDeps) {
             conversationId: conv.id,
           }),
         );
-        await held.decide(conv.id, masked.released, masked.cards);
+        // Committed: what follows must not fail the sender (a lost decision leaves pieces masked).
+        await held
+          .decide(conv.id, masked.released, masked.cards)
+          .catch((err: unknown) =>
+            log.warn(
+              { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
+              'held pieces not updated',
+            ),
+          );
         if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
         return { seq: message.seq, duplicate: false };
       }
