@@ -95,7 +95,7 @@ describe('live chat in the browser', () => {
     await frame.getByTestId('mask-warning').waitFor();
     await screenshot(visitor, 'visitor-card-warning');
     await frame.getByRole('button', { name: 'Send with the number hidden' }).click();
-    await frame.getByTestId('masked-notice').waitFor();
+    await frame.getByTestId('masked-notice').last().waitFor();
     await agent
       .getByTestId('message')
       .filter({ hasText: 'my card is' })
