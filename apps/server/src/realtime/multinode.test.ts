@@ -16,37 +16,48 @@ const target =
   storeTargets().find((t) => t.name === 'postgres' && t.skipReason === undefined) ??
   storeTargets()[0]!;
 
+/** Two server nodes on their own stores of one database and one Redis, serving one organisation. */
+async function twoNodes() {
+  const [storeA, storeB] = await target.createNodes(2);
+  const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+  const node = (store: typeof storeA) =>
+    startServer(
+      loadConfig(
+        { REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
+        { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
+      ),
+      { store: store!, logDestination: quiet },
+    );
+  const a = await node(storeA);
+  const b = await node(storeB);
+  const close = async () => {
+    await a.close();
+    await b.close();
+    await storeA!.close();
+    await storeB!.close();
+  };
+  try {
+    // MFA is not what these tests are about (security tests cover it): password-only sign-in.
+    const { org, admin } = await bootstrapTestOrg(a.store, { publicOrigin: new URL(a.url).origin });
+    // Node B serves the same organisation; allow its origin as well.
+    await a.store.orgs.update(org.id, {
+      allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin],
+    });
+    return { a, b, org, admin, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 describe.skipIf(!redisUrl)(
   redisUrl
     ? `two server nodes over the Redis bus (${target.name})`
     : 'two server nodes over the Redis bus (skipped: REDIS_URL not set)',
   () => {
     it('delivers messages between a visitor on one node and an agent on the other, and resumes across nodes', async () => {
-      const [storeA, storeB] = await target.createNodes(2);
-      const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-      const node = (store: typeof storeA) =>
-        startServer(
-          loadConfig(
-            { REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
-            { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
-          ),
-          {
-            store: store!,
-            logDestination: quiet,
-          },
-        );
-      const a = await node(storeA);
-      const b = await node(storeB);
+      const { a, b, org, admin, close } = await twoNodes();
       try {
-        // MFA is not what this test is about (security tests cover it): password-only sign-in.
-        const { org, admin } = await bootstrapTestOrg(a.store, {
-          publicOrigin: new URL(a.url).origin,
-        });
-        // Node B serves the same organisation; allow its origin as well.
-        await a.store.orgs.update(org.id, {
-          allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin],
-        });
-
         const v = await newVisitor(a.url, org.key);
         const agent = new AgentClient(b.url);
         expect((await agent.login(admin.email, admin.password)).status).toBe(200);
@@ -91,33 +102,13 @@ describe.skipIf(!redisUrl)(
         again.close();
         as.close();
       } finally {
-        await a.close();
-        await b.close();
-        await storeA!.close();
-        await storeB!.close();
+        await close();
       }
     });
 
     it('decides held pieces of a split card alike on both nodes, and releases them where they were held', async () => {
-      const [storeA, storeB] = await target.createNodes(2);
-      const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-      const node = (store: typeof storeA) =>
-        startServer(
-          loadConfig(
-            { REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
-            { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
-          ),
-          { store: store!, logDestination: quiet },
-        );
-      const a = await node(storeA);
-      const b = await node(storeB);
+      const { a, b, org, admin, close } = await twoNodes();
       try {
-        const { org, admin } = await bootstrapTestOrg(a.store, {
-          publicOrigin: new URL(a.url).origin,
-        });
-        await a.store.orgs.update(org.id, {
-          allowedOrigins: [...org.allowedOrigins, new URL(b.url).origin],
-        });
         const v = await newVisitor(a.url, org.key);
         const agent = new AgentClient(b.url);
         await agent.login(admin.email, admin.password);
@@ -154,10 +145,7 @@ describe.skipIf(!redisUrl)(
         onB.close();
         as.close();
       } finally {
-        await a.close();
-        await b.close();
-        await storeA!.close();
-        await storeB!.close();
+        await close();
       }
     });
   },
