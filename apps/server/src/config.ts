@@ -76,6 +76,8 @@ export const ConfigSchema = z.object({
     .number()
     .min(0)
     .max(24 * 365),
+  /** Bearer token that lets a scraper outside loopback read /metrics (unset: loopback only). */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -111,6 +113,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   webhookAllowCidrs: 'PARLEY_WEBHOOK_ALLOW_CIDRS',
   powDifficulty: 'PARLEY_POW_DIFFICULTY',
   visitorClosedTokenHours: 'PARLEY_VISITOR_CLOSED_TOKEN_HOURS',
+  metricsToken: 'PARLEY_METRICS_TOKEN',
 };
 
 const DEFAULTS = {

@@ -15,6 +15,7 @@ import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
 import { installErrorHandling } from './errors';
+import { registerOpsRoutes, type OpsRouteOptions } from './ops';
 import { installSecurityHeaders, warnAboutUntrustedProxy } from './headers';
 import { registerWeb } from './web';
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   audit: AuditAnchor;
   version: string;
   isReady(): boolean;
+  /** /livez, /readyz and /metrics (issue 17 item 2); absent in tests that build a bare app. */
+  ops?: OpsRouteOptions;
 }
 
 /** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return { status: 'ok', version: deps.version };
   });
 
+  if (deps.ops) registerOpsRoutes(app, deps.ops);
   registerAuthRoutes(app, deps.authRoutes);
   registerAgentRoutes(app, { authRoutes: deps.authRoutes, agents: deps.agents });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
