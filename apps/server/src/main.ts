@@ -7,6 +7,7 @@ import { createLocalBus, createRedisBus, type Bus } from './bus';
 import type { Config } from './config';
 import { buildApp } from './http/app';
 import { createDependencyChecks } from './http/ops';
+import { startHttpRedirect } from './http/tls';
 import { faultSnapshot, type FaultCounter } from './lib/fault-counters';
 import {
   instrumentBus,
@@ -69,6 +70,8 @@ export interface RunningServer {
   faults(): Record<FaultCounter, number>;
   /** Prometheus metrics of this node (served at /metrics). */
   metrics: Metrics;
+  /** The plain-HTTP port that redirects to HTTPS, when PARLEY_HTTP_REDIRECT_PORT is set. */
+  redirectPort?: number;
   close(): Promise<void>;
 }
 
@@ -207,7 +210,8 @@ export async function startServer(
 
   // Filled in once the port is known (port 0 in tests).
   const selfOrigins = new Set<string>();
-  const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
+  const ownTls = Boolean(config.tlsCert && config.tlsKey);
+  const secureCookies = ownTls || (config.publicUrl?.startsWith('https:') ?? false);
   const admission = createAdmission({ auth, store, events, selfOrigins });
   const authRoutes: AuthRouteOptions = {
     auth,
@@ -242,6 +246,8 @@ export async function startServer(
     securitySettings,
     version: VERSION,
     isReady: () => ready,
+    tlsFiles:
+      config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined,
     ops: {
       metrics,
       isReady: () => ready,
@@ -272,9 +278,20 @@ export async function startServer(
   if (config.publicUrl) {
     selfOrigins.add(new URL(config.publicUrl).origin);
   } else {
-    for (const h of ['localhost', '127.0.0.1', '[::1]']) selfOrigins.add(`http://${h}:${port}`);
+    const scheme = ownTls ? 'https' : 'http';
+    for (const h of ['localhost', '127.0.0.1', '[::1]'])
+      selfOrigins.add(`${scheme}://${h}:${port}`);
   }
-  const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  const url =
+    config.publicUrl?.replace(/\/$/, '') ?? `${ownTls ? 'https' : 'http'}://localhost:${port}`;
+  const redirect =
+    ownTls && config.httpRedirectPort !== undefined
+      ? await startHttpRedirect({
+          host: config.host,
+          port: config.httpRedirectPort,
+          httpsOrigin: new URL(url).origin,
+        })
+      : undefined;
   if (
     config.trustProxy === 0 &&
     config.publicUrl &&
@@ -298,6 +315,7 @@ export async function startServer(
     (closing ??= (async () => {
       ready = false;
       await gateway.close();
+      await redirect?.close();
       await app.close();
       await anchor.stop();
       await committer.close();
@@ -321,6 +339,7 @@ export async function startServer(
     log,
     faults: faultSnapshot,
     metrics,
+    ...(redirect ? { redirectPort: redirect.port } : {}),
     close,
   };
 }
