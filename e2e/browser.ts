@@ -17,7 +17,7 @@ const ARGS = [
 ];
 
 /** Debian's Chromium with a fresh profile directory; close() removes it. */
-export async function launchBrowser(): Promise<{
+export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
@@ -27,6 +27,7 @@ export async function launchBrowser(): Promise<{
     headless: true,
     args: ARGS,
     viewport: { width: 1280, height: 800 },
+    ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
   });
   return {
     context,

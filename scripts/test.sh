@@ -18,6 +18,25 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || exit 1
 fi
 
+# The deployment tests run docs/deploy's nginx and Caddy configurations and make
+# certificates with openssl. Installed without starting their services: the
+# tests start their own instances on free loopback ports.
+missing=()
+for pair in openssl:openssl nginx:nginx caddy:caddy systemd-analyze:systemd; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing Debian's ${missing[*]} for the deployment tests"
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null && as_root chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  rc=$?
+  [ "$own_policy" = 1 ] && as_root rm -f /usr/sbin/policy-rc.d
+  [ $rc = 0 ] || exit 1
+fi
+
 step "build (web apps into dist/web, Node entry points into dist/)"
 npm run --silent build || exit 1
 

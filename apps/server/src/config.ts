@@ -76,6 +76,18 @@ export const ConfigSchema = z.object({
     .number()
     .min(0)
     .max(24 * 365),
+  /** PEM certificate chain and key files: Parley serves HTTPS and WSS itself (reloaded when they change). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  /** With TLS: a plain-HTTP port that only redirects to HTTPS (e.g. 80). */
+  httpRedirectPort: PortSchema.optional(),
+  /** NODE_ENV=production: refuse plain HTTP unless behind a TLS-terminating proxy. */
+  production: z
+    .string()
+    .optional()
+    .transform((v) => v === 'production'),
+  /** Bearer token that lets a scraper outside loopback read /metrics (unset: loopback only). */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -111,6 +123,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   webhookAllowCidrs: 'PARLEY_WEBHOOK_ALLOW_CIDRS',
   powDifficulty: 'PARLEY_POW_DIFFICULTY',
   visitorClosedTokenHours: 'PARLEY_VISITOR_CLOSED_TOKEN_HOURS',
+  metricsToken: 'PARLEY_METRICS_TOKEN',
+  tlsCert: 'PARLEY_TLS_CERT',
+  tlsKey: 'PARLEY_TLS_KEY',
+  httpRedirectPort: 'PARLEY_HTTP_REDIRECT_PORT',
+  production: 'NODE_ENV',
 };
 
 const DEFAULTS = {
@@ -159,5 +176,18 @@ export function loadConfig(
       }),
     );
   }
-  return parsed.data;
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(c.tlsCert) !== Boolean(c.tlsKey))
+    problems.push('PARLEY_TLS_CERT and PARLEY_TLS_KEY: set both or neither');
+  if (c.httpRedirectPort !== undefined && !c.tlsCert)
+    problems.push('PARLEY_HTTP_REDIRECT_PORT: needs PARLEY_TLS_CERT and PARLEY_TLS_KEY');
+  if (c.production && !c.tlsCert && c.trustProxy === 0)
+    problems.push(
+      'NODE_ENV=production: serve HTTPS (PARLEY_TLS_CERT and PARLEY_TLS_KEY) or run behind a TLS-terminating proxy (PARLEY_TRUST_PROXY ≥ 1); plain HTTP is refused (docs/deployment.md)',
+    );
+  if (c.production && c.publicUrl?.startsWith('http:'))
+    problems.push('PARLEY_PUBLIC_URL: must be https:// in production');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return c;
 }

@@ -6,7 +6,16 @@ import type pino from 'pino';
 import { createLocalBus, createRedisBus, type Bus } from './bus';
 import type { Config } from './config';
 import { buildApp } from './http/app';
+import { createDependencyChecks } from './http/ops';
+import { startHttpRedirect } from './http/tls';
 import { faultSnapshot, type FaultCounter } from './lib/fault-counters';
+import {
+  instrumentBus,
+  instrumentCommitter,
+  instrumentMasker,
+  instrumentSend,
+} from './lib/instrument';
+import { createMetrics, type Metrics } from './lib/metrics';
 import { installProcessGuards } from './lib/process-guard';
 import { errorContext } from './lib/store-errors';
 import { createLogger, type Logger } from './logger';
@@ -59,6 +68,10 @@ export interface RunningServer {
   log: Logger;
   /** Failures contained so far (lib/fault-counters.ts), for a metrics exporter. */
   faults(): Record<FaultCounter, number>;
+  /** Prometheus metrics of this node (served at /metrics). */
+  metrics: Metrics;
+  /** The plain-HTTP port that redirects to HTTPS, when PARLEY_HTTP_REDIRECT_PORT is set. */
+  redirectPort?: number;
   close(): Promise<void>;
 }
 
@@ -99,7 +112,10 @@ export async function startServer(
   const log = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await createStore(storeOptionsFor(config)));
   if (!options.store) await store.migrate();
-  const bus = config.redisUrl
+  // Sockets are counted once the gateway exists (it is made after the HTTP app).
+  const live: { gateway?: Gateway } = {};
+  const metrics = createMetrics({ sockets: () => live.gateway?.connectionsByKind() ?? {} });
+  const rawBus = config.redisUrl
     ? await createRedisBus(config.redisUrl, log)
     : createLocalBus((topic, err) =>
         log.error(
@@ -107,7 +123,12 @@ export async function startServer(
           'bus: a subscriber failed; the others were served',
         ),
       );
-  const committer = createGroupCommitter(store, {
+  const bus = instrumentBus(rawBus, metrics);
+  const rawCommitter = createGroupCommitter(store, {
+    onCommit: ({ size, durationMs }) => {
+      metrics.commitSeconds.observe(durationMs / 1000);
+      metrics.commitBatch.observe(size);
+    },
     onStall: ({ stalled, waiting }) =>
       stalled
         ? log.error(
@@ -116,20 +137,27 @@ export async function startServer(
           )
         : log.info({ waiting }, 'store: answering again; commits resumed'),
   });
+  const committer = instrumentCommitter(rawCommitter, metrics);
   const maskingSettings = createMaskingSettingsService({ store, bus, log });
   await maskingSettings.start();
-  const masker = createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) });
+  const masker = instrumentMasker(
+    createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) }),
+    metrics,
+  );
   const held = createHeldPieces({ store, bus, log });
   await held.start();
-  const chat = createChatService({
-    store,
-    bus,
-    committer,
-    masker,
-    held,
-    log,
-    maskingReady: (orgId) => maskingSettings.ready(orgId),
-  });
+  const chat = instrumentSend(
+    createChatService({
+      store,
+      bus,
+      committer,
+      masker,
+      held,
+      log,
+      maskingReady: (orgId) => maskingSettings.ready(orgId),
+    }),
+    metrics,
+  );
   // Keys outside the database (issue 10 findings 5 and 7): sealed credentials and the keyed audit chain.
   const keyring = loadKeyring(config);
   bindKeyring(store, keyring);
@@ -182,7 +210,8 @@ export async function startServer(
 
   // Filled in once the port is known (port 0 in tests).
   const selfOrigins = new Set<string>();
-  const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
+  const ownTls = Boolean(config.tlsCert && config.tlsKey);
+  const secureCookies = ownTls || (config.publicUrl?.startsWith('https:') ?? false);
   const admission = createAdmission({ auth, store, events, selfOrigins });
   const authRoutes: AuthRouteOptions = {
     auth,
@@ -196,6 +225,11 @@ export async function startServer(
     attempts,
   };
   let ready = false;
+  const probes = createDependencyChecks({
+    store,
+    redisUrl: config.redisUrl,
+    vaultUrl: config.vaultUrl,
+  });
   const app = await buildApp({
     log,
     store,
@@ -212,6 +246,14 @@ export async function startServer(
     securitySettings,
     version: VERSION,
     isReady: () => ready,
+    tlsFiles:
+      config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined,
+    ops: {
+      metrics,
+      isReady: () => ready,
+      metricsToken: config.metricsToken,
+      checks: probes.checks,
+    },
   });
   const gateway = createGateway({
     chat,
@@ -228,6 +270,7 @@ export async function startServer(
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
     parseCookie: (header) => app.parseCookie(header),
   });
+  live.gateway = gateway;
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -235,9 +278,20 @@ export async function startServer(
   if (config.publicUrl) {
     selfOrigins.add(new URL(config.publicUrl).origin);
   } else {
-    for (const h of ['localhost', '127.0.0.1', '[::1]']) selfOrigins.add(`http://${h}:${port}`);
+    const scheme = ownTls ? 'https' : 'http';
+    for (const h of ['localhost', '127.0.0.1', '[::1]'])
+      selfOrigins.add(`${scheme}://${h}:${port}`);
   }
-  const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  const url =
+    config.publicUrl?.replace(/\/$/, '') ?? `${ownTls ? 'https' : 'http'}://localhost:${port}`;
+  const redirect =
+    ownTls && config.httpRedirectPort !== undefined
+      ? await startHttpRedirect({
+          host: config.host,
+          port: config.httpRedirectPort,
+          httpsOrigin: new URL(url).origin,
+        })
+      : undefined;
   if (
     config.trustProxy === 0 &&
     config.publicUrl &&
@@ -261,12 +315,14 @@ export async function startServer(
     (closing ??= (async () => {
       ready = false;
       await gateway.close();
+      await redirect?.close();
       await app.close();
       await anchor.stop();
       await committer.close();
       await maskingSettings.stop();
       held.stop();
       await bus.close();
+      await probes.close();
       if (!options.store) await store.close();
       removeGuards?.();
     })());
@@ -282,6 +338,8 @@ export async function startServer(
     gateway,
     log,
     faults: faultSnapshot,
+    metrics,
+    ...(redirect ? { redirectPort: redirect.port } : {}),
     close,
   };
 }

@@ -14,6 +14,8 @@ import type { Store } from '../src/store';
 export interface TestServer {
   url: string;
   wsUrl: string;
+  /** The server's data directory (its SQLite file and key files). */
+  dataDir: string;
   orgKey: string;
   orgId: string;
   admin: { email: string; password: string };
@@ -83,6 +85,7 @@ export async function startTestServer(
   return {
     url: server.url,
     wsUrl: server.url.replace(/^http/, 'ws'),
+    dataDir,
     orgKey: org.key,
     orgId: org.id,
     admin,

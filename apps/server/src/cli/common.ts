@@ -7,6 +7,9 @@ export interface CliValues {
   email?: string | undefined;
   name?: string | undefined;
   org?: string | undefined;
+  out?: string | undefined;
+  from?: string | undefined;
+  keys?: string | undefined;
 }
 
 export function fail(message: string, code = 2): never {

@@ -28,6 +28,11 @@ Commands:
   audit verify [--data-dir DIR]
                     Checks the hash chain of the audit log (or DATABASE_URL's); exits 0 when
                     intact, 1 naming each edited, deleted or reordered entry.
+  backup --out FILE --keys FILE [--data-dir DIR]
+                    Writes an encrypted, consistent snapshot of the data directory while
+                    Parley runs (SQLite's online backup API); the keys go to --keys, apart.
+  restore --from FILE --keys FILE --data-dir NEW_DIR
+                    Restores a backup into a new data directory and checks its databases.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -42,6 +47,9 @@ const OPTIONS = {
   email: { type: 'string' },
   name: { type: 'string' },
   org: { type: 'string' },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  keys: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -85,6 +93,10 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./store-commands')).adminCreateCommand(positionals, values);
     case 'audit':
       return (await import('./store-commands')).auditCommand(positionals, values);
+    case 'backup':
+      return (await import('./backup-commands')).backupCommand(values);
+    case 'restore':
+      return (await import('./backup-commands')).restoreCommand(values);
     case 'mask': {
       const { runMaskCli } = await import('@parley/masking/cli');
       process.exitCode = await runMaskCli(process.stdin, process.stdout);

@@ -15,12 +15,16 @@ import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
 import { installErrorHandling } from './errors';
+import { registerOpsRoutes, type OpsRouteOptions } from './ops';
+import { createTlsServer, type TlsFiles, type TlsServer } from './tls';
 import { installSecurityHeaders, warnAboutUntrustedProxy } from './headers';
 import { registerWeb } from './web';
 
 declare module 'fastify' {
   interface FastifyInstance {
     parleyRoutes: { method: string; url: string }[];
+    /** Set when Parley serves TLS itself: reload the certificate on demand. */
+    parleyTls: TlsServer | undefined;
   }
 }
 
@@ -41,11 +45,25 @@ export interface AppDeps {
   audit: AuditAnchor;
   version: string;
   isReady(): boolean;
+  /** /livez, /readyz and /metrics (issue 17 item 2); absent in tests that build a bare app. */
+  ops?: OpsRouteOptions;
+  /** Serve HTTPS and WSS from these PEM files (reloaded when they change). */
+  tlsFiles?: TlsFiles | undefined;
 }
 
 /** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  let tlsServer: TlsServer | undefined;
+  const tlsFiles = deps.tlsFiles;
   const app = Fastify({
+    ...(tlsFiles
+      ? {
+          serverFactory: (handler: Parameters<typeof createTlsServer>[2]) => {
+            tlsServer = createTlsServer(tlsFiles, deps.log, handler);
+            return tlsServer.server;
+          },
+        }
+      : {}),
     // pino's Logger and Fastify's base logger differ only in generics.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -54,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: (_address: string, hop: number) => hop < deps.trustProxy,
     requestIdHeader: false,
   });
+  app.decorate('parleyTls', tlsServer);
+  app.addHook('onClose', async () => tlsServer?.stop());
   installErrorHandling(app);
   installSecurityHeaders(app, { tls: deps.tls, selfOrigins: deps.authRoutes.selfOrigins });
   warnAboutUntrustedProxy(app, deps.trustProxy);
@@ -71,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return { status: 'ok', version: deps.version };
   });
 
+  if (deps.ops) registerOpsRoutes(app, deps.ops);
   registerAuthRoutes(app, deps.authRoutes);
   registerAgentRoutes(app, { authRoutes: deps.authRoutes, agents: deps.agents });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });

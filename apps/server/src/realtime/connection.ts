@@ -83,6 +83,11 @@ export class Connection {
     return this.actor?.orgId;
   }
 
+  /** visitor or agent once authenticated; for metrics. */
+  get kind(): string {
+    return this.actor?.kind ?? 'unauthenticated';
+  }
+
   /**
    * Writes a serialised frame, cutting off a client that stopped reading.
    * Never throws: it runs inside bus dispatch, where one socket must not

@@ -38,6 +38,8 @@ export interface Gateway {
   /** Re-checks every live agent socket's session now (the periodic check does it every sessionCheckMs). */
   checkSessions(): Promise<void>;
   connections(): number;
+  /** Live sockets by kind, for metrics. */
+  connectionsByKind(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -225,6 +227,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     checkSessions,
     connections: () => live.size,
+    connectionsByKind: () => {
+      const counts: Record<string, number> = { visitor: 0, agent: 0, unauthenticated: 0 };
+      for (const c of live) counts[c.kind] = (counts[c.kind] ?? 0) + 1;
+      return counts;
+    },
     async close() {
       clearInterval(sessionTimer);
       for (const sub of [sessionSubscription, allowlistSubscription])
