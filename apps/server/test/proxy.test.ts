@@ -1,15 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '@parley/protocol';
 import { startTestServer, type TestServer } from './test-server';
 import { makeCert } from './tls-cert';
+import { freePort, requestWithCa, tlsVisitor, wssVisitorSocket } from './tls-client';
 
 // docs/deployment.md's configurations, run as they are: nginx and Caddy in
 // front of a real Parley (TLS at the proxy, PARLEY_TRUST_PROXY=1), the chat
@@ -19,53 +15,6 @@ const DEPLOY = resolve(import.meta.dirname, '../../../docs/deploy');
 const have = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'parley-proxy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function request(
-  url: string,
-  ca: Buffer,
-  opts: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-) {
-  const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    text: string;
-  }>((resolvePromise, reject) => {
-    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(
-      url,
-      {
-        method: opts.method ?? 'GET',
-        ca,
-        headers: {
-          ...(data
-            ? {
-                'content-type': 'application/json',
-                'content-length': String(Buffer.byteLength(data)),
-              }
-            : {}),
-          ...opts.headers,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () =>
-          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
 async function waitUntilServing(
   url: string,
@@ -77,7 +26,7 @@ async function waitUntilServing(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`proxy exited ${child.exitCode}: ${log()}`);
     try {
-      const r = await request(`${url}/healthz`, ca);
+      const r = await requestWithCa(`${url}/healthz`, ca);
       if (r.status === 200) return;
     } catch {
       // not listening yet
@@ -89,54 +38,21 @@ async function waitUntilServing(
 
 /** Through the proxy: HSTS, a visitor session, and the chat over wss:// with an ack. */
 async function chatThrough(publicUrl: string, srv: TestServer, ca: Buffer): Promise<void> {
-  const health = await request(`${publicUrl}/healthz`, ca);
+  const health = await requestWithCa(`${publicUrl}/healthz`, ca);
   expect(health.status).toBe(200);
   expect(health.headers['strict-transport-security']).toMatch(/max-age=31536000/);
-  const session = await request(`${publicUrl}/api/visitor/session`, ca, {
-    method: 'POST',
-    body: { orgKey: srv.orgKey, name: 'Pia Proxy' },
+  const v = await tlsVisitor(publicUrl, srv.orgKey, ca);
+  expect(v.sessionStatus).toBe(200);
+  const socket = await wssVisitorSocket(publicUrl, v.token, ca);
+  socket.send({
+    type: 'send',
+    clientMsgId: 'via-proxy',
+    conversationId: v.conversationId,
+    text: 'hello through the proxy',
   });
-  expect(session.status).toBe(200);
-  const token = (JSON.parse(session.text) as { token: string }).token;
-  const conv = await request(`${publicUrl}/api/visitor/conversations`, ca, {
-    method: 'POST',
-    body: {},
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const conversationId = (JSON.parse(conv.text) as { id: string }).id;
-  const ws = new WebSocket(`${publicUrl.replace(/^https/, 'wss')}/ws/visitor`, {
-    ca,
-    headers: { origin: publicUrl },
-  });
-  const frames: ServerFrame[] = [];
-  const waitFor = (pred: (f: ServerFrame) => boolean) =>
-    new Promise<ServerFrame>((res, rej) => {
-      const found = frames.find(pred);
-      if (found) return res(found);
-      const t = setTimeout(() => rej(new Error('no frame through the proxy')), 10_000);
-      ws.on('message', () => {
-        const f = frames.find(pred);
-        if (f) {
-          clearTimeout(t);
-          res(f);
-        }
-      });
-    });
-  ws.on('message', (d: Buffer) => frames.push(JSON.parse(d.toString()) as ServerFrame));
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  ws.send(JSON.stringify({ type: 'auth', token }));
-  await waitFor((f) => f.type === 'ready');
-  ws.send(
-    JSON.stringify({
-      type: 'send',
-      clientMsgId: 'via-proxy',
-      conversationId,
-      text: 'hello through the proxy',
-    }),
-  );
-  const ack = await waitFor((f) => f.type === 'ack');
+  const ack = await socket.next((f) => f.type === 'ack');
   expect(ack).toMatchObject({ type: 'ack', clientMsgId: 'via-proxy', seq: 1 });
-  ws.close();
+  socket.close();
 }
 
 describe.skipIf(!have('nginx'))(
@@ -186,7 +102,7 @@ describe.skipIf(!have('nginx'))(
       try {
         await waitUntilServing(publicUrl, cert.pem, nginx, () => output);
         await chatThrough(publicUrl, srv, cert.pem);
-        const redirect = await request(`http://127.0.0.1:${httpPort}/console?x=1`, cert.pem);
+        const redirect = await requestWithCa(`http://127.0.0.1:${httpPort}/console?x=1`, cert.pem);
         expect(redirect.status).toBe(308);
         expect(redirect.headers.location).toBe(`${publicUrl}/console?x=1`);
       } finally {

@@ -1,18 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/test-server';
 import { newVisitor, visitorSocket } from '../../test/clients';
+import { freePort } from '../../test/tls-client';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 function metric(body: string, name: string, labels = ''): number | undefined {
   const line = body
@@ -92,7 +83,7 @@ describe('/metrics, /livez, /readyz', () => {
   });
 
   it('is not ready, naming the dependency, when the vault does not answer; ready again when it does', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const node = await startTestServer({
       logLevel: 'fatal',
       env: {
