@@ -18,10 +18,14 @@ import {
   createAuthService,
   createMfaService,
   createProofOfWork,
+  createSessionLock,
   sessionCookieName,
+  verifyPassword,
   type AuthRouteOptions,
 } from './modules/auth';
 import { createAgentsService } from './modules/agents';
+import { createAccountService, createAdminResets, createUnlockLinks } from './modules/account';
+import { createMailService, createSmtpTransport, type MailService } from './modules/mail';
 import { checkpointFileOf, startAuditAnchor } from './modules/audit';
 import {
   bindKeyring,
@@ -54,6 +58,7 @@ export interface RunningServer {
   bus: Bus;
   chat: ChatService;
   payments: PaymentService;
+  mail: MailService;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -86,6 +91,8 @@ export interface StartOptions {
    * supervisor to restart it. For the CLI; tests leave it off.
    */
   processGuards?: boolean;
+  /** First retry delay of the mail queue (tests make it short; default 30 s). */
+  mailRetryBaseMs?: number;
 }
 
 /**
@@ -156,6 +163,25 @@ export async function startServer(
   const auth = createAuthService({ store, config, bus, events, attempts });
   const mfa = createMfaService({ store, auth, events, attempts });
   const agents = createAgentsService({ store, auth, mfa });
+  // E-mail (docs/email.md): a durable queue every node drains; off without PARLEY_SMTP_HOST.
+  const mail = createMailService({
+    store,
+    log,
+    transport: config.smtpHost
+      ? createSmtpTransport({ ...config, smtpHost: config.smtpHost })
+      : undefined,
+    from: config.smtpFrom,
+    maxAttempts: config.mailMaxAttempts,
+    sendDeadlineMs: config.smtpTimeoutMs * 3,
+    ...(options.mailRetryBaseMs !== undefined ? { retryBaseMs: options.mailRetryBaseMs } : {}),
+  });
+  let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
+  const account = {
+    account: createAccountService({ store, auth }),
+    lock: createSessionLock({ store, auth, attempts, checkPassword: verifyPassword }),
+    unlockLinks: createUnlockLinks({ store, mail, events, log, publicUrl: () => publicUrl }),
+    resets: createAdminResets({ store, auth, mfa }),
+  };
   const securitySettings = createSecuritySettingsService({
     store,
     bus,
@@ -209,6 +235,7 @@ export async function startServer(
     tls: secureCookies,
     audit: anchor,
     agents,
+    account,
     securitySettings,
     version: VERSION,
     isReady: () => ready,
@@ -238,6 +265,8 @@ export async function startServer(
     for (const h of ['localhost', '127.0.0.1', '[::1]']) selfOrigins.add(`http://${h}:${port}`);
   }
   const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  publicUrl = url;
+  mail.start();
   if (
     config.trustProxy === 0 &&
     config.publicUrl &&
@@ -262,6 +291,7 @@ export async function startServer(
       ready = false;
       await gateway.close();
       await app.close();
+      await mail.stop();
       await anchor.stop();
       await committer.close();
       await maskingSettings.stop();
@@ -278,6 +308,7 @@ export async function startServer(
     bus,
     chat,
     payments,
+    mail,
     app,
     gateway,
     log,
