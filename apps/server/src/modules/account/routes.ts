@@ -33,7 +33,7 @@ export interface AccountRouteOptions {
 export function registerAccountRoutes(app: FastifyInstance, opts: AccountRouteOptions): void {
   const a = opts.authRoutes;
   const signedIn = { preHandler: requireAgent(a) };
-  const evenLocked = { preHandler: requireAgent(a, { stage: 'any', allowLocked: true }) };
+  const evenLocked = { preHandler: requireAgent(a, { allowLocked: true }) };
   const manage = { preHandler: requireAgent(a, { permission: 'agent:manage' }) };
   const id = (request: FastifyRequest) => IdParamsSchema.parse(request.params).id;
   const cookie = sessionCookieName(a.secureCookies);
