@@ -40,7 +40,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     security: securityRepo(conn),
     maskingSettings: maskingSettingsRepo(conn.db),
     audit: auditRepo(conn),
-    mail: mailRepo(conn.db),
+    mail: mailRepo(conn.db, conn.dialect),
     account: accountRepo(conn.db),
   };
 }

@@ -55,7 +55,10 @@ function toMail(r: MailRecord): MailRow {
  * row that is due and unowned (or whose owner's lease ran out), and only the
  * lease owner may mark the outcome.
  */
-export function mailRepo(db: Kysely<Database>): MailRepo {
+export function mailRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): MailRepo {
+  // PostgreSQL: concurrent claimants skip a row another is taking instead of queueing behind it.
+  // SQLite has one writer, so its statements never overlap.
+  const skipLocked = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
   const byKey = async (key: string) => {
     const r = await db
       .selectFrom('mail_outbox')
@@ -99,7 +102,7 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
           lease_owner = ${owner},
           lease_until = ${big(now + leaseMs)},
           attempts = attempts + 1
-        WHERE id = (SELECT id FROM mail_outbox WHERE ${due} ORDER BY next_at, created_at LIMIT 1)
+        WHERE id = (SELECT id FROM mail_outbox WHERE ${due} ORDER BY next_at, created_at LIMIT 1 ${skipLocked})
           AND ${due}
         RETURNING *`.execute(db);
       const row = res.rows[0];
