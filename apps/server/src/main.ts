@@ -24,7 +24,12 @@ import {
   type AuthRouteOptions,
 } from './modules/auth';
 import { createAgentsService } from './modules/agents';
-import { createAccountService, createAdminResets, createUnlockLinks } from './modules/account';
+import {
+  createAccountService,
+  createAdminResets,
+  createUnlockLinks,
+  type UnlockLinks,
+} from './modules/account';
 import { createMailService, createSmtpTransport, type MailService } from './modules/mail';
 import { checkpointFileOf, startAuditAnchor } from './modules/audit';
 import {
@@ -59,6 +64,7 @@ export interface RunningServer {
   chat: ChatService;
   payments: PaymentService;
   mail: MailService;
+  unlockLinks: UnlockLinks;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -291,6 +297,7 @@ export async function startServer(
       ready = false;
       await gateway.close();
       await app.close();
+      await account.unlockLinks.settled();
       await mail.stop();
       await anchor.stop();
       await committer.close();
@@ -309,6 +316,7 @@ export async function startServer(
     chat,
     payments,
     mail,
+    unlockLinks: account.unlockLinks,
     app,
     gateway,
     log,

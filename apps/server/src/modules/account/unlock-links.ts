@@ -30,6 +30,7 @@ export function createUnlockLinks(deps: {
   publicUrl: () => string;
 }) {
   const { store, mail, events } = deps;
+  const inFlight = new Set<Promise<void>>();
 
   async function lockOf(agentId: string): Promise<number | undefined> {
     const t = await store.security.throttle(accountKey(agentId));
@@ -93,13 +94,21 @@ export function createUnlockLinks(deps: {
 
     /** Starts the request and returns at once; the promise is for tests that wait for it. */
     request(email: string, ip: string): Promise<void> {
-      const work = send(email.trim().toLowerCase(), ip).catch((err: unknown) => {
-        deps.log.warn(
-          { err: err instanceof Error ? err.message : 'unknown' },
-          'unlock link: request failed',
-        );
-      });
+      const work = send(email.trim().toLowerCase(), ip)
+        .catch((err: unknown) => {
+          deps.log.warn(
+            { err: err instanceof Error ? err.message : 'unknown' },
+            'unlock link: request failed',
+          );
+        })
+        .finally(() => inFlight.delete(work));
+      inFlight.add(work);
       return work;
+    },
+
+    /** Resolves when every request started so far has done its work (tests, shutdown). */
+    async settled(): Promise<void> {
+      await Promise.all([...inFlight]);
     },
 
     /** Spends the link and lifts the lock; audited and reported as a security event. */
