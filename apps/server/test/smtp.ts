@@ -59,7 +59,8 @@ export async function startSmtp(initial: SmtpBehaviour = 'accept') {
     async waitFor(n: number, ms = 10_000): Promise<void> {
       const deadline = Date.now() + ms;
       while (received.length < n) {
-        if (Date.now() > deadline) throw new Error(`only ${received.length} of ${n} e-mails arrived`);
+        if (Date.now() > deadline)
+          throw new Error(`only ${received.length} of ${n} e-mails arrived`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();

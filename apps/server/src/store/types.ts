@@ -259,7 +259,9 @@ export interface Store {
     list(orgId: string): Promise<AgentRow[]>;
   };
   sessions: {
-    create(input: Omit<AgentSessionRow, 'revokedAt' | 'lastSeenAt' | 'lockedAt'>): Promise<AgentSessionRow>;
+    create(
+      input: Omit<AgentSessionRow, 'revokedAt' | 'lastSeenAt' | 'lockedAt'>,
+    ): Promise<AgentSessionRow>;
     byTokenHash(tokenHash: string): Promise<AgentSessionRow | undefined>;
     touch(tokenHash: string, now: number): Promise<void>;
     revoke(tokenHash: string, now: number): Promise<void>;

@@ -121,7 +121,9 @@ describe('idle lock (issue 10 item 15)', () => {
     for (const path of ['/api/account/sessions', '/api/agents', '/api/security/events'])
       expect((await ada.request('GET', path)).status, path).toBe(423);
 
-    const wrong = await ada.request('POST', '/api/auth/unlock-session', { password: 'not it at all' });
+    const wrong = await ada.request('POST', '/api/auth/unlock-session', {
+      password: 'not it at all',
+    });
     expect(wrong.status).toBe(401);
     const right = await ada.request('POST', '/api/auth/unlock-session', { password: who.password });
     expect(right.status).toBe(200);
@@ -159,9 +161,9 @@ describe('admin resets a password (issue 10 item 14)', () => {
     const target = await t.createAgent('agent');
     const targetSession = await signedIn(target);
     const plain = await signedIn(await t.createAgent('agent'));
-    expect((await plain.request('POST', `/api/agents/${target.id}/password/reset`, {})).status).toBe(
-      403,
-    );
+    expect(
+      (await plain.request('POST', `/api/agents/${target.id}/password/reset`, {})).status,
+    ).toBe(403);
     const otherOrg = await t.server.store.orgs.create({ name: 'Other', allowedOrigins: [] });
     const outsider = await t.createAgent('agent', otherOrg.id);
     const adminWho = await t.createAgent('admin');

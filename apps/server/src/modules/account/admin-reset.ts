@@ -3,7 +3,6 @@ import type { Store } from '../../store';
 import { randomToken } from '../../lib/tokens';
 import { audit } from '../audit';
 import {
-
   ONE_TIME_PASSWORD_MS,
   accountKey,
   can,
@@ -62,4 +61,3 @@ export function createAdminResets(deps: { store: Store; auth: AuthService; mfa: 
     },
   };
 }
-

@@ -87,4 +87,3 @@ export function createAccountService(deps: { store: Store; auth: AuthService }) 
     },
   };
 }
-

@@ -83,7 +83,9 @@ describe('e-mailed unlock link (issue 10 item 2)', () => {
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe(
       'unlock_link_invalid',
     );
-    expect(smtp.received.filter((m) => m.to && 'text' in m.to && m.to.text === ada.email)).toHaveLength(1);
+    expect(
+      smtp.received.filter((m) => m.to && 'text' in m.to && m.to.text === ada.email),
+    ).toHaveLength(1);
 
     const events = await t.server.store.db
       .selectFrom('security_events')

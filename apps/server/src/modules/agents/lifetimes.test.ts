@@ -68,7 +68,11 @@ describe('lifetimes (issue 10 finding 11)', () => {
     const shape = (body: unknown) =>
       JSON.parse(
         JSON.stringify(body, (k, v: unknown) =>
-          typeof v === 'string' && k !== 'name' && k !== 'role' ? 's' : typeof v === 'number' ? 0 : v,
+          typeof v === 'string' && k !== 'name' && k !== 'role'
+            ? 's'
+            : typeof v === 'number'
+              ? 0
+              : v,
         ),
       ) as unknown;
     const fresh: number[] = [];

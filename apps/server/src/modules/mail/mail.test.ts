@@ -111,9 +111,9 @@ for (const target of storeTargets()) {
 
     it('refuses an owner-only template to anyone but the owner', async () => {
       const mail = service();
-      await expect(mail.enqueue({ ...unlockMail(), to: 'someone-else@example.test' })).rejects.toThrow(
-        /only to its owner/,
-      );
+      await expect(
+        mail.enqueue({ ...unlockMail(), to: 'someone-else@example.test' }),
+      ).rejects.toThrow(/only to its owner/);
       await mail.stop();
     });
 
@@ -169,9 +169,7 @@ for (const target of storeTargets()) {
         idempotencyKey: 'claimed-by-dead-node',
         to: agent.email,
         template: 'unlock_link',
-        data: (
-          await store.mail.byKey('sent-before-restart')
-        )?.data ?? '',
+        data: (await store.mail.byKey('sent-before-restart'))?.data ?? '',
         now: Date.now(),
       });
       const claimed = await store.mail.claim('node-dead', Date.now(), 60_000);
@@ -191,16 +189,19 @@ for (const target of storeTargets()) {
     it('twelve concurrent claims from two nodes take each of six e-mails exactly once', async () => {
       const a = service({ nodeId: 'a' });
       const b = service({ nodeId: 'b' });
-      for (let i = 0; i < 6; i++) await store.mail.enqueue({
-        orgId,
-        idempotencyKey: `n${i}`,
-        to: agent.email,
-        template: 'unlock_link',
-        data: '',
-        now: Date.now(),
-      });
+      for (let i = 0; i < 6; i++)
+        await store.mail.enqueue({
+          orgId,
+          idempotencyKey: `n${i}`,
+          to: agent.email,
+          template: 'unlock_link',
+          data: '',
+          now: Date.now(),
+        });
       const claims = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => store.mail.claim(i % 2 ? 'a' : 'b', Date.now(), 60_000)),
+        Array.from({ length: 12 }, (_, i) =>
+          store.mail.claim(i % 2 ? 'a' : 'b', Date.now(), 60_000),
+        ),
       );
       const ids = claims.filter((c) => c !== undefined).map((c) => c.id);
       expect(ids).toHaveLength(6);

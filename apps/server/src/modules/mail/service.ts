@@ -66,7 +66,9 @@ export function createMailService(opts: MailServiceOptions) {
     try {
       if (!transport || !opts.from) throw new Error('e-mail is not configured');
       if (!isTemplateName(row.template)) throw new Error(`unknown template ${row.template}`);
-      const data = JSON.parse(open(keyringOf(store), row.data, dataContext(row.idempotencyKey))) as unknown;
+      const data = JSON.parse(
+        open(keyringOf(store), row.data, dataContext(row.idempotencyKey)),
+      ) as unknown;
       const template = TEMPLATES[row.template];
       const rendered = template.render(template.schema.parse(data));
       const domain = /@([^>\s]+)/.exec(opts.from)?.[1] ?? 'parley.invalid';
@@ -85,7 +87,13 @@ export function createMailService(opts: MailServiceOptions) {
       const message = err instanceof Error ? err.message : String(err);
       const error = `${code !== undefined ? `smtp ${code}: ` : ''}${message}`.slice(0, 300);
       const giveUp = row.attempts >= opts.maxAttempts;
-      await store.mail.markFailed(row.id, nodeId, now(), error, giveUp ? null : now() + backoff(row.attempts));
+      await store.mail.markFailed(
+        row.id,
+        nodeId,
+        now(),
+        error,
+        giveUp ? null : now() + backoff(row.attempts),
+      );
       log.warn(
         { mailId: row.id, template: row.template, attempt: row.attempts, smtpCode: code, giveUp },
         giveUp ? 'mail: giving up after the last attempt' : 'mail: send failed; will retry',

@@ -12,8 +12,7 @@ export interface MailTemplate<S extends z.ZodType> {
   render(data: z.infer<S>): { subject: string; text: string; html: string };
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function layout(title: string, paragraphs: string[]): string {
   return [

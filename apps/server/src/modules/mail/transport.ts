@@ -22,7 +22,13 @@ export function smtpCode(err: unknown): number | undefined {
 
 export type SmtpConfig = Pick<
   Config,
-  'smtpHost' | 'smtpPort' | 'smtpSecurity' | 'smtpUser' | 'smtpPassword' | 'smtpFrom' | 'smtpTimeoutMs'
+  | 'smtpHost'
+  | 'smtpPort'
+  | 'smtpSecurity'
+  | 'smtpUser'
+  | 'smtpPassword'
+  | 'smtpFrom'
+  | 'smtpTimeoutMs'
 >;
 
 /** The SMTP transport (nodemailer), one connection per send, every step under a deadline. */

@@ -140,7 +140,11 @@ export function mailRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): 
     },
 
     async byId(id) {
-      const r = await db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r && toMail(r);
     },
 
