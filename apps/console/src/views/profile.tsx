@@ -241,7 +241,10 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
             height={200}
           />
           <p>
-            Or enter this key: <code class="nowrap">{enrolment.secret}</code>
+            Or enter this key:{' '}
+            <code class="nowrap" data-testid="enrol-secret">
+              {enrolment.secret}
+            </code>
           </p>
           <label for="enrol-code">Code</label>
           <input
