@@ -5,6 +5,8 @@ import { authenticator } from 'otplib';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../apps/server/test/test-server';
 import { newVisitor, visitorSocket } from '../apps/server/test/clients';
+import { startSmtp } from '../apps/server/test/smtp';
+import { LOCKOUT, accountKey } from '../apps/server/src/modules/auth';
 import { launchBrowser, screenshot } from './browser';
 
 const axeSource = readFileSync(
@@ -46,9 +48,19 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
   let page: Page;
   let ada: { email: string; password: string; id: string };
   let password = '';
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
   beforeAll(async () => {
-    server = await startTestServer({ logLevel: 'warn' });
+    smtp = await startSmtp();
+    server = await startTestServer({
+      logLevel: 'warn',
+      env: {
+        PARLEY_SMTP_HOST: '127.0.0.1',
+        PARLEY_SMTP_PORT: String(smtp.port),
+        PARLEY_SMTP_SECURITY: 'none',
+        PARLEY_SMTP_FROM: 'Parley <parley@example.test>',
+      },
+    });
     ada = await server.createAgent('agent');
     password = ada.password;
     browser = await launchBrowser();
@@ -59,6 +71,7 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await smtp?.close();
   });
 
   it('changes the display name and the password, sets up an authenticator and shows recovery codes that never wrap', async () => {
@@ -168,5 +181,77 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
     expect(await page.getByLabel('Reply').inputValue()).toBe('Let me check that for y');
     await expect.poll(() => page.getByTestId('connection-status').textContent()).toBe('Live');
     vs.close();
+  });
+
+  it('an admin confirms destructive acts in a dialog, and a password reset shows the new one-time password once', async () => {
+    const target = await server.createAgent('agent');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('E-mail').fill(server.admin.email);
+    await page.getByLabel('Password').fill(server.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('agent-name').waitFor();
+    await page.goto(`${server.url}/agents`);
+    const row = page.getByTestId('agent-row').filter({ hasText: target.email });
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    const dialog = page.getByRole('dialog', { name: /Deactivate/ });
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await row.textContent()).toContain('active');
+
+    await row.getByRole('button', { name: 'Reset password' }).click();
+    await page
+      .getByRole('dialog', { name: /Reset .* password/ })
+      .getByRole('button', { name: 'Reset password' })
+      .click();
+    const shown = page.getByTestId('one-time-password');
+    await shown.waitFor();
+    const oneTime = /: (\S+)$/.exec(((await shown.textContent()) ?? '').trim())?.[1] ?? '';
+    expect(oneTime.length).toBeGreaterThanOrEqual(16);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(server.url).origin },
+      body: JSON.stringify({ email: target.email, password: oneTime }),
+    });
+    expect(((await login.json()) as { stage: string }).stage).toBe('password_change');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('dialog', { name: /Deactivate/ }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
+    await expect.poll(() => row.textContent()).toContain('deactivated');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('a locked-out agent e-mails themselves an unlock link and lifts the lock from it', async () => {
+    const cy = await server.createAgent('agent');
+    const now = Date.now();
+    for (let i = 0; i < LOCKOUT.max; i++)
+      await server.server.store.security.reserveAttempt(accountKey(cy.id), now, LOCKOUT);
+    await server.server.store.security.lock(accountKey(cy.id), now + LOCKOUT.lockMs);
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('E-mail').fill(cy.email);
+    await page.getByLabel('Password').fill(cy.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('signin-error').textContent()).toMatch(/locked/);
+    const before = smtp.received.length;
+    await page.getByTestId('mail-unlock-link').click();
+    await page.getByTestId('unlock-link-sent').waitFor();
+    await smtp.waitFor(before + 1);
+    const link = /(http\S+\/unlock#token=[A-Za-z0-9_-]+)/.exec(
+      smtp.received[before]?.text ?? '',
+    )?.[1];
+    expect(link).toBeDefined();
+    await page.goto(link ?? '');
+    await page.getByRole('button', { name: 'Unlock my sign-in' }).click();
+    await page.getByTestId('unlock-done').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Go to sign-in' }).click();
+    await page.getByLabel('E-mail').fill(cy.email);
+    await page.getByLabel('Password').fill(cy.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('agent-name').waitFor();
   });
 });
