@@ -10,101 +10,83 @@ import { LIMITS } from '@parley/protocol';
 const PortSchema = z.coerce.number().int().min(0).max(65535);
 const UrlSchema = z.string().url();
 
-export const ConfigSchema = z
-  .object({
-    dataDir: z
-      .string()
-      .min(1)
-      .transform((d) => resolve(d)),
-    host: z.string().min(1),
-    port: PortSchema,
-    /** The origin browsers use to reach the server (console, frame). Defaults to http://localhost:<port>. */
-    publicUrl: UrlSchema.optional(),
-    databaseUrl: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional(),
-    redisUrl: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
-      .optional(),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    /** Hops of reverse proxies whose X-Forwarded-For is believed (0 = none). */
-    trustProxy: z.coerce.number().int().min(0).max(10),
-    /** Idle timeout (PCI DSS 8.2.8: at most 15 minutes); after it the session locks (docs/security.md). */
-    sessionIdleMinutes: z.coerce.number().int().min(1).max(15),
-    sessionAbsoluteHours: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 30),
-    visitorTokenDays: z.coerce.number().int().min(1).max(365),
-    /** Per-socket token bucket: burst and refill per second (LIMITS has the defaults). */
-    wsRateBurst: z.coerce.number().int().min(1).max(100_000),
-    wsRatePerSecond: z.coerce.number().min(0.1).max(100_000),
-    /** Where built web assets live (console, widget); tests point it elsewhere rarely. */
-    webRoot: z
-      .string()
-      .min(1)
-      .transform((d) => resolve(d)),
-    /** The payment vault as the server reaches it; payments answer payment_unavailable without it. */
-    vaultUrl: UrlSchema.optional(),
-    /** Signs server → vault calls (the vault's VAULT_SIGNING_SECRET_IN). */
-    vaultSecretOut: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** Verifies vault → server events (the vault's VAULT_SIGNING_SECRET_OUT). */
-    vaultSecretIn: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** Seals stored credentials (AES-256-GCM); default: secrets.key in the data directory. Same on every node. */
-    secretsKey: z
-      .string()
-      .min(43, 'must be 32 bytes (64 hex or 43 base64url characters)')
-      .optional(),
-    /** Keys the audit chain (HMAC); default: audit.key in the data directory. Same on every node. */
-    auditKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
-    /** Where signed audit checkpoints go; default: audit-checkpoints.jsonl in the data directory. */
-    auditCheckpointFile: z.string().min(1).optional(),
-    auditCheckpointSeconds: z.coerce.number().int().min(1).max(86_400),
-    /** CIDR ranges webhooks may reach although internal (e.g. "10.1.2.0/24"); comma-separated. */
-    webhookAllowCidrs: z.string().transform((s) =>
-      s
-        .split(',')
-        .map((r) => r.trim())
-        .filter((r) => r.length > 0),
-    ),
-    /** Proof-of-work difficulty of the sign-in challenge, in leading hex zeros (4 ≈ 65 000 hashes). */
-    powDifficulty: z.coerce.number().int().min(1).max(8),
-    /** Visitor tokens stop working this long after their conversation closed. */
-    visitorClosedTokenHours: z.coerce
-      .number()
-      .min(0)
-      .max(24 * 365),
-    /** Outgoing e-mail (docs/email.md); without a host no e-mail is sent and e-mailed unlock links are off. */
-    smtpHost: z.string().min(1).optional(),
-    smtpPort: PortSchema,
-    /** 'starttls': plain connection upgraded with STARTTLS, required; 'tls': TLS from the start (465); 'none': loopback relays only. */
-    smtpSecurity: z.enum(['starttls', 'tls', 'none']),
-    smtpUser: z.string().min(1).optional(),
-    smtpPassword: z.string().min(1).optional(),
-    /** The From address, e.g. "Parley <parley@example.com>"; required with a host. */
-    smtpFrom: z.string().min(3).optional(),
-    /** Deadline of each SMTP step (connect, greeting, each command). */
-    smtpTimeoutMs: z.coerce.number().int().min(100).max(300_000),
-    /** Attempts per e-mail before it is recorded as failed (exponential back-off from 30 s, at most 1 h apart). */
-    mailMaxAttempts: z.coerce.number().int().min(1).max(50),
-  })
-  .superRefine((c, ctx) => {
-    if (c.smtpHost && !c.smtpFrom)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['smtpFrom'],
-        message: 'required when PARLEY_SMTP_HOST is set',
-      });
-    if (!!c.smtpUser !== !!c.smtpPassword)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['smtpPassword'],
-        message: 'PARLEY_SMTP_USER and PARLEY_SMTP_PASSWORD go together',
-      });
-  });
+export const ConfigSchema = z.object({
+  dataDir: z
+    .string()
+    .min(1)
+    .transform((d) => resolve(d)),
+  host: z.string().min(1),
+  port: PortSchema,
+  /** The origin browsers use to reach the server (console, frame). Defaults to http://localhost:<port>. */
+  publicUrl: UrlSchema.optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Hops of reverse proxies whose X-Forwarded-For is believed (0 = none). */
+  trustProxy: z.coerce.number().int().min(0).max(10),
+  /** Idle timeout (PCI DSS 8.2.8: at most 15 minutes); after it the session locks (docs/security.md). */
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(15),
+  sessionAbsoluteHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
+  visitorTokenDays: z.coerce.number().int().min(1).max(365),
+  /** Per-socket token bucket: burst and refill per second (LIMITS has the defaults). */
+  wsRateBurst: z.coerce.number().int().min(1).max(100_000),
+  wsRatePerSecond: z.coerce.number().min(0.1).max(100_000),
+  /** Where built web assets live (console, widget); tests point it elsewhere rarely. */
+  webRoot: z
+    .string()
+    .min(1)
+    .transform((d) => resolve(d)),
+  /** The payment vault as the server reaches it; payments answer payment_unavailable without it. */
+  vaultUrl: UrlSchema.optional(),
+  /** Signs server → vault calls (the vault's VAULT_SIGNING_SECRET_IN). */
+  vaultSecretOut: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Verifies vault → server events (the vault's VAULT_SIGNING_SECRET_OUT). */
+  vaultSecretIn: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Seals stored credentials (AES-256-GCM); default: secrets.key in the data directory. Same on every node. */
+  secretsKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
+  /** Keys the audit chain (HMAC); default: audit.key in the data directory. Same on every node. */
+  auditKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
+  /** Where signed audit checkpoints go; default: audit-checkpoints.jsonl in the data directory. */
+  auditCheckpointFile: z.string().min(1).optional(),
+  auditCheckpointSeconds: z.coerce.number().int().min(1).max(86_400),
+  /** CIDR ranges webhooks may reach although internal (e.g. "10.1.2.0/24"); comma-separated. */
+  webhookAllowCidrs: z.string().transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r.length > 0),
+  ),
+  /** Proof-of-work difficulty of the sign-in challenge, in leading hex zeros (4 ≈ 65 000 hashes). */
+  powDifficulty: z.coerce.number().int().min(1).max(8),
+  /** Visitor tokens stop working this long after their conversation closed. */
+  visitorClosedTokenHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365),
+  /** Outgoing e-mail (docs/email.md); without a host no e-mail is sent and e-mailed unlock links are off. */
+  smtpHost: z.string().min(1).optional(),
+  smtpPort: PortSchema,
+  /** 'starttls': STARTTLS required; 'tls': TLS from the start (465); 'none': loopback relays only. */
+  smtpSecurity: z.enum(['starttls', 'tls', 'none']),
+  smtpUser: z.string().min(1).optional(),
+  smtpPassword: z.string().min(1).optional(),
+  /** The From address, e.g. "Parley <parley@example.com>"; required with a host. */
+  smtpFrom: z.string().min(3).optional(),
+  /** Deadline of each SMTP step (connect, greeting, each command). */
+  smtpTimeoutMs: z.coerce.number().int().min(100).max(300_000),
+  /** Attempts per e-mail before it is recorded as failed (back-off from 30 s, at most 1 h apart). */
+  mailMaxAttempts: z.coerce.number().int().min(1).max(50),
+});
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
@@ -199,5 +181,19 @@ export function loadConfig(
       }),
     );
   }
+  const smtp = smtpProblems(parsed.data);
+  if (smtp.length > 0) throw new ConfigError(smtp);
   return parsed.data;
+}
+
+/** SMTP settings that only make sense together (docs/email.md). */
+function smtpProblems(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.smtpHost && !c.smtpFrom)
+    problems.push(`${ENV_NAMES.smtpFrom}: required when ${ENV_NAMES.smtpHost} is set`);
+  if (!!c.smtpUser !== !!c.smtpPassword)
+    problems.push(
+      `${ENV_NAMES.smtpPassword}: ${ENV_NAMES.smtpUser} and ${ENV_NAMES.smtpPassword} go together`,
+    );
+  return problems;
 }
