@@ -1,12 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
+import { accountApi } from './lib/account-api';
 import { ApiError, consoleApi, setCsrfToken } from './lib/api';
+import { clearDrafts } from './lib/drafts';
 import { AdminConsole } from './views/admin';
 import { IdleGuard } from './views/idle-guard';
+import { LockScreen } from './views/lock-screen';
 import { MaskingSettingsPage } from './views/masking-settings';
 import { OrganisationSettingsPage } from './views/organisation-settings';
+import { ProfilePage } from './views/profile';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
+import { UnlockLinkPage } from './views/unlock-link';
 import { Workspace } from './views/workspace';
 
 type View =
@@ -17,17 +22,43 @@ type View =
 
 export function App() {
   const [view, setView] = useState<View>({ kind: 'loading' });
+  // The idle lock (issue 10 item 15): the view stays mounted behind it where it can.
+  const [locked, setLocked] = useState(false);
 
   const signedIn = (session: SessionInfo): void => {
     setCsrfToken(session.csrfToken);
+    setLocked(session.locked === true);
     setView({ kind: 'ready', session });
   };
   const signedOut = (notice: string | null): void => {
     setCsrfToken(null);
+    setLocked(false);
+    clearDrafts();
     setView({ kind: 'signin', notice });
+  };
+  const signOut = (): void => {
+    consoleApi.logout().then(
+      () => signedOut('You have signed out.'),
+      () => signedOut('You have signed out.'),
+    );
+  };
+  /** The server ended or locked the session: ask which, and lock in place when it is the lock. */
+  const lostSession = (notice: string): void => {
+    consoleApi.session().then(
+      (s) => (s.locked ? setLocked(true) : signedOut(notice)),
+      () => signedOut(notice),
+    );
+  };
+  const lockNow = (): void => {
+    setLocked(true);
+    accountApi.lock().catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 401)
+        signedOut('You were signed out after a period of inactivity.');
+    });
   };
 
   useEffect(() => {
+    if (location.pathname === '/unlock') return;
     consoleApi
       .session()
       .then(signedIn, (e: unknown) =>
@@ -35,14 +66,14 @@ export function App() {
       );
   }, []);
 
+  // The e-mailed unlock link works without a session.
+  if (location.pathname === '/unlock') return <UnlockLinkPage />;
+
   const page = render();
-  if (view.kind !== 'ready' || (view.session.stage ?? 'ok') !== 'ok') return page;
+  if (view.kind !== 'ready' || (view.session.stage ?? 'ok') !== 'ok' || locked) return page;
   return (
     <>
-      <IdleGuard
-        idleMinutes={view.session.idleMinutes ?? 15}
-        onExpired={() => signedOut('You were signed out after a period of inactivity.')}
-      />
+      <IdleGuard idleMinutes={view.session.idleMinutes ?? 15} onExpired={lockNow} />
       {page}
     </>
   );
@@ -73,10 +104,20 @@ export function App() {
             />
           );
         }
+        if (locked && !isWorkspace(location.pathname))
+          return <LockScreen session={view.session} onUnlocked={signedIn} onSignOut={signOut} />;
         if (location.pathname === '/settings/masking')
           return <MaskingSettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
+        if (location.pathname === '/profile')
+          return (
+            <ProfilePage
+              session={view.session}
+              onSession={signedIn}
+              onSignedOut={(notice) => signedOut(notice)}
+            />
+          );
         if (['/agents', '/security', '/security/events', '/audit'].includes(location.pathname)) {
           return <AdminConsole session={view.session} path={location.pathname} />;
         }
@@ -84,15 +125,23 @@ export function App() {
           <Workspace
             key={view.session.agent.id}
             session={view.session}
-            onSignOut={() => {
-              consoleApi.logout().then(
-                () => signedOut('You have signed out.'),
-                () => signedOut('You have signed out.'),
-              );
-            }}
-            onExpired={() => signedOut('Your session has ended. Please sign in again.')}
+            locked={locked}
+            onUnlocked={signedIn}
+            onSignOut={signOut}
+            onExpired={() => lostSession('Your session has ended. Please sign in again.')}
           />
         );
     }
   }
 }
+
+const NOT_WORKSPACE = [
+  '/settings/masking',
+  '/settings/organisation',
+  '/profile',
+  '/agents',
+  '/security',
+  '/security/events',
+  '/audit',
+];
+const isWorkspace = (path: string) => !NOT_WORKSPACE.includes(path);

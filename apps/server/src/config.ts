@@ -30,11 +30,8 @@ export const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Hops of reverse proxies whose X-Forwarded-For is believed (0 = none). */
   trustProxy: z.coerce.number().int().min(0).max(10),
-  sessionIdleMinutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
+  /** Idle timeout (PCI DSS 8.2.8: at most 15 minutes); after it the session locks (docs/security.md). */
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(15),
   sessionAbsoluteHours: z.coerce
     .number()
     .int()
@@ -88,6 +85,19 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'production'),
   /** Bearer token that lets a scraper outside loopback read /metrics (unset: loopback only). */
   metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Outgoing e-mail (docs/email.md); without a host no e-mail is sent and e-mailed unlock links are off. */
+  smtpHost: z.string().min(1).optional(),
+  smtpPort: PortSchema,
+  /** 'starttls': STARTTLS required; 'tls': TLS from the start (465); 'none': loopback relays only. */
+  smtpSecurity: z.enum(['starttls', 'tls', 'none']),
+  smtpUser: z.string().min(1).optional(),
+  smtpPassword: z.string().min(1).optional(),
+  /** The From address, e.g. "Parley <parley@example.com>"; required with a host. */
+  smtpFrom: z.string().min(3).optional(),
+  /** Deadline of each SMTP step (connect, greeting, each command). */
+  smtpTimeoutMs: z.coerce.number().int().min(100).max(300_000),
+  /** Attempts per e-mail before it is recorded as failed (back-off from 30 s, at most 1 h apart). */
+  mailMaxAttempts: z.coerce.number().int().min(1).max(50),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -128,6 +138,14 @@ const ENV_NAMES: Record<keyof Config, string> = {
   tlsKey: 'PARLEY_TLS_KEY',
   httpRedirectPort: 'PARLEY_HTTP_REDIRECT_PORT',
   production: 'NODE_ENV',
+  smtpHost: 'PARLEY_SMTP_HOST',
+  smtpPort: 'PARLEY_SMTP_PORT',
+  smtpSecurity: 'PARLEY_SMTP_SECURITY',
+  smtpUser: 'PARLEY_SMTP_USER',
+  smtpPassword: 'PARLEY_SMTP_PASSWORD',
+  smtpFrom: 'PARLEY_SMTP_FROM',
+  smtpTimeoutMs: 'PARLEY_SMTP_TIMEOUT_MS',
+  mailMaxAttempts: 'PARLEY_MAIL_MAX_ATTEMPTS',
 };
 
 const DEFAULTS = {
@@ -145,6 +163,10 @@ const DEFAULTS = {
   webhookAllowCidrs: '',
   powDifficulty: '4',
   visitorClosedTokenHours: '24',
+  smtpPort: '587',
+  smtpSecurity: 'starttls',
+  smtpTimeoutMs: '10000',
+  mailMaxAttempts: '8',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist
@@ -188,6 +210,19 @@ export function loadConfig(
     );
   if (c.production && c.publicUrl?.startsWith('http:'))
     problems.push('PARLEY_PUBLIC_URL: must be https:// in production');
+  problems.push(...smtpProblems(c));
   if (problems.length > 0) throw new ConfigError(problems);
   return c;
+}
+
+/** SMTP settings that only make sense together (docs/email.md). */
+function smtpProblems(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.smtpHost && !c.smtpFrom)
+    problems.push(`${ENV_NAMES.smtpFrom}: required when ${ENV_NAMES.smtpHost} is set`);
+  if (!!c.smtpUser !== !!c.smtpPassword)
+    problems.push(
+      `${ENV_NAMES.smtpPassword}: ${ENV_NAMES.smtpUser} and ${ENV_NAMES.smtpPassword} go together`,
+    );
+  return problems;
 }

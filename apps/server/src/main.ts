@@ -27,10 +27,19 @@ import {
   createAuthService,
   createMfaService,
   createProofOfWork,
+  createSessionLock,
   sessionCookieName,
+  verifyPassword,
   type AuthRouteOptions,
 } from './modules/auth';
 import { createAgentsService } from './modules/agents';
+import {
+  createAccountService,
+  createAdminResets,
+  createUnlockLinks,
+  type UnlockLinks,
+} from './modules/account';
+import { createMailService, createSmtpTransport, type MailService } from './modules/mail';
 import { checkpointFileOf, startAuditAnchor } from './modules/audit';
 import {
   bindKeyring,
@@ -63,6 +72,8 @@ export interface RunningServer {
   bus: Bus;
   chat: ChatService;
   payments: PaymentService;
+  mail: MailService;
+  unlockLinks: UnlockLinks;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -99,6 +110,8 @@ export interface StartOptions {
    * supervisor to restart it. For the CLI; tests leave it off.
    */
   processGuards?: boolean;
+  /** First retry delay of the mail queue (tests make it short; default 30 s). */
+  mailRetryBaseMs?: number;
 }
 
 /**
@@ -184,6 +197,25 @@ export async function startServer(
   const auth = createAuthService({ store, config, bus, events, attempts });
   const mfa = createMfaService({ store, auth, events, attempts });
   const agents = createAgentsService({ store, auth, mfa });
+  // E-mail (docs/email.md): a durable queue every node drains; off without PARLEY_SMTP_HOST.
+  const mail = createMailService({
+    store,
+    log,
+    transport: config.smtpHost
+      ? createSmtpTransport({ ...config, smtpHost: config.smtpHost })
+      : undefined,
+    from: config.smtpFrom,
+    maxAttempts: config.mailMaxAttempts,
+    sendDeadlineMs: config.smtpTimeoutMs * 3,
+    ...(options.mailRetryBaseMs !== undefined ? { retryBaseMs: options.mailRetryBaseMs } : {}),
+  });
+  let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
+  const account = {
+    account: createAccountService({ store, auth }),
+    lock: createSessionLock({ store, auth, attempts, checkPassword: verifyPassword }),
+    unlockLinks: createUnlockLinks({ store, mail, events, log, publicUrl: () => publicUrl }),
+    resets: createAdminResets({ store, auth, mfa }),
+  };
   const securitySettings = createSecuritySettingsService({
     store,
     bus,
@@ -243,6 +275,7 @@ export async function startServer(
     tls: secureCookies,
     audit: anchor,
     agents,
+    account,
     securitySettings,
     version: VERSION,
     isReady: () => ready,
@@ -292,6 +325,8 @@ export async function startServer(
           httpsOrigin: new URL(url).origin,
         })
       : undefined;
+  publicUrl = url;
+  mail.start();
   if (
     config.trustProxy === 0 &&
     config.publicUrl &&
@@ -317,6 +352,8 @@ export async function startServer(
       await gateway.close();
       await redirect?.close();
       await app.close();
+      await account.unlockLinks.settled();
+      await mail.stop();
       await anchor.stop();
       await committer.close();
       await maskingSettings.stop();
@@ -334,6 +371,8 @@ export async function startServer(
     bus,
     chat,
     payments,
+    mail,
+    unlockLinks: account.unlockLinks,
     app,
     gateway,
     log,

@@ -50,6 +50,8 @@ export async function startTestServer(
     productionMfa?: boolean;
     /** Serve this organisation (already in `store`) instead of bootstrapping one: a restarted node. */
     org?: TestOrg;
+    /** First retry delay of the mail queue (default 30 s). */
+    mailRetryBaseMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
@@ -73,6 +75,7 @@ export async function startTestServer(
   const server = await startServer(config, {
     logDestination: sink,
     ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.mailRetryBaseMs !== undefined ? { mailRetryBaseMs: opts.mailRetryBaseMs } : {}),
   });
   const origin = new URL(server.url).origin;
   const { org, admin } =

@@ -50,6 +50,16 @@ export const ERRORS = {
     status: 401,
     message: 'Confirm it is you: enter your password and a current code (valid for five minutes).',
   },
+  session_locked: {
+    status: 423,
+    close: 4023,
+    message: 'The console locked after a period of inactivity: enter your password to unlock it.',
+  },
+  unlock_link_invalid: {
+    status: 400,
+    message: 'This unlock link is not valid, was already used or has expired.',
+  },
+  mail_unavailable: { status: 503, message: 'E-mail is not set up on this server.' },
   invite_expired: {
     status: 401,
     message: 'This one-time password has expired; ask an administrator for a new invitation.',

@@ -66,6 +66,8 @@ export const SessionInfoSchema = z.object({
   stage: z.enum(['ok', 'mfa_verify', 'mfa_enrol', 'password_change']).optional(),
   /** The session's idle timeout in minutes (the organisation's, PCI DSS 8.2.8); the console warns before it. */
   idleMinutes: z.number().int().optional(),
+  /** Locked by the idle timeout: the console shows only its lock screen until the password is given again. */
+  locked: z.boolean().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

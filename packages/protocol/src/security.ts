@@ -98,7 +98,7 @@ export const UpdateSecuritySettingsRequestSchema = z.object({
   /** Set a new webhook secret (min 16 characters); omitted keeps the current one. */
   webhookSecret: z.string().min(16).max(256).optional(),
   /** Idle timeout in minutes (PCI DSS 8.2.8: at most 15 for card-handling staff). */
-  idleMinutes: z.number().int().min(2).max(240).optional(),
+  idleMinutes: z.number().int().min(1).max(15).optional(),
 });
 
 // ---- security events ---------------------------------------------------------------
@@ -113,6 +113,7 @@ export const SecurityEventTypeSchema = z.enum([
   'allowlist_closed',
   'challenge_failed',
   'webhook_suppressed',
+  'account_unlocked',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

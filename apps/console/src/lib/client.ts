@@ -51,7 +51,8 @@ export class ConsoleClient {
         this.onChange();
       },
       onFatal: (code) =>
-        code === 4001
+        // 4023: the session locked (idle); the app asks the server which it is.
+        code === 4001 || code === 4023
           ? this.onSignedOut()
           : this.set({
               ...this.state,

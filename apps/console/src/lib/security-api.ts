@@ -61,6 +61,7 @@ export const securityApi = {
     ipAllowlist?: string[];
     webhookUrl?: string | null;
     webhookSecret?: string;
+    idleMinutes?: number;
   }): Promise<SecuritySettings> =>
     call(SecuritySettingsSchema, '/api/security/settings', 'PUT', patch),
   events: (): Promise<{ events: SecurityEvent[]; counts: Record<string, number> }> =>

@@ -9,7 +9,17 @@ import type {
 } from '@parley/protocol';
 import { ApiError } from '../lib/api';
 import { securityApi } from '../lib/security-api';
+import { accountApi } from '../lib/account-api';
+import { ConfirmDialog } from './confirm-dialog';
 import { StepUpPrompt } from './step-up-prompt';
+
+/** A destructive act waiting for the admin's confirmation (issue 10 item 14). */
+interface Confirmation {
+  title: string;
+  text: string;
+  label: string;
+  run: () => Promise<unknown>;
+}
 
 const explain = (e: unknown): string =>
   e instanceof ApiError ? e.message : 'Something went wrong.';
@@ -64,6 +74,7 @@ function AgentsPage({ self }: { self: string }) {
   useEffect(() => void load(), []);
   // An action that needs step-up waits here while the prompt asks for the password and a code.
   const [pending, setPending] = useState<(() => Promise<unknown>) | null>(null);
+  const [confirm, setConfirm] = useState<Confirmation | null>(null);
   const act = (run: Promise<unknown> | (() => Promise<unknown>)): void => {
     const thunk = typeof run === 'function' ? run : () => run;
     void thunk().then(load, (e: unknown) => {
@@ -85,9 +96,32 @@ function AgentsPage({ self }: { self: string }) {
           }}
         />
       )}
+      {confirm && (
+        <ConfirmDialog
+          title={confirm.title}
+          confirmLabel={confirm.label}
+          onCancel={() => {
+            setConfirm(null);
+            void load();
+          }}
+          onConfirm={() => {
+            const run = confirm.run;
+            setConfirm(null);
+            act(run);
+          }}
+        >
+          <p>{confirm.text}</p>
+        </ConfirmDialog>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
+        </p>
+      )}
+      {oneTime && (
+        <p class="info" role="status" data-testid="one-time-password">
+          One-time password (shown once; they choose their own at first sign-in):{' '}
+          <code class="nowrap">{oneTime}</code>
         </p>
       )}
       <table>
@@ -111,9 +145,15 @@ function AgentsPage({ self }: { self: string }) {
                   aria-label={`Role of ${a.name}`}
                   value={a.role}
                   disabled={a.id === self}
-                  onChange={(e) =>
-                    act(securityApi.updateAgent(a.id, { role: e.currentTarget.value as Role }))
-                  }
+                  onChange={(e) => {
+                    const role = e.currentTarget.value as Role;
+                    setConfirm({
+                      title: `Make ${a.name} ${role === 'admin' ? 'an' : 'a'} ${role}?`,
+                      text: 'Their sessions end at once; they sign in again with the new role.',
+                      label: 'Change role',
+                      run: () => securityApi.updateAgent(a.id, { role }),
+                    });
+                  }}
                 >
                   <option value="agent">agent</option>
                   <option value="supervisor">supervisor</option>
@@ -136,7 +176,14 @@ function AgentsPage({ self }: { self: string }) {
                   <button
                     type="button"
                     class="btn small"
-                    onClick={() => act(() => securityApi.resetMfa(a.id))}
+                    onClick={() =>
+                      setConfirm({
+                        title: `Reset ${a.name}'s two-step verification?`,
+                        text: 'Their authenticator and recovery codes stop working and their sessions end. They set up a new one at next sign-in if required.',
+                        label: 'Reset MFA',
+                        run: () => securityApi.resetMfa(a.id),
+                      })
+                    }
                   >
                     Reset MFA
                   </button>
@@ -145,7 +192,35 @@ function AgentsPage({ self }: { self: string }) {
                   <button
                     type="button"
                     class="btn small"
-                    onClick={() => act(securityApi.updateAgent(a.id, { active: !a.active }))}
+                    onClick={() =>
+                      setConfirm({
+                        title: `Reset ${a.name}'s password?`,
+                        text: 'Their password stops working and their sessions end. You get a one-time password to give them, shown once.',
+                        label: 'Reset password',
+                        run: async () => {
+                          const r = await accountApi.resetPassword(a.id);
+                          setOneTime(`${r.agent.email}: ${r.oneTimePassword}`);
+                        },
+                      })
+                    }
+                  >
+                    Reset password
+                  </button>
+                )}
+                {a.id !== self && (
+                  <button
+                    type="button"
+                    class="btn small"
+                    onClick={() =>
+                      a.active
+                        ? setConfirm({
+                            title: `Deactivate ${a.name}?`,
+                            text: 'They are signed out everywhere at once and cannot sign in until reactivated.',
+                            label: 'Deactivate',
+                            run: () => securityApi.updateAgent(a.id, { active: false }),
+                          })
+                        : act(securityApi.updateAgent(a.id, { active: true }))
+                    }
                   >
                     {a.active ? 'Deactivate' : 'Reactivate'}
                   </button>
@@ -200,12 +275,6 @@ function AgentsPage({ self }: { self: string }) {
         <button type="submit" class="btn primary">
           Create
         </button>
-        {oneTime && (
-          <p class="info" data-testid="one-time-password">
-            One-time password (shown once; they choose their own at first sign-in):{' '}
-            <code>{oneTime}</code>
-          </p>
-        )}
       </form>
     </section>
   );
@@ -231,6 +300,7 @@ function SettingsPage() {
         ipAllowlist: allowlist.split(/\s+/).filter((l) => l.length > 0),
         webhookUrl: webhookUrl.trim() === '' ? null : webhookUrl.trim(),
         ...(secret ? { webhookSecret: secret } : {}),
+        ...(s.idleMinutes !== null ? { idleMinutes: s.idleMinutes } : {}),
       })
       .then(
         (v) => (apply(v), setSecret(''), setMsg('Saved.')),
@@ -261,6 +331,18 @@ function SettingsPage() {
             everyone
           </label>
         </fieldset>
+        <label for="idle-minutes">
+          Idle timeout in minutes (1–15, PCI DSS 8.2.8): the console locks, and asks for the
+          password again
+        </label>
+        <input
+          id="idle-minutes"
+          type="number"
+          min={1}
+          max={15}
+          value={s.idleMinutes ?? 15}
+          onInput={(e) => setS({ ...s, idleMinutes: Number(e.currentTarget.value) || null })}
+        />
         <label for="allowlist">
           IP allowlist (one IPv4/IPv6 address or CIDR range per line; empty allows all)
         </label>

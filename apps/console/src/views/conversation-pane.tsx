@@ -203,6 +203,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
       {mine ? (
         <ReplyBox
           key={c.id}
+          draftKey={c.id}
           onSend={(t) => client.send(c.id, t)}
           onTyping={(t) => client.typing(c.id, t)}
         />

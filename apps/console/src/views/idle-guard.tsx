@@ -9,7 +9,7 @@ const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
  * Idle timeout without surprises (PCI DSS 8.2.8, issue 10 finding 12): the
  * agent's own activity keeps the session alive (at most one touch a minute);
  * two minutes before the organisation's idle timeout a banner offers "Stay
- * signed in"; when it runs out the console says so instead of failing later.
+ * signed in"; when it runs out the console locks in place (views/lock-screen.tsx).
  */
 export function IdleGuard({
   idleMinutes,
@@ -50,7 +50,10 @@ export function IdleGuard({
   if (left === null) return null;
   return (
     <div class="idle-warning" role="alertdialog" aria-live="assertive" data-testid="idle-warning">
-      <p>You will be signed out for inactivity in {Math.ceil(left / 1000)} seconds.</p>
+      <p>
+        The console will lock for inactivity in {Math.ceil(left / 1000)} seconds. New chats are
+        still announced while it is locked.
+      </p>
       <button type="button" class="btn primary" onClick={stay}>
         Stay signed in
       </button>

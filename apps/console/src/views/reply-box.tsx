@@ -1,15 +1,22 @@
 import { useRef, useState } from 'preact/hooks';
+import { draftOf, keepDraft } from '../lib/drafts';
 
 interface Props {
   onSend: (text: string) => void;
   onTyping: (typing: boolean) => void;
+  /** Keeps the draft across unmounts (the idle lock) under this key, e.g. the conversation id. */
+  draftKey?: string;
 }
 
 // Mirrors LIMITS.maxTextLength (@parley/protocol); the server enforces it.
 const MAX_TEXT_LENGTH = 4000;
 
-export function ReplyBox({ onSend, onTyping }: Props) {
-  const [text, setText] = useState('');
+export function ReplyBox({ onSend, onTyping, draftKey }: Props) {
+  const [text, setTextState] = useState(() => draftOf(draftKey));
+  const setText = (t: string): void => {
+    keepDraft(draftKey, t);
+    setTextState(t);
+  };
   const input = useRef<HTMLTextAreaElement>(null);
   const submit = (): void => {
     const t = text.trim();

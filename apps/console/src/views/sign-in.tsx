@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
+import { accountApi } from '../lib/account-api';
 import { ApiError, consoleApi } from '../lib/api';
 
 interface Props {
@@ -30,6 +31,9 @@ export function SignIn({ notice, onSignedIn }: Props) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // After account_locked: offer an e-mailed unlock link when the server can send one.
+  const [canMailLink, setCanMailLink] = useState(false);
+  const [linkSent, setLinkSent] = useState(false);
 
   const submit = async (): Promise<void> => {
     setBusy(true);
@@ -39,7 +43,15 @@ export function SignIn({ notice, onSignedIn }: Props) {
     } catch (e) {
       setError(explain(e));
       setBusy(false);
+      if (e instanceof ApiError && e.code === 'account_locked')
+        accountApi.unlockLinkAvailable().then(setCanMailLink, () => setCanMailLink(false));
     }
+  };
+  const mailLink = () => {
+    accountApi.requestUnlockLink(email.trim()).then(
+      () => setLinkSent(true),
+      (e: unknown) => setError(explain(e)),
+    );
   };
 
   return (
@@ -83,6 +95,16 @@ export function SignIn({ notice, onSignedIn }: Props) {
         <button type="submit" class="btn primary" disabled={busy}>
           {busy ? 'Signing in… (this can take a second)' : 'Sign in'}
         </button>
+        {canMailLink &&
+          (linkSent ? (
+            <p class="info" role="status" data-testid="unlock-link-sent">
+              If this address belongs to a locked account, an unlock link is on its way to it.
+            </p>
+          ) : (
+            <button type="button" class="btn" onClick={mailLink} data-testid="mail-unlock-link">
+              E-mail me an unlock link
+            </button>
+          ))}
       </form>
     </main>
   );

@@ -3,12 +3,16 @@ import type { SessionInfo } from '@parley/protocol';
 import { ConsoleClient } from '../lib/client';
 import { conversationLists } from '../lib/state';
 import { ConversationPane } from './conversation-pane';
+import { LockScreen } from './lock-screen';
 import { Sidebar } from './sidebar';
 
 interface Props {
   session: SessionInfo;
   onSignOut: () => void;
   onExpired: () => void;
+  /** Idle lock: content leaves the page, the client stays (selection, drafts) with its socket closed. */
+  locked?: boolean;
+  onUnlocked?: (session: SessionInfo) => void;
 }
 
 const STATUS_TEXT = {
@@ -17,7 +21,7 @@ const STATUS_TEXT = {
   offline: 'Offline — reconnecting…',
 } as const;
 
-export function Workspace({ session, onSignOut, onExpired }: Props) {
+export function Workspace({ session, onSignOut, onExpired, locked = false, onUnlocked }: Props) {
   const [, bump] = useReducer((n: number, _: null) => n + 1, 0);
   const rerender = (): void => bump(null);
   const clientRef = useRef<ConsoleClient | null>(null);
@@ -25,6 +29,7 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
   const client = clientRef.current;
 
   useEffect(() => {
+    if (locked) return;
     client.start();
     const online = (): void => client.retryNow();
     window.addEventListener('online', online);
@@ -32,16 +37,22 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
       window.removeEventListener('online', online);
       client.stop();
     };
-  }, [client]);
+  }, [client, locked]);
 
   const s = client.state;
   const lists = conversationLists(s, session.agent.id);
   const selected = s.selectedId ? s.conversations[s.selectedId] : undefined;
 
   useEffect(() => {
+    if (locked) return;
     document.title =
       lists.waiting.length > 0 ? `(${lists.waiting.length}) Parley console` : 'Parley console';
-  }, [lists.waiting.length]);
+  }, [lists.waiting.length, locked]);
+
+  if (locked)
+    return (
+      <LockScreen session={session} onUnlocked={(s) => onUnlocked?.(s)} onSignOut={onSignOut} />
+    );
 
   return (
     <div class="app">
@@ -69,9 +80,9 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
               Organisation
             </a>
           )}
-          <span class="agent-name" data-testid="agent-name">
+          <a class="agent-name" href="/profile" data-testid="agent-name" title="Your account">
             {session.agent.name}
-          </span>
+          </a>
           <button type="button" class="btn small" onClick={onSignOut}>
             Sign out
           </button>

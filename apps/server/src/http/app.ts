@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
+import { registerAccountRoutes, type AccountRouteOptions } from '../modules/account';
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
 import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
@@ -41,6 +42,8 @@ export interface AppDeps {
   /** Served over TLS (PARLEY_PUBLIC_URL is https): HSTS and __Host- cookies. */
   tls: boolean;
   agents: AgentsService;
+  /** Account self-service, the idle lock and unlock links (modules/account). */
+  account: Omit<AccountRouteOptions, 'authRoutes'>;
   securitySettings: SecuritySettingsService;
   audit: AuditAnchor;
   version: string;
@@ -94,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ops) registerOpsRoutes(app, deps.ops);
   registerAuthRoutes(app, deps.authRoutes);
   registerAgentRoutes(app, { authRoutes: deps.authRoutes, agents: deps.agents });
+  registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });

@@ -83,6 +83,9 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     '/security/*',
     '/agents',
     '/audit',
+    // Account self-service and the e-mailed unlock link (issue 10).
+    '/profile',
+    '/unlock',
   ]) {
     app.get(path, sendConsole);
   }

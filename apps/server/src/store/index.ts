@@ -10,6 +10,7 @@ import { visitorsRepo } from './repos/visitors';
 import { auditRepo } from './repos/audit';
 import { securityRepo } from './repos/security';
 import { maskingSettingsRepo } from './repos/masking-settings';
+import { accountRepo, mailRepo } from './repos/mail';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -39,5 +40,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     security: securityRepo(conn),
     maskingSettings: maskingSettingsRepo(conn.db),
     audit: auditRepo(conn),
+    mail: mailRepo(conn.db, conn.dialect),
+    account: accountRepo(conn.db),
   };
 }

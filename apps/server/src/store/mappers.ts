@@ -73,6 +73,7 @@ export interface SessionRecord {
   last_seen_at: number;
   expires_at: number;
   revoked_at: number | null;
+  locked_at?: number | null;
 }
 export function toSession(r: SessionRecord): AgentSessionRow {
   return {
@@ -84,6 +85,7 @@ export function toSession(r: SessionRecord): AgentSessionRow {
     lastSeenAt: Number(r.last_seen_at),
     expiresAt: Number(r.expires_at),
     revokedAt: nullableNumber(r.revoked_at),
+    lockedAt: nullableNumber(r.locked_at ?? null),
   };
 }
 

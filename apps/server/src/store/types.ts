@@ -3,10 +3,12 @@ import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
 import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
+import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 
 export type * from './security-types';
 export type * from './payment-types';
 export type * from './masking-types';
+export type * from './mail-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -45,6 +47,10 @@ export interface AgentSessionsTable {
   revoked_at: number | null;
   /** The address the session signed in from (migration 0006), for allowlist changes. */
   ip: string | null;
+  /** The browser's User-Agent at sign-in (migration 0010), for the agent's list of sessions. */
+  user_agent: string | null;
+  /** When the idle timeout locked the session (migration 0010); null while unlocked. */
+  locked_at: number | null;
 }
 export interface VisitorsTable {
   id: string;
@@ -78,7 +84,7 @@ export interface MessagesTable {
   masked: string; // JSON array of finding types
   created_at: number;
 }
-export interface Database extends SecurityTables, PaymentTables, MaskingTables {
+export interface Database extends SecurityTables, PaymentTables, MaskingTables, MailTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -135,6 +141,8 @@ export interface AgentSessionRow {
   lastSeenAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** Locked by the idle timeout at this time (migration 0010); null while unlocked. */
+  lockedAt: number | null;
 }
 export interface VisitorRow {
   id: string;
@@ -228,6 +236,10 @@ export interface Store {
   security: SecurityRepo;
   /** The hash-chained audit log (0003-security). */
   audit: AuditRepo;
+  /** The durable mail queue (0010-mail-self-service). */
+  mail: MailRepo;
+  /** Session details, idle locks and unlock links (0010-mail-self-service). */
+  account: AccountRepo;
   agents: {
     create(input: {
       orgId: string;
@@ -247,7 +259,9 @@ export interface Store {
     list(orgId: string): Promise<AgentRow[]>;
   };
   sessions: {
-    create(input: Omit<AgentSessionRow, 'revokedAt' | 'lastSeenAt'>): Promise<AgentSessionRow>;
+    create(
+      input: Omit<AgentSessionRow, 'revokedAt' | 'lastSeenAt' | 'lockedAt'>,
+    ): Promise<AgentSessionRow>;
     byTokenHash(tokenHash: string): Promise<AgentSessionRow | undefined>;
     touch(tokenHash: string, now: number): Promise<void>;
     revoke(tokenHash: string, now: number): Promise<void>;

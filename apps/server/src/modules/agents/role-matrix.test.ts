@@ -112,6 +112,19 @@ const ACTIONS: Action[] = [
     run: async (c, o) => c.request('POST', `/api/agents/${await targetAgent(o)}/mfa/reset`),
   },
   {
+    name: "reset an agent's password",
+    allowed: adminOnly,
+    orgs: ['own', 'other'],
+    run: async (c, o) =>
+      c.request('POST', `/api/agents/${await targetAgent(o)}/password/reset`, {}),
+  },
+  {
+    name: 'list own sessions',
+    allowed: all,
+    orgs: ['own'],
+    run: (c) => c.request('GET', '/api/account/sessions'),
+  },
+  {
     name: "end an agent's sessions",
     allowed: adminOnly,
     orgs: ['own', 'other'],

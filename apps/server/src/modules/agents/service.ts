@@ -2,6 +2,7 @@ import { ParleyError, type Role } from '@parley/protocol';
 import type { AgentRow, Store } from '../../store';
 import { randomToken } from '../../lib/tokens';
 import { audit } from '../audit';
+import { inviteTakenElsewhere } from './invite-elsewhere';
 import {
   LOCKOUT,
   ONE_TIME_PASSWORD_MS,
@@ -73,10 +74,12 @@ export function createAgentsService(deps: { store: Store; auth: AuthService; mfa
     ): Promise<{ status: AgentStatus; oneTimePassword: string }> {
       assertManage(ctx);
       const existing = await store.agents.byEmail(input.email);
-      // E-mail addresses are unique across the installation. Whether the address
-      // belongs to this organisation or another, the answer is the same
-      // (issue 10 finding 9): an admin learns nothing about other organisations.
-      if (existing) throw new ParleyError('conflict', 'This e-mail address cannot be invited.');
+      // E-mail addresses are unique across the installation. An address of this
+      // organisation is a conflict the admin can see in their own list; one of
+      // another organisation answers like a fresh address (issue 10 finding 9).
+      if (existing?.orgId === ctx.agent.orgId)
+        throw new ParleyError('conflict', 'This e-mail address cannot be invited.');
+      if (existing) return inviteTakenElsewhere(store, ctx, input, ip);
       const oneTimePassword = randomToken(15);
       const agent = await store.agents.create({
         orgId: ctx.agent.orgId,

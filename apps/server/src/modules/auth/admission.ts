@@ -19,6 +19,8 @@ export interface AdmissionRequest {
   /** 'any': also a session that has not finished signing in (the sign-in routes themselves). */
   stage?: 'ok' | 'any';
   permission?: Permission | undefined;
+  /** Also a session locked by the idle timeout (unlock, sign-out, session, waiting count). */
+  allowLocked?: boolean | undefined;
   /** For security events: the route or 'socket'. */
   route: string;
 }
@@ -35,8 +37,9 @@ export type Admission = (request: AdmissionRequest) => Promise<AgentContext>;
  * 3. an HTTP write carries the session's CSRF token and, when the browser
  *    sends one, a same-origin Origin header;
  * 4. an address on the organisation's allowlist;
- * 5. a finished sign-in (second factor, password change) unless `stage: 'any'`;
- * 6. the permission the route needs.
+ * 5. an unlocked session (the idle lock) unless `allowLocked`;
+ * 6. a finished sign-in (second factor, password change) unless `stage: 'any'`;
+ * 7. the permission the route needs.
  */
 export function createAdmission(deps: {
   auth: AuthService;
@@ -72,6 +75,8 @@ export function createAdmission(deps: {
       });
       throw new ParleyError('ip_not_allowed');
     }
+    // A locked console gets no data (issue 10 item 15), only what unlocks it or tells of new chats.
+    if (ctx.locked && req.allowLocked !== true) throw new ParleyError('session_locked');
     if (req.stage !== 'any' && ctx.stage !== 'ok')
       throw new ParleyError(
         ctx.stage === 'password_change' ? 'password_change_required' : 'mfa_required',

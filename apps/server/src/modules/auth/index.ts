@@ -18,6 +18,7 @@ export {
 export { createAdmission, type Admission, type AdmissionRequest } from './admission';
 export { createProofOfWork, type ProofOfWork } from './challenge';
 export { STEP_UP_MS } from './step-up';
+export { createSessionLock, type SessionLock } from './session-lock';
 export { createMfaService, type MfaService } from './mfa';
 export { hashPassword, verifyPassword } from './password';
 export { assertStrongPassword, passwordProblem, MIN_PASSWORD_LENGTH } from './password-policy';

@@ -19,6 +19,11 @@ const SIGN_IN_ROUTES = new Set([
   'POST /api/auth/mfa/enrol',
   'POST /api/auth/mfa/enrol/confirm',
   'POST /api/auth/password',
+  // Anonymous, like sign-in: e-mailed unlock links (modules/account).
+  'GET /api/auth/unlock-link',
+  'HEAD /api/auth/unlock-link',
+  'POST /api/auth/unlock-link',
+  'POST /api/auth/unlock-link/use',
   'POST /api/auth/step-up',
   // Public: the proof-of-work challenge sign-in asks for after failures.
   'GET /api/auth/challenge',

@@ -19,5 +19,6 @@ export function presentSession(ctx: AgentContext): SessionInfo {
     csrfToken: ctx.session.csrfToken,
     stage: ctx.stage,
     idleMinutes: ctx.idleMinutes,
+    locked: ctx.locked,
   };
 }

@@ -47,6 +47,8 @@ export interface RequireAgentOptions {
   stage?: 'ok' | 'any';
   /** The role permission the route needs (modules/auth/policy.ts). */
   permission?: Permission;
+  /** Serve a session locked by the idle timeout too (./session-lock.ts). */
+  allowLocked?: boolean;
 }
 
 /** preHandler for agent routes: the one admission (./admission.ts) decides. */
@@ -63,6 +65,7 @@ export function requireAgent(opts: AuthRouteOptions, options: RequireAgentOption
       csrfToken: typeof header === 'string' ? header : undefined,
       stage: options.stage ?? 'ok',
       permission: options.permission,
+      allowLocked: options.allowLocked,
       route: request.routeOptions.url ?? '',
     });
   };
@@ -83,6 +86,8 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     path: '/',
   };
   const signingIn = { preHandler: requireAgent(opts, { stage: 'any' }) };
+  // The session route and sign-out also answer a locked console (it shows the lock screen).
+  const evenLocked = { preHandler: requireAgent(opts, { stage: 'any', allowLocked: true }) };
   const signedIn = { preHandler: requireAgent(opts) };
   const refreshed = async (request: FastifyRequest, token = request.cookies[SESSION]) => {
     const ctx = await opts.auth.authenticate(token, { ip: request.ip });
@@ -105,6 +110,8 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
       { agentId: context.agent.id, orgId: context.agent.orgId, stage: context.stage },
       'agent signed in',
     );
+    const userAgent = request.headers['user-agent'];
+    if (userAgent) await opts.store.account.setUserAgent(context.session.tokenHash, userAgent);
     void reply.setCookie(SESSION, token, cookieOptions);
     return presentSession(context);
   });
@@ -120,9 +127,9 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     return opts.mfa.stepUp(agentOf(request), body.password, body.code, request.ip);
   });
 
-  app.get('/api/auth/session', signingIn, async (request) => presentSession(agentOf(request)));
+  app.get('/api/auth/session', evenLocked, async (request) => presentSession(agentOf(request)));
 
-  app.post('/api/auth/logout', signingIn, async (request, reply) => {
+  app.post('/api/auth/logout', evenLocked, async (request, reply) => {
     const token = request.cookies[SESSION];
     if (token) await opts.auth.logout(token, agentOf(request), request.ip);
     void reply.clearCookie(SESSION, cookieOptions);

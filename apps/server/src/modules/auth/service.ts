@@ -18,6 +18,8 @@ export interface AgentContext {
   stage: SessionStage;
   /** The idle timeout that applies to this session (the console warns two minutes before). */
   idleMinutes: number;
+  /** Locked by the idle timeout (./session-lock.ts): only unlock, sign-out and the waiting count are served. */
+  locked: boolean;
 }
 
 /** Bus topic on which every node learns of ended sessions and closes their sockets. */
@@ -75,6 +77,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       session,
       stage: await stageOf(agent, session.tokenHash),
       idleMinutes: Math.round((await idleMsFor(agent.orgId)) / 60_000),
+      locked: session.lockedAt !== null,
     };
   }
 
@@ -190,12 +193,17 @@ export function createAuthService(deps: AuthServiceDeps) {
         return undefined;
       }
       if (session.revokedAt !== null) return undefined;
-      if (
-        now >= session.expiresAt ||
-        now - session.lastSeenAt >= (await idleMsFor(session.orgId))
-      ) {
+      if (now >= session.expiresAt) {
         await store.sessions.revoke(tokenHash, now);
         return undefined;
+      }
+      // Idle: the session locks in place instead of ending (issue 10 item 15); only its
+      // absolute expiry ends it. A locked session is never touched, so polling keeps nothing alive.
+      if (session.lockedAt !== null) return contextFor(session);
+      const idle = await idleMsFor(session.orgId);
+      if (now - session.lastSeenAt >= idle) {
+        const lockedAt = await store.account.lockSession(tokenHash, session.lastSeenAt + idle);
+        return contextFor({ ...session, lockedAt });
       }
       // Touch at most every few seconds: sessions are read on every request.
       if (opts.touch !== false && now - session.lastSeenAt > 5_000) {
@@ -210,7 +218,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async sessionAlive(tokenHash: string): Promise<boolean> {
       const s = await store.sessions.byTokenHash(tokenHash);
       const now = Date.now();
-      if (!s || s.revokedAt !== null) return false;
+      if (!s || s.revokedAt !== null || s.lockedAt !== null) return false;
       if (now >= s.expiresAt || now - s.lastSeenAt >= (await idleMsFor(s.orgId))) return false;
       const agent = await store.agents.byId(s.orgId, s.agentId);
       return agent?.active === true;
@@ -246,6 +254,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       });
       const ip = await store.security.sessionIp(ctx.session.tokenHash);
       if (ip) await store.security.setSessionIp(tokenHash, ip);
+      const userAgent = await store.account.userAgent(ctx.session.tokenHash);
+      if (userAgent) await store.account.setUserAgent(tokenHash, userAgent);
       await store.sessions.revoke(ctx.session.tokenHash, Date.now());
       return token;
     },

@@ -22,6 +22,7 @@ const sessionColumns = [
   'last_seen_at',
   'expires_at',
   'revoked_at',
+  'locked_at',
 ] as const;
 
 export function agentsRepo(db: Kysely<Database>): Store['agents'] {
@@ -109,6 +110,7 @@ export function sessionsRepo(db: Kysely<Database>): Store['sessions'] {
         expires_at: input.expiresAt,
         revoked_at: null,
         ip: null,
+        locked_at: null,
       };
       await db.insertInto('agent_sessions').values(row).execute();
       return toSession(row);

@@ -1,0 +1,377 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AccountSession, MfaEnrolment, SessionInfo } from '@parley/protocol';
+import { accountApi } from '../lib/account-api';
+import { ApiError } from '../lib/api';
+import { securityApi } from '../lib/security-api';
+import { ConfirmDialog } from './confirm-dialog';
+import { RecoveryCodes } from './recovery-codes';
+import { StepUpPrompt } from './step-up-prompt';
+
+const explain = (e: unknown): string =>
+  e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
+const time = (ms: number) => new Date(ms).toLocaleString();
+
+interface Props {
+  session: SessionInfo;
+  onSession: (session: SessionInfo) => void;
+  onSignedOut: (notice: string) => void;
+}
+
+/**
+ * The agent's own account (issue 10 item 14, docs/security.md "Self-service"):
+ * display name, password, second factors and recovery codes, and sessions.
+ * Factor changes need step-up; the prompt appears and the action is retried.
+ */
+export function ProfilePage({ session, onSession, onSignedOut }: Props) {
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, setPending] = useState<(() => Promise<void>) | null>(null);
+
+  /** Runs an action; when it needs step-up, asks and runs it again. */
+  const act = (run: () => Promise<void>): void => {
+    setError(null);
+    setNotice(null);
+    run().catch((e: unknown) => {
+      if (e instanceof ApiError && e.code === 'step_up_required') setPending(() => run);
+      else setError(explain(e));
+    });
+  };
+
+  return (
+    <div class="app profile">
+      <header class="topbar">
+        <div class="topbar-left">
+          <a class="brand" href="/">
+            Parley
+          </a>
+          <span class="org">{session.organisation.name}</span>
+        </div>
+        <a class="btn small" href="/">
+          Back to the console
+        </a>
+      </header>
+      <main class="admin-main profile-main">
+        <h1>Your account</h1>
+        {pending && (
+          <StepUpPrompt
+            onCancel={() => setPending(null)}
+            onConfirmed={() => {
+              const retry = pending;
+              setPending(null);
+              act(retry);
+            }}
+          />
+        )}
+        {error && (
+          <p class="error" role="alert" data-testid="profile-error">
+            {error}
+          </p>
+        )}
+        {notice && (
+          <p class="info" role="status" data-testid="profile-notice">
+            {notice}
+          </p>
+        )}
+        <NameSection session={session} act={act} onSession={onSession} setNotice={setNotice} />
+        <PasswordSection act={act} onSession={onSession} setNotice={setNotice} />
+        <FactorsSection act={act} setNotice={setNotice} />
+        <SessionsSection act={act} onSignedOut={onSignedOut} />
+      </main>
+    </div>
+  );
+}
+
+type Act = (run: () => Promise<void>) => void;
+
+function NameSection({
+  session,
+  act,
+  onSession,
+  setNotice,
+}: {
+  session: SessionInfo;
+  act: Act;
+  onSession: (s: SessionInfo) => void;
+  setNotice: (n: string) => void;
+}) {
+  const [name, setName] = useState(session.agent.name);
+  return (
+    <section class="card" aria-labelledby="name-title">
+      <h2 id="name-title">Display name</h2>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          act(async () => {
+            onSession(await accountApi.rename(name.trim()));
+            setNotice('Your display name was saved.');
+          });
+        }}
+      >
+        <label for="profile-name">Name customers and colleagues see</label>
+        <input
+          id="profile-name"
+          required
+          maxLength={80}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <button type="submit" class="btn primary">
+          Save name
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function PasswordSection({
+  act,
+  onSession,
+  setNotice,
+}: {
+  act: Act;
+  onSession: (s: SessionInfo) => void;
+  setNotice: (n: string) => void;
+}) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  return (
+    <section class="card" aria-labelledby="password-title">
+      <h2 id="password-title">Password</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          act(async () => {
+            onSession(await securityApi.changePassword(current, next));
+            setCurrent('');
+            setNext('');
+            setNotice('Your password was changed. Your other sessions were signed out.');
+          });
+        }}
+      >
+        <label for="pw-current">Current password</label>
+        <input
+          id="pw-current"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={current}
+          onInput={(e) => setCurrent(e.currentTarget.value)}
+        />
+        <label for="pw-new">New password</label>
+        <input
+          id="pw-new"
+          type="password"
+          autocomplete="new-password"
+          minLength={12}
+          required
+          aria-describedby="pw-hint"
+          value={next}
+          onInput={(e) => setNext(e.currentTarget.value)}
+        />
+        <p id="pw-hint" class="hint">
+          At least 12 characters, not a commonly used password. Changing it signs out your other
+          sessions.
+        </p>
+        <button type="submit" class="btn primary">
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) => void }) {
+  const [status, setStatus] = useState<{ enabled: boolean; recoveryCodesLeft: number } | null>(
+    null,
+  );
+  const [enrolment, setEnrolment] = useState<MfaEnrolment | null>(null);
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const load = () => accountApi.mfaStatus().then(setStatus, () => setStatus(null));
+  useEffect(() => void load(), []);
+
+  return (
+    <section class="card" aria-labelledby="factors-title">
+      <h2 id="factors-title">Two-step verification</h2>
+      {status === null ? (
+        <p>Loading…</p>
+      ) : status.enabled ? (
+        <>
+          <p data-testid="totp-status">
+            Authenticator app: on. {status.recoveryCodesLeft} recovery codes left.
+          </p>
+          <div class="dialog-actions">
+            <button
+              type="button"
+              class="btn"
+              onClick={() =>
+                act(async () => {
+                  setCodes(await accountApi.regenerateRecoveryCodes());
+                  await load();
+                })
+              }
+            >
+              New recovery codes
+            </button>
+            <button type="button" class="btn danger" onClick={() => setConfirmRemove(true)}>
+              Remove authenticator
+            </button>
+          </div>
+        </>
+      ) : enrolment ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            act(async () => {
+              const r = await securityApi.confirmEnrolment(code.trim());
+              setEnrolment(null);
+              setCode('');
+              setCodes(r.recoveryCodes);
+              await load();
+            });
+          }}
+        >
+          <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
+          <img
+            src={enrolment.qrDataUrl}
+            alt="QR code for your authenticator app"
+            width={200}
+            height={200}
+          />
+          <p>
+            Or enter this key:{' '}
+            <code class="nowrap" data-testid="enrol-secret">
+              {enrolment.secret}
+            </code>
+          </p>
+          <label for="enrol-code">Code</label>
+          <input
+            id="enrol-code"
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            required
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+          <button type="submit" class="btn primary">
+            Turn on
+          </button>
+        </form>
+      ) : (
+        <>
+          <p data-testid="totp-status">Authenticator app: off.</p>
+          <button
+            type="button"
+            class="btn primary"
+            onClick={() => act(async () => setEnrolment(await securityApi.startEnrolment()))}
+          >
+            Set up an authenticator app
+          </button>
+        </>
+      )}
+      {codes && <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />}
+      {/* passkeys: <Passkeys/> mounted here by the passkeys branch */}
+      {confirmRemove && (
+        <ConfirmDialog
+          title="Remove your authenticator?"
+          confirmLabel="Remove authenticator"
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => {
+            setConfirmRemove(false);
+            act(async () => {
+              await accountApi.disableMfa();
+              setNotice('Your authenticator app was removed.');
+              await load();
+            });
+          }}
+        >
+          <p>Sign-in will ask only for your password until you set one up again.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function SessionsSection({
+  act,
+  onSignedOut,
+}: {
+  act: Act;
+  onSignedOut: (notice: string) => void;
+}) {
+  const [sessions, setSessions] = useState<AccountSession[]>([]);
+  const [confirmAll, setConfirmAll] = useState(false);
+  const load = () => accountApi.sessions().then(setSessions, () => undefined);
+  useEffect(() => void load(), []);
+  return (
+    <section class="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Where you are signed in</h2>
+      <ul class="session-list" data-testid="session-list">
+        {sessions.map((s) => (
+          <li key={s.id} data-testid="session-row">
+            <div>
+              <strong>{s.device}</strong>
+              {s.current && <span class="badge"> This device</span>}
+              {s.locked && <span class="badge"> Locked</span>}
+              <br />
+              <span class="hint">
+                {s.ip ?? 'address unknown'} · last seen {time(s.lastSeenAt)} · signed in{' '}
+                {time(s.createdAt)}
+              </span>
+            </div>
+            {!s.current && (
+              <button
+                type="button"
+                class="btn small"
+                onClick={() =>
+                  act(async () => {
+                    await accountApi.endSession(s.id);
+                    await load();
+                  })
+                }
+              >
+                Sign out<span class="visually-hidden"> {s.device}</span>
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <div class="dialog-actions">
+        <button
+          type="button"
+          class="btn"
+          disabled={sessions.length < 2}
+          onClick={() =>
+            act(async () => {
+              await accountApi.endOtherSessions();
+              await load();
+            })
+          }
+        >
+          Sign out other sessions
+        </button>
+        <button type="button" class="btn danger" onClick={() => setConfirmAll(true)}>
+          Sign out everywhere
+        </button>
+      </div>
+      {confirmAll && (
+        <ConfirmDialog
+          title="Sign out everywhere?"
+          confirmLabel="Sign out everywhere"
+          onCancel={() => setConfirmAll(false)}
+          onConfirm={() => {
+            setConfirmAll(false);
+            act(async () => {
+              await securityApi.logoutEverywhere();
+              onSignedOut('You have signed out everywhere.');
+            });
+          }}
+        >
+          <p>Every session ends, this one too.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
