@@ -132,12 +132,47 @@ interface Candidate {
 }
 
 /**
+ * The first claim (in `claims` order) overlapping a span, for spans asked in order of start: a sweep
+ * over the claims sorted once, not a search of every claim per unit (thousands of units and claims
+ * in one 16 KiB message made that quadratic).
+ */
+function claimFinder(
+  claims: readonly Claim[],
+): (u: { start: number; end: number }) => Claim | undefined {
+  if (claims.length === 0) return () => undefined;
+  const order = claims.map((x, k) => ({ x, k })).sort((a, b) => a.x.start - b.x.start);
+  const open: Array<{ x: Claim; k: number }> = [];
+  let j = 0;
+  let lastStart = -1;
+  return (u) => {
+    if (u.start < lastStart) {
+      j = 0; // asked out of order (another chain list): start again
+      open.length = 0;
+    }
+    lastStart = u.start;
+    while (j < order.length && (order[j]?.x.start ?? Infinity) < u.end)
+      open.push(order[j++] as { x: Claim; k: number });
+    let best: { x: Claim; k: number } | undefined;
+    for (let i = open.length - 1; i >= 0; i -= 1) {
+      const o = open[i] as { x: Claim; k: number };
+      if (o.x.end <= u.start) {
+        open.splice(i, 1); // ends before this span, so before every later one
+        continue;
+      }
+      if (best === undefined || o.k < best.k) best = o;
+    }
+    return best?.x;
+  };
+}
+
+/**
  * Runs of chain units the scan left unclaimed, each a candidate piece of a split card; and, already
  * masked, the cards it found and the CVVs and expiry dates it read from their shape alone after a
  * card: earlier pieces may be the start of the same card (a card and its rest can each pass Luhn).
  */
 function candidates(text: string, chains: readonly Chain[], claims: readonly Claim[]): Candidate[] {
   const out: Candidate[] = [];
+  const claimAt = claimFinder(claims);
   for (const chain of chains) {
     let run: Unit[] = [];
     let shaped: Unit[] = [];
@@ -155,7 +190,7 @@ function candidates(text: string, chains: readonly Chain[], claims: readonly Cla
       shaped = [];
     };
     for (const u of chain.units) {
-      const claim = claims.find((x) => x.start < u.end && u.start < x.end);
+      const claim = claimAt(u);
       if (claim === undefined) {
         if (shaped.length > 0) flush();
         run.push(u);
@@ -197,9 +232,15 @@ export function renderHeld(
   }
   text += unheld.slice(pos);
   const move = (o: number): number => {
-    let d = 0;
-    for (const s of shifts) if (o >= s.at) d = s.delta;
-    return o + d;
+    // the last shift at or before o (shifts are in order): a binary search, not a scan per finding
+    let lo = 0;
+    let hi = shifts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((shifts[mid]?.at ?? 0) <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    return o + (lo > 0 ? (shifts[lo - 1]?.delta ?? 0) : 0);
   };
   const moved = findings.map((f) => ({ type: f.type, start: move(f.start), end: move(f.end) }));
   return { text, findings: [...moved, ...held].sort((a, b) => a.start - b.start) };
@@ -270,7 +311,34 @@ export function maskWithState(
   const hidden = new Set<string>();
   const pieces: PieceState[] = [...kept];
   let sawCard = false;
+  // A message with more pieces than the state keeps is not searched piece by piece (cost): every
+  // piece of it, and every piece of the sender still pending, stays masked for good; its last pieces
+  // are kept, as parts of a card, so that a later piece joining them is hidden too.
+  const flood = found.length > MAX_PIECES;
+  if (flood) {
+    for (let i = 0; i < pieces.length; i += 1) {
+      const earlier = pieces[i] as PieceState;
+      if (earlier.card !== true) pieces[i] = { ...earlier, card: true };
+    }
+    sawCard = true;
+  }
   for (const cand of found) {
+    if (flood) {
+      const id = newId();
+      pieces.push({ id, at: n, ...summarise(cand.digits), card: true });
+      if (pieces.length > MAX_PIECES) pieces.shift();
+      const first = cand.units[0];
+      const last = cand.units[cand.units.length - 1];
+      if (cand.claimed || first === undefined || last === undefined) continue;
+      ranges.push({
+        id,
+        start: done.map(first.start),
+        end: done.map(last.end),
+        render: bullets(cand.units, text),
+      });
+      hidden.add(id);
+      continue;
+    }
     const summary = summarise(cand.digits);
     const { found: complete, used } = completingPieces(pieces, summary);
     const id = newId();
