@@ -92,14 +92,20 @@ describe('a message of thousands of pieces (regression: one 16 KiB message took 
     if (r === undefined) throw new Error('no result');
     expect(/[0-9]/.test(r.text.replace(/4242/g, ''))).toBe(false);
     // the sender's pending pieces are all parts of a card: never released
-    const later = run(Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'), r.state);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      r.state,
+    );
     for (const x of later) expect(x.released).toEqual([]);
   });
 
   it('hides a card whose first pieces came before the flood and whose rest after', () => {
     const out = run(['4111 1111', 'a 1 b 2 '.repeat(40), '1111 1111']);
     for (const x of out) expect(x.text).not.toMatch(/1111/);
-    const later = run(Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'), out[2]?.state);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      out[2]?.state,
+    );
     for (const x of later) expect(x.released).toEqual([]);
   });
 });

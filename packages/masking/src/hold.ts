@@ -8,6 +8,7 @@
 import type { Claim } from './claims';
 import { completingPieces, summarise } from './hold-luhn';
 import type { LuhnSummary } from './hold-luhn';
+import { isDense, maskDense } from './dense';
 import { BARE, prefilter } from './prefilter';
 import { finish, prepare } from './scan';
 import type { Compiled, Finished } from './scan';
@@ -29,6 +30,8 @@ export interface PieceState extends LuhnSummary {
   readonly at: number;
   /** Part of a card: never shown. */
   readonly card?: true;
+  /** Never shown either, though no card was found in it (it came in or near a dense text). */
+  readonly sealed?: true;
 }
 
 /** Everything the masker remembers of one sender in one conversation. JSON; holds no digit. */
@@ -38,6 +41,11 @@ export interface SenderMaskState {
   readonly afterCard: number;
   readonly afterPanEnd: boolean;
   readonly pieces: readonly PieceState[];
+  /**
+   * After a dense text (see dense.ts: not searched piece by piece), the sender's pieces up to this
+   * message count are never released: the dense text's last digits may start a card they end.
+   */
+  readonly sealUntil?: number;
 }
 
 export const EMPTY_SENDER_STATE: SenderMaskState = Object.freeze({
@@ -259,9 +267,48 @@ function bullets(units: readonly Unit[], text: string): string {
   return out;
 }
 
+/** Every piece marked never to be shown (a card's pieces stay as they are). */
+function sealAll(pieces: readonly PieceState[]): PieceState[] {
+  return pieces.map((x) => (x.card === true || x.sealed === true ? x : { ...x, sealed: true }));
+}
+
+/**
+ * A dense text (dense.ts) from a sender: every digit hidden for good; every piece of the sender
+ * still pending, and every piece of the sender's next HOLD_WINDOW messages, is never released (the
+ * dense text may hold the start of a card they end, and it was not searched piece by piece).
+ */
+function maskDenseWithState(
+  text: string,
+  c: Compiled,
+  state: SenderMaskState,
+  n: number,
+): HoldResult {
+  const r = maskDense(text, c);
+  const kept = state.pieces.filter((x) => n - x.at < HOLD_WINDOW);
+  const next: SenderMaskState = {
+    n,
+    afterCard: 2,
+    afterPanEnd: true,
+    pieces: sealAll(kept),
+    sealUntil: n + HOLD_WINDOW,
+  };
+  return {
+    text: r.text,
+    findings: r.findings,
+    state: next,
+    changed: true,
+    unheld: r.text,
+    ranges: [],
+    hidden: [],
+    cards: [],
+    released: [],
+  };
+}
+
 /** Two states that need no storing between them: no piece in either, the same flags. */
 function sameState(a: SenderMaskState, b: SenderMaskState): boolean {
   return (
+    (a.sealUntil ?? 0) === (b.sealUntil ?? 0) &&
     a.afterCard === b.afterCard &&
     a.afterPanEnd === b.afterPanEnd &&
     a.pieces.length === 0 &&
@@ -283,7 +330,9 @@ export function maskWithState(
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
   const n = state.n + 1;
+  const sealing = (state.sealUntil ?? 0) >= n;
   const bare = prefilter(text, c) === BARE;
+  if (!bare && isDense(text)) return maskDenseWithState(text, c, state, n);
   const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, c);
   const done: Finished = bare
     ? {
@@ -301,7 +350,7 @@ export function maskWithState(
   const kept: PieceState[] = [];
   for (const piece of state.pieces) {
     if (n - piece.at >= HOLD_WINDOW) {
-      if (piece.card !== true) released.push(piece.id);
+      if (piece.card !== true && piece.sealed !== true) released.push(piece.id);
     } else kept.push(piece);
   }
 
@@ -315,17 +364,11 @@ export function maskWithState(
   // piece of it, and every piece of the sender still pending, stays masked for good; its last pieces
   // are kept, as parts of a card, so that a later piece joining them is hidden too.
   const flood = found.length > MAX_PIECES;
-  if (flood) {
-    for (let i = 0; i < pieces.length; i += 1) {
-      const earlier = pieces[i] as PieceState;
-      if (earlier.card !== true) pieces[i] = { ...earlier, card: true };
-    }
-    sawCard = true;
-  }
+  if (flood) pieces.splice(0, pieces.length, ...sealAll(pieces));
   for (const cand of found) {
     if (flood) {
       const id = newId();
-      pieces.push({ id, at: n, ...summarise(cand.digits), card: true });
+      pieces.push({ id, at: n, ...summarise(cand.digits), sealed: true });
       if (pieces.length > MAX_PIECES) pieces.shift();
       const first = cand.units[0];
       const last = cand.units[cand.units.length - 1];
@@ -354,7 +397,12 @@ export function maskWithState(
         cards.add(earlier.id);
       }
     }
-    pieces.push({ id, at: n, ...summary, ...(complete ? { card: true as const } : {}) });
+    pieces.push({
+      id,
+      at: n,
+      ...summary,
+      ...(complete ? { card: true as const } : sealing ? { sealed: true as const } : {}),
+    });
     const first = cand.units[0];
     const last = cand.units[cand.units.length - 1];
     if (first === undefined || last === undefined) continue;
@@ -374,6 +422,7 @@ export function maskWithState(
     afterCard: done.hadCard || sawCard ? 2 : Math.max(0, state.afterCard - 1),
     afterPanEnd: done.endsWithPan,
     pieces: pieces.map((x) => (cards.has(x.id) && x.card !== true ? { ...x, card: true } : x)),
+    ...(flood ? { sealUntil: n + HOLD_WINDOW } : sealing ? { sealUntil: state.sealUntil } : {}),
   };
   // A state with no piece and nothing pending need not be stored: the next message starts afresh.
   const changed = !(sameState(state, next) && released.length === 0);
@@ -392,7 +441,12 @@ export function maskWithState(
 
 /** Whether `state` is the state of a sender with nothing pending (nothing to store). */
 export function isEmptyState(state: SenderMaskState): boolean {
-  return state.pieces.length === 0 && state.afterCard === 0 && !state.afterPanEnd;
+  return (
+    state.pieces.length === 0 &&
+    state.afterCard === 0 &&
+    !state.afterPanEnd &&
+    (state.sealUntil ?? 0) <= state.n
+  );
 }
 
 /** Parses a stored state; anything unreadable becomes a state that releases nothing. */
@@ -405,5 +459,6 @@ export function parseSenderState(json: string | null | undefined): SenderMaskSta
     afterCard: typeof v.afterCard === 'number' ? v.afterCard : 0,
     afterPanEnd: v.afterPanEnd === true,
     pieces: v.pieces,
+    ...(typeof v.sealUntil === 'number' ? { sealUntil: v.sealUntil } : {}),
   };
 }
