@@ -13,7 +13,7 @@ import type { Compiled } from './scan';
 import type { Finding } from './types';
 
 /** Digit runs and digit words above which a text is dense. No chat message reaches this. */
-export const DENSE_UNITS = 256;
+export const DENSE_UNITS = 64;
 
 const DIGIT_RULE_IDS = new Set(['iban', 'ssn', 'uk_nino', 'phone']);
 

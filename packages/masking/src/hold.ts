@@ -75,6 +75,8 @@ export interface HoldResult {
    * is released. It may hold part of a card: keep it in memory only, never store, log or send it.
    */
   readonly unheld: string;
+  /** Findings of `unheld` (offsets in it): the secrets masked, not the pieces. */
+  readonly unheldFindings: readonly Finding[];
   /** Every candidate piece of this message, hidden or not (a lone number word is shown). */
   readonly ranges: readonly HeldRange[];
   /** Ids of the pieces of this message that `text` shows masked. */
@@ -298,6 +300,7 @@ function maskDenseWithState(
     state: next,
     changed: true,
     unheld: r.text,
+    unheldFindings: r.findings,
     ranges: [],
     hidden: [],
     cards: [],
@@ -432,6 +435,7 @@ export function maskWithState(
     state: isEmptyState(next) ? EMPTY_SENDER_STATE : next,
     changed,
     unheld: done.text,
+    unheldFindings: done.findings,
     ranges,
     hidden: [...hidden],
     cards: [...cards].filter((id) => state.pieces.some((x) => x.id === id)),
