@@ -26,6 +26,12 @@ function codePointAt(text: string, i: number): number {
   return c;
 }
 
+const ASCII = new Uint8Array(0x80);
+for (let c = 0; c < 0x80; c += 1) {
+  const k = classOf(c);
+  ASCII[c] = k === DIGIT || k === LETTER ? k : 0;
+}
+
 /** Calls `unit` for each digit run and each digit word of `text` (ends early when it returns false). */
 function eachUnit(
   text: string,
@@ -36,9 +42,15 @@ function eachUnit(
   let letterStart = -1;
   const n = text.length;
   for (let i = 0; i <= n;) {
-    const cp = i < n ? codePointAt(text, i) : 0x20;
+    const ch = i < n ? text.charCodeAt(i) : 0x20;
+    // ASCII without a call: most of any text
+    const cp = ch >= 0xd800 && ch <= 0xdbff ? codePointAt(text, i) : ch;
     const w = cp > 0xffff ? 2 : 1;
-    const k = i < n ? classOf(cp) : 0;
+    const k = i >= n ? 0 : cp < 0x80 ? (ASCII[cp] ?? 0) : classOf(cp);
+    if (k === 0 && digitStart < 0 && letterStart < 0) {
+      i += w; // a separator between separators
+      continue;
+    }
     if (k === DIGIT) {
       if (digitStart < 0) digitStart = i;
       digitCount += Math.max(1, digitsOf(cp).length);
