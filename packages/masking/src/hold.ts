@@ -139,6 +139,8 @@ interface Candidate {
   readonly held: boolean;
   /** Already masked for good by the scan (a card, or a CVV or expiry read from its shape). */
   readonly claimed: boolean;
+  /** The scan's card claims over a claimed candidate (to hold the digits they show). */
+  readonly pans?: readonly Claim[];
 }
 
 /**
@@ -186,6 +188,7 @@ function candidates(text: string, chains: readonly Chain[], claims: readonly Cla
   for (const chain of chains) {
     let run: Unit[] = [];
     let shaped: Unit[] = [];
+    let pans: Claim[] = [];
     const flush = (): void => {
       if (run.length > 0 && !notAPiece(text, chain, run)) {
         const digits = run.map((u) => u.digits).join('');
@@ -194,10 +197,11 @@ function candidates(text: string, chains: readonly Chain[], claims: readonly Cla
       }
       if (shaped.length > 0) {
         const digits = shaped.map((u) => u.digits).join('');
-        out.push({ units: shaped, digits, held: false, claimed: true });
+        out.push({ units: shaped, digits, held: false, claimed: true, pans });
       }
       run = [];
       shaped = [];
+      pans = [];
     };
     for (const u of chain.units) {
       const claim = claimAt(u);
@@ -207,6 +211,7 @@ function candidates(text: string, chains: readonly Chain[], claims: readonly Cla
       } else if (claim.shape === true || (claim.type === 'pan' && claim.echo !== true)) {
         if (run.length > 0) flush();
         shaped.push(u);
+        if (claim.type === 'pan' && !pans.includes(claim)) pans.push(claim);
       } else flush();
     }
     flush();
@@ -252,9 +257,26 @@ export function renderHeld(
     }
     return o + (lo > 0 ? (shifts[lo - 1]?.delta ?? 0) : 0);
   };
-  const moved = findings.map((f) => ({ type: f.type, start: move(f.start), end: move(f.end) }));
+  // A finding inside a hidden range (the card whose shown last four are held) is the range's now.
+  const inside = (f: Finding): boolean => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid]?.start ?? 0) <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = sorted[lo - 1];
+    return r !== undefined && f.end <= r.end;
+  };
+  const moved = findings
+    .filter((f) => !inside(f))
+    .map((f) => ({ type: f.type, start: move(f.start), end: move(f.end) }));
   return { text, findings: [...moved, ...held].sort((a, b) => a.start - b.start) };
 }
+
+const SHOWS_DIGIT = /[^• ]/;
+const SHOWS_DIGITS = /[^• ]/g;
 
 /** The piece's text with each digit (or digit word) as one bullet and its separators kept. */
 function bullets(units: readonly Unit[], text: string): string {
@@ -335,6 +357,20 @@ export function maskWithState(
   const n = state.n + 1;
   const sealing = (state.sealUntil ?? 0) >= n;
   const bare = prefilter(text, c) === BARE;
+  // The common message: no digit, no digit word, nothing pending for the sender.
+  if (bare && state.pieces.length === 0 && state.afterCard === 0 && !state.afterPanEnd)
+    return {
+      text,
+      findings: [],
+      state: (state.sealUntil ?? 0) > n ? { ...state, n } : EMPTY_SENDER_STATE,
+      changed: (state.sealUntil ?? 0) > n,
+      unheld: text,
+      unheldFindings: [],
+      ranges: [],
+      hidden: [],
+      cards: [],
+      released: [],
+    };
   if (!bare && isDense(text)) return maskDenseWithState(text, c, state, n);
   const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, c);
   const done: Finished = bare
@@ -363,6 +399,8 @@ export function maskWithState(
   const hidden = new Set<string>();
   const pieces: PieceState[] = [...kept];
   let sawCard = false;
+  /** Held last fours of whole cards: reported as `pan`, though not (yet) known parts of a split card. */
+  const shownAsCard = new Set<string>();
   // A message with more pieces than the state keeps is not searched piece by piece (cost): every
   // piece of it, and every piece of the sender still pending, stays masked for good; its last pieces
   // are kept, as parts of a card, so that a later piece joining them is hidden too.
@@ -400,25 +438,61 @@ export function maskWithState(
         cards.add(earlier.id);
       }
     }
+    // A whole card the scan found at the end of the message: its shown last four are held until
+    // no later piece extends it (see below), so it is not marked a card yet (that would hold it
+    // for good); a later piece that joins it marks it.
+    const heldEnd =
+      cand.claimed &&
+      used.size === 0 &&
+      done.endsWithPan &&
+      cand.digits.length < 19 &&
+      (cand.pans ?? []).some((x) => SHOWS_DIGIT.test(x.render));
     pieces.push({
       id,
       at: n,
       ...summary,
-      ...(complete ? { card: true as const } : sealing ? { sealed: true as const } : {}),
+      ...(complete && !heldEnd
+        ? { card: true as const }
+        : sealing
+          ? { sealed: true as const }
+          : {}),
     });
     const first = cand.units[0];
     const last = cand.units[cand.units.length - 1];
     if (first === undefined || last === undefined) continue;
     // A split card shows none of its digits: a later piece may still extend it, so which four are
     // its last is never sure.
-    if (cand.claimed) continue; // masked by the scan already, for good
+    if (cand.claimed) {
+      // A card the scan found shows its last four; when it ends the message and is shorter than
+      // 19 digits the next message may extend it, and those four would not be its last. They are
+      // held like a piece: shown only once no later piece joins it (released), never if one does.
+      if (heldEnd)
+        for (const claim of cand.pans ?? []) {
+          if (!SHOWS_DIGIT.test(claim.render)) continue;
+          const start = done.map(claim.start);
+          if (done.text.slice(start, start + claim.render.length) !== claim.render) continue;
+          ranges.push({
+            id,
+            start,
+            end: start + claim.render.length,
+            render: claim.render.replace(SHOWS_DIGITS, '•'),
+          });
+          hidden.add(id);
+          shownAsCard.add(id);
+        }
+      continue; // masked by the scan already, for good
+    }
     const render = bullets(cand.units, text);
     ranges.push({ id, start: done.map(first.start), end: done.map(last.end), render });
     if (cand.held || complete) hidden.add(id);
   }
   while (pieces.length > MAX_PIECES) pieces.shift(); // dropped unreleased: masked for good
 
-  const cardIds = new Set([...cards, ...pieces.filter((x) => x.card === true).map((x) => x.id)]);
+  const cardIds = new Set([
+    ...cards,
+    ...shownAsCard,
+    ...pieces.filter((x) => x.card === true).map((x) => x.id),
+  ]);
   const shown = renderHeld(done.text, ranges, hidden, done.findings, cardIds);
   const next: SenderMaskState = {
     n,
