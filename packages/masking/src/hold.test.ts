@@ -196,3 +196,56 @@ describe('held pieces (no digit of a split card is ever shown)', () => {
     expect(r?.changed).toBe(false);
   });
 });
+
+describe('a whole card at the end of a message (known gap: its last four may not be the last)', () => {
+  it('holds the last four until no later piece extends the card, then shows them', () => {
+    const first = run(['my card is 4000 0000 0000 0002']);
+    expect(first[0]?.text).toBe('my card is •••• •••• •••• ••••');
+    expect(first[0]?.findings.map((f) => f.type)).toEqual(['pan']);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW }, () => 'ok'),
+      first[0]?.state,
+    );
+    const released = later.flatMap((x) => x.released);
+    expect(released).toHaveLength(1);
+    // released: the display form of the card, never more
+    const r = first[0];
+    if (r === undefined) throw new Error('no result');
+    expect(r.unheld).toBe('my card is •••• •••• •••• 0002');
+  });
+
+  it('never shows the four when the next message extends the number into a longer card', () => {
+    // 4000 0000 0000 0002 is Luhn-valid; find a digit that makes the 17-digit number valid too
+    let extended = '';
+    for (let d = 0; d <= 9; d += 1)
+      if (luhnValid(`4000000000000002${d}`)) extended = String(d);
+    const out = run(['4000 0000 0000 0002', extended === '' ? '0' : extended]);
+    expect(out[0]?.text).not.toMatch(/0002/);
+    if (extended !== '') expect(out[1]?.cards.length).toBeGreaterThan(0);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      out[1]?.state,
+    );
+    if (extended !== '') for (const x of later) expect(x.released).toEqual([]);
+  });
+
+  it('a card mid-message (words after it) shows its last four at once', () => {
+    expect(run(['card 4000 0000 0000 0002 thanks'])[0]?.text).toBe(
+      'card •••• •••• •••• 0002 thanks',
+    );
+  });
+});
+
+describe('a dense text (hundreds of digit runs) on the held path', () => {
+  it("hides every digit and keeps the next messages' pieces for good", () => {
+    const dense = Array.from({ length: 100 }, (_, i) => `row ${i} 4111`).join(', ');
+    const out = run([dense, '1111 1111 1111']);
+    expect(out[0]?.text).not.toMatch(/[0-9]/);
+    expect(out[1]?.text).not.toMatch(/[0-9]/);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      out[1]?.state,
+    );
+    for (const x of later) expect(x.released).toEqual([]);
+  });
+});
