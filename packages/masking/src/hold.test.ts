@@ -217,8 +217,7 @@ describe('a whole card at the end of a message (known gap: its last four may not
   it('never shows the four when the next message extends the number into a longer card', () => {
     // 4000 0000 0000 0002 is Luhn-valid; find a digit that makes the 17-digit number valid too
     let extended = '';
-    for (let d = 0; d <= 9; d += 1)
-      if (luhnValid(`4000000000000002${d}`)) extended = String(d);
+    for (let d = 0; d <= 9; d += 1) if (luhnValid(`4000000000000002${d}`)) extended = String(d);
     const out = run(['4000 0000 0000 0002', extended === '' ? '0' : extended]);
     expect(out[0]?.text).not.toMatch(/0002/);
     if (extended !== '') expect(out[1]?.cards.length).toBeGreaterThan(0);
