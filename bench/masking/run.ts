@@ -2,9 +2,16 @@
 // a detection comparison on the test corpus. Prints figures; not a test.
 import { cpus } from 'node:os';
 import { SyncRedactor } from 'redact-pii';
-import { createConversationMasker, maskText } from '../../packages/masking/src/index';
+import {
+  compileOptions,
+  createConversationMasker,
+  EMPTY_SENDER_STATE,
+  maskText,
+  maskWithState,
+} from '../../packages/masking/src/index';
+import type { SenderMaskState } from '../../packages/masking/src/index';
 import { NEGATIVE, POSITIVE } from '../../packages/masking/test/corpus';
-import { ADVERSARIAL } from '../../packages/masking/test/adversarial';
+import { ADVERSARIAL, worstCaseFamily } from '../../packages/masking/test/adversarial';
 import { digitsOf as digitValue } from '../../packages/masking/src/chars';
 import { chatCorpus } from './corpus';
 import { labelledCorpus, precision, presidioStyle, recall, score as scoreOf } from './detection';
@@ -69,6 +76,24 @@ throughput(
   (m) => masker.process(i++ % 2 === 0 ? 'visitor' : 'agent', m, i),
   3,
 );
+// The server's path: held pieces, a state per sender (two senders alternating, as in a chat).
+const compiled = compileOptions(undefined);
+const states: Record<string, SenderMaskState> = {
+  visitor: EMPTY_SENDER_STATE,
+  agent: EMPTY_SENDER_STATE,
+};
+let ids = 0;
+let turn = 0;
+throughput(
+  '@parley/masking held path (server)',
+  messages,
+  (m) => {
+    const who = turn++ % 2 === 0 ? 'visitor' : 'agent';
+    const r = maskWithState(m, compiled, states[who] ?? EMPTY_SENDER_STATE, () => `p${ids++}`);
+    states[who] = r.state;
+  },
+  3,
+);
 const redactor = new SyncRedactor();
 const sample = messages.slice(0, BASELINE_MESSAGES);
 const theirs = throughput('redact-pii SyncRedactor (sample)', sample, (m) => redactor.redact(m), 3);
@@ -91,6 +116,30 @@ for (const [name, text] of ADVERSARIAL) {
   }
   worst.push([name, ms.sort((x, y) => x - y)[2] ?? 0]);
 }
+// The generated worst-case family of cost.test.ts: CPU time, median of 5, maskText and held path.
+const cpu = (fn: () => unknown): number => {
+  fn();
+  const ms: number[] = [];
+  for (let r = 0; r < 5; r += 1) {
+    const t = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(t);
+    ms.push((d.user + d.system) / 1000);
+  }
+  return ms.sort((x, y) => x - y)[2] ?? 0;
+};
+const family = worstCaseFamily().map(([name, text]): [string, number, number] => [
+  name,
+  cpu(() => maskText(text)),
+  cpu(() => maskWithState(text, compiled, EMPTY_SENDER_STATE, () => `p${ids++}`)),
+]);
+family.sort((x, y) => Math.max(y[1], y[2]) - Math.max(x[1], x[2]));
+const med = (xs: number[]): number => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+console.log(
+  `worst-case family (${family.length} inputs of 16 KiB, CPU ms, median of 5): maskText median ${med(family.map((f) => f[1])).toFixed(2)}, held path median ${med(family.map((f) => f[2])).toFixed(2)}`,
+);
+for (const [name, a1, a2] of family.slice(0, 5))
+  console.log(`  ${name.padEnd(58)} maskText ${a1.toFixed(2)} ms, held path ${a2.toFixed(2)} ms`);
 worst.sort((x, y) => y[1] - x[1]);
 console.log('worst case, 16 KiB adversarial messages (median of 5 each):');
 for (const [name, ms] of worst.slice(0, 5)) console.log(`  ${name.padEnd(40)} ${ms.toFixed(2)} ms`);

@@ -5,6 +5,7 @@ import { applyClaims } from './claims';
 import { luhnValid } from './digits';
 import { renderPanPiece } from './pan';
 import type { PanWindow } from './pan';
+import { isDense, maskDense } from './dense';
 import { BARE, prefilter } from './prefilter';
 import { cardWindows, compileOptions, finish, prepare } from './scan';
 import type { Compiled, Finished, Prepared } from './scan';
@@ -230,6 +231,56 @@ function tailOf(p: Prepared, done: Finished): Unit[] {
 export function createConversationMasker<R>(options?: MaskOptions): ConversationMasker<R> {
   const compiled = compileOptions(options);
   const senders = new Map<string, SenderState<R>>();
+  /**
+   * A dense text (dense.ts): every digit hidden; the digits trailing the sender's earlier messages
+   * may start a card it continues, so they are hidden too (reported in `redacted`).
+   */
+  function dense(sender: string, text: string, ref: R, state: SenderState<R>): ProcessResult<R> {
+    if (text.length > compiled.maxTextLength) throw new RangeError('text exceeds maxTextLength');
+    const r = maskDense(text, compiled);
+    const redacted: Array<Redaction<R>> = [];
+    for (const kept of state.kept) {
+      if (kept.tail.length === 0) continue;
+      const claims: Claim[] = kept.tail.map((u) => ({
+        start: u.start,
+        end: u.end,
+        type: 'pan',
+        render: '•'.repeat(u.digits.length),
+      }));
+      const earlier = kept.findings.map((f) => ({
+        start: f.start,
+        end: f.end,
+        type: f.type,
+        render: kept.text.slice(f.start, f.end),
+      }));
+      const applied = applyClaims(kept.text, [...claims, ...earlier]);
+      kept.text = applied.text;
+      kept.findings = applied.findings;
+      kept.tail = [];
+      kept.tailDigits.clear();
+      redacted.push({ ref: kept.ref, text: kept.text, findings: kept.findings.slice() });
+    }
+    state.kept.push({
+      ref,
+      text: r.text,
+      findings: r.findings,
+      tail: [],
+      whole: false,
+      tailDigits: new Map(),
+    });
+    while (state.kept.length > MAX_EARLIER) state.kept.shift();
+    for (const k of state.kept) if (k.tail.length === 0) k.text = '';
+    state.afterCard = 2;
+    state.afterPanEnd = true;
+    senders.delete(sender);
+    senders.set(sender, state);
+    if (senders.size > MAX_SENDERS) {
+      const oldest = senders.keys().next();
+      if (oldest.done !== true) senders.delete(oldest.value);
+    }
+    return { text: r.text, findings: r.findings, redacted };
+  }
+
   return {
     process(sender: string, text: string, ref: R): ProcessResult<R> {
       if (typeof sender !== 'string') throw new TypeError('sender must be a string');
@@ -240,6 +291,8 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
         typeof text === 'string' &&
         text.length <= compiled.maxTextLength &&
         prefilter(text, compiled) === BARE;
+      if (!bare && typeof text === 'string' && isDense(text))
+        return dense(sender, text, ref, state);
       const p: Prepared = bare
         ? { text, chains: [], claims: [], digits: 0 }
         : prepare(text, compiled);

@@ -1,36 +1,56 @@
-// Bounded cost (issue 9, finding 4): no input up to the 16 KiB frame limit takes
-// more than 10 ms to mask. Each shape is the worst of its kind we know of.
+// Bounded cost (issue 9, finding 4): no input up to the 16 KiB frame limit takes more than 10 ms to
+// mask, by `maskText` (the CLI, the widget) or by `maskWithState` (the server's held path).
 import { describe, expect, it } from 'vitest';
-import { ADVERSARIAL, FRAME } from '../test/adversarial';
+import { ADVERSARIAL, FRAME, worstCaseFamily } from '../test/adversarial';
 import { createConversationMasker, maskText } from './index';
+import { EMPTY_SENDER_STATE, maskWithState } from './hold';
+import { compileOptions } from './scan';
 
 /**
- * Median CPU time of several runs, in ms. The machine is shared (load average 5-12 on 2 cores while
+ * Median CPU time of several runs, in ms. The machine is shared (load average 5-17 on 2 cores while
  * other suites run): wall-clock time measures the queue for a core, CPU time measures the masker.
+ * Even CPU time moves with the load (caches, frequency, another process's bursts), so the median is
+ * taken up to five times and the best of those medians is the figure: a burst of contention can
+ * spoil one median, a slow masker spoils all five.
  */
-function medianMs(run: () => unknown, times = 7): number {
-  run(); // warm up (compile, caches)
-  const ms: number[] = [];
-  for (let i = 0; i < times; i += 1) {
-    const t = process.cpuUsage();
-    run();
-    const d = process.cpuUsage(t);
-    ms.push((d.user + d.system) / 1000);
+function cpuMs(run: () => unknown, times = 9): number {
+  let best = Infinity;
+  for (let attempt = 0; attempt < 5 && best >= FRAME_BUDGET_MS; attempt += 1) {
+    run(); // warm up (compile, caches)
+    const ms: number[] = [];
+    for (let i = 0; i < times; i += 1) {
+      const t = process.cpuUsage();
+      run();
+      const d = process.cpuUsage(t);
+      ms.push((d.user + d.system) / 1000);
+    }
+    best = Math.min(best, ms.sort((a, b) => a - b)[Math.floor(times / 2)] ?? 0);
   }
-  return ms.sort((a, b) => a - b)[Math.floor(times / 2)] ?? 0;
+  return best;
 }
 
-/**
- * CPU time allowed per 16 KiB message. The aim is 10 ms; on the shared 2-core machine (load 9-12
- * while the other suites run) the measured medians are 11-60 ms CPU, so the bound asserted here is
- * what holds under that load. Linearity is asserted separately, independent of the machine's speed.
- */
-const FRAME_BUDGET_MS = 80;
+/** The issue's bound: CPU time to mask one 16 KiB message. */
+const FRAME_BUDGET_MS = 10;
+const compiled = compileOptions(undefined);
 
 describe('bounded cost', () => {
-  it.each(ADVERSARIAL)('masks 16 KiB of %s within the frame budget', (_name, text) => {
-    expect(text.length).toBe(FRAME);
-    expect(medianMs(() => maskText(text))).toBeLessThan(FRAME_BUDGET_MS);
+  const family = worstCaseFamily();
+
+  it('generates a worst-case family of 16 KiB inputs', () => {
+    expect(family.length).toBeGreaterThan(2 * ADVERSARIAL.length);
+    for (const [, text] of family) expect(text.length).toBe(FRAME);
+  });
+
+  it.each(family)('maskText masks 16 KiB of %s within 10 ms of CPU', (_name, text) => {
+    expect(cpuMs(() => maskText(text))).toBeLessThan(FRAME_BUDGET_MS);
+  });
+
+  it.each(family)('the held path masks 16 KiB of %s within 10 ms of CPU', (_name, text) => {
+    let k = 0;
+    const newId = (): string => `p${(k += 1)}`;
+    expect(cpuMs(() => maskWithState(text, compiled, EMPTY_SENDER_STATE, newId))).toBeLessThan(
+      FRAME_BUDGET_MS,
+    );
   });
 
   it.each(ADVERSARIAL.slice(0, 6))(
@@ -38,7 +58,7 @@ describe('bounded cost', () => {
     (_name, text) => {
       const m = createConversationMasker<number>();
       let ref = 0;
-      expect(medianMs(() => m.process('visitor', text, (ref += 1)))).toBeLessThan(FRAME_BUDGET_MS);
+      expect(cpuMs(() => m.process('visitor', text, (ref += 1)))).toBeLessThan(FRAME_BUDGET_MS);
     },
   );
 
@@ -46,8 +66,8 @@ describe('bounded cost', () => {
     'costs linear time: 64 KiB of %s costs at most 8x 16 KiB',
     (_name, text) => {
       // Linear is 4x; quadratic (the finding: 141 ms for 4,000 characters) would be 16x.
-      const small = medianMs(() => maskText(text), 5);
-      const big = medianMs(() => maskText(text.repeat(4)), 5);
+      const small = cpuMs(() => maskText(text), 5);
+      const big = cpuMs(() => maskText(text.repeat(4)), 5);
       expect(big).toBeLessThan(Math.max(8 * small, 4 * FRAME_BUDGET_MS));
     },
   );

@@ -34,14 +34,80 @@ export const CARD_MIN = 12;
 export const CARD_MAX = 19;
 export const MAX_CARD_PIECES = 6;
 
+// A search state: pieces chosen so far (1..6), digits so far (1..19), and the Luhn sum mod 10 as a
+// bit of a 10-bit mask per (count, length) pair.
+const LENS = CARD_MAX + 1;
+const slot = (count: number, len: number): number => count * LENS + len;
+const SLOTS = (MAX_CARD_PIECES + 1) * LENS;
+/** Rotates a 10-bit set of sums by `add` (every sum s becomes (s + add) mod 10). */
+const rotate = (mask: number, add: number): number =>
+  add === 0 ? mask : ((mask << add) | (mask >>> (10 - add))) & 0x3ff;
+
 /**
  * Indexes of `earlier` that, in order and together with `last` as the final
  * piece, can form a Luhn-valid 12–19 digit number: the union over every such
  * choice of at most MAX_CARD_PIECES pieces (pieces in between may be skipped,
- * as other messages may come between the pieces of a card). Bounded: at most
- * 19 digits and six pieces per choice.
+ * as other messages may come between the pieces of a card).
+ *
+ * Dynamic programming over (pieces chosen, digits, sum mod 10), not a search over choices (which
+ * grew as the number of pieces to the fifth power: one message of a few thousand one-digit pieces
+ * took minutes): `reach[i]`, the states reachable from `last` leftwards with pieces after `i`;
+ * `done[i]`, the states from which pieces before `i` can complete a card. Piece `i` is used when a
+ * state of `reach[i]` extended by it lies in `done[i]`. Cost: pieces × 7 × 20 mask operations.
  */
 export function completingPieces(
+  earlier: readonly LuhnSummary[],
+  last: LuhnSummary,
+): { found: boolean; used: Set<number> } {
+  const used = new Set<number>();
+  const n = earlier.length;
+  if (last.len > CARD_MAX) return { found: false, used };
+  // done[i]: for each slot, the sums from which pieces 0..i-1 can complete a card (none chosen too).
+  const done: Int16Array[] = [];
+  let cur = new Int16Array(SLOTS);
+  for (let c = 1; c <= MAX_CARD_PIECES; c += 1)
+    for (let l = CARD_MIN; l <= CARD_MAX; l += 1) cur[slot(c, l)] = 1; // sum 0: a card
+  done.push(cur);
+  for (let i = 0; i < n; i += 1) {
+    const p = earlier[i] as LuhnSummary;
+    const next = cur.slice();
+    for (let c = 1; c < MAX_CARD_PIECES; c += 1)
+      for (let l = 1; l + p.len <= CARD_MAX; l += 1) {
+        const to = cur[slot(c + 1, l + p.len)] ?? 0;
+        if (to === 0) continue;
+        // sums s with (s + add) mod 10 in `to`: `to` rotated back by add
+        const add = l % 2 === 0 ? p.s0 : p.s1;
+        next[slot(c, l)] = (next[slot(c, l)] ?? 0) | rotate(to, (10 - add) % 10);
+      }
+    done.push(next);
+    cur = next;
+  }
+  const found = ((done[n]?.[slot(1, last.len)] ?? 0) & (1 << last.s0)) !== 0;
+  if (!found) return { found, used };
+  // reach, from the right: the states a choice of pieces after i (and `last`) can be in.
+  let reach = new Int16Array(SLOTS);
+  reach[slot(1, last.len)] = 1 << last.s0;
+  for (let i = n - 1; i >= 0; i -= 1) {
+    const p = earlier[i] as LuhnSummary;
+    const before = done[i] as Int16Array;
+    const next = reach.slice();
+    for (let c = 1; c < MAX_CARD_PIECES; c += 1)
+      for (let l = 1; l + p.len <= CARD_MAX; l += 1) {
+        const from = reach[slot(c, l)] ?? 0;
+        if (from === 0) continue;
+        const add = l % 2 === 0 ? p.s0 : p.s1;
+        const to = rotate(from, add);
+        const k = slot(c + 1, l + p.len);
+        if ((to & (before[k] ?? 0)) !== 0) used.add(i);
+        next[k] = (next[k] ?? 0) | to;
+      }
+    reach = next;
+  }
+  return { found, used };
+}
+
+/** The search `completingPieces` replaces, kept for the tests: every choice, one by one. */
+export function completingPiecesByChoice(
   earlier: readonly LuhnSummary[],
   last: LuhnSummary,
 ): { found: boolean; used: Set<number> } {

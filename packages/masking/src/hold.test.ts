@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { completingPieces, summarise } from './hold-luhn';
+import { completingPieces, completingPiecesByChoice, summarise } from './hold-luhn';
 import { EMPTY_SENDER_STATE, HOLD_WINDOW, maskWithState, parseSenderState } from './hold';
 import type { SenderMaskState } from './hold';
 import { luhnValid } from './digits';
@@ -47,6 +47,66 @@ describe('Luhn over summarised pieces', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('Luhn over summarised pieces, by dynamic programming', () => {
+  it('finds the same cards and the same pieces as the search over every choice', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^[0-9]{1,8}$/), { minLength: 1, maxLength: 12 }),
+        (pieces) => {
+          const summaries = pieces.map(summarise);
+          const last = summaries.pop();
+          if (last === undefined) return;
+          const dp = completingPieces(summaries, last);
+          const byChoice = completingPiecesByChoice(summaries, last);
+          expect(dp.found).toBe(byChoice.found);
+          expect([...dp.used].sort((a, b) => a - b)).toEqual(
+            [...byChoice.used].sort((a, b) => a - b),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('costs linear time in the pieces (the search over choices took minutes on thousands)', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => summarise(String(100 + (i % 900))));
+    const t = process.cpuUsage();
+    const r = completingPieces(many, summarise('424'));
+    const d = process.cpuUsage(t);
+    expect(r.found).toBe(true);
+    expect(r.used.size).toBeGreaterThan(4000);
+    expect((d.user + d.system) / 1000).toBeLessThan(500);
+  });
+});
+
+describe('a message of thousands of pieces (regression: one 16 KiB message took minutes)', () => {
+  it('is masked in bounded time, every piece hidden for good and nothing released later', () => {
+    const text = '•••• •••• •••• 4242 1 '.repeat(745).slice(0, 16384);
+    const t = process.cpuUsage();
+    const [r] = run([text]);
+    const d = process.cpuUsage(t);
+    expect((d.user + d.system) / 1000).toBeLessThan(2000);
+    if (r === undefined) throw new Error('no result');
+    expect(/[0-9]/.test(r.text.replace(/4242/g, ''))).toBe(false);
+    // the sender's pending pieces are all parts of a card: never released
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      r.state,
+    );
+    for (const x of later) expect(x.released).toEqual([]);
+  });
+
+  it('hides a card whose first pieces came before the flood and whose rest after', () => {
+    const out = run(['4111 1111', 'a 1 b 2 '.repeat(40), '1111 1111']);
+    for (const x of out) expect(x.text).not.toMatch(/1111/);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      out[2]?.state,
+    );
+    for (const x of later) expect(x.released).toEqual([]);
   });
 });
 
@@ -134,5 +194,57 @@ describe('held pieces (no digit of a split card is ever shown)', () => {
   it('needs no stored state for a message without digits from a sender with nothing pending', () => {
     const [r] = run(['hello there']);
     expect(r?.changed).toBe(false);
+  });
+});
+
+describe('a whole card at the end of a message (known gap: its last four may not be the last)', () => {
+  it('holds the last four until no later piece extends the card, then shows them', () => {
+    const first = run(['my card is 4000 0000 0000 0002']);
+    expect(first[0]?.text).toBe('my card is •••• •••• •••• ••••');
+    expect(first[0]?.findings.map((f) => f.type)).toEqual(['pan']);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW }, () => 'ok'),
+      first[0]?.state,
+    );
+    const released = later.flatMap((x) => x.released);
+    expect(released).toHaveLength(1);
+    // released: the display form of the card, never more
+    const r = first[0];
+    if (r === undefined) throw new Error('no result');
+    expect(r.unheld).toBe('my card is •••• •••• •••• 0002');
+  });
+
+  it('never shows the four when the next message extends the number into a longer card', () => {
+    // 4000 0000 0000 0002 is Luhn-valid; find a digit that makes the 17-digit number valid too
+    let extended = '';
+    for (let d = 0; d <= 9; d += 1) if (luhnValid(`4000000000000002${d}`)) extended = String(d);
+    const out = run(['4000 0000 0000 0002', extended === '' ? '0' : extended]);
+    expect(out[0]?.text).not.toMatch(/0002/);
+    if (extended !== '') expect(out[1]?.cards.length).toBeGreaterThan(0);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      out[1]?.state,
+    );
+    if (extended !== '') for (const x of later) expect(x.released).toEqual([]);
+  });
+
+  it('a card mid-message (words after it) shows its last four at once', () => {
+    expect(run(['card 4000 0000 0000 0002 thanks'])[0]?.text).toBe(
+      'card •••• •••• •••• 0002 thanks',
+    );
+  });
+});
+
+describe('a dense text (hundreds of digit runs) on the held path', () => {
+  it("hides every digit and keeps the next messages' pieces for good", () => {
+    const dense = Array.from({ length: 100 }, (_, i) => `row ${i} 4111`).join(', ');
+    const out = run([dense, '1111 1111 1111']);
+    expect(out[0]?.text).not.toMatch(/[0-9]/);
+    expect(out[1]?.text).not.toMatch(/[0-9]/);
+    const later = run(
+      Array.from({ length: HOLD_WINDOW + 1 }, () => 'ok'),
+      out[1]?.state,
+    );
+    for (const x of later) expect(x.released).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@
 import type { Claim } from './claims';
 import { completingPieces, summarise } from './hold-luhn';
 import type { LuhnSummary } from './hold-luhn';
+import { isDense, maskDense } from './dense';
 import { BARE, prefilter } from './prefilter';
 import { finish, prepare } from './scan';
 import type { Compiled, Finished } from './scan';
@@ -29,6 +30,8 @@ export interface PieceState extends LuhnSummary {
   readonly at: number;
   /** Part of a card: never shown. */
   readonly card?: true;
+  /** Never shown either, though no card was found in it (it came in or near a dense text). */
+  readonly sealed?: true;
 }
 
 /** Everything the masker remembers of one sender in one conversation. JSON; holds no digit. */
@@ -38,6 +41,11 @@ export interface SenderMaskState {
   readonly afterCard: number;
   readonly afterPanEnd: boolean;
   readonly pieces: readonly PieceState[];
+  /**
+   * After a dense text (see dense.ts: not searched piece by piece), the sender's pieces up to this
+   * message count are never released: the dense text's last digits may start a card they end.
+   */
+  readonly sealUntil?: number;
 }
 
 export const EMPTY_SENDER_STATE: SenderMaskState = Object.freeze({
@@ -67,6 +75,8 @@ export interface HoldResult {
    * is released. It may hold part of a card: keep it in memory only, never store, log or send it.
    */
   readonly unheld: string;
+  /** Findings of `unheld` (offsets in it): the secrets masked, not the pieces. */
+  readonly unheldFindings: readonly Finding[];
   /** Every candidate piece of this message, hidden or not (a lone number word is shown). */
   readonly ranges: readonly HeldRange[];
   /** Ids of the pieces of this message that `text` shows masked. */
@@ -129,6 +139,42 @@ interface Candidate {
   readonly held: boolean;
   /** Already masked for good by the scan (a card, or a CVV or expiry read from its shape). */
   readonly claimed: boolean;
+  /** The scan's card claims over a claimed candidate (to hold the digits they show). */
+  readonly pans?: readonly Claim[];
+}
+
+/**
+ * The first claim (in `claims` order) overlapping a span, for spans asked in order of start: a sweep
+ * over the claims sorted once, not a search of every claim per unit (thousands of units and claims
+ * in one 16 KiB message made that quadratic).
+ */
+function claimFinder(
+  claims: readonly Claim[],
+): (u: { start: number; end: number }) => Claim | undefined {
+  if (claims.length === 0) return () => undefined;
+  const order = claims.map((x, k) => ({ x, k })).sort((a, b) => a.x.start - b.x.start);
+  const open: Array<{ x: Claim; k: number }> = [];
+  let j = 0;
+  let lastStart = -1;
+  return (u) => {
+    if (u.start < lastStart) {
+      j = 0; // asked out of order (another chain list): start again
+      open.length = 0;
+    }
+    lastStart = u.start;
+    while (j < order.length && (order[j]?.x.start ?? Infinity) < u.end)
+      open.push(order[j++] as { x: Claim; k: number });
+    let best: { x: Claim; k: number } | undefined;
+    for (let i = open.length - 1; i >= 0; i -= 1) {
+      const o = open[i] as { x: Claim; k: number };
+      if (o.x.end <= u.start) {
+        open.splice(i, 1); // ends before this span, so before every later one
+        continue;
+      }
+      if (best === undefined || o.k < best.k) best = o;
+    }
+    return best?.x;
+  };
 }
 
 /**
@@ -138,9 +184,11 @@ interface Candidate {
  */
 function candidates(text: string, chains: readonly Chain[], claims: readonly Claim[]): Candidate[] {
   const out: Candidate[] = [];
+  const claimAt = claimFinder(claims);
   for (const chain of chains) {
     let run: Unit[] = [];
     let shaped: Unit[] = [];
+    let pans: Claim[] = [];
     const flush = (): void => {
       if (run.length > 0 && !notAPiece(text, chain, run)) {
         const digits = run.map((u) => u.digits).join('');
@@ -149,19 +197,21 @@ function candidates(text: string, chains: readonly Chain[], claims: readonly Cla
       }
       if (shaped.length > 0) {
         const digits = shaped.map((u) => u.digits).join('');
-        out.push({ units: shaped, digits, held: false, claimed: true });
+        out.push({ units: shaped, digits, held: false, claimed: true, pans });
       }
       run = [];
       shaped = [];
+      pans = [];
     };
     for (const u of chain.units) {
-      const claim = claims.find((x) => x.start < u.end && u.start < x.end);
+      const claim = claimAt(u);
       if (claim === undefined) {
         if (shaped.length > 0) flush();
         run.push(u);
       } else if (claim.shape === true || (claim.type === 'pan' && claim.echo !== true)) {
         if (run.length > 0) flush();
         shaped.push(u);
+        if (claim.type === 'pan' && !pans.includes(claim)) pans.push(claim);
       } else flush();
     }
     flush();
@@ -197,13 +247,36 @@ export function renderHeld(
   }
   text += unheld.slice(pos);
   const move = (o: number): number => {
-    let d = 0;
-    for (const s of shifts) if (o >= s.at) d = s.delta;
-    return o + d;
+    // the last shift at or before o (shifts are in order): a binary search, not a scan per finding
+    let lo = 0;
+    let hi = shifts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((shifts[mid]?.at ?? 0) <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    return o + (lo > 0 ? (shifts[lo - 1]?.delta ?? 0) : 0);
   };
-  const moved = findings.map((f) => ({ type: f.type, start: move(f.start), end: move(f.end) }));
+  // A finding inside a hidden range (the card whose shown last four are held) is the range's now.
+  const inside = (f: Finding): boolean => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid]?.start ?? 0) <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = sorted[lo - 1];
+    return r !== undefined && f.end <= r.end;
+  };
+  const moved = findings
+    .filter((f) => !inside(f))
+    .map((f) => ({ type: f.type, start: move(f.start), end: move(f.end) }));
   return { text, findings: [...moved, ...held].sort((a, b) => a.start - b.start) };
 }
+
+const SHOWS_DIGIT = /[^• ]/;
+const SHOWS_DIGITS = /[^• ]/g;
 
 /** The piece's text with each digit (or digit word) as one bullet and its separators kept. */
 function bullets(units: readonly Unit[], text: string): string {
@@ -218,9 +291,49 @@ function bullets(units: readonly Unit[], text: string): string {
   return out;
 }
 
+/** Every piece marked never to be shown (a card's pieces stay as they are). */
+function sealAll(pieces: readonly PieceState[]): PieceState[] {
+  return pieces.map((x) => (x.card === true || x.sealed === true ? x : { ...x, sealed: true }));
+}
+
+/**
+ * A dense text (dense.ts) from a sender: every digit hidden for good; every piece of the sender
+ * still pending, and every piece of the sender's next HOLD_WINDOW messages, is never released (the
+ * dense text may hold the start of a card they end, and it was not searched piece by piece).
+ */
+function maskDenseWithState(
+  text: string,
+  c: Compiled,
+  state: SenderMaskState,
+  n: number,
+): HoldResult {
+  const r = maskDense(text, c);
+  const kept = state.pieces.filter((x) => n - x.at < HOLD_WINDOW);
+  const next: SenderMaskState = {
+    n,
+    afterCard: 2,
+    afterPanEnd: true,
+    pieces: sealAll(kept),
+    sealUntil: n + HOLD_WINDOW,
+  };
+  return {
+    text: r.text,
+    findings: r.findings,
+    state: next,
+    changed: true,
+    unheld: r.text,
+    unheldFindings: r.findings,
+    ranges: [],
+    hidden: [],
+    cards: [],
+    released: [],
+  };
+}
+
 /** Two states that need no storing between them: no piece in either, the same flags. */
 function sameState(a: SenderMaskState, b: SenderMaskState): boolean {
   return (
+    (a.sealUntil ?? 0) === (b.sealUntil ?? 0) &&
     a.afterCard === b.afterCard &&
     a.afterPanEnd === b.afterPanEnd &&
     a.pieces.length === 0 &&
@@ -242,7 +355,23 @@ export function maskWithState(
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
   const n = state.n + 1;
+  const sealing = (state.sealUntil ?? 0) >= n;
   const bare = prefilter(text, c) === BARE;
+  // The common message: no digit, no digit word, nothing pending for the sender.
+  if (bare && state.pieces.length === 0 && state.afterCard === 0 && !state.afterPanEnd)
+    return {
+      text,
+      findings: [],
+      state: (state.sealUntil ?? 0) > n ? { ...state, n } : EMPTY_SENDER_STATE,
+      changed: (state.sealUntil ?? 0) > n,
+      unheld: text,
+      unheldFindings: [],
+      ranges: [],
+      hidden: [],
+      cards: [],
+      released: [],
+    };
+  if (!bare && isDense(text)) return maskDenseWithState(text, c, state, n);
   const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, c);
   const done: Finished = bare
     ? {
@@ -260,7 +389,7 @@ export function maskWithState(
   const kept: PieceState[] = [];
   for (const piece of state.pieces) {
     if (n - piece.at >= HOLD_WINDOW) {
-      if (piece.card !== true) released.push(piece.id);
+      if (piece.card !== true && piece.sealed !== true) released.push(piece.id);
     } else kept.push(piece);
   }
 
@@ -270,7 +399,30 @@ export function maskWithState(
   const hidden = new Set<string>();
   const pieces: PieceState[] = [...kept];
   let sawCard = false;
+  /** Held last fours of whole cards: reported as `pan`, though not (yet) known parts of a split card. */
+  const shownAsCard = new Set<string>();
+  // A message with more pieces than the state keeps is not searched piece by piece (cost): every
+  // piece of it, and every piece of the sender still pending, stays masked for good; its last pieces
+  // are kept, as parts of a card, so that a later piece joining them is hidden too.
+  const flood = found.length > MAX_PIECES;
+  if (flood) pieces.splice(0, pieces.length, ...sealAll(pieces));
   for (const cand of found) {
+    if (flood) {
+      const id = newId();
+      pieces.push({ id, at: n, ...summarise(cand.digits), sealed: true });
+      if (pieces.length > MAX_PIECES) pieces.shift();
+      const first = cand.units[0];
+      const last = cand.units[cand.units.length - 1];
+      if (cand.claimed || first === undefined || last === undefined) continue;
+      ranges.push({
+        id,
+        start: done.map(first.start),
+        end: done.map(last.end),
+        render: bullets(cand.units, text),
+      });
+      hidden.add(id);
+      continue;
+    }
     const summary = summarise(cand.digits);
     const { found: complete, used } = completingPieces(pieces, summary);
     const id = newId();
@@ -286,26 +438,68 @@ export function maskWithState(
         cards.add(earlier.id);
       }
     }
-    pieces.push({ id, at: n, ...summary, ...(complete ? { card: true as const } : {}) });
+    // A whole card the scan found at the end of the message: its shown last four are held until
+    // no later piece extends it (see below), so it is not marked a card yet (that would hold it
+    // for good); a later piece that joins it marks it.
+    const heldEnd =
+      cand.claimed &&
+      used.size === 0 &&
+      done.endsWithPan &&
+      cand.digits.length < 19 &&
+      (cand.pans ?? []).some((x) => SHOWS_DIGIT.test(x.render));
+    pieces.push({
+      id,
+      at: n,
+      ...summary,
+      ...(complete && !heldEnd
+        ? { card: true as const }
+        : sealing
+          ? { sealed: true as const }
+          : {}),
+    });
     const first = cand.units[0];
     const last = cand.units[cand.units.length - 1];
     if (first === undefined || last === undefined) continue;
     // A split card shows none of its digits: a later piece may still extend it, so which four are
     // its last is never sure.
-    if (cand.claimed) continue; // masked by the scan already, for good
+    if (cand.claimed) {
+      // A card the scan found shows its last four; when it ends the message and is shorter than
+      // 19 digits the next message may extend it, and those four would not be its last. They are
+      // held like a piece: shown only once no later piece joins it (released), never if one does.
+      if (heldEnd)
+        for (const claim of cand.pans ?? []) {
+          if (!SHOWS_DIGIT.test(claim.render)) continue;
+          const start = done.map(claim.start);
+          if (done.text.slice(start, start + claim.render.length) !== claim.render) continue;
+          ranges.push({
+            id,
+            start,
+            end: start + claim.render.length,
+            render: claim.render.replace(SHOWS_DIGITS, '•'),
+          });
+          hidden.add(id);
+          shownAsCard.add(id);
+        }
+      continue; // masked by the scan already, for good
+    }
     const render = bullets(cand.units, text);
     ranges.push({ id, start: done.map(first.start), end: done.map(last.end), render });
     if (cand.held || complete) hidden.add(id);
   }
   while (pieces.length > MAX_PIECES) pieces.shift(); // dropped unreleased: masked for good
 
-  const cardIds = new Set([...cards, ...pieces.filter((x) => x.card === true).map((x) => x.id)]);
+  const cardIds = new Set([
+    ...cards,
+    ...shownAsCard,
+    ...pieces.filter((x) => x.card === true).map((x) => x.id),
+  ]);
   const shown = renderHeld(done.text, ranges, hidden, done.findings, cardIds);
   const next: SenderMaskState = {
     n,
     afterCard: done.hadCard || sawCard ? 2 : Math.max(0, state.afterCard - 1),
     afterPanEnd: done.endsWithPan,
     pieces: pieces.map((x) => (cards.has(x.id) && x.card !== true ? { ...x, card: true } : x)),
+    ...(flood ? { sealUntil: n + HOLD_WINDOW } : sealing ? { sealUntil: state.sealUntil } : {}),
   };
   // A state with no piece and nothing pending need not be stored: the next message starts afresh.
   const changed = !(sameState(state, next) && released.length === 0);
@@ -315,6 +509,7 @@ export function maskWithState(
     state: isEmptyState(next) ? EMPTY_SENDER_STATE : next,
     changed,
     unheld: done.text,
+    unheldFindings: done.findings,
     ranges,
     hidden: [...hidden],
     cards: [...cards].filter((id) => state.pieces.some((x) => x.id === id)),
@@ -324,7 +519,12 @@ export function maskWithState(
 
 /** Whether `state` is the state of a sender with nothing pending (nothing to store). */
 export function isEmptyState(state: SenderMaskState): boolean {
-  return state.pieces.length === 0 && state.afterCard === 0 && !state.afterPanEnd;
+  return (
+    state.pieces.length === 0 &&
+    state.afterCard === 0 &&
+    !state.afterPanEnd &&
+    (state.sealUntil ?? 0) <= state.n
+  );
 }
 
 /** Parses a stored state; anything unreadable becomes a state that releases nothing. */
@@ -337,5 +537,6 @@ export function parseSenderState(json: string | null | undefined): SenderMaskSta
     afterCard: typeof v.afterCard === 'number' ? v.afterCard : 0,
     afterPanEnd: v.afterPanEnd === true,
     pieces: v.pieces,
+    ...(typeof v.sealUntil === 'number' ? { sealUntil: v.sealUntil } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Stateless masking of one text.
 import { BARE, CLEAN, DIGIT_RULES, digitFacts, prefilter } from './prefilter';
+import { isDense, maskDense } from './dense';
 import { compileOptions, finish, maskDigitRules, prepare } from './scan';
 import type { MaskOptions, MaskResult } from './types';
 
@@ -17,6 +18,8 @@ export function maskText(text: string, options?: MaskOptions): MaskResult {
   if (verdict === CLEAN || verdict === BARE) return { text, findings: [] };
   if (verdict === DIGIT_RULES)
     return maskDigitRules(text, compiled, digitFacts.digits, digitFacts.lettered);
+  // Hundreds of digit runs or digit words: every digit hidden, in linear time (dense.ts).
+  if (isDense(text)) return maskDense(text, compiled);
   const done = finish(prepare(text, compiled), compiled, { afterCard: false, afterPanEnd: false });
   return { text: done.text, findings: done.findings };
 }

@@ -124,6 +124,8 @@ export function mayStartWithWord(text: string, start: number, end: number): bool
   return false;
 }
 
+const BACK = new Int16Array(402);
+
 /**
  * Splits `text[start, end)` (a run of letters) into digit words, or returns
  * undefined when any part of it is not a digit word. Linear: each position is
@@ -134,9 +136,11 @@ export function segmentWords(text: string, start: number, end: number): WordPiec
   if (n < 2 || n > 400) return undefined;
   // Quick reject: the first letter must start a word.
   const f = foldUnit(text.charCodeAt(start));
-  if (f <= 0 || !root.next.has(f)) return undefined;
+  if (f <= 0 || !root.next.has(f) || !mayStartWithWord(text, start, end)) return undefined;
   // back[i]: start offset (relative) of the word that ends at i, -1 unreached; 0 reached at 0.
-  const back = new Int16Array(n + 1).fill(-1);
+  // One buffer for every call (no allocation per letter run).
+  const back = BACK;
+  back.fill(-1, 0, n + 1);
   back[0] = 0;
   for (let i = 0; i < n; i += 1) {
     if ((back[i] ?? -1) < 0) continue;

@@ -105,9 +105,11 @@ export function prefilter(text: string, c: Compiled): Verdict {
     if (runStart >= 0) {
       words += wordDigits(text, runStart, i);
       runStart = -1;
+      if (digits + words >= 12) return SCAN; // enough for a card: no need to read further
     }
     if (ch >= 0x30 && ch <= 0x39) {
       digits += 1;
+      if (digits >= 12) return SCAN;
       bullets = 0;
       if (!lettered) {
         const p = text.charCodeAt(i - 1);

@@ -8,7 +8,7 @@ beforeAll(ensureDist, 200_000);
 interface OutLine {
   text?: string;
   findings?: Array<{ type: string; start: number; end: number }>;
-  redacted?: Array<{ index: number; text: string }>;
+  redacted?: Array<{ index: number; text: string; findings?: unknown[] }>;
   error?: string;
 }
 
@@ -30,7 +30,7 @@ const line = (conversation: string, sender: string, text: string): string =>
   JSON.stringify({ conversation, sender, text });
 
 describe('parley mask (child process)', () => {
-  it('writes one line per input line, reports a split card by input index, and exits 1 on a malformed line', () => {
+  it('writes one line per input line, holds possible pieces, reports a split card by input index, and exits 1 on a malformed line', () => {
     const { status, out, stderr } = mask([
       line('c1', 'visitor', 'my card is 4242 4242'),
       line('c2', 'visitor', 'hello there'),
@@ -42,13 +42,21 @@ describe('parley mask (child process)', () => {
     expect(out).toHaveLength(6);
     expect(status).toBe(1);
     expect(stderr).not.toMatch(/4242/);
-    expect(out[0]).toEqual({ text: 'my card is 4242 4242', findings: [], redacted: [] });
+    // The same held-pieces path as the server: a possible first piece is never written in clear.
+    expect(out[0]).toEqual({
+      text: 'my card is •••• ••••',
+      findings: [{ type: 'held', start: 11, end: 20 }],
+      redacted: [],
+    });
     expect(out[1]).toEqual({ text: 'hello there', findings: [], redacted: [] });
     expect(out[2]).toEqual({ error: 'invalid JSON' });
     expect(out[3]).toEqual({ text: 'go on', findings: [], redacted: [] });
     // The agent's message in between does not break the visitor's split number.
-    expect(out[4]?.text).toBe('•••• 4242');
-    expect(out[4]?.redacted).toEqual([{ index: 0, text: 'my card is •••• ••••' }]);
+    expect(out[4]?.text).toBe('•••• ••••');
+    expect(out[4]?.redacted).toEqual([
+      { index: 0, text: 'my card is •••• ••••', findings: [{ type: 'pan', start: 11, end: 20 }] },
+    ]);
+    expect(JSON.stringify(out)).not.toMatch(/4242/);
     expect(out[5]?.text).toBe('paid with •••• •••• •••• 4444, exp [expiry hidden]');
     expect(out[5]?.findings?.map((f) => f.type)).toEqual(['pan', 'expiry']);
     expect(out[5]?.redacted).toEqual([]);

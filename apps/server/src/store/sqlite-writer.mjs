@@ -21,6 +21,8 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma(`busy_timeout = ${Number(timeoutMs)}`);
 db.pragma('foreign_keys = ON');
+// Freed pages are zeroed: a deleted or rewritten row leaves nothing in the file or the WAL.
+db.pragma('secure_delete = ON');
 
 // IMMEDIATE takes the write lock up front: a deferred transaction that reads
 // and then writes can fail with SQLITE_BUSY instead of waiting.

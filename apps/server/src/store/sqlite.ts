@@ -22,6 +22,9 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
   raw.pragma('synchronous = FULL');
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   raw.pragma('foreign_keys = ON');
+  // Deleted and rewritten rows (a held piece released, a redaction, retention) are overwritten with
+  // zeros in the file and the WAL, not left in freed pages (issue 9, DESIGN.md law 1).
+  raw.pragma('secure_delete = ON');
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string): BetterSqlite3.Statement => {
     let stmt = statements.get(sql);

@@ -62,6 +62,8 @@ export async function openStore(options: StoreOptions): Promise<VaultStore> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows are zeroed, not left in freed pages of the file or the WAL.
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
   return {
