@@ -42,6 +42,7 @@ import {
 import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
+import { createFiles, type FileService } from './files-wiring';
 
 import { VERSION } from './version';
 
@@ -54,6 +55,7 @@ export interface RunningServer {
   bus: Bus;
   chat: ChatService;
   payments: PaymentService;
+  files: FileService;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -228,6 +230,18 @@ export async function startServer(
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
     parseCookie: (header) => app.parseCookie(header),
   });
+  const files = await createFiles({
+    config,
+    app,
+    store,
+    bus,
+    chat,
+    events,
+    log,
+    keyring,
+    visitors,
+    authRoutes,
+  });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -262,6 +276,7 @@ export async function startServer(
       ready = false;
       await gateway.close();
       await app.close();
+      await files.stop();
       await anchor.stop();
       await committer.close();
       await maskingSettings.stop();
@@ -278,6 +293,7 @@ export async function startServer(
     bus,
     chat,
     payments,
+    files,
     app,
     gateway,
     log,

@@ -16,6 +16,8 @@ export interface TestServer {
   wsUrl: string;
   orgKey: string;
   orgId: string;
+  /** The server's data directory (removed on close). */
+  dataDir: string;
   admin: { email: string; password: string };
   server: RunningServer;
   /** Every log line the server wrote, for tests that search logs. */
@@ -85,6 +87,7 @@ export async function startTestServer(
     wsUrl: server.url.replace(/^http/, 'ws'),
     orgKey: org.key,
     orgId: org.id,
+    dataDir,
     admin,
     server,
     logs,

@@ -10,7 +10,7 @@ export const FileStatusSchema = z.enum(['checking', 'available', 'blocked']);
 export type FileStatus = z.infer<typeof FileStatusSchema>;
 
 /** Why a file was blocked: malware found by the scanner, or an image that showed a card number. */
-export const FileBlockReasonSchema = z.enum(['malware', 'card']);
+export const FileBlockReasonSchema = z.enum(['malware', 'card', 'unreadable']);
 export type FileBlockReason = z.infer<typeof FileBlockReasonSchema>;
 
 /** The content types an organisation may allow; decided from the bytes, never from the name. */

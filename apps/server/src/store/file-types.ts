@@ -14,7 +14,7 @@ export interface FilesTable {
   size: number;
   mime: string; // decided from the bytes
   status: 'checking' | 'available' | 'blocked';
-  block_reason: 'malware' | 'card' | null;
+  block_reason: 'malware' | 'card' | 'unreadable' | null;
   signature: string | null; // ClamAV signature name
   width: number | null;
   height: number | null;
@@ -49,7 +49,7 @@ export interface FileRow {
   size: number;
   mime: string;
   status: 'checking' | 'available' | 'blocked';
-  blockReason: 'malware' | 'card' | null;
+  blockReason: 'malware' | 'card' | 'unreadable' | null;
   signature: string | null;
   width: number | null;
   height: number | null;
