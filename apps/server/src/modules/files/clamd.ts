@@ -1,6 +1,17 @@
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import NodeClam from 'clamscan';
 import { ScannerUnavailableError, type Scanner } from './scanner';
+
+// The parts of `clamscan` (CommonJS, no bundled types) this driver uses.
+interface ClamScanReply {
+  isInfected?: boolean | null;
+  viruses?: string[];
+}
+interface NodeClam {
+  init(options: Record<string, unknown>): Promise<NodeClam>;
+  scanStream(stream: Readable): Promise<ClamScanReply>;
+}
+const NodeClam = createRequire(import.meta.url)('clamscan') as new () => NodeClam;
 
 export interface ClamdOptions {
   /** clamd's LocalSocket, or host and port of its TCPSocket. */
@@ -50,10 +61,7 @@ export function createClamdScanner(opts: ClamdOptions): Scanner {
         });
         const scanning = clam.scanStream(Readable.from([data]));
         scanning.catch(() => undefined);
-        const r = (await Promise.race([scanning, deadline])) as {
-          isInfected?: boolean | null;
-          viruses?: string[];
-        };
+        const r: ClamScanReply = await Promise.race([scanning, deadline]);
         if (r.isInfected === false) return { clean: true };
         if (r.isInfected === true)
           return { clean: false, signature: (r.viruses ?? [])[0] ?? 'unknown' };

@@ -41,6 +41,7 @@ const latin1 = (b: Buffer) => b.toString('latin1');
 
 /** Markers of a second format hidden in a file (a polyglot): archives, executables, markup, scripts. */
 const FOREIGN = [
+  // eslint-disable-next-line no-control-regex -- binary signatures are control bytes
   /PK\x03\x04/, // ZIP (also JAR, DOCX) local header
   /\x7fELF/,
   /<script/i,
@@ -141,6 +142,7 @@ export async function inspectFile(
   } else if (fileType === 'application/pdf') {
     if (PDF_ACTIVE.some((r) => r.test(raw)))
       throw disguised('the PDF contains scripts, actions or embedded files');
+    // eslint-disable-next-line no-control-regex -- binary signatures are control bytes
     if (/PK\x03\x04/.test(raw) || /\x7fELF/.test(raw) || /<script/i.test(raw) || /<html/i.test(raw))
       throw disguised('the PDF hides another kind of file');
   } else if (fileType === 'text/plain') {

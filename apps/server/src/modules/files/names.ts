@@ -2,6 +2,7 @@
 
 // C0/C1 controls, bidirectional overrides and isolates (a name like "cod\u202Egnp.exe"
 // shows as "codexe.png"), zero-width characters that could split a card number past the masker.
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const RESERVED = /[/\\:*?"<>|]/g;
 const MAX = 180;

@@ -29,6 +29,9 @@ export function createS3Storage(opts: S3StorageOptions): FileStorage {
       ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } }
       : {}),
     maxAttempts: 2,
+    // S3-compatible servers (MinIO, Ceph, s3rver) do not all know the SDK's newer default checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const key = (k: string) => {
