@@ -64,7 +64,8 @@ export async function startClamd(): Promise<TestClamd> {
       `DatabaseDirectory ${new URL('./clamav', import.meta.url).pathname}`,
       `LocalSocket ${socket}`,
       `PidFile ${join(dir, 'clamd.pid')}`,
-      'LogFile /dev/null',
+      // Each clamd its own log: clamd locks its log file, so a shared one stops a second clamd.
+      `LogFile ${join(dir, 'clamd.log')}`,
       'StreamMaxLength 64M',
       'MaxThreads 4',
       'SelfCheck 3600',
