@@ -36,6 +36,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$own_policy" = 1 ] && as_root rm -f /usr/sbin/policy-rc.d
   [ $rc = 0 ] || exit 1
 fi
+# Files (docs/files.md): the tests start their own clamd with the repository's EICAR
+# signature, and OCR images with Debian's tesseract and its English data.
+if ! command -v clamd >/dev/null 2>&1 && [ ! -x /usr/sbin/clamd ]; then
+  step "installing Debian's clamav-daemon for the files suite"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq clamav-daemon >/dev/null || exit 1
+fi
+if ! command -v tesseract >/dev/null 2>&1 || [ -z "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ]; then
+  step "installing Debian's tesseract-ocr (English) for the files suite"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null || exit 1
+fi
 
 step "build (web apps into dist/web, Node entry points into dist/)"
 npm run --silent build || exit 1

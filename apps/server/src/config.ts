@@ -98,6 +98,29 @@ export const ConfigSchema = z.object({
   smtpTimeoutMs: z.coerce.number().int().min(100).max(300_000),
   /** Attempts per e-mail before it is recorded as failed (back-off from 30 s, at most 1 h apart). */
   mailMaxAttempts: z.coerce.number().int().min(1).max(50),
+  // ---- files in the chat (docs/files.md) ----
+  /** clamd's LocalSocket; or filesClamdHost + filesClamdPort for its TCPSocket. Without either, uploads are refused. */
+  filesClamdSocket: z.string().min(1).optional(),
+  filesClamdHost: z.string().min(1).optional(),
+  filesClamdPort: PortSchema.optional(),
+  filesScanTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+  /** OCR of images for card numbers (tesseract); "off" delivers images unread. */
+  filesOcr: z.enum(['on', 'off']),
+  filesMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024),
+  filesPerUploaderPerHour: z.coerce.number().int().min(1).max(1_000_000),
+  filesOrgBytesPerDay: z.coerce.number().int().min(1),
+  filesWorkers: z.coerce.number().int().min(1).max(64),
+  filesQueueMax: z.coerce.number().int().min(1).max(100_000),
+  filesLinkSeconds: z.coerce.number().int().min(10).max(3600),
+  filesRetrySeconds: z.coerce.number().min(0.05).max(3600),
+  /** An S3-compatible bucket instead of the data directory (credentials: the AWS SDK's default chain). */
+  filesS3Bucket: z.string().min(1).optional(),
+  filesS3Endpoint: UrlSchema.optional(),
+  filesS3Region: z.string().min(1),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -146,6 +169,21 @@ const ENV_NAMES: Record<keyof Config, string> = {
   smtpFrom: 'PARLEY_SMTP_FROM',
   smtpTimeoutMs: 'PARLEY_SMTP_TIMEOUT_MS',
   mailMaxAttempts: 'PARLEY_MAIL_MAX_ATTEMPTS',
+  filesClamdSocket: 'PARLEY_CLAMD_SOCKET',
+  filesClamdHost: 'PARLEY_CLAMD_HOST',
+  filesClamdPort: 'PARLEY_CLAMD_PORT',
+  filesScanTimeoutMs: 'PARLEY_FILES_SCAN_TIMEOUT_MS',
+  filesOcr: 'PARLEY_FILES_OCR',
+  filesMaxBytes: 'PARLEY_FILES_MAX_BYTES',
+  filesPerUploaderPerHour: 'PARLEY_FILES_PER_UPLOADER_PER_HOUR',
+  filesOrgBytesPerDay: 'PARLEY_FILES_ORG_BYTES_PER_DAY',
+  filesWorkers: 'PARLEY_FILES_WORKERS',
+  filesQueueMax: 'PARLEY_FILES_QUEUE_MAX',
+  filesLinkSeconds: 'PARLEY_FILES_LINK_SECONDS',
+  filesRetrySeconds: 'PARLEY_FILES_RETRY_SECONDS',
+  filesS3Bucket: 'PARLEY_FILES_S3_BUCKET',
+  filesS3Endpoint: 'PARLEY_FILES_S3_ENDPOINT',
+  filesS3Region: 'PARLEY_FILES_S3_REGION',
 };
 
 const DEFAULTS = {
@@ -167,6 +205,16 @@ const DEFAULTS = {
   smtpSecurity: 'starttls',
   smtpTimeoutMs: '10000',
   mailMaxAttempts: '8',
+  filesScanTimeoutMs: '30000',
+  filesOcr: 'on',
+  filesMaxBytes: String(10 * 1024 * 1024),
+  filesPerUploaderPerHour: '60',
+  filesOrgBytesPerDay: String(5 * 1024 * 1024 * 1024),
+  filesWorkers: '2',
+  filesQueueMax: '100',
+  filesLinkSeconds: '300',
+  filesRetrySeconds: '5',
+  filesS3Region: 'us-east-1',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

@@ -60,6 +60,7 @@ import {
 import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
+import { createFiles, type FileService } from './files-wiring';
 
 import { VERSION } from './version';
 
@@ -74,6 +75,7 @@ export interface RunningServer {
   payments: PaymentService;
   mail: MailService;
   unlockLinks: UnlockLinks;
+  files: FileService;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -304,6 +306,18 @@ export async function startServer(
     parseCookie: (header) => app.parseCookie(header),
   });
   live.gateway = gateway;
+  const files = await createFiles({
+    config,
+    app,
+    store,
+    bus,
+    chat,
+    events,
+    log,
+    keyring,
+    visitors,
+    authRoutes,
+  });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -354,6 +368,7 @@ export async function startServer(
       await app.close();
       await account.unlockLinks.settled();
       await mail.stop();
+      await files.stop();
       await anchor.stop();
       await committer.close();
       await maskingSettings.stop();
@@ -373,6 +388,7 @@ export async function startServer(
     payments,
     mail,
     unlockLinks: account.unlockLinks,
+    files,
     app,
     gateway,
     log,

@@ -18,6 +18,8 @@ export interface TestServer {
   dataDir: string;
   orgKey: string;
   orgId: string;
+  /** The server's data directory (removed on close). */
+  dataDir: string;
   admin: { email: string; password: string };
   server: RunningServer;
   /** Every log line the server wrote, for tests that search logs. */
@@ -91,6 +93,7 @@ export async function startTestServer(
     dataDir,
     orgKey: org.key,
     orgId: org.id,
+    dataDir,
     admin,
     server,
     logs,

@@ -146,6 +146,35 @@ export const ERRORS = {
     close: 4008,
     message: 'The connection could not keep up with its messages; reconnect to resume.',
   },
+  // ---- files (docs/files.md) ----
+  file_type_not_allowed: {
+    status: 415,
+    message: 'This type of file is not allowed here. Allowed types are listed in the chat.',
+  },
+  file_disguised: {
+    status: 415,
+    message: 'This file is not what its name says, or hides something else; it was refused.',
+  },
+  file_too_large: { status: 413, message: 'The file is larger than the limit.' },
+  file_empty: { status: 400, message: 'The file is empty.' },
+  file_quota_exceeded: {
+    status: 429,
+    message: 'Too many files for now; try again later.',
+  },
+  files_busy: {
+    status: 503,
+    message: 'Files are being checked for many people right now; try again later.',
+  },
+  files_unavailable: {
+    status: 503,
+    message: 'Files cannot be checked right now, so none can be sent. Try again later.',
+  },
+  file_not_found: { status: 404, message: 'The file does not exist or is not yours.' },
+  file_not_available: {
+    status: 409,
+    message: 'The file is still being checked, or it was blocked.',
+  },
+  file_link_invalid: { status: 403, message: 'The download link is not valid or has expired.' },
 } as const satisfies Record<string, { status: number; close?: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

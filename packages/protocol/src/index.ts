@@ -9,3 +9,4 @@ export * from './vault-errors';
 export * from './vault';
 export * from './pay';
 export * from './account';
+export * from './files';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { LIMITS } from './limits';
+import { FileFrameSchema } from './files';
 import { PaymentFrameSchema } from './payments';
 import { SecurityEventFrameSchema } from './security';
 
@@ -152,6 +153,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PaymentFrameSchema,
   SecurityEventFrameSchema,
   PongFrameSchema,
+  FileFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

@@ -114,6 +114,7 @@ export const SecurityEventTypeSchema = z.enum([
   'challenge_failed',
   'webhook_suppressed',
   'account_unlocked',
+  'file_blocked',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

@@ -18,3 +18,12 @@ export {
   type CloseAction,
 } from './backoff';
 export { formatAmount, mergePayments, minorDigits } from './payments';
+export {
+  formatSize,
+  mergeFiles,
+  typeLabel,
+  uploadFile,
+  UploadError,
+  type Upload,
+  type UploadOptions,
+} from './files';

@@ -31,6 +31,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for requests not made through call() (file uploads by XHR). */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
 export async function call<S extends z.ZodType>(
   schema: S | null,
   path: string,

@@ -7,6 +7,7 @@ import {
 } from '@parley/protocol';
 import { ApiError, consoleApi } from './api';
 import { paymentsApi } from './payments-api';
+import { filesApi } from './files-api';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
@@ -14,6 +15,7 @@ import {
   lastSeqOf,
   mergeMessages,
   selectConversation,
+  setFiles,
   upsertConversations,
   type ConsoleState,
 } from './state';
@@ -121,7 +123,17 @@ export class ConsoleClient {
       this.handleApiError(e);
     }
     await this.loadPayments(id);
+    await this.loadFiles(id);
     this.markRead(id);
+  }
+
+  /** File cards of a conversation over REST (on select and after every resume); live frames keep them current. */
+  async loadFiles(id: string): Promise<void> {
+    try {
+      this.set(setFiles(this.state, id, await filesApi.list(id)));
+    } catch {
+      // Files are an extra; the conversation works without them.
+    }
   }
 
   /** Payment cards of a conversation over REST (on select and after every resume); live frames keep them current. */
@@ -284,6 +296,7 @@ export class ConsoleClient {
     }
     this.set(applyServerFrame(this.state, frame));
     if (frame.type === 'resumed') void this.loadPayments(frame.conversationId);
+    if (frame.type === 'resumed') void this.loadFiles(frame.conversationId);
     if (frame.type === 'typing' && frame.from === 'visitor') {
       const t = this.typingTimers[`v:${frame.conversationId}`];
       if (t) clearTimeout(t);

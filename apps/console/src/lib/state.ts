@@ -1,10 +1,11 @@
 import type {
   ChatMessage,
   ConversationSummary,
+  FileSummary,
   PaymentSummary,
   ServerFrame,
 } from '@parley/protocol';
-import { mergePayments } from '@parley/realtime-client';
+import { mergeFiles, mergePayments } from '@parley/realtime-client';
 
 export interface PendingReply {
   clientMsgId: string;
@@ -23,6 +24,8 @@ export interface ConsoleState {
   selectedId: string | null;
   /** Payment cards per conversation, oldest first. */
   payments: Record<string, PaymentSummary[]>;
+  /** File cards per conversation, oldest first (docs/files.md). */
+  files: Record<string, FileSummary[]>;
   /** Last error frame not tied to a message, shown as a banner. */
   notice: string | null;
 }
@@ -35,6 +38,7 @@ export const emptyState: ConsoleState = {
   visitorTyping: {},
   unread: {},
   payments: {},
+  files: {},
   selectedId: null,
   notice: null,
 };
@@ -151,6 +155,8 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
           ]),
         },
       };
+    case 'file':
+      return setFiles(state, frame.conversationId, [frame.file]);
     case 'ready':
     case 'read':
     case 'resumed':
@@ -158,6 +164,11 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
     case 'security_event': // shown by the security events page, not the workspace
       return state;
   }
+}
+
+export function setFiles(state: ConsoleState, id: string, list: FileSummary[]): ConsoleState {
+  const merged = mergeFiles(state.files[id] ?? [], list);
+  return merged === state.files[id] ? state : { ...state, files: { ...state.files, [id]: merged } };
 }
 
 export function selectConversation(state: ConsoleState, id: string | null): ConsoleState {

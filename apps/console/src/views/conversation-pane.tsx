@@ -6,6 +6,7 @@ import { timeOf, visitorName } from './format';
 import { ReplyBox } from './reply-box';
 import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
+import { AttachBar, batchesOf, FileCard } from './attachments';
 
 interface Props {
   client: ConsoleClient;
@@ -65,6 +66,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const thread = [
     ...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt, m })),
     ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p })),
+    ...batchesOf(s.files[c.id] ?? []).map((b) => ({ kind: 'files' as const, at: b.at, b })),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
   useEffect(() => {
@@ -145,6 +147,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
         {thread.map((item) =>
           item.kind === 'message' ? (
             <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
+          ) : item.kind === 'files' ? (
+            <li
+              key={`f${item.b.batchId}`}
+              class={`msg files ${item.b.files[0]?.uploader.kind ?? ''}`}
+            >
+              {item.b.files.map((f) => (
+                <FileCard key={f.id} f={f} />
+              ))}
+            </li>
           ) : (
             <PaymentCard
               key={`p${item.p.id}`}
@@ -200,6 +211,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
           onClose={() => setPaying(false)}
         />
       )}
+      {mine && <AttachBar conversationId={c.id} />}
       {mine ? (
         <ReplyBox
           key={c.id}

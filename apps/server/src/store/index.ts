@@ -11,6 +11,7 @@ import { auditRepo } from './repos/audit';
 import { securityRepo } from './repos/security';
 import { maskingSettingsRepo } from './repos/masking-settings';
 import { accountRepo, mailRepo } from './repos/mail';
+import { filesRepo } from './repos/files';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -42,5 +43,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     audit: auditRepo(conn),
     mail: mailRepo(conn.db, conn.dialect),
     account: accountRepo(conn.db),
+    files: filesRepo(conn.db),
   };
 }

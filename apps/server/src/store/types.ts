@@ -4,11 +4,13 @@ import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
 import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
+import type { FilesRepo, FileTables } from './file-types';
 
 export type * from './security-types';
 export type * from './payment-types';
 export type * from './masking-types';
 export type * from './mail-types';
+export type * from './file-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -84,7 +86,8 @@ export interface MessagesTable {
   masked: string; // JSON array of finding types
   created_at: number;
 }
-export interface Database extends SecurityTables, PaymentTables, MaskingTables, MailTables {
+export interface Database
+  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -338,4 +341,6 @@ export interface Store {
   payments: PaymentsRepo;
   /** Per-organisation masking settings (0004-masking-settings). */
   maskingSettings: MaskingSettingsRepo;
+  /** Files in the chat (0011-files). */
+  files: FilesRepo;
 }

@@ -70,6 +70,16 @@ export const visitorApi = {
       `/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments`,
       { token },
     ),
+  files: (token: string, conversationId: string) =>
+    call<{ files: unknown[] }>(
+      `/api/visitor/conversations/${encodeURIComponent(conversationId)}/files`,
+      { token },
+    ),
+  fileLink: (token: string, fileId: string, variant: 'original' | 'thumb') =>
+    call<{ url: string }>(
+      `/api/visitor/files/${encodeURIComponent(fileId)}/link?variant=${variant}`,
+      { token },
+    ),
   payLink: (token: string, conversationId: string, paymentId: string) =>
     call<PayLink>(
       `/api/visitor/conversations/${encodeURIComponent(conversationId)}/payments/${encodeURIComponent(paymentId)}/link`,

@@ -1,8 +1,9 @@
 import { visitorApi } from './api';
 import { applyFrame, initialChatState, isFinalSendError, type ChatState } from './chat-state';
-import { parsePayment, parseVisitorFrame } from './frames';
+import { parseFile, parsePayment, parseVisitorFrame } from './frames';
 import type { Outbox, OutboxEntry } from './outbox';
 import {
+  mergeFiles,
   mergePayments,
   ReconnectingSocket,
   type SocketLike,
@@ -109,6 +110,18 @@ export class VisitorChat {
     }
   }
 
+  /** File cards over REST: after every resume, so a file checked while offline shows its outcome. */
+  async loadFiles(): Promise<void> {
+    try {
+      const { files } = await visitorApi.files(this.o.token, this.o.conversationId);
+      const list = files.map(parseFile).filter((f) => f !== null);
+      this.state = { ...this.state, files: mergeFiles(this.state.files, list) };
+      this.emit();
+    } catch {
+      // Files are an extra; the chat works without them.
+    }
+  }
+
   /** Call on every keystroke (true) and on blur/clear (false); throttled. */
   setTyping(typing: boolean): void {
     if (this.typingTimer) clearTimeout(this.typingTimer);
@@ -150,6 +163,7 @@ export class VisitorChat {
         if (frame.conversationId === this.o.conversationId) {
           this.resumed = true;
           void this.loadPayments();
+          void this.loadFiles();
           for (const e of this.o.outbox.list(this.o.conversationId)) {
             this.socket.send({
               type: 'send',
@@ -180,6 +194,7 @@ export class VisitorChat {
       case 'pong':
       case 'conversation':
       case 'payment':
+      case 'file':
         break;
     }
     this.apply(frame);

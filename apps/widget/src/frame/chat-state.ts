@@ -1,5 +1,5 @@
-import type { ChatMessage, PaymentSummary } from '@parley/protocol';
-import { mergePayments } from '@parley/realtime-client';
+import type { ChatMessage, FileSummary, PaymentSummary } from '@parley/protocol';
+import { mergeFiles, mergePayments } from '@parley/realtime-client';
 import type { OutboxEntry } from './outbox';
 import type { VisitorFrame } from './frames';
 
@@ -25,6 +25,8 @@ export interface ChatState {
   localMasked: Record<number, string[]>;
   /** Payment cards the agent sent, oldest first. */
   payments: PaymentSummary[];
+  /** File cards of the conversation, oldest first (docs/files.md). */
+  files: FileSummary[];
 }
 
 export function initialChatState(
@@ -42,6 +44,7 @@ export function initialChatState(
     closed: false,
     localMasked,
     payments: [],
+    files: [],
   };
 }
 
@@ -117,6 +120,11 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
     }
     case 'payment':
       return { ...state, payments: mergePayments(state.payments, [frame.payment]) };
+    case 'file': {
+      if (frame.conversationId !== state.conversationId) return state;
+      const files = mergeFiles(state.files, [frame.file]);
+      return files === state.files ? state : { ...state, files };
+    }
     case 'conversation':
       return frame.conversation.id === state.conversationId &&
         frame.conversation.status === 'closed' &&

@@ -3,6 +3,7 @@ import { VisitorChat } from './chat-client';
 import { openPayWindow } from './pay-window';
 import { unreadCount, type ChatState } from './chat-state';
 import { Composer } from './composer';
+import { AttachControl } from './attachments';
 import { MessageList } from './message-list';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
@@ -90,6 +91,7 @@ export function ChatView(p: Props) {
       <MessageList
         greeting={p.greeting}
         state={state}
+        token={p.token}
         onPay={(payment) =>
           openPayWindow(
             p.token,
@@ -107,12 +109,15 @@ export function ChatView(p: Props) {
           </button>
         </div>
       ) : (
-        <Composer
-          disabled={false}
-          focusOnMount={p.panelOpen}
-          onSend={(t, masked) => chat.current?.send(t, masked)}
-          onTyping={(t) => chat.current?.setTyping(t)}
-        />
+        <>
+          <AttachControl token={p.token} conversationId={p.conversationId} />
+          <Composer
+            disabled={false}
+            focusOnMount={p.panelOpen}
+            onSend={(t, masked) => chat.current?.send(t, masked)}
+            onTyping={(t) => chat.current?.setTyping(t)}
+          />
+        </>
       )}
     </div>
   );

@@ -1,4 +1,4 @@
-import type { ChatMessage, PaymentSummary, ServerFrame } from '@parley/protocol';
+import type { ChatMessage, FileSummary, PaymentSummary, ServerFrame } from '@parley/protocol';
 
 // The frame validates incoming frames by hand instead of with the protocol's
 // zod schemas, to keep the widget bundle small. It checks exactly the fields
@@ -24,7 +24,8 @@ export type VisitorFrame =
           | 'resumed'
           | 'pong'
           | 'error'
-          | 'payment';
+          | 'payment'
+          | 'file';
       }
     >
   /** Only the fields a visitor needs of a conversation frame (if the server sends one on a status change). */
@@ -68,6 +69,55 @@ const PAYMENT_STATUSES = [
   'expired',
 ] as const;
 const strOrNull = (v: unknown): string | null => (isStr(v) ? v : null);
+
+const FILE_STATUSES = ['checking', 'available', 'blocked'] as const;
+const BLOCK_REASONS = ['malware', 'card', 'unreadable'] as const;
+
+/** A file card (from a frame or GET …/files); null when malformed. */
+export function parseFile(d: unknown): FileSummary | null {
+  if (!isRec(d) || !isRec(d.uploader)) return null;
+  const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+  const intOrNull = (v: unknown): number | null => (int(v) ? v : null);
+  const status = FILE_STATUSES.find((x) => x === d.status);
+  const kind = d.kind === 'image' ? 'image' : d.kind === 'file' ? 'file' : null;
+  const uploader =
+    d.uploader.kind === 'agent' ? 'agent' : d.uploader.kind === 'visitor' ? 'visitor' : null;
+  if (
+    !status ||
+    !kind ||
+    !uploader ||
+    !isStr(d.uploader.id) ||
+    !isStr(d.id) ||
+    !isStr(d.conversationId) ||
+    !isStr(d.batchId) ||
+    !isStr(d.clientId) ||
+    !isStr(d.name) ||
+    !isStr(d.type) ||
+    !int(d.size) ||
+    !int(d.createdAt) ||
+    !int(d.updatedAt)
+  )
+    return null;
+  return {
+    id: d.id,
+    conversationId: d.conversationId,
+    batchId: d.batchId,
+    clientId: d.clientId,
+    uploader: { kind: uploader, id: d.uploader.id },
+    name: d.name,
+    size: d.size,
+    type: d.type,
+    kind,
+    status,
+    blockReason: BLOCK_REASONS.find((x) => x === d.blockReason) ?? null,
+    notice: strOrNull(d.notice),
+    signature: null,
+    width: intOrNull(d.width),
+    height: intOrNull(d.height),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
 
 /** A payment card (from a frame or GET …/payments); null when malformed. */
 export function parsePayment(d: unknown): PaymentSummary | null {
@@ -150,6 +200,12 @@ export function parseVisitorFrame(raw: string): VisitorFrame | null {
       const payment = parsePayment(d.payment);
       return payment && isStr(d.conversationId)
         ? { type: 'payment', conversationId: d.conversationId, payment }
+        : null;
+    }
+    case 'file': {
+      const file = parseFile(d.file);
+      return file && isStr(d.conversationId)
+        ? { type: 'file', conversationId: d.conversationId, file }
         : null;
     }
     case 'conversation': {

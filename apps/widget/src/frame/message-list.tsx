@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ChatMessage, PaymentSummary } from '@parley/protocol';
 import { maskedKinds, maskedNotice, type ChatState } from './chat-state';
 import { PaymentCard } from './payment-card';
+import { FileBubble } from './attachments';
 
 const time = (ms: number): string =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -48,26 +49,33 @@ interface Props {
   greeting: string;
   state: ChatState;
   onPay: (p: PaymentSummary) => Promise<string | null>;
+  /** The visitor's token, for file links. */
+  token: string;
 }
 
-export function MessageList({ greeting, state, onPay }: Props) {
+export function MessageList({ greeting, state, onPay, token }: Props) {
   const end = useRef<HTMLLIElement>(null);
   // The full explanation once, on the latest message that had something hidden.
   const latestMasked = [...state.messages]
     .reverse()
     .find((m) => maskedKinds(state, m).length > 0)?.seq;
   const count =
-    state.messages.length + state.pending.length + state.failed.length + state.payments.length;
+    state.messages.length +
+    state.pending.length +
+    state.failed.length +
+    state.payments.length +
+    state.files.length;
   // Payment cards sit in the thread where they were asked for.
   const thread = [
-    ...state.messages.map((m) => ({ at: m.createdAt, m, p: null })),
-    ...state.payments.map((p) => ({ at: p.createdAt, m: null, p })),
+    ...state.messages.map((m) => ({ at: m.createdAt, m, p: null, f: null })),
+    ...state.payments.map((p) => ({ at: p.createdAt, m: null, p, f: null })),
+    ...state.files.map((f) => ({ at: f.createdAt, m: null, p: null, f })),
   ].sort((a, b) => a.at - b.at);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, state.agentTyping]);
   return (
     <ol class="messages" role="log" aria-live="polite" aria-label="Conversation">
       {greeting && <li class="msg system greeting">{greeting}</li>}
-      {thread.map(({ m, p }) =>
+      {thread.map(({ m, p, f }) =>
         m ? (
           <Delivered
             key={`m${m.seq}`}
@@ -77,6 +85,8 @@ export function MessageList({ greeting, state, onPay }: Props) {
           />
         ) : p ? (
           <PaymentCard key={`p${p.id}`} p={p} onPay={onPay} />
+        ) : f ? (
+          <FileBubble key={`f${f.id}`} f={f} token={token} mine={f.uploader.kind === 'visitor'} />
         ) : null,
       )}
       {state.pending.map((p) => (

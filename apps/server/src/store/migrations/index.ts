@@ -6,6 +6,7 @@ import { maskingSettings } from './0004-masking-settings';
 import { accessSecurity } from './0006-access-security';
 import { maskState } from './0008-mask-state';
 import { mailSelfService } from './0010-mail-self-service';
+import { files } from './0011-files';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-access-security': accessSecurity,
   '0008-mask-state': maskState,
   '0010-mail-self-service': mailSelfService,
+  '0011-files': files,
 };
 
 export const migrationProvider: MigrationProvider = {

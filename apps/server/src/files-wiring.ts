@@ -1,0 +1,86 @@
+// Wires the files module (docs/files.md) into a node: storage, scanner, OCR, routes, retry job.
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Bus } from './bus';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Store } from './store';
+import type { AuthRouteOptions } from './modules/auth';
+import type { ChatService } from './modules/chat';
+import {
+  createClamdScanner,
+  createDiskStorage,
+  createFileService,
+  createLinkSigner,
+  createS3Storage,
+  createTesseractOcr,
+  plainSealer,
+  registerFileRoutes,
+  type FileService,
+} from './modules/files';
+import { derivedKey, type Keyring, type SecurityEvents } from './modules/security';
+import type { VisitorService } from './modules/visitors';
+
+export type { FileService };
+
+export async function createFiles(deps: {
+  config: Config;
+  app: FastifyInstance;
+  store: Store;
+  bus: Bus;
+  chat: ChatService;
+  events: SecurityEvents;
+  log: Logger;
+  keyring: Keyring;
+  visitors: VisitorService;
+  authRoutes: AuthRouteOptions;
+}): Promise<FileService> {
+  const { config, log } = deps;
+  const scanner =
+    config.filesClamdSocket || (config.filesClamdHost && config.filesClamdPort)
+      ? createClamdScanner({
+          socket: config.filesClamdSocket,
+          host: config.filesClamdHost,
+          port: config.filesClamdPort,
+          timeoutMs: config.filesScanTimeoutMs,
+        })
+      : undefined;
+  if (!scanner)
+    log.warn(
+      'files: no clamd configured (PARLEY_CLAMD_SOCKET or PARLEY_CLAMD_HOST/PORT); uploads are refused',
+    );
+  const storage = config.filesS3Bucket
+    ? createS3Storage({
+        bucket: config.filesS3Bucket,
+        endpoint: config.filesS3Endpoint,
+        region: config.filesS3Region,
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+      })
+    : createDiskStorage(join(config.dataDir, 'files'));
+  const files = createFileService({
+    store: deps.store,
+    bus: deps.bus,
+    chat: deps.chat,
+    events: deps.events,
+    log,
+    storage,
+    sealer: plainSealer,
+    scanner,
+    ocr: config.filesOcr === 'on' ? createTesseractOcr() : undefined,
+    links: createLinkSigner(derivedKey(deps.keyring, 'files'), config.filesLinkSeconds),
+    limits: {
+      maxBytes: config.filesMaxBytes,
+      perUploaderPerHour: config.filesPerUploaderPerHour,
+      orgBytesPerDay: config.filesOrgBytesPerDay,
+      workers: config.filesWorkers,
+      queueMax: config.filesQueueMax,
+      uploadsInFlight: Math.max(4, config.filesWorkers * 4),
+      retryBaseMs: Math.max(50, config.filesRetrySeconds * 1000),
+      retryEveryMs: Math.max(50, config.filesRetrySeconds * 1000),
+    },
+  });
+  registerFileRoutes(deps.app, { files, visitors: deps.visitors, authRoutes: deps.authRoutes });
+  files.start();
+  return files;
+}
