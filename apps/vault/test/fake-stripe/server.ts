@@ -225,7 +225,8 @@ export class FakeStripe {
   }
 
   private present(pi: Intent, form: URLSearchParams): Json {
-    const expand = form.getAll('expand[]');
+    // Stripe accepts `expand[]=` and the SDK's indexed `expand[0]=`.
+    const expand = [...form].filter(([k]) => /^expand\[\d*\]$/.test(k)).map(([, v]) => v);
     const out: Json = { ...pi };
     if (expand.includes('latest_charge') && pi.latest_charge)
       out.latest_charge = this.charges.get(pi.latest_charge) ?? null;
