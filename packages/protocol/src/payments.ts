@@ -32,6 +32,39 @@ const Currency = z
   .regex(/^[A-Z]{3}$/, 'an ISO 4217 code')
   .refine(isIsoCurrency, 'not an ISO 4217 currency');
 
+/** One try at paying a request (a declined customer may try again: issue 16). Never card data. */
+export const PaymentAttemptSchema = z.object({
+  attempt: z.number().int().min(1),
+  status: z.enum(['processing', 'requires_action', 'awaiting_customer', 'succeeded', 'failed']),
+  brand: z.string().max(32).nullable(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
+  /** The processor's id of this attempt (Stripe PaymentIntent `pi_…`, test gateway `test_ch_…`). */
+  reference: z.string().max(255).nullable(),
+  /** The processor's live/test mode, when it said. */
+  livemode: z.boolean().nullable(),
+  failureMessage: z.string().max(500).nullable(),
+  createdAt: z.string(),
+});
+export type PaymentAttempt = z.infer<typeof PaymentAttemptSchema>;
+
+/**
+ * The transaction in the processor's dashboard, for the agent to confirm it
+ * ("the agent receives a transaction link"): Stripe's test or live view by the
+ * intent's mode, Braintree's by merchant. Null for the test gateway.
+ */
+export function processorDashboardUrl(
+  reference: string | null,
+  livemode: boolean | null,
+): string | null {
+  if (!reference) return null;
+  if (/^pi_[A-Za-z0-9]+$/.test(reference))
+    return `https://dashboard.stripe.com/${livemode === true ? '' : 'test/'}payments/${reference}`;
+  return null;
+}
+
 export const PaymentSummarySchema = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -47,6 +80,10 @@ export const PaymentSummarySchema = z.object({
   failureMessage: z.string().nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** Every attempt, oldest first. */
+  attempts: z.array(PaymentAttemptSchema).default([]),
+  /** The newest attempt in the processor's dashboard; null for the test gateway. */
+  dashboardUrl: z.string().nullable().default(null),
 });
 export type PaymentSummary = z.infer<typeof PaymentSummarySchema>;
 

@@ -14,12 +14,35 @@ interface Props {
    * `key` is the refund intent's idempotency key: the same on every retry of that intent.
    */
   onRefund: (amount: number | 'full', key: string) => Promise<string | null>;
+  /** Issue 16: a new request with the same amount and description, in one click. */
+  canResend: boolean;
+  /** `key` is the resend intent's idempotency key, kept across retries of that click. */
+  onResend: (key: string) => Promise<string | null>;
 }
+
+const RESENDABLE = new Set<PaymentSummary['status']>(['failed', 'canceled', 'expired']);
+const ATTEMPT_LABELS: Record<PaymentSummary['attempts'][number]['status'], string> = {
+  processing: 'processing',
+  requires_action: 'waiting for the bank',
+  awaiting_customer: 'customer paying',
+  succeeded: 'paid',
+  failed: 'declined',
+};
 
 const OPEN = new Set<PaymentSummary['status']>(['created', 'opened', 'requires_action']);
 
 /** A payment card in the agent's thread: live status, brand, last four and reference — never card data. */
-export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Props) {
+export function PaymentCard({
+  p,
+  canCancel,
+  canRefund,
+  onCancel,
+  onRefund,
+  canResend,
+  onResend,
+}: Props) {
+  // One key per resend intent (like refunds): a retried click never sends two requests.
+  const [resendKey, setResendKey] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [refunding, setRefunding] = useState(false);
@@ -71,7 +94,37 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
         {p.gatewayReference && (
           <>
             <dt>Reference</dt>
-            <dd data-testid="payment-reference">{p.gatewayReference}</dd>
+            <dd data-testid="payment-reference">
+              {p.dashboardUrl ? (
+                <a
+                  href={p.dashboardUrl}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  data-testid="payment-dashboard-link"
+                >
+                  {p.gatewayReference}
+                  <span class="visually-hidden"> (opens the processor’s dashboard)</span>
+                </a>
+              ) : (
+                p.gatewayReference
+              )}
+            </dd>
+          </>
+        )}
+        {p.attempts.length > 0 && (
+          <>
+            <dt>Attempts</dt>
+            <dd>
+              <ol class="payment-attempts" data-testid="payment-attempts">
+                {p.attempts.map((a) => (
+                  <li key={a.attempt} data-status={a.status}>
+                    {ATTEMPT_LABELS[a.status]}
+                    {a.brand && a.last4 ? ` · ${a.brand} •••• ${a.last4}` : ''}
+                    {a.failureMessage ? ` · ${a.failureMessage}` : ''}
+                  </li>
+                ))}
+              </ol>
+            </dd>
           </>
         )}
         {p.amountRefunded > 0 && (
@@ -103,6 +156,24 @@ export function PaymentCard({ p, canCancel, canRefund, onCancel, onRefund }: Pro
             onClick={() => void run(onCancel)}
           >
             Cancel request
+          </button>
+        )}
+        {canResend && RESENDABLE.has(p.status) && (
+          <button
+            type="button"
+            class="btn small"
+            disabled={busy}
+            onClick={() => {
+              const key = resendKey ?? crypto.randomUUID();
+              setResendKey(key);
+              void run(async () => {
+                const err = await onResend(key);
+                if (!err) setResendKey(null);
+                return err;
+              });
+            }}
+          >
+            Send again ({formatAmount(p.amount, p.currency)})
           </button>
         )}
         {canRefund && p.status === 'succeeded' && remaining > 0 && !refunding && (

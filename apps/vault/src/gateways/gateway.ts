@@ -55,9 +55,9 @@ export interface CardSummary {
 }
 
 export type GatewayOutcome =
-  | { kind: 'authorized'; reference: string; card?: CardSummary }
+  | { kind: 'authorized'; reference: string; card?: CardSummary; livemode?: boolean }
   /** Hosted processors capture on confirmation (automatic capture): nothing left to do. */
-  | { kind: 'captured'; reference: string; card?: CardSummary }
+  | { kind: 'captured'; reference: string; card?: CardSummary; livemode?: boolean }
   | { kind: 'requires_action'; reference: string; action: GatewayAction }
   /** The customer has not finished in the processor's element yet (or it is processing). */
   | { kind: 'pending'; reference: string }
@@ -67,6 +67,7 @@ export type GatewayOutcome =
       code: FailureCode;
       message: string;
       card?: CardSummary;
+      livemode?: boolean;
     };
 
 export type CaptureOutcome =

@@ -145,6 +145,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('action', 'text')
           .addColumn('failure_code', 'text')
           .addColumn('failure_message', 'text')
+          .addColumn('livemode', 'integer')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .addUniqueConstraint('charges_attempt_unique', ['payment_id', 'attempt'])

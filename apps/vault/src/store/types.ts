@@ -83,6 +83,8 @@ export interface ChargesTable {
   action: string | null;
   failure_code: string | null;
   failure_message: string | null;
+  /** 1 live, 0 test, null when the processor did not say (test gateway). */
+  livemode: number | null;
   created_at: string;
   updated_at: string;
 }

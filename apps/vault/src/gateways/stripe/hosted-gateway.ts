@@ -47,12 +47,18 @@ function cardOf(intent: Stripe.PaymentIntent): CardSummary | undefined {
   return card?.last4 ? { brand: card.brand ?? 'unknown', last4: card.last4 } : undefined;
 }
 
-function declined(reference: string, code: FailureCode, card?: CardSummary): GatewayOutcome {
+function declined(
+  reference: string,
+  code: FailureCode,
+  card: CardSummary | undefined,
+  livemode: boolean,
+): GatewayOutcome {
   return {
     kind: 'declined',
     reference,
     code,
     message: FAILURE_MESSAGES[code],
+    livemode,
     ...(card ? { card } : {}),
   };
 }
@@ -60,7 +66,8 @@ function declined(reference: string, code: FailureCode, card?: CardSummary): Gat
 /** Maps a PaymentIntent to what the vault records. */
 export function outcomeOfIntent(intent: Stripe.PaymentIntent): GatewayOutcome {
   const card = cardOf(intent);
-  const withCard = card ? { card } : {};
+  const livemode = intent.livemode;
+  const withCard = { livemode, ...(card ? { card } : {}) };
   switch (intent.status) {
     case 'succeeded':
       return { kind: 'captured', reference: intent.id, ...withCard };
@@ -69,10 +76,10 @@ export function outcomeOfIntent(intent: Stripe.PaymentIntent): GatewayOutcome {
     case 'requires_payment_method': {
       const err = intent.last_payment_error;
       if (!err) return { kind: 'pending', reference: intent.id };
-      return declined(intent.id, failureCode(err.code, err.decline_code), card);
+      return declined(intent.id, failureCode(err.code, err.decline_code), card, livemode);
     }
     case 'canceled':
-      return declined(intent.id, 'processing_error', card);
+      return declined(intent.id, 'processing_error', card, livemode);
     default:
       // requires_action (3-D Secure in the browser), requires_confirmation, processing.
       return { kind: 'pending', reference: intent.id };

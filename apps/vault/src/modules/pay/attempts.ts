@@ -88,6 +88,7 @@ export async function claimAttempt(
     action: null,
     failure_code: null,
     failure_message: null,
+    livemode: null,
     created_at: now,
     updated_at: now,
   };

@@ -62,7 +62,9 @@ export async function applyOutcome(
     const brand = card?.brand ?? charge.brand;
     const last4 = card?.last4 ?? charge.last4;
     const common = { brand, last4, gateway_reference: final.reference };
-    const reference = { gateway_reference: final.reference, updated_at, brand, last4 };
+    const livemode =
+      'livemode' in final && final.livemode !== undefined ? (final.livemode ? 1 : 0) : null;
+    const reference = { gateway_reference: final.reference, updated_at, brand, last4, livemode };
     if (final.kind === 'authorized' || final.kind === 'captured') {
       await charges.update(trx, chargeId, { ...reference, status: 'succeeded', action: null });
       if (row.status === 'succeeded') {
