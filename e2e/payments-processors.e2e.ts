@@ -157,7 +157,13 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
   async function intentsOf(id: string) {
     const all =
       await fake.get<
-        { id: string; amount: number; currency: string; status: string; metadata: Record<string, string> }[]
+        {
+          id: string;
+          amount: number;
+          currency: string;
+          status: string;
+          metadata: Record<string, string>;
+        }[]
       >('/_fake/intents');
     return all.filter((pi) => pi.metadata.parley_payment_id === id);
   }
@@ -172,7 +178,9 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
     await screenshot(page, 'payment-stripe-element');
     await typeCard(page, '4242 4242 4242 4242');
     await page.locator('#pay-success').waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pay-success-title');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.id))
+      .toBe('pay-success-title');
     expect(await page.locator('#pay-announce').textContent()).toMatch(/Payment successful/);
     await page.getByRole('button', { name: 'Back to the chat' }).waitFor();
     await expect.poll(async () => (await agentView(env, chat, id))?.status).toBe('succeeded');
@@ -183,9 +191,16 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ amount: 1250, currency: 'eur', status: 'succeeded' });
     // The vault's calls carried idempotency keys and automatic payment methods.
-    const calls = await fake.get<
-      { method: string; path: string; auth: string; idempotencyKey?: string; params: Record<string, string> }[]
-    >('/_fake/calls');
+    const calls =
+      await fake.get<
+        {
+          method: string;
+          path: string;
+          auth: string;
+          idempotencyKey?: string;
+          params: Record<string, string>;
+        }[]
+      >('/_fake/calls');
     const creates = calls.filter((c) => c.method === 'POST' && c.path === '/v1/payment_intents');
     expect(creates.length).toBeGreaterThan(0);
     for (const c of creates) {
@@ -215,7 +230,9 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
     await page.locator('#pay-failure').waitFor();
     expect(await page.locator('#pay-failure-message').textContent()).toMatch(/declined/);
     await expect.poll(async () => (await agentView(env, chat, id))?.status).toBe('failed');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pay-failure-title');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.id))
+      .toBe('pay-failure-title');
     await page.getByRole('button', { name: 'Try again' }).click();
     await element(page).getByLabel('Card number').waitFor();
     await typeCard(page, '4242 4242 4242 4242');
@@ -246,7 +263,9 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
     const challenge = page.frameLocator('iframe[title="3D Secure challenge"]');
     await challenge.getByRole('button', { name: 'Fail authentication' }).click();
     await page.locator('#pay-failure').waitFor();
-    expect(await page.locator('#pay-failure-message').textContent()).toMatch(/bank did not confirm/);
+    expect(await page.locator('#pay-failure-message').textContent()).toMatch(
+      /bank did not confirm/,
+    );
     await page.getByRole('button', { name: 'Try again' }).waitFor();
     await expect.poll(async () => (await agentView(env, chat, id))?.status).toBe('failed');
     await page.close();
@@ -271,9 +290,8 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
   });
 
   it('learns outcomes from signed webhooks, each event applied once although delivered twice; a forged one is refused', async () => {
-    const deliveries = await fake.get<{ eventId: string; type: string; status: number }[]>(
-      '/_fake/webhooks',
-    );
+    const deliveries =
+      await fake.get<{ eventId: string; type: string; status: number }[]>('/_fake/webhooks');
     expect(deliveries.some((d) => d.type === 'payment_intent.succeeded')).toBe(true);
     expect(deliveries.every((d) => d.status === 200)).toBe(true);
     const perEvent = new Map<string, number>();
@@ -285,7 +303,11 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
         'content-type': 'application/json',
         'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
       },
-      body: JSON.stringify({ id: 'evt_forged', type: 'payment_intent.succeeded', data: { object: {} } }),
+      body: JSON.stringify({
+        id: 'evt_forged',
+        type: 'payment_intent.succeeded',
+        data: { object: {} },
+      }),
     });
     expect(forged.status).toBeGreaterThanOrEqual(400);
     expect(forged.status).toBeLessThan(500);

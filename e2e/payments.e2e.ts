@@ -137,7 +137,10 @@ describe('in-chat payment in the browser', () => {
     await card.getByRole('button', { name: 'Refund…' }).click();
     // Issue 16: full or partial is chosen explicitly, then confirmed with the amount spelled out.
     await card.getByRole('button', { name: 'Review refund' }).click();
-    await card.getByRole('alert').filter({ hasText: 'Choose a full or a partial refund' }).waitFor();
+    await card
+      .getByRole('alert')
+      .filter({ hasText: 'Choose a full or a partial refund' })
+      .waitFor();
     await card.getByLabel('Partial refund').check();
     await card.getByLabel(/Refund amount/).fill('2.50');
     await card.getByRole('button', { name: 'Review refund' }).click();

@@ -45,7 +45,10 @@ export async function startFakeStripe(webhookUrl: string): Promise<FakeProcessor
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`fake stripe did not start:\n${logs.join('')}`)), 30_000);
+    const timer = setTimeout(
+      () => rej(new Error(`fake stripe did not start:\n${logs.join('')}`)),
+      30_000,
+    );
     child.stdout?.on('data', (c: Buffer) => {
       const text = c.toString('utf8');
       logs.push(text);

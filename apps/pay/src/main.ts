@@ -335,7 +335,8 @@ async function submitHosted(): Promise<void> {
     const view = await api.sync();
     if (view.status === 'opened' && result.error) {
       show('pay-hosted-section');
-      el('pay-hosted-error').textContent = result.error.message ?? 'The payment did not go through.';
+      el('pay-hosted-error').textContent =
+        result.error.message ?? 'The payment did not go through.';
       button.disabled = false;
       return;
     }

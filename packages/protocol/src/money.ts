@@ -44,7 +44,11 @@ export function minorUnits(currency: string): number {
 }
 
 /** An amount in minor units, in the reader's locale ("€12.50", "12,50 €", "¥1,200", "KWD 1.250"). */
-export function formatMoney(minor: number, currency: string, locale?: Intl.LocalesArgument): string {
+export function formatMoney(
+  minor: number,
+  currency: string,
+  locale?: Intl.LocalesArgument,
+): string {
   const digits = CURRENCY_MINOR_UNITS[currency] ?? 2;
   try {
     return new Intl.NumberFormat(locale, {

@@ -224,7 +224,12 @@ function RefundForm(props: {
   if (pending !== null) {
     const amount = pending === 'full' ? remaining : pending;
     return (
-      <div class="refund-form" role="group" aria-label="Confirm refund" data-testid="refund-confirm">
+      <div
+        class="refund-form"
+        role="group"
+        aria-label="Confirm refund"
+        data-testid="refund-confirm"
+      >
         <p data-testid="refund-confirm-text">
           Refund <strong>{money(amount)}</strong> of {money(p.amount)}
           {p.brand ? ` to ${p.brand} •••• ${p.last4 ?? ''}` : ''}? This cannot be undone.

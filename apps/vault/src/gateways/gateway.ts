@@ -117,7 +117,9 @@ export interface HostedGateway {
   readonly kind: 'hosted';
   readonly name: string;
   readonly browser: BrowserProcessor;
-  createSession(request: HostedSessionRequest): Promise<{ reference: string; clientSecret: string }>;
+  createSession(
+    request: HostedSessionRequest,
+  ): Promise<{ reference: string; clientSecret: string }>;
   retrieve(reference: string): Promise<GatewayOutcome>;
   /** Cancels an intent that was never paid, before another attempt starts; returns its state. */
   cancel(reference: string): Promise<GatewayOutcome>;

@@ -12,11 +12,7 @@ export const FINAL_STATUSES: readonly PaymentStatus[] = [
 
 /** `awaiting_customer`: a hosted processor's intent exists and the customer is in its element. */
 export type ChargeStatus =
-  | 'processing'
-  | 'requires_action'
-  | 'awaiting_customer'
-  | 'succeeded'
-  | 'failed';
+  'processing' | 'requires_action' | 'awaiting_customer' | 'succeeded' | 'failed';
 
 export interface PaymentsTable {
   id: string;

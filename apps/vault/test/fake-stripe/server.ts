@@ -139,7 +139,9 @@ export class FakeStripe {
   }
 
   private send(res: ServerResponse, status: number, type: string, body: string, extra = {}) {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra }).end(body);
+    res
+      .writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra })
+      .end(body);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
@@ -170,8 +172,7 @@ export class FakeStripe {
       return this.send(res, 200, 'application/json', JSON.stringify(this.allIntents()));
     if (url.pathname === '/_fake/webhooks')
       return this.send(res, 200, 'application/json', JSON.stringify(this.webhooks));
-    if (!url.pathname.startsWith('/v1/'))
-      return this.send(res, 404, 'text/plain', 'Not found');
+    if (!url.pathname.startsWith('/v1/')) return this.send(res, 404, 'text/plain', 'Not found');
 
     const form = new URLSearchParams(method === 'GET' ? url.search : raw);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -303,7 +304,9 @@ export class FakeStripe {
     if (pi && method === 'GET' && !one?.[2]) return { status: 200, body: this.present(pi, form) };
     if (pi && method === 'POST' && one?.[2] === '/cancel') {
       if (auth !== 'secret') return secretOnly();
-      if (!['requires_payment_method', 'requires_action', 'requires_confirmation'].includes(pi.status))
+      if (
+        !['requires_payment_method', 'requires_action', 'requires_confirmation'].includes(pi.status)
+      )
         return error(
           400,
           'invalid_request_error',
@@ -406,7 +409,8 @@ export class FakeStripe {
     const pi = this.intents.get(id);
     if (pi?.status !== 'requires_action') return;
     pi.next_action = null;
-    if (approve) return this.succeed(pi, this.pendingCard.get(id) ?? { brand: 'visa', last4: '3184' });
+    if (approve)
+      return this.succeed(pi, this.pendingCard.get(id) ?? { brand: 'visa', last4: '3184' });
     pi.status = 'requires_payment_method';
     pi.last_payment_error = {
       type: 'card_error',
@@ -418,7 +422,11 @@ export class FakeStripe {
   }
 
   /** Signs an event as Stripe does: v1 = HMAC-SHA256(secret, `${t}.${body}`). */
-  static signature(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  static signature(
+    secret: string,
+    body: string,
+    timestamp = Math.floor(Date.now() / 1000),
+  ): string {
     const v1 = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
     return `t=${timestamp},v1=${v1}`;
   }

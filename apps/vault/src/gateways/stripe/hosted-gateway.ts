@@ -99,7 +99,8 @@ export class StripeHostedGateway implements HostedGateway {
       publishableKey: options.publishableKey,
       scriptUrl: options.jsUrl,
       csp: stripeCsp(options.jsUrl, options.apiBase),
-      testMode: options.secretKey.startsWith('sk_test_') || options.secretKey.startsWith('rk_test_'),
+      testMode:
+        options.secretKey.startsWith('sk_test_') || options.secretKey.startsWith('rk_test_'),
     };
   }
 
@@ -113,7 +114,10 @@ export class StripeHostedGateway implements HostedGateway {
           currency: request.currency.toLowerCase(),
           automatic_payment_methods: { enabled: true },
           description: request.description,
-          metadata: { parley_payment_id: request.paymentId, parley_attempt: String(request.attempt) },
+          metadata: {
+            parley_payment_id: request.paymentId,
+            parley_attempt: String(request.attempt),
+          },
         },
         { idempotencyKey: request.idempotencyKey },
       );

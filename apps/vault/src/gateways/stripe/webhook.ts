@@ -50,8 +50,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContex
     let paymentId: string | undefined;
     if (RELEVANT.has(event.type)) {
       const intent = event.data.object as { id?: string };
-      if (intent.id && isHosted(ctx.gateway))
-        paymentId = await syncHostedReference(ctx, intent.id);
+      if (intent.id && isHosted(ctx.gateway)) paymentId = await syncHostedReference(ctx, intent.id);
       else if (intent.id) {
         const payment = await ctx.store.payments.byGatewayReference(ctx.store.db, intent.id);
         paymentId = payment?.id;
@@ -60,7 +59,10 @@ export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContex
     }
     // Remembered only once applied: a failure above answers 5xx and Stripe redelivers.
     await ctx.store.charges.rememberEvent(ctx.store.db, event.id, 'stripe', event.type);
-    request.log.info({ stripeEvent: event.id, type: event.type, paymentId }, 'stripe webhook handled');
+    request.log.info(
+      { stripeEvent: event.id, type: event.type, paymentId },
+      'stripe webhook handled',
+    );
     return reply.send({ received: true });
   });
 }
