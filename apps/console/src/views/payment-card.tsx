@@ -46,7 +46,6 @@ export function PaymentCard({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [refunding, setRefunding] = useState(false);
-  const [refundText, setRefundText] = useState('');
   // One key per refund intent: made when the refund form opens, kept across retries (a lost
   // answer retried refunds once), dropped when the refund succeeds or the form is left.
   const [refundKey, setRefundKey] = useState<string | null>(null);

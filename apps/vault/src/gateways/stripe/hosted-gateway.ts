@@ -80,8 +80,9 @@ export function outcomeOfIntent(intent: Stripe.PaymentIntent): GatewayOutcome {
     }
     case 'canceled':
       return declined(intent.id, 'processing_error', card, livemode);
-    default:
-      // requires_action (3-D Secure in the browser), requires_confirmation, processing.
+    case 'requires_action': // 3-D Secure in the browser
+    case 'requires_confirmation':
+    case 'processing':
       return { kind: 'pending', reference: intent.id };
   }
 }
