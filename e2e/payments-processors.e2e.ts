@@ -155,16 +155,15 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
   }
 
   async function intentsOf(id: string) {
-    const all =
-      await fake.get<
-        {
-          id: string;
-          amount: number;
-          currency: string;
-          status: string;
-          metadata: Record<string, string>;
-        }[]
-      >('/_fake/intents');
+    const all = await fake.get<
+      {
+        id: string;
+        amount: number;
+        currency: string;
+        status: string;
+        metadata: Record<string, string>;
+      }[]
+    >('/_fake/intents');
     return all.filter((pi) => pi.metadata.parley_payment_id === id);
   }
 
@@ -191,16 +190,15 @@ describe('Stripe Payment Element in the pay window (fake Stripe, Chromium)', () 
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ amount: 1250, currency: 'eur', status: 'succeeded' });
     // The vault's calls carried idempotency keys and automatic payment methods.
-    const calls =
-      await fake.get<
-        {
-          method: string;
-          path: string;
-          auth: string;
-          idempotencyKey?: string;
-          params: Record<string, string>;
-        }[]
-      >('/_fake/calls');
+    const calls = await fake.get<
+      {
+        method: string;
+        path: string;
+        auth: string;
+        idempotencyKey?: string;
+        params: Record<string, string>;
+      }[]
+    >('/_fake/calls');
     const creates = calls.filter((c) => c.method === 'POST' && c.path === '/v1/payment_intents');
     expect(creates.length).toBeGreaterThan(0);
     for (const c of creates) {
