@@ -135,8 +135,19 @@ describe('in-chat payment in the browser', () => {
   it('a supervisor refunds part of it', async () => {
     const card = agent.getByTestId('payment-card').last();
     await card.getByRole('button', { name: 'Refund…' }).click();
+    // Issue 16: full or partial is chosen explicitly, then confirmed with the amount spelled out.
+    await card.getByRole('button', { name: 'Review refund' }).click();
+    await card
+      .getByRole('alert')
+      .filter({ hasText: 'Choose a full or a partial refund' })
+      .waitFor();
+    await card.getByLabel('Partial refund').check();
     await card.getByLabel(/Refund amount/).fill('2.50');
-    await card.getByRole('button', { name: 'Refund', exact: true }).click();
+    await card.getByRole('button', { name: 'Review refund' }).click();
+    expect(await card.getByTestId('refund-confirm-text').textContent()).toMatch(
+      /Refund €2\.50 of €12\.50/,
+    );
+    await card.getByRole('button', { name: /Confirm refund of €2\.50/ }).click();
     await expect
       .poll(() =>
         card

@@ -1,6 +1,6 @@
 /** Same-origin JSON calls to the vault; the session cookie rides along. */
 // Types only: the schemas stay out of the page's bundle.
-import type { PayConfirmBody, PayPageView as PageView } from '@parley/protocol';
+import type { PayConfirmBody, PayIntentView, PayPageView as PageView } from '@parley/protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -12,14 +12,14 @@ export class ApiError extends Error {
   }
 }
 
-async function call(path: string, body?: unknown): Promise<PageView> {
+async function call<T = PageView>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method: body === undefined ? 'GET' : 'POST',
     credentials: 'same-origin',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const data = (await res.json().catch(() => ({}))) as Partial<PageView> & {
+  const data = (await res.json().catch(() => ({}))) as Partial<T> & {
     error?: { code: string; message: string };
   };
   if (!res.ok)
@@ -28,7 +28,7 @@ async function call(path: string, body?: unknown): Promise<PageView> {
       data.error?.message ?? 'Something went wrong.',
       res.status,
     );
-  return data as PageView;
+  return data as T;
 }
 
 export function apiFor(paymentId: string) {
@@ -37,5 +37,8 @@ export function apiFor(paymentId: string) {
     details: () => call(`${base}/details`),
     confirm: (body: PayConfirmBody) => call(`${base}/confirm`, body),
     challenge: (approve: boolean) => call(`${base}/challenge`, { approve }),
+    /** Hosted processors: one attempt per key; the answer carries the client secret. */
+    intent: (idempotencyKey: string) => call<PayIntentView>(`${base}/intent`, { idempotencyKey }),
+    sync: () => call(`${base}/sync`, {}),
   };
 }

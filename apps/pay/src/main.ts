@@ -1,18 +1,26 @@
 /**
- * The pay window. Vanilla TypeScript, no third-party script, nothing inline.
- * Validates live with the same rules the vault enforces; the vault decides.
+ * The pay window. Vanilla TypeScript, nothing inline. With the test gateway it
+ * shows its own card form (formatted as typed, validated live with the rules
+ * the vault enforces); with a hosted processor it mounts the processor's
+ * element instead, so the card never reaches this page or the vault (SAQ A).
+ * After a decline the customer can try again here, as a new attempt of the
+ * same request; after success it offers "Back to the chat" and closes itself.
  */
 import './style.css';
 import {
   BRAND_NAMES,
   cvcLength,
   detectBrand,
+  formatCardNumber,
+  formatExpiry,
   normalizeCardNumber,
   validateCard,
 } from '@parley/protocol/card';
-import type { CardField, CardFormInput } from '@parley/protocol/card';
+import type { CardBrand, CardField, CardFormInput } from '@parley/protocol/card';
+import { formatMoney } from '@parley/protocol/money';
 import { ApiError, apiFor } from './api';
 import type { PayPageView as PageView } from '@parley/protocol';
+import { loadScript, type StripeClient, type StripeElements } from './stripe';
 
 function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -36,33 +44,35 @@ const inputs: Record<CardField, HTMLInputElement> = {
 const touched = new Set<CardField>();
 const sections = [
   'pay-form-section',
+  'pay-hosted-section',
   'pay-challenge',
   'pay-processing',
   'pay-success',
   'pay-failure',
 ] as const;
+type Section = (typeof sections)[number];
 let idempotencyKey: string | undefined;
-let notified = false;
+let lastNotified = '';
+let current: PageView | undefined;
+/** Seconds before the window closes itself after success. */
+const CLOSE_AFTER_S = 8;
 
-function show(section: (typeof sections)[number] | null): void {
+function show(section: Section | null): void {
   for (const id of sections) el(id).hidden = id !== section;
 }
 
-function formatAmount(view: PageView): string {
-  const digits =
-    new Intl.NumberFormat(undefined, {
-      style: 'currency',
-      currency: view.currency,
-    }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: view.currency }).format(
-    view.amount / 10 ** digits,
-  );
+/** Moves focus to a result and announces it (WCAG 4.1.3). */
+function announce(focusId: string, text: string): void {
+  el('pay-announce').textContent = text;
+  el(focusId).focus();
 }
+
+const money = (view: PageView) => formatMoney(view.amount, view.currency, navigator.languages);
 
 function notifyOpener(status: string): void {
   // A courtesy only: the chat learns the status from the vault's signed event.
-  if (notified || !openerOrigin || !window.opener) return;
-  notified = true;
+  if (status === lastNotified || !openerOrigin || !window.opener) return;
+  lastNotified = status;
   try {
     (window.opener as Window).postMessage({ type: 'parley:payment', status }, openerOrigin);
   } catch {
@@ -79,6 +89,23 @@ function currentInput(): CardFormInput {
   };
 }
 
+function showBrand(brand: CardBrand): void {
+  const mark = el('card-brand-mark');
+  mark.className = `brand-mark brand-${brand}`;
+  mark.textContent = brand === 'unknown' ? '' : BRAND_MARKS[brand];
+  el('card-brand-name').textContent = brand === 'unknown' ? '' : BRAND_NAMES[brand];
+}
+
+const BRAND_MARKS: Record<Exclude<CardBrand, 'unknown'>, string> = {
+  visa: 'VISA',
+  mastercard: 'MC',
+  amex: 'AMEX',
+  discover: 'DISC',
+  diners: 'DC',
+  jcb: 'JCB',
+  unionpay: 'UP',
+};
+
 function renderErrors(all: boolean): boolean {
   const errors = validateCard(currentInput());
   for (const field of Object.keys(inputs) as CardField[]) {
@@ -87,22 +114,32 @@ function renderErrors(all: boolean): boolean {
     inputs[field].setAttribute('aria-invalid', message ? 'true' : 'false');
   }
   const brand = detectBrand(normalizeCardNumber(inputs.number.value));
-  el('card-brand').textContent = brand === 'unknown' ? '' : BRAND_NAMES[brand];
+  showBrand(brand);
   inputs.cvc.maxLength = cvcLength(brand);
   return Object.keys(errors).length === 0;
 }
 
 function render(view: PageView): void {
+  const before = current?.status;
+  current = view;
   el('pay-root').setAttribute('aria-busy', 'false');
   el('pay-root').dataset.status = view.status;
   el('pay-merchant').textContent = view.merchantName;
-  el('pay-amount').textContent = formatAmount(view);
+  el('pay-amount').textContent = money(view);
   el('pay-description').textContent = view.description;
-  el('pay-submit').textContent = `Pay ${formatAmount(view)}`;
+  el('pay-submit').textContent = `Pay ${money(view)}`;
+  el('pay-hosted-submit').textContent = `Pay ${money(view)}`;
+  if (view.processor)
+    el('pay-safety-note').textContent =
+      'The agent in the chat cannot see what you type here. Your card details go directly to the card processor, not to the chat or to this merchant.';
   switch (view.status) {
     case 'created':
     case 'opened':
-      show('pay-form-section');
+      notifyOpener('opened');
+      if (view.processor) {
+        if (!hosted) void startHosted(view);
+        else show('pay-hosted-section');
+      } else show('pay-form-section');
       return;
     case 'requires_action':
       if (view.action?.type === 'redirect') {
@@ -111,15 +148,21 @@ function render(view: PageView): void {
         return;
       }
       el('pay-challenge-text').textContent =
-        `Your bank asks you to confirm a payment of ${formatAmount(view)} to ${view.merchantName}. (Test gateway: choose an answer.)`;
+        `Your bank asks you to confirm a payment of ${money(view)} to ${view.merchantName}. (Test gateway: choose an answer.)`;
       show('pay-challenge');
+      notifyOpener('requires_action');
+      if (before !== 'requires_action') el('challenge-approve').focus();
       return;
-    case 'succeeded':
+    case 'succeeded': {
+      const brand = BRAND_NAMES[view.brand as CardBrand] ?? 'card';
       el('pay-success-text').textContent =
-        `${formatAmount(view)} paid${view.brand && view.last4 ? ` with ${BRAND_NAMES[view.brand as keyof typeof BRAND_NAMES] ?? 'card'} ending ${view.last4}` : ''}. You can close this window and return to the chat.`;
+        `${money(view)} paid${view.last4 ? ` with ${brand} ending ${view.last4}` : ''}.`;
       show('pay-success');
       notifyOpener('succeeded');
+      announce('pay-success-title', `Payment successful. ${el('pay-success-text').textContent}`);
+      closeSoon();
       return;
+    }
     case 'failed':
     case 'canceled':
     case 'expired':
@@ -136,10 +179,42 @@ function render(view: PageView): void {
           : view.status === 'expired'
             ? 'This payment request has expired.'
             : '');
+      el('pay-retry').hidden = !view.canRetry;
+      el('pay-failure-next').textContent = view.canRetry
+        ? 'Nothing was charged. You can try again, with this card or another one.'
+        : 'Nothing was charged. You can ask the agent in the chat for a new payment request.';
       show('pay-failure');
       notifyOpener(view.status);
+      announce(
+        'pay-failure-title',
+        `${el('pay-failure-title').textContent}. ${el('pay-failure-message').textContent}`,
+      );
       return;
   }
+}
+
+let closeTimer: ReturnType<typeof setInterval> | undefined;
+function backToChat(): void {
+  try {
+    (window.opener as Window | null)?.focus();
+  } catch {
+    /* cross-origin opener gone */
+  }
+  window.close();
+}
+function closeSoon(): void {
+  if (closeTimer) return;
+  let left = CLOSE_AFTER_S;
+  el('pay-closing').textContent = `This window closes in ${left} seconds.`;
+  closeTimer = setInterval(() => {
+    left -= 1;
+    if (left <= 0) {
+      clearInterval(closeTimer);
+      backToChat();
+      return;
+    }
+    el('pay-closing').textContent = `This window closes in ${left} seconds.`;
+  }, 1000);
 }
 
 function showError(error: unknown): void {
@@ -199,7 +274,114 @@ async function answer(approve: boolean): Promise<void> {
   }
 }
 
+// ---- hosted processors (Stripe Payment Element) ---------------------------------
+
+let hosted:
+  | { stripe: StripeClient; elements: StripeElements; returnUrl: string; destroy(): void }
+  | undefined;
+
+/** Starts an attempt with the processor: the vault makes the intent, this page mounts its element. */
+async function startHosted(view: PageView): Promise<void> {
+  const processor = view.processor;
+  if (!processor) return;
+  show('pay-hosted-section');
+  const button = el<HTMLButtonElement>('pay-hosted-submit');
+  button.disabled = true;
+  el('pay-hosted-error').textContent = '';
+  // One key per attempt, kept until that attempt ends, so a retried call is the same intent.
+  idempotencyKey ??= crypto.randomUUID();
+  try {
+    await loadScript(processor.scriptUrl);
+    if (!window.Stripe) throw new Error('Stripe.js missing');
+    const { clientSecret, returnUrl } = await api.intent(idempotencyKey);
+    const stripe = window.Stripe(processor.publishableKey);
+    const elements = stripe.elements({ clientSecret });
+    const element = elements.create('payment');
+    element.on('ready', () => {
+      button.disabled = false;
+    });
+    hosted?.destroy();
+    el('processor-element').replaceChildren();
+    element.mount('#processor-element');
+    hosted = { stripe, elements, returnUrl, destroy: () => element.destroy() };
+  } catch (error) {
+    el('pay-hosted-error').textContent =
+      error instanceof ApiError
+        ? error.message
+        : 'The secure payment form could not be loaded. Check your connection and reload.';
+    if (error instanceof ApiError && error.code !== 'gateway_error')
+      api.details().then(render, () => undefined);
+  }
+}
+
+async function submitHosted(): Promise<void> {
+  if (!hosted) return;
+  const button = el<HTMLButtonElement>('pay-hosted-submit');
+  button.disabled = true;
+  el('pay-hosted-error').textContent = '';
+  const result = await hosted.stripe.confirmPayment({
+    elements: hosted.elements,
+    confirmParams: { return_url: hosted.returnUrl },
+    redirect: 'if_required',
+  });
+  // Incomplete fields are the element's own business: it shows them; nothing was attempted.
+  if (result.error && result.error.type === 'validation_error') {
+    button.disabled = false;
+    return;
+  }
+  show('pay-processing');
+  try {
+    // The vault asks the processor what happened; the page's own answer decides nothing.
+    const view = await api.sync();
+    if (view.status === 'opened' && result.error) {
+      show('pay-hosted-section');
+      el('pay-hosted-error').textContent =
+        result.error.message ?? 'The payment did not go through.';
+      button.disabled = false;
+      return;
+    }
+    render(view);
+  } catch (error) {
+    show('pay-hosted-section');
+    el('pay-hosted-error').textContent =
+      error instanceof ApiError ? error.message : 'Could not reach the payment vault; try again.';
+    button.disabled = false;
+  }
+}
+
+/** After a decline: a new attempt of the same request, in this window. */
+function retry(): void {
+  idempotencyKey = undefined;
+  if (current?.processor) {
+    hosted?.destroy();
+    hosted = undefined;
+    void startHosted(current).then(() => el('pay-hosted-title').focus());
+    return;
+  }
+  inputs.number.value = '';
+  inputs.cvc.value = '';
+  touched.clear();
+  renderErrors(false);
+  el('pay-form-error').textContent = '';
+  show('pay-form-section');
+  inputs.number.focus();
+}
+
+function formatAsTyped(input: HTMLInputElement, format: (v: string, deleting: boolean) => string) {
+  input.addEventListener('input', (e) => {
+    const deleting = (e as InputEvent).inputType?.startsWith('delete') ?? false;
+    const atEnd = input.selectionStart === input.value.length;
+    const next = format(input.value, deleting);
+    if (next !== input.value) {
+      input.value = next;
+      if (atEnd) input.setSelectionRange(next.length, next.length);
+    }
+  });
+}
+
 function start(): void {
+  formatAsTyped(inputs.number, (v) => formatCardNumber(v));
+  formatAsTyped(inputs.expiry, (v, deleting) => formatExpiry(v, deleting));
   for (const field of Object.keys(inputs) as CardField[]) {
     inputs[field].addEventListener('input', () => {
       if (field !== 'name') idempotencyKey = undefined;
@@ -211,8 +393,15 @@ function start(): void {
     });
   }
   el('pay-form').addEventListener('submit', (e) => void submit(e));
+  el('pay-hosted-submit').addEventListener('click', () => void submitHosted());
   el('challenge-approve').addEventListener('click', () => void answer(true));
   el('challenge-deny').addEventListener('click', () => void answer(false));
+  el('pay-retry').addEventListener('click', retry);
+  el('pay-back').addEventListener('click', backToChat);
+  // The chat's card says "closed without paying" when the window goes away unpaid.
+  window.addEventListener('pagehide', () => {
+    if (current && current.status !== 'succeeded') notifyOpener('closed');
+  });
   // The link is single-use: a reload goes to the session URL instead.
   if (paymentId && !window.location.pathname.startsWith('/pay/p/'))
     history.replaceState(null, '', `/pay/p/${encodeURIComponent(paymentId)}`);

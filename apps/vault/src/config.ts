@@ -44,6 +44,18 @@ export const VaultEnvSchema = z
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_BASE: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+    /** The publishable key the pay page gives Stripe.js (pk_live_… / pk_test_…). */
+    STRIPE_PUBLISHABLE_KEY: optionalString,
+    /** Stripe.js; only tests point it elsewhere (a local fake of the SDK). */
+    STRIPE_JS_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      url.default('https://js.stripe.com/v3/'),
+    ),
+    /**
+     * The old raw-card path: the vault sends card numbers to Stripe's API. Needs
+     * Stripe's raw card data APIs, i.e. a PCI DSS SAQ D for the whole deployment.
+     */
+    PARLEY_STRIPE_RAW_CARD_SAQ_D: bool,
     VAULT_CARD_ON_FILE: bool,
     VAULT_ALLOWED_FRAME_ANCESTORS: z.preprocess(
       (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []),
@@ -67,6 +79,12 @@ export const VaultEnvSchema = z
           code: 'custom',
           path: ['STRIPE_SECRET_KEY'],
           message: 'is required when VAULT_GATEWAY=stripe',
+        });
+      if (!env.PARLEY_STRIPE_RAW_CARD_SAQ_D && !env.STRIPE_PUBLISHABLE_KEY)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STRIPE_PUBLISHABLE_KEY'],
+          message: 'is required when VAULT_GATEWAY=stripe (the pay page mounts Stripe.js with it)',
         });
       if (!env.STRIPE_WEBHOOK_SECRET)
         ctx.addIssue({
@@ -115,6 +133,10 @@ export interface VaultConfig {
     secretKey: string | undefined;
     webhookSecret: string | undefined;
     apiBase: string | undefined;
+    publishableKey: string | undefined;
+    jsUrl: string;
+    /** PARLEY_STRIPE_RAW_CARD_SAQ_D: card data through the vault (SAQ D) instead of Stripe.js. */
+    rawCardSaqD: boolean;
   };
   cardOnFile: boolean;
   allowedFrameAncestors: string[];
@@ -175,6 +197,9 @@ export function parseVaultEnv(env: Record<string, string | undefined>): VaultCon
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       apiBase: e.STRIPE_API_BASE,
+      publishableKey: e.STRIPE_PUBLISHABLE_KEY,
+      jsUrl: e.STRIPE_JS_URL,
+      rawCardSaqD: e.PARLEY_STRIPE_RAW_CARD_SAQ_D,
     },
     cardOnFile: e.VAULT_CARD_ON_FILE,
     allowedFrameAncestors: e.VAULT_ALLOWED_FRAME_ANCESTORS.map((u) => new URL(u).origin),

@@ -1,14 +1,14 @@
 /** What every vault service needs, built once by startVault. */
 import type { Logger } from 'pino';
 import type { VaultConfig } from './config';
-import type { Gateway } from './gateways/gateway';
+import type { AnyGateway } from './gateways/gateway';
 import type { Outbox } from './modules/events/outbox';
 import type { VaultStore } from './store/connect';
 
 export interface VaultContext {
   config: VaultConfig;
   store: VaultStore;
-  gateway: Gateway;
+  gateway: AnyGateway;
   log: Logger;
   outbox: Outbox;
   keys: {

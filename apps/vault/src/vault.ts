@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { VaultConfig } from './config';
 import { resolveEncryptionKey } from './config';
 import type { VaultContext } from './context';
-import type { Gateway } from './gateways/gateway';
+import type { AnyGateway } from './gateways/gateway';
 import { createGateway } from './gateways';
 import { buildApp, type RouteEntry } from './http/app';
 import { deriveKey } from './lib/crypto';
@@ -26,7 +26,7 @@ export interface RunningVault {
 
 export interface StartOptions {
   /** Replaces the configured gateway (tests). */
-  gateway?: Gateway;
+  gateway?: AnyGateway;
 }
 
 export async function startVault(

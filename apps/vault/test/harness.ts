@@ -17,7 +17,7 @@ import { signedFetch, verifyRequest } from '@parley/signing';
 import type { VaultConfig } from '../src/config';
 import { startVault } from '../src/vault';
 import type { RunningVault } from '../src/vault';
-import type { Gateway } from '../src/gateways/gateway';
+import type { AnyGateway } from '../src/gateways/gateway';
 import { TestGateway } from '../src/gateways/test/test-gateway';
 
 export const SECRET_IN = 'server-to-vault-secret-0123456789abcdef';
@@ -111,7 +111,7 @@ export interface ApiBody {
 export interface TestVaultOptions {
   dialect?: 'sqlite' | 'postgres';
   cardOnFile?: boolean;
-  gateway?: Gateway;
+  gateway?: AnyGateway;
   requestTtlSeconds?: number;
   payDistDir?: string;
   config?: Partial<VaultConfig>;
@@ -121,7 +121,7 @@ export interface TestVault {
   vault: RunningVault;
   url: string;
   server: FakeServer;
-  gateway: Gateway;
+  gateway: AnyGateway;
   dataDir: string;
   logs: string[];
   api(
@@ -191,7 +191,14 @@ export async function startTestVault(options: TestVaultOptions = {}): Promise<Te
     encryptionKey: options.dialect === 'postgres' ? randomBytes(32) : undefined,
     keyFile: undefined,
     gateway: 'test',
-    stripe: { secretKey: undefined, webhookSecret: undefined, apiBase: undefined },
+    stripe: {
+      secretKey: undefined,
+      webhookSecret: undefined,
+      apiBase: undefined,
+      publishableKey: undefined,
+      jsUrl: 'https://js.stripe.com/v3/',
+      rawCardSaqD: false,
+    },
     cardOnFile: options.cardOnFile ?? false,
     allowedFrameAncestors: [],
     logLevel: 'info',

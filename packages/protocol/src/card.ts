@@ -100,3 +100,30 @@ export function validateCard(
   else if (input.name.length > 100) errors.name = 'The name is too long.';
   return errors;
 }
+
+/**
+ * The number as the customer reads it on the card, for formatting as typed:
+ * American Express 4-6-5, Diners 4-6-4, every other brand groups of four.
+ */
+export function formatCardNumber(input: string): string {
+  const digits = input.replace(/\D/g, '').slice(0, 19);
+  const brand = detectBrand(digits);
+  const groups = brand === 'amex' ? [4, 6, 5] : brand === 'diners' ? [4, 6, 4] : [4, 4, 4, 4, 3];
+  const out: string[] = [];
+  let at = 0;
+  for (const size of groups) {
+    if (at >= digits.length) break;
+    out.push(digits.slice(at, at + size));
+    at += size;
+  }
+  return out.join(' ');
+}
+
+/** Expiry as typed: "1" stays, "2" becomes "02 / ", "1228" becomes "12 / 28". */
+export function formatExpiry(input: string, deleting = false): string {
+  let digits = input.replace(/\D/g, '').slice(0, 4);
+  if (digits.length === 1 && Number(digits) > 1) digits = `0${digits}`;
+  if (digits.length < 2) return digits;
+  if (digits.length === 2) return deleting ? digits : `${digits} / `;
+  return `${digits.slice(0, 2)} / ${digits.slice(2)}`;
+}

@@ -10,3 +10,4 @@ export * from './vault';
 export * from './pay';
 export * from './account';
 export * from './files';
+export * from './money';

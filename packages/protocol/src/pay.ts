@@ -29,6 +29,17 @@ export const PayPageViewSchema = z.object({
   failureMessage: z.string().nullable(),
   action: GatewayActionSchema.nullable(),
   expiresAt: z.string(),
+  /** A hosted processor's browser SDK to mount (SAQ A); null for the test gateway's own form. */
+  processor: z
+    .object({
+      type: z.enum(['stripe', 'braintree']),
+      publishableKey: z.string(),
+      scriptUrl: z.url(),
+    })
+    .nullable(),
+  /** How many attempts were made, and whether another may start (after a decline). */
+  attempts: z.number().int(),
+  canRetry: z.boolean(),
 });
 export type PayPageView = z.infer<typeof PayPageViewSchema>;
 
@@ -45,6 +56,27 @@ export const PayConfirmBodySchema = z.object({
     .regex(/^[\x21-\x7e]+$/),
 });
 export type PayConfirmBody = z.infer<typeof PayConfirmBodySchema>;
+
+/** `POST intent`: starts (or, with the same key, repeats) an attempt with a hosted processor. Never an amount. */
+export const PayIntentBodySchema = z
+  .object({
+    idempotencyKey: z
+      .string()
+      .min(8)
+      .max(255)
+      .regex(/^[\x21-\x7e]+$/),
+  })
+  .strict();
+export type PayIntentBody = z.infer<typeof PayIntentBodySchema>;
+
+/** The answer of `POST intent`: the processor's client secret for this attempt, and the view. */
+export const PayIntentViewSchema = z.object({
+  clientSecret: z.string(),
+  /** Where a redirect-based step (some wallets, bank redirects) comes back to. */
+  returnUrl: z.string(),
+  view: PayPageViewSchema,
+});
+export type PayIntentView = z.infer<typeof PayIntentViewSchema>;
 
 /** `POST challenge`: the test gateway's 3-D Secure answer. */
 export const PayChallengeBodySchema = z.object({ approve: z.boolean() });

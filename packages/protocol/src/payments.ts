@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { amountProblem, isIsoCurrency, MAX_AMOUNT_MINOR } from './money';
 
 /**
  * In-chat payments as agents and visitors see them. Never card data beyond
@@ -26,7 +27,43 @@ export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
 /** Statuses in which the customer can (re)open the pay window. */
 export const PAYABLE_PAYMENT_STATUSES: readonly PaymentStatus[] = ['created', 'opened'];
 
-const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code');
+const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code')
+  .refine(isIsoCurrency, 'not an ISO 4217 currency');
+
+/** One try at paying a request (a declined customer may try again: issue 16). Never card data. */
+export const PaymentAttemptSchema = z.object({
+  attempt: z.number().int().min(1),
+  status: z.enum(['processing', 'requires_action', 'awaiting_customer', 'succeeded', 'failed']),
+  brand: z.string().max(32).nullable(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
+  /** The processor's id of this attempt (Stripe PaymentIntent `pi_…`, test gateway `test_ch_…`). */
+  reference: z.string().max(255).nullable(),
+  /** The processor's live/test mode, when it said. */
+  livemode: z.boolean().nullable(),
+  failureMessage: z.string().max(500).nullable(),
+  createdAt: z.string(),
+});
+export type PaymentAttempt = z.infer<typeof PaymentAttemptSchema>;
+
+/**
+ * The transaction in the processor's dashboard, for the agent to confirm it
+ * ("the agent receives a transaction link"): Stripe's test or live view by the
+ * intent's mode, Braintree's by merchant. Null for the test gateway.
+ */
+export function processorDashboardUrl(
+  reference: string | null,
+  livemode: boolean | null,
+): string | null {
+  if (!reference) return null;
+  if (/^pi_[A-Za-z0-9]+$/.test(reference))
+    return `https://dashboard.stripe.com/${livemode === true ? '' : 'test/'}payments/${reference}`;
+  return null;
+}
 
 export const PaymentSummarySchema = z.object({
   id: z.string(),
@@ -43,6 +80,10 @@ export const PaymentSummarySchema = z.object({
   failureMessage: z.string().nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** Every attempt, oldest first. */
+  attempts: z.array(PaymentAttemptSchema).default([]),
+  /** The newest attempt in the processor's dashboard; null for the test gateway. */
+  dashboardUrl: z.string().nullable().default(null),
 });
 export type PaymentSummary = z.infer<typeof PaymentSummarySchema>;
 
@@ -57,19 +98,36 @@ export type PaymentFrame = z.infer<typeof PaymentFrameSchema>;
 // ---- REST --------------------------------------------------------------------
 
 /** `POST /api/conversations/:id/payments`. The same idempotencyKey repeats the same request, never a second one. */
-export const PaymentRequestBodySchema = z.object({
-  amount: z.number().int().min(1).max(99_999_999),
-  currency: z.string().trim().toUpperCase().pipe(Currency),
-  description: z.string().trim().min(1).max(500),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
-});
+export const PaymentRequestBodySchema = z
+  .object({
+    /** Integer minor units of the currency (JPY none, KWD three: packages/protocol money.ts). */
+    amount: z.number().int(),
+    currency: z.string().trim().toUpperCase().pipe(Currency),
+    description: z.string().trim().min(1).max(500),
+    idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+  })
+  .superRefine((body, ctx) => {
+    // The limits in the currency's own format: "The amount must be at most €999,999.99."
+    const problem = isIsoCurrency(body.currency) ? amountProblem(body.amount, body.currency) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['amount'], message: problem });
+  });
 export type PaymentRequestBody = z.infer<typeof PaymentRequestBodySchema>;
 
-/** `POST /api/payments/:id/refunds`; amount defaults to everything not yet refunded. */
-export const RefundRequestBodySchema = z.object({
-  amount: z.number().int().min(1).max(99_999_999).optional(),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
-});
+/**
+ * `POST /api/payments/:id/refunds`. The console always says which: `full: true`
+ * (everything not yet refunded) or an `amount`; a body with neither is refused,
+ * so an empty amount field never silently means "everything" (issue 16).
+ */
+export const RefundRequestBodySchema = z
+  .object({
+    amount: z.number().int().min(1).max(MAX_AMOUNT_MINOR).optional(),
+    full: z.literal(true).optional(),
+    idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/),
+  })
+  .refine((b) => (b.amount === undefined) !== (b.full === undefined), {
+    message: 'Say either full: true or an amount to refund, not both and not neither.',
+    path: ['amount'],
+  });
 export type RefundRequestBody = z.infer<typeof RefundRequestBodySchema>;
 
 export const PaymentEnvelopeSchema = z.object({ payment: PaymentSummarySchema });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaymentStatusSchema } from './payments';
+import { PaymentAttemptSchema, PaymentStatusSchema } from './payments';
 
 /**
  * The signed server ↔ vault API (docs/vault.md): request and response bodies
@@ -95,6 +95,8 @@ export const VaultPaymentSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int().min(0),
+  /** The attempts (events carry them; other answers may not). */
+  attempts: z.array(PaymentAttemptSchema).optional(),
 });
 export type VaultPayment = z.infer<typeof VaultPaymentSchema>;
 

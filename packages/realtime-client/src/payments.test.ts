@@ -16,6 +16,8 @@ const card = (over: Partial<PaymentSummary> = {}): PaymentSummary => ({
   failureMessage: null,
   createdAt: 1,
   updatedAt: 1,
+  attempts: [],
+  dashboardUrl: null,
   ...over,
 });
 

@@ -1,4 +1,5 @@
 import type { PaymentSummary } from '@parley/protocol';
+import { CURRENCY_MINOR_UNITS, formatMoney } from '@parley/protocol/money';
 
 /** Merges payment cards by id, keeping the newer view (frames and REST reloads may race); oldest first. */
 export function mergePayments(
@@ -13,24 +14,12 @@ export function mergePayments(
   return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
-const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'XAF', 'XOF']);
-
-/** Decimal places of a currency's minor unit. */
+/** Decimal places of a currency's minor unit (ISO 4217: JPY 0, EUR 2, KWD 3). */
 export function minorDigits(currency: string): number {
-  return ZERO_DECIMAL.has(currency) ? 0 : 2;
+  return CURRENCY_MINOR_UNITS[currency] ?? 2;
 }
 
-/** 1250, "EUR" → "€12.50" in the browser's locale. */
+/** 1250, "EUR" → "€12.50" in the browser's locale (the customer's, the agent's). */
 export function formatAmount(minor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  try {
-    return new Intl.NumberFormat(undefined, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
-  }
+  return formatMoney(minor, currency);
 }

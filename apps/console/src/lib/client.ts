@@ -164,14 +164,14 @@ export class ConsoleClient {
   async refundPayment(
     conversationId: string,
     paymentId: string,
-    amount: number | undefined,
+    amount: number | 'full',
     idempotencyKey: string,
   ): Promise<string | null> {
     return this.payment(conversationId, () =>
-      paymentsApi.refund(paymentId, {
-        ...(amount !== undefined ? { amount } : {}),
-        idempotencyKey,
-      }),
+      paymentsApi.refund(
+        paymentId,
+        amount === 'full' ? { full: true, idempotencyKey } : { amount, idempotencyKey },
+      ),
     );
   }
 

@@ -25,7 +25,7 @@ export const paymentsApi = {
     (await call(PaymentEnvelopeSchema, `/api/payments/${enc(id)}/cancel`, 'POST', {})).payment,
   refund: async (
     id: string,
-    body: { amount?: number; idempotencyKey: string },
+    body: { amount: number; idempotencyKey: string } | { full: true; idempotencyKey: string },
   ): Promise<PaymentSummary> =>
     (await call(PaymentEnvelopeSchema, `/api/payments/${enc(id)}/refunds`, 'POST', body)).payment,
 };

@@ -164,6 +164,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
               canRefund={refunder}
               onCancel={() => client.cancelPayment(c.id, item.p.id)}
               onRefund={(amount, key) => client.refundPayment(c.id, item.p.id, amount, key)}
+              canResend={mine && c.status !== 'closed'}
+              onResend={(key) =>
+                client.requestPayment(c.id, {
+                  amount: item.p.amount,
+                  currency: item.p.currency,
+                  description: item.p.description,
+                  idempotencyKey: key,
+                })
+              }
             />
           ),
         )}

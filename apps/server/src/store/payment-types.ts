@@ -1,4 +1,5 @@
-import type { PaymentStatus } from '@parley/protocol';
+import type { ColumnType } from 'kysely';
+import type { PaymentAttempt, PaymentStatus } from '@parley/protocol';
 
 /** Tables and repository of in-chat payments (migration 0002-payments). */
 
@@ -19,6 +20,8 @@ export interface PaymentsTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** JSON array of PaymentAttempt (migration 0012): no card data beyond brand and last four. */
+  attempts: ColumnType<string, string | undefined, string>;
 }
 export interface PaymentEventsTable {
   id: string;
@@ -53,9 +56,15 @@ export interface PaymentRow {
   createdBy: string | null;
   createdAt: number;
   updatedAt: number;
+  attempts: PaymentAttempt[];
 }
-/** A payment as the vault reports it; `createdBy` only from the server's own create call. */
-export type PaymentUpsert = Omit<PaymentRow, 'createdBy'>;
+/**
+ * A payment as the vault reports it; `createdBy` only from the server's own create call.
+ * `attempts` only when the vault sent them (its events do); otherwise the stored ones stay.
+ */
+export type PaymentUpsert = Omit<PaymentRow, 'createdBy' | 'attempts'> & {
+  attempts?: PaymentAttempt[];
+};
 
 export interface PaymentsRepo {
   /**

@@ -48,22 +48,88 @@ export interface AuthorizeRequest {
 export type { GatewayAction } from '@parley/protocol';
 import type { GatewayAction } from '@parley/protocol';
 
+/** Brand and last four as a hosted processor reports them (PCI DSS 3.4.1: never more). */
+export interface CardSummary {
+  brand: string;
+  last4: string;
+}
+
 export type GatewayOutcome =
-  | { kind: 'authorized'; reference: string }
+  | { kind: 'authorized'; reference: string; card?: CardSummary; livemode?: boolean }
+  /** Hosted processors capture on confirmation (automatic capture): nothing left to do. */
+  | { kind: 'captured'; reference: string; card?: CardSummary; livemode?: boolean }
   | { kind: 'requires_action'; reference: string; action: GatewayAction }
-  | { kind: 'declined'; reference: string | null; code: FailureCode; message: string };
+  /** The customer has not finished in the processor's element yet (or it is processing). */
+  | { kind: 'pending'; reference: string }
+  | {
+      kind: 'declined';
+      reference: string | null;
+      code: FailureCode;
+      message: string;
+      card?: CardSummary;
+      livemode?: boolean;
+    };
 
 export type CaptureOutcome =
   | { kind: 'captured'; reference: string }
   | { kind: 'declined'; reference: string | null; code: FailureCode; message: string };
 
+/** A gateway that takes the card on the vault's own form (test gateway; Stripe raw-card, SAQ D). */
 export interface Gateway {
+  readonly kind?: 'card';
   readonly name: string;
   authorize(request: AuthorizeRequest): Promise<GatewayOutcome>;
   /** Answers (test gateway) or checks (redirect gateways) a pending 3-D Secure step. */
   completeAction(reference: string, answer: { approve?: boolean }): Promise<GatewayOutcome>;
   capture(reference: string, amount: number, idempotencyKey: string): Promise<CaptureOutcome>;
   refund(reference: string, amount: number, idempotencyKey: string): Promise<{ reference: string }>;
+}
+
+/**
+ * What the pay page needs to load a processor's browser SDK, and the origins its
+ * CSP must allow for it (and nothing else).
+ */
+export interface BrowserProcessor {
+  type: 'stripe' | 'braintree';
+  publishableKey: string;
+  scriptUrl: string;
+  csp: { script: string[]; frame: string[]; connect: string[] };
+  /** The processor's test mode (sk_test_…): dashboard links go to its test view. */
+  testMode: boolean;
+}
+
+export interface HostedSessionRequest {
+  paymentId: string;
+  attempt: number;
+  amount: number;
+  currency: string;
+  description: string;
+  /** Derived from the attempt, so a repeated call returns the same intent, never a second one. */
+  idempotencyKey: string;
+}
+
+/**
+ * A processor whose hosted fields take the card in the customer's browser (SAQ A):
+ * the vault creates the processor's intent for the stored amount, hands the page a
+ * client secret, and learns the outcome by retrieving it and from signed webhooks.
+ */
+export interface HostedGateway {
+  readonly kind: 'hosted';
+  readonly name: string;
+  readonly browser: BrowserProcessor;
+  createSession(
+    request: HostedSessionRequest,
+  ): Promise<{ reference: string; clientSecret: string }>;
+  retrieve(reference: string): Promise<GatewayOutcome>;
+  /** Cancels an intent that was never paid, before another attempt starts; returns its state. */
+  cancel(reference: string): Promise<GatewayOutcome>;
+  refund(reference: string, amount: number, idempotencyKey: string): Promise<{ reference: string }>;
+}
+
+export type AnyGateway = Gateway | HostedGateway;
+
+export function isHosted(gateway: AnyGateway): gateway is HostedGateway {
+  return gateway.kind === 'hosted';
 }
 
 /** Thrown when the gateway cannot be reached or answers nonsense; the vault retries nothing blindly. */

@@ -23,7 +23,14 @@ for (const tls of [false, true]) {
               config: {
                 publicUrl: 'https://pay.example.test',
                 gateway: 'stripe',
-                stripe: { secretKey: 'sk_test_x', webhookSecret: 'whsec_x', apiBase: undefined },
+                stripe: {
+                  secretKey: 'sk_test_x',
+                  webhookSecret: 'whsec_x',
+                  apiBase: undefined,
+                  publishableKey: 'pk_test_x',
+                  jsUrl: 'https://js.stripe.com/v3/',
+                  rawCardSaqD: false,
+                },
               },
             }
           : {},

@@ -124,6 +124,53 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Issue 16: a declined customer may try again in the same window, so a payment has
+    // several charges (attempts), numbered; one attempt per browser idempotency key.
+    // Hosted processors (Stripe Payment Element) never show the vault a card, so brand
+    // and last four are only known after the processor answers. Processor webhooks are
+    // applied once per event id.
+    '0003_charge_attempts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('charges_v3')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('payment_id', 'text', (c) => c.notNull().references('payments.id'))
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('brand', 'text')
+          .addColumn('last4', 'text')
+          .addColumn('pan_encrypted', 'text')
+          .addColumn('gateway_reference', 'text')
+          .addColumn('action', 'text')
+          .addColumn('failure_code', 'text')
+          .addColumn('failure_message', 'text')
+          .addColumn('livemode', 'integer')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('charges_attempt_unique', ['payment_id', 'attempt'])
+          .addUniqueConstraint('charges_key_unique', ['payment_id', 'idempotency_key'])
+          .execute();
+        await sql`insert into charges_v3 (id, payment_id, attempt, idempotency_key, status, brand, last4, pan_encrypted, gateway_reference, action, failure_code, failure_message, created_at, updated_at)
+          select id, payment_id, 1, idempotency_key, status, brand, last4, pan_encrypted, gateway_reference, action, failure_code, failure_message, created_at, updated_at from charges`.execute(
+          db,
+        );
+        await db.schema.dropTable('charges').execute();
+        await db.schema.alterTable('charges_v3').renameTo('charges').execute();
+        await db.schema
+          .createIndex('charges_gateway_reference')
+          .on('charges')
+          .column('gateway_reference')
+          .execute();
+        await db.schema
+          .createTable('processor_events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('processor', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -10,7 +10,9 @@ export const FINAL_STATUSES: readonly PaymentStatus[] = [
   'expired',
 ];
 
-export type ChargeStatus = 'processing' | 'requires_action' | 'succeeded' | 'failed';
+/** `awaiting_customer`: a hosted processor's intent exists and the customer is in its element. */
+export type ChargeStatus =
+  'processing' | 'requires_action' | 'awaiting_customer' | 'succeeded' | 'failed';
 
 export interface PaymentsTable {
   id: string;
@@ -61,12 +63,15 @@ export interface PaymentKeyAttemptsTable {
 
 export interface ChargesTable {
   id: string;
-  /** Unique: one charge per payment request, so it is charged at most once. */
+  /** A payment has attempts 1, 2, …; only one of them can be live at a time (charge.ts). */
   payment_id: string;
+  attempt: number;
+  /** The browser's key for this attempt: unique per payment, so a repeat is the same attempt. */
   idempotency_key: string;
   status: ChargeStatus;
-  brand: string;
-  last4: string;
+  /** Null until a hosted processor tells us (the vault never sees that card). */
+  brand: string | null;
+  last4: string | null;
   /** AES-256-GCM encrypted PAN, only with card-on-file; never the CVV. */
   pan_encrypted: string | null;
   gateway_reference: string | null;
@@ -74,6 +79,8 @@ export interface ChargesTable {
   action: string | null;
   failure_code: string | null;
   failure_message: string | null;
+  /** 1 live, 0 test, null when the processor did not say (test gateway). */
+  livemode: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -110,7 +117,16 @@ export interface OutboxTable {
   created_at: string;
 }
 
+/** Processor webhook events already applied (Stripe event ids), so a redelivery is a no-op. */
+export interface ProcessorEventsTable {
+  id: string;
+  processor: string;
+  type: string;
+  received_at: string;
+}
+
 export interface VaultDatabase {
+  processor_events: ProcessorEventsTable;
   payments: PaymentsTable;
   charges: ChargesTable;
   refunds: RefundsTable;

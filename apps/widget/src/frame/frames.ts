@@ -150,6 +150,9 @@ export function parsePayment(d: unknown): PaymentSummary | null {
     failureMessage: strOrNull(d.failureMessage),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
+    // The customer's card needs neither the attempts nor the processor's dashboard.
+    attempts: [],
+    dashboardUrl: null,
   };
 }
 

@@ -2,6 +2,41 @@ import { ApiError, visitorApi } from './api';
 
 let listening: ((e: MessageEvent) => void) | null = null;
 
+// Issue 16: the card shows whether the pay window is really open. A cross-origin window
+// fires no close event to its opener, so `closed` is polled while any is open.
+const windows = new Map<string, Window>();
+const watchers = new Set<() => void>();
+let poll: ReturnType<typeof setInterval> | undefined;
+const changed = () => watchers.forEach((w) => w());
+
+function watch(paymentId: string, win: Window): void {
+  windows.set(paymentId, win);
+  changed();
+  poll ??= setInterval(() => {
+    for (const [id, w] of windows)
+      if (w.closed) {
+        windows.delete(id);
+        changed();
+      }
+    if (windows.size === 0) {
+      clearInterval(poll);
+      poll = undefined;
+    }
+  }, 500);
+}
+
+/** True while this frame's pay window for the payment is open. */
+export function payWindowOpen(paymentId: string): boolean {
+  const w = windows.get(paymentId);
+  return !!w && !w.closed;
+}
+
+/** Calls `fn` whenever a pay window opens or closes; returns the unsubscribe. */
+export function onPayWindowChange(fn: () => void): () => void {
+  watchers.add(fn);
+  return () => watchers.delete(fn);
+}
+
 /**
  * Opens the vault's pay window for one payment request. The window is opened
  * synchronously on the click (so no popup blocker stops it) and then sent to
@@ -29,9 +64,15 @@ export async function openPayWindow(
       if (e.origin === vaultOrigin && data?.type === 'parley:payment') onMessage();
     };
     window.addEventListener('message', listening);
-    if (win && !win.closed) win.location.href = payUrl;
-    else if (!window.open(payUrl, name, features))
+    if (win && !win.closed) {
+      win.location.href = payUrl;
+      watch(paymentId, win);
+      return null;
+    }
+    const again = window.open(payUrl, name, features);
+    if (!again)
       return 'Your browser blocked the payment window. Allow pop-ups for this site and try again.';
+    watch(paymentId, again);
     return null;
   } catch (e) {
     win?.close();

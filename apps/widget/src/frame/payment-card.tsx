@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { PaymentSummary } from '@parley/protocol';
 import { formatAmount } from '@parley/realtime-client';
+import { onPayWindowChange, payWindowOpen } from './pay-window';
 
 const STATUS_TEXT: Record<PaymentSummary['status'], string> = {
   created: 'Waiting for payment',
@@ -26,6 +27,13 @@ export function PaymentCard({ p, onPay }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const payable = p.status === 'created' || p.status === 'opened';
+  // Live: "open" only while the window really is; closed without paying says so.
+  const [windowOpen, setWindowOpen] = useState(() => payWindowOpen(p.id));
+  useEffect(() => onPayWindowChange(() => setWindowOpen(payWindowOpen(p.id))), [p.id]);
+  const statusText =
+    p.status === 'opened' && !windowOpen
+      ? 'Not paid yet — the payment window was closed'
+      : STATUS_TEXT[p.status];
   return (
     <li
       class={`payment ${p.status}`}
@@ -39,7 +47,7 @@ export function PaymentCard({ p, onPay }: Props) {
       </span>
       <span class="payment-desc">{p.description}</span>
       <span class="payment-status" data-testid="payment-status" role="status">
-        {STATUS_TEXT[p.status]}
+        {statusText}
         {p.status === 'succeeded' && p.brand && ` · ${p.brand} •••• ${p.last4 ?? ''}`}
         {p.amountRefunded > 0 && ` · ${formatAmount(p.amountRefunded, p.currency)} refunded`}
       </span>

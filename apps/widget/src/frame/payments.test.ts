@@ -17,6 +17,8 @@ const payment: PaymentSummary = {
   failureMessage: null,
   createdAt: 1,
   updatedAt: 1,
+  attempts: [],
+  dashboardUrl: null,
 };
 
 describe('payment cards in the chat frame', () => {

@@ -132,7 +132,13 @@ describe('in-chat payments (server + vault process)', () => {
     expect(((await tooMuch.json()) as { error: { code: string } }).error.code).toBe(
       'refund_exceeds_amount',
     );
+    // An empty amount no longer means "everything" (issue 16): the console must say which.
+    const unsaid = await supervisor.request('POST', `/api/payments/${id}/refunds`, {
+      idempotencyKey: randomUUID(),
+    });
+    expect(unsaid.status).toBe(400);
     const rest = await supervisor.request('POST', `/api/payments/${id}/refunds`, {
+      full: true,
       idempotencyKey: randomUUID(),
     });
     expect(((await rest.json()) as { payment: PaymentSummary }).payment.amountRefunded).toBe(1000);
@@ -266,7 +272,7 @@ describe('in-chat payments (server + vault process)', () => {
       const r = await other.request('POST', path, body);
       return { status: r.status, body: await r.json() };
     };
-    const refund = { idempotencyKey: randomUUID() };
+    const refund = { full: true, idempotencyKey: randomUUID() };
     expect(await answer(`/api/payments/${id}/cancel`, {})).toEqual(
       await answer('/api/payments/pay_doesnotexist0000/cancel', {}),
     );

@@ -1,4 +1,4 @@
-import type { PaymentFrame, PaymentSummary } from '@parley/protocol';
+import { processorDashboardUrl, type PaymentFrame, type PaymentSummary } from '@parley/protocol';
 import type { PaymentRow } from '../../store';
 
 /** A payment card as agents and the conversation's visitor see it: never card data beyond brand and last four. */
@@ -17,6 +17,20 @@ export function presentPayment(row: PaymentRow): PaymentSummary {
     failureMessage: row.failureMessage,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    attempts: row.attempts.map((a) => ({
+      attempt: a.attempt,
+      status: a.status,
+      brand: a.brand,
+      last4: a.last4,
+      reference: a.reference,
+      livemode: a.livemode,
+      failureMessage: a.failureMessage,
+      createdAt: a.createdAt,
+    })),
+    dashboardUrl: processorDashboardUrl(
+      row.gatewayReference,
+      row.attempts.at(-1)?.livemode ?? null,
+    ),
   };
 }
 

@@ -56,6 +56,7 @@ function toUpsert(p: VaultPayment): PaymentUpsert {
     vaultVersion: p.version,
     createdAt: ms(p.createdAt),
     updatedAt: ms(p.updatedAt),
+    ...(p.attempts ? { attempts: p.attempts } : {}),
   };
 }
 

@@ -147,6 +147,7 @@ describe('vault unreachable, answers lost, vault hung', () => {
     );
     const refund = () =>
       supervisor.agent.request('POST', `/api/payments/${id}/refunds`, {
+        full: true,
         idempotencyKey: 'refund-intent-0001',
       });
     proxy.mode = 'lose-response';

@@ -7,6 +7,7 @@ import { accessSecurity } from './0006-access-security';
 import { maskState } from './0008-mask-state';
 import { mailSelfService } from './0010-mail-self-service';
 import { files } from './0011-files';
+import { paymentAttempts } from './0012-payment-attempts';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0008-mask-state': maskState,
   '0010-mail-self-service': mailSelfService,
   '0011-files': files,
+  '0012-payment-attempts': paymentAttempts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import { PaymentAttemptSchema, type PaymentAttempt } from '@parley/protocol';
 import { parseStringArray } from '../mappers';
 import type { Database, PaymentRow, PaymentsTable, PaymentsRepo } from '../types';
 
@@ -19,10 +21,20 @@ const columns = [
   'created_by',
   'created_at',
   'updated_at',
+  'attempts',
 ] as const;
 
+function parseAttempts(json: string): PaymentAttempt[] {
+  try {
+    const parsed = z.array(PaymentAttemptSchema).safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
 // Lists every field on purpose (CONVENTIONS.md "presenters list their fields").
-function toPayment(r: PaymentsTable): PaymentRow {
+function toPayment(r: Selectable<PaymentsTable>): PaymentRow {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -40,6 +52,7 @@ function toPayment(r: PaymentsTable): PaymentRow {
     createdBy: r.created_by,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    attempts: parseAttempts(r.attempts),
   };
 }
 
@@ -64,6 +77,7 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
         failure_message: p.failureMessage,
         vault_version: p.vaultVersion,
         updated_at: p.updatedAt,
+        ...(p.attempts ? { attempts: JSON.stringify(p.attempts) } : {}),
       };
       const result = await db
         .insertInto('payments')

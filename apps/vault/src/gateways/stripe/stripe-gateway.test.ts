@@ -18,7 +18,14 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
       gateway,
       config: {
         gateway: 'stripe',
-        stripe: { secretKey: 'sk_test_parley', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url },
+        stripe: {
+          secretKey: 'sk_test_parley',
+          webhookSecret: WEBHOOK_SECRET,
+          apiBase: stripe.url,
+          publishableKey: undefined,
+          jsUrl: 'https://js.stripe.com/v3/',
+          rawCardSaqD: true,
+        },
       },
     });
   });

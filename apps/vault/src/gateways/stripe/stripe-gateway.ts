@@ -1,5 +1,6 @@
 /**
- * Stripe adapter: PaymentIntents with manual capture. The card goes to Stripe
+ * Stripe raw-card adapter (PCI DSS SAQ D; only with PARLEY_STRIPE_RAW_CARD_SAQ_D=1 — the
+ * default Stripe path is the hosted Payment Element, hosted-gateway.ts). The card goes to Stripe
  * as a PaymentMethod (raw card data API; the merchant must be enabled for it,
  * see docs/payments.md), the intent is created and confirmed in one call,
  * 3-D Secure comes back as a redirect (we pass return_url, so no Stripe.js is
@@ -34,7 +35,7 @@ const CODES: Record<string, FailureCode> = {
   authentication_required: 'authentication_failed',
 };
 
-function failureCode(
+export function failureCode(
   code: string | null | undefined,
   declineCode: string | null | undefined,
 ): FailureCode {

@@ -1,20 +1,27 @@
 /**
  * POST /webhooks/stripe: Stripe's own signature scheme (`Stripe-Signature:
  * t=…,v1=…`, HMAC-SHA256 over `t.rawBody`, 300 s tolerance) checked by the SDK.
- * Used to finish a payment whose 3-D Secure step completed out of band.
+ * Each event id is applied once (processor_events); the outcome itself is read
+ * back from Stripe (retrieve), so the page's check, the return URL and every
+ * delivery converge on the same record.
  */
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
-import { continueAction } from '../../modules/pay';
+import { continueAction, syncHostedReference } from '../../modules/pay';
+import { isHosted } from '../gateway';
 
 const RELEVANT = new Set([
   'payment_intent.amount_capturable_updated',
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'payment_intent.canceled',
+  'payment_intent.processing',
+  'payment_intent.requires_action',
 ]);
+
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
   const secret = ctx.config.stripe.webhookSecret;
@@ -24,22 +31,38 @@ export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContex
     if (typeof header !== 'string' || !request.rawBody) throw new VaultError('invalid_signature');
     let event: Stripe.Event;
     try {
-      event = Stripe.webhooks.constructEvent(request.rawBody, header, secret, 300);
+      event = Stripe.webhooks.constructEvent(
+        request.rawBody,
+        header,
+        secret,
+        WEBHOOK_TOLERANCE_SECONDS,
+      );
     } catch {
       request.log.warn('rejected Stripe webhook with a bad signature');
       throw new VaultError('invalid_signature');
     }
+    const seen = await ctx.store.db
+      .selectFrom('processor_events')
+      .select('id')
+      .where('id', '=', event.id)
+      .executeTakeFirst();
+    if (seen) return reply.send({ received: true, duplicate: true });
+    let paymentId: string | undefined;
     if (RELEVANT.has(event.type)) {
       const intent = event.data.object as { id?: string };
-      const payment = intent.id
-        ? await ctx.store.payments.byGatewayReference(ctx.store.db, intent.id)
-        : undefined;
-      if (payment?.status === 'requires_action') await continueAction(ctx, payment.id, {});
-      request.log.info(
-        { stripeEvent: event.id, type: event.type, paymentId: payment?.id },
-        'stripe webhook handled',
-      );
+      if (intent.id && isHosted(ctx.gateway)) paymentId = await syncHostedReference(ctx, intent.id);
+      else if (intent.id) {
+        const payment = await ctx.store.payments.byGatewayReference(ctx.store.db, intent.id);
+        paymentId = payment?.id;
+        if (payment?.status === 'requires_action') await continueAction(ctx, payment.id, {});
+      }
     }
+    // Remembered only once applied: a failure above answers 5xx and Stripe redelivers.
+    await ctx.store.charges.rememberEvent(ctx.store.db, event.id, 'stripe', event.type);
+    request.log.info(
+      { stripeEvent: event.id, type: event.type, paymentId },
+      'stripe webhook handled',
+    );
     return reply.send({ received: true });
   });
 }

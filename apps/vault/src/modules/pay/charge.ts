@@ -8,11 +8,13 @@ import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { encrypt, randomId, returnToken } from '../../lib/crypto';
 import { isUniqueViolation } from '../../store/connect';
-import type { ChargeRow, PaymentRow } from '../../store/types';
+import type { PaymentRow } from '../../store/types';
+import { claimAttempt, DuplicateAttempt } from './attempts';
 import type { CardDetails, GatewayOutcome } from '../../gateways/gateway';
-import { FAILURE_MESSAGES, GatewayUnavailableError } from '../../gateways/gateway';
+import { FAILURE_MESSAGES, GatewayUnavailableError, isHosted } from '../../gateways/gateway';
 import { expireIfDue } from '../payments';
 import { applyOutcome } from './outcome';
+import { syncHostedAttempt } from './hosted';
 import { pageView, type PageView } from './presenter';
 import type { ConfirmInput } from './schema';
 
@@ -54,13 +56,7 @@ function toCard(input: ConfirmInput): CardDetails {
   };
 }
 
-class DuplicateAttempt extends Error {
-  constructor(readonly charge: ChargeRow) {
-    super('duplicate attempt');
-  }
-}
-
-/** Claims the payment's one charge; throws DuplicateAttempt when it exists already. */
+/** Claims the next attempt for this card; throws DuplicateAttempt when this key made one already. */
 async function claimCharge(
   ctx: VaultContext,
   paymentId: string,
@@ -69,35 +65,20 @@ async function claimCharge(
   idempotencyKey: string,
 ): Promise<PaymentRow> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const row = await ctx.store.payments.lock(trx, paymentId);
-    if (!row) throw new VaultError('payment_not_found');
-    const existing = await ctx.store.charges.forPayment(trx, paymentId);
-    if (existing) throw new DuplicateAttempt(existing);
-    if (row.status === 'expired') throw new VaultError('payment_expired');
-    if (row.status !== 'opened')
-      throw new VaultError('invalid_state', 'This payment can no longer be paid.');
-    const now = new Date().toISOString();
-    await ctx.store.charges.insert(trx, {
+    const { row } = await claimAttempt(ctx, trx, paymentId, {
       id: chargeId,
-      payment_id: paymentId,
-      idempotency_key: idempotencyKey,
+      idempotencyKey,
       status: 'processing',
       brand: detectBrand(card.number),
       last4: card.number.slice(-4),
       // PCI DSS 3.5: a stored PAN only encrypted, and only with card-on-file. The CVV is never stored.
-      pan_encrypted: ctx.config.cardOnFile ? encrypt(ctx.keys.data, card.number, chargeId) : null,
-      gateway_reference: null,
-      action: null,
-      failure_code: null,
-      failure_message: null,
-      created_at: now,
-      updated_at: now,
+      panEncrypted: ctx.config.cardOnFile ? encrypt(ctx.keys.data, card.number, chargeId) : null,
     });
     return row;
   });
 }
 
-/** A repeated confirm: the same key waits for the first one's outcome; another key is refused. */
+/** A repeated confirm: the same key waits for its attempt's outcome. */
 async function replayConfirm(
   ctx: VaultContext,
   paymentId: string,
@@ -108,13 +89,12 @@ async function replayConfirm(
     error instanceof DuplicateAttempt
       ? error.charge
       : isUniqueViolation(error)
-        ? await ctx.store.charges.forPayment(ctx.store.db, paymentId)
+        ? await ctx.store.charges.byKey(ctx.store.db, paymentId, idempotencyKey)
         : undefined;
-  if (!existing) throw error;
-  if (existing.idempotency_key !== idempotencyKey) {
-    throw existing.status === 'processing'
-      ? new VaultError('payment_in_progress')
-      : new VaultError('invalid_state', 'This payment has already been attempted.');
+  if (!existing) {
+    // Two different keys raced for the same attempt number: the loser is refused.
+    if (isUniqueViolation(error)) throw new VaultError('payment_in_progress');
+    throw error;
   }
   await settle(ctx, paymentId);
   return pageView(ctx, paymentId);
@@ -126,6 +106,9 @@ export async function confirmPayment(
   paymentId: string,
   input: ConfirmInput,
 ): Promise<PageView> {
+  if (isHosted(ctx.gateway))
+    throw new VaultError('invalid_state', 'This payment is taken by the processor’s own form.');
+  const gateway = ctx.gateway;
   const card = toCard(input);
   await expireIfDue(ctx, paymentId);
   const chargeId = randomId('ch');
@@ -137,7 +120,7 @@ export async function confirmPayment(
   }
   const authorize = async (): Promise<GatewayOutcome> => {
     try {
-      return await ctx.gateway.authorize({
+      return await gateway.authorize({
         paymentId,
         amount: claimed.amount,
         currency: claimed.currency,
@@ -170,6 +153,8 @@ export async function continueAction(
   paymentId: string,
   answer: { approve?: boolean },
 ): Promise<PageView> {
+  // Hosted processors run 3-D Secure in their own SDK; the vault only asks for the outcome.
+  if (isHosted(ctx.gateway)) return syncHostedAttempt(ctx, paymentId);
   const claimed = await ctx.store.db.transaction().execute(async (trx) => {
     const row = await ctx.store.payments.lock(trx, paymentId);
     if (!row) throw new VaultError('payment_not_found');
@@ -181,9 +166,11 @@ export async function continueAction(
     return pageView(ctx, paymentId);
   }
   const reference = claimed.gateway_reference;
+  const gateway = ctx.gateway;
+  if (isHosted(gateway)) throw new VaultError('invalid_state');
   const complete = async (): Promise<GatewayOutcome> => {
     try {
-      return await ctx.gateway.completeAction(reference, answer);
+      return await gateway.completeAction(reference, answer);
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
       return {

@@ -3,3 +3,4 @@ export { payRoutes, SESSION_COOKIE } from './routes';
 export { continueAction, confirmPayment } from './charge';
 export { openPayLink, checkSession, checkReturnToken, type LinkRefusal } from './session';
 export { pageView, presentPageView, type PageView } from './presenter';
+export { startHostedAttempt, syncHostedAttempt, syncHostedReference } from './hosted';

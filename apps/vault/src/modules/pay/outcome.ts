@@ -1,7 +1,7 @@
 /** Recording a gateway attempt's outcome on the charge and the payment, capturing when authorised. */
 import type { VaultContext } from '../../context';
 import type { GatewayOutcome } from '../../gateways/gateway';
-import { FAILURE_MESSAGES } from '../../gateways/gateway';
+import { FAILURE_MESSAGES, isHosted } from '../../gateways/gateway';
 import { changePayment } from '../payments';
 
 /** Captures an authorisation; a failed capture becomes a decline (nothing was taken). */
@@ -12,10 +12,13 @@ async function captureIfAuthorized(
   outcome: GatewayOutcome,
 ): Promise<GatewayOutcome> {
   if (outcome.kind !== 'authorized') return outcome;
+  const gateway = ctx.gateway;
+  // A hosted intent waiting for capture is not ours to capture here (automatic capture).
+  if (isHosted(gateway)) return { kind: 'pending', reference: outcome.reference };
   try {
     const payment = await ctx.store.payments.byId(ctx.store.db, paymentId);
     if (!payment) throw new Error('payment vanished');
-    const captured = await ctx.gateway.capture(
+    const captured = await gateway.capture(
       outcome.reference,
       payment.amount,
       `capture:${chargeId}`,
@@ -43,16 +46,32 @@ export async function applyOutcome(
   outcome: GatewayOutcome,
 ): Promise<void> {
   const final = await captureIfAuthorized(ctx, paymentId, chargeId, outcome);
+  if (final.kind === 'pending') return;
   const { payments, charges } = ctx.store;
   await ctx.store.db.transaction().execute(async (trx) => {
     const row = await payments.lock(trx, paymentId);
     const charge = await charges.byId(trx, chargeId);
     if (!row || !charge) return;
+    // Idempotent: the page's check, the return URL and every webhook delivery may all report
+    // the same outcome. Only money taken after a recorded decline still changes the record.
+    if (charge.status === 'succeeded') return;
+    if (final.kind !== 'authorized' && final.kind !== 'captured' && charge.status === 'failed')
+      return;
     const updated_at = new Date().toISOString();
-    const common = { brand: charge.brand, last4: charge.last4, gateway_reference: final.reference };
-    const reference = { gateway_reference: final.reference, updated_at };
-    if (final.kind === 'authorized') {
+    const card = 'card' in final && final.card ? final.card : undefined;
+    const brand = card?.brand ?? charge.brand;
+    const last4 = card?.last4 ?? charge.last4;
+    const common = { brand, last4, gateway_reference: final.reference };
+    const livemode =
+      'livemode' in final && final.livemode !== undefined ? (final.livemode ? 1 : 0) : null;
+    const reference = { gateway_reference: final.reference, updated_at, brand, last4, livemode };
+    if (final.kind === 'authorized' || final.kind === 'captured') {
       await charges.update(trx, chargeId, { ...reference, status: 'succeeded', action: null });
+      if (row.status === 'succeeded') {
+        // Cannot happen while one attempt is live at a time; if it does, money was taken twice.
+        ctx.log.error({ paymentId, chargeId }, 'second successful attempt on a paid request');
+        return;
+      }
       await changePayment(trx, row, {
         ...common,
         status: 'succeeded',
@@ -74,7 +93,7 @@ export async function applyOutcome(
         failure_code: final.code,
         failure_message: final.message,
       });
-      if (row.status !== 'canceled')
+      if (row.status !== 'canceled' && row.status !== 'succeeded' && row.status !== 'expired')
         await changePayment(trx, row, {
           ...common,
           status: 'failed',

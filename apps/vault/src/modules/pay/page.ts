@@ -70,14 +70,26 @@ export function renderPayPage(
   return assets.template.replace('<!--parley-meta-->', tags);
 }
 
-export function contentSecurityPolicy(frameAncestors: string[]): string {
+/** Origins a hosted processor's SDK needs; exactly these are added to the pay page's CSP. */
+export interface ProcessorCsp {
+  script: string[];
+  frame: string[];
+  connect: string[];
+}
+
+export function contentSecurityPolicy(
+  frameAncestors: string[],
+  processor: ProcessorCsp | undefined = undefined,
+): string {
   const ancestors = frameAncestors.length > 0 ? [...new Set(frameAncestors)].join(' ') : "'none'";
+  const plus = (list: string[] | undefined) => (list?.length ? ` ${list.join(' ')}` : '');
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    `script-src 'self'${plus(processor?.script)}`,
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src 'self'${plus(processor?.connect)}`,
+    ...(processor ? [`frame-src${plus(processor.frame)}`] : []),
     "form-action 'self'",
     "base-uri 'none'",
     "object-src 'none'",

@@ -4,10 +4,16 @@ import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import type { ChargeRow, PaymentRow } from '../../store/types';
 import { expireIfDue } from '../payments';
+import { isHosted } from '../../gateways/gateway';
+import { canStartAttempt } from './attempts';
 
 export type PageView = PayPageView;
 
-export function presentPageView(row: PaymentRow, charge: ChargeRow | undefined): PageView {
+export function presentPageView(
+  row: PaymentRow,
+  charge: ChargeRow | undefined,
+  processor: PageView['processor'] = null,
+): PageView {
   const action =
     row.status === 'requires_action' && charge?.action
       ? (JSON.parse(charge.action) as GatewayAction)
@@ -25,6 +31,9 @@ export function presentPageView(row: PaymentRow, charge: ChargeRow | undefined):
     failureMessage: row.failure_message,
     action,
     expiresAt: row.expires_at,
+    processor,
+    attempts: charge?.attempt ?? 0,
+    canRetry: row.status === 'failed' && canStartAttempt(row, charge),
   };
 }
 
@@ -32,5 +41,17 @@ export async function pageView(ctx: VaultContext, paymentId: string): Promise<Pa
   await expireIfDue(ctx, paymentId);
   const row = await ctx.store.payments.byId(ctx.store.db, paymentId);
   if (!row) throw new VaultError('payment_not_found');
-  return presentPageView(row, await ctx.store.charges.forPayment(ctx.store.db, paymentId));
+  const gateway = ctx.gateway;
+  const processor = isHosted(gateway)
+    ? {
+        type: gateway.browser.type,
+        publishableKey: gateway.browser.publishableKey,
+        scriptUrl: gateway.browser.scriptUrl,
+      }
+    : null;
+  return presentPageView(
+    row,
+    await ctx.store.charges.forPayment(ctx.store.db, paymentId),
+    processor,
+  );
 }

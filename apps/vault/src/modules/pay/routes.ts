@@ -8,23 +8,34 @@ import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
 import { ChallengeSchema, ConfirmSchema } from './schema';
 import { confirmPayment, continueAction } from './charge';
+import { startHostedAttempt, syncHostedAttempt } from './hosted';
+import { PayIntentBodySchema } from '@parley/protocol';
+import { isHosted } from '../../gateways/gateway';
 import { pageView } from './presenter';
 import { checkReturnToken, checkSession, openPayLink } from './session';
-import type { PayAssets, RefusalKind } from './page';
+import type { PayAssets, ProcessorCsp, RefusalKind } from './page';
 import { contentSecurityPolicy, loadPayAssets, refusalPage, renderPayPage } from './page';
 import { z } from 'zod';
 
 export const SESSION_COOKIE = 'parley_pay';
 const IdParams = z.object({ id: z.string().min(1).max(128) });
 
-function securityHeaders(reply: FastifyReply, frameAncestors: string[]): FastifyReply {
+function securityHeaders(
+  reply: FastifyReply,
+  frameAncestors: string[],
+  processor?: ProcessorCsp,
+): FastifyReply {
   return reply
-    .header('content-security-policy', contentSecurityPolicy(frameAncestors))
+    .header('content-security-policy', contentSecurityPolicy(frameAncestors, processor))
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
     .header('cross-origin-opener-policy', 'unsafe-none')
-    .header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    .header(
+      'permissions-policy',
+      // Apple Pay / Google Pay in a processor's element need the Payment Request API.
+      `camera=(), microphone=(), geolocation=(), payment=${processor ? '(self)' : '()'}`,
+    );
 }
 
 export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
@@ -35,6 +46,7 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
       'pay page not built (npm run build); pay links will show an error page',
     );
   const secure = ctx.publicOrigin.startsWith('https:');
+  const processorCsp = isHosted(ctx.gateway) ? ctx.gateway.browser.csp : undefined;
   const baseAncestors = [ctx.config.serverPublicOrigin, ...ctx.config.allowedFrameAncestors];
 
   // Every response of /pay carries the headers, JSON included.
@@ -52,7 +64,7 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
   };
   const sendPage = (reply: FastifyReply, paymentId: string, frameAncestors: string[]) => {
     if (!assets) return refuse(reply, 'unavailable');
-    return securityHeaders(reply, [...baseAncestors, ...frameAncestors])
+    return securityHeaders(reply, [...baseAncestors, ...frameAncestors], processorCsp)
       .type('text/html; charset=utf-8')
       .send(renderPayPage(assets, { paymentId, openerOrigin: ctx.config.serverPublicOrigin }));
   };
@@ -120,6 +132,21 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
     return confirmPayment(ctx, id, ConfirmSchema.parse(request.body));
   });
 
+  // Hosted processors: start (or repeat, same key) an attempt; the answer carries the client secret.
+  app.post('/pay/p/:id/api/intent', async (request) => {
+    sameOrigin(request);
+    const id = await session(request);
+    const { idempotencyKey } = PayIntentBodySchema.parse(request.body);
+    return startHostedAttempt(ctx, id, idempotencyKey);
+  });
+
+  // After Stripe.js confirmed (or failed): the vault asks the processor, never the page.
+  app.post('/pay/p/:id/api/sync', async (request) => {
+    sameOrigin(request);
+    const id = await session(request);
+    return syncHostedAttempt(ctx, id);
+  });
+
   app.post('/pay/p/:id/api/challenge', async (request) => {
     sameOrigin(request);
     const id = await session(request);
@@ -142,7 +169,8 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
     if (!allowed) return refuse(reply, 'session');
     const exists = await ctx.store.payments.byId(ctx.store.db, id);
     if (!exists) return refuse(reply, 'session');
-    if (exists.status === 'requires_action') await continueAction(ctx, id, {});
+    if (isHosted(ctx.gateway)) await syncHostedAttempt(ctx, id);
+    else if (exists.status === 'requires_action') await continueAction(ctx, id, {});
     return refuse(reply, 'returned');
   });
 }

@@ -1,6 +1,7 @@
 /** Presenters list their fields: nothing leaves the vault by spreading a row. */
 import type { VaultEvent, VaultPayment } from '@parley/protocol';
-import type { PaymentRow } from '../../store/types';
+import type { PaymentAttempt } from '@parley/protocol';
+import type { ChargeRow, PaymentRow } from '../../store/types';
 
 export type RefundState = VaultPayment['refundStatus'];
 /** What the server (and through it the agent) may know about a payment (protocol VaultPaymentSchema). */
@@ -35,12 +36,26 @@ export function presentPayment(row: PaymentRow): PresentedPayment {
   };
 }
 
-/** The body POSTed to the server on every change. */
-export function paymentEvent(eventId: string, row: PaymentRow): VaultEvent {
+/** An attempt as the agent may see it: status, brand, last four, the processor's id. */
+export function presentAttempt(c: ChargeRow): PaymentAttempt {
+  return {
+    attempt: c.attempt,
+    status: c.status,
+    brand: c.brand,
+    last4: c.last4 && /^\d{4}$/.test(c.last4) ? c.last4 : null,
+    reference: c.gateway_reference,
+    livemode: c.livemode === null ? null : c.livemode === 1,
+    failureMessage: c.failure_message,
+    createdAt: c.created_at,
+  };
+}
+
+/** The body POSTed to the server on every change, with every attempt. */
+export function paymentEvent(eventId: string, row: PaymentRow, charges: ChargeRow[]): VaultEvent {
   return {
     id: eventId,
     type: 'payment.updated',
     createdAt: row.updated_at,
-    payment: presentPayment(row),
+    payment: { ...presentPayment(row), attempts: charges.map(presentAttempt) },
   };
 }

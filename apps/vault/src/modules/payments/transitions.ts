@@ -6,6 +6,7 @@ import type { Transaction } from 'kysely';
 import { randomId } from '../../lib/crypto';
 import type { PaymentRow, PaymentUpdate, VaultDatabase } from '../../store/types';
 import { paymentsRepo } from '../../store/repos/payments';
+import { chargesRepo } from '../../store/repos/charges';
 import { enqueueEvent } from '../events/outbox';
 import { paymentEvent } from './presenter';
 
@@ -24,7 +25,7 @@ export async function changePayment(
   await enqueueEvent(trx, {
     id: eventId,
     paymentId: updated.id,
-    body: paymentEvent(eventId, updated),
+    body: paymentEvent(eventId, updated, await chargesRepo.listForPayment(trx, updated.id)),
   });
   return updated;
 }
