@@ -50,35 +50,55 @@ if (kind === 'relay') {
   });
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  // Three-node runs (run.ts --nodes 3): every node gets the same public URL (the
+  // load balancer's, conceptually) so that one origin is allowed on all of them,
+  // the same PostgreSQL schema and the same Redis; only the first bootstraps.
+  const joining = process.env.BENCH_JOIN === '1';
   const config = loadConfig(
     {
       PARLEY_LOG_LEVEL: 'silent',
       PARLEY_WS_RATE_BURST: '100000',
       PARLEY_WS_RATE_PER_SECOND: '100000',
+      ...(process.env.BENCH_PUBLIC_URL ? { PARLEY_PUBLIC_URL: process.env.BENCH_PUBLIC_URL } : {}),
+      ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
     },
-    { dataDir, port: 0, host: '127.0.0.1' },
+    { dataDir, port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1' },
   );
   // `--store postgres` in run.ts: the same pipeline on PostgreSQL, in a schema
   // of its own that is dropped afterwards.
   const pgUrl = process.env.BENCH_DATABASE_URL;
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  const schema = process.env.BENCH_SCHEMA ?? `bench_${randomBytes(6).toString('hex')}`;
   const store = pgUrl ? await createStore({ kind: 'postgres', url: pgUrl, schema }) : undefined;
-  if (store) await store.migrate();
+  if (store && !joining) await store.migrate();
   const server = await startServer(config, store ? { store } : {});
-  // The benchmark measures the chat path; sign-in with MFA is not part of it.
-  const { org, admin } = await bootstrapTestOrg(server.store, {
-    publicOrigin: new URL(server.url).origin,
+  if (joining) {
+    process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
+  } else {
+    // The benchmark measures the chat path; sign-in with MFA is not part of it.
+    const { org, admin } = await bootstrapTestOrg(server.store, {
+      publicOrigin: process.env.BENCH_PUBLIC_URL ?? new URL(server.url).origin,
+    });
+    process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: org.key, admin })}\n`);
+  }
+  // run.ts asks for the memory figures of the idle-socket run with SIGUSR2 (after a full GC).
+  process.on('SIGUSR2', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    process.stdout.write(
+      `${JSON.stringify({ memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers }, sockets: server.gateway.connections() })}\n`,
+    );
   });
-  process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: org.key, admin })}\n`);
   process.on('SIGTERM', () => {
     void (async () => {
       await server.close();
       if (store && pgUrl) {
         await store.close();
-        const client = new pg.Client({ connectionString: pgUrl });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.end();
+        if (!joining) {
+          const client = new pg.Client({ connectionString: pgUrl });
+          await client.connect();
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await client.end();
+        }
       }
       process.exit(0);
     })();

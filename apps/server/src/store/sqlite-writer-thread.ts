@@ -199,9 +199,8 @@ export async function startSqliteWriterThread(
     append(items, now) {
       return enqueue(async () => {
         const results = (await request({ op: 'append', items, now })) as WireResult[];
-        return results.map(
-          (r): AppendResult =>
-            r.ok ? { ok: true, duplicate: r.duplicate, message: toMessage(r.record) } : r,
+        return results.map((r): AppendResult =>
+          r.ok ? { ok: true, duplicate: r.duplicate, message: toMessage(r.record) } : r,
         );
       });
     },

@@ -138,8 +138,7 @@ function appendBatch(items, now) {
       outcomes.push({ ok: false, code: 'conversation_closed' });
     } else if (
       item.maskState !== undefined &&
-      versions.get(version(item.conversationId, item.maskState.senderKey)) !==
-        item.maskState.expect
+      versions.get(version(item.conversationId, item.maskState.senderKey)) !== item.maskState.expect
     ) {
       outcomes.push({ ok: false, code: 'mask_state_stale' });
     } else {
