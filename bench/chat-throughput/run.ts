@@ -94,6 +94,9 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
     const buffer: Record<string, unknown>[] = [];
     early.set(ws, buffer);
     const collect = (d: Buffer) => buffer.push(JSON.parse(d.toString()) as Record<string, unknown>);
+    ws.on('close', (code) => {
+      if (code !== 1000 && code !== 1005) console.error(`socket closed with ${code}`);
+    });
     ws.on('message', collect);
     collectors.set(ws, collect);
     ws.once('open', () => res(ws));
@@ -108,6 +111,8 @@ function next(ws: WebSocket, type: string): Promise<Record<string, unknown>> {
   return new Promise((res) => {
     const on = (d: Buffer) => {
       const f = JSON.parse(d.toString()) as Record<string, unknown>;
+      if (f.type === 'error')
+        console.error(`setup: waiting for ${type}, got error ${String(f.code)}`);
       if (f.type === type) {
         ws.off('message', on);
         buffer.length = 0;
@@ -205,6 +210,14 @@ async function drive(
   let delivered = 0;
   const total = pairs.length * 2 * MESSAGES;
   const started = process.hrtime.bigint();
+  // A run that stops making progress says where it stands instead of hanging silently.
+  let acks = 0;
+  let lastProgress = -1;
+  const watchdog = setInterval(() => {
+    if (acks + delivered === lastProgress)
+      console.error(`stalled: ${acks} acks and ${delivered} deliveries of ${total} each`);
+    lastProgress = acks + delivered;
+  }, 10_000);
   await Promise.all(
     pairs.flatMap((p, pi) =>
       (['visitor', 'agent'] as const).map(
@@ -240,6 +253,7 @@ async function drive(
               const f = JSON.parse(d.toString()) as { type: string; text?: string };
               if (f.type === 'ack') {
                 acked += 1;
+                acks += 1;
                 if (RATE === undefined && sent < MESSAGES) sendOne();
                 finish();
               } else if (f.type === 'message' && f.text) {
@@ -272,6 +286,7 @@ async function drive(
       ),
     ),
   );
+  clearInterval(watchdog);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (delivered !== total) throw new Error(`delivered ${delivered} of ${total}`);
   return { seconds, delivered, latencies };

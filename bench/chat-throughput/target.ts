@@ -1,8 +1,8 @@
 // The system under test, in its own process so that it does not share an event
 // loop with the load generator: `parley` (the whole pipeline on SQLite) or
 // `relay` (a bare ws relay with no persistence, the baseline). Prints its port.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -78,7 +78,60 @@ if (kind === 'relay') {
     const { org, admin } = await bootstrapTestOrg(server.store, {
       publicOrigin: process.env.BENCH_PUBLIC_URL ?? new URL(server.url).origin,
     });
-    process.stdout.write(`${JSON.stringify({ port: server.port, orgKey: org.key, admin })}\n`);
+    // connections.ts: BENCH_VISITORS visitors with a conversation each, seeded in one transaction
+    // (creating them over HTTP would measure session creation, not sockets); their tokens go to
+    // a file in the data directory.
+    const visitors = Number(process.env.BENCH_VISITORS ?? 0);
+    let visitorsFile: string | undefined;
+    if (visitors > 0) {
+      const now = Date.now();
+      const seeded: { token: string; conversationId: string }[] = [];
+      await server.store.db.transaction().execute(async (tx) => {
+        for (let i = 0; i < visitors; i += 200) {
+          const rows = Array.from({ length: Math.min(200, visitors - i) }, () => ({
+            token: randomBytes(24).toString('base64url'),
+            visitorId: randomUUID(),
+            conversationId: randomUUID(),
+          }));
+          await tx
+            .insertInto('visitors')
+            .values(
+              rows.map((r) => ({
+                id: r.visitorId,
+                org_id: org.id,
+                name: null,
+                token_hash: createHash('sha256').update(r.token).digest('hex'),
+                created_at: now,
+                expires_at: now + 86_400_000,
+                revoked_at: null,
+              })),
+            )
+            .execute();
+          await tx
+            .insertInto('conversations')
+            .values(
+              rows.map((r) => ({
+                id: r.conversationId,
+                org_id: org.id,
+                visitor_id: r.visitorId,
+                status: 'waiting' as const,
+                agent_id: null,
+                last_seq: 0,
+                created_at: now,
+                updated_at: now,
+                closed_at: null,
+              })),
+            )
+            .execute();
+          for (const r of rows) seeded.push({ token: r.token, conversationId: r.conversationId });
+        }
+      });
+      visitorsFile = join(dataDir, 'bench-visitors.json');
+      writeFileSync(visitorsFile, JSON.stringify(seeded));
+    }
+    process.stdout.write(
+      `${JSON.stringify({ port: server.port, orgKey: org.key, admin, visitorsFile })}\n`,
+    );
   }
   // run.ts asks for the memory figures of the idle-socket run with SIGUSR2 (after a full GC).
   process.on('SIGUSR2', () => {
