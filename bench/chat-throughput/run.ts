@@ -3,8 +3,17 @@
 // in the same run, through a bare ws relay with no persistence. Prints messages
 // per second and end-to-end latency (send → the peer receives it) for each.
 //
-//   npm run bench:chat -- [--pairs 50] [--messages 300] [--window 8]
+//   npm run bench:chat -- [--pairs 50] [--messages 300] [--window 8] [--store sqlite|postgres]
+//     [--rounds 3]        relay and Parley alternate this many times (the machine is shared:
+//                         compare each Parley run with the relay run next to it)
+//     [--rate N]          paced load: N messages/s in all instead of a window (latency at a load)
+//     [--nodes 3]         three Parley processes on PostgreSQL and Redis, each pair's visitor and
+//                         agent on different nodes (fan-out across nodes)
+// The server's CPU time per delivered message (all its threads, /proc) is printed beside the
+// rate: unlike the rate it hardly depends on what else the machine is running.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +25,19 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '300' },
     window: { type: 'string', default: '8' },
     store: { type: 'string', default: 'sqlite' },
+    rounds: { type: 'string', default: '1' },
+    rate: { type: 'string' },
+    nodes: { type: 'string', default: '1' },
   },
 });
+const ROUNDS = Number(values.rounds);
+const RATE = values.rate === undefined ? undefined : Number(values.rate);
+const NODES = Number(values.nodes);
+if (NODES !== 1 && NODES !== 3) throw new Error('--nodes is 1 or 3');
+if (NODES === 3 && values.store !== 'postgres') throw new Error('--nodes 3 needs --store postgres');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Fixed ports of the bench range (19400–19449) for the three nodes: one public URL for all.
+const NODE_PORTS = [19401, 19402, 19403];
 const PAIRS = Number(values.pairs);
 const MESSAGES = Number(values.messages); // per socket
 const WINDOW = Number(values.window); // unacknowledged sends per socket
@@ -31,7 +51,10 @@ interface Target {
   admin?: { email: string; password: string };
 }
 
-function launch(kind: 'parley' | 'relay'): Promise<{ child: ChildProcess; target: Target }> {
+function launch(
+  kind: 'parley' | 'relay',
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; target: Target }> {
   // PARLEY_BENCH_PROFILE=DIR writes a V8 CPU profile of the Parley process there.
   const prof =
     kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
@@ -42,7 +65,11 @@ function launch(kind: 'parley' | 'relay'): Promise<{ child: ChildProcess; target
     [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...(STORE === 'postgres' ? { BENCH_DATABASE_URL: PG_URL } : {}) },
+      env: {
+        ...process.env,
+        ...(STORE === 'postgres' ? { BENCH_DATABASE_URL: PG_URL } : {}),
+        ...extraEnv,
+      },
     },
   );
   return new Promise((res, rej) => {
@@ -67,6 +94,9 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
     const buffer: Record<string, unknown>[] = [];
     early.set(ws, buffer);
     const collect = (d: Buffer) => buffer.push(JSON.parse(d.toString()) as Record<string, unknown>);
+    ws.on('close', (code) => {
+      if (code !== 1000 && code !== 1005) console.error(`socket closed with ${code}`);
+    });
     ws.on('message', collect);
     collectors.set(ws, collect);
     ws.once('open', () => res(ws));
@@ -81,6 +111,8 @@ function next(ws: WebSocket, type: string): Promise<Record<string, unknown>> {
   return new Promise((res) => {
     const on = (d: Buffer) => {
       const f = JSON.parse(d.toString()) as Record<string, unknown>;
+      if (f.type === 'error')
+        console.error(`setup: waiting for ${type}, got error ${String(f.code)}`);
       if (f.type === type) {
         ws.off('message', on);
         buffer.length = 0;
@@ -97,9 +129,12 @@ interface Pair {
   conversationId: string;
 }
 
-async function parleyPairs(t: Target): Promise<Pair[]> {
+async function parleyPairs(
+  t: Target,
+  nodes: Target[] = [t],
+  origin = `http://localhost:${t.port}`,
+): Promise<Pair[]> {
   const base = `http://127.0.0.1:${t.port}`;
-  const origin = `http://localhost:${t.port}`;
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -127,10 +162,13 @@ async function parleyPairs(t: Target): Promise<Pair[]> {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': csrfToken, origin },
     });
-    const visitor = await open(`ws://127.0.0.1:${t.port}/ws/visitor`, { origin });
+    // With three nodes the visitor and the agent of a pair are on different nodes.
+    const vNode = nodes[i % nodes.length] ?? t;
+    const aNode = nodes[(i + 1) % nodes.length] ?? t;
+    const visitor = await open(`ws://127.0.0.1:${vNode.port}/ws/visitor`, { origin });
     visitor.send(JSON.stringify({ type: 'auth', token: s.token }));
     await next(visitor, 'ready');
-    const agent = await open(`ws://127.0.0.1:${t.port}/ws/agent`, { origin, cookie });
+    const agent = await open(`ws://127.0.0.1:${aNode.port}/ws/agent`, { origin, cookie });
     await next(agent, 'ready');
     for (const ws of [visitor, agent]) {
       ws.send(JSON.stringify({ type: 'resume', conversationId: conv.id, afterSeq: 0 }));
@@ -172,6 +210,14 @@ async function drive(
   let delivered = 0;
   const total = pairs.length * 2 * MESSAGES;
   const started = process.hrtime.bigint();
+  // A run that stops making progress says where it stands instead of hanging silently.
+  let acks = 0;
+  let lastProgress = -1;
+  const watchdog = setInterval(() => {
+    if (acks + delivered === lastProgress)
+      console.error(`stalled: ${acks} acks and ${delivered} deliveries of ${total} each`);
+    lastProgress = acks + delivered;
+  }, 10_000);
   await Promise.all(
     pairs.flatMap((p, pi) =>
       (['visitor', 'agent'] as const).map(
@@ -207,7 +253,8 @@ async function drive(
               const f = JSON.parse(d.toString()) as { type: string; text?: string };
               if (f.type === 'ack') {
                 acked += 1;
-                if (sent < MESSAGES) sendOne();
+                acks += 1;
+                if (RATE === undefined && sent < MESSAGES) sendOne();
                 finish();
               } else if (f.type === 'message' && f.text) {
                 const id = f.text.slice(f.text.lastIndexOf(' ') + 1);
@@ -220,11 +267,26 @@ async function drive(
                 }
               }
             });
-            for (let i = 0; i < Math.min(WINDOW, MESSAGES); i++) sendOne();
+            if (RATE === undefined) {
+              for (let i = 0; i < Math.min(WINDOW, MESSAGES); i++) sendOne();
+            } else {
+              // Paced: every socket sends at RATE / sockets, the sockets' phases spread out.
+              const every = (pairs.length * 2 * 1000) / RATE;
+              const offset = ((pi * 2 + (role === 'visitor' ? 0 : 1)) / (pairs.length * 2)) * every;
+              const startAt = performance.now() + offset;
+              const tick = () => {
+                if (sent >= MESSAGES) return;
+                sendOne();
+                const due = startAt + sent * every;
+                setTimeout(tick, Math.max(0, due - performance.now()));
+              };
+              setTimeout(tick, offset);
+            }
           }),
       ),
     ),
   );
+  clearInterval(watchdog);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (delivered !== total) throw new Error(`delivered ${delivered} of ${total}`);
   return { seconds, delivered, latencies };
@@ -234,11 +296,47 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5) (utime, stime), here 0-based after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function measure(kind: 'parley' | 'relay') {
-  const { child, target } = await launch(kind);
+  const children: ChildProcess[] = [];
   try {
-    const pairs = kind === 'parley' ? await parleyPairs(target) : await relayPairs(target);
+    let pairs: Pair[];
+    if (kind === 'parley' && NODES === 3) {
+      const schema = `bench_${randomBytes(6).toString('hex')}`;
+      const common = {
+        BENCH_SCHEMA: schema,
+        BENCH_REDIS_URL: REDIS_URL,
+        BENCH_PUBLIC_URL: `http://localhost:${NODE_PORTS[0]}`,
+      };
+      const first = await launch('parley', { ...common, BENCH_PORT: String(NODE_PORTS[0]) });
+      children.push(first.child);
+      const targets = [first.target];
+      for (const port of NODE_PORTS.slice(1)) {
+        const node = await launch('parley', {
+          ...common,
+          BENCH_PORT: String(port),
+          BENCH_JOIN: '1',
+        });
+        children.push(node.child);
+        targets.push(node.target);
+      }
+      pairs = await parleyPairs(first.target, targets, common.BENCH_PUBLIC_URL);
+    } else {
+      const { child, target } = await launch(kind);
+      children.push(child);
+      pairs = kind === 'parley' ? await parleyPairs(target) : await relayPairs(target);
+    }
+    const cpu0 = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
     const r = await drive(pairs);
+    const cpu = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0) - cpu0;
     for (const p of pairs) {
       p.visitor.close();
       p.agent.close();
@@ -251,25 +349,39 @@ async function measure(kind: 'parley' | 'relay') {
       p99: pct(sorted, 99),
       delivered: r.delivered,
       seconds: r.seconds,
+      cpuPerMessageUs: (cpu / r.delivered) * 1e6,
     };
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    await Promise.all(
+      children.map((child) => {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        return exited;
+      }),
+    );
   }
 }
 
 console.log(
-  `chat-throughput (${STORE}): ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, window ${WINDOW}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
+  `chat-throughput (${STORE}${NODES === 3 ? ', 3 nodes, Redis' : ''}): ${PAIRS} pairs × 2 sockets × ${MESSAGES} messages, ${RATE === undefined ? `window ${WINDOW}` : `paced at ${RATE} msg/s`}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
 );
-const relay = await measure('relay');
-const parley = await measure('parley');
-for (const r of [relay, parley]) {
+const show = (r: Awaited<ReturnType<typeof measure>>) =>
   console.log(
-    `${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)`,
+    `${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  server CPU ${r.cpuPerMessageUs.toFixed(0)} µs/msg  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)`,
+  );
+const ratios: number[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const relay = await measure('relay');
+  show(relay);
+  const parley = await measure('parley');
+  show(parley);
+  ratios.push(parley.rate / relay.rate);
+  console.log(
+    `ratio   parley/relay throughput ${(parley.rate / relay.rate).toFixed(2)}; p50 latency ×${(parley.p50 / relay.p50).toFixed(1)}; CPU per message ×${(parley.cpuPerMessageUs / relay.cpuPerMessageUs).toFixed(1)}  (round ${round} of ${ROUNDS})`,
   );
 }
-console.log(
-  `ratio   parley/relay throughput ${(parley.rate / relay.rate).toFixed(2)}; p50 latency ×${(parley.p50 / relay.p50).toFixed(1)}`,
-);
+if (ROUNDS > 1)
+  console.log(
+    `ratios  ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over ${ROUNDS} rounds`,
+  );
 process.exit(0);

@@ -83,6 +83,12 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start':
+      // `parley start` supervises itself: the server runs in a child that is restarted when it
+      // ends on its own (exit 70 after a drain, a crash). PARLEY_SUPERVISE=0 runs it directly
+      // (under systemd or a container runtime that restarts on its own).
+      if (process.env.PARLEY_SUPERVISED !== '1' && process.env.PARLEY_SUPERVISE !== '0')
+        return (await import('./supervise')).supervise();
+      return (await import('./run-commands')).serveCommand(command, values);
     case 'server':
       return (await import('./run-commands')).serveCommand(command, values);
     case 'vault':

@@ -73,6 +73,12 @@ export async function serveCommand(command: 'start' | 'server', values: CliValue
     const host = browserHost(cfg.host);
     vault = spawnVault(cfg, server.port + 1, `http://${host}:${server.port}`, server.url);
     vault.on('error', (err) => server.log.error({ err }, 'the vault process could not start'));
+    // However this process ends (a drain after an escaped error exits 70 without SIGTERM), its
+    // vault goes with it: the restarted server starts a fresh one on the same port.
+    const started = vault;
+    process.once('exit', () => {
+      if (started.exitCode === null && started.signalCode === null) started.kill('SIGTERM');
+    });
     const lines = [
       '',
       `  Parley is running (${server.store.dialect}, ${cfg.redisUrl ? 'redis' : 'in-process'} bus, test payment gateway).`,

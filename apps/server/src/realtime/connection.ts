@@ -42,6 +42,40 @@ export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const CUT_OFF_GRACE_MS = 2000;
 const KNOWN_TYPES = new Set<string>(CLIENT_FRAME_TYPES);
 
+// One write per socket per turn of the event loop (issue 18, must 7): a commit
+// answers a whole batch at once, and each sender gets its ack and its own echo
+// and each peer several messages; every ws.send was one writev. The first
+// frame of a turn corks the TCP socket, a single setImmediate uncorks every
+// corked socket after the commit's callbacks have run, so the frames leave in
+// one write. Nested corks are counted by the stream, so ws's own cork per
+// frame inside it is harmless.
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+  destroyed: boolean;
+}
+const corked = new Set<Corkable>();
+let uncorkScheduled = false;
+function uncorkAll(): void {
+  uncorkScheduled = false;
+  for (const socket of corked) if (!socket.destroyed) socket.uncork();
+  corked.clear();
+}
+function corkForThisTurn(ws: WebSocket): void {
+  const socket = (ws as unknown as { _socket?: Corkable | null })._socket;
+  if (!socket || socket.destroyed || corked.has(socket)) return;
+  socket.cork();
+  corked.add(socket);
+  if (!uncorkScheduled) {
+    uncorkScheduled = true;
+    setImmediate(uncorkAll);
+  }
+}
+function uncorkNow(ws: WebSocket): void {
+  const socket = (ws as unknown as { _socket?: Corkable | null })._socket;
+  if (socket && corked.delete(socket) && !socket.destroyed) socket.uncork();
+}
+
 /** One client socket: authentication, rate limit, frame dispatch, subscriptions. */
 export class Connection {
   private actor: ChatActor | undefined;
@@ -104,6 +138,7 @@ export class Connection {
       this.close('slow_consumer');
       return;
     }
+    corkForThisTurn(this.ws);
     this.ws.send(frame);
   }
 
@@ -119,6 +154,8 @@ export class Connection {
     this.dispose();
     const entry: { close?: number; message: string } = ERRORS[code];
     const ws = this.ws;
+    // What was written this turn leaves before the close frame.
+    uncorkNow(ws);
     try {
       if (ws.readyState === ws.OPEN && ws.bufferedAmount <= MAX_BUFFERED_BYTES)
         ws.send(JSON.stringify({ type: 'error', code, message: reason ?? entry.message }));

@@ -1,7 +1,8 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import { connectPostgres, type PgTimeouts } from './postgres';
 import { connectSqlite } from './sqlite';
-import type { Database } from './types';
+import type { TextReplacement } from './sqlite-writer-thread';
+import type { AppendResult, Database, NewMessage } from './types';
 
 /**
  * Where SQLite write transactions run: `thread` (default) on a writer thread
@@ -49,6 +50,16 @@ export interface Connection {
   readonly location: string;
   /** Runs a plan in one write transaction. */
   runInTransaction<T>(plan: Plan<T>): Promise<T>;
+  /**
+   * The group commit's transaction when the driver runs it whole in one step
+   * (SQLite's writer thread); undefined: run appendPlan with runInTransaction.
+   */
+  appendBatch?(items: NewMessage[], now: number): Promise<AppendResult[] | undefined>;
+  /**
+   * Rewrites stored texts in one write transaction off the event loop (SQLite's
+   * writer thread); undefined: the caller updates them one by one.
+   */
+  replaceTexts?(items: TextReplacement[]): Promise<boolean[] | undefined>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import type { Plan } from './connect';
+import { toMessage, type MessageRecord } from './mappers';
+import type { AppendResult, NewMessage } from './types';
+
+export interface TextReplacement {
+  orgId: string;
+  conversationId: string;
+  seq: number;
+  text: string;
+  masked: string[];
+}
 
 /**
  * Runs plans' statements on a worker thread (sqlite-writer.mjs) that owns its
@@ -12,6 +22,13 @@ import type { Plan } from './connect';
 export interface SqliteWriterThread {
   /** Runs a plan in one IMMEDIATE transaction; resolves after the commit is durable. */
   run<T>(plan: Plan<T>): Promise<T>;
+  /**
+   * The group commit's transaction run whole on the thread (one round trip,
+   * sqlite-writer.mjs appendBatch); resolves after the commit is durable.
+   */
+  append(items: NewMessage[], now: number): Promise<AppendResult[]>;
+  /** Rewrites stored texts (held pieces decided) in one transaction; one flag per item, true when a row changed. */
+  replaceTexts(items: TextReplacement[]): Promise<boolean[]>;
   /** Lets queued transactions finish, then closes the connection and ends the thread. */
   close(): Promise<void>;
   /** The worker, for tests that kill it. */
@@ -22,6 +39,8 @@ export interface SqliteWriterThread {
 
 type Request =
   | { op: 'run'; begin: boolean; sql: string; params: readonly unknown[] }
+  | { op: 'append'; items: NewMessage[]; now: number }
+  | { op: 'replace'; items: TextReplacement[] }
   | { op: 'commit' }
   | { op: 'rollback' };
 
@@ -155,22 +174,41 @@ export async function startSqliteWriterThread(
     }
   };
 
+  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
+    if (closing) return Promise.reject(new SqliteWriterError('sqlite store is closed'));
+    if (gone) return Promise.reject(gone);
+    if (active++ === 0) worker.ref();
+    const result = tail.then(work);
+    tail = result
+      .catch(() => undefined)
+      .finally(() => {
+        if (--active === 0) worker.unref();
+      });
+    return result;
+  };
+
+  type WireResult =
+    | { ok: true; duplicate: boolean; record: MessageRecord }
+    | { ok: false; code: 'conversation_not_found' | 'conversation_closed' | 'mask_state_stale' };
+
   return {
     worker,
+    replaceTexts(items) {
+      return enqueue(async () => (await request({ op: 'replace', items })) as boolean[]);
+    },
+    append(items, now) {
+      return enqueue(async () => {
+        const results = (await request({ op: 'append', items, now })) as WireResult[];
+        return results.map((r): AppendResult =>
+          r.ok ? { ok: true, duplicate: r.duplicate, message: toMessage(r.record) } : r,
+        );
+      });
+    },
     get gone() {
       return gone !== undefined && !closing;
     },
     run<T>(plan: Plan<T>): Promise<T> {
-      if (closing) return Promise.reject(new SqliteWriterError('sqlite store is closed'));
-      if (gone) return Promise.reject(gone);
-      if (active++ === 0) worker.ref();
-      const result = tail.then(() => execute(plan));
-      tail = result
-        .catch(() => undefined)
-        .finally(() => {
-          if (--active === 0) worker.unref();
-        });
-      return result;
+      return enqueue(() => execute(plan));
     },
     async close() {
       closing = true;

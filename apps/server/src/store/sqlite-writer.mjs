@@ -8,8 +8,12 @@
 // sqlite-writer-thread.ts): { id, op: 'run', begin, sql, params } runs one
 // statement (after BEGIN IMMEDIATE when `begin`) and replies { id, rows };
 // { id, op: 'commit' } and { id, op: 'rollback' } end the transaction;
+// { id, op: 'replace', items } rewrites stored texts in one transaction;
+// { id, op: 'append', items, now } runs the group commit's whole transaction
+// here (see appendBatch below) and replies { id, rows: results } after COMMIT;
 // { op: 'close' } closes the connection and ends the thread. A failure replies
 // { id, error } and never leaves a transaction open.
+import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -41,6 +45,150 @@ function prepare(sql) {
     statements.set(sql, stmt);
   }
   return stmt;
+}
+
+// The group commit's transaction as one request (issue 18, must 7): the plan in
+// append-batch.ts, driven from the main thread, cost one round trip per
+// statement, each waiting for a busy event loop to read the reply and compile
+// the next statement with Kysely. Here every step is a prepared statement run
+// synchronously inside one IMMEDIATE transaction, which already excludes every
+// other writer (the plan's lock). Same outcomes as appendPlan, in the same
+// order: duplicates of earlier messages, siblings in the batch, unknown or
+// closed conversations, stale masking states; n consecutive seqs per
+// conversation; the masking state stored with its message. The store suites
+// run both paths (PARLEY_SQLITE_WRITER=inline takes the plan).
+const MESSAGE_COLUMNS = `m.id, m.org_id, m.conversation_id, m.seq, m.sender_kind, m.sender_id,
+  v.name as visitor_name, a.name as agent_name, m.client_msg_id, m.text, m.masked, m.created_at`;
+const MESSAGE_JOINS = `from messages as m
+  left join visitors as v on v.id = m.sender_id and m.sender_kind = 'visitor'
+  left join agents as a on a.id = m.sender_id and m.sender_kind = 'agent'`;
+let appendStatements;
+let replaceStatement;
+function appendStatementsOnce() {
+  appendStatements ??= {
+    conversation: db.prepare('select id, org_id, status from conversations where id = ?'),
+    // Spelled like the unique index (coalesce included): one index probe.
+    earlier: db.prepare(`select ${MESSAGE_COLUMNS} ${MESSAGE_JOINS}
+      where m.org_id = ? and m.client_msg_id is not null and m.conversation_id = ?
+        and m.sender_kind = ? and coalesce(m.sender_id, '') = ? and m.client_msg_id = ?`),
+    version: db.prepare(
+      'select version from mask_state where conversation_id = ? and sender_key = ?',
+    ),
+    bump: db.prepare(
+      'update conversations set last_seq = last_seq + ?, updated_at = ? where id = ? and org_id = ? returning last_seq',
+    ),
+    saveState: db.prepare(`insert into mask_state
+      (conversation_id, sender_key, org_id, state, version, updated_at) values (?, ?, ?, ?, ?, ?)
+      on conflict (conversation_id, sender_key) do update set
+        state = excluded.state, version = excluded.version, updated_at = excluded.updated_at`),
+    insert: db.prepare(`insert into messages
+      (id, org_id, conversation_id, seq, sender_kind, sender_id, client_msg_id, text, masked, created_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    stored: db.prepare(`select ${MESSAGE_COLUMNS} ${MESSAGE_JOINS} where m.id = ?`),
+  };
+  return appendStatements;
+}
+
+/**
+ * Items are NewMessage (types.ts); the reply per item is
+ * { ok: true, duplicate, record } (a MessageRecord, mapped on the main thread)
+ * or { ok: false, code }.
+ */
+function appendBatch(items, now) {
+  const st = appendStatementsOnce();
+  const conversations = new Map();
+  const conversation = (id) => {
+    if (!conversations.has(id)) conversations.set(id, st.conversation.get(id));
+    return conversations.get(id);
+  };
+  const keyOf = (i) => JSON.stringify([i.conversationId, i.senderKind, i.senderId, i.clientMsgId]);
+  const versions = new Map();
+  const version = (conversationId, senderKey) => {
+    const k = JSON.stringify([conversationId, senderKey]);
+    if (!versions.has(k)) {
+      const row = st.version.get(conversationId, senderKey);
+      versions.set(k, row ? Number(row.version) : 0);
+    }
+    return k;
+  };
+  const outcomes = [];
+  const inBatch = new Map(); // idempotency key -> index into fresh
+  const fresh = []; // { id, item }
+  const perConversation = new Map(); // conversationId -> { orgId, entries: fresh[] }
+  const newStates = new Map();
+  for (const item of items) {
+    const key = item.clientMsgId === null ? null : keyOf(item);
+    const previous =
+      key === null
+        ? undefined
+        : st.earlier.get(
+            item.orgId,
+            item.conversationId,
+            item.senderKind,
+            item.senderId ?? '',
+            item.clientMsgId,
+          );
+    const sibling = key === null ? undefined : inBatch.get(key);
+    const conv = conversation(item.conversationId);
+    if (previous) {
+      outcomes.push({ ok: true, duplicate: true, record: previous });
+    } else if (sibling !== undefined) {
+      outcomes.push({ sibling });
+    } else if (!conv || conv.org_id !== item.orgId) {
+      outcomes.push({ ok: false, code: 'conversation_not_found' });
+    } else if (conv.status === 'closed') {
+      outcomes.push({ ok: false, code: 'conversation_closed' });
+    } else if (
+      item.maskState !== undefined &&
+      versions.get(version(item.conversationId, item.maskState.senderKey)) !== item.maskState.expect
+    ) {
+      outcomes.push({ ok: false, code: 'mask_state_stale' });
+    } else {
+      if (item.maskState !== undefined) {
+        const k = version(item.conversationId, item.maskState.senderKey);
+        const next = item.maskState.expect + 1;
+        versions.set(k, next);
+        newStates.set(k, { item, state: item.maskState.state, version: next });
+      }
+      const entry = { id: randomUUID(), item, seq: 0 };
+      const index = fresh.push(entry) - 1;
+      outcomes.push({ fresh: index });
+      if (key !== null) inBatch.set(key, index);
+      const group = perConversation.get(item.conversationId) ?? { orgId: item.orgId, entries: [] };
+      group.entries.push(entry);
+      perConversation.set(item.conversationId, group);
+    }
+  }
+  for (const [conversationId, group] of perConversation) {
+    const row = st.bump.get(group.entries.length, now, conversationId, group.orgId);
+    if (!row) throw new Error('conversation disappeared while locked');
+    const first = Number(row.last_seq) - group.entries.length + 1;
+    group.entries.forEach((entry, index) => (entry.seq = first + index));
+  }
+  for (const { item, state, version: v } of newStates.values())
+    st.saveState.run(item.conversationId, item.maskState.senderKey, item.orgId, state, v, now);
+  const records = fresh.map(({ id, item, seq }) => {
+    st.insert.run(
+      id,
+      item.orgId,
+      item.conversationId,
+      seq,
+      item.senderKind,
+      item.senderId,
+      item.clientMsgId,
+      item.text,
+      JSON.stringify(item.masked),
+      now,
+    );
+    const record = st.stored.get(id);
+    if (!record) throw new Error('inserted message not read back');
+    return record;
+  });
+  return outcomes.map((o) => {
+    if (o.fresh !== undefined) return { ok: true, duplicate: false, record: records[o.fresh] };
+    if (o.sibling !== undefined) return { ok: true, duplicate: true, record: records[o.sibling] };
+    return o;
+  });
 }
 
 function rollbackIfOpen() {
@@ -77,6 +225,30 @@ function handle(msg) {
       if (stmt.reader) return stmt.all(...msg.params);
       stmt.run(...msg.params);
       return [];
+    }
+    case 'append': {
+      if (db.inTransaction) throw new Error('sqlite writer: transaction already open');
+      begin.run();
+      const results = appendBatch(msg.items, msg.now);
+      // As for 'commit': the reply leaves only after the WAL flush.
+      commit.run();
+      return results;
+    }
+    case 'replace': {
+      // Held pieces decided (modules/chat/held.ts): stored texts rewritten, all in one transaction.
+      if (db.inTransaction) throw new Error('sqlite writer: transaction already open');
+      appendStatementsOnce();
+      replaceStatement ??= db.prepare(
+        'update messages set text = ?, masked = ? where org_id = ? and conversation_id = ? and seq = ?',
+      );
+      begin.run();
+      const changed = msg.items.map(
+        (r) =>
+          replaceStatement.run(r.text, JSON.stringify(r.masked), r.orgId, r.conversationId, r.seq)
+            .changes === 1,
+      );
+      commit.run();
+      return changed;
     }
     case 'commit':
       // The reply is sent after this returns, i.e. after the WAL flush: whatever

@@ -111,6 +111,31 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
         }
       });
     },
+    async appendBatch(items, now) {
+      // Undefined without a writer thread: the caller runs appendPlan inline.
+      return db.connection().execute(async () => {
+        if (raw.inTransaction) throw new Error('sqlite handle unexpectedly inside a transaction');
+        const thread = await liveWriter();
+        if (!thread) return undefined;
+        try {
+          return await thread.append(items, now);
+        } catch (err) {
+          throw asStoreError(err, CONTENTION_AS_IS);
+        }
+      });
+    },
+    async replaceTexts(items) {
+      return db.connection().execute(async () => {
+        if (raw.inTransaction) throw new Error('sqlite handle unexpectedly inside a transaction');
+        const thread = await liveWriter();
+        if (!thread) return undefined;
+        try {
+          return await thread.replaceTexts(items);
+        } catch (err) {
+          throw asStoreError(err, CONTENTION_AS_IS);
+        }
+      });
+    },
     async close() {
       closed = true;
       // Queued transactions finish first; then the thread closes its

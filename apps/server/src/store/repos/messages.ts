@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { appendPlan } from '../append-batch';
 import type { Connection } from '../connect';
+import type { TextReplacement } from '../sqlite-writer-thread';
 import { selectMessages, toMessage } from '../mappers';
 import type { Database, Store } from '../types';
 
@@ -8,9 +9,54 @@ const MAX_PAGE = 1000;
 
 export function messagesRepo(conn: Connection): Store['messages'] {
   const db: Kysely<Database> = conn.db;
+
+  async function replaceOne(r: TextReplacement): Promise<boolean> {
+    const result = await db
+      .updateTable('messages')
+      .set({ text: r.text, masked: JSON.stringify(r.masked) })
+      .where('org_id', '=', r.orgId)
+      .where('conversation_id', '=', r.conversationId)
+      .where('seq', '=', r.seq)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  // Rewrites of held pieces (issue 18, must 7). On SQLite an autocommitted
+  // UPDATE on the main connection flushed the WAL with the event loop stopped,
+  // once per decided piece; they go to the writer thread instead, and those
+  // that arrive while one transaction is in flight share the next, like
+  // messages in the group commit.
+  let replacing: Promise<void> | undefined;
+  let waiting: { item: TextReplacement; resolve(ok: boolean): void; reject(e: unknown): void }[] =
+    [];
+  const replaceAll = async (): Promise<void> => {
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        const changed =
+          (await conn.replaceTexts?.(batch.map((w) => w.item))) ??
+          (await Promise.all(batch.map((w) => replaceOne(w.item))));
+        batch.forEach((w, i) => w.resolve(changed[i] === true));
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+  };
+
+  const kickReplacements = (): void => {
+    replacing ??= replaceAll().finally(() => {
+      replacing = undefined;
+      // One queued after the loop's last check must not be stranded.
+      if (waiting.length > 0) kickReplacements();
+    });
+  };
+
   return {
     async appendBatch(items, now) {
-      return conn.runInTransaction(appendPlan(db, conn.dialect, items, now));
+      if (items.length === 0) return [];
+      const whole = await conn.appendBatch?.(items, now);
+      return whole ?? conn.runInTransaction(appendPlan(db, conn.dialect, items, now));
     },
     async after(orgId, conversationId, afterSeq, limit) {
       const rows = await selectMessages(db)
@@ -88,14 +134,12 @@ export function messagesRepo(conn: Connection): Store['messages'] {
         .execute();
     },
     async replaceText(orgId, conversationId, seq, text, masked) {
-      const result = await db
-        .updateTable('messages')
-        .set({ text, masked: JSON.stringify(masked) })
-        .where('org_id', '=', orgId)
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '=', seq)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      const item = { orgId, conversationId, seq, text, masked };
+      if (!conn.replaceTexts) return replaceOne(item);
+      return new Promise<boolean>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        kickReplacements();
+      });
     },
   };
 }
