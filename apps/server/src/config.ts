@@ -76,6 +76,8 @@ export const ConfigSchema = z.object({
     .number()
     .min(0)
     .max(24 * 365),
+  /** Allow OpenID providers on plain http:// (tests, closed lab networks); never in production. */
+  oidcAllowHttp: z.enum(['0', '1']).transform((v) => v === '1'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -111,6 +113,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   webhookAllowCidrs: 'PARLEY_WEBHOOK_ALLOW_CIDRS',
   powDifficulty: 'PARLEY_POW_DIFFICULTY',
   visitorClosedTokenHours: 'PARLEY_VISITOR_CLOSED_TOKEN_HOURS',
+  oidcAllowHttp: 'PARLEY_OIDC_ALLOW_HTTP',
 };
 
 const DEFAULTS = {
@@ -128,6 +131,7 @@ const DEFAULTS = {
   webhookAllowCidrs: '',
   powDifficulty: '4',
   visitorClosedTokenHours: '24',
+  oidcAllowHttp: '0',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

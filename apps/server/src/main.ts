@@ -17,6 +17,8 @@ import {
   createAttempts,
   createAuthService,
   createMfaService,
+  createOidcService,
+  createPasskeyService,
   createProofOfWork,
   sessionCookieName,
   type AuthRouteOptions,
@@ -155,6 +157,21 @@ export async function startServer(
   const attempts = createAttempts({ store, events, pow });
   const auth = createAuthService({ store, config, bus, events, attempts });
   const mfa = createMfaService({ store, auth, events, attempts });
+  const passkeys = createPasskeyService({
+    store,
+    auth,
+    events,
+    attempts,
+    requireStepUp: (ctx) => mfa.requireStepUp(ctx),
+  });
+  let baseUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
+  const oidc = createOidcService({
+    store,
+    auth,
+    events,
+    baseUrl: () => baseUrl,
+    allowHttp: config.oidcAllowHttp,
+  });
   const agents = createAgentsService({ store, auth, mfa });
   const securitySettings = createSecuritySettingsService({
     store,
@@ -183,7 +200,13 @@ export async function startServer(
   // Filled in once the port is known (port 0 in tests).
   const selfOrigins = new Set<string>();
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
-  const admission = createAdmission({ auth, store, events, selfOrigins });
+  const admission = createAdmission({
+    auth,
+    store,
+    events,
+    selfOrigins,
+    phishingResistantOk: (ctx) => passkeys.phishingResistantOk(ctx),
+  });
   const authRoutes: AuthRouteOptions = {
     auth,
     mfa,
@@ -194,6 +217,8 @@ export async function startServer(
     admission,
     pow,
     attempts,
+    passkeys,
+    oidc,
   };
   let ready = false;
   const app = await buildApp({
@@ -238,6 +263,7 @@ export async function startServer(
     for (const h of ['localhost', '127.0.0.1', '[::1]']) selfOrigins.add(`http://${h}:${port}`);
   }
   const url = config.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  baseUrl = url;
   if (
     config.trustProxy === 0 &&
     config.publicUrl &&

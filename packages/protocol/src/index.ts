@@ -8,3 +8,4 @@ export * from './security';
 export * from './vault-errors';
 export * from './vault';
 export * from './pay';
+export * from './identity';

@@ -113,6 +113,7 @@ export const SecurityEventTypeSchema = z.enum([
   'allowlist_closed',
   'challenge_failed',
   'webhook_suppressed',
+  'passkey_clone',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

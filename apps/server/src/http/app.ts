@@ -4,7 +4,12 @@ import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
-import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
+import {
+  registerAuthRoutes,
+  registerOidcRoutes,
+  registerPasskeyRoutes,
+  type AuthRouteOptions,
+} from '../modules/auth';
 import { registerSecurityRoutes, type SecuritySettingsService } from '../modules/security';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
 import {
@@ -72,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerAuthRoutes(app, deps.authRoutes);
+  registerPasskeyRoutes(app, deps.authRoutes);
+  registerOidcRoutes(app, deps.authRoutes);
   registerAgentRoutes(app, { authRoutes: deps.authRoutes, agents: deps.agents });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });

@@ -10,6 +10,7 @@ import { visitorsRepo } from './repos/visitors';
 import { auditRepo } from './repos/audit';
 import { securityRepo } from './repos/security';
 import { maskingSettingsRepo } from './repos/masking-settings';
+import { identityRepo } from './repos/identity';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -39,5 +40,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     security: securityRepo(conn),
     maskingSettings: maskingSettingsRepo(conn.db),
     audit: auditRepo(conn),
+    identity: identityRepo(conn.db),
   };
 }

@@ -3,10 +3,12 @@ import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
 import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
+import type { IdentityRepo, IdentityTables } from './identity-types';
 
 export type * from './security-types';
 export type * from './payment-types';
 export type * from './masking-types';
+export type * from './identity-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -78,7 +80,7 @@ export interface MessagesTable {
   masked: string; // JSON array of finding types
   created_at: number;
 }
-export interface Database extends SecurityTables, PaymentTables, MaskingTables {
+export interface Database extends SecurityTables, PaymentTables, MaskingTables, IdentityTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -228,6 +230,8 @@ export interface Store {
   security: SecurityRepo;
   /** The hash-chained audit log (0003-security). */
   audit: AuditRepo;
+  /** Passkeys and single sign-on (0009-passkeys-sso). */
+  identity: IdentityRepo;
   agents: {
     create(input: {
       orgId: string;

@@ -5,6 +5,7 @@ import { security } from './0003-security';
 import { maskingSettings } from './0004-masking-settings';
 import { accessSecurity } from './0006-access-security';
 import { maskState } from './0008-mask-state';
+import { passkeysSso } from './0009-passkeys-sso';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-masking-settings': maskingSettings,
   '0006-access-security': accessSecurity,
   '0008-mask-state': maskState,
+  '0009-passkeys-sso': passkeysSso,
 };
 
 export const migrationProvider: MigrationProvider = {
