@@ -137,7 +137,8 @@ export function createPasskeyService(deps: {
           publicKey: fromB64(
             open(keyringOf(store), passkey.publicKey, sealContext(passkey.credentialId)),
           ),
-          counter: passkey.counter,
+          // The counter is checked below by one conditional update (race-safe across nodes).
+          counter: 0,
           transports: passkey.transports as never,
         },
       });
