@@ -55,7 +55,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       !!mfa?.totpSecret || (await store.identity.countPasskeys(agent.orgId, agent.id)) > 0;
     if (enrolled && verifiedAt === undefined) return 'mfa_verify';
     if (mfa?.mustChangePassword) return 'password_change';
-    if (!enrolled && mfaRequired(settings.mfaPolicy, agent.role)) return 'mfa_enrol';
+    // A session whose MFA the IdP vouched for (SSO amr/acr, ./oidc.ts) needs no factor of Parley's own.
+    if (!enrolled && mfaRequired(settings.mfaPolicy, agent.role) && verifiedAt === undefined)
+      return 'mfa_enrol';
     return 'ok';
   }
 
