@@ -111,7 +111,7 @@ export async function startTestIdp(opts: {
   http.on('request', (req, res) => {
     const m = /^\/interaction\/([\w-]+)(\/login)?$/.exec(req.url ?? '');
     if (!m) {
-      callback(req, res);
+      void callback(req, res);
       return;
     }
     void (async () => {
@@ -174,7 +174,8 @@ export class Browser {
       const i = pair?.indexOf('=') ?? -1;
       if (!pair || i < 0) continue;
       const value = pair.slice(i + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(c) || value === '') jar.delete(pair.slice(0, i));
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(c) || value === '')
+        jar.delete(pair.slice(0, i));
       else jar.set(pair.slice(0, i), value);
     }
     this.jar.set(host, jar);

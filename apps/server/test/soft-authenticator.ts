@@ -58,7 +58,12 @@ export class SoftAuthenticator {
   private authData(flags: number, counter: number, attested?: Buffer): Buffer {
     const c = Buffer.alloc(4);
     c.writeUInt32BE(counter);
-    return Buffer.concat([sha256(this.rpId), Buffer.from([flags]), c, ...(attested ? [attested] : [])]);
+    return Buffer.concat([
+      sha256(this.rpId),
+      Buffer.from([flags]),
+      c,
+      ...(attested ? [attested] : []),
+    ]);
   }
 
   private clientData(type: string, challenge: string, origin = this.origin): Buffer {
@@ -111,15 +116,28 @@ export class SoftAuthenticator {
   /** navigator.credentials.get(): an assertion by `cred` (default: the newest). */
   get(
     options: Options,
-    opts: { cred?: SoftCredential; counter?: number; origin?: string; forgeSignature?: boolean } = {},
+    opts: {
+      cred?: SoftCredential;
+      counter?: number;
+      origin?: string;
+      forgeSignature?: boolean;
+    } = {},
   ) {
     const cred = opts.cred ?? this.credentials.at(-1);
     if (!cred) throw new Error('no credential');
     cred.counter = opts.counter ?? cred.counter + 1;
     const authData = this.authData(0x01 | 0x04, cred.counter);
-    const clientDataJSON = this.clientData('webauthn.get', options.challenge, opts.origin ?? this.origin);
+    const clientDataJSON = this.clientData(
+      'webauthn.get',
+      options.challenge,
+      opts.origin ?? this.origin,
+    );
     const signature = opts.forgeSignature
-      ? sign('sha256', randomBytes(32), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
+      ? sign(
+          'sha256',
+          randomBytes(32),
+          generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+        )
       : sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), cred.privateKey);
     return {
       id: b64u(cred.id),

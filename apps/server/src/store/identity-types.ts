@@ -171,7 +171,11 @@ export interface IdentityRepo {
   agentBySubject(orgId: string, issuer: string, subject: string): Promise<string | undefined>;
   linkSubject(orgId: string, issuer: string, subject: string, agentId: string): Promise<void>;
 
-  setSessionIdentity(orgId: string, tokenHash: string, identity: Partial<SessionIdentity>): Promise<void>;
+  setSessionIdentity(
+    orgId: string,
+    tokenHash: string,
+    identity: Partial<SessionIdentity>,
+  ): Promise<void>;
   sessionIdentity(tokenHash: string): Promise<SessionIdentity | undefined>;
   /** Live sessions signed in through the issuer whose IdP subject or session id matches. */
   oidcSessions(

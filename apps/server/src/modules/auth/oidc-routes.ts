@@ -1,9 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  ParleyError,
-  UpdateSsoSettingsRequestSchema,
-  type SsoSettings,
-} from '@parley/protocol';
+import { ParleyError, UpdateSsoSettingsRequestSchema, type SsoSettings } from '@parley/protocol';
 import type { OrgIdentityRow, Store } from '../../store';
 import { audit } from '../audit';
 import { keyringOf, seal } from '../security';
@@ -30,10 +26,15 @@ function presentSso(s: OrgIdentityRow, oidc: OidcService): SsoSettings {
   };
 }
 
-async function saveSso(store: Store, orgId: string, body: ReturnType<typeof UpdateSsoSettingsRequestSchema.parse>) {
+async function saveSso(
+  store: Store,
+  orgId: string,
+  body: ReturnType<typeof UpdateSsoSettingsRequestSchema.parse>,
+) {
   const { requirePasskeyForAdmins, clientSecret, ...sso } = body;
   const patch: Partial<OrgIdentityRow['sso']> = {};
-  for (const [k, v] of Object.entries(sso)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(sso))
+    if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
   if (clientSecret !== undefined)
     patch.clientSecret = seal(keyringOf(store), clientSecret, ssoSecretContext(orgId));
   return store.identity.saveSettings(
@@ -62,7 +63,10 @@ export function registerOidcRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     void reply.header('cache-control', 'no-store');
     try {
       const { token, context } = await oidc.callback(query, request.ip);
-      request.log.info({ agentId: context.agent.id, orgId: context.agent.orgId }, 'agent signed in with SSO');
+      request.log.info(
+        { agentId: context.agent.id, orgId: context.agent.orgId },
+        'agent signed in with SSO',
+      );
       void reply.setCookie(SESSION, token, sessionCookieOptions(opts.secureCookies));
       return await reply.redirect('/', 303);
     } catch (err) {
@@ -80,7 +84,8 @@ export function registerOidcRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     );
     scope.post('/api/auth/sso/backchannel-logout/:orgId', async (request, reply) => {
       const { orgId } = request.params as { orgId: string };
-      const token = request.body instanceof URLSearchParams ? request.body.get('logout_token') : null;
+      const token =
+        request.body instanceof URLSearchParams ? request.body.get('logout_token') : null;
       void reply.header('cache-control', 'no-store');
       if (!token) throw new ParleyError('bad_request');
       const sessions = await oidc.backchannelLogout(orgId, token, request.ip);

@@ -23,14 +23,19 @@ export type OidcService = ReturnType<typeof createOidcService>;
 export function mapRole(settings: OrgIdentityRow['sso'], claims: Record<string, unknown>): Role {
   if (!settings.roleClaim) return settings.defaultRole;
   const raw = claims[settings.roleClaim];
-  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+  const values = (Array.isArray(raw) ? raw : [raw]).filter(
+    (v): v is string => typeof v === 'string',
+  );
   const rank: Role[] = ['admin', 'supervisor', 'agent'];
   const mapped = values.map((v) => settings.roleMap[v]).filter((r): r is Role => r !== undefined);
   return rank.find((r) => mapped.includes(r)) ?? settings.defaultRole;
 }
 
 /** Whether the IdP's `amr`/`acr` satisfy the organisation's MFA policy (only when configured). */
-export function idpMfaSatisfied(settings: OrgIdentityRow['sso'], claims: Record<string, unknown>): boolean {
+export function idpMfaSatisfied(
+  settings: OrgIdentityRow['sso'],
+  claims: Record<string, unknown>,
+): boolean {
   const amr = Array.isArray(claims.amr) ? claims.amr.filter((v) => typeof v === 'string') : [];
   const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
   return (
@@ -64,7 +69,9 @@ export function createOidcService(deps: {
   const redirectUri = () => `${deps.baseUrl()}/api/auth/sso/callback`;
   const logoutUri = (orgId: string) => `${deps.baseUrl()}/api/auth/sso/backchannel-logout/${orgId}`;
 
-  async function configFor(orgId: string): Promise<{ config: client.Configuration; settings: OrgIdentityRow }> {
+  async function configFor(
+    orgId: string,
+  ): Promise<{ config: client.Configuration; settings: OrgIdentityRow }> {
     const settings = await store.identity.settings(orgId);
     const sso = settings.sso;
     if (!sso.enabled || !sso.issuer || !sso.clientId) throw new ParleyError('sso_not_configured');
@@ -77,16 +84,10 @@ export function createOidcService(deps: {
       : undefined;
     let config: client.Configuration;
     try {
-      config = await client.discovery(
-        new URL(sso.issuer),
-        sso.clientId,
-        secret,
-        undefined,
-        {
-          timeout: deps.timeoutSeconds ?? 10,
-          ...(deps.allowHttp ? { execute: [client.allowInsecureRequests] } : {}),
-        },
-      );
+      config = await client.discovery(new URL(sso.issuer), sso.clientId, secret, undefined, {
+        timeout: deps.timeoutSeconds ?? 10,
+        ...(deps.allowHttp ? { execute: [client.allowInsecureRequests] } : {}),
+      });
     } catch {
       throw new ParleyError('sso_failed', 'The identity provider could not be reached.');
     }
@@ -123,9 +124,14 @@ export function createOidcService(deps: {
       }
     }
     if (!agent) {
-      if (!settings.sso.jit || !email) throw new ParleyError('sso_failed', 'No Parley account for this user.');
-      if (await store.agents.byEmail(email)) throw new ParleyError('sso_failed', 'No Parley account for this user.');
-      const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : email;
+      if (!settings.sso.jit || !email)
+        throw new ParleyError('sso_failed', 'No Parley account for this user.');
+      if (await store.agents.byEmail(email))
+        throw new ParleyError('sso_failed', 'No Parley account for this user.');
+      const name =
+        typeof claims.name === 'string' && claims.name.trim()
+          ? claims.name.trim().slice(0, 100)
+          : email;
       // Just-in-time provisioning: a password nobody knows; the IdP is how this agent signs in.
       agent = await store.agents.create({
         orgId,
@@ -196,7 +202,10 @@ export function createOidcService(deps: {
     },
 
     /** Finishes a sign-in from the IdP's redirect; returns a new session. */
-    async callback(query: URLSearchParams, ip: string): Promise<{ token: string; context: AgentContext }> {
+    async callback(
+      query: URLSearchParams,
+      ip: string,
+    ): Promise<{ token: string; context: AgentContext }> {
       const state = query.get('state') ?? '';
       const flow = state ? await store.identity.spendFlow(state, Date.now()) : undefined;
       const fail = async (orgId: string, reason: string) => {
@@ -245,7 +254,11 @@ export function createOidcService(deps: {
       // The allowlist applies to every way in (issue 10 finding 4).
       if (!ipAllowed(sec.ipAllowlist, ip)) {
         await fail(agent.orgId, 'ip_not_allowed');
-        await events.emit(agent.orgId, 'ip_blocked', { agentId: agent.id, ip, detail: { at: 'sso' } });
+        await events.emit(agent.orgId, 'ip_blocked', {
+          agentId: agent.id,
+          ip,
+          detail: { at: 'sso' },
+        });
         throw new ParleyError('ip_not_allowed');
       }
       const now = Date.now();
@@ -287,7 +300,10 @@ export function createOidcService(deps: {
       if (!meta.jwks_uri) throw new ParleyError('bad_request');
       let keys = jwks.get(orgId);
       if (!keys || keys.uri !== meta.jwks_uri) {
-        keys = { uri: meta.jwks_uri, get: createRemoteJWKSet(new URL(meta.jwks_uri), { timeoutDuration: 5000 }) };
+        keys = {
+          uri: meta.jwks_uri,
+          get: createRemoteJWKSet(new URL(meta.jwks_uri), { timeoutDuration: 5000 }),
+        };
         jwks.set(orgId, keys);
       }
       let payload;

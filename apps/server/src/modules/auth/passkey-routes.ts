@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { ParleyError, PasskeyAssertionRequestSchema, PasskeyRegisterRequestSchema } from '@parley/protocol';
+import {
+  ParleyError,
+  PasskeyAssertionRequestSchema,
+  PasskeyRegisterRequestSchema,
+} from '@parley/protocol';
 import type { RelyingParty } from './passkeys';
 import { presentSession } from './presenter';
 import { agentOf, requireAgent, sessionCookieName, type AuthRouteOptions } from './routes';
@@ -67,7 +71,10 @@ export function registerPasskeyRoutes(app: FastifyInstance, opts: AuthRouteOptio
       { ...body, response: body.response as unknown as AuthenticationResponseJSON },
       request.ip,
     );
-    request.log.info({ agentId: context.agent.id, orgId: context.agent.orgId }, 'agent signed in with a passkey');
+    request.log.info(
+      { agentId: context.agent.id, orgId: context.agent.orgId },
+      'agent signed in with a passkey',
+    );
     void reply.setCookie(SESSION, token, sessionCookieOptions(opts.secureCookies));
     return presentSession(context);
   });

@@ -174,7 +174,10 @@ describe('passkeys', () => {
     );
     const clone = await passkeySignIn(auth, (o) => auth.get(o.options, { counter: 5 }));
     expect(await errorCode(clone.res)).toBe('passkey_failed');
-    const events = await t.server.store.security.events(t.orgId, { type: 'passkey_clone', limit: 10 });
+    const events = await t.server.store.security.events(t.orgId, {
+      type: 'passkey_clone',
+      limit: 10,
+    });
     expect(events.some((e) => e.agentId === agent.id)).toBe(true);
   });
 
@@ -187,7 +190,9 @@ describe('passkeys', () => {
     );
     expect(await errorCode(phished.res)).toBe('passkey_failed');
     for (let i = 0; i < 9; i++) {
-      const forged = await passkeySignIn(auth, (o) => auth.get(o.options, { forgeSignature: true }));
+      const forged = await passkeySignIn(auth, (o) =>
+        auth.get(o.options, { forgeSignature: true }),
+      );
       expect(await errorCode(forged.res)).toBe('passkey_failed');
     }
     // Ten failures lock the account like wrong passwords do (PCI DSS 8.3.4).
@@ -196,7 +201,11 @@ describe('passkeys', () => {
   });
 
   it('with "phishing-resistant factor for admins", an admin needs a passkey session for admin actions', async () => {
-    await t.server.store.identity.saveSettings(t.orgId, { requirePasskeyForAdmins: true }, Date.now());
+    await t.server.store.identity.saveSettings(
+      t.orgId,
+      { requirePasskeyForAdmins: true },
+      Date.now(),
+    );
     try {
       const { client } = await signedIn('admin');
       expect(await errorCode(await client.request('GET', '/api/agents'))).toBe(
@@ -210,7 +219,11 @@ describe('passkeys', () => {
       expect(res.status).toBe(200);
       expect((await pk.request('GET', '/api/agents')).status).toBe(200);
     } finally {
-      await t.server.store.identity.saveSettings(t.orgId, { requirePasskeyForAdmins: false }, Date.now());
+      await t.server.store.identity.saveSettings(
+        t.orgId,
+        { requirePasskeyForAdmins: false },
+        Date.now(),
+      );
     }
   });
 });

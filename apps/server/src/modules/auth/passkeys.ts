@@ -123,7 +123,7 @@ export function createPasskeyService(deps: {
       { key: accountKey(agent.id), orgId: agent.orgId, agentId: agent.id, ip },
       { proof: false },
     );
-    let verified = false;
+    let verified: boolean;
     let newCounter = 0;
     try {
       const r = await verifyAuthenticationResponse({
@@ -139,7 +139,7 @@ export function createPasskeyService(deps: {
           ),
           // The counter is checked below by one conditional update (race-safe across nodes).
           counter: 0,
-          transports: passkey.transports as never,
+          transports: passkey.transports,
         },
       });
       verified = r.verified;
@@ -167,7 +167,10 @@ export function createPasskeyService(deps: {
     return { passkey, agent };
   }
 
-  async function markPasskey(ctx: AgentContext | { orgId: string; tokenHash: string }, now: number) {
+  async function markPasskey(
+    ctx: AgentContext | { orgId: string; tokenHash: string },
+    now: number,
+  ) {
     const orgId = 'agent' in ctx ? ctx.agent.orgId : ctx.orgId;
     const tokenHash = 'agent' in ctx ? ctx.session.tokenHash : ctx.tokenHash;
     await store.identity.setSessionIdentity(orgId, tokenHash, { passkeyAt: now });
@@ -198,7 +201,12 @@ export function createPasskeyService(deps: {
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
         timeout: PASSKEY_CHALLENGE_MS,
       });
-      const challengeId = await challenge(ctx.agent.orgId, ctx.agent.id, 'register', options.challenge);
+      const challengeId = await challenge(
+        ctx.agent.orgId,
+        ctx.agent.id,
+        'register',
+        options.challenge,
+      );
       return { challengeId, options };
     },
 
@@ -236,7 +244,11 @@ export function createPasskeyService(deps: {
         orgId: ctx.agent.orgId,
         agentId: ctx.agent.id,
         credentialId: info.credential.id,
-        publicKey: seal(keyringOf(store), toB64(info.credential.publicKey), sealContext(info.credential.id)),
+        publicKey: seal(
+          keyringOf(store),
+          toB64(info.credential.publicKey),
+          sealContext(info.credential.id),
+        ),
         counter: info.credential.counter,
         transports: info.credential.transports ?? [],
         name: body.name,
@@ -268,9 +280,16 @@ export function createPasskeyService(deps: {
         store.security.mfa(ctx.agent.orgId, ctx.agent.id),
         store.security.settings(ctx.agent.orgId),
       ]);
-      if (mine.length === 1 && !mfa?.totpSecret && mfaRequired(settings.mfaPolicy, ctx.agent.role)) {
+      if (
+        mine.length === 1 &&
+        !mfa?.totpSecret &&
+        mfaRequired(settings.mfaPolicy, ctx.agent.role)
+      ) {
         await failure(ctx.agent.orgId, ctx.agent.id, ip, 'passkey.remove', 'last_required_factor');
-        throw new ParleyError('forbidden', 'Your organisation requires a second factor: add another first.');
+        throw new ParleyError(
+          'forbidden',
+          'Your organisation requires a second factor: add another first.',
+        );
       }
       await store.identity.removePasskey(ctx.agent.orgId, ctx.agent.id, id);
       await audit.record(store, {
@@ -310,12 +329,20 @@ export function createPasskeyService(deps: {
       const settings = await store.security.settings(agent.orgId);
       if (!ipAllowed(settings.ipAllowlist, ip)) {
         await failure(agent.orgId, agent.id, ip, 'auth.sign_in', 'ip_not_allowed');
-        await events.emit(agent.orgId, 'ip_blocked', { agentId: agent.id, ip, detail: { at: 'sign_in' } });
+        await events.emit(agent.orgId, 'ip_blocked', {
+          agentId: agent.id,
+          ip,
+          detail: { at: 'sign_in' },
+        });
         throw new ParleyError('ip_not_allowed');
       }
       const now = Date.now();
       // A verified passkey is possession plus a PIN or biometric: both proofs at once.
-      const started = await auth.startSession(agent, ip, { passwordAt: now, factorAt: now, mfaAt: now });
+      const started = await auth.startSession(agent, ip, {
+        passwordAt: now,
+        factorAt: now,
+        mfaAt: now,
+      });
       await store.identity.setSessionIdentity(agent.orgId, started.context.session.tokenHash, {
         method: 'passkey',
         passkeyAt: now,
@@ -338,10 +365,18 @@ export function createPasskeyService(deps: {
       const options = await generateAuthenticationOptions({
         rpID: rp.rpId,
         userVerification: 'required',
-        allowCredentials: mine.map((p) => ({ id: p.credentialId, transports: p.transports as never })),
+        allowCredentials: mine.map((p) => ({
+          id: p.credentialId,
+          transports: p.transports as never,
+        })),
         timeout: PASSKEY_CHALLENGE_MS,
       });
-      const challengeId = await challenge(ctx.agent.orgId, ctx.agent.id, 'verify', options.challenge);
+      const challengeId = await challenge(
+        ctx.agent.orgId,
+        ctx.agent.id,
+        'verify',
+        options.challenge,
+      );
       return { challengeId, options };
     },
 
@@ -386,6 +421,5 @@ export function createPasskeyService(deps: {
       const identity = await store.identity.sessionIdentity(ctx.session.tokenHash);
       return identity?.passkeyAt != null;
     },
-
   };
 }

@@ -44,7 +44,13 @@ let n = 0;
 function account(groups: string[], amr: string[] = ['pwd', 'otp']) {
   n += 1;
   const login = `idp-user-${n}-${Math.random().toString(36).slice(2, 8)}`;
-  const a = { password: `idp password ${n}`, email: `${login}@idp.test`, name: `IdP User ${n}`, groups, amr };
+  const a = {
+    password: `idp password ${n}`,
+    email: `${login}@idp.test`,
+    name: `IdP User ${n}`,
+    groups,
+    amr,
+  };
   idp.accounts.set(login, a);
   return { login, ...a };
 }
@@ -85,7 +91,11 @@ async function ssoSignIn(login: string, password: string) {
 async function sessionOf(client: AgentClient) {
   const res = await client.request('GET', '/api/auth/session');
   return res.ok
-    ? ((await res.json()) as { stage: string; csrfToken: string; agent: { id: string; role: string; email: string } })
+    ? ((await res.json()) as {
+        stage: string;
+        csrfToken: string;
+        agent: { id: string; role: string; email: string };
+      })
     : undefined;
 }
 
@@ -117,16 +127,18 @@ describe('single sign-on with OpenID Connect (real oidc-provider)', () => {
       'supervisor',
     );
     const plain = account(['everyone']);
-    expect((await sessionOf((await ssoSignIn(plain.login, plain.password)).client))?.agent.role).toBe(
-      'agent',
-    );
+    expect(
+      (await sessionOf((await ssoSignIn(plain.login, plain.password)).client))?.agent.role,
+    ).toBe('agent');
   });
 
   it("the IdP's amr satisfies the MFA policy only when it names a configured method; otherwise Parley's MFA applies", async () => {
     await t.server.store.security.updateSettings(t.orgId, { mfaPolicy: 'all' }, Date.now());
     try {
       const strong = account(['everyone'], ['pwd', 'otp']);
-      expect((await sessionOf((await ssoSignIn(strong.login, strong.password)).client))?.stage).toBe('ok');
+      expect(
+        (await sessionOf((await ssoSignIn(strong.login, strong.password)).client))?.stage,
+      ).toBe('ok');
       const weak = account(['everyone'], ['pwd']);
       expect((await sessionOf((await ssoSignIn(weak.login, weak.password)).client))?.stage).toBe(
         'mfa_enrol',
@@ -155,8 +167,10 @@ describe('single sign-on with OpenID Connect (real oidc-provider)', () => {
     expect(identity?.method).toBe('oidc');
     expect(identity?.oidcSid).toBeTruthy();
     // The provider itself signs the logout token and posts it to backchannel_logout_uri.
-    const rp = await idp.provider.Client.find(idp.clientId);
-    await rp?.backchannelLogout(a.login, identity?.oidcSid ?? '');
+    const rp = (await idp.provider.Client.find(idp.clientId)) as unknown as {
+      backchannelLogout(sub: string, sid: string): Promise<void>;
+    };
+    await rp.backchannelLogout(a.login, identity?.oidcSid ?? '');
     expect(await socket.closed).toBe(4001);
     expect((await client.request('GET', '/api/auth/session')).status).toBe(401);
   });
@@ -185,7 +199,11 @@ describe('single sign-on with OpenID Connect (real oidc-provider)', () => {
   });
 
   it('the allowlist applies to SSO sign-ins', async () => {
-    await t.server.store.security.updateSettings(t.orgId, { ipAllowlist: ['10.0.0.0/8'] }, Date.now());
+    await t.server.store.security.updateSettings(
+      t.orgId,
+      { ipAllowlist: ['10.0.0.0/8'] },
+      Date.now(),
+    );
     try {
       const a = account(['everyone']);
       const { end, session } = await ssoSignIn(a.login, a.password);

@@ -24,7 +24,11 @@ export const passkeysSso: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('last_used_at', 'bigint')
       .execute();
-    await db.schema.createIndex('passkeys_agent').on('passkeys').columns(['org_id', 'agent_id']).execute();
+    await db.schema
+      .createIndex('passkeys_agent')
+      .on('passkeys')
+      .columns(['org_id', 'agent_id'])
+      .execute();
 
     await db.schema
       .createTable('webauthn_challenges')

@@ -152,7 +152,10 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
         })
         .execute();
       // Spent and expired challenges are swept as new ones are made: the table stays small.
-      await db.deleteFrom('webauthn_challenges').where('expires_at', '<', Date.now() - 3_600_000).execute();
+      await db
+        .deleteFrom('webauthn_challenges')
+        .where('expires_at', '<', Date.now() - 3_600_000)
+        .execute();
       return id;
     },
     async spendChallenge(id, purpose, now) {
@@ -170,7 +173,9 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
         .select(['org_id', 'agent_id', 'challenge'])
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? { orgId: row.org_id, agentId: row.agent_id, challenge: row.challenge } : undefined;
+      return row
+        ? { orgId: row.org_id, agentId: row.agent_id, challenge: row.challenge }
+        : undefined;
     },
 
     async settings(orgId) {
@@ -184,12 +189,17 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
     async saveSettings(orgId, patch, now) {
       const current = toSettings(
         orgId,
-        await db.selectFrom('org_identity').selectAll().where('org_id', '=', orgId).executeTakeFirst(),
+        await db
+          .selectFrom('org_identity')
+          .selectAll()
+          .where('org_id', '=', orgId)
+          .executeTakeFirst(),
       );
       const sso = { ...current.sso, ...patch.sso };
       const row: OrgIdentityTable = {
         org_id: orgId,
-        require_passkey_admins: (patch.requirePasskeyForAdmins ?? current.requirePasskeyForAdmins) ? 1 : 0,
+        require_passkey_admins:
+          (patch.requirePasskeyForAdmins ?? current.requirePasskeyForAdmins) ? 1 : 0,
         sso_enabled: sso.enabled ? 1 : 0,
         issuer: sso.issuer,
         client_id: sso.clientId,
@@ -224,7 +234,10 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
           used_at: null,
         })
         .execute();
-      await db.deleteFrom('oidc_flows').where('expires_at', '<', Date.now() - 3_600_000).execute();
+      await db
+        .deleteFrom('oidc_flows')
+        .where('expires_at', '<', Date.now() - 3_600_000)
+        .execute();
     },
     async spendFlow(state, now) {
       const r = await db
@@ -240,7 +253,9 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
         .select(['org_id', 'code_verifier', 'nonce'])
         .where('state', '=', state)
         .executeTakeFirst();
-      return row ? { orgId: row.org_id, codeVerifier: row.code_verifier, nonce: row.nonce } : undefined;
+      return row
+        ? { orgId: row.org_id, codeVerifier: row.code_verifier, nonce: row.nonce }
+        : undefined;
     },
 
     async agentBySubject(orgId, issuer, subject) {
@@ -292,7 +307,8 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
         .executeTakeFirst();
       if (!r) return undefined;
       return {
-        method: (['password', 'passkey', 'oidc'] as const).find((m) => m === r.method) ?? 'password',
+        method:
+          (['password', 'passkey', 'oidc'] as const).find((m) => m === r.method) ?? 'password',
         passkeyAt: r.passkey_at === null ? null : Number(r.passkey_at),
         oidcIssuer: r.oidc_issuer,
         oidcSubject: r.oidc_subject,
