@@ -5,6 +5,8 @@ import { AdminConsole } from './views/admin';
 import { IdleGuard } from './views/idle-guard';
 import { MaskingSettingsPage } from './views/masking-settings';
 import { OrganisationSettingsPage } from './views/organisation-settings';
+import { PasskeysPage } from './views/passkeys';
+import { SsoSettingsPage } from './views/sso-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { Workspace } from './views/workspace';
@@ -75,6 +77,10 @@ export function App() {
         }
         if (location.pathname === '/settings/masking')
           return <MaskingSettingsPage session={view.session} />;
+        if (location.pathname === '/account/passkeys')
+          return <PasskeysPage session={view.session} />;
+        if (location.pathname === '/settings/sso')
+          return <SsoSettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
         if (['/agents', '/security', '/security/events', '/audit'].includes(location.pathname)) {

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { ApiError, consoleApi } from '../lib/api';
+import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
+import { SsoSignIn, ssoErrorFromUrl } from './sso-sign-in';
 
 interface Props {
   notice: string | null;
@@ -28,8 +30,19 @@ function explain(e: unknown): string {
 export function SignIn({ notice, onSignedIn }: Props) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(ssoErrorFromUrl);
   const [busy, setBusy] = useState(false);
+
+  const withPasskey = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await passkeyApi.signIn());
+    } catch (e) {
+      setError(explainWebAuthn(e) ?? explain(e));
+      setBusy(false);
+    }
+  };
 
   const submit = async (): Promise<void> => {
     setBusy(true);
@@ -83,6 +96,18 @@ export function SignIn({ notice, onSignedIn }: Props) {
         <button type="submit" class="btn primary" disabled={busy}>
           {busy ? 'Signing in… (this can take a second)' : 'Sign in'}
         </button>
+        {passkeysSupported() && (
+          <button
+            type="button"
+            class="btn"
+            disabled={busy}
+            data-testid="signin-passkey"
+            onClick={() => void withPasskey()}
+          >
+            Sign in with a passkey
+          </button>
+        )}
+        <SsoSignIn />
       </form>
     </main>
   );

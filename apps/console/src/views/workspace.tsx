@@ -69,6 +69,9 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
               Organisation
             </a>
           )}
+          <a class="btn small" href="/account/passkeys">
+            Passkeys
+          </a>
           <span class="agent-name" data-testid="agent-name">
             {session.agent.name}
           </span>
