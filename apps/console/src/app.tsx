@@ -77,7 +77,7 @@ export function App() {
         }
         if (location.pathname === '/settings/masking')
           return <MaskingSettingsPage session={view.session} />;
-        if (location.pathname === '/account/passkeys')
+        if (location.pathname === '/settings/passkeys')
           return <PasskeysPage session={view.session} />;
         if (location.pathname === '/settings/sso')
           return <SsoSettingsPage session={view.session} />;

@@ -148,7 +148,7 @@ export function Passkeys() {
   );
 }
 
-/** A page of its own (/account/passkeys) until the profile page includes <Passkeys />. */
+/** A page of its own (/settings/passkeys) until the profile page includes <Passkeys />. */
 export function PasskeysPage({ session }: { session: SessionInfo }) {
   useEffect(() => {
     document.title = 'Passkeys · Parley console';

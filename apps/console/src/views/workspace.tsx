@@ -69,7 +69,7 @@ export function Workspace({ session, onSignOut, onExpired }: Props) {
               Organisation
             </a>
           )}
-          <a class="btn small" href="/account/passkeys">
+          <a class="btn small" href="/settings/passkeys">
             Passkeys
           </a>
           <span class="agent-name" data-testid="agent-name">
