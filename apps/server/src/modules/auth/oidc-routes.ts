@@ -100,6 +100,15 @@ export function registerOidcRoutes(app: FastifyInstance, opts: AuthRouteOptions)
   app.put('/api/settings/sso', admin, async (request) => {
     const ctx = agentOf(request);
     const body = UpdateSsoSettingsRequestSchema.parse(request.body);
+    // Requiring passkeys for admins from a session without one would lock this admin out.
+    if (
+      body.requirePasskeyForAdmins === true &&
+      (await opts.store.identity.sessionIdentity(ctx.session.tokenHash))?.passkeyAt == null
+    )
+      throw new ParleyError(
+        'phishing_resistant_required',
+        'Sign in with a passkey before requiring one for administrators.',
+      );
     const saved = await saveSso(opts.store, ctx.agent.orgId, body);
     await audit.record(opts.store, {
       orgId: ctx.agent.orgId,

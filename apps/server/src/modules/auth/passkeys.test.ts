@@ -200,6 +200,21 @@ describe('passkeys', () => {
     expect(await errorCode(locked.res)).toBe('account_locked');
   });
 
+  it('an admin cannot require passkeys for admins from a session without one (no lock-out)', async () => {
+    const { client } = await signedIn('admin');
+    const res = await client.request('PUT', '/api/settings/sso', { requirePasskeyForAdmins: true });
+    expect(await errorCode(res)).toBe('phishing_resistant_required');
+    const auth = new SoftAuthenticator(t.url);
+    expect((await register(client, auth)).status).toBe(200);
+    const ok = await client.request('PUT', '/api/settings/sso', { requirePasskeyForAdmins: true });
+    expect(ok.status).toBe(200);
+    await t.server.store.identity.saveSettings(
+      t.orgId,
+      { requirePasskeyForAdmins: false },
+      Date.now(),
+    );
+  });
+
   it('with "phishing-resistant factor for admins", an admin needs a passkey session for admin actions', async () => {
     await t.server.store.identity.saveSettings(
       t.orgId,
