@@ -9,6 +9,8 @@ import { LockScreen } from './views/lock-screen';
 import { MaskingSettingsPage } from './views/masking-settings';
 import { OrganisationSettingsPage } from './views/organisation-settings';
 import { ProfilePage } from './views/profile';
+import { PasskeysPage } from './views/passkeys';
+import { SsoSettingsPage } from './views/sso-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -108,6 +110,10 @@ export function App() {
           return <LockScreen session={view.session} onUnlocked={signedIn} onSignOut={signOut} />;
         if (location.pathname === '/settings/masking')
           return <MaskingSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/passkeys')
+          return <PasskeysPage session={view.session} />;
+        if (location.pathname === '/settings/sso')
+          return <SsoSettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
         if (location.pathname === '/profile')

@@ -121,6 +121,8 @@ export const ConfigSchema = z.object({
   filesS3Bucket: z.string().min(1).optional(),
   filesS3Endpoint: UrlSchema.optional(),
   filesS3Region: z.string().min(1),
+  /** Allow OpenID providers on plain http:// (tests, closed lab networks); never in production. */
+  oidcAllowHttp: z.enum(['0', '1']).transform((v) => v === '1'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -184,6 +186,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   filesS3Bucket: 'PARLEY_FILES_S3_BUCKET',
   filesS3Endpoint: 'PARLEY_FILES_S3_ENDPOINT',
   filesS3Region: 'PARLEY_FILES_S3_REGION',
+  oidcAllowHttp: 'PARLEY_OIDC_ALLOW_HTTP',
 };
 
 const DEFAULTS = {
@@ -215,6 +218,7 @@ const DEFAULTS = {
   filesLinkSeconds: '300',
   filesRetrySeconds: '5',
   filesS3Region: 'us-east-1',
+  oidcAllowHttp: '0',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

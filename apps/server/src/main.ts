@@ -26,6 +26,8 @@ import {
   createAttempts,
   createAuthService,
   createMfaService,
+  createOidcService,
+  createPasskeyService,
   createProofOfWork,
   createSessionLock,
   sessionCookieName,
@@ -198,6 +200,21 @@ export async function startServer(
   const attempts = createAttempts({ store, events, pow });
   const auth = createAuthService({ store, config, bus, events, attempts });
   const mfa = createMfaService({ store, auth, events, attempts });
+  const passkeys = createPasskeyService({
+    store,
+    auth,
+    events,
+    attempts,
+    requireStepUp: (ctx) => mfa.requireStepUp(ctx),
+  });
+  let baseUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
+  const oidc = createOidcService({
+    store,
+    auth,
+    events,
+    baseUrl: () => baseUrl,
+    allowHttp: config.oidcAllowHttp,
+  });
   const agents = createAgentsService({ store, auth, mfa });
   // E-mail (docs/email.md): a durable queue every node drains; off without PARLEY_SMTP_HOST.
   const mail = createMailService({
@@ -246,7 +263,13 @@ export async function startServer(
   const selfOrigins = new Set<string>();
   const ownTls = Boolean(config.tlsCert && config.tlsKey);
   const secureCookies = ownTls || (config.publicUrl?.startsWith('https:') ?? false);
-  const admission = createAdmission({ auth, store, events, selfOrigins });
+  const admission = createAdmission({
+    auth,
+    store,
+    events,
+    selfOrigins,
+    phishingResistantOk: (ctx) => passkeys.phishingResistantOk(ctx),
+  });
   const authRoutes: AuthRouteOptions = {
     auth,
     mfa,
@@ -257,6 +280,8 @@ export async function startServer(
     admission,
     pow,
     attempts,
+    passkeys,
+    oidc,
   };
   let ready = false;
   const probes = createDependencyChecks({
@@ -341,6 +366,7 @@ export async function startServer(
       : undefined;
   publicUrl = url;
   mail.start();
+  baseUrl = url;
   if (
     config.trustProxy === 0 &&
     config.publicUrl &&

@@ -57,7 +57,7 @@ export async function putFile(
     res = await fetch(`${base}/api/visitor${path}/${clientId}`, {
       method: 'PUT',
       headers: { ...headers, authorization: `Bearer ${auth.bearer}` },
-      body: data,
+      body: new Uint8Array(data),
     });
   } else {
     res = await fetch(`${base}/api${path}/${clientId}`, {
@@ -68,7 +68,7 @@ export async function putFile(
         origin: new URL(base).origin,
         'x-csrf-token': auth.agent.csrf,
       },
-      body: data,
+      body: new Uint8Array(data),
     });
   }
   return { status: res.status, body: (await res.json()) as never };

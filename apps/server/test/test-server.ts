@@ -14,8 +14,6 @@ import type { Store } from '../src/store';
 export interface TestServer {
   url: string;
   wsUrl: string;
-  /** The server's data directory (its SQLite file and key files). */
-  dataDir: string;
   orgKey: string;
   orgId: string;
   /** The server's data directory (removed on close). */
@@ -90,7 +88,6 @@ export async function startTestServer(
   return {
     url: server.url,
     wsUrl: server.url.replace(/^http/, 'ws'),
-    dataDir,
     orgKey: org.key,
     orgId: org.id,
     dataDir,

@@ -86,6 +86,23 @@ export const ERRORS = {
     message: 'This origin is not allowed for the organisation.',
   },
   not_found: { status: 404, message: 'Not found.' },
+  phishing_resistant_required: {
+    status: 403,
+    message:
+      'Your organisation requires administrators to sign in with a passkey: register one, then sign in with it.',
+  },
+  passkey_failed: {
+    status: 401,
+    message: 'The passkey was not accepted. Try again, or sign in another way.',
+  },
+  sso_not_configured: {
+    status: 404,
+    message: 'Single sign-on is not set up for this organisation.',
+  },
+  sso_failed: {
+    status: 401,
+    message: 'Single sign-on did not complete. Try again, or ask an administrator.',
+  },
   conversation_not_found: {
     status: 404,
     message: 'The conversation does not exist or is not yours.',

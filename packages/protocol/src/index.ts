@@ -11,3 +11,4 @@ export * from './pay';
 export * from './account';
 export * from './files';
 export * from './money';
+export * from './identity';

@@ -115,6 +115,7 @@ export const SecurityEventTypeSchema = z.enum([
   'webhook_suppressed',
   'account_unlocked',
   'file_blocked',
+  'passkey_clone',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

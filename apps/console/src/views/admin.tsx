@@ -29,6 +29,7 @@ const PAGES = [
   ['/security', 'Security settings'],
   ['/security/events', 'Security events'],
   ['/audit', 'Audit log'],
+  ['/settings/sso', 'Single sign-on'],
 ] as const;
 
 /** The admin pages: agents, security settings, security events (live) and the audit log. */

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { MfaEnrolment, SessionInfo } from '@parley/protocol';
 import { ApiError } from '../lib/api';
 import { securityApi } from '../lib/security-api';
+import { passkeyApi, passkeysSupported } from '../lib/passkey-api';
 
 interface Props {
   session: SessionInfo;
@@ -83,6 +84,17 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
         <button type="submit" class="btn primary" disabled={busy}>
           Verify
         </button>
+        {passkeysSupported() && (
+          <button
+            type="button"
+            class="btn"
+            disabled={busy}
+            data-testid="mfa-passkey"
+            onClick={() => void run(async () => onDone(await passkeyApi.verify()))}
+          >
+            Use a passkey instead
+          </button>
+        )}
       </form>
     );
   } else if (session.stage === 'password_change') {

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from '../lib/account-api';
 import { ApiError, consoleApi } from '../lib/api';
+import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
+import { SsoSignIn, ssoErrorFromUrl } from './sso-sign-in';
 
 interface Props {
   notice: string | null;
@@ -29,11 +31,22 @@ function explain(e: unknown): string {
 export function SignIn({ notice, onSignedIn }: Props) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(ssoErrorFromUrl);
   const [busy, setBusy] = useState(false);
   // After account_locked: offer an e-mailed unlock link when the server can send one.
   const [canMailLink, setCanMailLink] = useState(false);
   const [linkSent, setLinkSent] = useState(false);
+
+  const withPasskey = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await passkeyApi.signIn());
+    } catch (e) {
+      setError(explainWebAuthn(e) ?? explain(e));
+      setBusy(false);
+    }
+  };
 
   const submit = async (): Promise<void> => {
     setBusy(true);
@@ -105,6 +118,18 @@ export function SignIn({ notice, onSignedIn }: Props) {
               E-mail me an unlock link
             </button>
           ))}
+        {passkeysSupported() && (
+          <button
+            type="button"
+            class="btn"
+            disabled={busy}
+            data-testid="signin-passkey"
+            onClick={() => void withPasskey()}
+          >
+            Sign in with a passkey
+          </button>
+        )}
+        <SsoSignIn />
       </form>
     </main>
   );

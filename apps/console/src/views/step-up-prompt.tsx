@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, consoleApi } from '../lib/api';
+import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
 
 /**
  * Step-up (docs/security.md): changing a factor or recovery codes, or resetting
@@ -66,6 +67,25 @@ export function StepUpPrompt({
       <button type="submit" class="btn primary" disabled={busy}>
         Confirm
       </button>
+      {passkeysSupported() && (
+        <button
+          type="button"
+          class="btn"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            setError(null);
+            passkeyApi.verify().then(onConfirmed, (e: unknown) => {
+              setError(
+                explainWebAuthn(e) ?? (e instanceof ApiError ? e.message : 'Something went wrong.'),
+              );
+              setBusy(false);
+            });
+          }}
+        >
+          Confirm with a passkey
+        </button>
+      )}
       <button type="button" class="btn" onClick={onCancel}>
         Cancel
       </button>

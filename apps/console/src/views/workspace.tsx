@@ -80,6 +80,9 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
               Organisation
             </a>
           )}
+          <a class="btn small" href="/settings/passkeys">
+            Passkeys
+          </a>
           <a class="agent-name" href="/profile" data-testid="agent-name" title="Your account">
             {session.agent.name}
           </a>

@@ -5,7 +5,12 @@ import type { Store } from '../store';
 import { registerAccountRoutes, type AccountRouteOptions } from '../modules/account';
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
-import { registerAuthRoutes, type AuthRouteOptions } from '../modules/auth';
+import {
+  registerAuthRoutes,
+  registerOidcRoutes,
+  registerPasskeyRoutes,
+  type AuthRouteOptions,
+} from '../modules/auth';
 import { registerSecurityRoutes, type SecuritySettingsService } from '../modules/security';
 import { registerChatRoutes, type ChatService } from '../modules/chat';
 import {
@@ -96,6 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.ops) registerOpsRoutes(app, deps.ops);
   registerAuthRoutes(app, deps.authRoutes);
+  registerPasskeyRoutes(app, deps.authRoutes);
+  registerOidcRoutes(app, deps.authRoutes);
   registerAgentRoutes(app, { authRoutes: deps.authRoutes, agents: deps.agents });
   registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });

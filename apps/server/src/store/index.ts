@@ -12,6 +12,7 @@ import { securityRepo } from './repos/security';
 import { maskingSettingsRepo } from './repos/masking-settings';
 import { accountRepo, mailRepo } from './repos/mail';
 import { filesRepo } from './repos/files';
+import { identityRepo } from './repos/identity';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -44,5 +45,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     mail: mailRepo(conn.db, conn.dialect),
     account: accountRepo(conn.db),
     files: filesRepo(conn.db),
+    identity: identityRepo(conn.db),
   };
 }

@@ -5,12 +5,14 @@ import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
 import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
+import type { IdentityRepo, IdentityTables } from './identity-types';
 
 export type * from './security-types';
 export type * from './payment-types';
 export type * from './masking-types';
 export type * from './mail-types';
 export type * from './file-types';
+export type * from './identity-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -87,7 +89,7 @@ export interface MessagesTable {
   created_at: number;
 }
 export interface Database
-  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables {
+  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables, IdentityTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -243,6 +245,8 @@ export interface Store {
   mail: MailRepo;
   /** Session details, idle locks and unlock links (0010-mail-self-service). */
   account: AccountRepo;
+  /** Passkeys and single sign-on (0009-passkeys-sso). */
+  identity: IdentityRepo;
   agents: {
     create(input: {
       orgId: string;

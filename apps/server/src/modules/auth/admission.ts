@@ -6,6 +6,7 @@ import { can, type Permission } from './policy';
 import type { AgentContext, AuthService } from './service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ADMIN_ONLY = new Set<Permission>(['agent:manage', 'settings:manage', 'audit:read']);
 
 export interface AdmissionRequest {
   transport: 'http' | 'socket';
@@ -46,6 +47,8 @@ export function createAdmission(deps: {
   store: Store;
   events: SecurityEvents;
   selfOrigins: ReadonlySet<string>;
+  /** The organisation's "phishing-resistant factor for admins" rule (./passkeys.ts); true: may go on. */
+  phishingResistantOk?: (ctx: AgentContext) => Promise<boolean>;
 }): Admission {
   return async (req) => {
     if (req.transport === 'socket' && (!req.origin || !deps.selfOrigins.has(req.origin)))
@@ -83,6 +86,14 @@ export function createAdmission(deps: {
       );
     if (req.permission && !can(ctx.actor, req.permission, { orgId: ctx.agent.orgId }))
       throw new ParleyError('forbidden');
+    // 7. admin actions from a session that proved a passkey, when the organisation asks for it.
+    if (
+      req.permission &&
+      ADMIN_ONLY.has(req.permission) &&
+      deps.phishingResistantOk &&
+      !(await deps.phishingResistantOk(ctx))
+    )
+      throw new ParleyError('phishing_resistant_required');
     return ctx;
   };
 }

@@ -41,3 +41,7 @@ export {
 } from './routes';
 export { presentSession } from './presenter';
 export { newRecoveryCodes, recoveryCodeHash } from './totp';
+export { createPasskeyService, presentPasskey, type PasskeyService } from './passkeys';
+export { registerPasskeyRoutes } from './passkey-routes';
+export { createOidcService, mapRole, idpMfaSatisfied, type OidcService } from './oidc';
+export { registerOidcRoutes } from './oidc-routes';

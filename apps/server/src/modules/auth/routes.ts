@@ -13,6 +13,8 @@ import type { Admission } from './admission';
 import type { Attempts } from './attempts';
 import type { ProofOfWork } from './challenge';
 import type { MfaService } from './mfa';
+import type { OidcService } from './oidc';
+import type { PasskeyService } from './passkeys';
 import type { Permission } from './policy';
 import { presentSession } from './presenter';
 import type { AgentContext, AuthService } from './service';
@@ -40,6 +42,9 @@ export interface AuthRouteOptions {
   admission: Admission;
   pow: ProofOfWork;
   attempts: Attempts;
+  /** Passkeys (./passkey-routes.ts) and single sign-on (./oidc-routes.ts), when wired. */
+  passkeys?: PasskeyService;
+  oidc?: OidcService;
 }
 
 export interface RequireAgentOptions {

@@ -52,10 +52,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       store.security.settings(agent.orgId),
       store.security.sessionMfaAt(tokenHash),
     ]);
-    const enrolled = !!mfa?.totpSecret;
+    // A registered passkey is a second factor too (docs/security.md "Passkeys").
+    const enrolled =
+      !!mfa?.totpSecret || (await store.identity.countPasskeys(agent.orgId, agent.id)) > 0;
     if (enrolled && verifiedAt === undefined) return 'mfa_verify';
     if (mfa?.mustChangePassword) return 'password_change';
-    if (!enrolled && mfaRequired(settings.mfaPolicy, agent.role)) return 'mfa_enrol';
+    // A session whose MFA the IdP vouched for (SSO amr/acr, ./oidc.ts) needs no factor of Parley's own.
+    if (!enrolled && mfaRequired(settings.mfaPolicy, agent.role) && verifiedAt === undefined)
+      return 'mfa_enrol';
     return 'ok';
   }
 
@@ -175,6 +179,35 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { token, context };
     },
 
+    /**
+     * A new session for an agent who proved who they are another way (a passkey,
+     * single sign-on): the same fresh id, CSRF token and expiry as a password
+     * sign-in, with the proofs the caller vouches for. The caller audits.
+     */
+    async startSession(
+      agent: AgentRow,
+      ip: string,
+      proofs: { passwordAt?: number; factorAt?: number; mfaAt?: number },
+    ): Promise<{ token: string; context: AgentContext }> {
+      const now = Date.now();
+      const token = randomToken(32);
+      const session = await store.sessions.create({
+        tokenHash: sha256Hex(token),
+        agentId: agent.id,
+        orgId: agent.orgId,
+        csrfToken: randomToken(24),
+        createdAt: now,
+        expiresAt: now + absoluteMs,
+      });
+      await store.security.setSessionIp(session.tokenHash, ip);
+      await store.security.proveSession(agent.orgId, session.tokenHash, proofs);
+      if (proofs.mfaAt !== undefined)
+        await store.security.markSessionMfa(agent.orgId, session.tokenHash, proofs.mfaAt);
+      const context = await contextFor(session);
+      if (!context) throw new ParleyError('invalid_credentials');
+      return { token, context };
+    },
+
     /** Resolves a session token to its agent, enforcing idle and absolute timeouts; undefined when not valid. */
     async authenticate(
       token: string | undefined,
@@ -256,6 +289,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (ip) await store.security.setSessionIp(tokenHash, ip);
       const userAgent = await store.account.userAgent(ctx.session.tokenHash);
       if (userAgent) await store.account.setUserAgent(tokenHash, userAgent);
+      // How it signed in (passkey, IdP session for back-channel logout) moves with it.
+      const identity = await store.identity.sessionIdentity(ctx.session.tokenHash);
+      if (identity) await store.identity.setSessionIdentity(ctx.session.orgId, tokenHash, identity);
       await store.sessions.revoke(ctx.session.tokenHash, Date.now());
       return token;
     },

@@ -28,7 +28,9 @@ export function createStepUp(deps: {
       const now = Date.now();
       const proofs = await store.security.sessionProofs(ctx.session.tokenHash);
       const fresh = (t: number | null) => t !== null && now - t < STEP_UP_MS;
-      const hasFactor = !!(await store.security.mfa(ctx.agent.orgId, ctx.agent.id))?.totpSecret;
+      const hasFactor =
+        !!(await store.security.mfa(ctx.agent.orgId, ctx.agent.id))?.totpSecret ||
+        (await store.identity.countPasskeys(ctx.agent.orgId, ctx.agent.id)) > 0;
       if (!fresh(proofs.passwordAt) || (hasFactor && !fresh(proofs.factorAt)))
         throw new ParleyError('step_up_required');
     },

@@ -8,6 +8,7 @@ import { maskState } from './0008-mask-state';
 import { mailSelfService } from './0010-mail-self-service';
 import { files } from './0011-files';
 import { paymentAttempts } from './0012-payment-attempts';
+import { passkeysSso } from './0009-passkeys-sso';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0010-mail-self-service': mailSelfService,
   '0011-files': files,
   '0012-payment-attempts': paymentAttempts,
+  '0009-passkeys-sso': passkeysSso,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -83,6 +83,7 @@ export function outcomeOfIntent(intent: Stripe.PaymentIntent): GatewayOutcome {
     case 'requires_action': // 3-D Secure in the browser
     case 'requires_confirmation':
     case 'processing':
+    default:
       return { kind: 'pending', reference: intent.id };
   }
 }
