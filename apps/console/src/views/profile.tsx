@@ -1,3 +1,4 @@
+import { Passkeys } from './passkeys';
 import { useEffect, useState } from 'preact/hooks';
 import type { AccountSession, MfaEnrolment, SessionInfo } from '@parley/protocol';
 import { accountApi } from '../lib/account-api';
@@ -272,7 +273,7 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
         </>
       )}
       {codes && <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />}
-      {/* passkeys: <Passkeys/> mounted here by the passkeys branch */}
+      <Passkeys />
       {confirmRemove && (
         <ConfirmDialog
           title="Remove your authenticator?"
