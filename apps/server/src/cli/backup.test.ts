@@ -57,7 +57,12 @@ beforeAll(ensureDist, 200_000);
 describe('parley backup and restore', () => {
   let srv: TestServer;
   beforeAll(async () => {
-    srv = await startTestServer({ logLevel: 'warn' });
+    // The load below sends each next message on the ack of the last, faster than a visitor's
+    // per-socket frame limit (30 burst, 10/s), which would close the sockets mid-test.
+    srv = await startTestServer({
+      logLevel: 'warn',
+      env: { PARLEY_WS_RATE_BURST: '100000', PARLEY_WS_RATE_PER_SECOND: '100000' },
+    });
   });
   afterAll(async () => srv?.close());
 

@@ -42,9 +42,12 @@ export function registerPasskeyRoutes(app: FastifyInstance, opts: AuthRouteOptio
   });
 
   app.post('/api/auth/passkeys', signingIn, async (request) => {
+    const ctx = agentOf(request);
+    // A session that still owes its second factor hears that first, not a body error.
+    if (ctx.stage === 'mfa_verify') throw new ParleyError('mfa_required');
     const body = PasskeyRegisterRequestSchema.parse(request.body);
     const passkey = await passkeys.register(
-      agentOf(request),
+      ctx,
       relyingParty(opts, request),
       { ...body, response: body.response as unknown as RegistrationResponseJSON },
       request.ip,

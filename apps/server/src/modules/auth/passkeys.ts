@@ -216,6 +216,7 @@ export function createPasskeyService(deps: {
       body: { challengeId: string; name: string; response: RegistrationResponseJSON },
       ip: string,
     ): Promise<Passkey> {
+      if (ctx.stage !== 'ok' && ctx.stage !== 'mfa_enrol') throw new ParleyError('mfa_required');
       await deps.requireStepUp(ctx);
       const spent = await store.identity.spendChallenge(body.challengeId, 'register', Date.now());
       if (!spent || spent.agentId !== ctx.agent.id) {
