@@ -78,7 +78,7 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
     await page.goto(`${server.url}/`);
     await page.getByLabel('E-mail').fill(ada.email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('agent-name').click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
@@ -188,7 +188,7 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('E-mail').fill(server.admin.email);
     await page.getByLabel('Password').fill(server.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('agent-name').waitFor();
     await page.goto(`${server.url}/agents`);
     const row = page.getByTestId('agent-row').filter({ hasText: target.email });
@@ -234,7 +234,7 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
     await page.goto(`${server.url}/`);
     await page.getByLabel('E-mail').fill(cy.email);
     await page.getByLabel('Password').fill(cy.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByTestId('signin-error').textContent()).toMatch(/locked/);
     const before = smtp.received.length;
     await page.getByTestId('mail-unlock-link').click();
@@ -251,7 +251,7 @@ describe('account self-service and the idle lock (issue 10 items 14, 15)', () =>
     await page.getByRole('link', { name: 'Go to sign-in' }).click();
     await page.getByLabel('E-mail').fill(cy.email);
     await page.getByLabel('Password').fill(cy.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('agent-name').waitFor();
   });
 });

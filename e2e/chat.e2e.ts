@@ -47,10 +47,10 @@ describe('live chat in the browser', () => {
     await agent.goto(server.url);
     await agent.getByLabel('E-mail').fill(server.admin.email);
     await agent.getByLabel('Password').fill('wrong password');
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => agent.getByTestId('signin-error').textContent()).toMatch(/wrong/);
     await agent.getByLabel('Password').fill(server.admin.password);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('button', { name: 'Sign in', exact: true }).click();
     const item = agent
       .getByTestId('queue-waiting')
       .getByTestId('conversation-item')

@@ -90,7 +90,7 @@ describe('files in the chat (browser)', () => {
     await agent.goto(server.url);
     await agent.getByLabel('E-mail').fill(server.admin.email);
     await agent.getByLabel('Password').fill(server.admin.password);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('button', { name: 'Sign in', exact: true }).click();
     await agent
       .getByTestId('queue-waiting')
       .getByTestId('conversation-item')

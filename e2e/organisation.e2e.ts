@@ -31,7 +31,7 @@ describe('organisation settings in the console', () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('E-mail').fill(server.admin.email);
     await page.getByLabel('Password').fill(server.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('agent-name').waitFor();
     await page.getByRole('link', { name: 'Organisation' }).click();
     await page.getByRole('heading', { name: 'Organisation', level: 1 }).waitFor();

@@ -75,8 +75,14 @@ async function newPayWindow(
   expect(made.res.status).toBe(201);
   const id = made.body.payment.id;
   const link = await payLink(env.server, chat.visitor.token, chat.visitor.conversationId, id);
-  const page = await context.newPage();
-  await page.goto(link.payUrl);
+  // Opened by a script, as the chat frame opens it: only such a window may close itself.
+  const opener = await context.newPage();
+  const [page] = await Promise.all([
+    context.waitForEvent('page'),
+    opener.evaluate((url) => void window.open(url, '_blank'), link.payUrl),
+  ]);
+  page.on('close', () => void opener.close());
+  await page.waitForLoadState();
   return { id, page };
 }
 

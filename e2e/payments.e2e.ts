@@ -80,7 +80,7 @@ describe('in-chat payment in the browser', () => {
     await agent.goto(env.server.url);
     await agent.getByLabel('E-mail').fill(sup.email);
     await agent.getByLabel('Password').fill(sup.password);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('button', { name: 'Sign in', exact: true }).click();
     await agent
       .getByTestId('queue-waiting')
       .getByTestId('conversation-item')

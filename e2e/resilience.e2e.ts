@@ -13,6 +13,8 @@ class SocketProxy {
   holdServerFrames = false;
   /** Drops `send` frames from the page, as if they were lost on the way. */
   dropClientSends = false;
+  /** Server frames of type `resumed` passed to the page: the widget sends only after one. */
+  resumed = 0;
   private routes: WebSocketRoute[] = [];
 
   async attach(page: Page, path: RegExp): Promise<void> {
@@ -20,7 +22,9 @@ class SocketProxy {
       const server = ws.connectToServer();
       this.routes.push(ws);
       server.onMessage((m) => {
-        if (!this.holdServerFrames) ws.send(m);
+        if (this.holdServerFrames) return;
+        if (typeof m === 'string' && m.startsWith('{"type":"resumed"')) this.resumed += 1;
+        ws.send(m);
       });
       ws.onMessage((m) => {
         if (this.dropClientSends && typeof m === 'string' && m.includes('"type":"send"')) return;
@@ -88,6 +92,8 @@ describe('nothing acknowledged is lost, nothing is stored twice', () => {
     frame = await chatFrame(page);
     await frame.getByRole('button', { name: 'Start chat' }).click();
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
+    // "Connected" shows on `ready`; the outbox is sent after `resumed`, which must not be held.
+    await expect.poll(() => proxy.resumed).toBeGreaterThan(0);
 
     proxy.holdServerFrames = true;
     await frame.getByLabel('Message').fill('Are you there?');
@@ -174,7 +180,7 @@ describe('the console updates live', () => {
     await screenshot(page, 'console-sign-in');
     await page.getByLabel('E-mail').fill(server.admin.email);
     await page.getByLabel('Password').fill(server.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('connection-status').getByText('Live').waitFor();
   });
 
@@ -280,8 +286,8 @@ describe('the console updates live', () => {
 
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await page.reload();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   });
 });

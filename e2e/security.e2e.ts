@@ -30,7 +30,7 @@ describe('console sign-in with two-step verification', () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('E-mail').fill(server.admin.email);
     await page.getByLabel('Password').fill(server.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   it('enrols an authenticator from the QR code and shows the recovery codes once', async () => {

@@ -57,7 +57,7 @@ describe('the chat over HTTPS and WSS in the browser', () => {
     await agent.goto(server.url);
     await agent.getByLabel('E-mail').fill(server.admin.email);
     await agent.getByLabel('Password').fill(server.admin.password);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('button', { name: 'Sign in', exact: true }).click();
     await agent
       .getByTestId('queue-waiting')
       .getByTestId('conversation-item')
