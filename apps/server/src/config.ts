@@ -123,6 +123,16 @@ export const ConfigSchema = z.object({
   filesS3Region: z.string().min(1),
   /** Allow OpenID providers on plain http:// (tests, closed lab networks); never in production. */
   oidcAllowHttp: z.enum(['0', '1']).transform((v) => v === '1'),
+  // ---- SIEM export (docs/operations.md "SIEM export") ----
+  /** tcp://host:port or tls://host:port of a syslog receiver (RFC 5424, octet-counted framing). */
+  syslogUrl: z
+    .string()
+    .regex(/^(tcp|tls):\/\/[^/\s:]+:\d{1,5}$/, 'must be tcp://host:port or tls://host:port')
+    .optional(),
+  /** The message part: the entry as JSON, or ArcSight CEF. */
+  syslogFormat: z.enum(['json', 'cef']),
+  /** PEM file of the CA that signed the receiver's certificate (tls://); default: the system's CAs. */
+  syslogCaFile: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -187,6 +197,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   filesS3Endpoint: 'PARLEY_FILES_S3_ENDPOINT',
   filesS3Region: 'PARLEY_FILES_S3_REGION',
   oidcAllowHttp: 'PARLEY_OIDC_ALLOW_HTTP',
+  syslogUrl: 'PARLEY_SYSLOG_URL',
+  syslogFormat: 'PARLEY_SYSLOG_FORMAT',
+  syslogCaFile: 'PARLEY_SYSLOG_CA_FILE',
 };
 
 const DEFAULTS = {
@@ -219,6 +232,7 @@ const DEFAULTS = {
   filesRetrySeconds: '5',
   filesS3Region: 'us-east-1',
   oidcAllowHttp: '0',
+  syslogFormat: 'json',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

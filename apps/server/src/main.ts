@@ -42,6 +42,7 @@ import {
   type UnlockLinks,
 } from './modules/account';
 import { createMailService, createSmtpTransport, type MailService } from './modules/mail';
+import { siemFromConfig } from './modules/siem';
 import { checkpointFileOf, startAuditAnchor } from './modules/audit';
 import {
   bindKeyring,
@@ -116,6 +117,8 @@ export interface StartOptions {
   processGuards?: boolean;
   /** First retry delay of the mail queue (tests make it short; default 30 s). */
   mailRetryBaseMs?: number;
+  /** SIEM export timings (tests): the confirmation window and the first retry delay. */
+  siem?: { confirmMs?: number; retryBaseMs?: number };
 }
 
 /**
@@ -178,6 +181,8 @@ export async function startServer(
   // Keys outside the database (issue 10 findings 5 and 7): sealed credentials and the keyed audit chain.
   const keyring = loadKeyring(config);
   bindKeyring(store, keyring);
+  // SIEM export (docs/operations.md): audit entries and security events to syslog, via the outbox.
+  const siem = siemFromConfig(config, store, log, options.siem);
   const sealed = await sealLegacySecrets(store, keyring);
   if (sealed > 0) log.warn({ sealed }, 'stored credentials sealed with the secrets key');
   const anchor = await startAuditAnchor({
@@ -366,6 +371,7 @@ export async function startServer(
       : undefined;
   publicUrl = url;
   mail.start();
+  siem?.start();
   baseUrl = url;
   if (
     config.trustProxy === 0 &&
@@ -394,6 +400,7 @@ export async function startServer(
       await app.close();
       await account.unlockLinks.settled();
       await mail.stop();
+      await siem?.stop();
       await files.stop();
       await anchor.stop();
       await committer.close();

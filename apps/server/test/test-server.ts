@@ -52,6 +52,8 @@ export async function startTestServer(
     org?: TestOrg;
     /** First retry delay of the mail queue (default 30 s). */
     mailRetryBaseMs?: number;
+    /** SIEM export timings (with PARLEY_SYSLOG_URL in env). */
+    siem?: { confirmMs?: number; retryBaseMs?: number };
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
@@ -76,6 +78,7 @@ export async function startTestServer(
     logDestination: sink,
     ...(opts.store ? { store: opts.store } : {}),
     ...(opts.mailRetryBaseMs !== undefined ? { mailRetryBaseMs: opts.mailRetryBaseMs } : {}),
+    ...(opts.siem ? { siem: opts.siem } : {}),
   });
   const origin = new URL(server.url).origin;
   const { org, admin } =

@@ -246,7 +246,13 @@ export interface SecurityRepo extends ThrottleRepo {
     now: number,
   ): Promise<OrgSecurityRow>;
 
-  addEvent(input: Omit<SecurityEventRow, 'id'>): Promise<SecurityEventRow>;
+  /** Stores an event; `exportTo` names the SIEM channels it is queued for, in the same transaction. */
+  addEvent(
+    input: Omit<SecurityEventRow, 'id'>,
+    exportTo?: readonly string[],
+  ): Promise<SecurityEventRow>;
+  /** The events with these ids (any order). */
+  eventsByIds(ids: readonly string[]): Promise<SecurityEventRow[]>;
   events(orgId: string, filter: { type?: string; limit: number }): Promise<SecurityEventRow[]>;
   eventCounts(orgId: string): Promise<Record<string, number>>;
 }
@@ -256,7 +262,10 @@ export interface AuditRepo {
   append(
     entry: NewAuditEntry,
     hash: (prevHash: string, seq: number, id: string) => string,
+    exportTo?: readonly string[],
   ): Promise<AuditEntry>;
+  /** The entries with these ids (any order). */
+  byIds(ids: readonly string[]): Promise<AuditEntry[]>;
   /** Newest first. */
   list(orgId: string, filter: AuditFilter): Promise<AuditEntry[]>;
   /** Ascending by seq, for verification. */

@@ -6,11 +6,13 @@ import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
+import type { SiemRepo, SiemTables } from './siem-types';
 
 export type * from './security-types';
 export type * from './payment-types';
 export type * from './masking-types';
 export type * from './mail-types';
+export type * from './siem-types';
 export type * from './file-types';
 export type * from './identity-types';
 
@@ -89,7 +91,14 @@ export interface MessagesTable {
   created_at: number;
 }
 export interface Database
-  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables, IdentityTables {
+  extends
+    SecurityTables,
+    PaymentTables,
+    MaskingTables,
+    MailTables,
+    FileTables,
+    IdentityTables,
+    SiemTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -247,6 +256,8 @@ export interface Store {
   account: AccountRepo;
   /** Passkeys and single sign-on (0009-passkeys-sso). */
   identity: IdentityRepo;
+  /** Audit entries and security events still to be streamed to the SIEM (0020-siem-outbox). */
+  siem: SiemRepo;
   agents: {
     create(input: {
       orgId: string;

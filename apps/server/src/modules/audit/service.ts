@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditFilter, Store } from '../../store';
 import { keyringOf } from '../security';
+import { siemChannelsOf, wakeSiem } from '../siem';
 import { canonicalDetail, entryHash, type DetailValue } from './chain';
 
 export type AuditOutcome = 'success' | 'failure';
@@ -38,9 +39,14 @@ export async function record(store: Store, input: AuditInput): Promise<AuditEntr
     resourceId: input.resource?.id ?? null,
     detail: canonicalDetail(input.detail),
   };
-  return store.audit.append(base, (prevHash, seq, id) =>
-    entryHash({ ...base, seq, id, prevHash }, key),
+  const channels = siemChannelsOf(store);
+  const entry = await store.audit.append(
+    base,
+    (prevHash, seq, id) => entryHash({ ...base, seq, id, prevHash }, key),
+    channels,
   );
+  if (channels.length > 0) wakeSiem(store);
+  return entry;
 }
 
 export function list(store: Store, orgId: string, filter: AuditFilter): Promise<AuditEntry[]> {

@@ -5,6 +5,7 @@ import type { Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { SecurityEventRow, Store } from '../../store';
 import { keyringOf, open, secretContext } from './keyring';
+import { siemChannelsOf, wakeSiem } from '../siem';
 import { createWebhookTargetPolicy, postPinned, type WebhookTargetPolicy } from './webhook-target';
 
 /** Topic of an organisation's security events; only sockets allowed `security_event:read` subscribe. */
@@ -120,14 +121,19 @@ export function createSecurityEvents(deps: {
   return {
     async emit(orgId, type, input) {
       try {
-        const row = await deps.store.security.addEvent({
-          orgId,
-          type,
-          agentId: input.agentId ?? null,
-          ip: input.ip ?? null,
-          detail: input.detail ?? {},
-          createdAt: Date.now(),
-        });
+        const channels = siemChannelsOf(deps.store);
+        const row = await deps.store.security.addEvent(
+          {
+            orgId,
+            type,
+            agentId: input.agentId ?? null,
+            ip: input.ip ?? null,
+            detail: input.detail ?? {},
+            createdAt: Date.now(),
+          },
+          channels,
+        );
+        if (channels.length > 0) wakeSiem(deps.store);
         deps.log.warn({ orgId, type, agentId: row.agentId, eventId: row.id }, 'security event');
         if (orgId === '') return;
         const event = presentSecurityEvent(row);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, Plan } from '../connect';
 import type { AuditEntry, AuditLogTable, AuditRepo } from '../types';
+import { siemOutboxInserts } from './siem';
 
 /** prev_hash of the first entry of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -54,7 +55,7 @@ function isUniqueViolation(err: unknown): boolean {
 export function auditRepo(conn: Connection): AuditRepo {
   const { db } = conn;
   return {
-    async append(input, hash) {
+    async append(input, hash, exportTo = []) {
       // The previous hash is read and the entry inserted in one transaction;
       // the (org_id, seq) key makes a concurrent append (another node) fail
       // instead of forking the chain, and it is retried on the new tail.
@@ -90,6 +91,9 @@ export function auditRepo(conn: Connection): AuditRepo {
             hash: entry.hash,
           })
           .compile();
+        // Its SIEM outbox rows commit with it (issue 17 item 3).
+        for (const q of siemOutboxInserts(db, exportTo, 'audit', entry.orgId, entry.id, entry.at))
+          yield q;
         return entry;
       }
       for (let attempt = 0; ; attempt++) {
@@ -122,6 +126,16 @@ export function auditRepo(conn: Connection): AuditRepo {
         .where('seq', '>', afterSeq)
         .orderBy('seq', 'asc')
         .limit(limit)
+        .execute();
+      return rows.map(toEntry);
+    },
+
+    async byIds(list) {
+      if (list.length === 0) return [];
+      const rows = await db
+        .selectFrom('audit_log')
+        .select(columns)
+        .where('id', 'in', list)
         .execute();
       return rows.map(toEntry);
     },

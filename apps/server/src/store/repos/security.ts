@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection } from '../connect';
+import type { Connection, Plan } from '../connect';
+import { siemOutboxInserts } from './siem';
 import { parseStringArray } from '../mappers';
 import type {
   AgentMfaTable,
@@ -47,6 +48,26 @@ function parseDetail(json: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+function toEventRow(r: {
+  id: string;
+  org_id: string;
+  type: string;
+  agent_id: string | null;
+  ip: string | null;
+  detail: string;
+  created_at: number | string;
+}): SecurityEventRow {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    type: r.type,
+    agentId: r.agent_id,
+    ip: r.ip,
+    detail: parseDetail(r.detail),
+    createdAt: Number(r.created_at),
+  };
 }
 
 export function securityRepo(conn: Connection): SecurityRepo {
@@ -390,7 +411,7 @@ export function securityRepo(conn: Connection): SecurityRepo {
       return toSettings(orgId, next);
     },
 
-    async addEvent(input) {
+    async addEvent(input, exportTo = []) {
       const row = {
         id: randomUUID(),
         org_id: input.orgId,
@@ -400,8 +421,30 @@ export function securityRepo(conn: Connection): SecurityRepo {
         detail: JSON.stringify(input.detail),
         created_at: input.createdAt,
       };
-      await db.insertInto('security_events').values(row).execute();
+      const insert = db.insertInto('security_events').values(row);
+      if (exportTo.length === 0) await insert.execute();
+      else {
+        // The event and its SIEM outbox rows commit together (issue 17 item 3).
+        const queries = [
+          insert.compile(),
+          ...siemOutboxInserts(db, exportTo, 'security', input.orgId, row.id, input.createdAt),
+        ];
+        await conn.runInTransaction(
+          (function* (): Plan<void> {
+            for (const q of queries) yield q;
+          })(),
+        );
+      }
       return { ...input, id: row.id };
+    },
+    async eventsByIds(list) {
+      if (list.length === 0) return [];
+      const rows = await db
+        .selectFrom('security_events')
+        .selectAll()
+        .where('id', 'in', list)
+        .execute();
+      return rows.map(toEventRow);
     },
     async events(orgId, filter) {
       let q = db.selectFrom('security_events').selectAll().where('org_id', '=', orgId);
@@ -411,15 +454,7 @@ export function securityRepo(conn: Connection): SecurityRepo {
         .orderBy('id')
         .limit(filter.limit)
         .execute();
-      return rows.map((r): SecurityEventRow => ({
-        id: r.id,
-        orgId: r.org_id,
-        type: r.type,
-        agentId: r.agent_id,
-        ip: r.ip,
-        detail: parseDetail(r.detail),
-        createdAt: Number(r.created_at),
-      }));
+      return rows.map(toEventRow);
     },
     async eventCounts(orgId) {
       const rows = await db
