@@ -36,6 +36,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$own_policy" = 1 ] && as_root rm -f /usr/sbin/policy-rc.d
   [ $rc = 0 ] || exit 1
 fi
+# SIEM export (docs/operations.md): the tests run their own rsyslogd (TCP, TLS through gtls,
+# RELP through imrelp) on loopback ports; installed without starting the machine's syslog.
+rsyslog_modules=/usr/lib/x86_64-linux-gnu/rsyslog
+if [ ! -x /usr/sbin/rsyslogd ] || [ ! -f "$rsyslog_modules/lmnsd_gtls.so" ] || [ ! -f "$rsyslog_modules/imrelp.so" ]; then
+  step "installing Debian's rsyslog, rsyslog-gnutls and rsyslog-relp for the SIEM export tests"
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null && as_root chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rsyslog rsyslog-gnutls rsyslog-relp >/dev/null
+  rc=$?
+  [ "$own_policy" = 1 ] && as_root rm -f /usr/sbin/policy-rc.d
+  [ $rc = 0 ] || exit 1
+fi
 # Files (docs/files.md): the tests start their own clamd with the repository's EICAR
 # signature, and OCR images with Debian's tesseract and its English data.
 if ! command -v clamd >/dev/null 2>&1 && [ ! -x /usr/sbin/clamd ]; then

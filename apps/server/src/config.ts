@@ -124,10 +124,13 @@ export const ConfigSchema = z.object({
   /** Allow OpenID providers on plain http:// (tests, closed lab networks); never in production. */
   oidcAllowHttp: z.enum(['0', '1']).transform((v) => v === '1'),
   // ---- SIEM export (docs/operations.md "SIEM export") ----
-  /** tcp://host:port or tls://host:port of a syslog receiver (RFC 5424, octet-counted framing). */
+  /** A syslog receiver: tcp:// or tls:// (RFC 5424, octet-counted), relp:// or relp+tls:// (acknowledged). */
   syslogUrl: z
     .string()
-    .regex(/^(tcp|tls):\/\/[^/\s:]+:\d{1,5}$/, 'must be tcp://host:port or tls://host:port')
+    .regex(
+      /^(tcp|tls|relp|relp\+tls):\/\/[^/\s:]+:\d{1,5}$/,
+      'must be tcp://, tls://, relp:// or relp+tls:// with host:port',
+    )
     .optional(),
   /** The message part: the entry as JSON, or ArcSight CEF. */
   syslogFormat: z.enum(['json', 'cef']),

@@ -7,9 +7,11 @@ import { portOpen, waitFor } from './faults/kit';
 
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
 
-/** True when Debian's rsyslog (and its gnutls driver, for TLS) is installed. */
-export const haveRsyslog = (tls = false) =>
-  existsSync(RSYSLOGD) && (!tls || existsSync('/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so'));
+/** True when Debian's rsyslog (with its gnutls driver for TLS, rsyslog-relp for RELP) is installed. */
+const MODULES = '/usr/lib/x86_64-linux-gnu/rsyslog';
+export const haveRsyslog = (need: 'tcp' | 'tls' | 'relp' = 'tcp') =>
+  existsSync(RSYSLOGD) &&
+  (need === 'tcp' || existsSync(join(MODULES, need === 'tls' ? 'lmnsd_gtls.so' : 'imrelp.so')));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,27 +40,29 @@ export class Rsyslog {
 
   constructor(
     readonly port: number,
-    private readonly tls?: { cert: string; key: string },
+    private readonly opts: { tls?: { cert: string; key: string }; relp?: boolean } = {},
   ) {
+    const { tls, relp } = opts;
     const driver = tls
       ? `global(DefaultNetstreamDriver="gtls" DefaultNetstreamDriverCertFile="${tls.cert}" DefaultNetstreamDriverKeyFile="${tls.key}" DefaultNetstreamDriverCAFile="${tls.cert}")\n`
       : '';
-    const input = tls
-      ? `module(load="imtcp" StreamDriver.Name="gtls" StreamDriver.Mode="1" StreamDriver.AuthMode="anon")`
-      : `module(load="imtcp")`;
+    const input = relp
+      ? `module(load="imrelp")\ninput(type="imrelp" address="127.0.0.1" port="${port}")`
+      : `${tls ? 'module(load="imtcp" StreamDriver.Name="gtls" StreamDriver.Mode="1" StreamDriver.AuthMode="anon")' : 'module(load="imtcp")'}\ninput(type="imtcp" address="127.0.0.1" port="${port}")`;
     writeFileSync(
       join(this.dir, 'rsyslog.conf'),
       `global(workDirectory="${this.dir}")
 ${driver}${input}
-input(type="imtcp" address="127.0.0.1" port="${port}")
 template(name="raw" type="string" string="%rawmsg%\\n")
 action(type="omfile" file="${this.out}" template="raw" flushOnTXEnd="on" asyncWriting="off")
 `,
     );
   }
 
-  static async start(tls?: { cert: string; key: string }): Promise<Rsyslog> {
-    const r = new Rsyslog(await freePort(), tls);
+  static async start(
+    opts: { tls?: { cert: string; key: string }; relp?: boolean } = {},
+  ): Promise<Rsyslog> {
+    const r = new Rsyslog(await freePort(), opts);
     await r.start();
     return r;
   }
@@ -80,7 +84,12 @@ action(type="omfile" file="${this.out}" template="raw" flushOnTXEnd="on" asyncWr
     });
   }
 
-  /** SIGKILL: the receiver dies without closing anything cleanly. */
+  /** SIGSTOP: the receiver hangs; its kernel still takes bytes until its buffers fill. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGKILL: the receiver dies without closing anything cleanly (a paused one loses what it held). */
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;

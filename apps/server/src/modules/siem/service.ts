@@ -123,7 +123,10 @@ export function createSiemExport(opts: SiemExportOptions) {
     const attempts = Math.max(...rows.map((r) => r.attempts));
     try {
       const epoch = await transport.write(frames);
-      unconfirmed.push({ ids, epoch, at: Date.now(), attempts });
+      // RELP: the receiver acknowledged each message. Plain syslog: wait out the window.
+      if (transport.acknowledged)
+        delivered += await store.siem.markDelivered(ids, nodeId, Date.now());
+      else unconfirmed.push({ ids, epoch, at: Date.now(), attempts });
       if (failures > 0) log.info({ after: failures }, 'siem: syslog receiver reachable again');
       failures = 0;
       return true;

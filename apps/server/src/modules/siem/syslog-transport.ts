@@ -4,6 +4,8 @@ import { withDeadline } from '../../lib/deadline';
 
 /** A syslog receiver as configured: PARLEY_SYSLOG_URL and, for tls://, its CA. */
 export interface SyslogTarget {
+  /** relp: the Reliable Event Logging Protocol (acknowledged), over TCP or TLS. */
+  framing: 'syslog' | 'relp';
   protocol: 'tcp' | 'tls';
   host: string;
   port: number;
@@ -11,10 +13,17 @@ export interface SyslogTarget {
   ca?: string | undefined;
 }
 
+/** tcp://, tls://, relp:// or relp+tls:// with host and port. */
 export function parseSyslogUrl(url: string, ca?: string): SyslogTarget {
   const u = new URL(url);
-  const protocol = u.protocol === 'tls:' ? 'tls' : 'tcp';
-  return { protocol, host: u.hostname, port: Number(u.port), ca };
+  const scheme = u.protocol.replace(/:$/, '');
+  return {
+    framing: scheme.startsWith('relp') ? 'relp' : 'syslog',
+    protocol: scheme === 'tls' || scheme === 'relp+tls' ? 'tls' : 'tcp',
+    host: u.hostname,
+    port: Number(u.port),
+    ca,
+  };
 }
 
 /**
@@ -24,6 +33,8 @@ export function parseSyslogUrl(url: string, ca?: string): SyslogTarget {
  * and hears of its loss, to send again what the receiver may not have taken.
  */
 export interface SyslogTransport {
+  /** True when a resolved write means the receiver took the messages (RELP), not only the socket. */
+  readonly acknowledged?: boolean;
   /** Writes the frames on the current connection (opening one if needed); resolves with its epoch. */
   write(frames: readonly Buffer[]): Promise<number>;
   /** True while the connection of this epoch is open and has seen no error. */

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { Store } from '../../store';
 import { bindSiemChannels } from './channels';
 import { createSiemExport, SYSLOG_CHANNEL, type SiemExport } from './service';
+import { createRelpTransport } from './relp-transport';
 import { createSyslogTransport, parseSyslogUrl } from './syslog-transport';
 
 /**
@@ -20,10 +21,12 @@ export function siemFromConfig(
   if (!config.syslogUrl) return undefined;
   // A CA that cannot be read stops the start (law 7: a missing safety component is an error).
   const ca = config.syslogCaFile ? readFileSync(config.syslogCaFile, 'utf8') : undefined;
+  const target = parseSyslogUrl(config.syslogUrl, ca);
   const exporter = createSiemExport({
     store,
     log,
-    transport: createSyslogTransport(parseSyslogUrl(config.syslogUrl, ca)),
+    transport:
+      target.framing === 'relp' ? createRelpTransport(target) : createSyslogTransport(target),
     format: config.syslogFormat,
     ...options,
   });
