@@ -6,6 +6,7 @@ import type { SyslogTransport } from './syslog-transport';
 
 /** The outbox channel of the syslog receiver. */
 export const SYSLOG_CHANNEL = 'syslog';
+const DELIVERED_KEPT_MS = 7 * 24 * 3_600_000;
 
 export interface SiemExportOptions {
   store: Store;
@@ -60,6 +61,7 @@ export function createSiemExport(opts: SiemExportOptions) {
   let stopped = true;
   let failures = 0;
   let delivered = 0;
+  let prunedAt = 0;
 
   transport.onLoss((epoch) => {
     const lost = unconfirmed.filter((u) => u.epoch === epoch);
@@ -148,6 +150,11 @@ export function createSiemExport(opts: SiemExportOptions) {
   }
 
   async function drainOnce(): Promise<void> {
+    // Delivered rows are only bookkeeping: gone after a week, looked at once an hour.
+    if (Date.now() - prunedAt > 3_600_000) {
+      prunedAt = Date.now();
+      await store.siem.prune(prunedAt - DELIVERED_KEPT_MS);
+    }
     do {
       again = false;
       while (!stopped && (await sendBatch()));
