@@ -119,6 +119,8 @@ export interface StartOptions {
   mailRetryBaseMs?: number;
   /** SIEM export timings (tests): the confirmation window and the first retry delay. */
   siem?: { confirmMs?: number; retryBaseMs?: number };
+  /** First retry delay of a security webhook post (tests; default 1 s). */
+  webhookRetryBaseMs?: number;
 }
 
 /**
@@ -197,7 +199,15 @@ export async function startServer(
     // The vault is never a webhook target, whatever range is allowed.
     denyAddresses: vaultAddresses(config.vaultUrl),
   });
-  const events = createSecurityEvents({ store, bus, log, webhookPolicy });
+  const events = createSecurityEvents({
+    store,
+    bus,
+    log,
+    webhookPolicy,
+    ...(options.webhookRetryBaseMs !== undefined
+      ? { webhookRetryBaseMs: options.webhookRetryBaseMs }
+      : {}),
+  });
   const pow = createProofOfWork({
     hmacKey: derivedKey(keyring, 'altcha'),
     difficulty: config.powDifficulty,
@@ -372,6 +382,7 @@ export async function startServer(
   publicUrl = url;
   mail.start();
   siem?.start();
+  events.start();
   baseUrl = url;
   if (
     config.trustProxy === 0 &&
@@ -401,6 +412,7 @@ export async function startServer(
       await account.unlockLinks.settled();
       await mail.stop();
       await siem?.stop();
+      await events.stop();
       await files.stop();
       await anchor.stop();
       await committer.close();

@@ -54,6 +54,8 @@ export async function startTestServer(
     mailRetryBaseMs?: number;
     /** SIEM export timings (with PARLEY_SYSLOG_URL in env). */
     siem?: { confirmMs?: number; retryBaseMs?: number };
+    /** First retry delay of a security webhook post. */
+    webhookRetryBaseMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
@@ -79,6 +81,9 @@ export async function startTestServer(
     ...(opts.store ? { store: opts.store } : {}),
     ...(opts.mailRetryBaseMs !== undefined ? { mailRetryBaseMs: opts.mailRetryBaseMs } : {}),
     ...(opts.siem ? { siem: opts.siem } : {}),
+    ...(opts.webhookRetryBaseMs !== undefined
+      ? { webhookRetryBaseMs: opts.webhookRetryBaseMs }
+      : {}),
   });
   const origin = new URL(server.url).origin;
   const { org, admin } =

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { signRequest } from '@parley/signing';
 import type { SecurityEvent, SecurityEventType } from '@parley/protocol';
 import type { Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { SecurityEventRow, Store } from '../../store';
-import { keyringOf, open, secretContext } from './keyring';
 import { siemChannelsOf, wakeSiem } from '../siem';
-import { createWebhookTargetPolicy, postPinned, type WebhookTargetPolicy } from './webhook-target';
+import { createWebhookTargetPolicy, type WebhookTargetPolicy } from './webhook-target';
+import { createWebhookExport, SUPPRESSED_DETAIL, WEBHOOK_CHANNEL } from './webhook-export';
 
 /** Topic of an organisation's security events; only sockets allowed `security_event:read` subscribe. */
 export const securityTopic = (orgId: string) => `security:${orgId}`;
@@ -28,7 +26,7 @@ export function presentSecurityEvent(e: SecurityEventRow): SecurityEvent {
 }
 
 export interface SecurityEvents {
-  /** Stores, counts, shows live to admins and posts to the organisation's webhook. Never throws. */
+  /** Stores, counts, shows live to admins and queues for the webhook and the SIEM. Never throws. */
   emit(
     orgId: string,
     type: SecurityEventType,
@@ -38,11 +36,13 @@ export interface SecurityEvents {
       detail?: Record<string, string | number | boolean | null>;
     },
   ): Promise<void>;
-  /** Resolves when every webhook delivery started so far has finished (tests, shutdown). */
+  /** Starts delivering queued webhook posts (every node drains the outbox). */
+  start(): void;
+  /** Resolves when the webhook drain started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-const RETRY_DELAYS_MS = [500, 2000, 8000];
 /**
  * Deliveries per organisation per minute. Many events can be caused by anyone
  * on the internet (failed sign-ins, forged cookies): above the budget they are
@@ -57,11 +57,19 @@ export function createSecurityEvents(deps: {
   log: Logger;
   webhookAllowCidrs?: readonly string[];
   webhookPolicy?: WebhookTargetPolicy;
+  /** First retry delay of a webhook post (default 1 s, doubling to 10 min). */
+  webhookRetryBaseMs?: number;
 }): SecurityEvents {
-  const pending = new Set<Promise<void>>();
   const policy =
     deps.webhookPolicy ?? createWebhookTargetPolicy({ allowCidrs: deps.webhookAllowCidrs ?? [] });
   const budget = new Map<string, { windowStart: number; sent: number; suppressed: number }>();
+  const webhooks = createWebhookExport({
+    store: deps.store,
+    log: deps.log,
+    policy,
+    present: presentSecurityEvent,
+    ...(deps.webhookRetryBaseMs !== undefined ? { retryBaseMs: deps.webhookRetryBaseMs } : {}),
+  });
 
   /** True when the organisation may get one more delivery now; counts the ones held back. */
   function spend(orgId: string): { ok: boolean; suppressed: number } {
@@ -82,86 +90,39 @@ export function createSecurityEvents(deps: {
     return { ok: true, suppressed };
   }
 
-  async function deliver(
-    url: string,
-    secret: string,
-    body: string,
-    eventId: string,
-  ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // Resolved and checked at every attempt, then pinned to the checked address.
-        const target = await policy.resolve(url);
-        const headers = signRequest({
-          secret,
-          method: 'POST',
-          path: `${target.url.pathname}${target.url.search}`,
-          body,
-        });
-        const status = await postPinned(
-          target,
-          { 'content-type': 'application/json', ...headers },
-          body,
-          5000,
-        );
-        if (status >= 200 && status < 300) return;
-        deps.log.warn({ eventId, status }, 'security webhook refused');
-      } catch (err) {
-        deps.log.warn(
-          { eventId, err: err instanceof Error ? err.name : 'unknown' },
-          'security webhook failed',
-        );
-      }
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (delay === undefined) return;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-
   return {
     async emit(orgId, type, input) {
       try {
-        const channels = siemChannelsOf(deps.store);
+        const channels = [...siemChannelsOf(deps.store)];
+        const detail = { ...(input.detail ?? {}) };
+        if (orgId !== '') {
+          const settings = await deps.store.security.settings(orgId);
+          if (settings.webhookUrl && settings.webhookSecret) {
+            const turn = spend(orgId);
+            if (turn.ok) channels.push(WEBHOOK_CHANNEL);
+            if (turn.ok && turn.suppressed > 0) detail[SUPPRESSED_DETAIL] = turn.suppressed;
+          }
+        }
+        // The event and its deliveries (webhook, SIEM) commit together: none is lost in between.
         const row = await deps.store.security.addEvent(
           {
             orgId,
             type,
             agentId: input.agentId ?? null,
             ip: input.ip ?? null,
-            detail: input.detail ?? {},
+            detail,
             createdAt: Date.now(),
           },
           channels,
         );
-        if (channels.length > 0) wakeSiem(deps.store);
+        if (channels.includes(WEBHOOK_CHANNEL)) webhooks.kick();
+        if (channels.some((c) => c !== WEBHOOK_CHANNEL)) wakeSiem(deps.store);
         deps.log.warn({ orgId, type, agentId: row.agentId, eventId: row.id }, 'security event');
         if (orgId === '') return;
-        const event = presentSecurityEvent(row);
         await deps.bus.publish(securityTopic(orgId), {
           audience: 'agent',
-          frame: JSON.stringify({ type: 'security_event', event }),
+          frame: JSON.stringify({ type: 'security_event', event: presentSecurityEvent(row) }),
         });
-        const settings = await deps.store.security.settings(orgId);
-        if (settings.webhookUrl && settings.webhookSecret) {
-          const turn = spend(orgId);
-          if (!turn.ok) return;
-          const secret = open(
-            keyringOf(deps.store),
-            settings.webhookSecret,
-            secretContext.webhook(orgId),
-          );
-          const body = JSON.stringify({
-            id: randomUUID(),
-            type: 'security_event',
-            orgId,
-            event,
-            ...(turn.suppressed > 0 ? { suppressed: turn.suppressed } : {}),
-          });
-          const p = deliver(settings.webhookUrl, secret, body, row.id).finally(() =>
-            pending.delete(p),
-          );
-          pending.add(p);
-        }
       } catch (err) {
         deps.log.error(
           { orgId, type, err: err instanceof Error ? err.message : 'unknown' },
@@ -169,8 +130,8 @@ export function createSecurityEvents(deps: {
         );
       }
     },
-    async idle() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
-    },
+    start: () => webhooks.start(),
+    idle: () => webhooks.idle(),
+    stop: () => webhooks.stop(),
   };
 }
