@@ -10,6 +10,7 @@ export interface CliValues {
   out?: string | undefined;
   from?: string | undefined;
   keys?: string | undefined;
+  json?: boolean | undefined;
 }
 
 export function fail(message: string, code = 2): never {

@@ -33,6 +33,10 @@ Commands:
                     Parley runs (SQLite's online backup API); the keys go to --keys, apart.
   restore --from FILE --keys FILE --data-dir NEW_DIR
                     Restores a backup into a new data directory and checks its databases.
+  doctor [--json] [--data-dir DIR]
+                    Inspects the installation: TLS, file permissions, schema, audit chain and
+                    anchoring, MFA policy, clocks, SIEM, scanning, e-mail. One PASS/WARN/FAIL
+                    line each with how to fix; exits 1 when a check fails.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -50,6 +54,7 @@ const OPTIONS = {
   out: { type: 'string' },
   from: { type: 'string' },
   keys: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -103,6 +108,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./backup-commands')).backupCommand(values);
     case 'restore':
       return (await import('./backup-commands')).restoreCommand(values);
+    case 'doctor':
+      return (await import('./doctor-command')).doctorCommand(values);
     case 'mask': {
       const { runMaskCli } = await import('@parley/masking/cli');
       process.exitCode = await runMaskCli(process.stdin, process.stdout);
