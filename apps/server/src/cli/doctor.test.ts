@@ -28,27 +28,22 @@ describe('parley doctor', () => {
     const checks = await runDoctor(config());
     expect(byName(checks, 'data directory permissions')?.status).toBe('pass');
     expect(byName(checks, 'database schema')).toMatchObject({ status: 'pass' });
-    expect(byName(checks, 'audit chain')).toMatchObject({
-      status: 'pass',
-      detail: expect.stringMatching(/[1-9]\d* entries, intact/),
-    });
+    expect(byName(checks, 'audit chain')?.status).toBe('pass');
+    expect(byName(checks, 'audit chain')?.detail).toMatch(/[1-9]\d* entries, intact/);
     // The test organisation requires no second factor (a store-only setting of the test kit).
-    expect(byName(checks, 'MFA policy')).toMatchObject({
-      status: 'fail',
-      fix: expect.stringMatching(/8\.4\.2/),
-    });
+    expect(byName(checks, 'MFA policy')?.status).toBe('fail');
+    expect(byName(checks, 'MFA policy')?.fix).toMatch(/8\.4\.2/);
     expect(byName(checks, 'TLS and HSTS')).toMatchObject({ status: 'warn' });
-    expect(byName(checks, 'SIEM export')).toMatchObject({
-      status: 'warn',
-      fix: expect.stringMatching(/PARLEY_SYSLOG_URL/),
-    });
+    expect(byName(checks, 'SIEM export')?.status).toBe('warn');
+    expect(byName(checks, 'SIEM export')?.fix).toMatch(/PARLEY_SYSLOG_URL/);
     for (const c of checks) if (c.status !== 'pass') expect(c.fix, c.name).toBeTruthy();
   });
 
   it('names a database file others can read', async () => {
     chmodSync(join(dataDir, 'parley.db'), 0o644);
     const check = byName(await runDoctor(config()), 'data directory permissions');
-    expect(check).toMatchObject({ status: 'fail', detail: expect.stringContaining('parley.db') });
+    expect(check?.status).toBe('fail');
+    expect(check?.detail).toContain('parley.db');
   });
 
   it('fails production without TLS, and a chain with an edited entry', async () => {

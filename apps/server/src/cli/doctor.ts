@@ -1,11 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Config } from '../config';
 import { storeOptionsFor } from '../main';
 import { createStore, type Store } from '../store';
-import { migrationProvider } from '../store/migrations';
 import { auditVerifyOptions, readCheckpoints, verifyAudit } from '../modules/audit';
 import { checkpointFileOf } from '../modules/audit';
 import { loadKeyring } from '../modules/security';
@@ -98,10 +97,9 @@ function tls(cfg: Config): DoctorCheck {
 
 async function migrations(store: Store): Promise<DoctorCheck> {
   const name = 'database schema';
-  const all = await new Migrator({ db: store.db, provider: migrationProvider }).getMigrations();
-  const pending = all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const { applied, pending } = await store.pendingMigrations();
   return pending.length === 0
-    ? pass(name, `${store.dialect}, ${all.length} migrations applied`)
+    ? pass(name, `${store.dialect}, ${applied} migrations applied`)
     : failed(name, `not applied: ${pending.join(', ')}`, 'run `parley migrate` (or start a node)');
 }
 

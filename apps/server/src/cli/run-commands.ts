@@ -86,11 +86,16 @@ export async function serveCommand(command: 'start' | 'server', values: CliValue
       `  Demo page:  ${server.url}/demo?org=${orgKey}`,
       `  Vault:      http://${host}:${server.port + 1}/`,
     ];
-    if (admin) lines.push('', `  First run: admin account ${admin.email}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
     // Issue 10 finding 8: stdout is the log stream; the password goes to the
-    // terminal or a 0600 file, and stdout says only where.
-    if (admin) process.stdout.write(`${revealOneTimePassword(admin, { dataDir: cfg.dataDir })}\n`);
+    // terminal or a 0600 file, and stdout says only where. One write: a reader
+    // (a supervisor relaying it, a test) never sees half of the banner.
+    if (admin)
+      lines.push(
+        '',
+        `  First run: admin account ${admin.email}`,
+        revealOneTimePassword(admin, { dataDir: cfg.dataDir }),
+      );
+    process.stdout.write(`${lines.join('\n')}\n`);
     process.stdout.write('\n');
   }
   onShutdown(async () => {

@@ -1,6 +1,6 @@
 import { connect } from './connect';
 import type { StoreOptions } from './connect';
-import { runMigrations } from './migrate';
+import { pendingMigrations, runMigrations } from './migrate';
 import { agentsRepo, sessionsRepo } from './repos/agents';
 import { conversationsRepo } from './repos/conversations';
 import { messagesRepo } from './repos/messages';
@@ -32,6 +32,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     dialect: conn.dialect,
     db: conn.db,
     migrate: () => runMigrations(conn),
+    pendingMigrations: () => pendingMigrations(conn),
     close: () => (closed ??= conn.close()),
     orgs: orgsRepo(conn.db),
     agents: agentsRepo(conn.db),

@@ -94,3 +94,17 @@ function isSqliteBusy(error: unknown): boolean {
     typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
   );
 }
+
+/** Names of the migrations not yet applied to this store, in order (`parley doctor`). */
+export async function pendingMigrations(
+  conn: Connection,
+): Promise<{ applied: number; pending: string[] }> {
+  const migrator = new Migrator({
+    db: conn.db,
+    provider: migrationProvider,
+    ...(conn.schema !== undefined ? { migrationTableSchema: conn.schema } : {}),
+  });
+  const all = await migrator.getMigrations();
+  const pending = all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  return { applied: all.length - pending.length, pending };
+}

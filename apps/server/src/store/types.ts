@@ -230,6 +230,8 @@ export interface Store {
   /** Escape hatch for modules that need a query the repositories lack. */
   readonly db: Kysely<Database>;
   migrate(): Promise<void>;
+  /** Migrations applied and still to apply; changes nothing. */
+  pendingMigrations(): Promise<{ applied: number; pending: string[] }>;
   close(): Promise<void>;
 
   orgs: {
