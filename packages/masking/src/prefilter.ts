@@ -32,7 +32,7 @@ function wordDigits(text: string, start: number, end: number): number {
   const pieces = segmentWords(text, start, end);
   if (pieces === undefined) return 0;
   let n = 0;
-  for (const p of pieces) n += p.repeat > 0 ? p.repeat : 1;
+  for (const p of pieces) n += p.repeat > 0 ? p.repeat : p.digits.length;
   return n;
 }
 
