@@ -147,6 +147,27 @@ export function digitsOf(cp: number): string {
   return v;
 }
 
+// Letters that pass for a digit when glued to digits: O for 0, l and I for 1 (Latin, Greek, Cyrillic).
+const LOOKALIKE: Readonly<Record<number, string>> = {
+  0x4f: '0', // O
+  0x6f: '0', // o
+  0x39f: '0', // Greek Omicron
+  0x3bf: '0',
+  0x41e: '0', // Cyrillic O
+  0x43e: '0',
+  0x6c: '1', // l
+  0x49: '1', // I
+  0x399: '1', // Greek Iota
+  0x406: '1', // Cyrillic Byelorussian-Ukrainian I
+  0x4cf: '1', // Cyrillic palochka
+  0x4c0: '1',
+};
+
+/** The digit a look-alike letter passes for ("0" for O), or '' (see `mergeLookalikes` in tokens.ts). */
+export function lookalikeOf(cp: number): string {
+  return LOOKALIKE[cp] ?? '';
+}
+
 // Bidirectional controls and right-to-left scripts: a card displayed forwards may be stored reversed.
 const BIDI =
   /[\u200f\u061c\u202a-\u202e\u2066-\u2069\u0590-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;

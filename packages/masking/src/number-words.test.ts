@@ -185,7 +185,7 @@ describe('a card spelled in tens and teens (property)', () => {
               i += 1;
             }
           }
-          // French "quatre" right before "vingt…" reads as quatre-vingt (80): write that 4 as a digit.
+          // "quatre" right before "vingt…" reads as quatre-vingt (80), to a reader too: write that 4 as a digit.
           for (let k = 1; k < parts.length; k += 1)
             if (parts[k - 1] === 'quatre' && /^vingt/.test(parts[k] ?? '')) parts[k - 1] = '4';
           const body = parts.join(between);

@@ -21,7 +21,7 @@ export interface WordPiece {
   readonly kind: WordKind;
   /** Numeric value (UNIT 0-9, TEEN 11-19, TENS 10-90). */
   readonly value: number;
-  /** FR_VINGT: French "vingt" (quatre-vingt = 80); FR_TEEN: a tens word that takes a teen (soixante-douze). */
+  /** FR_VINGT: French "quatre" and "vingt" (quatre-vingt = 80); FR_TEEN: a tens word that takes a teen (soixante-douze). */
   readonly flags: number;
 }
 export const BOUND = 1; // an elided or prefix form ("vent" of ventuno, "veinti"): a unit must follow in the run
@@ -42,7 +42,8 @@ add(UNIT, 0, 'zero oh nought cero null nul');
 add(UNIT, 1, 'one un une uno una eins ein um uma een');
 add(UNIT, 2, 'two deux dos zwei zwo due dois duas twee');
 add(UNIT, 3, 'three trois tres drei tre drie');
-add(UNIT, 4, 'four quatre cuatro vier quattro quatro');
+add(UNIT, 4, 'four cuatro vier quattro quatro');
+add(UNIT, 4, 'quatre', FR_VINGT); // quatre-vingt(s): 80
 add(UNIT, 5, 'five cinq cinco funf fuenf cinque vijf');
 add(UNIT, 6, 'six seis sechs sei zes');
 add(UNIT, 7, 'seven sept siete sieben sette sete zeven');

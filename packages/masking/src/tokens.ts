@@ -1,21 +1,10 @@
 // Tokenizer: digit runs (any script) and English digit words, grouped into
 // chains of units separated only by "separator" text (no letters or other
 // digits once HTML tags, entities and %-escapes are set aside).
-import { classOf, DIGIT, digitsOf, LETTER, MARK, SOFT } from './chars';
-import {
-  BOUND,
-  CONN,
-  FR_TEEN,
-  FR_VINGT,
-  isConnector,
-  isWeakWord,
-  REPEAT,
-  segmentWords,
-  TEEN,
-  TENS,
-  UNIT,
-} from './number-words';
+import { classOf, DIGIT, digitsOf, LETTER, lookalikeOf, MARK, SOFT } from './chars';
+import { isConnector, isWeakWord, segmentWords } from './number-words';
 import type { WordPiece } from './number-words';
+import { makeEmitter } from './word-emitter';
 
 export interface Token {
   readonly start: number;
@@ -95,7 +84,106 @@ function runsOf(text: string): Run[] {
     }
     i += w;
   }
-  return runs;
+  return mergeLookalikes(text, runs);
+}
+
+/** The digits a run of look-alike letters passes for, or '' when any letter is no look-alike. */
+function lookalikeRun(text: string, r: Run): string {
+  if (r.kind !== LETTER || r.end - r.start > LOOK_MAX) return '';
+  let look = '';
+  for (let i = r.start; i < r.end; i += 1) {
+    const d = lookalikeOf(text.charCodeAt(i));
+    if (d === '') return '';
+    look += d;
+  }
+  return look;
+}
+
+/** Look-alike letters in one glued stretch: at most 8 in a row; a whole group alone: 3 or 4. */
+const LOOK_MAX = 8;
+const LOOK_GROUP = 4;
+/** Separator characters between a lone group of look-alikes and the digits beside it. */
+const LOOK_GAP = 3;
+
+/**
+ * Look-alike letters (O for 0, l and I for 1) read as digits, where a reader would: in a stretch
+ * of digits and look-alikes glued together of at least 4 characters ("424O", "O0OO", "4lll",
+ * "2O2O"), and as a whole group of 3-4 look-alikes after digit groups ("4OOO OOOO OOOO OOO2").
+ * A stretch with any other letter is a word or a reference ("ORD0042", "IOS12"), one shorter
+ * than 4 is a model name or a unit ("4o", "2l", "10l"); "2lol" reads as 2101, the price.
+ */
+function mergeLookalikes(text: string, runs: Run[]): Run[] {
+  let out: Run[] | undefined;
+  for (let j = 0; j < runs.length;) {
+    let k = j + 1;
+    while (k < runs.length && (runs[k] as Run).start === (runs[k - 1] as Run).end) k += 1;
+    const first = runs[j] as Run;
+    const last = runs[k - 1] as Run;
+    let merged: Run | undefined;
+    if (k - j >= 2 && last.end - first.start >= 4) {
+      let digits = '';
+      let real = false;
+      let look = false;
+      for (let m = j; m < k; m += 1) {
+        const r = runs[m] as Run;
+        const d = r.kind === DIGIT ? r.digits : lookalikeRun(text, r);
+        if (d === '') {
+          digits = '';
+          break;
+        }
+        digits += d;
+        if (r.kind === DIGIT) real = true;
+        else look = true;
+      }
+      if (digits !== '' && real && look)
+        merged = { kind: DIGIT, start: first.start, end: last.end, digits };
+    } else if (
+      k - j === 1 &&
+      first.end - first.start >= 3 &&
+      first.end - first.start <= LOOK_GROUP
+    ) {
+      const prev = out !== undefined ? out[out.length - 1] : runs[j - 1];
+      const alone = lookalikeRun(text, first);
+      if (alone !== '' && afterDigits(text, runs, j, prev))
+        merged = { kind: DIGIT, start: first.start, end: first.end, digits: alone };
+    }
+    if (merged !== undefined) {
+      out ??= runs.slice(0, j);
+      out.push(merged);
+    } else if (out !== undefined) for (let m = j; m < k; m += 1) out.push(runs[m] as Run);
+    j = k;
+  }
+  return out ?? runs;
+}
+
+/**
+ * Run `j` (a lone group of look-alikes) follows digits at most LOOK_GAP separators away, and after
+ * it, past other such groups, come digits, or nothing near (a last group: "… 0000 OOOO").
+ */
+function afterDigits(
+  text: string,
+  runs: readonly Run[],
+  j: number,
+  prev: Run | undefined,
+): boolean {
+  const r = runs[j] as Run;
+  if (prev?.kind !== DIGIT || r.start - prev.end > LOOK_GAP) return false;
+  let end = r.end;
+  let whole = r.end - r.start === LOOK_GROUP;
+  for (let k = j + 1; k <= j + 4; k += 1) {
+    const next = runs[k];
+    if (next === undefined || next.start - end > LOOK_GAP) return whole;
+    if (next.kind === DIGIT) return true;
+    const glued = runs[k + 1];
+    // "OO06": look-alikes glued to digits (read as digits by `mergeLookalikes`).
+    if (glued?.kind === DIGIT && glued.start === next.end && lookalikeRun(text, next) !== '')
+      return true;
+    const n = next.end - next.start;
+    if (n < 3 || n > LOOK_GROUP || lookalikeRun(text, next) === '') return whole; // a word after
+    whole = n === LOOK_GROUP;
+    end = next.end;
+  }
+  return false;
 }
 
 const isWord = (r: Run | undefined): boolean => r?.kind === LETTER && r.words === undefined;
@@ -195,173 +283,6 @@ export function tokenize(text: string): Tokens {
   if (full.length === 0) return { tokens, digitChars };
   const alt = [...tokens.filter((t) => !trimmed.has(t)), ...full].sort((a, b) => a.start - b.start);
   return { tokens, digitChars, alt };
-}
-
-/** Pushes tokens, joining "double"/"triple" with the single digit right after it. */
-function makeEmitter(
-  text: string,
-  tokens: Token[],
-): {
-  word(w: WordPiece): void;
-  digits(t: Token): void;
-  reset(): void;
-  /** A connector word standing alone ("treinta y dos"): neither a number nor a break. */
-  conn(): void;
-  /** The letter run `[start, end)` is an everyday word: its tokens are weak. */
-  weak(start: number, end: number): void;
-} {
-  // The last two everyday-word runs (a number word of the one before may still be pending).
-  const weakRuns: number[] = [-1, -1, -1, -1];
-  let repeat = 0;
-  let repeatEnd = -1;
-  let repeatStart = -1;
-  // A number word waiting for the next one, which may complete it ("forty" + "two" is 42).
-  let pend: Pending | undefined;
-  const push = (given: Token): void => {
-    const inWeak =
-      (given.start >= (weakRuns[2] ?? -1) && given.end <= (weakRuns[3] ?? -1)) ||
-      (given.start >= (weakRuns[0] ?? -1) && given.end <= (weakRuns[1] ?? -1));
-    const t: Token = inWeak ? { ...given, weak: true } : given;
-    if (repeat > 0 && t.digits.length === 1 && t.start - repeatEnd <= 2)
-      tokens.push({ start: repeatStart, end: t.end, digits: t.digits.repeat(repeat) });
-    else tokens.push(t);
-    repeat = 0;
-  };
-  const flush = (): void => {
-    if (pend === undefined) return;
-    const p = pend;
-    pend = undefined;
-    push({ start: p.start, end: p.end, digits: String(p.value) });
-  };
-  const word = (w: WordPiece): void => {
-    if (w.kind === CONN) return; // read as part of the gap between the words it joins
-    if (w.kind === REPEAT) {
-      flush();
-      repeat = w.repeat;
-      repeatStart = w.start;
-      repeatEnd = w.end;
-      return;
-    }
-    if (pend !== undefined) {
-      const joined = compose(pend, w, text.slice(pend.end, w.start));
-      if (joined === 'done') {
-        const p = pend;
-        pend = undefined;
-        push({ start: p.start, end: w.end, digits: String(p.value) });
-        return;
-      }
-      if (joined === 'more') return;
-      flush();
-    }
-    if (w.kind === TEEN) push({ start: w.start, end: w.end, digits: w.digits });
-    else pend = { start: w.start, end: w.end, kind: w.kind, value: w.value, flags: w.flags };
-  };
-  return {
-    word,
-    digits(t) {
-      flush();
-      push(t);
-    },
-    reset() {
-      flush();
-      repeat = 0;
-    },
-    conn() {},
-    weak(start, end) {
-      weakRuns.push(start, end);
-      weakRuns.splice(0, 2);
-    },
-  };
-}
-
-interface Pending {
-  readonly start: number;
-  end: number;
-  kind: number;
-  /** The number so far (a unit 0-9, or tens 10-90 waiting for a unit). */
-  value: number;
-  flags: number;
-}
-
-/**
- * Whether the number word `w` completes the pending one (`pend` updated: 'done' when nothing more
- * can follow, 'more' when a unit may still), or undefined when the two are separate numbers. `gap`
- * is the text between them: separators, at most one connector word ("vingt-et-un", "treinta y dos",
- * "zweiundvierzig", "tweeënveertig").
- */
-function compose(pend: Pending, w: WordPiece, gap: string): 'done' | 'more' | undefined {
-  const g = gapWords(gap);
-  if (g < 0) return undefined;
-  if (pend.kind === UNIT) {
-    if (w.kind !== TENS || pend.value === 0) return undefined;
-    if (g === 1 && w.value >= 20) {
-      // German, Dutch: the unit first, then the tens ("zwei und vierzig").
-      pend.value += w.value;
-      pend.end = w.end;
-      return 'done';
-    }
-    if (g === 0 && pend.value === 4 && (w.flags & FR_VINGT) !== 0) {
-      pend.kind = TENS; // quatre-vingt(s): 80, may take a unit or a teen
-      pend.value = 80;
-      pend.flags = FR_TEEN;
-      pend.end = w.end;
-      return 'more';
-    }
-    return undefined;
-  }
-  if (pend.kind !== TENS) return undefined;
-  if ((pend.flags & BOUND) !== 0 && gap !== '') return undefined;
-  // Ten takes only 6-9 ("dix-sept", "dieciséis"); "dieci due" is 10 then 2.
-  if (w.kind === UNIT && w.value > (pend.value === 10 ? 5 : 0) && pend.value % 10 === 0) {
-    pend.value += w.value;
-    pend.end = w.end;
-    return 'done';
-  }
-  if ((pend.flags & FR_TEEN) !== 0 && pend.value % 20 === 0) {
-    // soixante-dix (70), soixante-douze (72), quatre-vingt-dix-sept (97)
-    if (w.kind === TENS && w.value === 10 && g === 0) {
-      pend.value += 10;
-      pend.flags = 0;
-      pend.end = w.end;
-      return 'more';
-    }
-    if (w.kind === TEEN && w.value > 10) {
-      pend.value += w.value;
-      pend.end = w.end;
-      return 'done';
-    }
-  }
-  return undefined;
-}
-
-const GAP_WORDS_MAX = 12;
-
-/**
- * Connector words in the gap between two number words: 0 (only separators), 1 (one connector), or
- * -1 when the gap holds anything else (a letter of another word, a digit) or is too long.
- */
-function gapWords(gap: string): number {
-  if (gap.length === 0) return 0;
-  if (gap.length > GAP_WORDS_MAX) return -1;
-  let words = 0;
-  let wordStart = -1;
-  for (let i = 0; i <= gap.length; i += 1) {
-    const cp = i < gap.length ? (gap.codePointAt(i) ?? 0) : 0x20;
-    const k = classOf(cp);
-    const letter = k === LETTER || (k === MARK && wordStart >= 0);
-    if (letter) {
-      if (wordStart < 0) wordStart = i;
-    } else {
-      if (k === DIGIT || k === SOFT) return -1;
-      if (wordStart >= 0) {
-        if (!isConnector(gap, wordStart, i)) return -1;
-        words += 1;
-        wordStart = -1;
-      }
-    }
-    if (cp > 0xffff) i += 1;
-  }
-  return words <= 1 ? words : -1;
 }
 
 const GAP_STRIP =
