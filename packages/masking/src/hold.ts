@@ -8,9 +8,9 @@
 import type { Claim } from './claims';
 import { completingPieces, summarise } from './hold-luhn';
 import type { LuhnSummary } from './hold-luhn';
-import { isDense, maskDense } from './dense';
+import { maskDense } from './dense';
 import { BARE, prefilter } from './prefilter';
-import { finish, prepare } from './scan';
+import { finish, prepareUnlessDense } from './scan';
 import type { Compiled, Finished } from './scan';
 import type { Chain, Unit } from './tokens';
 import type { Finding } from './types';
@@ -371,8 +371,8 @@ export function maskWithState(
       cards: [],
       released: [],
     };
-  if (!bare && isDense(text)) return maskDenseWithState(text, c, state, n);
-  const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, c);
+  const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepareUnlessDense(text, c);
+  if (p === undefined) return maskDenseWithState(text, c, state, n);
   const done: Finished = bare
     ? {
         text,

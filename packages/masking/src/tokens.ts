@@ -193,6 +193,8 @@ export interface Tokens {
   readonly tokens: Token[];
   /** UTF-16 units of digit characters (any notation). */
   readonly digitChars: number;
+  /** Digit runs and number words (as `isDense` counts them): a dense text has more than 64. */
+  readonly units: number;
   /**
    * The same text read with each `%XX` escape before digits as digits ("%4242…" is also 4242…),
    * present only when the text has such an escape: a card may hide in either reading.
@@ -204,22 +206,26 @@ export interface Tokens {
  * Digit runs (any notation) and digit words of `text`. Runs glued to a word on
  * both sides ("a716b"), runs longer than 19 digits, and digits that belong to
  * an HTML entity or a %-escape are left out, so that they break the chain they
- * sit in; a run glued on one side is kept with `glue` set (see `buildChains`).
+ * sit in; a run glued on one side is kept with `glue` set (see `buildChains`). Once the units
+ * pass `cap`, returns at once with no tokens (the text is dense).
  */
-export function tokenize(text: string): Tokens {
+export function tokenize(text: string, cap = Infinity): Tokens {
   const runs = runsOf(text);
   const tokens: Token[] = [];
   const trimmed = new Set<Token>();
   const full: Token[] = [];
   let digitChars = 0;
+  let units = 0;
   const emit = makeEmitter(text, tokens);
   for (let j = 0; j < runs.length; j += 1) {
     const r = runs[j] as Run;
     if (r.kind === SOFT) continue;
     if (r.kind === LETTER) {
       r.words = segmentWords(text, r.start, r.end);
-      continue;
-    }
+      if (r.words !== undefined) for (const w of r.words) if (w.digits !== '') units += 1;
+    } else units += 1;
+    // Past `cap` the caller masks the text as dense: no tokens needed.
+    if (units > cap) return { tokens: [], digitChars: 0, units };
   }
   for (let j = 0; j < runs.length; j += 1) {
     const r = runs[j] as Run;
@@ -280,9 +286,9 @@ export function tokenize(text: string): Tokens {
     emit.digits(token);
   }
   emit.reset(); // a number word still waiting for a unit
-  if (full.length === 0) return { tokens, digitChars };
+  if (full.length === 0) return { tokens, digitChars, units };
   const alt = [...tokens.filter((t) => !trimmed.has(t)), ...full].sort((a, b) => a.start - b.start);
-  return { tokens, digitChars, alt };
+  return { tokens, digitChars, units, alt };
 }
 
 const GAP_STRIP =
