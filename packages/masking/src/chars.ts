@@ -28,6 +28,8 @@ const DIGIT_RANGES: ReadonlyArray<readonly [from: number, to: number, first: num
   [0x2160, 0x2169, 1], // Ⅰ…Ⅹ Roman numerals
   [0x2170, 0x2179, 1], // ⅰ…ⅹ small Roman numerals
   [0x3021, 0x3029, 1], // 〡…〩 Hangzhou numerals
+  // Tag digits render as nothing, yet any tool decodes them: a card in them is still in the bytes.
+  [0xe0030, 0xe0039, 0],
 ];
 
 // CJK numerals (common and financial forms), read digit by digit as people write card numbers.

@@ -186,6 +186,17 @@ function afterDigits(
   return false;
 }
 
+/** Whether the digits `[start, end)` lie inside a hexadecimal entity ("&#x2009;"). */
+function inHexEntity(text: string, start: number, end: number): boolean {
+  let a = start;
+  while (a > 0 && start - a < 6 && HEX_DIGIT.test(text[a - 1] ?? '')) a -= 1;
+  if ((text[a - 1] !== 'x' && text[a - 1] !== 'X') || text[a - 2] !== '#' || text[a - 3] !== '&')
+    return false;
+  let b = end;
+  while (b < text.length && b - a < 6 && HEX_DIGIT.test(text[b] ?? '')) b += 1;
+  return text[b] === ';' && b - a <= 6;
+}
+
 const isWord = (r: Run | undefined): boolean => r?.kind === LETTER && r.words === undefined;
 const HEX_DIGIT = /^[0-9A-Fa-f]$/;
 
@@ -263,6 +274,9 @@ export function tokenize(text: string, cap = Infinity): Tokens {
     ) {
       emit.reset(); // &#8203; is a character, not digits
       continue;
+    } else if (inHexEntity(text, r.start, r.end)) {
+      emit.reset(); // &#x20; and &#x200B; too
+      continue;
     }
     const before = runs[j - 1];
     const after = runs[j + 1];
@@ -291,8 +305,10 @@ export function tokenize(text: string, cap = Infinity): Tokens {
   return { tokens, digitChars, units, alt };
 }
 
+// Set aside between units: HTML tags, entities, %-escapes, and the masker's own placeholders (an
+// echo never shields digits: "5555 5555 [expiry hidden] 5555 4444" is one chain).
 const GAP_STRIP =
-  /<\/?[A-Za-z][^<>]{0,100}>|&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});|%[0-9A-Fa-f]{2}/g;
+  /<\/?[A-Za-z][^<>]{0,100}>|&(?:[A-Za-z]{2,10}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});|%[0-9A-Fa-f]{2}|\[[A-Za-z ]{2,40} hidden\]/g;
 const TIGHT = new Set([0x2e, 0x2c, 0x3a, 0x2d, 0x2f, 0x27]);
 const MAX_GAP_RAW = 300;
 const MAX_GAP = 32;
@@ -308,7 +324,7 @@ export function gapKind(gap: string): number {
   }
   if (n > MAX_GAP_RAW) return -1;
   let rest = gap;
-  if (gap.includes('<') || gap.includes('&') || gap.includes('%'))
+  if (gap.includes('<') || gap.includes('&') || gap.includes('%') || gap.includes('['))
     rest = gap.replace(GAP_STRIP, '');
   if (rest.length > MAX_GAP) return -1;
   return hasLetterOrDigit(rest) ? -1 : 0;
