@@ -108,7 +108,7 @@ const LOOK_GAP = 3;
 /**
  * Look-alike letters (O for 0, l and I for 1) read as digits, where a reader would: in a stretch
  * of digits and look-alikes glued together of at least 4 characters ("424O", "O0OO", "4lll",
- * "2O2O"), and as a whole group of 3-4 look-alikes after digit groups ("4OOO OOOO OOOO OOO2").
+ * "2O2O", or shorter right after digit groups: "… 3365 33l"), and as a whole group of 3-4 look-alikes after digit groups ("4OOO OOOO OOOO OOO2").
  * A stretch with any other letter is a word or a reference ("ORD0042", "IOS12"), one shorter
  * than 4 is a model name or a unit ("4o", "2l", "10l"); "2lol" reads as 2101, the price.
  */
@@ -120,7 +120,12 @@ function mergeLookalikes(text: string, runs: Run[]): Run[] {
     const first = runs[j] as Run;
     const last = runs[k - 1] as Run;
     let merged: Run | undefined;
-    if (k - j >= 2 && last.end - first.start >= 4) {
+    const before = out !== undefined ? out[out.length - 1] : runs[j - 1];
+    // Four characters, or a short last group after digit groups ("… 3365 33l").
+    const long =
+      last.end - first.start >= 4 ||
+      (before?.kind === DIGIT && first.start - before.end <= LOOK_GAP);
+    if (k - j >= 2 && long) {
       let digits = '';
       let real = false;
       let look = false;
@@ -142,9 +147,8 @@ function mergeLookalikes(text: string, runs: Run[]): Run[] {
       first.end - first.start >= 3 &&
       first.end - first.start <= LOOK_GROUP
     ) {
-      const prev = out !== undefined ? out[out.length - 1] : runs[j - 1];
       const alone = lookalikeRun(text, first);
-      if (alone !== '' && afterDigits(text, runs, j, prev))
+      if (alone !== '' && afterDigits(text, runs, j, before))
         merged = { kind: DIGIT, start: first.start, end: first.end, digits: alone };
     }
     if (merged !== undefined) {
