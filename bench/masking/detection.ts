@@ -10,6 +10,38 @@ export interface Labelled {
 
 const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const VIER = ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'];
+const TENS = [
+  '',
+  'ten',
+  'twenty',
+  'thirty',
+  'forty',
+  'fifty',
+  'sixty',
+  'seventy',
+  'eighty',
+  'ninety',
+];
+const ZIG = [
+  '',
+  'zehn',
+  'zwanzig',
+  'dreißig',
+  'vierzig',
+  'fünfzig',
+  'sechzig',
+  'siebzig',
+  'achtzig',
+  'neunzig',
+];
+/** Pairs of digits as one number word each where the pair is 21-99 and not a round ten, else digits. */
+const pairs = (d: string, word: (n: number) => string): string =>
+  (d.match(/.{1,2}/g) ?? [d])
+    .map((two) => {
+      const n = Number(two);
+      return two.length === 2 && n > 20 && n % 10 !== 0 ? word(n).replace('eins', 'ein') : two;
+    })
+    .join(' ');
 const g4 = (d: string, sep: string): string => (d.match(/.{1,4}/g) ?? [d]).join(sep);
 const notation = (d: string, zero: number): string =>
   [...d].map((c) => String.fromCodePoint(zero + Number(c))).join('');
@@ -28,6 +60,10 @@ const DISGUISES: ReadonlyArray<(pan: string) => string> = [
     [...p].map((c) => (c === '0' ? '⓪' : String.fromCodePoint(0x2460 + Number(c) - 1))).join(''),
   (p) => `•••• ${g4(p, '.')}`,
   (p) => `${g4(p, '-')}exp`,
+  // Issue 9, third pass: tens and compounds, look-alike letters.
+  (p) => pairs(p, (n) => `${TENS[Math.floor(n / 10)]}-${WORDS[n % 10]}`),
+  (p) => pairs(p, (n) => `${VIER[n % 10]}und${ZIG[Math.floor(n / 10)]}`),
+  (p) => g4(p.replace(/0/g, 'O').replace(/1/g, 'l'), ' '),
 ];
 
 function ordinary(rand: () => number): string {
@@ -37,7 +73,15 @@ function ordinary(rand: () => number): string {
     while (s.length < len) s += String(n(10));
     return s;
   };
-  switch (n(9)) {
+  switch (n(13)) {
+    case 9:
+      return `call +1 (${digits(3)}) ${digits(3)}-${digits(4)}`;
+    case 10:
+      return `I waited twenty ${n(2) === 0 ? 'minutes' : 'seconds'}, version ${n(20)}.${n(20)}.${n(9)}`;
+    case 11:
+      return `buy 2l of milk at ${digits(3)}.${digits(3)}.${n(9)}.${n(9)}`;
+    case 12:
+      return `once more: undue delay on order ${digits(9)}`;
     case 0:
       return `order #${digits(8 + n(5))}`; // order numbers, 8-12 digits
     case 1:

@@ -28,6 +28,8 @@ const DIGIT_RANGES: ReadonlyArray<readonly [from: number, to: number, first: num
   [0x2160, 0x2169, 1], // Ⅰ…Ⅹ Roman numerals
   [0x2170, 0x2179, 1], // ⅰ…ⅹ small Roman numerals
   [0x3021, 0x3029, 1], // 〡…〩 Hangzhou numerals
+  // Tag digits render as nothing, yet any tool decodes them: a card in them is still in the bytes.
+  [0xe0030, 0xe0039, 0],
 ];
 
 // CJK numerals (common and financial forms), read digit by digit as people write card numbers.
@@ -145,6 +147,27 @@ export function digitsOf(cp: number): string {
     if (digitCache.size < 8192) digitCache.set(cp, v);
   }
   return v;
+}
+
+// Letters that pass for a digit when glued to digits: O for 0, l and I for 1 (Latin, Greek, Cyrillic).
+const LOOKALIKE: Readonly<Record<number, string>> = {
+  0x4f: '0', // O
+  0x6f: '0', // o
+  0x39f: '0', // Greek Omicron
+  0x3bf: '0',
+  0x41e: '0', // Cyrillic O
+  0x43e: '0',
+  0x6c: '1', // l
+  0x49: '1', // I
+  0x399: '1', // Greek Iota
+  0x406: '1', // Cyrillic Byelorussian-Ukrainian I
+  0x4cf: '1', // Cyrillic palochka
+  0x4c0: '1',
+};
+
+/** The digit a look-alike letter passes for ("0" for O), or '' (see `mergeLookalikes` in tokens.ts). */
+export function lookalikeOf(cp: number): string {
+  return LOOKALIKE[cp] ?? '';
 }
 
 // Bidirectional controls and right-to-left scripts: a card displayed forwards may be stored reversed.

@@ -5,9 +5,9 @@ import { applyClaims } from './claims';
 import { luhnValid } from './digits';
 import { renderPanPiece } from './pan';
 import type { PanWindow } from './pan';
-import { isDense, maskDense } from './dense';
+import { maskDense } from './dense';
 import { BARE, prefilter } from './prefilter';
-import { cardWindows, compileOptions, finish, prepare } from './scan';
+import { cardWindows, compileOptions, finish, prepareUnlessDense } from './scan';
 import type { Compiled, Finished, Prepared } from './scan';
 import type { Unit } from './tokens';
 import type { Finding, MaskOptions, ProcessResult, Redaction } from './types';
@@ -291,11 +291,10 @@ export function createConversationMasker<R>(options?: MaskOptions): Conversation
         typeof text === 'string' &&
         text.length <= compiled.maxTextLength &&
         prefilter(text, compiled) === BARE;
-      if (!bare && typeof text === 'string' && isDense(text))
-        return dense(sender, text, ref, state);
-      const p: Prepared = bare
+      const p: Prepared | undefined = bare
         ? { text, chains: [], claims: [], digits: 0 }
-        : prepare(text, compiled);
+        : prepareUnlessDense(text, compiled);
+      if (p === undefined) return dense(sender, text, ref, state);
       const redactions = new Map<Kept<R>, Claim[]>();
       if (!bare) crossMessage(p, compiled, state, redactions);
       const done: Finished = bare

@@ -9,6 +9,7 @@ import type { Claim } from './claims';
 import { classOf, DIGIT, digitsOf, LETTER, MARK, SOFT } from './chars';
 import { claimCustom } from './custom-rules';
 import { segmentWords } from './number-words';
+import { tokenize } from './tokens';
 import type { Compiled } from './scan';
 import type { Finding } from './types';
 
@@ -73,15 +74,12 @@ function eachUnit(
   }
 }
 
-/** Whether `text` has more than DENSE_UNITS digit runs and digit words. */
+/**
+ * Whether `text` has more than DENSE_UNITS digit runs and number words, counted by the tokenizer
+ * as `prepareUnlessDense` (scan.ts) counts them when masking.
+ */
 export function isDense(text: string): boolean {
-  if (text.length < DENSE_UNITS * 2) return false;
-  let units = 0;
-  eachUnit(text, () => {
-    units += 1;
-    return units <= DENSE_UNITS;
-  });
-  return units > DENSE_UNITS;
+  return tokenize(text, DENSE_UNITS).units > DENSE_UNITS;
 }
 
 /**

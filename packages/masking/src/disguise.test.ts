@@ -118,6 +118,8 @@ describe('disguise classes (properties)', () => {
             (acc, p, i) => (i === 0 ? p : acc + (/\d/.test(p) || /\d$/.test(acc) ? ' ' : join) + p),
             '',
           );
+          // "eight" + Dutch "een" joined by nothing is "eighteen", 18 to any reader (see number-words.test.ts).
+          fc.pre(!/eighteen/i.test(text));
           const out = maskText(`pay with ${text} please`);
           expect(out.findings.some((f) => f.type === 'pan')).toBe(true);
         },

@@ -8,9 +8,9 @@
 import type { Claim } from './claims';
 import { completingPieces, summarise } from './hold-luhn';
 import type { LuhnSummary } from './hold-luhn';
-import { isDense, maskDense } from './dense';
+import { maskDense } from './dense';
 import { BARE, prefilter } from './prefilter';
-import { finish, prepare } from './scan';
+import { finish, prepareUnlessDense } from './scan';
 import type { Compiled, Finished } from './scan';
 import type { Chain, Unit } from './tokens';
 import type { Finding } from './types';
@@ -87,9 +87,17 @@ export interface HoldResult {
   readonly released: readonly string[];
 }
 
-const DATE = /^(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}-\d{1,2}-\d{1,2})$/;
+// Dates with a real day and month (either order) and a year of this era; amounts up to 9,999,999:
+// a shape that carries more digits would carry a card past the hold (issue 9: "55/55/5555" then
+// "55/55/4444", or "$5,555,555,555,554,444", were shown whole).
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
+const MONTH = '(?:0?[1-9]|1[0-2])';
+const YEAR = '(?:19\\d{2}|20\\d{2}|\\d{2})';
+const DATE = new RegExp(
+  `^(?:${DAY}([/.-])${MONTH}\\1${YEAR}|${MONTH}([/.-])${DAY}\\2${YEAR}|(?:19|20)\\d{2}-${MONTH}-${DAY})$`,
+);
 const TIME = /^\d{1,2}:\d{2}(?::\d{2})?$/;
-const AMOUNT = /^\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{2})?$|^\d{1,7}[.,]\d{2}$/;
+const AMOUNT = /^\d{1,3}(?:[,.' ]\d{3}){0,2}(?:[.,]\d{2})?$|^\d{1,7}(?:[.,]\d{2})?$/;
 const CURRENCY_BEFORE = /(?:[$€£¥₹₽₩]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|INR))\s?$/i;
 const CURRENCY_AFTER =
   /^\s?(?:[$€£¥₹]|(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|INR|euros?|dollars?|pounds?|francs?)\b)/i;
@@ -105,20 +113,28 @@ function isbn13(digits: string): boolean {
  * Shapes that are no piece of a card whatever comes next: a phone number with its country code,
  * a date, a time, an amount of money, an ISBN-13 written with hyphens.
  */
-function notAPiece(text: string, chain: Chain, units: readonly Unit[]): boolean {
+function notAPiece(text: string, chain: Chain, units: readonly Unit[], pending: boolean): boolean {
   const first = units[0];
   const last = units[units.length - 1];
   if (first === undefined || last === undefined) return true;
   const raw = text.slice(first.start, last.end);
-  if (!/^[0-9.,:/' -]+$/.test(raw)) return false; // words, other scripts: judged as digits
-  if (first === chain.units[0] && chain.plusBefore) return true;
+  if (!/^[0-9.,:/' ()-]+$/.test(raw)) return false; // words, other scripts: judged as digits
+  const digits = units.map((u) => u.digits).join('');
+  // E.164: at most 15 digits with the country code.
+  // After an undecided piece, a "+" does not make the digits a phone number: "5555" then
+  // "+55 5555 5555 4444" would show the rest of a card (issue 9, a leak found in this pass).
+  if (first === chain.units[0] && chain.plusBefore)
+    return !pending && digits.length >= 7 && digits.length <= 15;
+  if (raw.includes('(')) return false;
   if (DATE.test(raw) || TIME.test(raw)) return true;
   const before = text.slice(Math.max(0, first.start - 4), first.start);
   const after = text.slice(last.end, last.end + 9);
   if (AMOUNT.test(raw) && (CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after))) return true;
   if (/^\d{1,7}[.,]\d{2}$/.test(raw)) return true;
-  const digits = units.map((u) => u.digits).join('');
-  return raw.includes('-') && isbn13(digits);
+  const isbnBefore = /ISBN(?:-13)?:?\s?$/i.test(
+    text.slice(Math.max(0, first.start - 10), first.start),
+  );
+  return (raw.includes('-') || isbnBefore) && isbn13(digits);
 }
 
 /** A lone number word among words ("two tickets"): shown, but still counted as a piece. */
@@ -182,7 +198,12 @@ function claimFinder(
  * masked, the cards it found and the CVVs and expiry dates it read from their shape alone after a
  * card: earlier pieces may be the start of the same card (a card and its rest can each pass Luhn).
  */
-function candidates(text: string, chains: readonly Chain[], claims: readonly Claim[]): Candidate[] {
+function candidates(
+  text: string,
+  chains: readonly Chain[],
+  claims: readonly Claim[],
+  pending: boolean,
+): Candidate[] {
   const out: Candidate[] = [];
   const claimAt = claimFinder(claims);
   for (const chain of chains) {
@@ -190,7 +211,7 @@ function candidates(text: string, chains: readonly Chain[], claims: readonly Cla
     let shaped: Unit[] = [];
     let pans: Claim[] = [];
     const flush = (): void => {
-      if (run.length > 0 && !notAPiece(text, chain, run)) {
+      if (run.length > 0 && !notAPiece(text, chain, run, pending)) {
         const digits = run.map((u) => u.digits).join('');
         if (digits.length > 0)
           out.push({ units: run, digits, held: !loneWord(text, run), claimed: false });
@@ -371,8 +392,8 @@ export function maskWithState(
       cards: [],
       released: [],
     };
-  if (!bare && isDense(text)) return maskDenseWithState(text, c, state, n);
-  const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepare(text, c);
+  const p = bare ? { text, chains: [], claims: [], digits: 0 } : prepareUnlessDense(text, c);
+  if (p === undefined) return maskDenseWithState(text, c, state, n);
   const done: Finished = bare
     ? {
         text,
@@ -393,7 +414,7 @@ export function maskWithState(
     } else kept.push(piece);
   }
 
-  const found = c.on.pan ? candidates(text, p.chains, done.claims) : [];
+  const found = c.on.pan ? candidates(text, p.chains, done.claims, kept.length > 0) : [];
   const cards = new Set<string>();
   const ranges: HeldRange[] = [];
   const hidden = new Set<string>();

@@ -1,7 +1,7 @@
 // Stateless masking of one text.
 import { BARE, CLEAN, DIGIT_RULES, digitFacts, prefilter } from './prefilter';
-import { isDense, maskDense } from './dense';
-import { compileOptions, finish, maskDigitRules, prepare } from './scan';
+import { maskDense } from './dense';
+import { compileOptions, finish, maskDigitRules, prepareUnlessDense } from './scan';
 import type { MaskOptions, MaskResult } from './types';
 
 /**
@@ -18,8 +18,9 @@ export function maskText(text: string, options?: MaskOptions): MaskResult {
   if (verdict === CLEAN || verdict === BARE) return { text, findings: [] };
   if (verdict === DIGIT_RULES)
     return maskDigitRules(text, compiled, digitFacts.digits, digitFacts.lettered);
-  // Hundreds of digit runs or digit words: every digit hidden, in linear time (dense.ts).
-  if (isDense(text)) return maskDense(text, compiled);
-  const done = finish(prepare(text, compiled), compiled, { afterCard: false, afterPanEnd: false });
+  // More than 64 digit runs or digit words: every digit hidden, in linear time (dense.ts).
+  const p = prepareUnlessDense(text, compiled);
+  if (p === undefined) return maskDense(text, compiled);
+  const done = finish(p, compiled, { afterCard: false, afterPanEnd: false });
   return { text: done.text, findings: done.findings };
 }

@@ -1,7 +1,7 @@
 // One pass of char-code checks that proves most chat messages hold nothing to
 // mask, so they skip the tokenizer and every rule. Every bound below is an
 // over-estimate of what the full scan would see: when in doubt, scan.
-import { classOf, DIGIT, digitsOf } from './chars';
+import { classOf, DIGIT, digitsOf, lookalikeOf } from './chars';
 import { foldUnit, mayStartWithWord, segmentWords } from './number-words';
 import type { Compiled } from './scan';
 
@@ -32,7 +32,7 @@ function wordDigits(text: string, start: number, end: number): number {
   const pieces = segmentWords(text, start, end);
   if (pieces === undefined) return 0;
   let n = 0;
-  for (const p of pieces) n += p.repeat > 0 ? p.repeat : 1;
+  for (const p of pieces) n += p.repeat > 0 ? p.repeat : p.digits.length;
   return n;
 }
 
@@ -63,6 +63,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
   let digits = 0; // digit characters (UTF-16 units, or the digits one stands for when more)
   let words = 0; // digits that digit words stand for
   let runStart = -1; // start of the current run of letters that may be digit words
+  let look = false; // the current run is look-alike letters only ("O", "lOl": they may pass for digits)
   let bullets = 0;
   let lettered = false;
   for (let i = 0; i <= n; i += 1) {
@@ -71,7 +72,11 @@ export function prefilter(text: string, c: Compiled): Verdict {
     const asciiLetter = lower >= 0x61 && lower <= 0x7a && ch < 0x80;
     // Accented letters of digit words ("fünf", "três") and their combining accents fold like the tokenizer.
     if (asciiLetter || (ch >= 0x80 && foldUnit(ch) !== 0)) {
-      if (runStart < 0) runStart = i;
+      if (runStart < 0) {
+        runStart = i;
+        look = true;
+      }
+      if (look && ch !== 0x4f && ch !== 0x6f && ch !== 0x6c && ch !== 0x49) look = false;
       if (!asciiLetter) {
         bullets = 0;
         continue;
@@ -103,7 +108,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
       continue;
     }
     if (runStart >= 0) {
-      words += wordDigits(text, runStart, i);
+      words += look && i - runStart <= 4 ? i - runStart : wordDigits(text, runStart, i);
       runStart = -1;
       if (digits + words >= 12) return SCAN; // enough for a card: no need to read further
     }
@@ -138,7 +143,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
         digits += digitCount(cp, 2);
         i += 1;
       }
-    } else digits += digitCount(ch, 1);
+    } else digits += lookalikeOf(ch) !== '' ? 1 : digitCount(ch, 1);
   }
   // A card needs 12 digits; a CVV or expiry after a context word 3; IBAN, SSN and NI numbers at least 6.
   if (digits + words >= 12) return SCAN;

@@ -12,7 +12,8 @@ import type { CompiledCustomRule } from './custom-rules';
 import { EARLY_RULES, LATE_RULES } from './secrets';
 import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
-import type { Chain, Token } from './tokens';
+import type { Chain, Token, Tokens } from './tokens';
+import { DENSE_UNITS } from './dense';
 import { DEFAULT_MASK_OPTIONS, PCI_FLOOR_RULES } from './types';
 import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
@@ -102,10 +103,10 @@ export interface Prepared {
 }
 
 /** First half of a scan: secrets that are not cards, then the digit chains that remain. */
-export function prepare(text: string, c: Compiled): Prepared {
+export function prepare(text: string, c: Compiled, given?: Tokens): Prepared {
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
-  const { tokens, digitChars: digits, alt } = tokenize(text);
+  const { tokens, digitChars: digits, alt } = given ?? tokenize(text);
   const claims: Claim[] = [];
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text))
@@ -127,26 +128,71 @@ export function prepare(text: string, c: Compiled): Prepared {
   // read the text once more with the echoes' digits blanked, so neither reading shields a card.
   const plain = withoutEchoDigits(text, claims);
   if (plain !== undefined) {
-    const again = tokenize(plain);
-    altChains.push(...buildChains(plain, again.tokens, blocked));
-    if (again.alt !== undefined) altChains.push(...buildChains(plain, again.alt, blocked));
+    // Blanking digits only removes the tokens that were those digits: no second tokenizer pass,
+    // unless a token straddles an echo's edge (then its neighbours may read differently).
+    const again = alt === undefined ? withoutTokensIn(tokens, plain.spans) : undefined;
+    if (again !== undefined) altChains.push(...buildChains(plain.text, again, blocked));
+    else {
+      const read = tokenize(plain.text);
+      altChains.push(...buildChains(plain.text, read.tokens, blocked));
+      if (read.alt !== undefined) altChains.push(...buildChains(plain.text, read.alt, blocked));
+    }
   }
   if (altChains.length === 0) return { text, chains, claims, digits };
   return { text, chains, claims, digits, altChains };
 }
 
-/** The text with every digit inside an echo replaced by a bullet (same offsets), or undefined. */
-function withoutEchoDigits(text: string, claims: readonly Claim[]): string | undefined {
+/**
+ * `prepare`, or undefined when the text is dense (more than DENSE_UNITS digit runs and number
+ * words, see dense.ts): the one tokenizer pass both decides and prepares, so the text is not read
+ * once to count its units and again to tokenize it.
+ */
+export function prepareUnlessDense(text: string, c: Compiled): Prepared | undefined {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
+  const tokens = tokenize(text, DENSE_UNITS);
+  return tokens.units > DENSE_UNITS ? undefined : prepare(text, c, tokens);
+}
+
+/**
+ * The text with every digit inside an echo replaced by a bullet (same offsets), and the spans of
+ * the digits so blanked, or undefined when no echo shows a digit.
+ */
+function withoutEchoDigits(
+  text: string,
+  claims: readonly Claim[],
+): { text: string; spans: Array<{ start: number; end: number }> } | undefined {
   let out: string | undefined;
   let pos = 0;
+  const spans: Array<{ start: number; end: number }> = [];
   for (const x of claims) {
     if (x.echo !== true || x.type !== 'pan') continue;
     const span = text.slice(x.start, x.end);
     if (!/[0-9]/.test(span)) continue;
+    for (const m of span.matchAll(/[0-9]+/g))
+      spans.push({ start: x.start + m.index, end: x.start + m.index + m[0].length });
     out = (out ?? '') + text.slice(pos, x.start) + span.replace(/[0-9]/g, '•');
     pos = x.end;
   }
-  return out === undefined ? undefined : out + text.slice(pos);
+  if (out === undefined) return undefined;
+  spans.sort((a, b) => a.start - b.start);
+  return { text: out + text.slice(pos), spans };
+}
+
+/** `tokens` less those inside the spans, or undefined when a token overlaps a span only in part. */
+function withoutTokensIn(
+  tokens: readonly Token[],
+  spans: ReadonlyArray<{ start: number; end: number }>,
+): Token[] | undefined {
+  const out: Token[] = [];
+  let j = 0;
+  for (const t of tokens) {
+    while (j < spans.length && (spans[j]?.end ?? 0) <= t.start) j += 1;
+    const sp = spans[j];
+    if (sp === undefined || sp.start >= t.end) out.push(t);
+    else if (sp.start > t.start || sp.end < t.end) return undefined;
+  }
+  return out;
 }
 
 /** Tokens overlapping any span, in one sweep (tokens come in order of start, spans are sorted once). */

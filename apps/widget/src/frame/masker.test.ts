@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskText as packageMask } from '@parley/masking';
 import { foundCard, maskText } from './masker';
 
 describe('widget masker seam', () => {
@@ -13,5 +14,18 @@ describe('widget masker seam', () => {
     const r = maskText('order 12345, call me on 020 7946 0018');
     expect(r.text).toBe('order 12345, call me on 020 7946 0018');
     expect(foundCard(r.findings)).toBe(false);
+  });
+
+  it('is the package masker: number words, tens, look-alikes and echoes are hidden the same way', () => {
+    for (const text of [
+      'card forty two forty two forty two forty two forty two forty two forty two forty two',
+      'karte zweiundvierzig zweiundvierzig zweiundvierzig zweiundvierzig 42 42 42 42',
+      '4000 OOOO OOOO 0002',
+      '•••• 5555.5555.5555.4444',
+    ]) {
+      const r = maskText(text);
+      expect(r).toEqual(packageMask(text));
+      expect(foundCard(r.findings)).toBe(true);
+    }
   });
 });
