@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { startTestServer } from '../../test/test-server';
 import { AgentClient } from '../../test/clients';
+import { CLAMD_BINARY, startClamd } from '../../test/clamd';
 import { BIN, ensureDist, ROOT } from './test-dist';
 import { runDoctor, type DoctorCheck } from './doctor';
 
@@ -58,6 +59,32 @@ describe('parley doctor', () => {
     db.close();
     expect(byName(await runDoctor(config()), 'audit chain')).toMatchObject({ status: 'fail' });
   });
+
+  it.skipIf(!CLAMD_BINARY)(
+    'asks clamd for its version: a missing signature database warns, a dead clamd fails',
+    async () => {
+      const clamd = await startClamd();
+      try {
+        const live = byName(
+          await runDoctor(config({ PARLEY_CLAMD_SOCKET: clamd.socket })),
+          'malware scanning',
+        );
+        // The test clamd loads only the repository's EICAR signature, no dated database.
+        expect(live?.status).toBe('warn');
+        expect(live?.detail).toMatch(/clamd answers \(ClamAV /);
+        expect(live?.fix).toMatch(/freshclam/);
+        await clamd.stop();
+        const dead = byName(
+          await runDoctor(config({ PARLEY_CLAMD_SOCKET: clamd.socket })),
+          'malware scanning',
+        );
+        expect(dead?.status).toBe('fail');
+      } finally {
+        await clamd.close();
+      }
+    },
+    60_000,
+  );
 
   it('reports a missing installation instead of creating one', async () => {
     const empty = join(dataDir, 'nowhere');

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config';
@@ -192,15 +193,66 @@ async function siem(store: Store, cfg: Config): Promise<DoctorCheck> {
     : pass(name, `${cfg.syslogUrl}, ${backlog} waiting`);
 }
 
+/** clamd's `VERSION` reply, e.g. `ClamAV 1.0.7/27473/Tue Dec  1 08:33:05 2026`, within 3 s. */
+function clamdVersion(cfg: Config): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = cfg.filesClamdSocket
+      ? connect(cfg.filesClamdSocket)
+      : connect({ host: cfg.filesClamdHost ?? '127.0.0.1', port: cfg.filesClamdPort ?? 3310 });
+    let reply = '';
+    const timer = setTimeout(() => s.destroy(new Error('no answer within 3 s')), 3000);
+    s.once('connect', () => s.write('zVERSION\0'));
+    s.on('data', (d: Buffer) => (reply += d.toString('utf8')));
+    s.once('error', (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    s.once('close', () => {
+      clearTimeout(timer);
+      resolve(reply.replace(/\0/g, '').trim());
+    });
+  });
+}
+
+/** ClamAV reachable, and its signatures no older than three days (freshclam runs). */
+async function scanning(cfg: Config): Promise<DoctorCheck> {
+  const name = 'malware scanning';
+  if (!cfg.filesClamdSocket && !cfg.filesClamdHost)
+    return warn(
+      name,
+      'no clamd configured: file uploads are refused',
+      'set PARLEY_CLAMD_SOCKET or PARLEY_CLAMD_HOST/PORT (docs/files.md)',
+    );
+  let version: string;
+  try {
+    version = await clamdVersion(cfg);
+  } catch (err) {
+    return failed(
+      name,
+      `clamd does not answer: ${err instanceof Error ? err.message : String(err)}`,
+      'start clamav-daemon; uploads wait as "checking" meanwhile',
+    );
+  }
+  const [, db, date] = version.split('/');
+  const at = date ? Date.parse(date.replace(/\s+/g, ' ')) : NaN;
+  if (!db || db === '0' || Number.isNaN(at))
+    return warn(
+      name,
+      `clamd answers (${version}) but has no dated signature database`,
+      'run freshclam (Debian: clamav-freshclam) so that new malware is known',
+    );
+  const days = Math.floor((Date.now() - at) / 86_400_000);
+  return days > 3
+    ? warn(
+        name,
+        `signatures ${db} are ${days} days old`,
+        'check that freshclam runs and reaches its mirror',
+      )
+    : pass(name, `clamd answers; signatures ${db} from ${date?.trim()}`);
+}
+
 function features(cfg: Config): DoctorCheck[] {
   return [
-    cfg.filesClamdSocket || cfg.filesClamdHost
-      ? pass('malware scanning', 'clamd configured (uploads are refused while it is unreachable)')
-      : warn(
-          'malware scanning',
-          'no clamd configured: file uploads are refused',
-          'set PARLEY_CLAMD_SOCKET or PARLEY_CLAMD_HOST/PORT (docs/files.md)',
-        ),
     cfg.smtpHost
       ? pass('e-mail', `SMTP ${cfg.smtpHost}:${cfg.smtpPort ?? 'default'}`)
       : warn(
@@ -218,7 +270,7 @@ function features(cfg: Config): DoctorCheck[] {
  * A check that cannot run is a failure that says why.
  */
 export async function runDoctor(cfg: Config): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [permissions(cfg), tls(cfg), ...features(cfg)];
+  const checks: DoctorCheck[] = [permissions(cfg), tls(cfg), await scanning(cfg), ...features(cfg)];
   if (!cfg.databaseUrl && !existsSync(join(cfg.dataDir, 'parley.db'))) {
     checks.push(
       failed(
