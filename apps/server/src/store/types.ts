@@ -6,6 +6,7 @@ import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
+import type { DeskRepo, DeskTables } from './desk-types';
 
 export type * from './security-types';
 export type * from './payment-types';
@@ -13,6 +14,7 @@ export type * from './masking-types';
 export type * from './mail-types';
 export type * from './file-types';
 export type * from './identity-types';
+export type * from './desk-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -89,7 +91,13 @@ export interface MessagesTable {
   created_at: number;
 }
 export interface Database
-  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables, IdentityTables {
+  extends SecurityTables,
+    PaymentTables,
+    MaskingTables,
+    MailTables,
+    FileTables,
+    IdentityTables,
+    DeskTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -347,4 +355,6 @@ export interface Store {
   maskingSettings: MaskingSettingsRepo;
   /** Files in the chat (0011-files). */
   files: FilesRepo;
+  /** Internal notes and canned replies (0017-desk). */
+  desk: DeskRepo;
 }
