@@ -11,6 +11,7 @@ import { OrganisationSettingsPage } from './views/organisation-settings';
 import { ProfilePage } from './views/profile';
 import { PasskeysPage } from './views/passkeys';
 import { SsoSettingsPage } from './views/sso-settings';
+import { CannedSettingsPage } from './views/canned-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -114,6 +115,8 @@ export function App() {
           return <PasskeysPage session={view.session} />;
         if (location.pathname === '/settings/sso')
           return <SsoSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/canned-replies')
+          return <CannedSettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
         if (location.pathname === '/profile')

@@ -1,5 +1,6 @@
 import {
   ServerFrameSchema,
+  type CannedReply,
   type ConversationSummary,
   type PaymentSettings,
   type PaymentSummary,
@@ -8,12 +9,14 @@ import {
 import { ApiError, consoleApi } from './api';
 import { paymentsApi } from './payments-api';
 import { filesApi } from './files-api';
+import { deskApi } from './desk-api';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
   emptyState,
   lastSeqOf,
   mergeMessages,
+  addNotes,
   selectConversation,
   setFiles,
   upsertConversations,
@@ -31,6 +34,8 @@ export class ConsoleClient {
   state: ConsoleState = emptyState;
   status: SocketStatus = 'connecting';
   paymentSettings: PaymentSettings | null = null;
+  /** The organisation's canned replies (docs/desk.md), loaded at start. */
+  canned: CannedReply[] = [];
   private readonly socket: ReconnectingSocket;
   private readonly subscribed = new Set<string>();
   private ready = false;
@@ -67,9 +72,25 @@ export class ConsoleClient {
     return this.session.agent;
   }
 
+  get organisationName(): string {
+    return this.session.organisation.name;
+  }
+
+  /** (Re)loads the canned replies; without them the reply box works as before. */
+  loadCanned(): void {
+    deskApi.canned().then(
+      (list) => {
+        this.canned = list;
+        this.onChange();
+      },
+      () => undefined,
+    );
+  }
+
   start(): void {
     this.socket.start();
     void this.reloadLists();
+    this.loadCanned();
     paymentsApi.settings().then(
       (p) => {
         this.paymentSettings = p;
@@ -124,7 +145,28 @@ export class ConsoleClient {
     }
     await this.loadPayments(id);
     await this.loadFiles(id);
+    await this.loadNotes(id);
     this.markRead(id);
+  }
+
+  /** Internal notes over REST (on select and after every resume); live frames keep them current. */
+  async loadNotes(id: string): Promise<void> {
+    try {
+      this.set(addNotes(this.state, id, await deskApi.notes(id)));
+    } catch {
+      // Notes are an extra; the conversation works without them.
+    }
+  }
+
+  /** Adds an internal note; `clientId` is the caller's, reused on a retry. Returns an error to show. */
+  async addNote(id: string, clientId: string, text: string): Promise<string | null> {
+    try {
+      this.set(addNotes(this.state, id, [await deskApi.addNote(id, clientId, text)]));
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.onSignedOut();
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
   }
 
   /** File cards of a conversation over REST (on select and after every resume); live frames keep them current. */
@@ -297,6 +339,7 @@ export class ConsoleClient {
     this.set(applyServerFrame(this.state, frame));
     if (frame.type === 'resumed') void this.loadPayments(frame.conversationId);
     if (frame.type === 'resumed') void this.loadFiles(frame.conversationId);
+    if (frame.type === 'resumed') void this.loadNotes(frame.conversationId);
     if (frame.type === 'typing' && frame.from === 'visitor') {
       const t = this.typingTimers[`v:${frame.conversationId}`];
       if (t) clearTimeout(t);
