@@ -6,7 +6,10 @@ const vars = { 'visitor.name': 'Vera', 'agent.name': 'Ada', 'organisation.name':
 describe('canned replies', () => {
   it('fill the known variables and leave unknown ones as written', () => {
     expect(
-      fillCannedReply('Hi {{visitor.name}}, {{ agent.name }} of {{organisation.name}} {{x.y}}', vars),
+      fillCannedReply(
+        'Hi {{visitor.name}}, {{ agent.name }} of {{organisation.name}} {{x.y}}',
+        vars,
+      ),
     ).toBe('Hi Vera, Ada of Acme {{x.y}}');
   });
 

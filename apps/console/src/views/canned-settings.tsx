@@ -30,7 +30,11 @@ export function CannedSettingsPage({ session }: { session: SessionInfo }) {
     setError(null);
     setNotice(null);
     try {
-      const body = { shortcut: form.shortcut.replace(/^\//, ''), title: form.title, body: form.body };
+      const body = {
+        shortcut: form.shortcut.replace(/^\//, ''),
+        title: form.title,
+        body: form.body,
+      };
       const saved = editing
         ? await deskApi.updateCanned(editing, body)
         : await deskApi.createCanned(body);
@@ -108,8 +112,8 @@ export function CannedSettingsPage({ session }: { session: SessionInfo }) {
             onInput={(e) => setForm({ ...form, body: e.currentTarget.value })}
           />
           <p class="hint">
-            Variables: {CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}. Card numbers and
-            other secrets are masked when saved.
+            Variables: {CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}. Card numbers and other
+            secrets are masked when saved.
           </p>
           <div class="note-actions">
             <button type="submit" class="btn primary" disabled={busy}>

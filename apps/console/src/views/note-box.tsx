@@ -30,7 +30,11 @@ export function NoteItem({ n, me }: { n: Note; me: string }) {
  * Writes a note visitors never see. One client id per note, kept until the server stored it,
  * so a retry after a lost answer stores the note once.
  */
-export function NoteBox({ onAdd }: { onAdd: (clientId: string, text: string) => Promise<string | null> }) {
+export function NoteBox({
+  onAdd,
+}: {
+  onAdd: (clientId: string, text: string) => Promise<string | null>;
+}) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [clientId, setClientId] = useState(() => crypto.randomUUID());

@@ -91,7 +91,8 @@ export interface MessagesTable {
   created_at: number;
 }
 export interface Database
-  extends SecurityTables,
+  extends
+    SecurityTables,
     PaymentTables,
     MaskingTables,
     MailTables,

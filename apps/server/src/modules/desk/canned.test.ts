@@ -81,9 +81,7 @@ describe('canned replies', () => {
       body: 'y',
     });
     expect(denied.status).toBe(403);
-    expect(
-      (await a.request('DELETE', `/api/canned-replies/${created.reply.id}`)).status,
-    ).toBe(403);
+    expect((await a.request('DELETE', `/api/canned-replies/${created.reply.id}`)).status).toBe(403);
 
     const other = await t.server.store.orgs.create({ name: 'Elsewhere', allowedOrigins: [] });
     const outsider = await t.createAgent('admin', other.id);
@@ -113,11 +111,11 @@ describe('canned replies', () => {
       body: 'Hi there',
     });
     expect(((await updated.json()) as { reply: CannedReply }).reply.shortcut).toBe('hi');
-    expect(
-      (await admin.request('DELETE', `/api/canned-replies/${created.reply.id}`)).status,
-    ).toBe(204);
-    expect(
-      (await admin.request('DELETE', `/api/canned-replies/${created.reply.id}`)).status,
-    ).toBe(404);
+    expect((await admin.request('DELETE', `/api/canned-replies/${created.reply.id}`)).status).toBe(
+      204,
+    );
+    expect((await admin.request('DELETE', `/api/canned-replies/${created.reply.id}`)).status).toBe(
+      404,
+    );
   });
 });
