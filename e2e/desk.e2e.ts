@@ -133,4 +133,47 @@ describe("the agent's desk (browser)", () => {
     await screenshot(agent, 'console-desk-phone');
     expect(await axe(agent, '[data-testid="conversation-view"]')).toEqual([]);
   });
+
+  it('a reply written while the live connection is down survives a reload and is sent once', async () => {
+    await agent.setViewportSize({ width: 1280, height: 900 });
+    // The agent's socket goes nowhere: the reply stays pending in the outbox.
+    let offline = true;
+    await agent.routeWebSocket('**/ws/agent', (ws) => {
+      if (!offline) ws.connectToServer();
+    });
+    await agent.reload();
+    await agent
+      .getByTestId('list-mine')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Vera' })
+      .click();
+    await agent.getByLabel('Reply').fill('Written offline (outbox-marker)');
+    await agent.getByLabel('Reply').press('Enter');
+    const view = agent.getByTestId('conversation-view');
+    await view.locator('[data-state="pending"]', { hasText: 'outbox-marker' }).waitFor();
+    offline = false;
+    await agent.reload();
+    const got = await vs.next('message', (f) => f.text.includes('outbox-marker'), 15_000);
+    expect(got.sender.kind).toBe('agent');
+    await agent
+      .getByTestId('list-mine')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Vera' })
+      .click();
+    await view
+      .locator('[data-testid="message"][data-sender="agent"]:not([data-state])', {
+        hasText: 'outbox-marker',
+      })
+      .waitFor();
+    // Once more: the outbox is empty, nothing is sent again.
+    await agent.reload();
+    await agent.getByTestId('connection-status').getByText('Live').waitFor();
+    await agent
+      .getByTestId('list-mine')
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Vera' })
+      .click();
+    await view.getByTestId('note').first().waitFor();
+    expect(vs.messages().filter((m) => m.text.includes('outbox-marker'))).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@ import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from './lib/account-api';
 import { ApiError, consoleApi, setCsrfToken } from './lib/api';
 import { clearDrafts } from './lib/drafts';
+import { browserStorage, ConsoleOutbox } from './lib/outbox';
 import { AdminConsole } from './views/admin';
 import { IdleGuard } from './views/idle-guard';
 import { LockScreen } from './views/lock-screen';
@@ -40,6 +41,8 @@ export function App() {
     setView({ kind: 'signin', notice });
   };
   const signOut = (): void => {
+    // Signing out on purpose leaves nothing of this agent's unsent replies in the browser.
+    if (view.kind === 'ready') new ConsoleOutbox(browserStorage(), view.session.agent.id).clear();
     consoleApi.logout().then(
       () => signedOut('You have signed out.'),
       () => signedOut('You have signed out.'),

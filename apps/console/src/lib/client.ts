@@ -10,6 +10,7 @@ import { ApiError, consoleApi } from './api';
 import { paymentsApi } from './payments-api';
 import { filesApi } from './files-api';
 import { deskApi } from './desk-api';
+import { browserStorage, ConsoleOutbox } from './outbox';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
@@ -37,6 +38,7 @@ export class ConsoleClient {
   /** The organisation's canned replies (docs/desk.md), loaded at start. */
   canned: CannedReply[] = [];
   private readonly socket: ReconnectingSocket;
+  private readonly outbox: ConsoleOutbox;
   private readonly subscribed = new Set<string>();
   private ready = false;
   private typingSentAt: Record<string, number> = {};
@@ -48,6 +50,12 @@ export class ConsoleClient {
     private readonly onChange: () => void,
     private readonly onSignedOut: () => void,
   ) {
+    this.outbox = new ConsoleOutbox(browserStorage(), session.agent.id);
+    // Replies left unacknowledged by the last page view are shown pending and sent on ready.
+    const pending: ConsoleState['pending'] = {};
+    for (const p of this.outbox.list())
+      pending[p.conversationId] = [...(pending[p.conversationId] ?? []), p];
+    this.state = { ...emptyState, pending };
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`;
     this.socket = new ReconnectingSocket(url, {
       onOpen: () => {},
@@ -250,7 +258,8 @@ export class ConsoleClient {
   }
 
   send(id: string, text: string): void {
-    const reply = { clientMsgId: crypto.randomUUID(), conversationId: id, text };
+    // Kept (masked) in the outbox until acknowledged: a reload or a drop loses nothing.
+    const reply = this.outbox.add(id, text, crypto.randomUUID());
     this.set({
       ...this.state,
       pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), reply] },
@@ -337,6 +346,14 @@ export class ConsoleClient {
       return;
     }
     this.set(applyServerFrame(this.state, frame));
+    if ((frame.type === 'ack' || frame.type === 'error') && frame.clientMsgId) {
+      const id = frame.clientMsgId;
+      // Acknowledged, or refused for good (no longer pending): the outbox forgets it.
+      const still = Object.values(this.state.pending).some((l) =>
+        l.some((p) => p.clientMsgId === id),
+      );
+      if (!still) this.outbox.remove(id);
+    }
     if (frame.type === 'resumed') void this.loadPayments(frame.conversationId);
     if (frame.type === 'resumed') void this.loadFiles(frame.conversationId);
     if (frame.type === 'resumed') void this.loadNotes(frame.conversationId);
