@@ -3,6 +3,7 @@ import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from './lib/account-api';
 import { ApiError, consoleApi, setCsrfToken } from './lib/api';
 import { clearDrafts } from './lib/drafts';
+import { browserStorage, ConsoleOutbox } from './lib/outbox';
 import { AdminConsole } from './views/admin';
 import { IdleGuard } from './views/idle-guard';
 import { LockScreen } from './views/lock-screen';
@@ -11,6 +12,7 @@ import { OrganisationSettingsPage } from './views/organisation-settings';
 import { ProfilePage } from './views/profile';
 import { PasskeysPage } from './views/passkeys';
 import { SsoSettingsPage } from './views/sso-settings';
+import { CannedSettingsPage } from './views/canned-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -39,6 +41,8 @@ export function App() {
     setView({ kind: 'signin', notice });
   };
   const signOut = (): void => {
+    // Signing out on purpose leaves nothing of this agent's unsent replies in the browser.
+    if (view.kind === 'ready') new ConsoleOutbox(browserStorage(), view.session.agent.id).clear();
     consoleApi.logout().then(
       () => signedOut('You have signed out.'),
       () => signedOut('You have signed out.'),
@@ -114,6 +118,8 @@ export function App() {
           return <PasskeysPage session={view.session} />;
         if (location.pathname === '/settings/sso')
           return <SsoSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/canned-replies')
+          return <CannedSettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
         if (location.pathname === '/profile')

@@ -64,6 +64,7 @@ import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
+import { createDesk } from './desk-wiring';
 
 import { VERSION } from './version';
 
@@ -358,6 +359,7 @@ export async function startServer(
     visitors,
     authRoutes,
   });
+  createDesk({ app, store, bus, chat, log, authRoutes });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

@@ -192,6 +192,11 @@ export const ERRORS = {
     message: 'The file is still being checked, or it was blocked.',
   },
   file_link_invalid: { status: 403, message: 'The download link is not valid or has expired.' },
+  canned_reply_not_found: { status: 404, message: 'The canned reply does not exist.' },
+  canned_shortcut_taken: {
+    status: 409,
+    message: 'Another canned reply already uses this shortcut.',
+  },
 } as const satisfies Record<string, { status: number; close?: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -12,3 +12,4 @@ export * from './account';
 export * from './files';
 export * from './money';
 export * from './identity';
+export * from './desk';

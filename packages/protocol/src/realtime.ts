@@ -4,6 +4,7 @@ import { LIMITS } from './limits';
 import { FileFrameSchema } from './files';
 import { PaymentFrameSchema } from './payments';
 import { SecurityEventFrameSchema } from './security';
+import { NoteFrameSchema } from './desk';
 
 const Id = z.string().min(1).max(64);
 const Seq = z.number().int().min(0);
@@ -154,6 +155,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   SecurityEventFrameSchema,
   PongFrameSchema,
   FileFrameSchema,
+  NoteFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

@@ -1,5 +1,6 @@
 import {
   ServerFrameSchema,
+  type CannedReply,
   type ConversationSummary,
   type PaymentSettings,
   type PaymentSummary,
@@ -8,12 +9,15 @@ import {
 import { ApiError, consoleApi } from './api';
 import { paymentsApi } from './payments-api';
 import { filesApi } from './files-api';
+import { deskApi } from './desk-api';
+import { browserStorage, ConsoleOutbox } from './outbox';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
   emptyState,
   lastSeqOf,
   mergeMessages,
+  addNotes,
   selectConversation,
   setFiles,
   upsertConversations,
@@ -31,7 +35,10 @@ export class ConsoleClient {
   state: ConsoleState = emptyState;
   status: SocketStatus = 'connecting';
   paymentSettings: PaymentSettings | null = null;
+  /** The organisation's canned replies (docs/desk.md), loaded at start. */
+  canned: CannedReply[] = [];
   private readonly socket: ReconnectingSocket;
+  private readonly outbox: ConsoleOutbox;
   private readonly subscribed = new Set<string>();
   private ready = false;
   private typingSentAt: Record<string, number> = {};
@@ -43,6 +50,12 @@ export class ConsoleClient {
     private readonly onChange: () => void,
     private readonly onSignedOut: () => void,
   ) {
+    this.outbox = new ConsoleOutbox(browserStorage(), session.agent.id);
+    // Replies left unacknowledged by the last page view are shown pending and sent on ready.
+    const pending: ConsoleState['pending'] = {};
+    for (const p of this.outbox.list())
+      pending[p.conversationId] = [...(pending[p.conversationId] ?? []), p];
+    this.state = { ...emptyState, pending };
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`;
     this.socket = new ReconnectingSocket(url, {
       onOpen: () => {},
@@ -67,9 +80,25 @@ export class ConsoleClient {
     return this.session.agent;
   }
 
+  get organisationName(): string {
+    return this.session.organisation.name;
+  }
+
+  /** (Re)loads the canned replies; without them the reply box works as before. */
+  loadCanned(): void {
+    deskApi.canned().then(
+      (list) => {
+        this.canned = list;
+        this.onChange();
+      },
+      () => undefined,
+    );
+  }
+
   start(): void {
     this.socket.start();
     void this.reloadLists();
+    this.loadCanned();
     paymentsApi.settings().then(
       (p) => {
         this.paymentSettings = p;
@@ -124,7 +153,28 @@ export class ConsoleClient {
     }
     await this.loadPayments(id);
     await this.loadFiles(id);
+    await this.loadNotes(id);
     this.markRead(id);
+  }
+
+  /** Internal notes over REST (on select and after every resume); live frames keep them current. */
+  async loadNotes(id: string): Promise<void> {
+    try {
+      this.set(addNotes(this.state, id, await deskApi.notes(id)));
+    } catch {
+      // Notes are an extra; the conversation works without them.
+    }
+  }
+
+  /** Adds an internal note; `clientId` is the caller's, reused on a retry. Returns an error to show. */
+  async addNote(id: string, clientId: string, text: string): Promise<string | null> {
+    try {
+      this.set(addNotes(this.state, id, [await deskApi.addNote(id, clientId, text)]));
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.onSignedOut();
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
   }
 
   /** File cards of a conversation over REST (on select and after every resume); live frames keep them current. */
@@ -208,7 +258,8 @@ export class ConsoleClient {
   }
 
   send(id: string, text: string): void {
-    const reply = { clientMsgId: crypto.randomUUID(), conversationId: id, text };
+    // Kept (masked) in the outbox until acknowledged: a reload or a drop loses nothing.
+    const reply = this.outbox.add(id, text, crypto.randomUUID());
     this.set({
       ...this.state,
       pending: { ...this.state.pending, [id]: [...(this.state.pending[id] ?? []), reply] },
@@ -295,8 +346,17 @@ export class ConsoleClient {
       return;
     }
     this.set(applyServerFrame(this.state, frame));
+    if ((frame.type === 'ack' || frame.type === 'error') && frame.clientMsgId) {
+      const id = frame.clientMsgId;
+      // Acknowledged, or refused for good (no longer pending): the outbox forgets it.
+      const still = Object.values(this.state.pending).some((l) =>
+        l.some((p) => p.clientMsgId === id),
+      );
+      if (!still) this.outbox.remove(id);
+    }
     if (frame.type === 'resumed') void this.loadPayments(frame.conversationId);
     if (frame.type === 'resumed') void this.loadFiles(frame.conversationId);
+    if (frame.type === 'resumed') void this.loadNotes(frame.conversationId);
     if (frame.type === 'typing' && frame.from === 'visitor') {
       const t = this.typingTimers[`v:${frame.conversationId}`];
       if (t) clearTimeout(t);

@@ -2,6 +2,7 @@ import type {
   ChatMessage,
   ConversationSummary,
   FileSummary,
+  Note,
   PaymentSummary,
   ServerFrame,
 } from '@parley/protocol';
@@ -26,6 +27,8 @@ export interface ConsoleState {
   payments: Record<string, PaymentSummary[]>;
   /** File cards per conversation, oldest first (docs/files.md). */
   files: Record<string, FileSummary[]>;
+  /** Internal notes per conversation, oldest first (docs/desk.md); agents only. */
+  notes: Record<string, Note[]>;
   /** Last error frame not tied to a message, shown as a banner. */
   notice: string | null;
 }
@@ -39,6 +42,7 @@ export const emptyState: ConsoleState = {
   unread: {},
   payments: {},
   files: {},
+  notes: {},
   selectedId: null,
   notice: null,
 };
@@ -157,6 +161,8 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
       };
     case 'file':
       return setFiles(state, frame.conversationId, [frame.file]);
+    case 'note':
+      return addNotes(state, frame.conversationId, [frame.note]);
     case 'ready':
     case 'read':
     case 'resumed':
@@ -169,6 +175,21 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
 export function setFiles(state: ConsoleState, id: string, list: FileSummary[]): ConsoleState {
   const merged = mergeFiles(state.files[id] ?? [], list);
   return merged === state.files[id] ? state : { ...state, files: { ...state.files, [id]: merged } };
+}
+
+/** Merges notes by id (the REST list and live frames may overlap), oldest first. */
+export function addNotes(state: ConsoleState, id: string, list: Note[]): ConsoleState {
+  const existing = state.notes[id] ?? [];
+  const byId = new Map(existing.map((n) => [n.id, n]));
+  let changed = false;
+  for (const n of list)
+    if (!byId.has(n.id)) {
+      byId.set(n.id, n);
+      changed = true;
+    }
+  if (!changed) return state;
+  const notes = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
+  return { ...state, notes: { ...state.notes, [id]: notes } };
 }
 
 export function selectConversation(state: ConsoleState, id: string | null): ConsoleState {

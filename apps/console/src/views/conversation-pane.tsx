@@ -7,6 +7,7 @@ import { ReplyBox } from './reply-box';
 import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
 import { AttachBar, batchesOf, FileCard } from './attachments';
+import { NoteBox, NoteItem } from './note-box';
 
 interface Props {
   client: ConsoleClient;
@@ -67,6 +68,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt, m })),
     ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p })),
     ...batchesOf(s.files[c.id] ?? []).map((b) => ({ kind: 'files' as const, at: b.at, b })),
+    ...(s.notes[c.id] ?? []).map((n) => ({ kind: 'note' as const, at: n.createdAt, n })),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
   useEffect(() => {
@@ -75,7 +77,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
-    [messages.length, pending.length, typing, c.id, payments.length],
+    [messages.length, pending.length, typing, c.id, payments.length, s.notes[c.id]?.length],
   );
 
   const act = async (fn: () => Promise<string | null>): Promise<void> => {
@@ -142,11 +144,14 @@ export function ConversationPane({ client, conversation: c }: Props) {
           {actionError}
         </p>
       )}
-      <ol class="thread" role="log" aria-live="polite" aria-label="Messages">
+      {/* A scrollable region is reachable by keyboard (axe scrollable-region-focusable at 390 px). */}
+      <ol class="thread" role="log" aria-live="polite" aria-label="Messages" tabIndex={0}>
         {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
         {thread.map((item) =>
           item.kind === 'message' ? (
             <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
+          ) : item.kind === 'note' ? (
+            <NoteItem key={`n${item.n.id}`} n={item.n} me={client.me.id} />
           ) : item.kind === 'files' ? (
             <li
               key={`f${item.b.batchId}`}
@@ -220,6 +225,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
           onClose={() => setPaying(false)}
         />
       )}
+      <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
       {mine && <AttachBar conversationId={c.id} />}
       {mine ? (
         <ReplyBox
@@ -227,6 +233,12 @@ export function ConversationPane({ client, conversation: c }: Props) {
           draftKey={c.id}
           onSend={(t) => client.send(c.id, t)}
           onTyping={(t) => client.typing(c.id, t)}
+          canned={client.canned}
+          vars={{
+            'visitor.name': visitorName(c),
+            'agent.name': client.me.name,
+            'organisation.name': client.organisationName,
+          }}
         />
       ) : (
         <p class="readonly-note">

@@ -1,23 +1,46 @@
 import { useRef, useState } from 'preact/hooks';
+import {
+  fillCannedReply,
+  searchCannedReplies,
+  type CannedReply,
+  type CannedVariables,
+} from '@parley/protocol';
 import { draftOf, keepDraft } from '../lib/drafts';
+import { CannedPicker, CannedSuggestions, slashQuery } from './canned-picker';
 
 interface Props {
   onSend: (text: string) => void;
   onTyping: (typing: boolean) => void;
   /** Keeps the draft across unmounts (the idle lock) under this key, e.g. the conversation id. */
   draftKey?: string;
+  /** Canned replies offered by `/shortcut` and the picker, and the values of their variables. */
+  canned?: CannedReply[];
+  vars?: CannedVariables;
 }
 
 // Mirrors LIMITS.maxTextLength (@parley/protocol); the server enforces it.
 const MAX_TEXT_LENGTH = 4000;
 
-export function ReplyBox({ onSend, onTyping, draftKey }: Props) {
+export function ReplyBox({ onSend, onTyping, draftKey, canned = [], vars }: Props) {
   const [text, setTextState] = useState(() => draftOf(draftKey));
+  const [active, setActive] = useState(0);
+  const [picking, setPicking] = useState(false);
   const setText = (t: string): void => {
     keepDraft(draftKey, t);
     setTextState(t);
   };
   const input = useRef<HTMLTextAreaElement>(null);
+  const query = slashQuery(text);
+  const suggestions = query === null ? [] : searchCannedReplies(canned, query).slice(0, 6);
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+  // The reply is only inserted: the agent reads it (and the filled variables) before sending.
+  const insert = (r: CannedReply): void => {
+    const filled = vars ? fillCannedReply(r.body, vars) : r.body;
+    setText(query === null && text.trim() !== '' ? `${text} ${filled}` : filled);
+    setActive(0);
+    setPicking(false);
+    input.current?.focus();
+  };
   const submit = (): void => {
     const t = text.trim();
     if (!t) return;
@@ -26,37 +49,76 @@ export function ReplyBox({ onSend, onTyping, draftKey }: Props) {
     input.current?.focus();
   };
   return (
-    <form
-      class="reply"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <label for="reply-input" class="visually-hidden">
-        Reply
-      </label>
-      <textarea
-        id="reply-input"
-        ref={input}
-        rows={3}
-        maxLength={MAX_TEXT_LENGTH}
-        placeholder="Write a reply… (Enter to send, Shift+Enter for a new line)"
-        value={text}
-        onInput={(e) => {
-          setText(e.currentTarget.value);
-          onTyping(e.currentTarget.value.length > 0);
+    <div class="reply-wrap">
+      {picking && (
+        <CannedPicker replies={canned} onPick={insert} onClose={() => setPicking(false)} />
+      )}
+      {suggestions.length > 0 && (
+        <CannedSuggestions list={suggestions} active={activeIndex} onPick={insert} />
+      )}
+      <form
+        class="reply"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
         }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            submit();
+      >
+        <label for="reply-input" class="visually-hidden">
+          Reply
+        </label>
+        <textarea
+          id="reply-input"
+          ref={input}
+          rows={3}
+          maxLength={MAX_TEXT_LENGTH}
+          placeholder="Write a reply… (Enter to send, Shift+Enter for a new line, / for canned replies)"
+          value={text}
+          aria-controls={suggestions.length > 0 ? 'canned-suggest' : undefined}
+          aria-activedescendant={
+            suggestions[activeIndex] ? `canned-opt-${suggestions[activeIndex].id}` : undefined
           }
-        }}
-      />
-      <button type="submit" class="btn primary" disabled={text.trim() === ''}>
-        Send
-      </button>
-    </form>
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            setActive(0);
+            onTyping(e.currentTarget.value.length > 0);
+          }}
+          onKeyDown={(e) => {
+            if (suggestions.length > 0) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                const step = e.key === 'ArrowDown' ? 1 : suggestions.length - 1;
+                setActive((activeIndex + step) % suggestions.length);
+                return;
+              }
+              const chosen = suggestions[activeIndex];
+              if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && chosen) {
+                e.preventDefault();
+                insert(chosen);
+                return;
+              }
+            }
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+        />
+        <div class="reply-buttons">
+          {canned.length > 0 && (
+            <button
+              type="button"
+              class="btn"
+              aria-expanded={picking}
+              onClick={() => setPicking(!picking)}
+            >
+              Canned replies
+            </button>
+          )}
+          <button type="submit" class="btn primary" disabled={text.trim() === ''}>
+            Send
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }

@@ -14,6 +14,7 @@ import { accountRepo, mailRepo } from './repos/mail';
 import { filesRepo } from './repos/files';
 import { identityRepo } from './repos/identity';
 import { siemRepo } from './repos/siem';
+import { deskRepo } from './repos/desk';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -49,5 +50,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     files: filesRepo(conn.db),
     identity: identityRepo(conn.db),
     siem: siemRepo(conn.db, conn.dialect),
+    desk: deskRepo(conn.db),
   };
 }

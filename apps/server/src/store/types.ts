@@ -7,6 +7,7 @@ import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
+import type { DeskRepo, DeskTables } from './desk-types';
 
 export type * from './security-types';
 export type * from './payment-types';
@@ -15,6 +16,7 @@ export type * from './mail-types';
 export type * from './siem-types';
 export type * from './file-types';
 export type * from './identity-types';
+export type * from './desk-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -98,7 +100,8 @@ export interface Database
     MailTables,
     FileTables,
     IdentityTables,
-    SiemTables {
+    SiemTables,
+    DeskTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -360,4 +363,6 @@ export interface Store {
   maskingSettings: MaskingSettingsRepo;
   /** Files in the chat (0011-files). */
   files: FilesRepo;
+  /** Internal notes and canned replies (0017-desk). */
+  desk: DeskRepo;
 }

@@ -181,14 +181,21 @@ export function createChatService(deps: ChatDeps) {
     }
   }
 
-  async function maskField(text: string, orgId: string, holdDigits: boolean): Promise<string> {
+  async function maskFieldKinds(
+    text: string,
+    orgId: string,
+    holdDigits: boolean,
+  ): Promise<{ text: string; masked: string[] }> {
     await maskingReady(orgId);
     try {
-      return masker.maskField(text, orgId, holdDigits).text;
+      const r = masker.maskField(text, orgId, holdDigits);
+      return { text: r.text, masked: r.masked };
     } catch {
       throw new ParleyError('masking_failed');
     }
   }
+  const maskField = async (text: string, orgId: string, holdDigits: boolean): Promise<string> =>
+    (await maskFieldKinds(text, orgId, holdDigits)).text;
 
   return {
     authorize: load,
@@ -375,6 +382,12 @@ export function createChatService(deps: ChatDeps) {
 
     /** Masks a field someone fills in (a payment description) with the organisation's rules. */
     maskField: (text: string, orgId: string) => maskField(text, orgId, false),
+
+    /**
+     * A text of the agent's desk (a note, a canned reply) with the kinds found: masked like a
+     * field; with `holdDigits` every possible piece of a card stays hidden for good.
+     */
+    maskDeskText: maskFieldKinds,
 
     /** A visitor's name: masked like any field, and any digits in it hidden for good. */
     maskName: (text: string, orgId: string) => maskField(text, orgId, true),

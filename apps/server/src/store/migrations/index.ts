@@ -10,6 +10,7 @@ import { files } from './0011-files';
 import { paymentAttempts } from './0012-payment-attempts';
 import { passkeysSso } from './0009-passkeys-sso';
 import { siemOutbox } from './0020-siem-outbox';
+import { desk } from './0017-desk';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0012-payment-attempts': paymentAttempts,
   '0009-passkeys-sso': passkeysSso,
   '0020-siem-outbox': siemOutbox,
+  '0017-desk': desk,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CannedReplyRequestSchema, CreateNoteRequestSchema } from '@parley/protocol';
+import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
+import { agentActor } from '../chat';
+import type { CannedService } from './canned';
+import { presentCannedReply, presentNote } from './presenter';
+import type { NotesService } from './service';
+
+const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+/** Agents only: no desk route accepts a visitor token. */
+export function registerDeskRoutes(
+  app: FastifyInstance,
+  deps: { notes: NotesService; canned: CannedService; authRoutes: AuthRouteOptions },
+): void {
+  const { notes, canned } = deps;
+  const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
+
+  app.get('/api/conversations/:id/notes', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    return { notes: (await notes.list(agentActor(request), id)).map(presentNote) };
+  });
+
+  app.post('/api/conversations/:id/notes', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const body = CreateNoteRequestSchema.parse(request.body);
+    const { note } = await notes.add(agentActor(request), id, body);
+    return { note: presentNote(note) };
+  });
+
+  app.get('/api/canned-replies', agentOnly, async (request) => ({
+    replies: (await canned.list(agentOf(request).actor)).map(presentCannedReply),
+  }));
+
+  app.post('/api/canned-replies', agentOnly, async (request) => {
+    const body = CannedReplyRequestSchema.parse(request.body);
+    const row = await canned.create(agentOf(request).actor, body, request.ip);
+    return { reply: presentCannedReply(row) };
+  });
+
+  app.put('/api/canned-replies/:id', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const body = CannedReplyRequestSchema.parse(request.body);
+    const row = await canned.update(agentOf(request).actor, id, body, request.ip);
+    return { reply: presentCannedReply(row) };
+  });
+
+  app.delete('/api/canned-replies/:id', agentOnly, async (request, reply) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    await canned.remove(agentOf(request).actor, id, request.ip);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,92 @@
+// The agent's desk (0017-desk): internal notes and canned replies. Texts are
+// stored masked (the caller masks them); originals are never stored.
+
+export interface ConversationNotesTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  author_id: string;
+  client_id: string; // the author's idempotency key: one note per (org, author, client id)
+  text: string;
+  masked: string; // JSON array of finding types
+  created_at: number;
+}
+
+export interface CannedRepliesTable {
+  id: string;
+  org_id: string;
+  scope: string; // '' for the whole organisation, else a team id
+  shortcut: string; // lower-case, without the slash
+  title: string;
+  body: string;
+  masked: string; // JSON array of finding types
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeskTables {
+  conversation_notes: ConversationNotesTable;
+  canned_replies: CannedRepliesTable;
+}
+
+export interface NoteRow {
+  id: string;
+  orgId: string;
+  conversationId: string;
+  authorId: string;
+  authorName: string | null;
+  clientId: string;
+  text: string;
+  masked: string[];
+  createdAt: number;
+}
+
+export interface CannedReplyRow {
+  id: string;
+  orgId: string;
+  /** null: the whole organisation. */
+  teamId: string | null;
+  shortcut: string;
+  title: string;
+  body: string;
+  masked: string[];
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeskRepo {
+  /** Stores a note; a repeated (author, clientId) stores nothing and returns the earlier note. */
+  addNote(input: {
+    orgId: string;
+    conversationId: string;
+    authorId: string;
+    clientId: string;
+    text: string;
+    masked: string[];
+    now: number;
+  }): Promise<{ note: NoteRow; duplicate: boolean }>;
+  /** A conversation's notes, oldest first. */
+  notes(orgId: string, conversationId: string): Promise<NoteRow[]>;
+  cannedList(orgId: string): Promise<CannedReplyRow[]>;
+  cannedById(orgId: string, id: string): Promise<CannedReplyRow | undefined>;
+  /** Inserts a canned reply; undefined when its shortcut is taken in its scope. */
+  cannedCreate(input: {
+    orgId: string;
+    teamId: string | null;
+    shortcut: string;
+    title: string;
+    body: string;
+    masked: string[];
+    createdBy: string;
+    now: number;
+  }): Promise<CannedReplyRow | undefined>;
+  /** 'taken' when the new shortcut is used in its scope. */
+  cannedUpdate(
+    orgId: string,
+    id: string,
+    patch: { shortcut: string; title: string; body: string; masked: string[]; now: number },
+  ): Promise<CannedReplyRow | 'taken' | undefined>;
+  cannedDelete(orgId: string, id: string): Promise<boolean>;
+}

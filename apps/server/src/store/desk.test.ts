@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedAgent, seedConversation, storeTargets, suiteName } from '../../test/store-fixtures';
+import type { Store } from './index';
+
+for (const target of storeTargets()) {
+  describe.skipIf(target.skipReason !== undefined)(suiteName(target, 'desk store'), () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await target.create();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('stores a note once per author and client id, scoped by organisation, apart from messages', async () => {
+      const { orgId, conversation } = await seedConversation(store);
+      const agent = await seedAgent(store, orgId, 'agent', 'Ada Agent');
+      const input = {
+        orgId,
+        conversationId: conversation.id,
+        authorId: agent.id,
+        clientId: 'c-1',
+        text: 'masked note',
+        masked: ['pan'],
+        now: 1000,
+      };
+      const first = await store.desk.addNote(input);
+      const again = await store.desk.addNote({ ...input, text: 'other', now: 2000 });
+      expect(first.duplicate).toBe(false);
+      expect(again).toEqual({ note: first.note, duplicate: true });
+      expect(first.note).toMatchObject({
+        authorName: 'Ada Agent',
+        masked: ['pan'],
+        createdAt: 1000,
+      });
+      await store.desk.addNote({ ...input, clientId: 'c-2', text: 'second', now: 1500 });
+      expect((await store.desk.notes(orgId, conversation.id)).map((n) => n.text)).toEqual([
+        'masked note',
+        'second',
+      ]);
+      const other = await seedConversation(store);
+      expect(await store.desk.notes(other.orgId, conversation.id)).toEqual([]);
+      // A note is no message: the conversation has none and its sequence did not move.
+      expect(await store.messages.after(orgId, conversation.id, 0, 100)).toEqual([]);
+      expect((await store.conversations.byId(orgId, conversation.id))?.lastSeq).toBe(0);
+    });
+
+    it('keeps canned shortcuts unique per scope and organisation', async () => {
+      const { orgId } = await seedConversation(store);
+      const base = {
+        orgId,
+        teamId: null,
+        shortcut: 'refund',
+        title: 'Refund',
+        body: 'On its way',
+        masked: [],
+        createdBy: 'a',
+        now: 1,
+      };
+      const created = await store.desk.cannedCreate(base);
+      expect(created?.teamId).toBeNull();
+      expect(await store.desk.cannedCreate(base)).toBeUndefined();
+      const team = await store.desk.cannedCreate({ ...base, teamId: 'team-1' });
+      expect(team?.teamId).toBe('team-1');
+      const other = await seedConversation(store);
+      expect(await store.desk.cannedCreate({ ...base, orgId: other.orgId })).toBeDefined();
+      const hello = await store.desk.cannedCreate({ ...base, shortcut: 'hello' });
+      const patch = { shortcut: 'refund', title: 't', body: 'b', masked: [], now: 2 };
+      expect(await store.desk.cannedUpdate(orgId, hello!.id, patch)).toBe('taken');
+      expect(
+        await store.desk.cannedUpdate(orgId, hello!.id, { ...patch, shortcut: 'hi' }),
+      ).toMatchObject({ shortcut: 'hi', updatedAt: 2 });
+      expect(await store.desk.cannedUpdate(other.orgId, hello!.id, patch)).toBeUndefined();
+      expect((await store.desk.cannedList(orgId)).map((r) => r.shortcut)).toEqual([
+        'hi',
+        'refund',
+        'refund',
+      ]);
+      expect(await store.desk.cannedDelete(other.orgId, hello!.id)).toBe(false);
+      expect(await store.desk.cannedDelete(orgId, hello!.id)).toBe(true);
+    });
+  });
+}
