@@ -23,6 +23,7 @@ export async function backupCommand(values: CliValues): Promise<void> {
       externalKeys: [
         ...(cfg.secretsKey ? ['PARLEY_SECRETS_KEY'] : []),
         ...(cfg.auditKey ? ['PARLEY_AUDIT_KEY'] : []),
+        ...(cfg.dataKey ? ['PARLEY_DATA_KEY'] : []),
         ...(process.env.PARLEY_VAULT_SECRET_OUT
           ? ['PARLEY_VAULT_SECRET_OUT', 'PARLEY_VAULT_SECRET_IN']
           : []),

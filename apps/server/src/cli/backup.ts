@@ -82,7 +82,13 @@ interface KeyFile {
 }
 
 /** Key material: into the key file, never the archive. Paths relative to the data directory. */
-const KEY_FILES = ['secrets.key', 'audit.key', 'edge-secrets.json', 'vault/encryption.key'];
+const KEY_FILES = [
+  'secrets.key',
+  'audit.key',
+  'data.key',
+  'edge-secrets.json',
+  'vault/encryption.key',
+];
 /** SQLite databases, snapshotted with the backup API. */
 const DATABASES = ['parley.db', 'vault/vault.sqlite'];
 const CHECKPOINTS = 'audit-checkpoints.jsonl';

@@ -98,6 +98,18 @@ export interface Database
   messages: MessagesTable;
   mask_state: MaskStateTable;
   visitor_mask_state: VisitorMaskStateTable;
+  data_keys: DataKeysTable;
+}
+
+/** A data key wrapped by the key-encryption key (migration 0013); the clear key is never stored. */
+export interface DataKeysTable {
+  id: string;
+  org_id: string;
+  owner_kind: 'conversation' | 'visitor';
+  owner_id: string;
+  kek_id: string;
+  wrapped: string;
+  created_at: number;
 }
 
 export interface VisitorMaskStateTable {
@@ -222,6 +234,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Data keys per conversation and visitor (encryption at rest, crypto-shredding; law 9). */
+  dataKeys: import('./data-keys').DataKeys;
 
   orgs: {
     create(input: {
