@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureDist, ROOT } from './test-dist';
 import { backup, restore } from './backup';
 import { BackupFormatError } from './backup-archive';
+import { createStore } from '../store';
 import { startTestServer, type TestServer } from '../../test/test-server';
 import { newVisitor, visitorSocket } from '../../test/clients';
 
@@ -39,16 +40,29 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
   });
 }
 
-function messagesOf(file: string): { conversation_id: string; seq: number; body: string }[] {
-  const db = new Database(file, { readonly: true });
+/** The messages of a data directory's store, opened with that directory's data.key (law 9). */
+async function messagesOf(
+  dataDir: string,
+): Promise<{ conversation_id: string; seq: number; body: string }[]> {
+  const db = new Database(join(dataDir, 'parley.db'), { readonly: true });
+  let rows: { conversation_id: string; seq: number; body: string }[];
   try {
-    return db
+    rows = db
       .prepare(
         'SELECT conversation_id, seq, text AS body FROM messages ORDER BY conversation_id, seq',
       )
       .all() as { conversation_id: string; seq: number; body: string }[];
   } finally {
     db.close();
+  }
+  const store = await createStore({ kind: 'sqlite', file: join(dataDir, 'parley.db') });
+  try {
+    const kek = Buffer.from(readFileSync(join(dataDir, 'data.key'), 'utf8').trim(), 'base64url');
+    store.dataKeys.useKeks([kek]);
+    const bodies = await store.dataKeys.openMany(rows.map((r) => r.body));
+    return rows.map((r, i) => ({ ...r, body: bodies[i] ?? '' }));
+  } finally {
+    await store.close();
   }
 }
 
@@ -123,11 +137,18 @@ describe('parley backup and restore', () => {
     expect(statSync(target).mode & 0o777).toBe(0o700);
     expect(statSync(join(target, 'parley.db')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(target, 'audit.key'), 'utf8')).toBe(auditKey);
+    // The data key-encryption key travels in the key file too, never in the archive.
+    const dataKek = readFileSync(join(srv.dataDir, 'data.key'), 'utf8');
+    expect(keyFile.secrets['data.key']).toBe(dataKek);
+    expect(raw.includes(Buffer.from(dataKek))).toBe(false);
+    expect(readFileSync(join(target, 'data.key'), 'utf8')).toBe(dataKek);
 
     // Compare: the restored messages are, per conversation, seq 1..n without a gap,
     // identical to the live store's, and include everything acked before the backup.
-    const live = messagesOf(join(srv.dataDir, 'parley.db'));
-    const restored = messagesOf(join(target, 'parley.db'));
+    const live = await messagesOf(srv.dataDir);
+    const restored = await messagesOf(target);
+    // Opened with the restored data.key: clear text again (digits held by the masker, law 1).
+    expect(restored.some((m) => /^load \S+ message \S+$/.test(m.body))).toBe(true);
     const liveByKey = new Map(live.map((m) => [`${m.conversation_id}/${m.seq}`, m.body]));
     for (const v of visitors) {
       const seqs = restored.filter((m) => m.conversation_id === v.conversationId).map((m) => m.seq);

@@ -21,6 +21,10 @@ export interface DataKeys {
   sealMany(items: { owner: DataKeyOwner; plain: string }[]): Promise<string[]>;
   /** Opens each value; a value in clear passes unchanged; `undefined` when its key was destroyed. */
   openMany(values: (string | null)[]): Promise<(string | null | undefined)[]>;
+  /** Seals bytes (a file's content) under the owner's data key; `context` is authenticated. */
+  sealBytes(owner: DataKeyOwner, data: Buffer, context: string): Promise<Buffer>;
+  /** Opens sealed bytes; `undefined` when the key was destroyed; clear bytes pass unchanged. */
+  openBytes(data: Buffer, context: string): Promise<Buffer | undefined>;
   /** Destroys the owners' data keys (crypto-shredding); returns how many existed. */
   destroy(orgId: string, owners: { kind: DataKeyOwner['kind']; id: string }[]): Promise<number>;
   /** Every data key wrapped by a KEK other than the primary: rewrapped under it (key rotation). */
@@ -28,6 +32,8 @@ export interface DataKeys {
 }
 
 const PREFIX = 'dk1.';
+/** Sealed bytes: magic, the 36-character key id, iv (12), tag (16), ciphertext. */
+const MAGIC = Buffer.from('PDK1');
 /** Unwrapped keys kept in memory: a bound (law 8) and a lifetime, so an erasure made on another
  *  node stops this node's use of the key within that time. */
 const CACHE_ENTRIES = 20_000;
@@ -191,6 +197,36 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
         if (!k || (ids.has(id) && !fresh(k))) return undefined;
         return ungcm(k.key, rest.slice(dot + 1), `parley:dk1:${id}`).toString('utf8');
       });
+    },
+    async sealBytes(owner, data, context) {
+      primary();
+      await loadOwners(fresh(byOwner.get(ownerKey(owner))) ? [] : [owner]);
+      const k = await keyFor(owner);
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', k.key, iv);
+      c.setAAD(Buffer.from(`parley:dk1:${k.id}:${context}`));
+      const ct = Buffer.concat([c.update(data), c.final()]);
+      return Buffer.concat([MAGIC, Buffer.from(k.id, 'ascii'), iv, c.getAuthTag(), ct]);
+    },
+    async openBytes(data, context) {
+      if (data.length < 68 || !data.subarray(0, 4).equals(MAGIC)) return data;
+      const id = data.subarray(4, 40).toString('ascii');
+      if (!fresh(byId.get(id))) {
+        primary();
+        const row = await db
+          .selectFrom('data_keys')
+          .select(['id', 'owner_kind', 'owner_id', 'kek_id', 'wrapped'])
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        cache({ ...row, key: unwrap(row) });
+      }
+      const k = byId.get(id);
+      if (!k) return undefined;
+      const d = createDecipheriv('aes-256-gcm', k.key, data.subarray(40, 52));
+      d.setAAD(Buffer.from(`parley:dk1:${id}:${context}`));
+      d.setAuthTag(data.subarray(52, 68));
+      return Buffer.concat([d.update(data.subarray(68)), d.final()]);
     },
     async destroy(orgId, owners) {
       if (owners.length === 0) return 0;
