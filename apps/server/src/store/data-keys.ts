@@ -27,6 +27,8 @@ export interface DataKeys {
   openBytes(data: Buffer, context: string): Promise<Buffer | undefined>;
   /** Destroys the owners' data keys (crypto-shredding); returns how many existed. */
   destroy(orgId: string, owners: { kind: DataKeyOwner['kind']; id: string }[]): Promise<number>;
+  /** Drops the owners' keys from the cache (after an erasure committed elsewhere). */
+  evict(owners: { kind: DataKeyOwner['kind']; id: string }[]): void;
   /** Every data key wrapped by a KEK other than the primary: rewrapped under it (key rotation). */
   rewrapAll(onProgress?: (done: number, total: number) => void): Promise<number>;
 }
@@ -246,6 +248,13 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
         for (const id of ids) byOwner.delete(ownerKey({ kind, id }));
       }
       return destroyed;
+    },
+    evict(owners) {
+      for (const o of owners) {
+        const c = byOwner.get(ownerKey(o));
+        if (c) byId.delete(c.id);
+        byOwner.delete(ownerKey(o));
+      }
     },
     async rewrapAll(onProgress) {
       const kek = primary();

@@ -13,6 +13,7 @@ import { maskingSettingsRepo } from './repos/masking-settings';
 import { accountRepo, mailRepo } from './repos/mail';
 import { filesRepo } from './repos/files';
 import { identityRepo } from './repos/identity';
+import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import type { Store } from './types';
 
@@ -40,6 +41,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     agents: agentsRepo(conn.db),
     sessions: sessionsRepo(conn.db),
     dataKeys,
+    privacy: privacyRepo(conn, dataKeys),
     visitors: visitorsRepo(conn.db, dataKeys),
     conversations: conversationsRepo(conn.db, dataKeys),
     messages: messagesRepo(conn, dataKeys),

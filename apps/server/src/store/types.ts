@@ -236,6 +236,15 @@ export interface Store {
   close(): Promise<void>;
   /** Data keys per conversation and visitor (encryption at rest, crypto-shredding; law 9). */
   dataKeys: import('./data-keys').DataKeys;
+  /** Erasure across the chat store (issue 12). */
+  privacy: {
+    conversationsOf(orgId: string, visitorId: string): Promise<string[]>;
+    erase(
+      orgId: string,
+      target: { conversationIds: string[]; visitorIds: string[] },
+      now: number,
+    ): Promise<{ keys: number; messages: number; conversations: number; visitors: number }>;
+  };
 
   orgs: {
     create(input: {
