@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -130,7 +131,17 @@ describe('parley backup and restore', () => {
     expect(keyFile.secrets['audit.key']).toBe(auditKey);
 
     const target = join(work, 'restored');
-    const r = await run(['restore', '--from', out, '--keys', keys, '--data-dir', target]);
+    const r = await run([
+      'restore',
+      '--from',
+      out,
+      '--keys',
+      keys,
+      '--data-dir',
+      target,
+      '--data-keys-from',
+      srv.dataDir,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/database parley\.db .*integrity ok/);
@@ -167,6 +178,67 @@ describe('parley backup and restore', () => {
     expect(verify.stdout).toMatch(/audit log intact/);
     expect(verify.status).toBe(0);
     for (const v of visitors) v.socket.close();
+  }, 120_000);
+
+  it('crypto-shredding reaches backups: a conversation erased after the backup stays unreadable when it is restored', async () => {
+    const tag = randomBytes(6).toString('hex');
+    const keep = `this one stays readable ${tag}`;
+    const gone = `this one is erased later ${tag}`;
+    const send = async (text: string) => {
+      const v = await newVisitor(srv.url, srv.orgKey);
+      const s = await visitorSocket(srv.url, v.token);
+      s.send({ type: 'send', clientMsgId: 'x', conversationId: v.conversationId, text });
+      await s.next('ack', (f) => f.clientMsgId === 'x');
+      s.close();
+      return v.conversationId;
+    };
+    const kept = await send(keep);
+    const erased = await send(gone);
+    const out = join(work, 'shred.parleybackup');
+    const keys = join(work, 'shred.keys.json');
+    const b = await run(['backup', '--data-dir', srv.dataDir, '--out', out, '--keys', keys]);
+    expect(b.status).toBe(0);
+    expect(b.stdout).toMatch(/not included: data keys/);
+
+    // After the backup: the conversation is erased (its data key destroyed).
+    await srv.server.store.privacy.erase(
+      srv.orgId,
+      { conversationIds: [erased], visitorIds: [] },
+      Date.now(),
+    );
+
+    const target = join(work, 'shred-restored');
+    const r = await run([
+      'restore',
+      '--from',
+      out,
+      '--keys',
+      keys,
+      '--data-dir',
+      target,
+      '--data-keys-from',
+      srv.dataDir,
+    ]);
+    expect(r.status).toBe(0);
+    const restored = await messagesOf(target);
+    const body = (c: string) => restored.find((m) => m.conversation_id === c)?.body;
+    // The backup still holds the erased conversation's ciphertext, but nothing opens it.
+    const raw = new Database(join(target, 'parley.db'), { readonly: true });
+    try {
+      const row = raw.prepare('SELECT text FROM messages WHERE conversation_id = ?').get(erased) as
+        { text: string } | undefined;
+      expect(row?.text).toMatch(/^dk1\./);
+    } finally {
+      raw.close();
+    }
+    expect(body(kept)).toBe(keep);
+    expect(body(erased)).toBe('');
+    // And with no key source at all, nothing in the backup is readable.
+    const bare = join(work, 'shred-bare');
+    expect((await run(['restore', '--from', out, '--keys', keys, '--data-dir', bare])).status).toBe(
+      0,
+    );
+    expect((await messagesOf(bare)).every((m) => m.body === '')).toBe(true);
   }, 120_000);
 
   it('refuses a wrong key file, an edited byte, a truncated archive, a non-empty target and an existing output', async () => {

@@ -10,6 +10,7 @@ export interface CliValues {
   out?: string | undefined;
   from?: string | undefined;
   keys?: string | undefined;
+  'data-keys-from'?: string | undefined;
 }
 
 export function fail(message: string, code = 2): never {

@@ -31,7 +31,7 @@ Commands:
   backup --out FILE --keys FILE [--data-dir DIR]
                     Writes an encrypted, consistent snapshot of the data directory while
                     Parley runs (SQLite's online backup API); the keys go to --keys, apart.
-  restore --from FILE --keys FILE --data-dir NEW_DIR
+  restore --from FILE --keys FILE --data-dir NEW_DIR [--data-keys-from LIVE_DIR]
                     Restores a backup into a new data directory and checks its databases.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
@@ -50,6 +50,7 @@ const OPTIONS = {
   out: { type: 'string' },
   from: { type: 'string' },
   keys: { type: 'string' },
+  'data-keys-from': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
