@@ -6,6 +6,7 @@ import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
+import type { DataKeys } from './data-keys';
 
 export type * from './security-types';
 export type * from './payment-types';
@@ -235,7 +236,7 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Data keys per conversation and visitor (encryption at rest, crypto-shredding; law 9). */
-  dataKeys: import('./data-keys').DataKeys;
+  dataKeys: DataKeys;
   /** Erasure across the chat store (issue 12). */
   privacy: {
     conversationsOf(orgId: string, visitorId: string): Promise<string[]>;

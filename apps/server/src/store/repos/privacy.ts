@@ -4,7 +4,7 @@ import type { DataKeys } from '../data-keys';
 import type { Store } from '../types';
 
 function* run(query: { compile(): CompiledQuery }): Plan<unknown[]> {
-  return (yield query.compile()) as unknown[];
+  return yield query.compile();
 }
 
 /**
@@ -31,25 +31,21 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
         let destroyed = 0;
         let messages = 0;
         if (conversationIds.length > 0) {
-          destroyed += (
-            yield* run(
-              db
-                .deleteFrom('data_keys')
-                .where('org_id', '=', orgId)
-                .where('owner_kind', '=', 'conversation')
-                .where('owner_id', 'in', conversationIds)
-                .returning('id'),
-            )
-          ).length;
-          messages = (
-            yield* run(
-              db
-                .deleteFrom('messages')
-                .where('org_id', '=', orgId)
-                .where('conversation_id', 'in', conversationIds)
-                .returning('id'),
-            )
-          ).length;
+          destroyed += (yield* run(
+            db
+              .deleteFrom('data_keys')
+              .where('org_id', '=', orgId)
+              .where('owner_kind', '=', 'conversation')
+              .where('owner_id', 'in', conversationIds)
+              .returning('id'),
+          )).length;
+          messages = (yield* run(
+            db
+              .deleteFrom('messages')
+              .where('org_id', '=', orgId)
+              .where('conversation_id', 'in', conversationIds)
+              .returning('id'),
+          )).length;
           yield* run(
             db
               .deleteFrom('mask_state')
@@ -66,16 +62,14 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
           );
         }
         if (visitorIds.length > 0) {
-          destroyed += (
-            yield* run(
-              db
-                .deleteFrom('data_keys')
-                .where('org_id', '=', orgId)
-                .where('owner_kind', '=', 'visitor')
-                .where('owner_id', 'in', visitorIds)
-                .returning('id'),
-            )
-          ).length;
+          destroyed += (yield* run(
+            db
+              .deleteFrom('data_keys')
+              .where('org_id', '=', orgId)
+              .where('owner_kind', '=', 'visitor')
+              .where('owner_id', 'in', visitorIds)
+              .returning('id'),
+          )).length;
           yield* run(
             db
               .updateTable('visitors')
