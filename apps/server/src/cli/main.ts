@@ -33,6 +33,8 @@ Commands:
                     Parley runs (SQLite's online backup API); the keys go to --keys, apart.
   restore --from FILE --keys FILE --data-dir NEW_DIR [--data-keys-from LIVE_DIR]
                     Restores a backup into a new data directory and checks its databases.
+  data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--data-dir DIR]
+                    Erases a conversation or a visitor (destroys its data keys); audited.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -51,6 +53,9 @@ const OPTIONS = {
   from: { type: 'string' },
   keys: { type: 'string' },
   'data-keys-from': { type: 'string' },
+  conversation: { type: 'string' },
+  visitor: { type: 'string' },
+  yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -104,6 +109,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./backup-commands')).backupCommand(values);
     case 'restore':
       return (await import('./backup-commands')).restoreCommand(values);
+    case 'data':
+      return (await import('./data-commands')).dataCommand(positionals, values);
     case 'mask': {
       const { runMaskCli } = await import('@parley/masking/cli');
       process.exitCode = await runMaskCli(process.stdin, process.stdout);
