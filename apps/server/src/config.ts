@@ -56,6 +56,18 @@ export const ConfigSchema = z.object({
   secretsKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
   /** Keys the audit chain (HMAC); default: audit.key in the data directory. Same on every node. */
   auditKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
+  /** Wraps the data keys of conversations and visitors (law 9); default: data.key in the data directory. Same on every node. */
+  dataKey: z.string().min(43, 'must be 32 bytes (64 hex or 43 base64url characters)').optional(),
+  /** Earlier data-key KEKs, comma-separated: still unwrap until `parley keys rotate` has rewrapped every data key. */
+  dataKeyPrevious: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k.length > 0),
+    )
+    .optional(),
   /** Where signed audit checkpoints go; default: audit-checkpoints.jsonl in the data directory. */
   auditCheckpointFile: z.string().min(1).optional(),
   auditCheckpointSeconds: z.coerce.number().int().min(1).max(86_400),
@@ -166,6 +178,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   vaultSecretIn: 'PARLEY_VAULT_SECRET_IN',
   secretsKey: 'PARLEY_SECRETS_KEY',
   auditKey: 'PARLEY_AUDIT_KEY',
+  dataKey: 'PARLEY_DATA_KEY',
+  dataKeyPrevious: 'PARLEY_DATA_KEY_PREVIOUS',
   auditCheckpointFile: 'PARLEY_AUDIT_CHECKPOINT_FILE',
   auditCheckpointSeconds: 'PARLEY_AUDIT_CHECKPOINT_SECONDS',
   webhookAllowCidrs: 'PARLEY_WEBHOOK_ALLOW_CIDRS',

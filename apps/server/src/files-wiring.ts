@@ -14,7 +14,7 @@ import {
   createLinkSigner,
   createS3Storage,
   createTesseractOcr,
-  plainSealer,
+  createDataKeySealer,
   registerFileRoutes,
   type FileService,
 } from './modules/files';
@@ -65,7 +65,7 @@ export async function createFiles(deps: {
     events: deps.events,
     log,
     storage,
-    sealer: plainSealer,
+    sealer: createDataKeySealer(deps.store.dataKeys),
     scanner,
     ocr: config.filesOcr === 'on' ? createTesseractOcr() : undefined,
     links: createLinkSigner(derivedKey(deps.keyring, 'files'), config.filesLinkSeconds),

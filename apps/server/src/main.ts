@@ -50,6 +50,7 @@ import {
   createSecuritySettingsService,
   createWebhookTargetPolicy,
   derivedKey,
+  loadDataKeks,
   loadKeyring,
   sealLegacySecrets,
   secureDataDir,
@@ -135,6 +136,8 @@ export async function startServer(
   const log = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await createStore(storeOptionsFor(config)));
   if (!options.store) await store.migrate();
+  // Data keys are wrapped by a KEK from outside the database (law 9); bound before any read or write.
+  store.dataKeys.useKeks(loadDataKeks(config));
   // Sockets are counted once the gateway exists (it is made after the HTTP app).
   const live: { gateway?: Gateway } = {};
   const metrics = createMetrics({ sockets: () => live.gateway?.connectionsByKind() ?? {} });

@@ -48,7 +48,13 @@ function target(name: StoreTarget['name'], database: () => Promise<TestDatabase>
   const createNodes = async (count: number, options?: { migrate?: boolean }) => {
     const db = await database();
     const stores: Store[] = [];
-    for (let i = 0; i < count; i++) stores.push(await db.open());
+    // Every node of one database shares its key-encryption key, as a cluster's nodes do.
+    const kek = randomBytes(32);
+    for (let i = 0; i < count; i++) {
+      const store = await db.open();
+      store.dataKeys.useKeks([kek]);
+      stores.push(store);
+    }
     if (options?.migrate !== false) for (const s of stores) await s.migrate();
     let open = stores.length;
     // close() of the last node also deletes the database, so a test needs only

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,17 @@ export interface TestServer {
  * SQLite file, in-process bus) and a bootstrapped organisation and admin.
  * Pass `store` to run it on another store (PostgreSQL), `redisUrl` for the Redis bus.
  */
+// Nodes on one store share its key-encryption key, as a cluster's nodes share PARLEY_DATA_KEY.
+const storeKeks = new WeakMap<Store, string>();
+function kekOf(store: Store): string {
+  let kek = storeKeks.get(store);
+  if (kek === undefined) {
+    kek = randomBytes(32).toString('base64url');
+    storeKeks.set(store, kek);
+  }
+  return kek;
+}
+
 export async function startTestServer(
   opts: {
     store?: Store;
@@ -72,6 +84,7 @@ export async function startTestServer(
       // Proof of work stays on in tests, one hex zero hard (16 hashes on average).
       PARLEY_POW_DIFFICULTY: '1',
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+      ...(opts.store ? { PARLEY_DATA_KEY: kekOf(opts.store) } : {}),
       ...opts.env,
     },
     { dataDir, port: 0, host: '127.0.0.1' },

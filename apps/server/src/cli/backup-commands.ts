@@ -23,6 +23,7 @@ export async function backupCommand(values: CliValues): Promise<void> {
       externalKeys: [
         ...(cfg.secretsKey ? ['PARLEY_SECRETS_KEY'] : []),
         ...(cfg.auditKey ? ['PARLEY_AUDIT_KEY'] : []),
+        ...(cfg.dataKey ? ['PARLEY_DATA_KEY'] : []),
         ...(process.env.PARLEY_VAULT_SECRET_OUT
           ? ['PARLEY_VAULT_SECRET_OUT', 'PARLEY_VAULT_SECRET_IN']
           : []),
@@ -50,13 +51,16 @@ export async function backupCommand(values: CliValues): Promise<void> {
 /** `parley restore --from FILE --keys FILE --data-dir DIR`. */
 export async function restoreCommand(values: CliValues): Promise<void> {
   if (!values.from || !values.keys || !values['data-dir'])
-    fail('usage: parley restore --from FILE --keys FILE --data-dir NEW_DIR');
+    fail(
+      'usage: parley restore --from FILE --keys FILE --data-dir NEW_DIR [--data-keys-from LIVE_DIR]',
+    );
   const bar = progressBar('restoring');
   try {
     const s = await restore({
       archive: values.from,
       keys: values.keys,
       dataDir: values['data-dir'],
+      ...(values['data-keys-from'] ? { dataKeysFrom: values['data-keys-from'] } : {}),
       progress: bar,
     });
     bar.end();
@@ -67,6 +71,9 @@ export async function restoreCommand(values: CliValues): Promise<void> {
           `  ${f.kind === 'sqlite' ? 'database' : 'file    '} ${f.path} (${mb(f.size)})${f.kind === 'sqlite' ? ', integrity ok' : ''}`,
       ),
       `  keys: ${s.keys.join(', ') || 'none'}`,
+      s.dataKeys !== undefined
+        ? `  data keys: ${s.dataKeys} from the live installation`
+        : '  data keys: none (content unreadable until restored with --data-keys-from LIVE_DIR)',
       ...s.external.map(
         (e) => `set ${e} as on the original installation: it was not in the backup`,
       ),

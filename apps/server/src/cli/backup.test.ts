@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureDist, ROOT } from './test-dist';
 import { backup, restore } from './backup';
 import { BackupFormatError } from './backup-archive';
+import { createStore } from '../store';
 import { startTestServer, type TestServer } from '../../test/test-server';
 import { newVisitor, visitorSocket } from '../../test/clients';
 
@@ -39,16 +41,29 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
   });
 }
 
-function messagesOf(file: string): { conversation_id: string; seq: number; body: string }[] {
-  const db = new Database(file, { readonly: true });
+/** The messages of a data directory's store, opened with that directory's data.key (law 9). */
+async function messagesOf(
+  dataDir: string,
+): Promise<{ conversation_id: string; seq: number; body: string }[]> {
+  const db = new Database(join(dataDir, 'parley.db'), { readonly: true });
+  let rows: { conversation_id: string; seq: number; body: string }[];
   try {
-    return db
+    rows = db
       .prepare(
         'SELECT conversation_id, seq, text AS body FROM messages ORDER BY conversation_id, seq',
       )
       .all() as { conversation_id: string; seq: number; body: string }[];
   } finally {
     db.close();
+  }
+  const store = await createStore({ kind: 'sqlite', file: join(dataDir, 'parley.db') });
+  try {
+    const kek = Buffer.from(readFileSync(join(dataDir, 'data.key'), 'utf8').trim(), 'base64url');
+    store.dataKeys.useKeks([kek]);
+    const bodies = await store.dataKeys.openMany(rows.map((r) => r.body));
+    return rows.map((r, i) => ({ ...r, body: bodies[i] ?? '' }));
+  } finally {
+    await store.close();
   }
 }
 
@@ -121,18 +136,35 @@ describe('parley backup and restore', () => {
     expect(keyFile.secrets['audit.key']).toBe(auditKey);
 
     const target = join(work, 'restored');
-    const r = await run(['restore', '--from', out, '--keys', keys, '--data-dir', target]);
+    const r = await run([
+      'restore',
+      '--from',
+      out,
+      '--keys',
+      keys,
+      '--data-dir',
+      target,
+      '--data-keys-from',
+      srv.dataDir,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/database parley\.db .*integrity ok/);
     expect(statSync(target).mode & 0o777).toBe(0o700);
     expect(statSync(join(target, 'parley.db')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(target, 'audit.key'), 'utf8')).toBe(auditKey);
+    // The data key-encryption key travels in the key file too, never in the archive.
+    const dataKek = readFileSync(join(srv.dataDir, 'data.key'), 'utf8');
+    expect(keyFile.secrets['data.key']).toBe(dataKek);
+    expect(raw.includes(Buffer.from(dataKek))).toBe(false);
+    expect(readFileSync(join(target, 'data.key'), 'utf8')).toBe(dataKek);
 
     // Compare: the restored messages are, per conversation, seq 1..n without a gap,
     // identical to the live store's, and include everything acked before the backup.
-    const live = messagesOf(join(srv.dataDir, 'parley.db'));
-    const restored = messagesOf(join(target, 'parley.db'));
+    const live = await messagesOf(srv.dataDir);
+    const restored = await messagesOf(target);
+    // Opened with the restored data.key: clear text again (digits held by the masker, law 1).
+    expect(restored.some((m) => /^load \S+ message \S+$/.test(m.body))).toBe(true);
     const liveByKey = new Map(live.map((m) => [`${m.conversation_id}/${m.seq}`, m.body]));
     for (const v of visitors) {
       const seqs = restored.filter((m) => m.conversation_id === v.conversationId).map((m) => m.seq);
@@ -151,6 +183,67 @@ describe('parley backup and restore', () => {
     expect(verify.stdout).toMatch(/audit log intact/);
     expect(verify.status).toBe(0);
     for (const v of visitors) v.socket.close();
+  }, 120_000);
+
+  it('crypto-shredding reaches backups: a conversation erased after the backup stays unreadable when it is restored', async () => {
+    const tag = randomBytes(6).toString('hex');
+    const keep = `this one stays readable ${tag}`;
+    const gone = `this one is erased later ${tag}`;
+    const send = async (text: string) => {
+      const v = await newVisitor(srv.url, srv.orgKey);
+      const s = await visitorSocket(srv.url, v.token);
+      s.send({ type: 'send', clientMsgId: 'x', conversationId: v.conversationId, text });
+      await s.next('ack', (f) => f.clientMsgId === 'x');
+      s.close();
+      return v.conversationId;
+    };
+    const kept = await send(keep);
+    const erased = await send(gone);
+    const out = join(work, 'shred.parleybackup');
+    const keys = join(work, 'shred.keys.json');
+    const b = await run(['backup', '--data-dir', srv.dataDir, '--out', out, '--keys', keys]);
+    expect(b.status).toBe(0);
+    expect(b.stdout).toMatch(/not included: data keys/);
+
+    // After the backup: the conversation is erased (its data key destroyed).
+    await srv.server.store.privacy.erase(
+      srv.orgId,
+      { conversationIds: [erased], visitorIds: [] },
+      Date.now(),
+    );
+
+    const target = join(work, 'shred-restored');
+    const r = await run([
+      'restore',
+      '--from',
+      out,
+      '--keys',
+      keys,
+      '--data-dir',
+      target,
+      '--data-keys-from',
+      srv.dataDir,
+    ]);
+    expect(r.status).toBe(0);
+    const restored = await messagesOf(target);
+    const body = (c: string) => restored.find((m) => m.conversation_id === c)?.body;
+    // The backup still holds the erased conversation's ciphertext, but nothing opens it.
+    const raw = new Database(join(target, 'parley.db'), { readonly: true });
+    try {
+      const row = raw.prepare('SELECT text FROM messages WHERE conversation_id = ?').get(erased) as
+        { text: string } | undefined;
+      expect(row?.text).toMatch(/^dk1\./);
+    } finally {
+      raw.close();
+    }
+    expect(body(kept)).toBe(keep);
+    expect(body(erased)).toBe('');
+    // And with no key source at all, nothing in the backup is readable.
+    const bare = join(work, 'shred-bare');
+    expect((await run(['restore', '--from', out, '--keys', keys, '--data-dir', bare])).status).toBe(
+      0,
+    );
+    expect((await messagesOf(bare)).every((m) => m.body === '')).toBe(true);
   }, 120_000);
 
   it('refuses a wrong key file, an edited byte, a truncated archive, a non-empty target and an existing output', async () => {

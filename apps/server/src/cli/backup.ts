@@ -23,6 +23,7 @@ import {
   readArchive,
   readArchiveHeader,
 } from './backup-archive';
+import { mergeDataKeys, stripDataKeys } from './backup-data-keys';
 
 /**
  * `parley backup` and `parley restore` (issue 17, item 7): a consistent,
@@ -82,7 +83,13 @@ interface KeyFile {
 }
 
 /** Key material: into the key file, never the archive. Paths relative to the data directory. */
-const KEY_FILES = ['secrets.key', 'audit.key', 'edge-secrets.json', 'vault/encryption.key'];
+const KEY_FILES = [
+  'secrets.key',
+  'audit.key',
+  'data.key',
+  'edge-secrets.json',
+  'vault/encryption.key',
+];
 /** SQLite databases, snapshotted with the backup API. */
 const DATABASES = ['parley.db', 'vault/vault.sqlite'];
 const CHECKPOINTS = 'audit-checkpoints.jsonl';
@@ -160,6 +167,13 @@ export async function backup(opts: BackupOptions): Promise<BackupSummary> {
       }
       if (!existsSync(source)) continue;
       await snapshotSqlite(source, stage(rel));
+      if (rel === 'parley.db') {
+        const stripped = stripDataKeys(stage(rel));
+        if (stripped > 0)
+          notIncluded.push(
+            `data keys (${stripped}): restore with --data-keys-from the live data directory (docs/privacy.md)`,
+          );
+      }
       files.push({ path: rel, size: statSync(stage(rel)).size, kind: 'sqlite' });
     }
     // 3. Every other file (files added later, e.g. attachments), keys excepted.
@@ -317,6 +331,8 @@ export interface RestoreOptions {
   archive: string;
   keys: string;
   dataDir: string;
+  /** The live installation's data directory: its data keys open the restored content (law 9). */
+  dataKeysFrom?: string;
   progress?: (done: number, total: number) => void;
 }
 
@@ -327,6 +343,8 @@ export interface RestoreSummary {
   keys: string[];
   external: string[];
   notIncluded: string[];
+  /** Data keys copied from the live installation (undefined: none asked for). */
+  dataKeys?: number;
 }
 
 /**
@@ -393,6 +411,11 @@ export async function restore(opts: RestoreOptions): Promise<RestoreSummary> {
         db.close();
       }
     }
+    const restoredDb = join(work, 'parley.db');
+    const dataKeys =
+      opts.dataKeysFrom !== undefined && existsSync(restoredDb)
+        ? mergeDataKeys(restoredDb, resolve(opts.dataKeysFrom))
+        : undefined;
     if (existsSync(target)) rmdirSync(target);
     renameSync(work, target);
     chmodSync(target, 0o700);
@@ -401,6 +424,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreSummary> {
       created: manifest.created,
       files: manifest.files,
       keys: Object.keys(keyFile.secrets),
+      ...(dataKeys !== undefined ? { dataKeys } : {}),
       external: keyFile.external,
       notIncluded: manifest.notIncluded,
     };

@@ -11,6 +11,10 @@ export interface CliValues {
   from?: string | undefined;
   keys?: string | undefined;
   json?: boolean | undefined;
+  'data-keys-from'?: string | undefined;
+  conversation?: string | undefined;
+  visitor?: string | undefined;
+  yes?: boolean | undefined;
 }
 
 export function fail(message: string, code = 2): never {

@@ -31,12 +31,14 @@ Commands:
   backup --out FILE --keys FILE [--data-dir DIR]
                     Writes an encrypted, consistent snapshot of the data directory while
                     Parley runs (SQLite's online backup API); the keys go to --keys, apart.
-  restore --from FILE --keys FILE --data-dir NEW_DIR
+  restore --from FILE --keys FILE --data-dir NEW_DIR [--data-keys-from LIVE_DIR]
                     Restores a backup into a new data directory and checks its databases.
   doctor [--json] [--data-dir DIR]
                     Inspects the installation: TLS, file permissions, schema, audit chain and
                     anchoring, MFA policy, clocks, SIEM, scanning, e-mail. One PASS/WARN/FAIL
                     line each with how to fix; exits 1 when a check fails.
+  data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--data-dir DIR]
+                    Erases a conversation or a visitor (destroys its data keys); audited.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -55,6 +57,10 @@ const OPTIONS = {
   from: { type: 'string' },
   keys: { type: 'string' },
   json: { type: 'boolean' },
+  'data-keys-from': { type: 'string' },
+  conversation: { type: 'string' },
+  visitor: { type: 'string' },
+  yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -110,6 +116,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./backup-commands')).restoreCommand(values);
     case 'doctor':
       return (await import('./doctor-command')).doctorCommand(values);
+    case 'data':
+      return (await import('./data-commands')).dataCommand(positionals, values);
     case 'mask': {
       const { runMaskCli } = await import('@parley/masking/cli');
       process.exitCode = await runMaskCli(process.stdin, process.stdout);

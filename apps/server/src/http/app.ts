@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import { registerAccountRoutes, type AccountRouteOptions } from '../modules/account';
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
+import { registerPrivacyRoutes } from '../modules/privacy';
 import {
   registerAuthRoutes,
   registerOidcRoutes,
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
+  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes });
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,7 @@ describe('sqlite migrations from separate processes', () => {
         });
       await Promise.all([run(), run(), run()]);
       const store = await createStore({ kind: 'sqlite', file });
+      store.dataKeys.useKeks([randomBytes(32)]);
       try {
         await store.migrate();
         const { orgId, conversation } = await seedConversation(store);

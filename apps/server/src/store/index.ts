@@ -15,11 +15,15 @@ import { filesRepo } from './repos/files';
 import { identityRepo } from './repos/identity';
 import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
+import { privacyRepo } from './repos/privacy';
+import { createDataKeys } from './data-keys';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
 export type * from './types';
 export { createGroupCommitter } from './group-commit';
+export { ERASED_TEXT } from './repos/messages';
+export { isSealedData, kekId, type DataKeys, type DataKeyOwner } from './data-keys';
 export type { GroupCommitter, GroupCommitterOptions } from './group-commit';
 
 /**
@@ -28,6 +32,7 @@ export type { GroupCommitter, GroupCommitterOptions } from './group-commit';
  */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const conn = await connect(options);
+  const dataKeys = createDataKeys(conn.db);
   let closed: Promise<void> | undefined;
   return {
     dialect: conn.dialect,
@@ -38,9 +43,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     orgs: orgsRepo(conn.db),
     agents: agentsRepo(conn.db),
     sessions: sessionsRepo(conn.db),
-    visitors: visitorsRepo(conn.db),
-    conversations: conversationsRepo(conn.db),
-    messages: messagesRepo(conn),
+    dataKeys,
+    privacy: privacyRepo(conn, dataKeys),
+    visitors: visitorsRepo(conn.db, dataKeys),
+    conversations: conversationsRepo(conn.db, dataKeys),
+    messages: messagesRepo(conn, dataKeys),
     payments: paymentsRepo(conn.db),
     security: securityRepo(conn),
     maskingSettings: maskingSettingsRepo(conn.db),

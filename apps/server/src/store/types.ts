@@ -8,6 +8,7 @@ import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
 import type { DeskRepo, DeskTables } from './desk-types';
+import type { DataKeys } from './data-keys';
 
 export type * from './security-types';
 export type * from './payment-types';
@@ -110,6 +111,18 @@ export interface Database
   messages: MessagesTable;
   mask_state: MaskStateTable;
   visitor_mask_state: VisitorMaskStateTable;
+  data_keys: DataKeysTable;
+}
+
+/** A data key wrapped by the key-encryption key (migration 0013); the clear key is never stored. */
+export interface DataKeysTable {
+  id: string;
+  org_id: string;
+  owner_kind: 'conversation' | 'visitor';
+  owner_id: string;
+  kek_id: string;
+  wrapped: string;
+  created_at: number;
 }
 
 export interface VisitorMaskStateTable {
@@ -236,6 +249,17 @@ export interface Store {
   /** Migrations applied and still to apply; changes nothing. */
   pendingMigrations(): Promise<{ applied: number; pending: string[] }>;
   close(): Promise<void>;
+  /** Data keys per conversation and visitor (encryption at rest, crypto-shredding; law 9). */
+  dataKeys: DataKeys;
+  /** Erasure across the chat store (issue 12). */
+  privacy: {
+    conversationsOf(orgId: string, visitorId: string): Promise<string[]>;
+    erase(
+      orgId: string,
+      target: { conversationIds: string[]; visitorIds: string[] },
+      now: number,
+    ): Promise<{ keys: number; messages: number; conversations: number; visitors: number }>;
+  };
 
   orgs: {
     create(input: {

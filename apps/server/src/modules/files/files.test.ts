@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,17 @@ describe('files in the chat (real server, real clamd, real tesseract)', () => {
     );
     // The bytes as uploaded are gone: only the re-encoding and its thumbnail remain.
     expect(filesOnDisk(server, id).sort()).toEqual([`${id}.original`, `${id}.thumb`]);
+    // Issue 12: each stored copy is sealed with the conversation's data key, not the bytes served.
+    for (const [variant, served] of [
+      ['original', body],
+      ['thumb', Buffer.from(await (await fetch(`${server.url}${thumb.url}`)).arrayBuffer())],
+    ] as const) {
+      const stored = readFileSync(
+        join(server.dataDir, 'files', server.orgId, visitor.conversationId, `${id}.${variant}`),
+      );
+      expect(stored.subarray(0, 4).toString('ascii')).toBe('PDK1');
+      expect(stored.includes(served.subarray(0, 32))).toBe(false);
+    }
   }, 60_000);
 
   it('EICAR is blocked: the sender is told, agents see the signature, a security event is raised, nothing downloadable', async () => {

@@ -22,10 +22,9 @@ export interface SealContext {
 }
 
 /**
- * Encryption at rest seam. Today `plainSealer` (issue 12 has not landed): files
- * are protected by 0600/0700 permissions on disk and the bucket's own controls.
- * With issue 12 a sealer encrypts with the conversation's data key, and erasing
- * that key makes every stored copy unreadable.
+ * Encryption at rest seam. The server wires `createDataKeySealer` (sealer.ts, issue 12): files
+ * are sealed with the conversation's data key, and erasing that key makes every stored copy
+ * unreadable. `plainSealer` is for tests of the pipeline alone.
  */
 export interface FileSealer {
   seal(ctx: SealContext, data: Buffer): Promise<Buffer>;

@@ -10,6 +10,7 @@ export {
   derivedKey,
   isSealed,
   keyringOf,
+  loadDataKeks,
   loadKeyring,
   open,
   seal,

@@ -64,6 +64,26 @@ export function loadKeyring(opts: {
   };
 }
 
+/**
+ * The key-encryption key of the data keys (law 9, issue 12): PARLEY_DATA_KEY (every node the
+ * same) or data.key (0600) in the data directory on the embedded first run. Never in the store.
+ * PARLEY_DATA_KEY_PREVIOUS (comma-separated) still unwraps data keys during a rotation.
+ */
+export function loadDataKeks(opts: {
+  dataDir: string;
+  dataKey?: string | undefined;
+  dataKeyPrevious?: string[] | undefined;
+}): Buffer[] {
+  secureDataDir(opts.dataDir);
+  const primary = opts.dataKey
+    ? keyFromText('PARLEY_DATA_KEY', opts.dataKey)
+    : fileKey(opts.dataDir, 'data.key');
+  return [
+    primary,
+    ...(opts.dataKeyPrevious ?? []).map((k) => keyFromText('PARLEY_DATA_KEY_PREVIOUS', k)),
+  ];
+}
+
 /** Files of the data directory that hold data or secrets: 0600 whatever existed before. */
 const PRIVATE_FILES = [
   'parley.db',
@@ -72,6 +92,7 @@ const PRIVATE_FILES = [
   'parley.db-journal',
   'secrets.key',
   'audit.key',
+  'data.key',
   'audit-checkpoints.jsonl',
   'edge-secrets.json',
 ];

@@ -11,6 +11,7 @@ import { paymentAttempts } from './0012-payment-attempts';
 import { passkeysSso } from './0009-passkeys-sso';
 import { siemOutbox } from './0020-siem-outbox';
 import { desk } from './0017-desk';
+import { dataKeys } from './0013-data-keys';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0009-passkeys-sso': passkeysSso,
   '0020-siem-outbox': siemOutbox,
   '0017-desk': desk,
+  '0013-data-keys': dataKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

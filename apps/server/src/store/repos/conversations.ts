@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { selectConversations, toConversation } from '../mappers';
-import type { Database, Store } from '../types';
+import type { DataKeys } from '../data-keys';
+import type { ConversationRow, Database, Store } from '../types';
 
 const DEFAULT_LIST_LIMIT = 200;
 const MAX_LIST_LIMIT = 1000;
 
-export function conversationsRepo(db: Kysely<Database>): Store['conversations'] {
+export function conversationsRepo(db: Kysely<Database>, keys: DataKeys): Store['conversations'] {
+  // The visitor's name joined in is sealed under the visitor's data key (law 9).
+  const opened = async (rows: ConversationRow[]): Promise<ConversationRow[]> => {
+    const names = await keys.openMany(rows.map((c) => c.visitorName));
+    return rows.map((c, i) => ({ ...c, visitorName: names[i] ?? null }));
+  };
   const byId = async (orgId: string, id: string) => {
     const row = await selectConversations(db)
       .where('c.org_id', '=', orgId)
       .where('c.id', '=', id)
       .executeTakeFirst();
-    return row && toConversation(row);
+    return row && (await opened([toConversation(row)]))[0];
   };
   return {
     async create(input) {
@@ -54,7 +60,7 @@ export function conversationsRepo(db: Kysely<Database>): Store['conversations'] 
         .orderBy('c.id', 'desc')
         .limit(limit)
         .execute();
-      return rows.map(toConversation);
+      return opened(rows.map(toConversation));
     },
     async listForVisitor(orgId, visitorId) {
       const rows = await selectConversations(db)
@@ -63,7 +69,7 @@ export function conversationsRepo(db: Kysely<Database>): Store['conversations'] 
         .orderBy('c.created_at', 'desc')
         .orderBy('c.id', 'desc')
         .execute();
-      return rows.map(toConversation);
+      return opened(rows.map(toConversation));
     },
     async accept(orgId, id, agentId, now) {
       // One conditional UPDATE: the database decides the race, so exactly one

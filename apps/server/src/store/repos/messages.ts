@@ -3,12 +3,33 @@ import { appendPlan } from '../append-batch';
 import type { Connection } from '../connect';
 import type { TextReplacement } from '../sqlite-writer-thread';
 import { selectMessages, toMessage } from '../mappers';
-import type { Database, Store } from '../types';
+import type { DataKeys } from '../data-keys';
+import type { Database, MessageRow, Store } from '../types';
 
 const MAX_PAGE = 1000;
 
-export function messagesRepo(conn: Connection): Store['messages'] {
+/** What an erased message reads as once its conversation's data key is destroyed. */
+export const ERASED_TEXT = '[erased]';
+
+/** Opens the sealed fields of stored messages (text under the conversation's key, the visitor's name under theirs). */
+export async function openMessages(keys: DataKeys, rows: MessageRow[]): Promise<MessageRow[]> {
+  const opened = await keys.openMany(rows.flatMap((m) => [m.text, m.senderName]));
+  return rows.map((m, i) => ({
+    ...m,
+    text: opened[2 * i] ?? ERASED_TEXT,
+    senderName: opened[2 * i + 1] ?? null,
+  }));
+}
+
+export function messagesRepo(conn: Connection, keys: DataKeys): Store['messages'] {
   const db: Kysely<Database> = conn.db;
+  const sealTexts = (items: { orgId: string; conversationId: string; text: string }[]) =>
+    keys.sealMany(
+      items.map((i) => ({
+        owner: { orgId: i.orgId, kind: 'conversation' as const, id: i.conversationId },
+        plain: i.text,
+      })),
+    );
 
   async function replaceOne(r: TextReplacement): Promise<boolean> {
     const result = await db
@@ -55,8 +76,16 @@ export function messagesRepo(conn: Connection): Store['messages'] {
   return {
     async appendBatch(items, now) {
       if (items.length === 0) return [];
-      const whole = await conn.appendBatch?.(items, now);
-      return whole ?? conn.runInTransaction(appendPlan(db, conn.dialect, items, now));
+      // Sealed before the batch leaves for the writer: no clear text reaches the store (law 9).
+      const texts = await sealTexts(items);
+      const sealed = items.map((item, i) => ({ ...item, text: texts[i] as string }));
+      const results =
+        (await conn.appendBatch?.(sealed, now)) ??
+        (await conn.runInTransaction(appendPlan(db, conn.dialect, sealed, now)));
+      const stored = results.flatMap((r) => (r.ok ? [r.message] : []));
+      const opened = await openMessages(keys, stored);
+      let next = 0;
+      return results.map((r) => (r.ok ? { ...r, message: opened[next++] as MessageRow } : r));
     },
     async after(orgId, conversationId, afterSeq, limit) {
       const rows = await selectMessages(db)
@@ -66,7 +95,7 @@ export function messagesRepo(conn: Connection): Store['messages'] {
         .orderBy('m.seq')
         .limit(Math.min(Math.max(1, limit), MAX_PAGE))
         .execute();
-      return rows.map(toMessage);
+      return openMessages(keys, rows.map(toMessage));
     },
     async maskState(orgId, conversationId, senderKey) {
       const row = await db
@@ -133,8 +162,9 @@ export function messagesRepo(conn: Connection): Store['messages'] {
         .where('conversation_id', '=', conversationId)
         .execute();
     },
-    async replaceText(orgId, conversationId, seq, text, masked) {
-      const item = { orgId, conversationId, seq, text, masked };
+    async replaceText(orgId, conversationId, seq, clear, masked) {
+      const [text] = await sealTexts([{ orgId, conversationId, text: clear }]);
+      const item = { orgId, conversationId, seq, text: text as string, masked };
       if (!conn.replaceTexts) return replaceOne(item);
       return new Promise<boolean>((resolve, reject) => {
         waiting.push({ item, resolve, reject });

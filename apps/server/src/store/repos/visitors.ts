@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { toVisitor } from '../mappers';
-import type { Database, Store } from '../types';
+import type { DataKeys } from '../data-keys';
+import type { Database, Store, VisitorRow } from '../types';
 
 const columns = [
   'id',
@@ -13,20 +14,32 @@ const columns = [
   'revoked_at',
 ] as const;
 
-export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
+export function visitorsRepo(db: Kysely<Database>, keys: DataKeys): Store['visitors'] {
+  // The visitor's name is sealed under the visitor's own data key (law 9).
+  const sealName = async (orgId: string, id: string, name: string | null) =>
+    name === null
+      ? null
+      : ((await keys.sealMany([{ owner: { orgId, kind: 'visitor', id }, plain: name }]))[0] ??
+        null);
+  const opened = async (v: VisitorRow | undefined): Promise<VisitorRow | undefined> => {
+    if (!v) return v;
+    const [name] = await keys.openMany([v.name]);
+    return { ...v, name: name ?? null };
+  };
   return {
     async create(input) {
+      const id = randomUUID();
       const row = {
-        id: randomUUID(),
+        id,
         org_id: input.orgId,
-        name: input.name,
+        name: await sealName(input.orgId, id, input.name),
         token_hash: input.tokenHash,
         created_at: Date.now(),
         expires_at: input.expiresAt,
         revoked_at: null,
       };
       await db.insertInto('visitors').values(row).execute();
-      return toVisitor(row);
+      return { ...toVisitor(row), name: input.name };
     },
     async byTokenHash(tokenHash) {
       const row = await db
@@ -34,7 +47,7 @@ export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
         .select(columns)
         .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
-      return row && toVisitor(row);
+      return opened(row && toVisitor(row));
     },
     async byId(orgId, id) {
       const row = await db
@@ -43,7 +56,7 @@ export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
         .where('org_id', '=', orgId)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row && toVisitor(row);
+      return opened(row && toVisitor(row));
     },
     async conversationState(orgId, visitorId) {
       const rows = await db
@@ -64,7 +77,7 @@ export function visitorsRepo(db: Kysely<Database>): Store['visitors'] {
     async setName(orgId, id, name) {
       await db
         .updateTable('visitors')
-        .set({ name })
+        .set({ name: await sealName(orgId, id, name) })
         .where('org_id', '=', orgId)
         .where('id', '=', id)
         .execute();

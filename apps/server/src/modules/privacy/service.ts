@@ -1,0 +1,59 @@
+import { ParleyError } from '@parley/protocol';
+import type { Store } from '../../store';
+import { audit } from '../audit';
+
+export type EraseTarget = { conversationId: string } | { visitorId: string };
+
+export interface EraseActor {
+  kind: 'agent' | 'system';
+  id: string | null;
+}
+
+export interface EraseReport {
+  conversations: number;
+  visitors: number;
+  messages: number;
+  keys: number;
+}
+
+/**
+ * Erases a conversation, or a visitor with every conversation of theirs (issue 12 items 3, 6):
+ * their data keys are destroyed (crypto-shredding, so files and backups sealed under them stay
+ * unreadable), their messages deleted, the visitor's name and token revoked. The audit entry
+ * names the ids and counts, never the content (law 6).
+ */
+export async function erase(
+  store: Store,
+  orgId: string,
+  target: EraseTarget,
+  actor: EraseActor,
+  ip?: string,
+): Promise<EraseReport> {
+  let conversationIds: string[];
+  let visitorIds: string[];
+  if ('conversationId' in target) {
+    const c = await store.conversations.byId(orgId, target.conversationId);
+    if (!c) throw new ParleyError('conversation_not_found');
+    conversationIds = [c.id];
+    visitorIds = [];
+  } else {
+    const v = await store.visitors.byId(orgId, target.visitorId);
+    if (!v) throw new ParleyError('not_found');
+    conversationIds = await store.privacy.conversationsOf(orgId, v.id);
+    visitorIds = [v.id];
+  }
+  const report = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now());
+  await audit.record(store, {
+    orgId,
+    actor,
+    action: 'privacy.erase',
+    outcome: 'success',
+    ip: ip ?? null,
+    resource:
+      'conversationId' in target
+        ? { type: 'conversation', id: target.conversationId }
+        : { type: 'visitor', id: target.visitorId },
+    detail: { ...report },
+  });
+  return report;
+}
