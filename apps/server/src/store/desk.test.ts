@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isSealedData } from './index';
 import { seedAgent, seedConversation, storeTargets, suiteName } from '../../test/store-fixtures';
 import type { Store } from './index';
 
@@ -38,6 +39,9 @@ for (const target of storeTargets()) {
         'masked note',
         'second',
       ]);
+      // Sealed under the conversation's data key (law 9), like its messages.
+      const raw = await store.db.selectFrom('conversation_notes').select('text').execute();
+      expect(raw.every((r) => isSealedData(r.text) && !r.text.includes('second'))).toBe(true);
       const other = await seedConversation(store);
       expect(await store.desk.notes(other.orgId, conversation.id)).toEqual([]);
       // A note is no message: the conversation has none and its sequence did not move.

@@ -57,6 +57,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     files: filesRepo(conn.db),
     identity: identityRepo(conn.db),
     siem: siemRepo(conn.db, conn.dialect),
-    desk: deskRepo(conn.db),
+    desk: deskRepo(conn.db, dataKeys),
   };
 }

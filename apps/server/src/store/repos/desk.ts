@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { CannedRepliesTable, CannedReplyRow, Database, DeskRepo, NoteRow } from '../types';
+import type { DataKeys } from '../data-keys';
+import { ERASED_TEXT } from './messages';
 
 // PostgreSQL returns bigint as a string.
 function toCanned(r: Selectable<CannedRepliesTable>): CannedReplyRow {
@@ -18,7 +20,12 @@ function toCanned(r: Selectable<CannedRepliesTable>): CannedReplyRow {
   };
 }
 
-export function deskRepo(db: Kysely<Database>): DeskRepo {
+/**
+ * Notes are conversation content: their text is sealed under the conversation's
+ * data key like its messages (DESIGN.md law 9), so erasing the conversation
+ * shreds them too.
+ */
+export function deskRepo(db: Kysely<Database>, keys: DataKeys): DeskRepo {
   const selectNotes = () =>
     db
       .selectFrom('conversation_notes as n')
@@ -37,6 +44,10 @@ export function deskRepo(db: Kysely<Database>): DeskRepo {
         'n.created_at',
       ]);
   type Selected = Awaited<ReturnType<ReturnType<typeof selectNotes>['executeTakeFirstOrThrow']>>;
+  const openNotes = async (rows: Selected[]): Promise<NoteRow[]> => {
+    const texts = await keys.openMany(rows.map((r) => r.text));
+    return rows.map((r, i) => ({ ...toNote(r), text: texts[i] ?? ERASED_TEXT }));
+  };
   const toNote = (r: Selected): NoteRow => ({
     id: r.id,
     orgId: r.org_id,
@@ -61,6 +72,13 @@ export function deskRepo(db: Kysely<Database>): DeskRepo {
   return {
     async addNote(input) {
       const id = randomUUID();
+      const [sealed] = await keys.sealMany([
+        {
+          owner: { orgId: input.orgId, kind: 'conversation', id: input.conversationId },
+          plain: input.text,
+        },
+      ]);
+      if (sealed === undefined) throw new Error('desk: note not sealed');
       await db
         .insertInto('conversation_notes')
         .values({
@@ -69,7 +87,7 @@ export function deskRepo(db: Kysely<Database>): DeskRepo {
           conversation_id: input.conversationId,
           author_id: input.authorId,
           client_id: input.clientId,
-          text: input.text,
+          text: sealed,
           masked: JSON.stringify(input.masked),
           created_at: input.now,
         })
@@ -80,7 +98,9 @@ export function deskRepo(db: Kysely<Database>): DeskRepo {
         .where('n.author_id', '=', input.authorId)
         .where('n.client_id', '=', input.clientId)
         .executeTakeFirstOrThrow();
-      return { note: toNote(row), duplicate: row.id !== id };
+      const [note] = await openNotes([row]);
+      if (!note) throw new Error('desk: note not found');
+      return { note, duplicate: row.id !== id };
     },
     async notes(orgId, conversationId) {
       const rows = await selectNotes()
@@ -90,7 +110,7 @@ export function deskRepo(db: Kysely<Database>): DeskRepo {
         .orderBy('n.id')
         .limit(1000)
         .execute();
-      return rows.map(toNote);
+      return openNotes(rows);
     },
     async cannedList(orgId) {
       const rows = await db
