@@ -61,6 +61,7 @@ import {
 } from './modules/chat';
 import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
+import { createVisitorIdentityService } from './modules/visitor-identity';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 
@@ -242,9 +243,11 @@ export async function startServer(
     events,
     publishRevoked: (hashes) => auth.publishRevoked(hashes),
   });
+  const visitorIdentity = createVisitorIdentityService({ store, events });
   const visitors = createVisitorService(store, {
     tokenDays: config.visitorTokenDays,
     closedTokenHours: config.visitorClosedTokenHours,
+    identity: visitorIdentity,
   });
   const vault =
     config.vaultUrl && config.vaultSecretOut
@@ -294,6 +297,7 @@ export async function startServer(
     store,
     chat,
     visitors,
+    visitorIdentity,
     payments,
     maskingSettings,
     authRoutes,

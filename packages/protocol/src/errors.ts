@@ -79,6 +79,31 @@ export const ERRORS = {
     message: 'This allowlist would lock you out: it must include the address you are using now.',
   },
   forbidden: { status: 403, close: 4003, message: 'You are not allowed to do that.' },
+  identity_invalid: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token is not valid for this organisation.',
+  },
+  identity_expired: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token has expired; the website must sign a new one.',
+  },
+  identity_replayed: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token was already used by another session.',
+  },
+  identity_mismatch: {
+    status: 403,
+    close: 4003,
+    message: 'The identity token is for another customer than this chat session.',
+  },
+  identity_required: {
+    status: 403,
+    close: 4003,
+    message: 'Please sign in on the website to chat with us.',
+  },
   csrf_failed: { status: 403, message: 'The request is missing a valid CSRF token.' },
   origin_not_allowed: {
     status: 403,

@@ -1,4 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
@@ -12,7 +16,7 @@ import {
   type AuthRouteOptions,
 } from '../modules/auth';
 import { registerSecurityRoutes, type SecuritySettingsService } from '../modules/security';
-import { registerChatRoutes, type ChatService } from '../modules/chat';
+import { agentActor, registerChatRoutes, type ChatService } from '../modules/chat';
 import {
   registerMaskingSettingsRoutes,
   type MaskingSettingsService,
@@ -20,6 +24,10 @@ import {
 import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
+import {
+  registerVisitorIdentityRoutes,
+  type VisitorIdentityService,
+} from '../modules/visitor-identity';
 import { installErrorHandling } from './errors';
 import { registerOpsRoutes, type OpsRouteOptions } from './ops';
 import { createTlsServer, type TlsFiles, type TlsServer } from './tls';
@@ -39,6 +47,7 @@ export interface AppDeps {
   store: Store;
   chat: ChatService;
   visitors: VisitorService;
+  visitorIdentity: VisitorIdentityService;
   payments: PaymentService;
   maskingSettings: MaskingSettingsService;
   authRoutes: AuthRouteOptions;
@@ -119,6 +128,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     visitors: deps.visitors,
     authRoutes: deps.authRoutes,
     store: deps.store,
+  });
+  registerVisitorIdentityRoutes(app, {
+    identity: deps.visitorIdentity,
+    authRoutes: deps.authRoutes,
+    visitorOfConversation: async (request, id) =>
+      (await deps.chat.authorize(agentActor(request as FastifyRequest), id, 'view')).visitorId,
   });
   registerPaymentRoutes(app, {
     payments: deps.payments,

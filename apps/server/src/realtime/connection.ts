@@ -32,6 +32,7 @@ export interface ConnectionDeps {
   authenticateVisitor(
     token: string,
     origin: string | undefined,
+    identity?: string,
   ): Promise<ChatActor & { kind: 'visitor' }>;
 }
 
@@ -267,7 +268,7 @@ export class Connection {
     if (frame.type === 'auth') {
       if (this.actor) return; // already authenticated; nothing to do
       clearTimeout(this.authTimer);
-      const actor = await this.deps.authenticateVisitor(frame.token, this.origin);
+      const actor = await this.deps.authenticateVisitor(frame.token, this.origin, frame.identity);
       await this.ready(actor);
       return;
     }

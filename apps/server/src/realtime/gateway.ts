@@ -83,8 +83,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async authenticateVisitor(
       token: string,
       origin: string | undefined,
+      identity?: string,
+      ip?: string,
     ): Promise<ChatActor & { kind: 'visitor' }> {
-      const ctx = await deps.visitors.authenticate(token);
+      const ctx = await deps.visitors.authenticate(token, {
+        identity,
+        ip: ip ?? null,
+        maskName: (name, orgId) => deps.chat.maskName(name, orgId),
+      });
       if (!ctx) throw new ParleyError('invalid_token');
       if (!isAllowedOrigin(ctx.organisation, origin, deps.selfOrigins))
         throw new ParleyError('origin_not_allowed');
@@ -210,8 +216,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     handleUpgrade(req, socket, head) {
       const path = (req.url ?? '').split('?')[0];
       if (path === '/ws/visitor') {
+        const ip = clientIp(
+          req.socket.remoteAddress,
+          req.headers['x-forwarded-for'],
+          deps.trustProxy ?? 0,
+        );
+        const visitorDeps = {
+          ...connectionDeps,
+          authenticateVisitor: (token: string, origin: string | undefined, identity?: string) =>
+            connectionDeps.authenticateVisitor(token, origin, identity, ip),
+        };
         wss.handleUpgrade(req, socket, head, (ws) =>
-          track(ws, new Connection(ws, connectionDeps, req.headers.origin)),
+          track(ws, new Connection(ws, visitorDeps, req.headers.origin)),
         );
       } else if (path === '/ws/agent') {
         upgradeAgent(req, socket, head).catch((err: unknown) => {

@@ -13,6 +13,7 @@ import { maskingSettingsRepo } from './repos/masking-settings';
 import { accountRepo, mailRepo } from './repos/mail';
 import { filesRepo } from './repos/files';
 import { identityRepo } from './repos/identity';
+import { visitorIdentityRepo } from './repos/visitor-identity';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -46,5 +47,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     account: accountRepo(conn.db),
     files: filesRepo(conn.db),
     identity: identityRepo(conn.db),
+    visitorIdentity: visitorIdentityRepo(conn.db),
   };
 }

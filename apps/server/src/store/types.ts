@@ -6,6 +6,7 @@ import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
+import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
 export type * from './security-types';
 export type * from './payment-types';
@@ -13,6 +14,7 @@ export type * from './masking-types';
 export type * from './mail-types';
 export type * from './file-types';
 export type * from './identity-types';
+export type * from './visitor-identity-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -89,7 +91,9 @@ export interface MessagesTable {
   created_at: number;
 }
 export interface Database
-  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables, IdentityTables {
+  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables,
+    IdentityTables,
+    VisitorIdentityTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -163,6 +167,8 @@ export interface ConversationRow {
   orgId: string;
   visitorId: string;
   visitorName: string | null;
+  /** The host website vouched for the visitor (issue 11 item 1). */
+  visitorVerified: boolean;
   status: ConversationStatus;
   agentId: string | null;
   agentName: string | null;
@@ -247,6 +253,7 @@ export interface Store {
   account: AccountRepo;
   /** Passkeys and single sign-on (0009-passkeys-sso). */
   identity: IdentityRepo;
+  visitorIdentity: VisitorIdentityRepo;
   agents: {
     create(input: {
       orgId: string;

@@ -62,14 +62,16 @@ export function registerChatRoutes(
   // ---- visitor ----
   app.post('/api/visitor/session', async (request) => {
     const body = VisitorSessionRequestSchema.parse(request.body);
-    const { token, visitor } = await visitors.createSession(
-      body.orgKey,
-      body.name ?? null,
+    const { token, visitor, verified } = await visitors.createSession(
+      { orgKey: body.orgKey, name: body.name ?? null, identity: body.identity, ip: request.ip },
       (name, orgId) => chat.maskName(name, orgId),
     );
-    await chat.rememberName(visitor.orgId, visitor.id, body.name ?? null);
-    request.log.info({ visitorId: visitor.id, orgId: visitor.orgId }, 'visitor session issued');
-    return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt };
+    if (!verified) await chat.rememberName(visitor.orgId, visitor.id, body.name ?? null);
+    request.log.info(
+      { visitorId: visitor.id, orgId: visitor.orgId, verified },
+      'visitor session issued',
+    );
+    return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt, verified };
   });
 
   app.get('/api/visitor/conversations', visitorOnly, async (request) => {

@@ -9,6 +9,7 @@ import { mailSelfService } from './0010-mail-self-service';
 import { files } from './0011-files';
 import { paymentAttempts } from './0012-payment-attempts';
 import { passkeysSso } from './0009-passkeys-sso';
+import { visitorIdentity } from './0015-visitor-identity';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0011-files': files,
   '0012-payment-attempts': paymentAttempts,
   '0009-passkeys-sso': passkeysSso,
+  '0015-visitor-identity': visitorIdentity,
 };
 
 export const migrationProvider: MigrationProvider = {
