@@ -94,9 +94,10 @@ export const ERRORS = {
     close: 4001,
     message: 'The identity token was already used by another session.',
   },
+  // 4001 like a bad visitor token: the widget drops the session and starts one for the signed-in customer.
   identity_mismatch: {
-    status: 403,
-    close: 4003,
+    status: 401,
+    close: 4001,
     message: 'The identity token is for another customer than this chat session.',
   },
   identity_required: {

@@ -250,7 +250,13 @@ export class Connection {
           'store unavailable; the client was told to retry',
         );
       if (err instanceof ParleyError) {
-        if (err.code === 'invalid_token' || err.code === 'origin_not_allowed') this.close(err.code);
+        // A refused auth (bad token, origin, identity) ends the socket with its close code.
+        if (
+          err.code === 'invalid_token' ||
+          err.code === 'origin_not_allowed' ||
+          (frame.type === 'auth' && err.closeCode !== undefined)
+        )
+          this.close(err.code);
         else this.sendError(err.code, { ...extra, ...conv }, err.message);
       } else {
         this.deps.log.error({ frameType: frame.type, ...errorContext(err) }, 'frame failed');

@@ -91,7 +91,12 @@ export interface MessagesTable {
   created_at: number;
 }
 export interface Database
-  extends SecurityTables, PaymentTables, MaskingTables, MailTables, FileTables,
+  extends
+    SecurityTables,
+    PaymentTables,
+    MaskingTables,
+    MailTables,
+    FileTables,
     IdentityTables,
     VisitorIdentityTables {
   organisations: OrganisationsTable;

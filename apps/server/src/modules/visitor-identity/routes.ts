@@ -45,7 +45,10 @@ export function registerVisitorIdentityRoutes(
   app.post('/api/settings/visitor-identity/secret', guard, async (request, reply) => {
     const ctx = agentOf(request);
     const { secret } = await deps.identity.rotateSecret(ctx, request.ip);
-    request.log.info({ orgId: ctx.organisation.id, agentId: ctx.agent.id }, 'identity secret rotated');
+    request.log.info(
+      { orgId: ctx.organisation.id, agentId: ctx.agent.id },
+      'identity secret rotated',
+    );
     void reply.header('cache-control', 'no-store');
     return { secret };
   });

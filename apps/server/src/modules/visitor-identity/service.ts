@@ -181,7 +181,8 @@ export function createVisitorIdentityService(deps: { store: Store; events: Secur
     ): Promise<VerifiedIdentity> {
       const s = await settingsOf(org);
       const key = s.mode === 'off' ? undefined : keyOf(s);
-      if (!key) throw await refuse(org, new IdentityRefusal('identity_invalid', 'not_configured'), ip);
+      if (!key)
+        throw await refuse(org, new IdentityRefusal('identity_invalid', 'not_configured'), ip);
       try {
         const id = await verifyIdentityToken(token, {
           algorithm: s.algorithm,
