@@ -11,6 +11,8 @@ export const WidgetConfigSchema = z.object({
   orgKey: z.string(),
   orgName: z.string(),
   greeting: z.string(),
+  /** Identity verification (docs/widget.md "Verified visitors"): off, optional or required. */
+  identity: z.enum(['off', 'optional', 'required']).default('off'),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 

@@ -169,34 +169,35 @@ export function createVisitorIdentityService(deps: { store: Store; events: Secur
     },
 
     /**
-     * Verifies a token for `org` and records its `jti` for the session
-     * `sessionHash`: used first by another session, it is a replay. Refusals
-     * throw a typed error and raise the security event `identity_forged`.
+     * Verifies a token for `org` (signature, issuer, audience, lifetime).
+     * Refusals throw a typed error and raise the security event `identity_forged`.
      */
-    async verify(
-      org: Organisation,
-      token: string,
-      sessionHash: string,
-      ip: string | null,
-    ): Promise<VerifiedIdentity> {
+    async verify(org: Organisation, token: string, ip: string | null): Promise<VerifiedIdentity> {
       const s = await settingsOf(org);
       const key = s.mode === 'off' ? undefined : keyOf(s);
       if (!key)
         throw await refuse(org, new IdentityRefusal('identity_invalid', 'not_configured'), ip);
       try {
-        const id = await verifyIdentityToken(token, {
+        return await verifyIdentityToken(token, {
           algorithm: s.algorithm,
           key,
           issuer: s.issuer,
           audience: s.audience,
         });
-        const first = await store.visitorIdentity.useJti(org.id, id.jti, sessionHash, id.expiresAt);
-        if (first !== sessionHash) throw new IdentityRefusal('identity_replayed', 'replayed');
-        return id;
       } catch (err) {
         if (err instanceof IdentityRefusal) throw await refuse(org, err, ip);
         throw err;
       }
+    },
+
+    /**
+     * Records the token's `jti` for the session `sessionHash`: a token first
+     * used by another session is a replay (identity_replayed, reported).
+     */
+    async consume(org: Organisation, id: VerifiedIdentity, sessionHash: string, ip: string | null) {
+      const first = await store.visitorIdentity.useJti(org.id, id.jti, sessionHash, id.expiresAt);
+      if (first !== sessionHash)
+        throw await refuse(org, new IdentityRefusal('identity_replayed', 'replayed'), ip);
     },
 
     /** The visitor already bound to this identity's subject, if any. */

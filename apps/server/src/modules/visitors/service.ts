@@ -75,12 +75,14 @@ export function createVisitorService(
       const tokenHash = sha256Hex(token);
       const expiresAt = Date.now() + opts.tokenDays * 86_400_000;
       let verified: VerifiedIdentity | undefined;
-      if (input.identity !== undefined && settings.mode !== 'off')
+      if (input.identity !== undefined && settings.mode !== 'off') {
         verified = await masked(
-          await identity.verify(org, input.identity, tokenHash, input.ip),
+          await identity.verify(org, input.identity, input.ip),
           org.id,
           maskName,
         );
+        await identity.consume(org, verified, tokenHash, input.ip);
+      }
       if (!verified && settings.mode === 'required') throw new ParleyError('identity_required');
       if (verified) {
         const existingId = await identity.visitorOf(org.id, verified);
@@ -126,18 +128,16 @@ export function createVisitorService(
       let verified = await identity.isVerified(organisation.id, visitor.id);
       const settings = await identity.settingsOf(organisation);
       if (authOpts?.identity !== undefined && settings.mode !== 'off') {
-        const id = await identity.verify(
-          organisation,
-          authOpts.identity,
-          tokenHash,
-          authOpts.ip ?? null,
-        );
+        const ip = authOpts.ip ?? null;
+        const id = await identity.verify(organisation, authOpts.identity, ip);
+        // Mismatch before use: the widget may still start the right session with this token.
         await identity.bind(
           organisation,
           visitor.id,
           await masked(id, organisation.id, authOpts.maskName),
-          authOpts.ip ?? null,
+          ip,
         );
+        await identity.consume(organisation, id, tokenHash, ip);
         verified = true;
       }
       if (!verified && settings.mode === 'required') throw new ParleyError('identity_required');
