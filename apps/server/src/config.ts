@@ -123,6 +123,23 @@ export const ConfigSchema = z.object({
   filesS3Region: z.string().min(1),
   /** Allow OpenID providers on plain http:// (tests, closed lab networks); never in production. */
   oidcAllowHttp: z.enum(['0', '1']).transform((v) => v === '1'),
+  // ---- abuse limits (issue 11 item 2, docs/security.md "Rate limits") ----
+  /** HTTP requests per source address per minute, every route. */
+  rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** HTTP requests per visitor token per minute (visitor routes). */
+  rateLimitVisitorPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** New visitor sessions per source address per minute. */
+  rateLimitSessionsPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** New conversations per source address per minute. */
+  rateLimitConversationsPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** Open WebSockets per source address, and per visitor. */
+  wsMaxPerAddress: z.coerce.number().int().min(1).max(1_000_000),
+  wsMaxPerVisitor: z.coerce.number().int().min(1).max(1000),
+  /** Open TCP connections per address (0: no cap; the cap is skipped behind a trusted proxy). */
+  httpMaxConnectionsPerAddress: z.coerce.number().int().min(0).max(1_000_000),
+  /** Time to receive a request's headers, and the whole request (slowloris). */
+  httpHeadersTimeoutMs: z.coerce.number().int().min(1000).max(600_000),
+  httpRequestTimeoutMs: z.coerce.number().int().min(1000).max(3_600_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -187,6 +204,15 @@ const ENV_NAMES: Record<keyof Config, string> = {
   filesS3Endpoint: 'PARLEY_FILES_S3_ENDPOINT',
   filesS3Region: 'PARLEY_FILES_S3_REGION',
   oidcAllowHttp: 'PARLEY_OIDC_ALLOW_HTTP',
+  rateLimitPerMinute: 'PARLEY_RATE_LIMIT_PER_MINUTE',
+  rateLimitVisitorPerMinute: 'PARLEY_RATE_LIMIT_VISITOR_PER_MINUTE',
+  rateLimitSessionsPerMinute: 'PARLEY_RATE_LIMIT_SESSIONS_PER_MINUTE',
+  rateLimitConversationsPerMinute: 'PARLEY_RATE_LIMIT_CONVERSATIONS_PER_MINUTE',
+  wsMaxPerAddress: 'PARLEY_WS_MAX_PER_ADDRESS',
+  wsMaxPerVisitor: 'PARLEY_WS_MAX_PER_VISITOR',
+  httpMaxConnectionsPerAddress: 'PARLEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+  httpHeadersTimeoutMs: 'PARLEY_HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'PARLEY_HTTP_REQUEST_TIMEOUT_MS',
 };
 
 const DEFAULTS = {
@@ -219,6 +245,15 @@ const DEFAULTS = {
   filesRetrySeconds: '5',
   filesS3Region: 'us-east-1',
   oidcAllowHttp: '0',
+  rateLimitPerMinute: '600',
+  rateLimitVisitorPerMinute: '240',
+  rateLimitSessionsPerMinute: '20',
+  rateLimitConversationsPerMinute: '20',
+  wsMaxPerAddress: '50',
+  wsMaxPerVisitor: '10',
+  httpMaxConnectionsPerAddress: '200',
+  httpHeadersTimeoutMs: '10000',
+  httpRequestTimeoutMs: '30000',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

@@ -303,6 +303,16 @@ export async function startServer(
     authRoutes,
     webRoot: config.webRoot,
     trustProxy: config.trustProxy,
+    limits: {
+      perMinute: config.rateLimitPerMinute,
+      visitorPerMinute: config.rateLimitVisitorPerMinute,
+      sessionsPerMinute: config.rateLimitSessionsPerMinute,
+      conversationsPerMinute: config.rateLimitConversationsPerMinute,
+      redisUrl: config.redisUrl,
+      httpMaxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
+      httpHeadersTimeoutMs: config.httpHeadersTimeoutMs,
+      httpRequestTimeoutMs: config.httpRequestTimeoutMs,
+    },
     tls: secureCookies,
     audit: anchor,
     agents,
@@ -332,6 +342,11 @@ export async function startServer(
     events,
     admission,
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
+    socketLimits: {
+      perAddress: config.wsMaxPerAddress,
+      perVisitor: config.wsMaxPerVisitor,
+      upgrades: app.parleyLimits.create('ws-upgrade', config.rateLimitPerMinute, 60_000),
+    },
     parseCookie: (header) => app.parseCookie(header),
   });
   live.gateway = gateway;

@@ -16,6 +16,11 @@ export const ERRORS = {
   frame_too_large: { status: 413, close: 1009, message: 'The frame is larger than the limit.' },
   payload_too_large: { status: 413, message: 'The request body is larger than the limit.' },
   rate_limited: { status: 429, close: 4029, message: 'Too many messages; slow down.' },
+  too_many_requests: {
+    status: 429,
+    close: 4029,
+    message: 'Too many requests from this connection; try again in a moment.',
+  },
   unauthorized: { status: 401, close: 4001, message: 'Sign-in is required.' },
   invalid_token: {
     status: 401,

@@ -118,6 +118,11 @@ export class Connection {
     return this.actor?.orgId;
   }
 
+  /** The visitor behind the socket once authenticated (per-visitor socket cap). */
+  get visitorId(): string | undefined {
+    return this.actor?.kind === 'visitor' ? this.actor.visitorId : undefined;
+  }
+
   /** visitor or agent once authenticated; for metrics. */
   get kind(): string {
     return this.actor?.kind ?? 'unauthenticated';

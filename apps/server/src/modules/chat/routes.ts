@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   ConversationListQuerySchema,
@@ -43,7 +43,17 @@ function bearer(request: FastifyRequest): string | undefined {
 
 export function registerChatRoutes(
   app: FastifyInstance,
-  deps: { chat: ChatService; visitors: VisitorService; authRoutes: AuthRouteOptions; store: Store },
+  deps: {
+    chat: ChatService;
+    visitors: VisitorService;
+    authRoutes: AuthRouteOptions;
+    store: Store;
+    /** Per-address limits on new sessions and conversations (http/rate-limit.ts). */
+    limits?: {
+      sessions: { check(r: FastifyRequest, reply: FastifyReply, key: string): Promise<void> };
+      conversations: { check(r: FastifyRequest, reply: FastifyReply, key: string): Promise<void> };
+    };
+  },
 ): void {
   const { chat, visitors } = deps;
   const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
@@ -60,7 +70,8 @@ export function registerChatRoutes(
   };
 
   // ---- visitor ----
-  app.post('/api/visitor/session', async (request) => {
+  app.post('/api/visitor/session', async (request, reply) => {
+    await deps.limits?.sessions.check(request, reply, request.ip);
     const body = VisitorSessionRequestSchema.parse(request.body);
     const { token, visitor, verified } = await visitors.createSession(
       { orgKey: body.orgKey, name: body.name ?? null, identity: body.identity, ip: request.ip },
@@ -79,7 +90,8 @@ export function registerChatRoutes(
     return { conversations: rows.map(presentVisitorConversation) };
   });
 
-  app.post('/api/visitor/conversations', visitorOnly, async (request) => {
+  app.post('/api/visitor/conversations', visitorOnly, async (request, reply) => {
+    await deps.limits?.conversations.check(request, reply, request.ip);
     const body = StartConversationRequestSchema.parse(request.body ?? {});
     const actor = visitorOf(request);
     if (body.name !== undefined && request.visitorContext) {
