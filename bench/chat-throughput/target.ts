@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../../apps/server/src/config';
 import { startServer } from '../../apps/server/src/main';
 import { bootstrapTestOrg } from '../../apps/server/test/bootstrap';
+import { GENEROUS_LIMITS } from '../../apps/server/test/limits';
 import { createStore } from '../../apps/server/src/store';
 
 const kind = process.argv[2];
@@ -56,6 +57,7 @@ if (kind === 'relay') {
   const joining = process.env.BENCH_JOIN === '1';
   const config = loadConfig(
     {
+      ...GENEROUS_LIMITS,
       PARLEY_LOG_LEVEL: 'silent',
       PARLEY_WS_RATE_BURST: '100000',
       PARLEY_WS_RATE_PER_SECOND: '100000',

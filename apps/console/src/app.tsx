@@ -1,3 +1,4 @@
+import { VisitorIdentitySettingsPage } from './views/visitor-identity-settings';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from './lib/account-api';
@@ -120,6 +121,8 @@ export function App() {
           return <SsoSettingsPage session={view.session} />;
         if (location.pathname === '/settings/canned-replies')
           return <CannedSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/visitor-identity')
+          return <VisitorIdentitySettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
         if (location.pathname === '/profile')
@@ -150,6 +153,7 @@ export function App() {
 const NOT_WORKSPACE = [
   '/settings/masking',
   '/settings/organisation',
+  '/settings/visitor-identity',
   '/profile',
   '/agents',
   '/security',

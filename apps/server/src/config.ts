@@ -148,6 +148,23 @@ export const ConfigSchema = z.object({
   syslogFormat: z.enum(['json', 'cef']),
   /** PEM file of the CA that signed the receiver's certificate (tls://); default: the system's CAs. */
   syslogCaFile: z.string().min(1).optional(),
+  // ---- abuse limits (issue 11 item 2, docs/security.md "Rate limits") ----
+  /** HTTP requests per source address per minute, every route. */
+  rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** HTTP requests per visitor token per minute (visitor routes). */
+  rateLimitVisitorPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** New visitor sessions per source address per minute. */
+  rateLimitSessionsPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** New conversations per source address per minute. */
+  rateLimitConversationsPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** Open WebSockets per source address, and per visitor. */
+  wsMaxPerAddress: z.coerce.number().int().min(1).max(1_000_000),
+  wsMaxPerVisitor: z.coerce.number().int().min(1).max(1000),
+  /** Open TCP connections per address (0: no cap; the cap is skipped behind a trusted proxy). */
+  httpMaxConnectionsPerAddress: z.coerce.number().int().min(0).max(1_000_000),
+  /** Time to receive a request's headers, and the whole request (slowloris). */
+  httpHeadersTimeoutMs: z.coerce.number().int().min(1000).max(600_000),
+  httpRequestTimeoutMs: z.coerce.number().int().min(1000).max(3_600_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -217,6 +234,15 @@ const ENV_NAMES: Record<keyof Config, string> = {
   syslogUrl: 'PARLEY_SYSLOG_URL',
   syslogFormat: 'PARLEY_SYSLOG_FORMAT',
   syslogCaFile: 'PARLEY_SYSLOG_CA_FILE',
+  rateLimitPerMinute: 'PARLEY_RATE_LIMIT_PER_MINUTE',
+  rateLimitVisitorPerMinute: 'PARLEY_RATE_LIMIT_VISITOR_PER_MINUTE',
+  rateLimitSessionsPerMinute: 'PARLEY_RATE_LIMIT_SESSIONS_PER_MINUTE',
+  rateLimitConversationsPerMinute: 'PARLEY_RATE_LIMIT_CONVERSATIONS_PER_MINUTE',
+  wsMaxPerAddress: 'PARLEY_WS_MAX_PER_ADDRESS',
+  wsMaxPerVisitor: 'PARLEY_WS_MAX_PER_VISITOR',
+  httpMaxConnectionsPerAddress: 'PARLEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+  httpHeadersTimeoutMs: 'PARLEY_HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'PARLEY_HTTP_REQUEST_TIMEOUT_MS',
 };
 
 const DEFAULTS = {
@@ -250,6 +276,15 @@ const DEFAULTS = {
   filesS3Region: 'us-east-1',
   oidcAllowHttp: '0',
   syslogFormat: 'json',
+  rateLimitPerMinute: '600',
+  rateLimitVisitorPerMinute: '240',
+  rateLimitSessionsPerMinute: '20',
+  rateLimitConversationsPerMinute: '20',
+  wsMaxPerAddress: '50',
+  wsMaxPerVisitor: '10',
+  httpMaxConnectionsPerAddress: '200',
+  httpHeadersTimeoutMs: '10000',
+  httpRequestTimeoutMs: '30000',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

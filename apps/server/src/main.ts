@@ -63,6 +63,7 @@ import {
 } from './modules/chat';
 import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
+import { createVisitorIdentityService } from './modules/visitor-identity';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
@@ -261,9 +262,11 @@ export async function startServer(
     events,
     publishRevoked: (hashes) => auth.publishRevoked(hashes),
   });
+  const visitorIdentity = createVisitorIdentityService({ store, events });
   const visitors = createVisitorService(store, {
     tokenDays: config.visitorTokenDays,
     closedTokenHours: config.visitorClosedTokenHours,
+    identity: visitorIdentity,
   });
   const vault =
     config.vaultUrl && config.vaultSecretOut
@@ -313,11 +316,22 @@ export async function startServer(
     store,
     chat,
     visitors,
+    visitorIdentity,
     payments,
     maskingSettings,
     authRoutes,
     webRoot: config.webRoot,
     trustProxy: config.trustProxy,
+    limits: {
+      perMinute: config.rateLimitPerMinute,
+      visitorPerMinute: config.rateLimitVisitorPerMinute,
+      sessionsPerMinute: config.rateLimitSessionsPerMinute,
+      conversationsPerMinute: config.rateLimitConversationsPerMinute,
+      redisUrl: config.redisUrl,
+      httpMaxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
+      httpHeadersTimeoutMs: config.httpHeadersTimeoutMs,
+      httpRequestTimeoutMs: config.httpRequestTimeoutMs,
+    },
     tls: secureCookies,
     audit: anchor,
     agents,
@@ -347,6 +361,11 @@ export async function startServer(
     events,
     admission,
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
+    socketLimits: {
+      perAddress: config.wsMaxPerAddress,
+      perVisitor: config.wsMaxPerVisitor,
+      upgrades: app.parleyLimits.create('ws-upgrade', config.rateLimitPerMinute, 60_000),
+    },
     parseCookie: (header) => app.parseCookie(header),
   });
   live.gateway = gateway;

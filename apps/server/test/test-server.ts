@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { startServer, type RunningServer } from '../src/main';
 import { bootstrapTestOrg, type TestOrg } from './bootstrap';
+import { GENEROUS_LIMITS } from './limits';
 import { hashPassword } from '../src/modules/auth';
 import { keyringOf, seal, secretContext } from '../src/modules/security';
 import { authenticator } from 'otplib';
@@ -80,6 +81,7 @@ export async function startTestServer(
   });
   const config = loadConfig(
     {
+      ...GENEROUS_LIMITS,
       PARLEY_LOG_LEVEL: opts.logLevel ?? 'info',
       // Proof of work stays on in tests, one hex zero hard (16 hashes on average).
       PARLEY_POW_DIFFICULTY: '1',

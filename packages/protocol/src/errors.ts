@@ -16,6 +16,11 @@ export const ERRORS = {
   frame_too_large: { status: 413, close: 1009, message: 'The frame is larger than the limit.' },
   payload_too_large: { status: 413, message: 'The request body is larger than the limit.' },
   rate_limited: { status: 429, close: 4029, message: 'Too many messages; slow down.' },
+  too_many_requests: {
+    status: 429,
+    close: 4029,
+    message: 'Too many requests from this connection; try again in a moment.',
+  },
   unauthorized: { status: 401, close: 4001, message: 'Sign-in is required.' },
   invalid_token: {
     status: 401,
@@ -79,6 +84,32 @@ export const ERRORS = {
     message: 'This allowlist would lock you out: it must include the address you are using now.',
   },
   forbidden: { status: 403, close: 4003, message: 'You are not allowed to do that.' },
+  identity_invalid: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token is not valid for this organisation.',
+  },
+  identity_expired: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token has expired; the website must sign a new one.',
+  },
+  identity_replayed: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token was already used by another session.',
+  },
+  // 4001 like a bad visitor token: the widget drops the session and starts one for the signed-in customer.
+  identity_mismatch: {
+    status: 401,
+    close: 4001,
+    message: 'The identity token is for another customer than this chat session.',
+  },
+  identity_required: {
+    status: 403,
+    close: 4003,
+    message: 'Please sign in on the website to chat with us.',
+  },
   csrf_failed: { status: 403, message: 'The request is missing a valid CSRF token.' },
   origin_not_allowed: {
     status: 403,

@@ -23,6 +23,8 @@ export type Finding = z.infer<typeof FindingSchema>;
 export const AuthFrameSchema = z.object({
   type: z.literal('auth'),
   token: z.string().min(16).max(256),
+  /** A host-signed identity JWT (docs/widget.md "Verified visitors"); checked on every auth that carries it. */
+  identity: z.string().min(16).max(8192).optional(),
 });
 export const SendFrameSchema = z.object({
   type: z.literal('send'),
@@ -82,7 +84,12 @@ export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;
 export const ConversationSummarySchema = z.object({
   id: z.string(),
   status: ConversationStatusSchema,
-  visitor: z.object({ id: z.string(), name: z.string().nullable() }),
+  visitor: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    /** Vouched for by the host website's identity token (docs/widget.md "Verified visitors"). */
+    verified: z.boolean().default(false),
+  }),
   agent: z.object({ id: z.string(), name: z.string() }).nullable(),
   lastSeq: Seq,
   createdAt: z.number().int(),

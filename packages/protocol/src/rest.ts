@@ -11,17 +11,22 @@ export const WidgetConfigSchema = z.object({
   orgKey: z.string(),
   orgName: z.string(),
   greeting: z.string(),
+  /** Identity verification (docs/widget.md "Verified visitors"): off, optional or required. */
+  identity: z.enum(['off', 'optional', 'required']).default('off'),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
 export const VisitorSessionRequestSchema = z.object({
   orgKey: z.string().min(1).max(64),
   name: z.string().trim().min(1).max(80).optional(),
+  /** A host-signed identity JWT (docs/widget.md "Verified visitors"). */
+  identity: z.string().min(16).max(8192).optional(),
 });
 export const VisitorSessionSchema = z.object({
   token: z.string(),
   visitorId: z.string(),
   expiresAt: z.number().int(),
+  verified: z.boolean().default(false),
 });
 export type VisitorSession = z.infer<typeof VisitorSessionSchema>;
 
@@ -85,3 +90,35 @@ export const MessageListQuerySchema = z.object({
 export const MessageListSchema = z.object({ messages: z.array(ChatMessageSchema) });
 
 export const ConversationEnvelopeSchema = z.object({ conversation: ConversationSummarySchema });
+
+// ---- verified visitors (issue 11 item 1) ----------------------------------------------
+
+export const VisitorIdentityModeSchema = z.enum(['off', 'optional', 'required']);
+export const VisitorIdentityAlgorithmSchema = z.enum(['HS256', 'RS256', 'ES256']);
+export const VisitorIdentitySettingsSchema = z.object({
+  mode: VisitorIdentityModeSchema,
+  algorithm: VisitorIdentityAlgorithmSchema,
+  /** An HS256 secret is set (it is shown once, when generated, never again). */
+  hasSecret: z.boolean(),
+  publicKey: z.string().nullable(),
+  issuer: z.string(),
+  audience: z.string(),
+  updatedAt: z.number().int(),
+});
+export type VisitorIdentitySettings = z.infer<typeof VisitorIdentitySettingsSchema>;
+export const VisitorIdentitySettingsUpdateSchema = z.object({
+  mode: VisitorIdentityModeSchema,
+  algorithm: VisitorIdentityAlgorithmSchema,
+  publicKey: z.string().trim().max(8192).optional(),
+  issuer: z.string().trim().max(300),
+  audience: z.string().trim().min(1).max(300).optional(),
+});
+export const VisitorIdentitySecretSchema = z.object({ secret: z.string() });
+export const VerifiedVisitorSchema = z.object({
+  verified: z.boolean(),
+  sub: z.string().nullable(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  verifiedAt: z.number().int().nullable(),
+});
+export type VerifiedVisitor = z.infer<typeof VerifiedVisitorSchema>;

@@ -116,6 +116,7 @@ export const SecurityEventTypeSchema = z.enum([
   'account_unlocked',
   'file_blocked',
   'passkey_clone',
+  'identity_forged',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

@@ -19,7 +19,7 @@ const conv = (
 ): ConversationSummary => ({
   id,
   status,
-  visitor: { id: `v-${id}`, name: null },
+  visitor: { id: `v-${id}`, name: null, verified: false },
   agent: agentId ? { id: agentId, name: agentId } : null,
   lastSeq: 0,
   createdAt: t,

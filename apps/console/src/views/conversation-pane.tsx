@@ -3,6 +3,7 @@ import type { ChatMessage, ConversationSummary } from '@parley/protocol';
 import type { ConsoleClient } from '../lib/client';
 import { heldLabel, maskedLabel } from '../lib/state';
 import { timeOf, visitorName } from './format';
+import { VerifiedBadge, VerifiedDetails } from './verified-badge';
 import { ReplyBox } from './reply-box';
 import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
@@ -96,7 +97,10 @@ export function ConversationPane({ client, conversation: c }: Props) {
     >
       <header class="pane-head">
         <div>
-          <h1>{visitorName(c)}</h1>
+          <h1>
+            {visitorName(c)} <VerifiedBadge c={c} />
+          </h1>
+          <VerifiedDetails c={c} />
           <p class="pane-sub">
             <span class={`pill ${c.status}`} data-testid="conversation-status">
               {c.status}

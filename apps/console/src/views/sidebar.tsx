@@ -1,6 +1,7 @@
 import type { ConversationSummary } from '@parley/protocol';
 import type { ConversationLists } from '../lib/state';
 import { timeOf, visitorName } from './format';
+import { VerifiedBadge } from './verified-badge';
 
 interface Props {
   lists: ConversationLists;
@@ -34,7 +35,9 @@ function Section(
                 data-conversation-id={c.id}
                 onClick={() => p.onSelect(c.id)}
               >
-                <span class="conv-name">{visitorName(c)}</span>
+                <span class="conv-name">
+                  {visitorName(c)} <VerifiedBadge c={c} />
+                </span>
                 <span class="conv-meta">
                   {c.status === 'active' && c.agent ? `${c.agent.name} · ` : ''}
                   {timeOf(c.status === 'waiting' ? c.createdAt : c.updatedAt)}

@@ -85,6 +85,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
               Canned replies
             </a>
           )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/visitor-identity">
+              Verified visitors
+            </a>
+          )}
           <a class="btn small" href="/settings/passkeys">
             Passkeys
           </a>

@@ -1,4 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
@@ -13,7 +17,7 @@ import {
   type AuthRouteOptions,
 } from '../modules/auth';
 import { registerSecurityRoutes, type SecuritySettingsService } from '../modules/security';
-import { registerChatRoutes, type ChatService } from '../modules/chat';
+import { agentActor, registerChatRoutes, type ChatService } from '../modules/chat';
 import {
   registerMaskingSettingsRoutes,
   type MaskingSettingsService,
@@ -21,17 +25,25 @@ import {
 import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
+import {
+  registerVisitorIdentityRoutes,
+  type VisitorIdentityService,
+} from '../modules/visitor-identity';
 import { installErrorHandling } from './errors';
 import { registerOpsRoutes, type OpsRouteOptions } from './ops';
 import { createTlsServer, type TlsFiles, type TlsServer } from './tls';
 import { installSecurityHeaders, warnAboutUntrustedProxy } from './headers';
 import { registerWeb } from './web';
+import { installRateLimits, type RateLimits, type RateLimitSettings } from './rate-limit';
+import { capConnections, closeSlowHeaders, type ConnectionLimits } from './connection-limits';
 
 declare module 'fastify' {
   interface FastifyInstance {
     parleyRoutes: { method: string; url: string }[];
     /** Set when Parley serves TLS itself: reload the certificate on demand. */
     parleyTls: TlsServer | undefined;
+    /** The abuse limiters (http/rate-limit.ts), shared with the WebSocket gateway. */
+    parleyLimits: RateLimits;
   }
 }
 
@@ -40,6 +52,7 @@ export interface AppDeps {
   store: Store;
   chat: ChatService;
   visitors: VisitorService;
+  visitorIdentity: VisitorIdentityService;
   payments: PaymentService;
   maskingSettings: MaskingSettingsService;
   authRoutes: AuthRouteOptions;
@@ -56,6 +69,10 @@ export interface AppDeps {
   isReady(): boolean;
   /** /livez, /readyz and /metrics (issue 17 item 2); absent in tests that build a bare app. */
   ops?: OpsRouteOptions;
+  /** Abuse limits (issue 11 item 2); absent in tests that build a bare app: generous defaults. */
+  limits?: RateLimitSettings & ConnectionLimits;
+  /** Called when a client is refused by a limit (security signals). */
+  onLimited?: (kind: string, ip: string) => void;
   /** Serve HTTPS and WSS from these PEM files (reloaded when they change). */
   tlsFiles?: TlsFiles | undefined;
 }
@@ -80,7 +97,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Believe X-Forwarded-For only from the configured number of proxy hops.
     trustProxy: (_address: string, hop: number) => hop < deps.trustProxy,
     requestIdHeader: false,
+    // Slowloris: a client must send its headers, and its whole request, in time.
+    requestTimeout: deps.limits?.httpRequestTimeoutMs ?? 30_000,
   });
+  app.server.headersTimeout = deps.limits?.httpHeadersTimeoutMs ?? 10_000;
+  if (deps.limits) closeSlowHeaders(app.server, deps.limits);
+  if (deps.limits && deps.trustProxy === 0) capConnections(app.server, deps.limits, deps.log);
   app.decorate('parleyTls', tlsServer);
   app.addHook('onClose', async () => tlsServer?.stop());
   installErrorHandling(app);
@@ -93,6 +115,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const method of [r.method].flat()) routes.push({ method, url: r.url });
   });
   await app.register(fastifyCookie);
+  // Before any route: the limiter attaches itself to every route as it is added.
+  const limits = await installRateLimits(
+    app,
+    deps.limits ?? {
+      perMinute: 100_000,
+      visitorPerMinute: 100_000,
+      sessionsPerMinute: 100_000,
+      conversationsPerMinute: 100_000,
+    },
+    deps.log,
+    deps.onLimited,
+  );
+  app.decorate('parleyLimits', limits);
+  app.addHook('onClose', async () => limits.close());
 
   app.get('/healthz', async (_req, reply) => {
     if (!deps.isReady())
@@ -117,10 +153,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authRoutes: deps.authRoutes,
   });
   registerChatRoutes(app, {
+    limits,
     chat: deps.chat,
     visitors: deps.visitors,
     authRoutes: deps.authRoutes,
     store: deps.store,
+  });
+  registerVisitorIdentityRoutes(app, {
+    identity: deps.visitorIdentity,
+    authRoutes: deps.authRoutes,
+    visitorOfConversation: async (request, id) =>
+      (await deps.chat.authorize(agentActor(request as FastifyRequest), id, 'view')).visitorId,
   });
   registerPaymentRoutes(app, {
     payments: deps.payments,

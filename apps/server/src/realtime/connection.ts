@@ -32,6 +32,7 @@ export interface ConnectionDeps {
   authenticateVisitor(
     token: string,
     origin: string | undefined,
+    identity?: string,
   ): Promise<ChatActor & { kind: 'visitor' }>;
 }
 
@@ -115,6 +116,11 @@ export class Connection {
 
   get orgId(): string | undefined {
     return this.actor?.orgId;
+  }
+
+  /** The visitor behind the socket once authenticated (per-visitor socket cap). */
+  get visitorId(): string | undefined {
+    return this.actor?.kind === 'visitor' ? this.actor.visitorId : undefined;
   }
 
   /** visitor or agent once authenticated; for metrics. */
@@ -249,7 +255,13 @@ export class Connection {
           'store unavailable; the client was told to retry',
         );
       if (err instanceof ParleyError) {
-        if (err.code === 'invalid_token' || err.code === 'origin_not_allowed') this.close(err.code);
+        // A refused auth (bad token, origin, identity) ends the socket with its close code.
+        if (
+          err.code === 'invalid_token' ||
+          err.code === 'origin_not_allowed' ||
+          (frame.type === 'auth' && err.closeCode !== undefined)
+        )
+          this.close(err.code);
         else this.sendError(err.code, { ...extra, ...conv }, err.message);
       } else {
         this.deps.log.error({ frameType: frame.type, ...errorContext(err) }, 'frame failed');
@@ -267,7 +279,7 @@ export class Connection {
     if (frame.type === 'auth') {
       if (this.actor) return; // already authenticated; nothing to do
       clearTimeout(this.authTimer);
-      const actor = await this.deps.authenticateVisitor(frame.token, this.origin);
+      const actor = await this.deps.authenticateVisitor(frame.token, this.origin, frame.identity);
       await this.ready(actor);
       return;
     }

@@ -30,6 +30,12 @@ export interface GatewayDeps {
   /** How often live agent sockets re-check their session (expiry, idle timeout, revocation). */
   sessionCheckMs?: number;
   rate: { burst: number; perSecond: number };
+  /** Sockets per address and per visitor, and upgrades per address per minute (issue 11 item 2). */
+  socketLimits?: {
+    perAddress: number;
+    perVisitor: number;
+    upgrades?: { hit(key: string): Promise<number> };
+  };
   parseCookie(header: string): Record<string, string | undefined>;
 }
 
@@ -43,10 +49,19 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function reject(socket: Duplex, status: number, code: string): void {
+const REASONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+function reject(socket: Duplex, status: number, code: string, retryAfter?: number): void {
   const body = JSON.stringify({ error: { code } });
+  const extra = retryAfter ? `Retry-After: ${retryAfter}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 401 ? 'Unauthorized' : 'Not Found'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -83,11 +98,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async authenticateVisitor(
       token: string,
       origin: string | undefined,
+      identity?: string,
+      ip?: string,
     ): Promise<ChatActor & { kind: 'visitor' }> {
-      const ctx = await deps.visitors.authenticate(token);
+      const ctx = await deps.visitors.authenticate(token, {
+        identity,
+        ip: ip ?? null,
+        maskName: (name, orgId) => deps.chat.maskName(name, orgId),
+      });
       if (!ctx) throw new ParleyError('invalid_token');
       if (!isAllowedOrigin(ctx.organisation, origin, deps.selfOrigins))
         throw new ParleyError('origin_not_allowed');
+      const perVisitor = deps.socketLimits?.perVisitor;
+      if (perVisitor !== undefined) {
+        let n = 0;
+        for (const c of live) if (c.visitorId === ctx.visitor.id) n += 1;
+        if (n >= perVisitor) throw new ParleyError('too_many_requests');
+      }
       return visitorActor(ctx);
     },
   };
@@ -133,12 +160,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   sessionTimer.unref();
 
-  function track(ws: WebSocket, conn: Connection): void {
+  const perAddress = new Map<string, number>();
+  function track(ws: WebSocket, conn: Connection, ip: string): void {
     live.add(conn);
+    perAddress.set(ip, (perAddress.get(ip) ?? 0) + 1);
     ws.on('close', () => {
       live.delete(conn);
       agentSockets.delete(conn);
+      const left = (perAddress.get(ip) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(ip);
+      else perAddress.set(ip, left);
     });
+  }
+
+  /** 0 when the address may open one more socket, else the seconds to wait (429 Retry-After). */
+  async function socketAdmission(ip: string): Promise<number> {
+    const limits = deps.socketLimits;
+    if (!limits) return 0;
+    if ((perAddress.get(ip) ?? 0) >= limits.perAddress) return 10;
+    return (await limits.upgrades?.hit(ip)) ?? 0;
   }
 
   // Issue 10 finding 4: an allowlist change on any node closes this node's agent
@@ -201,7 +241,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         { ...ctx.actor, name: ctx.agent.name },
         sha256Hex(token),
       );
-      track(ws, conn);
+      track(ws, conn, ip);
       agentSockets.set(conn, { orgId: ctx.agent.orgId, agentId: ctx.agent.id, ip });
     });
   }
@@ -209,21 +249,32 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     handleUpgrade(req, socket, head) {
       const path = (req.url ?? '').split('?')[0];
-      if (path === '/ws/visitor') {
+      if (path !== '/ws/visitor' && path !== '/ws/agent') return reject(socket, 404, 'not_found');
+      const ip = clientIp(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        deps.trustProxy ?? 0,
+      );
+      const upgrade = async () => {
+        const wait = await socketAdmission(ip);
+        if (wait > 0) return reject(socket, 429, 'too_many_requests', wait);
+        if (path === '/ws/agent') return upgradeAgent(req, socket, head);
+        const visitorDeps = {
+          ...connectionDeps,
+          authenticateVisitor: (token: string, origin: string | undefined, identity?: string) =>
+            connectionDeps.authenticateVisitor(token, origin, identity, ip),
+        };
         wss.handleUpgrade(req, socket, head, (ws) =>
-          track(ws, new Connection(ws, connectionDeps, req.headers.origin)),
+          track(ws, new Connection(ws, visitorDeps, req.headers.origin), ip),
         );
-      } else if (path === '/ws/agent') {
-        upgradeAgent(req, socket, head).catch((err: unknown) => {
-          deps.log.error(
-            { err: err instanceof Error ? err.message : 'unknown' },
-            'agent upgrade failed',
-          );
-          reject(socket, 500, 'internal_error');
-        });
-      } else {
-        reject(socket, 404, 'not_found');
-      }
+      };
+      upgrade().catch((err: unknown) => {
+        deps.log.error(
+          { err: err instanceof Error ? err.message : 'unknown', path },
+          'upgrade failed',
+        );
+        reject(socket, 500, 'internal_error');
+      });
     },
     checkSessions,
     connections: () => live.size,

@@ -17,6 +17,7 @@ import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
+import { visitorIdentityRepo } from './repos/visitor-identity';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -58,5 +59,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     identity: identityRepo(conn.db),
     siem: siemRepo(conn.db, conn.dialect),
     desk: deskRepo(conn.db, dataKeys),
+    visitorIdentity: visitorIdentityRepo(conn.db),
   };
 }

@@ -115,12 +115,14 @@ export function selectConversations(db: Kysely<Database>) {
   return db
     .selectFrom('conversations as c')
     .leftJoin('visitors as v', 'v.id', 'c.visitor_id')
+    .leftJoin('visitor_identities as vi', 'vi.visitor_id', 'c.visitor_id')
     .leftJoin('agents as a', 'a.id', 'c.agent_id')
     .select([
       'c.id',
       'c.org_id',
       'c.visitor_id',
       'v.name as visitor_name',
+      'vi.verified_at as visitor_verified_at',
       'c.status',
       'c.agent_id',
       'a.name as agent_name',
@@ -135,6 +137,7 @@ export interface ConversationRecord {
   org_id: string;
   visitor_id: string;
   visitor_name: string | null;
+  visitor_verified_at?: number | null;
   status: ConversationStatus;
   agent_id: string | null;
   agent_name: string | null;
@@ -149,6 +152,7 @@ export function toConversation(r: ConversationRecord): ConversationRow {
     orgId: r.org_id,
     visitorId: r.visitor_id,
     visitorName: r.visitor_name,
+    visitorVerified: r.visitor_verified_at !== null && r.visitor_verified_at !== undefined,
     status: r.status,
     agentId: r.agent_id,
     agentName: r.agent_name,

@@ -9,6 +9,7 @@ import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { DataKeys } from './data-keys';
+import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
 export type * from './security-types';
 export type * from './payment-types';
@@ -18,6 +19,7 @@ export type * from './siem-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
+export type * from './visitor-identity-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -102,7 +104,8 @@ export interface Database
     FileTables,
     IdentityTables,
     SiemTables,
-    DeskTables {
+    DeskTables,
+    VisitorIdentityTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -188,6 +191,8 @@ export interface ConversationRow {
   orgId: string;
   visitorId: string;
   visitorName: string | null;
+  /** The host website vouched for the visitor (issue 11 item 1). */
+  visitorVerified: boolean;
   status: ConversationStatus;
   agentId: string | null;
   agentName: string | null;
@@ -287,6 +292,7 @@ export interface Store {
   identity: IdentityRepo;
   /** Audit entries and security events still to be streamed to the SIEM (0020-siem-outbox). */
   siem: SiemRepo;
+  visitorIdentity: VisitorIdentityRepo;
   agents: {
     create(input: {
       orgId: string;

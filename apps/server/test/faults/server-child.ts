@@ -4,12 +4,16 @@
 import { loadConfig } from '../../src/config';
 import { startServer } from '../../src/main';
 import { bootstrapTestOrg } from '../bootstrap';
+import { GENEROUS_LIMITS } from '../limits';
 
-const config = loadConfig(process.env, {
-  dataDir: process.env.FAULT_DATA_DIR ?? '',
-  port: Number(process.env.FAULT_PORT ?? 0),
-  host: '127.0.0.1',
-});
+const config = loadConfig(
+  { ...GENEROUS_LIMITS, ...process.env },
+  {
+    dataDir: process.env.FAULT_DATA_DIR ?? '',
+    port: Number(process.env.FAULT_PORT ?? 0),
+    host: '127.0.0.1',
+  },
+);
 const server = await startServer(config, { processGuards: true });
 let orgKey = process.env.FAULT_ORG_KEY;
 if (!orgKey) {

@@ -52,10 +52,10 @@ export const visitorApi = {
     call<WidgetConfig>(
       `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}`,
     ),
-  createSession: (orgKey: string, name?: string) =>
+  createSession: (orgKey: string, name?: string, identity?: string) =>
     call<VisitorSession>('/api/visitor/session', {
       method: 'POST',
-      body: name ? { orgKey, name } : { orgKey },
+      body: { orgKey, ...(name ? { name } : {}), ...(identity ? { identity } : {}) },
     }),
   conversations: (token: string) =>
     call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),

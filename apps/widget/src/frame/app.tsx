@@ -18,6 +18,9 @@ type View =
 const params = new URLSearchParams(location.search);
 const orgKey = params.get('org') ?? '';
 const hostOrigin = normaliseOrigin(params.get('host'));
+// The loader has an identity token for us and posts it after `ready`: wait for it before any session.
+const identityExpected = params.get('identity') === '1';
+const IDENTITY_WAIT_MS = 3000;
 
 export function App() {
   const [config, setConfig] = useState<WidgetConfig | null>(null);
@@ -29,9 +32,34 @@ export function App() {
   const kv = useMemo(() => browserStore(), []);
   const store = useMemo(() => new VisitorStore(kv, orgKey), [kv]);
   const outbox = useMemo(() => new Outbox(kv, store.outboxKey), [kv, store]);
+  // The host's identity token: memory only (short-lived; the host signs a new one per page).
+  const identity = useRef<{ token: string | null; fresh: boolean }>({ token: null, fresh: false });
+  const identified = useRef<() => void>(() => undefined);
+  const identityArrived = useMemo(
+    () =>
+      new Promise<void>((resolve) => {
+        identified.current = resolve;
+        setTimeout(resolve, identityExpected ? IDENTITY_WAIT_MS : 0);
+      }),
+    [],
+  );
+  const takeIdentity = (): string | null => {
+    if (!identity.current.fresh) return null;
+    identity.current.fresh = false;
+    return identity.current.token;
+  };
 
   useEffect(() => {
-    const b = connectParent(hostOrigin, (m) => setPanelOpen(m.type === 'open'));
+    const b = connectParent(hostOrigin, (m) => {
+      if (m.type !== 'identify') return setPanelOpen(m.type === 'open');
+      identity.current = { token: m.token, fresh: m.token !== null };
+      identified.current();
+      // Signed out on the website: forget the verified session so the next person does not see it.
+      if (m.token === null && store.session()?.verified) {
+        store.clearSession();
+        setView({ kind: 'start', notice: null });
+      }
+    });
     setBridge(b);
     if (!b.embedded) setPanelOpen(true);
     b.post({ type: 'ready' });
@@ -73,7 +101,13 @@ export function App() {
       setView({ kind: 'unavailable', message });
       return;
     }
-    const session = store.session();
+    await identityArrived;
+    let session = store.session();
+    // A signed-in customer replaces an anonymous session: the server finds their own conversations.
+    if (session && !session.verified && identity.current.token) {
+      store.clearSession();
+      session = null;
+    }
     if (!session) return setView({ kind: 'start', notice: null });
     try {
       const { conversations } = await visitorApi.conversations(session.token);
@@ -101,7 +135,12 @@ export function App() {
       for (let attempt = 0; ; attempt++) {
         let session = store.session();
         if (!session) {
-          session = await visitorApi.createSession(orgKey, name);
+          identity.current.fresh = false;
+          session = await visitorApi.createSession(
+            orgKey,
+            name,
+            identity.current.token ?? undefined,
+          );
           store.saveSession(session);
         }
         try {
@@ -159,7 +198,12 @@ export function App() {
             {view.message}
           </p>
         )}
-        {view.kind === 'start' && (
+        {view.kind === 'start' && config?.identity === 'required' && !identity.current.token && (
+          <p class="centered" role="status">
+            Please sign in on the website to chat with us.
+          </p>
+        )}
+        {view.kind === 'start' && (config?.identity !== 'required' || identity.current.token) && (
           <StartForm
             greeting={config?.greeting ?? ''}
             notice={view.notice}
@@ -190,6 +234,7 @@ export function App() {
               setView({ kind: 'unavailable', message: 'Chat is not available on this website.' })
             }
             onNewConversation={() => setView({ kind: 'start', notice: null })}
+            takeIdentity={takeIdentity}
           />
         )}
       </main>

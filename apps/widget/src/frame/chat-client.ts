@@ -19,6 +19,11 @@ export interface VisitorChatOptions {
   onChange: (state: ChatState, status: SocketStatus) => void;
   /** The token was refused (4001) or the origin forbidden (4003). */
   onFatal: (code: number) => void;
+  /**
+   * The host's identity token, taken once: sent on the next auth only (it is
+   * short-lived; later reconnects use the visitor token it was bound to).
+   */
+  takeIdentity?: () => string | null;
   createSocket?: (url: string) => SocketLike;
   newId?: () => string;
 }
@@ -48,7 +53,8 @@ export class VisitorChat {
       {
         onOpen: () => {
           this.resumed = false;
-          this.socket.send({ type: 'auth', token: o.token });
+          const identity = o.takeIdentity?.() ?? null;
+          this.socket.send({ type: 'auth', token: o.token, ...(identity ? { identity } : {}) });
         },
         onMessage: (raw) => this.handle(raw),
         onStatus: (status) => {

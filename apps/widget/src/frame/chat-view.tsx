@@ -21,6 +21,7 @@ interface Props {
   onExpired: () => void;
   onForbidden: () => void;
   onNewConversation: () => void;
+  takeIdentity: () => string | null;
 }
 
 const STATUS_TEXT: Record<SocketStatus, string> = {
@@ -48,6 +49,7 @@ export function ChatView(p: Props) {
       conversationId: p.conversationId,
       outbox: p.outbox,
       localMasked: memo.current.masked,
+      takeIdentity: () => props.current.takeIdentity(),
       onChange: (s, st) => {
         setState(s);
         setStatus(st);

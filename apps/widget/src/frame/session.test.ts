@@ -7,7 +7,7 @@ describe('VisitorStore', () => {
     const store = memoryStore();
     let now = 1000;
     const a = new VisitorStore(store, 'org-a', () => now);
-    a.saveSession({ token: 't'.repeat(20), visitorId: 'v1', expiresAt: 2000 });
+    a.saveSession({ token: 't'.repeat(20), visitorId: 'v1', expiresAt: 2000, verified: false });
     expect(new VisitorStore(store, 'org-b', () => now).session()).toBeNull();
     expect(a.session()?.visitorId).toBe('v1');
     now = 2000;

@@ -35,7 +35,12 @@ export class VisitorStore {
       this.clearSession();
       return null;
     }
-    return { token: s.token, visitorId: s.visitorId, expiresAt: s.expiresAt };
+    return {
+      token: s.token,
+      visitorId: s.visitorId,
+      expiresAt: s.expiresAt,
+      verified: s.verified === true,
+    };
   }
 
   saveSession(session: VisitorSession): void {

@@ -1,7 +1,12 @@
 // The widget loader: the one script a host page includes. It adds a launcher
 // button and the chat frame (served from the Parley server's origin) inside a
 // closed shadow root, and talks to the frame only through checked postMessage.
-import { BRIDGE_CHANNEL, clampPanelHeight, parseFrameMessage } from '../shared/bridge';
+import {
+  BRIDGE_CHANNEL,
+  clampPanelHeight,
+  isIdentityToken,
+  parseFrameMessage,
+} from '../shared/bridge';
 import type { LoaderMessage } from '../shared/bridge';
 import { CHAT_ICON, CLOSE_ICON, LOADER_CSS } from './styles';
 
@@ -9,6 +14,8 @@ interface ParleyApi {
   open(): void;
   close(): void;
   toggle(): void;
+  /** Vouch for the signed-in customer with a token your server signed (null: signed out). */
+  identify(token: string | null): void;
 }
 
 function findScript(): HTMLScriptElement | null {
@@ -46,7 +53,11 @@ function iconPath(): { svg: SVGSVGElement; path: SVGPathElement } {
 function mount(script: HTMLScriptElement): void {
   const orgKey = script.dataset.org ?? '';
   const serverOrigin = new URL(script.src, location.href).origin;
-  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}`;
+  // The token never goes in the URL (logs, Referer): only a flag telling the frame to wait for it.
+  let identity: string | null = isIdentityToken(script.dataset.identityToken)
+    ? script.dataset.identityToken
+    : null;
+  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}`;
 
   const host = document.createElement('div');
   host.setAttribute('data-parley-widget', '');
@@ -83,10 +94,16 @@ function mount(script: HTMLScriptElement): void {
   let open = false;
   let unread = 0;
 
-  const post = (type: LoaderMessage['type']): void => {
+  const post = (type: 'open' | 'close'): void => {
     // Always name the target origin: only the Parley frame may read this.
     iframe.contentWindow?.postMessage(
       { channel: BRIDGE_CHANNEL, type } satisfies LoaderMessage,
+      serverOrigin,
+    );
+  };
+  const postIdentity = (): void => {
+    iframe.contentWindow?.postMessage(
+      { channel: BRIDGE_CHANNEL, type: 'identify', token: identity } satisfies LoaderMessage,
       serverOrigin,
     );
   };
@@ -122,6 +139,7 @@ function mount(script: HTMLScriptElement): void {
     if (!msg) return;
     switch (msg.type) {
       case 'ready':
+        if (identity) postIdentity();
         if (open) post('open');
         break;
       case 'close':
@@ -144,6 +162,14 @@ function mount(script: HTMLScriptElement): void {
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!open),
+    identify: (token) => {
+      if (token !== null && !isIdentityToken(token)) {
+        console.error('Parley.identify: not a signed identity token (see docs/widget.md).');
+        return;
+      }
+      identity = token;
+      postIdentity();
+    },
   };
   Object.defineProperty(window, 'Parley', { value: Object.freeze(api), configurable: true });
 }

@@ -126,6 +126,22 @@ describe('parseFrameMessage (loader side)', () => {
 });
 
 describe('parseLoaderMessage (frame side)', () => {
+  it('accepts an identity token (or a sign-out) only in JWS shape, only from the host', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const msg = (token: unknown, origin = host) =>
+      parseLoaderMessage(
+        { origin, source: parentWin, data: { channel: BRIDGE_CHANNEL, type: 'identify', token } },
+        host,
+        parentWin,
+      );
+    expect(msg(jwt)).toEqual({ channel: BRIDGE_CHANNEL, type: 'identify', token: jwt });
+    expect(msg(null)).toEqual({ channel: BRIDGE_CHANNEL, type: 'identify', token: null });
+    expect(msg('not a token')).toBeNull();
+    expect(msg(`${jwt}.extra`)).toBeNull();
+    expect(msg('a'.repeat(9000))).toBeNull();
+    expect(msg(jwt, 'https://evil.example')).toBeNull();
+  });
+
   it('accepts open and close from the parent window on the host origin', () => {
     expect(
       parseLoaderMessage(

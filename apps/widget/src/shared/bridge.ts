@@ -5,10 +5,24 @@
  */
 export const BRIDGE_CHANNEL = 'parley-widget';
 
-/** Loader → frame: the panel was shown or hidden. */
+/**
+ * Loader → frame: the panel was shown or hidden; `identify` hands over the
+ * host-signed identity token of the signed-in customer (null: signed out).
+ */
 export type LoaderMessage =
   | { channel: typeof BRIDGE_CHANNEL; type: 'open' }
-  | { channel: typeof BRIDGE_CHANNEL; type: 'close' };
+  | { channel: typeof BRIDGE_CHANNEL; type: 'close' }
+  | { channel: typeof BRIDGE_CHANNEL; type: 'identify'; token: string | null };
+
+/** A compact JWS (three base64url parts), at most 8 kB: what `Parley.identify` accepts. */
+export function isIdentityToken(v: unknown): v is string {
+  return (
+    typeof v === 'string' &&
+    v.length >= 16 &&
+    v.length <= 8192 &&
+    /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v)
+  );
+}
 
 /** Frame → loader. */
 export type FrameMessage =
@@ -75,6 +89,8 @@ export function parseLoaderMessage(
   const d = event.data;
   if (!isRecord(d) || d.channel !== BRIDGE_CHANNEL) return null;
   if (d.type === 'open' || d.type === 'close') return { channel: BRIDGE_CHANNEL, type: d.type };
+  if (d.type === 'identify' && (d.token === null || isIdentityToken(d.token)))
+    return { channel: BRIDGE_CHANNEL, type: 'identify', token: d.token };
   return null;
 }
 

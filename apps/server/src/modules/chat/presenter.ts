@@ -11,7 +11,7 @@ export function presentConversation(row: ConversationRow): ConversationSummary {
   return {
     id: row.id,
     status: row.status,
-    visitor: { id: row.visitorId, name: row.visitorName },
+    visitor: { id: row.visitorId, name: row.visitorName, verified: row.visitorVerified },
     agent: row.agentId ? { id: row.agentId, name: row.agentName ?? 'Agent' } : null,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   ConversationListQuerySchema,
@@ -43,7 +43,17 @@ function bearer(request: FastifyRequest): string | undefined {
 
 export function registerChatRoutes(
   app: FastifyInstance,
-  deps: { chat: ChatService; visitors: VisitorService; authRoutes: AuthRouteOptions; store: Store },
+  deps: {
+    chat: ChatService;
+    visitors: VisitorService;
+    authRoutes: AuthRouteOptions;
+    store: Store;
+    /** Per-address limits on new sessions and conversations (http/rate-limit.ts). */
+    limits?: {
+      sessions: { check(r: FastifyRequest, reply: FastifyReply, key: string): Promise<void> };
+      conversations: { check(r: FastifyRequest, reply: FastifyReply, key: string): Promise<void> };
+    };
+  },
 ): void {
   const { chat, visitors } = deps;
   const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
@@ -60,16 +70,19 @@ export function registerChatRoutes(
   };
 
   // ---- visitor ----
-  app.post('/api/visitor/session', async (request) => {
+  app.post('/api/visitor/session', async (request, reply) => {
+    await deps.limits?.sessions.check(request, reply, request.ip);
     const body = VisitorSessionRequestSchema.parse(request.body);
-    const { token, visitor } = await visitors.createSession(
-      body.orgKey,
-      body.name ?? null,
+    const { token, visitor, verified } = await visitors.createSession(
+      { orgKey: body.orgKey, name: body.name ?? null, identity: body.identity, ip: request.ip },
       (name, orgId) => chat.maskName(name, orgId),
     );
-    await chat.rememberName(visitor.orgId, visitor.id, body.name ?? null);
-    request.log.info({ visitorId: visitor.id, orgId: visitor.orgId }, 'visitor session issued');
-    return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt };
+    if (!verified) await chat.rememberName(visitor.orgId, visitor.id, body.name ?? null);
+    request.log.info(
+      { visitorId: visitor.id, orgId: visitor.orgId, verified },
+      'visitor session issued',
+    );
+    return { token, visitorId: visitor.id, expiresAt: visitor.expiresAt, verified };
   });
 
   app.get('/api/visitor/conversations', visitorOnly, async (request) => {
@@ -77,7 +90,8 @@ export function registerChatRoutes(
     return { conversations: rows.map(presentVisitorConversation) };
   });
 
-  app.post('/api/visitor/conversations', visitorOnly, async (request) => {
+  app.post('/api/visitor/conversations', visitorOnly, async (request, reply) => {
+    await deps.limits?.conversations.check(request, reply, request.ip);
     const body = StartConversationRequestSchema.parse(request.body ?? {});
     const actor = visitorOf(request);
     if (body.name !== undefined && request.visitorContext) {

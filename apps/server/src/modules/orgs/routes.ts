@@ -22,6 +22,7 @@ export function registerOrgRoutes(
     if (query.host !== undefined && !isAllowedOrigin(org, query.host, deps.selfOrigins)) {
       throw new ParleyError('origin_not_allowed');
     }
-    return { orgKey: org.key, orgName: org.name, greeting: org.greeting };
+    const identity = (await deps.store.visitorIdentity.settings(org.id))?.mode ?? 'off';
+    return { orgKey: org.key, orgName: org.name, greeting: org.greeting, identity };
   });
 }

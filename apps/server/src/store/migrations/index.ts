@@ -12,6 +12,7 @@ import { passkeysSso } from './0009-passkeys-sso';
 import { siemOutbox } from './0020-siem-outbox';
 import { desk } from './0017-desk';
 import { dataKeys } from './0013-data-keys';
+import { visitorIdentity } from './0015-visitor-identity';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0020-siem-outbox': siemOutbox,
   '0017-desk': desk,
   '0013-data-keys': dataKeys,
+  '0015-visitor-identity': visitorIdentity,
 };
 
 export const migrationProvider: MigrationProvider = {
