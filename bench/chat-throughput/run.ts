@@ -314,6 +314,8 @@ async function measure(kind: 'parley' | 'relay') {
       const common = {
         BENCH_SCHEMA: schema,
         BENCH_REDIS_URL: REDIS_URL,
+        // One cluster: every node has the same data, audit and secrets keys.
+        BENCH_CLUSTER_KEY: randomBytes(32).toString('hex'),
         BENCH_PUBLIC_URL: `http://localhost:${NODE_PORTS[0]}`,
       };
       const first = await launch('parley', { ...common, BENCH_PORT: String(NODE_PORTS[0]) });

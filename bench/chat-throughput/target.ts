@@ -63,6 +63,13 @@ if (kind === 'relay') {
       PARLEY_WS_RATE_PER_SECOND: '100000',
       ...(process.env.BENCH_PUBLIC_URL ? { PARLEY_PUBLIC_URL: process.env.BENCH_PUBLIC_URL } : {}),
       ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+      ...(process.env.BENCH_CLUSTER_KEY
+        ? {
+            PARLEY_DATA_KEY: process.env.BENCH_CLUSTER_KEY,
+            PARLEY_AUDIT_KEY: process.env.BENCH_CLUSTER_KEY,
+            PARLEY_SECRETS_KEY: process.env.BENCH_CLUSTER_KEY,
+          }
+        : {}),
     },
     { dataDir, port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1' },
   );

@@ -8,6 +8,7 @@ import { loadConfig } from '../config';
 import { startServer } from '../main';
 import { bootstrapTestOrg } from '../../test/bootstrap';
 import { storeTargets } from '../../test/store-fixtures';
+import { CLUSTER_KEYS } from '../../test/limits';
 import { AgentClient, newVisitor, visitorSocket } from '../../test/clients';
 
 const redisUrl = process.env.REDIS_URL;
@@ -23,7 +24,7 @@ async function twoNodes() {
   const node = (store: typeof storeA) =>
     startServer(
       loadConfig(
-        { REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
+        { ...CLUSTER_KEYS, REDIS_URL: redisUrl!, PARLEY_LOG_LEVEL: 'warn' },
         { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
       ),
       { store: store!, logDestination: quiet },

@@ -8,6 +8,7 @@ import { createStore, type StoreOptions } from '../../src/store';
 import { newVisitor, visitorSocket } from '../clients';
 import { recordFigure } from './figures';
 import { spawnServer, waitFor, type ServerChild } from './kit';
+import { CLUSTER_KEYS } from '../limits';
 import { checkLedger, sendUntilAcked } from './ledger';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -71,6 +72,7 @@ for (const d of dialects) {
         await d.setup?.();
         const env = {
           ...RATE,
+          ...CLUSTER_KEYS,
           ...d.env(dataDir),
           FAULT_DATA_DIR: dataDir,
           FAULT_PORT: String(d.port),
@@ -123,6 +125,8 @@ for (const d of dialects) {
           await node.stop();
           node = undefined;
           const store = await createStore(d.storeOptions(dataDir));
+          // Messages are sealed: the ledger reads them with the node's key-encryption key.
+          store.dataKeys.useKeks([Buffer.from(CLUSTER_KEYS.PARLEY_DATA_KEY!, 'hex')]);
           try {
             const org = await store.orgs.byKey(orgKey);
             const checked = await checkLedger(store, org!.id, v.conversationId, acks);

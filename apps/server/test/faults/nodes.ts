@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { GENEROUS_LIMITS } from '../limits';
+import { CLUSTER_KEYS, GENEROUS_LIMITS } from '../limits';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/main';
 import type { Store } from '../../src/store';
@@ -33,7 +33,7 @@ export async function startNodes(stores: Store[], env: Record<string, string>): 
     nodes.push(
       await startServer(
         loadConfig(
-          { ...GENEROUS_LIMITS, PARLEY_LOG_LEVEL: 'info', ...env },
+          { ...GENEROUS_LIMITS, ...CLUSTER_KEYS, PARLEY_LOG_LEVEL: 'info', ...env },
           { dataDir, port: 0, host: '127.0.0.1' },
         ),
         { store, logDestination: sink },
