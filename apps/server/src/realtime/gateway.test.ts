@@ -227,3 +227,35 @@ describe('realtime protocol', () => {
     await fast.close();
   });
 });
+
+describe('upgrades under a reset', () => {
+  it('regression: a client that resets its connection around a refused or admitted upgrade is no uncaught ECONNRESET', async () => {
+    const { connect } = await import('node:net');
+    const { port } = new URL(t.url);
+    const origin = new URL(t.url).origin;
+    const upgrade = (path: string, cookie: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n` +
+      `Origin: ${origin}\r\nCookie: ${cookie}\r\n\r\n`;
+    for (let i = 0; i < 40; i++) {
+      // A refused upgrade (no session: 401, the server half-closes) and an admitted one.
+      const refused = i % 2 === 0;
+      await new Promise<void>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+          s.write(upgrade('/ws/agent', refused ? 'parley_session=nope' : agent.cookie));
+          // RST, not FIN, as a browser that drops the answer: the server's next read fails.
+          if (!refused) setImmediate(() => s.resetAndDestroy());
+        });
+        s.once('data', () => s.resetAndDestroy());
+        s.on('error', () => undefined);
+        s.on('close', () => resolve());
+      });
+    }
+    // Give the server a moment to read the resets, then check it still serves sockets
+    // (an uncaught error would also fail the whole run).
+    await new Promise((r) => setTimeout(r, 200));
+    const as = await agent.socket();
+    await as.next('ready');
+    as.close();
+  });
+});

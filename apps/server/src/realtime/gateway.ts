@@ -248,6 +248,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   return {
     handleUpgrade(req, socket, head) {
+      // Law 8: from the 'upgrade' event until ws takes the socket, nobody else listens for
+      // its errors, and admission is async: a client that resets meanwhile would be an
+      // uncaught ECONNRESET.
+      socket.on('error', () => socket.destroy());
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/ws/visitor' && path !== '/ws/agent') return reject(socket, 404, 'not_found');
       const ip = clientIp(
