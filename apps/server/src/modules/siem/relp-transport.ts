@@ -1,7 +1,6 @@
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import type { Socket } from 'node:net';
 import { withDeadline } from '../../lib/deadline';
-import type { SyslogTarget, SyslogTransport } from './syslog-transport';
+import { connectTarget, type SyslogTarget, type SyslogTransport } from './syslog-transport';
 
 /** One RELP frame: `TXNR SP COMMAND SP DATALEN [SP DATA] LF`. */
 interface RelpFrame {
@@ -117,41 +116,21 @@ export function createRelpTransport(
 
   function open(): Promise<Socket> {
     if (socket) return Promise.resolve(socket);
-    opening ??= withDeadline(
-      new Promise<Socket>((resolve, reject) => {
-        const s =
-          target.protocol === 'tls'
-            ? tlsConnect({
-                host: target.host,
-                port: target.port,
-                servername: target.host,
-                ...(target.ca ? { ca: target.ca } : {}),
-              })
-            : netConnect({ host: target.host, port: target.port });
-        s.once('error', (err: Error) => {
-          s.destroy();
-          reject(err);
-        });
-        s.once(target.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
-          epoch += 1;
-          txnr = 0;
-          const e = epoch;
-          s.setKeepAlive(true, 10_000);
-          s.setNoDelay(true);
-          s.removeAllListeners('error');
-          socket = s;
-          attach(s, e);
-          request(s, 'open', 'relp_version=0\nrelp_software=parley\ncommands=syslog').then(
-            () => resolve(s),
-            (err: Error) => reject(err),
-          );
-        });
-      }),
-      opts.connectTimeoutMs ?? 5000,
-      'relp open',
-    ).finally(() => {
-      opening = undefined;
-    });
+    opening ??= connectTarget(target, opts.connectTimeoutMs ?? 5000)
+      .then((s) => {
+        epoch += 1;
+        txnr = 0;
+        socket = s;
+        attach(s, epoch);
+        return withDeadline(
+          request(s, 'open', 'relp_version=0\nrelp_software=parley\ncommands=syslog'),
+          opts.connectTimeoutMs ?? 5000,
+          'relp open',
+        ).then(() => s);
+      })
+      .finally(() => {
+        opening = undefined;
+      });
     return opening;
   }
 

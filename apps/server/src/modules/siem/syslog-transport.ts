@@ -27,6 +27,46 @@ export function parseSyslogUrl(url: string, ca?: string): SyslogTarget {
 }
 
 /**
+ * A TCP or TLS connection to the receiver (certificate checked against `ca` or
+ * the system's CAs), with keep-alive and no Nagle delay, within `timeoutMs`; a
+ * connection still pending at the deadline is destroyed. The caller attaches
+ * its own 'error' listener at once. Shared by the syslog and RELP transports.
+ */
+export function connectTarget(target: SyslogTarget, timeoutMs: number): Promise<Socket> {
+  let pending: Socket | undefined;
+  return withDeadline(
+    new Promise<Socket>((resolve, reject) => {
+      const s =
+        target.protocol === 'tls'
+          ? tlsConnect({
+              host: target.host,
+              port: target.port,
+              servername: target.host,
+              ...(target.ca ? { ca: target.ca } : {}),
+            })
+          : netConnect({ host: target.host, port: target.port });
+      pending = s;
+      s.once('error', (err: Error) => {
+        s.destroy();
+        reject(err);
+      });
+      s.once(target.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
+        pending = undefined;
+        s.setKeepAlive(true, 10_000);
+        s.setNoDelay(true);
+        s.removeAllListeners('error');
+        resolve(s);
+      });
+    }),
+    timeoutMs,
+    'syslog connect',
+  ).catch((err: unknown) => {
+    pending?.destroy();
+    throw err;
+  });
+}
+
+/**
  * One connection to a syslog receiver at a time, opened on demand. Plain TCP
  * syslog has no acknowledgements, so the transport numbers its connections
  * (epochs): a caller that wrote on epoch N asks later whether N is still alive,
@@ -63,47 +103,25 @@ export function createSyslogTransport(
 
   function open(): Promise<Socket> {
     if (socket) return Promise.resolve(socket);
-    opening ??= withDeadline(
-      new Promise<Socket>((resolve, reject) => {
-        const s =
-          target.protocol === 'tls'
-            ? tlsConnect({
-                host: target.host,
-                port: target.port,
-                servername: target.host,
-                ...(target.ca ? { ca: target.ca } : {}),
-              })
-            : netConnect({ host: target.host, port: target.port });
-        const ready = target.protocol === 'tls' ? 'secureConnect' : 'connect';
-        s.once(ready, () => {
-          if (closed) {
-            s.destroy();
-            reject(new Error('syslog transport closed'));
-            return;
-          }
-          epoch += 1;
-          const e = epoch;
-          s.setKeepAlive(true, 10_000);
-          s.setNoDelay(true);
-          s.removeAllListeners('error');
-          s.on('error', () => lose(s, e));
-          s.on('close', () => lose(s, e));
-          // A receiver sends nothing; an end from it means it is gone.
-          s.on('end', () => lose(s, e));
-          s.on('data', () => undefined);
-          socket = s;
-          resolve(s);
-        });
-        s.once('error', (err: Error) => {
+    opening ??= connectTarget(target, opts.connectTimeoutMs ?? 5000)
+      .then((s) => {
+        if (closed) {
           s.destroy();
-          reject(err);
-        });
-      }),
-      opts.connectTimeoutMs ?? 5000,
-      'syslog connect',
-    ).finally(() => {
-      opening = undefined;
-    });
+          throw new Error('syslog transport closed');
+        }
+        epoch += 1;
+        const e = epoch;
+        s.on('error', () => lose(s, e));
+        s.on('close', () => lose(s, e));
+        // A receiver sends nothing; an end from it means it is gone.
+        s.on('end', () => lose(s, e));
+        s.on('data', () => undefined);
+        socket = s;
+        return s;
+      })
+      .finally(() => {
+        opening = undefined;
+      });
     return opening;
   }
 
