@@ -206,6 +206,23 @@ export default tseslint.config(
     rules: restrict(browserImportsNoBackend),
   },
   {
+    // A state read in the same call as an await is read before the await, so
+    // whatever arrived meanwhile (a live frame) is overwritten when it is set.
+    // Seen as a lost message in the console; await first, then read the state.
+    files: ['apps/{console,widget,pay}/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression:has(> MemberExpression[object.type='ThisExpression'][property.name='state']):has(AwaitExpression)",
+          message:
+            'stale state: this.state is read before the await in the same call; await into a variable first',
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/pay/**/*.{ts,tsx}'],
     rules: restrict(browserImportsNoBackend, payImportsNoConsoleOrWidget),
   },

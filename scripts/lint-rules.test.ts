@@ -87,6 +87,33 @@ describe('lint encodes the layering (eslint.config.js)', () => {
     expect(await importErrors(file, imp(from))).toEqual([]);
   });
 
+  it('refuses a browser client state read before an await in the same call', async () => {
+    const code = [
+      'export class C {',
+      '  state = 1;',
+      '  set(_s: number): void {}',
+      '  async stale(): Promise<void> {',
+      '    this.set(merge(this.state, await load()));',
+      '    this.set(merge(this.state, { n: await load() }));',
+      '  }',
+      '  async fresh(): Promise<void> {',
+      '    const n = await load();',
+      '    this.set(merge(this.state, n));',
+      '  }',
+      '}',
+      'declare function merge(a: number, b: unknown): number;',
+      'declare function load(): Promise<number>;',
+      '',
+    ].join('\n');
+    const [result] = await eslint.lintText(code, {
+      filePath: join(ROOT, 'apps/console/src/lib/probe.ts'),
+    });
+    const lines = (result?.messages ?? [])
+      .filter((m) => m.ruleId === 'no-restricted-syntax')
+      .map((m) => m.line);
+    expect(lines).toEqual([5, 6]);
+  });
+
   it('lints plain JavaScript (.mjs) too', async () => {
     const [result] = await eslint.lintText('const unused = 1;\nundefinedThing();\n', {
       filePath: join(ROOT, 'scripts/probe.mjs'),

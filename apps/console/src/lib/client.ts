@@ -160,7 +160,10 @@ export class ConsoleClient {
   /** Internal notes over REST (on select and after every resume); live frames keep them current. */
   async loadNotes(id: string): Promise<void> {
     try {
-      this.set(addNotes(this.state, id, await deskApi.notes(id)));
+      // Fetched before the state is read: frames that arrive while the request is out
+      // land in this.state, and a state read before the await would overwrite them.
+      const notes = await deskApi.notes(id);
+      this.set(addNotes(this.state, id, notes));
     } catch {
       // Notes are an extra; the conversation works without them.
     }
@@ -169,7 +172,8 @@ export class ConsoleClient {
   /** Adds an internal note; `clientId` is the caller's, reused on a retry. Returns an error to show. */
   async addNote(id: string, clientId: string, text: string): Promise<string | null> {
     try {
-      this.set(addNotes(this.state, id, [await deskApi.addNote(id, clientId, text)]));
+      const note = await deskApi.addNote(id, clientId, text);
+      this.set(addNotes(this.state, id, [note]));
       return null;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.onSignedOut();
@@ -180,7 +184,8 @@ export class ConsoleClient {
   /** File cards of a conversation over REST (on select and after every resume); live frames keep them current. */
   async loadFiles(id: string): Promise<void> {
     try {
-      this.set(setFiles(this.state, id, await filesApi.list(id)));
+      const files = await filesApi.list(id);
+      this.set(setFiles(this.state, id, files));
     } catch {
       // Files are an extra; the conversation works without them.
     }
