@@ -1,4 +1,6 @@
 import { VisitorIdentitySettingsPage } from './views/visitor-identity-settings';
+import { ApiTokensSettingsPage } from './views/api-tokens-settings';
+import { ApiReferencePage } from './views/api-reference';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from './lib/account-api';
@@ -125,6 +127,9 @@ export function App() {
           return <VisitorIdentitySettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/api-tokens')
+          return <ApiTokensSettingsPage session={view.session} />;
+        if (location.pathname === '/api-docs') return <ApiReferencePage session={view.session} />;
         if (location.pathname === '/profile')
           return (
             <ProfilePage
@@ -154,6 +159,8 @@ const NOT_WORKSPACE = [
   '/settings/masking',
   '/settings/organisation',
   '/settings/visitor-identity',
+  '/settings/api-tokens',
+  '/api-docs',
   '/profile',
   '/agents',
   '/security',

@@ -67,6 +67,7 @@ import { createVisitorIdentityService } from './modules/visitor-identity';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
+import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 
 import { VERSION } from './version';
 
@@ -285,12 +286,14 @@ export async function startServer(
   const selfOrigins = new Set<string>();
   const ownTls = Boolean(config.tlsCert && config.tlsKey);
   const secureCookies = ownTls || (config.publicUrl?.startsWith('https:') ?? false);
+  const apiTokens = createApiTokenService({ store });
   const admission = createAdmission({
     auth,
     store,
     events,
     selfOrigins,
     phishingResistantOk: (ctx) => passkeys.phishingResistantOk(ctx),
+    apiTokens: { authenticate: (s, ip) => apiTokens.authenticate(s, ip), scopeFor: tokenScopeFor },
   });
   const authRoutes: AuthRouteOptions = {
     auth,
@@ -312,6 +315,7 @@ export async function startServer(
     vaultUrl: config.vaultUrl,
   });
   const app = await buildApp({
+    apiTokens,
     log,
     store,
     chat,

@@ -84,6 +84,19 @@ export const ERRORS = {
     message: 'This allowlist would lock you out: it must include the address you are using now.',
   },
   forbidden: { status: 403, close: 4003, message: 'You are not allowed to do that.' },
+  api_token_not_allowed: {
+    status: 403,
+    message:
+      'This route does not accept API tokens (sign-in, account and token management need a console session).',
+  },
+  api_token_invalid: {
+    status: 401,
+    message: 'The API token is not valid, has expired or was revoked.',
+  },
+  api_token_scope_not_in_role: {
+    status: 403,
+    message: 'A token cannot be given a permission your own role does not have.',
+  },
   identity_invalid: {
     status: 401,
     close: 4001,

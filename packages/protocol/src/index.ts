@@ -13,3 +13,5 @@ export * from './files';
 export * from './money';
 export * from './identity';
 export * from './desk';
+export * from './api-tokens';
+export * from './rest-routes';

@@ -90,6 +90,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
               Verified visitors
             </a>
           )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/api-tokens">
+              API tokens
+            </a>
+          )}
           <a class="btn small" href="/settings/passkeys">
             Passkeys
           </a>

@@ -10,11 +10,15 @@ import { registerAccountRoutes, type AccountRouteOptions } from '../modules/acco
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
 import { registerPrivacyRoutes } from '../modules/privacy';
+import { registerApiTokenRoutes, type ApiTokenService } from '../modules/api-tokens';
+import { withRequestFacts } from '../lib/request-context';
 import {
   registerAuthRoutes,
   registerOidcRoutes,
   registerPasskeyRoutes,
+  agentRouteOf,
   type AuthRouteOptions,
+  type Permission,
 } from '../modules/auth';
 import { registerSecurityRoutes, type SecuritySettingsService } from '../modules/security';
 import { agentActor, registerChatRoutes, type ChatService } from '../modules/chat';
@@ -31,15 +35,23 @@ import {
 } from '../modules/visitor-identity';
 import { installErrorHandling } from './errors';
 import { registerOpsRoutes, type OpsRouteOptions } from './ops';
+import { registerOpenApi } from './openapi';
 import { createTlsServer, type TlsFiles, type TlsServer } from './tls';
 import { installSecurityHeaders, warnAboutUntrustedProxy } from './headers';
 import { registerWeb } from './web';
 import { installRateLimits, type RateLimits, type RateLimitSettings } from './rate-limit';
 import { capConnections, closeSlowHeaders, type ConnectionLimits } from './connection-limits';
 
+export interface ParleyRoute {
+  method: string;
+  url: string;
+  agent?: { permission: Permission | undefined };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    parleyRoutes: { method: string; url: string }[];
+    /** Every route; `agent` when requireAgent guards it, with its route-level permission. */
+    parleyRoutes: ParleyRoute[];
     /** Set when Parley serves TLS itself: reload the certificate on demand. */
     parleyTls: TlsServer | undefined;
     /** The abuse limiters (http/rate-limit.ts), shared with the WebSocket gateway. */
@@ -50,6 +62,8 @@ declare module 'fastify' {
 export interface AppDeps {
   log: Logger;
   store: Store;
+  /** Scoped REST API tokens (modules/api-tokens); their admission is wired into authRoutes. */
+  apiTokens?: ApiTokenService;
   chat: ChatService;
   visitors: VisitorService;
   visitorIdentity: VisitorIdentityService;
@@ -105,14 +119,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.limits && deps.trustProxy === 0) capConnections(app.server, deps.limits, deps.log);
   app.decorate('parleyTls', tlsServer);
   app.addHook('onClose', async () => tlsServer?.stop());
+  // First of all hooks: the rest of the request runs inside its own fact object (lib/request-context.ts).
+  app.addHook('onRequest', (_request, _reply, done) => withRequestFacts(done));
   installErrorHandling(app);
   installSecurityHeaders(app, { tls: deps.tls, selfOrigins: deps.authRoutes.selfOrigins });
   warnAboutUntrustedProxy(app, deps.trustProxy);
   // Every route, for the route-by-route security tests (docs/security.md).
-  const routes: { method: string; url: string }[] = [];
+  const routes: ParleyRoute[] = [];
   app.decorate('parleyRoutes', routes);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+    const agent = [r.preHandler ?? []].flat().map(agentRouteOf).find(Boolean);
+    for (const method of [r.method].flat())
+      routes.push({ method, url: r.url, ...(agent ? { agent } : {}) });
   });
   await app.register(fastifyCookie);
   // Before any route: the limiter attaches itself to every route as it is added.
@@ -137,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   if (deps.ops) registerOpsRoutes(app, deps.ops);
+  registerOpenApi(app, deps.version);
   registerAuthRoutes(app, deps.authRoutes);
   registerPasskeyRoutes(app, deps.authRoutes);
   registerOidcRoutes(app, deps.authRoutes);
@@ -145,6 +164,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
   registerPrivacyRoutes(app, { authRoutes: deps.authRoutes });
+  if (deps.apiTokens)
+    registerApiTokenRoutes(app, {
+      authRoutes: deps.authRoutes,
+      apiTokens: deps.apiTokens,
+      store: deps.store,
+    });
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {

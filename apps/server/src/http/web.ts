@@ -86,6 +86,8 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     // Account self-service and the e-mailed unlock link (issue 10).
     '/profile',
     '/unlock',
+    // The browsable API reference (apps/console/src/views/api-reference.tsx).
+    '/api-docs',
   ]) {
     app.get(path, sendConsole);
   }

@@ -18,6 +18,7 @@ import { deskRepo } from './repos/desk';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
+import { apiTokensRepo } from './repos/api-tokens';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -60,5 +61,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     siem: siemRepo(conn.db, conn.dialect),
     desk: deskRepo(conn.db, dataKeys),
     visitorIdentity: visitorIdentityRepo(conn.db),
+    apiTokens: apiTokensRepo(conn.db),
   };
 }

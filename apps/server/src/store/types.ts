@@ -7,6 +7,7 @@ import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
+import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
@@ -16,6 +17,7 @@ export type * from './payment-types';
 export type * from './masking-types';
 export type * from './mail-types';
 export type * from './siem-types';
+export type * from './api-token-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
@@ -105,7 +107,8 @@ export interface Database
     IdentityTables,
     SiemTables,
     DeskTables,
-    VisitorIdentityTables {
+    VisitorIdentityTables,
+    ApiTokenTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -293,6 +296,8 @@ export interface Store {
   /** Audit entries and security events still to be streamed to the SIEM (0020-siem-outbox). */
   siem: SiemRepo;
   visitorIdentity: VisitorIdentityRepo;
+  /** Scoped REST API tokens (0036-api-tokens). */
+  apiTokens: ApiTokenRepo;
   agents: {
     create(input: {
       orgId: string;

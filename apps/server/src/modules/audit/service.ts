@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditFilter, Store } from '../../store';
+import { requestFacts } from '../../lib/request-context';
 import { keyringOf } from '../security';
 import { siemChannelsOf, wakeSiem } from '../siem';
 import { canonicalDetail, entryHash, type DetailValue } from './chain';
@@ -27,6 +28,9 @@ export interface AuditInput {
  */
 export async function record(store: Store, input: AuditInput): Promise<AuditEntry> {
   const key = keyringOf(store).auditKey;
+  // An act done with an API token names the token (docs/api.md), whichever service records it.
+  const via = input.actor.kind === 'agent' ? requestFacts()?.apiToken : undefined;
+  const detail = via ? { ...input.detail, apiToken: via.id } : input.detail;
   const base = {
     orgId: input.orgId,
     at: input.at ?? Date.now(),
@@ -37,7 +41,7 @@ export async function record(store: Store, input: AuditInput): Promise<AuditEntr
     ip: input.ip ?? null,
     resourceType: input.resource?.type ?? null,
     resourceId: input.resource?.id ?? null,
-    detail: canonicalDetail(input.detail),
+    detail: canonicalDetail(detail),
   };
   const channels = siemChannelsOf(store);
   const entry = await store.audit.append(

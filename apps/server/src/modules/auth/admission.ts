@@ -1,12 +1,18 @@
 import { ParleyError } from '@parley/protocol';
 import type { Store } from '../../store';
+import { requestFacts } from '../../lib/request-context';
 import { safeEqual } from '../../lib/tokens';
 import { ipAllowed, type SecurityEvents } from '../security';
 import { can, type Permission } from './policy';
 import type { AgentContext, AuthService } from './service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const ADMIN_ONLY = new Set<Permission>(['agent:manage', 'settings:manage', 'audit:read']);
+const ADMIN_ONLY = new Set<Permission>([
+  'agent:manage',
+  'settings:manage',
+  'audit:read',
+  'api_token:manage',
+]);
 
 export interface AdmissionRequest {
   transport: 'http' | 'socket';
@@ -24,6 +30,19 @@ export interface AdmissionRequest {
   allowLocked?: boolean | undefined;
   /** For security events: the route or 'socket'. */
   route: string;
+  /** An `Authorization: Bearer` API token (HTTP only); when present it alone decides. */
+  bearer?: string | undefined;
+}
+
+/** API tokens as the admission sees them (modules/api-tokens, injected to keep the modules apart). */
+export interface TokenAdmission {
+  authenticate(secret: string, ip: string): Promise<AgentContext | undefined>;
+  /** The permission a token needs on the route; undefined: the route takes no token. */
+  scopeFor(
+    method: string,
+    route: string,
+    permission: Permission | undefined,
+  ): Permission | undefined;
 }
 
 export type Admission = (request: AdmissionRequest) => Promise<AgentContext>;
@@ -49,8 +68,44 @@ export function createAdmission(deps: {
   selfOrigins: ReadonlySet<string>;
   /** The organisation's "phishing-resistant factor for admins" rule (./passkeys.ts); true: may go on. */
   phishingResistantOk?: (ctx: AgentContext) => Promise<boolean>;
+  apiTokens?: TokenAdmission;
 }): Admission {
+  const allowlisted = async (ctx: AgentContext, req: AdmissionRequest) => {
+    const settings = await deps.store.security.settings(ctx.agent.orgId);
+    if (ipAllowed(settings.ipAllowlist, req.ip)) return;
+    await deps.events.emit(ctx.agent.orgId, 'ip_blocked', {
+      agentId: ctx.agent.id,
+      ip: req.ip,
+      detail: req.transport === 'socket' ? { at: 'socket' } : { route: req.route },
+    });
+    throw new ParleyError('ip_not_allowed');
+  };
+
+  /**
+   * A bearer token: no cookie rides along, so no CSRF check; the allowlist
+   * applies; the route must take tokens and the token hold its permission.
+   */
+  const admitToken = async (req: AdmissionRequest, secret: string): Promise<AgentContext> => {
+    if (req.transport !== 'http' || !deps.apiTokens) throw new ParleyError('unauthorized');
+    const ctx = await deps.apiTokens.authenticate(secret, req.ip);
+    if (!ctx) {
+      await deps.events.emit('', 'session_forged', {
+        ip: req.ip,
+        detail: { reason: 'api_token', route: req.route },
+      });
+      throw new ParleyError('api_token_invalid');
+    }
+    const needed = deps.apiTokens.scopeFor(req.method, req.route, req.permission);
+    if (!needed) throw new ParleyError('api_token_not_allowed');
+    await allowlisted(ctx, req);
+    if (!can(ctx.actor, needed, { orgId: ctx.agent.orgId })) throw new ParleyError('forbidden');
+    const facts = requestFacts();
+    if (facts && ctx.apiToken) facts.apiToken = { id: ctx.apiToken.id };
+    return ctx;
+  };
+
   return async (req) => {
+    if (req.bearer !== undefined) return admitToken(req, req.bearer);
     if (req.transport === 'socket' && (!req.origin || !deps.selfOrigins.has(req.origin)))
       throw new ParleyError('origin_not_allowed');
     const ctx = await deps.auth.authenticate(req.token, { ip: req.ip });
@@ -69,15 +124,7 @@ export function createAdmission(deps: {
         throw new ParleyError('csrf_failed');
       }
     }
-    const settings = await deps.store.security.settings(ctx.agent.orgId);
-    if (!ipAllowed(settings.ipAllowlist, req.ip)) {
-      await deps.events.emit(ctx.agent.orgId, 'ip_blocked', {
-        agentId: ctx.agent.id,
-        ip: req.ip,
-        detail: req.transport === 'socket' ? { at: 'socket' } : { route: req.route },
-      });
-      throw new ParleyError('ip_not_allowed');
-    }
+    await allowlisted(ctx, req);
     // A locked console gets no data (issue 10 item 15), only what unlocks it or tells of new chats.
     if (ctx.locked && req.allowLocked !== true) throw new ParleyError('session_locked');
     if (req.stage !== 'any' && ctx.stage !== 'ok')

@@ -15,7 +15,12 @@ export {
   createAttempts,
   type Attempts,
 } from './attempts';
-export { createAdmission, type Admission, type AdmissionRequest } from './admission';
+export {
+  createAdmission,
+  type Admission,
+  type AdmissionRequest,
+  type TokenAdmission,
+} from './admission';
 export { createProofOfWork, type ProofOfWork } from './challenge';
 export { STEP_UP_MS } from './step-up';
 export { createSessionLock, type SessionLock } from './session-lock';
@@ -33,6 +38,7 @@ export {
 export {
   registerAuthRoutes,
   requireAgent,
+  agentRouteOf,
   agentOf,
   SESSION_COOKIE,
   sessionCookieName,

@@ -44,9 +44,13 @@ const SIGN_IN_ROUTES = new Set([
 // Enrolling a passkey is enrolling the second factor: open to a session that must enrol, refused
 // (mfa_required) to one that must verify the factor it already has.
 const ENROL_ROUTES = new Set(['POST /api/auth/passkeys/options', 'POST /api/auth/passkeys']);
-// Not agent routes: visitors (bearer token), the widget's public config, web assets.
+// Not agent routes: visitors (bearer token), the widget's public config, the API's
+// description (docs/api.md), web assets.
 const isPublic = (url: string) =>
-  !url.startsWith('/api/') || url.startsWith('/api/visitor/') || url === '/api/widget/config';
+  !url.startsWith('/api/') ||
+  url.startsWith('/api/visitor/') ||
+  url === '/api/widget/config' ||
+  url === '/api/openapi.json';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'settings:manage',
   'audit:read',
   'security_event:read',
+  'api_token:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -50,6 +51,11 @@ export interface AgentActor {
   agentId: string;
   orgId: string;
   role: Role;
+  /**
+   * An API token's scopes (modules/api-tokens): the token may do only what is
+   * both in its scopes and in its agent's role. Absent for a console session.
+   */
+  scopes?: ReadonlySet<Permission>;
 }
 
 /** True when the agent's role grants the permission on a resource of its own organisation. */
@@ -59,6 +65,7 @@ export function can(
   resource?: { orgId: string },
 ): boolean {
   if (resource && resource.orgId !== actor.orgId) return false;
+  if (actor.scopes && !actor.scopes.has(permission)) return false;
   return ROLE_PERMISSIONS[actor.role].has(permission);
 }
 

@@ -59,9 +59,11 @@ export interface RequireAgentOptions {
 /** preHandler for agent routes: the one admission (./admission.ts) decides. */
 export function requireAgent(opts: AuthRouteOptions, options: RequireAgentOptions = {}) {
   const cookie = sessionCookieName(opts.secureCookies);
-  return async (request: FastifyRequest): Promise<void> => {
+  const preHandler = async (request: FastifyRequest): Promise<void> => {
     const header = request.headers['x-csrf-token'];
+    const authorization = request.headers.authorization;
     request.agentContext = await opts.admission({
+      bearer: authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined,
       transport: 'http',
       token: request.cookies[cookie],
       ip: request.ip,
@@ -74,6 +76,14 @@ export function requireAgent(opts: AuthRouteOptions, options: RequireAgentOption
       route: request.routeOptions.url ?? '',
     });
   };
+  // Read by the route census (http/app.ts) for the OpenAPI document's token scopes.
+  return Object.assign(preHandler, { parleyAgentRoute: { permission: options.permission } });
+}
+
+/** The agent-route marker requireAgent puts on its preHandler (undefined: not an agent route). */
+export function agentRouteOf(handler: unknown): { permission: Permission | undefined } | undefined {
+  return (handler as { parleyAgentRoute?: { permission: Permission | undefined } } | null)
+    ?.parleyAgentRoute;
 }
 
 /** The agent context of a request that passed requireAgent. */

@@ -20,6 +20,8 @@ export interface AgentContext {
   idleMinutes: number;
   /** Locked by the idle timeout (./session-lock.ts): only unlock, sign-out and the waiting count are served. */
   locked: boolean;
+  /** Set when the request acts with an API token (modules/api-tokens) instead of a console session. */
+  apiToken?: { id: string };
 }
 
 /** Bus topic on which every node learns of ended sessions and closes their sockets. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  AgentSendRequestSchema,
   ConversationListQuerySchema,
   MessageListQuerySchema,
   ParleyError,
@@ -131,6 +132,15 @@ export function registerChatRoutes(
     const q = MessageListQuerySchema.parse(request.query);
     const rows = await chat.history(agentActor(request), id, q.afterSeq, q.limit);
     return { messages: rows.map((r) => presentMessage(r)) };
+  });
+
+  // An agent's reply over REST (API tokens' "send messages"): the socket's send, same masking and rules.
+  app.post('/api/conversations/:id/messages', agentOnly, async (request, reply) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const body = AgentSendRequestSchema.parse(request.body);
+    const r = await chat.send(agentActor(request), { conversationId: id, ...body });
+    void reply.status(r.duplicate ? 200 : 201);
+    return r;
   });
 
   app.post('/api/conversations/:id/accept', agentOnly, async (request) => {

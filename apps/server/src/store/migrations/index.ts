@@ -13,6 +13,7 @@ import { siemOutbox } from './0020-siem-outbox';
 import { desk } from './0017-desk';
 import { dataKeys } from './0013-data-keys';
 import { visitorIdentity } from './0015-visitor-identity';
+import { apiTokens } from './0036-api-tokens';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0017-desk': desk,
   '0013-data-keys': dataKeys,
   '0015-visitor-identity': visitorIdentity,
+  '0036-api-tokens': apiTokens,
 };
 
 export const migrationProvider: MigrationProvider = {

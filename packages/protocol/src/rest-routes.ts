@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import {
+  AgentSendRequestSchema,
+  AgentSendResultSchema,
+  ApiTokenCreateRequestSchema,
+  ApiTokenCreatedSchema,
+  ApiTokenListSchema,
+} from './api-tokens';
+import {
+  AgentAdminViewSchema,
+  AuditListSchema,
+  AuditQuerySchema,
+  InviteAgentRequestSchema,
+  InviteAgentResponseSchema,
+  SecurityEventListSchema,
+  UpdateAgentRequestSchema,
+} from './security';
+import {
+  ConversationEnvelopeSchema,
+  ConversationListQuerySchema,
+  ConversationListSchema,
+  HealthSchema,
+  LoginRequestSchema,
+  MessageListQuerySchema,
+  MessageListSchema,
+  SessionInfoSchema,
+  StartConversationRequestSchema,
+  VisitorConversationSchema,
+  VisitorSessionRequestSchema,
+  VisitorSessionSchema,
+  WidgetConfigSchema,
+} from './rest';
+import {
+  PaymentEnvelopeSchema,
+  PaymentListSchema,
+  PaymentRequestBodySchema,
+  PaymentSettingsSchema,
+  RefundRequestBodySchema,
+} from './payments';
+import {
+  CannedReplyListSchema,
+  CreateNoteRequestSchema,
+  NoteEnvelopeSchema,
+  NoteListSchema,
+} from './desk';
+
+/** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
+export type RouteAuth = 'agent' | 'visitor' | 'public';
+
+export interface RestRoute {
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  /** The status of a success when it is not 200. */
+  status?: number;
+}
+
+/**
+ * The REST routes described by their protocol schemas, keyed `METHOD /path`
+ * as the server registers them. The server's OpenAPI document
+ * (`/api/openapi.json`) is generated from this table and from the routes it
+ * really serves; a test fails when an entry here names no served route.
+ */
+export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
+  'GET /healthz': {
+    summary: 'Liveness',
+    tag: 'Operations',
+    auth: 'public',
+    response: HealthSchema,
+  },
+  'POST /api/auth/login': {
+    summary: 'Sign in (console)',
+    tag: 'Sign-in',
+    auth: 'public',
+    body: LoginRequestSchema,
+    response: SessionInfoSchema,
+  },
+  'GET /api/auth/session': {
+    summary: 'The signed-in agent',
+    tag: 'Sign-in',
+    auth: 'agent',
+    response: SessionInfoSchema,
+  },
+  'GET /api/widget/config': {
+    summary: "The widget's configuration for an organisation",
+    tag: 'Visitors',
+    auth: 'public',
+    response: WidgetConfigSchema,
+  },
+  'POST /api/visitor/session': {
+    summary: 'Start a visitor session',
+    tag: 'Visitors',
+    auth: 'public',
+    body: VisitorSessionRequestSchema,
+    response: VisitorSessionSchema,
+  },
+  'POST /api/visitor/conversations': {
+    summary: 'Start a conversation as the visitor',
+    tag: 'Visitors',
+    auth: 'visitor',
+    body: StartConversationRequestSchema,
+    response: VisitorConversationSchema,
+  },
+  'GET /api/visitor/conversations/:id/messages': {
+    summary: "The visitor's messages of a conversation",
+    tag: 'Visitors',
+    auth: 'visitor',
+    query: MessageListQuerySchema,
+    response: MessageListSchema,
+  },
+  'GET /api/conversations': {
+    summary: 'List conversations by status',
+    tag: 'Conversations',
+    auth: 'agent',
+    query: ConversationListQuerySchema,
+    response: ConversationListSchema,
+  },
+  'GET /api/conversations/:id': {
+    summary: 'One conversation',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: ConversationEnvelopeSchema,
+  },
+  'GET /api/conversations/:id/messages': {
+    summary: 'Messages of a conversation (masked), in pages',
+    tag: 'Conversations',
+    auth: 'agent',
+    query: MessageListQuerySchema,
+    response: MessageListSchema,
+  },
+  'POST /api/conversations/:id/messages': {
+    summary: 'Reply (masked like every message; idempotent on clientMsgId)',
+    tag: 'Conversations',
+    auth: 'agent',
+    body: AgentSendRequestSchema,
+    response: AgentSendResultSchema,
+    status: 201,
+  },
+  'POST /api/conversations/:id/accept': {
+    summary: 'Accept a waiting conversation',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: ConversationEnvelopeSchema,
+  },
+  'POST /api/conversations/:id/close': {
+    summary: 'Close a conversation',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: ConversationEnvelopeSchema,
+  },
+  'GET /api/conversations/:id/notes': {
+    summary: 'Internal notes of a conversation',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: NoteListSchema,
+  },
+  'POST /api/conversations/:id/notes': {
+    summary: 'Add an internal note (never shown to the visitor)',
+    tag: 'Conversations',
+    auth: 'agent',
+    body: CreateNoteRequestSchema,
+    response: NoteEnvelopeSchema,
+  },
+  'GET /api/canned-replies': {
+    summary: 'Canned replies',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: CannedReplyListSchema,
+  },
+  'GET /api/conversations/:id/payments': {
+    summary: 'Payments of a conversation',
+    tag: 'Payments',
+    auth: 'agent',
+    response: PaymentListSchema,
+  },
+  'POST /api/conversations/:id/payments': {
+    summary: 'Request a card payment in the chat',
+    tag: 'Payments',
+    auth: 'agent',
+    body: PaymentRequestBodySchema,
+    response: PaymentEnvelopeSchema,
+  },
+  'POST /api/payments/:id/cancel': {
+    summary: 'Cancel a payment request',
+    tag: 'Payments',
+    auth: 'agent',
+    response: PaymentEnvelopeSchema,
+  },
+  'POST /api/payments/:id/refunds': {
+    summary: 'Refund a payment (idempotent on idempotencyKey)',
+    tag: 'Payments',
+    auth: 'agent',
+    body: RefundRequestBodySchema,
+    response: PaymentEnvelopeSchema,
+  },
+  'GET /api/payments/settings': {
+    summary: 'Payment settings',
+    tag: 'Payments',
+    auth: 'agent',
+    response: PaymentSettingsSchema,
+  },
+  'GET /api/agents': {
+    summary: 'List agents',
+    tag: 'Agents',
+    auth: 'agent',
+    response: z.object({ agents: z.array(AgentAdminViewSchema) }),
+  },
+  'POST /api/agents': {
+    summary: 'Invite an agent',
+    tag: 'Agents',
+    auth: 'agent',
+    body: InviteAgentRequestSchema,
+    response: InviteAgentResponseSchema,
+    status: 201,
+  },
+  'PATCH /api/agents/:id': {
+    summary: "Change an agent's name, role or status",
+    tag: 'Agents',
+    auth: 'agent',
+    body: UpdateAgentRequestSchema,
+    response: z.object({ agent: AgentAdminViewSchema }),
+  },
+  'GET /api/audit': {
+    summary: 'Read the audit log',
+    tag: 'Audit and security',
+    auth: 'agent',
+    query: AuditQuerySchema,
+    response: AuditListSchema,
+  },
+  'GET /api/security/events': {
+    summary: 'Security events',
+    tag: 'Audit and security',
+    auth: 'agent',
+    response: SecurityEventListSchema,
+  },
+  'GET /api/api-tokens': {
+    summary: 'List API tokens (console session only)',
+    tag: 'API tokens',
+    auth: 'agent',
+    response: ApiTokenListSchema,
+  },
+  'POST /api/api-tokens': {
+    summary: 'Create an API token; the secret is in this answer only (console session only)',
+    tag: 'API tokens',
+    auth: 'agent',
+    body: ApiTokenCreateRequestSchema,
+    response: ApiTokenCreatedSchema,
+    status: 201,
+  },
+  'DELETE /api/api-tokens/:id': {
+    summary: 'Revoke an API token (console session only)',
+    tag: 'API tokens',
+    auth: 'agent',
+    status: 204,
+  },
+};
