@@ -11,6 +11,7 @@ export interface CliValues {
   from?: string | undefined;
   keys?: string | undefined;
   json?: boolean | undefined;
+  evidence?: string | undefined;
   'data-keys-from'?: string | undefined;
   conversation?: string | undefined;
   visitor?: string | undefined;

@@ -7,6 +7,7 @@ import { loadConfig } from '../config';
 import { startTestServer } from '../../test/test-server';
 import { AgentClient } from '../../test/clients';
 import { CLAMD_BINARY, startClamd } from '../../test/clamd';
+import { startSmtp } from '../../test/smtp';
 import { BIN, ensureDist, ROOT } from './test-dist';
 import { runDoctor, type DoctorCheck } from './doctor';
 
@@ -85,6 +86,33 @@ describe('parley doctor', () => {
     },
     60_000,
   );
+
+  it('talks to the SMTP server: a live one passes, a closed port fails with the fix', async () => {
+    const smtp = await startSmtp();
+    const env = {
+      PARLEY_SMTP_HOST: '127.0.0.1',
+      PARLEY_SMTP_SECURITY: 'none',
+      PARLEY_SMTP_FROM: 'parley@example.com',
+      PARLEY_SMTP_TIMEOUT_MS: '3000',
+    };
+    try {
+      const live = byName(
+        await runDoctor(config({ ...env, PARLEY_SMTP_PORT: String(smtp.port) })),
+        'e-mail',
+      );
+      expect(live).toMatchObject({ status: 'pass' });
+      expect(live?.detail).toMatch(/answers/);
+    } finally {
+      await smtp.close();
+    }
+    const dead = byName(
+      await runDoctor(config({ ...env, PARLEY_SMTP_PORT: String(smtp.port) })),
+      'e-mail',
+    );
+    expect(dead?.status).toBe('fail');
+    expect(dead?.fix).toMatch(/PARLEY_SMTP_HOST/);
+    expect(smtp.received).toEqual([]);
+  });
 
   it('reports a missing installation instead of creating one', async () => {
     const empty = join(dataDir, 'nowhere');

@@ -10,6 +10,7 @@ import { auditVerifyOptions, readCheckpoints, verifyAudit } from '../modules/aud
 import { checkpointFileOf } from '../modules/audit';
 import { loadKeyring } from '../modules/security';
 import { SYSLOG_CHANNEL } from '../modules/siem';
+import { createSmtpTransport } from '../modules/mail';
 
 /** One line of `parley doctor`: what was looked at, the verdict, and how to fix a failure. */
 export interface DoctorCheck {
@@ -251,16 +252,29 @@ async function scanning(cfg: Config): Promise<DoctorCheck> {
     : pass(name, `clamd answers; signatures ${db} from ${date?.trim()}`);
 }
 
-function features(cfg: Config): DoctorCheck[] {
-  return [
-    cfg.smtpHost
-      ? pass('e-mail', `SMTP ${cfg.smtpHost}:${cfg.smtpPort ?? 'default'}`)
-      : warn(
-          'e-mail',
-          'no SMTP server: unlock links and notifications are off',
-          'set PARLEY_SMTP_HOST and PARLEY_SMTP_FROM (docs/email.md)',
-        ),
-  ];
+/** E-mail works when the SMTP server greets, takes the sign-in and says goodbye (nothing is sent). */
+async function email(cfg: Config): Promise<DoctorCheck> {
+  const name = 'e-mail';
+  if (!cfg.smtpHost)
+    return warn(
+      name,
+      'no SMTP server: unlock links and notifications are off',
+      'set PARLEY_SMTP_HOST and PARLEY_SMTP_FROM (docs/email.md)',
+    );
+  const where = `SMTP ${cfg.smtpHost}:${cfg.smtpPort ?? 'default'}`;
+  const transport = createSmtpTransport({ ...cfg, smtpHost: cfg.smtpHost });
+  try {
+    await transport.verify?.();
+    return pass(name, `${where} answers and accepts the connection (${cfg.smtpSecurity})`);
+  } catch (err) {
+    return failed(
+      name,
+      `${where}: ${err instanceof Error ? err.message : String(err)}`,
+      'check PARLEY_SMTP_HOST, PARLEY_SMTP_PORT, PARLEY_SMTP_SECURITY and the credentials (docs/email.md)',
+    );
+  } finally {
+    transport.close();
+  }
 }
 
 /**
@@ -270,7 +284,7 @@ function features(cfg: Config): DoctorCheck[] {
  * A check that cannot run is a failure that says why.
  */
 export async function runDoctor(cfg: Config): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [permissions(cfg), tls(cfg), await scanning(cfg), ...features(cfg)];
+  const checks: DoctorCheck[] = [permissions(cfg), tls(cfg), await scanning(cfg), await email(cfg)];
   if (!cfg.databaseUrl && !existsSync(join(cfg.dataDir, 'parley.db'))) {
     checks.push(
       failed(

@@ -33,10 +33,11 @@ Commands:
                     Parley runs (SQLite's online backup API); the keys go to --keys, apart.
   restore --from FILE --keys FILE --data-dir NEW_DIR [--data-keys-from LIVE_DIR]
                     Restores a backup into a new data directory and checks its databases.
-  doctor [--json] [--data-dir DIR]
+  doctor [--json] [--evidence DIR] [--data-dir DIR]
                     Inspects the installation: TLS, file permissions, schema, audit chain and
                     anchoring, MFA policy, clocks, SIEM, scanning, e-mail. One PASS/WARN/FAIL
-                    line each with how to fix; exits 1 when a check fails.
+                    line each with how to fix; exits 1 when a check fails. --evidence writes a
+                    PCI DSS / GDPR evidence bundle (agents, policy history, chain, card scan).
   data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--data-dir DIR]
                     Erases a conversation or a visitor (destroys its data keys); audited.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
@@ -57,6 +58,7 @@ const OPTIONS = {
   from: { type: 'string' },
   keys: { type: 'string' },
   json: { type: 'boolean' },
+  evidence: { type: 'string' },
   'data-keys-from': { type: 'string' },
   conversation: { type: 'string' },
   visitor: { type: 'string' },

@@ -11,6 +11,8 @@ export interface MailTransport {
     html: string;
     messageId: string;
   }): Promise<void>;
+  /** Connects, greets, authenticates and quits, sending nothing (`parley doctor`). */
+  verify?(): Promise<void>;
   close(): void;
 }
 
@@ -63,6 +65,9 @@ export function createSmtpTransport(config: SmtpConfig & { smtpHost: string }): 
         // Automated: no auto-replies back to the sender.
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
+    },
+    async verify() {
+      await t.verify();
     },
     close: () => t.close(),
   };
