@@ -209,23 +209,27 @@ export function* appendPlan(
     masked: JSON.stringify(item.masked),
     created_at: now,
   }));
-  for (const { item, state, version } of newStates.values()) {
-    const senderKey = item.maskState?.senderKey ?? '';
+  // Every changed sender state in one upsert (a statement per sender was a round trip each on
+  // PostgreSQL: the batch's cost grew with its senders). Keys are unique per batch (newStates).
+  const stateRows = [...newStates.values()].map(({ item, state, version }) => ({
+    conversation_id: item.conversationId,
+    sender_key: item.maskState?.senderKey ?? '',
+    org_id: item.orgId,
+    state,
+    version,
+    updated_at: now,
+  }));
+  for (const chunk of chunks(stateRows, ROWS_PER_STATEMENT)) {
     yield* rows(
       db
         .insertInto('mask_state')
-        .values({
-          conversation_id: item.conversationId,
-          sender_key: senderKey,
-          org_id: item.orgId,
-          state,
-          version,
-          updated_at: now,
-        })
+        .values(chunk)
         .onConflict((oc) =>
-          oc
-            .columns(['conversation_id', 'sender_key'])
-            .doUpdateSet({ state, version, updated_at: now }),
+          oc.columns(['conversation_id', 'sender_key']).doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            version: eb.ref('excluded.version'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
         ),
     );
   }
