@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { SendFrameSchema } from './realtime';
 
 /**
- * What an API token may be granted (docs/api.md): the role permissions an
- * automation can use. Managing tokens is not among them, so a token can never
- * mint or extend tokens.
+ * What an API token may be granted (docs/api.md): every role permission but
+ * one. The server's permissions (modules/auth/policy.ts) are these and
+ * `api_token:manage`, which no token holds, so a token never mints or extends
+ * tokens. A new permission is added here.
  */
 export const API_TOKEN_SCOPES = [
   'conversation:read',

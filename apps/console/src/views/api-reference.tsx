@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
+import { SettingsHeader } from './settings-header';
 
 interface Operation {
   summary: string;
@@ -53,16 +54,15 @@ export function ApiReferencePage({ session }: { session: SessionInfo }) {
 
   return (
     <div class="app admin">
-      <header class="topbar">
-        <div class="topbar-left">
-          <a class="brand" href="/">
-            Parley
-          </a>
-          {session.agent.role === 'admin' && <a href="/settings/api-tokens">API tokens</a>}
-          <a href="/api/openapi.json">openapi.json</a>
-        </div>
-        <span class="agent-name">{session.agent.name}</span>
-      </header>
+      <SettingsHeader
+        session={session}
+        links={[
+          ...(session.agent.role === 'admin'
+            ? [['/settings/api-tokens', 'API tokens'] as const]
+            : []),
+          ['/api/openapi.json', 'openapi.json'],
+        ]}
+      />
       <main class="admin-main api-reference" data-testid="api-reference">
         <h1>API reference</h1>
         {!doc ? (

@@ -5,12 +5,10 @@ import {
   type ApiTokenScope,
   type SessionInfo,
 } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { apiTokensApi } from '../lib/api-tokens-api';
+import { explain, useAction } from '../lib/use-action';
 import { ConfirmDialog } from './confirm-dialog';
-
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+import { SettingsHeader } from './settings-header';
 
 /** What each scope lets an automation do, in the words an admin reads. */
 const SCOPE_LABELS: Record<ApiTokenScope, string> = {
@@ -39,8 +37,7 @@ export function ApiTokensSettingsPage({ session }: { session: SessionInfo }) {
   const [days, setDays] = useState(90);
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const reload = () => apiTokensApi.list().then(setTokens, (e: unknown) => setError(explain(e)));
   useEffect(() => {
@@ -51,17 +48,6 @@ export function ApiTokensSettingsPage({ session }: { session: SessionInfo }) {
   if (session.agent.role !== 'admin')
     return <p class="centered">Only administrators can manage API tokens.</p>;
 
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(explain(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const create = () =>
     run(async () => {
       const r = await apiTokensApi.create({
@@ -82,16 +68,13 @@ export function ApiTokensSettingsPage({ session }: { session: SessionInfo }) {
 
   return (
     <div class="app admin">
-      <header class="topbar">
-        <div class="topbar-left">
-          <a class="brand" href="/">
-            Parley
-          </a>
-          <a href="/settings/organisation">Organisation</a>
-          <a href="/api-docs">API reference</a>
-        </div>
-        <span class="agent-name">{session.agent.name}</span>
-      </header>
+      <SettingsHeader
+        session={session}
+        links={[
+          ['/settings/organisation', 'Organisation'],
+          ['/api-docs', 'API reference'],
+        ]}
+      />
       <main class="admin-main" data-testid="api-tokens">
         <h1>API tokens</h1>
         <p>

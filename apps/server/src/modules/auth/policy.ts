@@ -1,26 +1,11 @@
-import type { Role } from '@parley/protocol';
+import { API_TOKEN_SCOPES, type Role } from '@parley/protocol';
 
 /**
  * Roles are named sets of permissions; every route and socket action asks
  * `can` (DESIGN.md law 3). Tenancy is checked here too: an actor never acts on
  * another organisation's resources, whatever its role.
  */
-export const PERMISSIONS = [
-  'conversation:read',
-  'conversation:accept',
-  'conversation:reply',
-  'conversation:reply_any',
-  'conversation:close',
-  'conversation:close_any',
-  'payment:request',
-  'payment:cancel',
-  'payment:refund',
-  'agent:manage',
-  'settings:manage',
-  'audit:read',
-  'security_event:read',
-  'api_token:manage',
-] as const;
+export const PERMISSIONS = [...API_TOKEN_SCOPES, 'api_token:manage'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const AGENT: Permission[] = [

@@ -1,0 +1,27 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from './api';
+
+/** The message to show for a failed call: the registry's, or a generic one. */
+export const explain = (e: unknown): string =>
+  e instanceof ApiError ? e.message : 'Something went wrong.';
+
+/**
+ * One form action at a time on a settings page: `busy` while it runs, its error
+ * (shown in an alert) when it fails. `run(fn)` clears the last error first.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(explain(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
