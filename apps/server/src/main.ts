@@ -45,6 +45,7 @@ import { createMailService, createSmtpTransport, type MailService } from './modu
 import { siemFromConfig } from './modules/siem';
 import { checkpointFileOf, startAuditAnchor } from './modules/audit';
 import {
+  assertInstallationKeys,
   bindKeyring,
   createSecurityEvents,
   createSecuritySettingsService,
@@ -139,7 +140,16 @@ export async function startServer(
   const store = options.store ?? (await createStore(storeOptionsFor(config)));
   if (!options.store) await store.migrate();
   // Data keys are wrapped by a KEK from outside the database (law 9); bound before any read or write.
-  store.dataKeys.useKeks(loadDataKeks(config));
+  const dataKeks = loadDataKeks(config);
+  store.dataKeys.useKeks(dataKeks);
+  // Every node holds the same keys, or this one does not start (issue 10; docs/configuration.md "Keys").
+  try {
+    const k = loadKeyring(config);
+    await assertInstallationKeys(store, { data: dataKeks, audit: k.auditKey, secrets: k.sealKey });
+  } catch (err) {
+    if (!options.store) await store.close();
+    throw err;
+  }
   // Sockets are counted once the gateway exists (it is made after the HTTP app).
   const live: { gateway?: Gateway } = {};
   const metrics = createMetrics({ sockets: () => live.gateway?.connectionsByKind() ?? {} });

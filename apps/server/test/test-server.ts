@@ -38,15 +38,17 @@ export interface TestServer {
  * SQLite file, in-process bus) and a bootstrapped organisation and admin.
  * Pass `store` to run it on another store (PostgreSQL), `redisUrl` for the Redis bus.
  */
-// Nodes on one store share its key-encryption key, as a cluster's nodes share PARLEY_DATA_KEY.
-const storeKeks = new WeakMap<Store, string>();
-function kekOf(store: Store): string {
-  let kek = storeKeks.get(store);
-  if (kek === undefined) {
-    kek = randomBytes(32).toString('base64url');
-    storeKeks.set(store, kek);
+// Nodes on one store share its keys, as a cluster's nodes share PARLEY_DATA_KEY, PARLEY_AUDIT_KEY
+// and PARLEY_SECRETS_KEY (a node with other keys refuses to start: modules/security/key-check.ts).
+const storeKeys = new WeakMap<Store, Record<string, string>>();
+function keysOf(store: Store): Record<string, string> {
+  let keys = storeKeys.get(store);
+  if (keys === undefined) {
+    const key = () => randomBytes(32).toString('base64url');
+    keys = { PARLEY_DATA_KEY: key(), PARLEY_AUDIT_KEY: key(), PARLEY_SECRETS_KEY: key() };
+    storeKeys.set(store, keys);
   }
-  return kek;
+  return keys;
 }
 
 export async function startTestServer(
@@ -86,7 +88,7 @@ export async function startTestServer(
       // Proof of work stays on in tests, one hex zero hard (16 hashes on average).
       PARLEY_POW_DIFFICULTY: '1',
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
-      ...(opts.store ? { PARLEY_DATA_KEY: kekOf(opts.store) } : {}),
+      ...(opts.store ? keysOf(opts.store) : {}),
       ...opts.env,
     },
     { dataDir, port: 0, host: '127.0.0.1' },

@@ -41,6 +41,17 @@ describe('parley doctor', () => {
     for (const c of checks) if (c.status !== 'pass') expect(c.fix, c.name).toBeTruthy();
   });
 
+  it("fails a machine whose keys are not the installation's", async () => {
+    expect(byName(await runDoctor(config()), 'installation keys')?.status).toBe('pass');
+    const other = byName(
+      await runDoctor(config({ PARLEY_SECRETS_KEY: 'ab'.repeat(32) })),
+      'installation keys',
+    );
+    expect(other?.status).toBe('fail');
+    expect(other?.detail).toContain('PARLEY_SECRETS_KEY');
+    expect(other?.detail).not.toContain('PARLEY_AUDIT_KEY');
+  });
+
   it('names a database file others can read', async () => {
     chmodSync(join(dataDir, 'parley.db'), 0o644);
     const check = byName(await runDoctor(config()), 'data directory permissions');

@@ -8,7 +8,7 @@ import { storeOptionsFor } from '../main';
 import { createStore, type Store } from '../store';
 import { auditVerifyOptions, readCheckpoints, verifyAudit } from '../modules/audit';
 import { checkpointFileOf } from '../modules/audit';
-import { loadKeyring } from '../modules/security';
+import { keysDifferingFromInstallation, loadDataKeks, loadKeyring } from '../modules/security';
 import { SYSLOG_CHANNEL } from '../modules/siem';
 import { createSmtpTransport } from '../modules/mail';
 
@@ -133,6 +133,25 @@ async function auditChain(store: Store, cfg: Config): Promise<DoctorCheck[]> {
           )
         : pass('audit anchoring', `${lines.length} signed checkpoint(s), the newest ${age} s old`);
   return [chain, anchored];
+}
+
+async function installationKeys(store: Store, cfg: Config): Promise<DoctorCheck> {
+  const name = 'installation keys';
+  const k = loadKeyring(cfg);
+  const { recorded, differing } = await keysDifferingFromInstallation(store, {
+    data: loadDataKeks(cfg),
+    audit: k.auditKey,
+    secrets: k.sealKey,
+  });
+  if (!recorded)
+    return warn(name, 'no node has recorded its keys yet', 'start a node once (`parley start`)');
+  return differing.length === 0
+    ? pass(name, "this machine's data, audit and secrets keys are the installation's")
+    : failed(
+        name,
+        `this machine's ${differing.join(', ')} differ from the installation's`,
+        'give every node the same keys (docs/configuration.md "Keys"); a node with other keys refuses to start',
+      );
 }
 
 async function mfaPolicy(store: Store): Promise<DoctorCheck> {
@@ -314,6 +333,7 @@ export async function runDoctor(cfg: Config): Promise<DoctorCheck[]> {
     if (schema.status === 'fail') return checks;
     for (const check of [
       () => auditChain(store, cfg),
+      () => installationKeys(store, cfg),
       () => mfaPolicy(store),
       () => clocks(store),
       () => siem(store, cfg),

@@ -19,6 +19,7 @@ import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
 import { apiTokensRepo } from './repos/api-tokens';
+import { installationKeysRepo } from './repos/installation-keys';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -62,5 +63,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     desk: deskRepo(conn.db, dataKeys),
     visitorIdentity: visitorIdentityRepo(conn.db),
     apiTokens: apiTokensRepo(conn.db),
+    installationKeys: installationKeysRepo(conn.db),
   };
 }

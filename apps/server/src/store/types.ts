@@ -8,6 +8,7 @@ import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
+import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
@@ -18,6 +19,7 @@ export type * from './masking-types';
 export type * from './mail-types';
 export type * from './siem-types';
 export type * from './api-token-types';
+export type * from './installation-key-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
@@ -108,7 +110,8 @@ export interface Database
     SiemTables,
     DeskTables,
     VisitorIdentityTables,
-    ApiTokenTables {
+    ApiTokenTables,
+    InstallationKeyTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -298,6 +301,8 @@ export interface Store {
   visitorIdentity: VisitorIdentityRepo;
   /** Scoped REST API tokens (0036-api-tokens). */
   apiTokens: ApiTokenRepo;
+  /** Fingerprints of the installation's keys, the same on every node (0037-installation-keys). */
+  installationKeys: InstallationKeysRepo;
   agents: {
     create(input: {
       orgId: string;

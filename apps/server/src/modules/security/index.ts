@@ -27,3 +27,10 @@ export {
 } from './settings-service';
 export { registerSecurityRoutes } from './routes';
 export { presentSecuritySettings } from './presenter';
+export {
+  assertInstallationKeys,
+  keyFingerprint,
+  keysDifferingFromInstallation,
+  KeyMismatchError,
+  type InstallationKeys,
+} from './key-check';

@@ -14,6 +14,7 @@ import { desk } from './0017-desk';
 import { dataKeys } from './0013-data-keys';
 import { visitorIdentity } from './0015-visitor-identity';
 import { apiTokens } from './0036-api-tokens';
+import { installationKeys } from './0037-installation-keys';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013-data-keys': dataKeys,
   '0015-visitor-identity': visitorIdentity,
   '0036-api-tokens': apiTokens,
+  '0037-installation-keys': installationKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
