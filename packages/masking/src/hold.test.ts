@@ -170,6 +170,28 @@ describe('held pieces (no digit of a split card is ever shown)', () => {
     );
   });
 
+  it('holds pieces glued to letters (a word before or after each piece)', () => {
+    // Regression: a run glued to a word was no chain, so "x4242424242" then "424242x" showed all
+    // sixteen digits, and six glued pieces of two or more digits showed the card.
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[1-9][0-9]{13,17}$/),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom('x', 'card', 'abc', 'n'),
+        fc.boolean(),
+        (body, parts, word, before) => {
+          const card = luhnComplete(body);
+          const size = Math.max(2, Math.ceil(card.length / parts));
+          const pieces = card.match(new RegExp(`.{1,${size}}`, 'g')) ?? [];
+          if (pieces.some((p) => p.length < 2)) return;
+          const out = run(pieces.map((p) => (before ? `${word}${p}` : `${p}${word}`)));
+          for (const r of out) expect(r.text.replace(/[^0-9]/g, '')).toBe('');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('releases an ordinary number once the window has passed, and not before', () => {
     const out = run(['my order is 12345678', ...Array.from({ length: HOLD_WINDOW }, () => 'ok')]);
     expect(out[0]?.text).toBe('my order is ••••••••');

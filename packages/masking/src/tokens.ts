@@ -34,6 +34,12 @@ export interface Chain {
 }
 
 const MAX_RUN = 19;
+/**
+ * A run glued to a word ("ORD4242", "x42") is a chain of its own from this many digits: a card
+ * glued to letters is still a card, and pieces of one glued to letters are still pieces (six
+ * one-digit pieces show at most six digits, what the display form allows).
+ */
+const MIN_GLUED = 2;
 const MAX_ENTITY = 7;
 /** `Token.glue`: a letter touches the run on its left / right (part of a word such as "ORD4242"). */
 export const GLUE_LEFT = 1;
@@ -291,7 +297,12 @@ export function tokenize(text: string, cap = Infinity): Tokens {
       if (!escape) glue |= GLUE_LEFT;
     }
     if (after?.start === r.end && isWord(after)) glue |= GLUE_RIGHT;
-    if (glue === (GLUE_LEFT | GLUE_RIGHT) || digits.length > MAX_RUN) {
+    // A single digit glued on both sides ("a7b", "H2O") is part of a word; longer runs are kept:
+    // "card4242424242424242exp" is a card, and "x4242" a piece of one.
+    if (
+      (glue === (GLUE_LEFT | GLUE_RIGHT) && digits.length < MIN_GLUED) ||
+      digits.length > MAX_RUN
+    ) {
       emit.reset();
       continue;
     }
@@ -355,13 +366,14 @@ export function buildChains(
   let units: Unit[] = [];
   let lastEnd = 0;
   let lastGlue = 0;
-  // A run glued to a word on one side is a piece of a chain only at that edge, and only when the
-  // chain has other units: "5555-5555-5555-4444exp" is a card, "ORD4242424242424242" is not.
+  // A run glued to a word is a piece of a chain only at that edge ("5555-5555-5555-4444exp"), or
+  // a chain alone from MIN_GLUED digits ("card4242424242424242" is a card when it passes Luhn).
   const close = (): void => {
     const only = units[0];
     // A chain of everyday words alone ("once", "elf") is words, not a number.
     if (
-      (units.length > 1 || (only !== undefined && only.glue === undefined)) &&
+      (units.length > 1 ||
+        (only !== undefined && (only.glue === undefined || only.digits.length >= MIN_GLUED))) &&
       units.some((u) => u.weak !== true)
     )
       groups.push(units);
