@@ -69,6 +69,11 @@ import { createPaymentService, createVaultClient, type PaymentService } from './
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
+import {
+  createChatEventHub,
+  createWebhookDelivery,
+  createWebhookService,
+} from './modules/webhooks';
 
 import { VERSION } from './version';
 
@@ -184,6 +189,8 @@ export async function startServer(
   );
   const held = createHeldPieces({ store, bus, log });
   await held.start();
+  // Committed chat events, fanned out in process (outgoing webhooks, docs/webhooks.md).
+  const chatEvents = createChatEventHub(log);
   const chat = instrumentSend(
     createChatService({
       store,
@@ -193,6 +200,7 @@ export async function startServer(
       held,
       log,
       maskingReady: (orgId) => maskingSettings.ready(orgId),
+      events: chatEvents,
     }),
     metrics,
   );
@@ -215,6 +223,21 @@ export async function startServer(
     // The vault is never a webhook target, whatever range is allowed.
     denyAddresses: vaultAddresses(config.vaultUrl),
   });
+  const webhookDelivery = createWebhookDelivery({
+    store,
+    log,
+    policy: webhookPolicy,
+    ...(options.webhookRetryBaseMs !== undefined
+      ? { retryBaseMs: options.webhookRetryBaseMs }
+      : {}),
+  });
+  const webhooks = createWebhookService({
+    store,
+    policy: webhookPolicy,
+    log,
+    kick: () => webhookDelivery.kick(),
+  });
+  chatEvents.on((e) => webhooks.onEvent(e));
   const events = createSecurityEvents({
     store,
     bus,
@@ -290,6 +313,7 @@ export async function startServer(
     log,
     vault,
     eventSecret: config.vaultSecretIn,
+    events: chatEvents,
   });
 
   // Filled in once the port is known (port 0 in tests).
@@ -326,6 +350,7 @@ export async function startServer(
   });
   const app = await buildApp({
     apiTokens,
+    webhooks,
     log,
     store,
     chat,
@@ -421,6 +446,7 @@ export async function startServer(
   mail.start();
   siem?.start();
   events.start();
+  webhookDelivery.start();
   baseUrl = url;
   if (
     config.trustProxy === 0 &&
@@ -451,6 +477,7 @@ export async function startServer(
       await mail.stop();
       await siem?.stop();
       await events.stop();
+      await webhookDelivery.stop();
       await files.stop();
       await anchor.stop();
       await committer.close();

@@ -43,6 +43,13 @@ import {
   NoteEnvelopeSchema,
   NoteListSchema,
 } from './desk';
+import {
+  WebhookCreateRequestSchema,
+  WebhookCreatedSchema,
+  WebhookDeliveryListSchema,
+  WebhookListSchema,
+  WebhookUpdateRequestSchema,
+} from './webhooks';
 
 /** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
 export type RouteAuth = 'agent' | 'visitor' | 'public';
@@ -241,6 +248,32 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     tag: 'API tokens',
     auth: 'agent',
     response: ApiTokenListSchema,
+  },
+  'GET /api/webhooks': {
+    summary: "The organisation's webhook endpoints with their backlog (console session only)",
+    tag: 'Webhooks',
+    auth: 'agent',
+    response: WebhookListSchema,
+  },
+  'POST /api/webhooks': {
+    summary: 'Register a webhook endpoint; the signing secret is in this answer only',
+    tag: 'Webhooks',
+    auth: 'agent',
+    body: WebhookCreateRequestSchema,
+    response: WebhookCreatedSchema,
+    status: 201,
+  },
+  'PATCH /api/webhooks/:id': {
+    summary: 'Enable or disable an endpoint, or change its events',
+    tag: 'Webhooks',
+    auth: 'agent',
+    body: WebhookUpdateRequestSchema,
+  },
+  'GET /api/webhooks/:id/deliveries': {
+    summary: "An endpoint's delivery log, newest first",
+    tag: 'Webhooks',
+    auth: 'agent',
+    response: WebhookDeliveryListSchema,
   },
   'POST /api/api-tokens': {
     summary: 'Create an API token; the secret is in this answer only (console session only)',

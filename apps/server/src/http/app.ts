@@ -11,6 +11,7 @@ import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
 import { registerPrivacyRoutes } from '../modules/privacy';
 import { registerApiTokenRoutes, type ApiTokenService } from '../modules/api-tokens';
+import { registerWebhookRoutes, type WebhookService } from '../modules/webhooks';
 import { withRequestFacts } from '../lib/request-context';
 import {
   registerAuthRoutes,
@@ -64,6 +65,7 @@ export interface AppDeps {
   store: Store;
   /** Scoped REST API tokens (modules/api-tokens); their admission is wired into authRoutes. */
   apiTokens?: ApiTokenService;
+  webhooks?: WebhookService;
   chat: ChatService;
   visitors: VisitorService;
   visitorIdentity: VisitorIdentityService;
@@ -170,6 +172,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       apiTokens: deps.apiTokens,
       store: deps.store,
     });
+  if (deps.webhooks)
+    registerWebhookRoutes(app, { authRoutes: deps.authRoutes, webhooks: deps.webhooks });
   registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {

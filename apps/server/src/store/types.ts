@@ -9,6 +9,7 @@ import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
+import type { WebhookRepo, WebhookTables } from './webhook-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
@@ -20,6 +21,7 @@ export type * from './mail-types';
 export type * from './siem-types';
 export type * from './api-token-types';
 export type * from './installation-key-types';
+export type * from './webhook-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
@@ -111,7 +113,8 @@ export interface Database
     DeskTables,
     VisitorIdentityTables,
     ApiTokenTables,
-    InstallationKeyTables {
+    InstallationKeyTables,
+    WebhookTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -303,6 +306,7 @@ export interface Store {
   apiTokens: ApiTokenRepo;
   /** Fingerprints of the installation's keys, the same on every node (0037-installation-keys). */
   installationKeys: InstallationKeysRepo;
+  webhooks: WebhookRepo;
   agents: {
     create(input: {
       orgId: string;

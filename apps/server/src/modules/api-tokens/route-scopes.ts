@@ -37,8 +37,8 @@ const SCOPE_OF_ROUTE: Readonly<Record<string, Permission>> = {
  * Routes that never take a token, even with a route-level permission: signing
  * in, the agent's own account and factors, credential resets (they need a
  * step-up, which only a person at a console can give), single sign-on and the
- * sign-in security settings, and token management itself (a token never mints
- * tokens). Prefixes end with '/'; the others are whole routes.
+ * sign-in security settings, token management itself (a token never mints
+ * tokens) and webhook endpoints (their signing secrets are credentials too). Prefixes end with '/'; the others are whole routes.
  */
 const SESSION_ONLY = [
   '/api/auth/',
@@ -47,6 +47,8 @@ const SESSION_ONLY = [
   '/api/api-tokens/',
   '/api/security/settings',
   '/api/settings/sso',
+  '/api/webhooks',
+  '/api/webhooks/',
   '/api/agents/:id/mfa/reset',
   '/api/agents/:id/password/reset',
 ];

@@ -9,6 +9,7 @@ import { presentConversation, presentMessageFrame } from './presenter';
 import type { MaskedMessage, MessageMasker } from './masking';
 import type { HeldPieces } from './held';
 import { CARD_NOTICE_TEXT, createNoticeLimiter, hidCard } from './card-notice';
+import type { ChatEvent, ChatEventSink } from '../webhooks';
 
 export interface ChatDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface ChatDeps {
   log: Logger;
   /** Loads the organisation's masking settings before its first message is masked. */
   maskingReady?: (orgId: string) => Promise<void>;
+  /** Committed chat events (webhooks, docs/webhooks.md); ids only. */
+  events?: ChatEventSink;
 }
 
 export interface SendInput {
@@ -197,6 +200,13 @@ export function createChatService(deps: ChatDeps) {
   const maskField = async (text: string, orgId: string, holdDigits: boolean): Promise<string> =>
     (await maskFieldKinds(text, orgId, holdDigits)).text;
 
+  const emit = (
+    orgId: string,
+    type: ChatEvent['type'],
+    key: string,
+    subject: ChatEvent['subject'],
+  ): void => deps.events?.emit({ orgId, type, key, subject, occurredAt: Date.now() });
+
   return {
     authorize: load,
 
@@ -221,6 +231,7 @@ export function createChatService(deps: ChatDeps) {
         );
       log.info({ orgId: actor.orgId, conversationId: conv.id }, 'conversation started');
       await publishConversation(conv);
+      emit(actor.orgId, 'conversation.started', `started:${conv.id}`, { conversationId: conv.id });
       return conv;
     },
 
@@ -247,6 +258,10 @@ export function createChatService(deps: ChatDeps) {
         'conversation accepted',
       );
       await publishConversation(updated);
+      emit(actor.orgId, 'conversation.assigned', `assigned:${id}:${actor.agentId}:${Date.now()}`, {
+        conversationId: id,
+        agentId: actor.agentId,
+      });
       return updated;
     },
 
@@ -265,6 +280,7 @@ export function createChatService(deps: ChatDeps) {
         );
       const updated = await reload(actor.orgId, id);
       await publishConversation(updated);
+      emit(actor.orgId, 'conversation.closed', `closed:${id}`, { conversationId: id });
       return updated;
     },
 
@@ -356,6 +372,10 @@ export function createChatService(deps: ChatDeps) {
             ),
           );
         if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
+        emit(actor.orgId, 'message.created', `message:${conv.id}:${message.seq}`, {
+          conversationId: conv.id,
+          seq: message.seq,
+        });
         return { seq: message.seq, duplicate: false };
       }
     },

@@ -17,6 +17,7 @@ import { VaultEventSchema, type VaultPayment } from './schema';
 import { requestAtVault, vaultKey } from './request';
 import type { VaultClient } from './vault-client';
 import { createVoidQueue, type VoidQueue } from './voids';
+import type { ChatEventSink } from '../webhooks';
 
 export const DEFAULT_CURRENCIES = ['EUR', 'USD', 'GBP'];
 
@@ -31,6 +32,8 @@ export interface PaymentDeps {
   eventSecret: string | undefined;
   /** How long a pay link stays payable. */
   expiresInSeconds?: number;
+  /** Committed payment changes (webhooks, docs/webhooks.md); ids only. */
+  events?: ChatEventSink;
 }
 
 type Agent = ChatActor & { kind: 'agent' };
@@ -267,7 +270,16 @@ export function createPaymentService(deps: PaymentDeps) {
       } else {
         const { row, changed } = await store.payments.upsert(toUpsert(p));
         applied = changed;
-        if (changed) await publish(row);
+        if (changed) {
+          await publish(row);
+          deps.events?.emit({
+            orgId: row.orgId,
+            type: 'payment.updated',
+            key: `payment:${row.id}:${row.vaultVersion}`,
+            subject: { paymentId: row.id, conversationId: row.conversationId },
+            occurredAt: Date.now(),
+          });
+        }
       }
       await store.payments.markEventSeen(event.id, p.id, Date.now());
       log.info(
