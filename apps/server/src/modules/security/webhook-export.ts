@@ -3,6 +3,7 @@ import { signRequest } from '@parley/signing';
 import type { SecurityEvent } from '@parley/protocol';
 import type { Logger } from '../../logger';
 import type { SecurityEventRow, SiemOutboxRow, Store } from '../../store';
+import { backoffMs, createOutboxWorker } from '../../lib/outbox-worker';
 import { keyringOf, open, secretContext } from './keyring';
 import { postPinned, type WebhookTargetPolicy } from './webhook-target';
 
@@ -36,12 +37,6 @@ export function createWebhookExport(deps: {
   const nodeId = `node-${randomUUID()}`;
   const retryBase = deps.retryBaseMs ?? 1000;
   const retryMax = deps.retryMaxMs ?? 600_000;
-  const backoff = (attempt: number) =>
-    Math.min(retryMax, retryBase * 2 ** Math.max(0, attempt - 1));
-  let timer: NodeJS.Timeout | undefined;
-  let draining: Promise<void> | undefined;
-  let again = false;
-  let stopped = true;
 
   /** One post; true when the receiver answered 2xx. */
   async function post(row: SiemOutboxRow, event: SecurityEventRow): Promise<boolean> {
@@ -76,73 +71,42 @@ export function createWebhookExport(deps: {
     return false;
   }
 
-  async function drainOnce(): Promise<void> {
-    do {
-      again = false;
-      for (;;) {
-        if (stopped) return;
-        const rows = await store.siem.claim(WEBHOOK_CHANNEL, nodeId, Date.now(), LEASE_MS, BATCH);
-        if (rows.length === 0) break;
-        const events = new Map(
-          (await store.security.eventsByIds(rows.map((r) => r.sourceId))).map((e) => [e.id, e]),
+  async function sendBatch(): Promise<boolean> {
+    const rows = await store.siem.claim(WEBHOOK_CHANNEL, nodeId, Date.now(), LEASE_MS, BATCH);
+    if (rows.length === 0) return false;
+    const events = new Map(
+      (await store.security.eventsByIds(rows.map((r) => r.sourceId))).map((e) => [e.id, e]),
+    );
+    for (const row of rows) {
+      const event = events.get(row.sourceId);
+      let ok: boolean;
+      let error = 'refused';
+      try {
+        ok = event === undefined || (await post(row, event));
+      } catch (err) {
+        ok = false;
+        error = err instanceof Error ? err.name : 'failed';
+        log.warn(
+          { eventId: row.sourceId, err: error, attempt: row.attempts },
+          'security webhook failed',
         );
-        for (const row of rows) {
-          const event = events.get(row.sourceId);
-          let ok: boolean;
-          let error = 'refused';
-          try {
-            ok = event === undefined || (await post(row, event));
-          } catch (err) {
-            ok = false;
-            error = err instanceof Error ? err.name : 'failed';
-            log.warn(
-              { eventId: row.sourceId, err: error, attempt: row.attempts },
-              'security webhook failed',
-            );
-          }
-          if (ok) await store.siem.markDelivered([row.id], nodeId, Date.now());
-          else
-            await store.siem.markRetry([row.id], nodeId, error, Date.now() + backoff(row.attempts));
-        }
       }
-    } while (again && !stopped);
-  }
-
-  function kick(): void {
-    if (stopped) return;
-    if (draining) {
-      again = true;
-      return;
+      if (ok) await store.siem.markDelivered([row.id], nodeId, Date.now());
+      else
+        await store.siem.markRetry(
+          [row.id],
+          nodeId,
+          error,
+          Date.now() + backoffMs(row.attempts, retryBase, retryMax),
+        );
     }
-    draining = drainOnce()
-      .catch((err: unknown) =>
-        log.error(
-          { err: err instanceof Error ? err.message : String(err) },
-          'security webhook: drain failed',
-        ),
-      )
-      .finally(() => {
-        draining = undefined;
-      });
+    return true;
   }
 
-  return {
-    kick,
-    start(): void {
-      if (!stopped) return;
-      stopped = false;
-      timer = setInterval(kick, deps.pollMs ?? 1000);
-      timer.unref();
-      kick();
-    },
-    /** Resolves once no drain is running (a retry due later may still be waiting). */
-    async idle(): Promise<void> {
-      while (draining) await draining;
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      clearInterval(timer);
-      await draining;
-    },
-  };
+  return createOutboxWorker({
+    name: 'security webhook',
+    log,
+    sendBatch,
+    pollMs: deps.pollMs ?? 1000,
+  });
 }
