@@ -10,6 +10,7 @@ import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { DeskRepo, DeskTables } from './desk-types';
+import type { ConsentRepo, LifecycleTables, RetentionRepo } from './lifecycle-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -24,6 +25,7 @@ export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
 export type * from './visitor-identity-types';
+export type * from './lifecycle-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -111,7 +113,8 @@ export interface Database
     DeskTables,
     VisitorIdentityTables,
     ApiTokenTables,
-    InstallationKeyTables {
+    InstallationKeyTables,
+    LifecycleTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -303,6 +306,10 @@ export interface Store {
   apiTokens: ApiTokenRepo;
   /** Fingerprints of the installation's keys, the same on every node (0037-installation-keys). */
   installationKeys: InstallationKeysRepo;
+  /** Pre-chat consent (0040-consent). */
+  consent: ConsentRepo;
+  /** Retention periods, purge runs, job leases (0041-retention). */
+  retention: RetentionRepo;
   agents: {
     create(input: {
       orgId: string;

@@ -15,6 +15,8 @@ import { dataKeys } from './0013-data-keys';
 import { visitorIdentity } from './0015-visitor-identity';
 import { apiTokens } from './0036-api-tokens';
 import { installationKeys } from './0037-installation-keys';
+import { consent } from './0040-consent';
+import { retention } from './0041-retention';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -37,6 +39,8 @@ const migrations: Record<string, Migration> = {
   '0015-visitor-identity': visitorIdentity,
   '0036-api-tokens': apiTokens,
   '0037-installation-keys': installationKeys,
+  '0040-consent': consent,
+  '0041-retention': retention,
 };
 
 export const migrationProvider: MigrationProvider = {
