@@ -176,6 +176,11 @@ export interface RetentionRepo {
     mode: 'delete' | 'anonymise',
     limit: number,
   ): Promise<string[]>;
+  /**
+   * Visitors created before `before` whose every conversation is closed before it (or who have
+   * none) and who still hold a data key: their name and details are due for erasure.
+   */
+  expiredVisitors(orgId: string, before: number, limit: number): Promise<string[]>;
   /** Deletes conversations with everything that cascades (messages, files rows, payments summaries, notes). */
   deleteConversations(orgId: string, ids: string[]): Promise<number>;
   expiredFiles(

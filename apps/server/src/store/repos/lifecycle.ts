@@ -392,6 +392,42 @@ export function retentionRepo(conn: Connection): RetentionRepo {
       const rows = await q.orderBy('closed_at', 'asc').limit(limit).execute();
       return rows.map((r) => r.id);
     },
+    async expiredVisitors(orgId, before, limit) {
+      const rows = await db
+        .selectFrom('visitors')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('created_at', '<', before)
+        .where((eb) =>
+          eb.and([
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('conversations')
+                  .select('conversations.id')
+                  .whereRef('conversations.visitor_id', '=', 'visitors.id')
+                  .where((c) =>
+                    c.or([
+                      c('conversations.status', '!=', 'closed'),
+                      c('conversations.closed_at', '>=', before),
+                    ]),
+                  ),
+              ),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('data_keys')
+                .select('data_keys.id')
+                .where('data_keys.owner_kind', '=', 'visitor')
+                .whereRef('data_keys.owner_id', '=', 'visitors.id'),
+            ),
+          ]),
+        )
+        .orderBy('created_at', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
     async deleteConversations(orgId, ids) {
       if (ids.length === 0) return 0;
       function* plan(): Plan<number> {
