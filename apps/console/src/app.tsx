@@ -1,6 +1,7 @@
 import { VisitorIdentitySettingsPage } from './views/visitor-identity-settings';
 import { ApiTokensSettingsPage } from './views/api-tokens-settings';
 import { WebhooksSettingsPage } from './views/webhooks-settings';
+import { PrivacySettingsPage } from './views/privacy-settings';
 import { ApiReferencePage } from './views/api-reference';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
@@ -132,6 +133,8 @@ export function App() {
           return <ApiTokensSettingsPage session={view.session} />;
         if (location.pathname === '/settings/webhooks')
           return <WebhooksSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/privacy')
+          return <PrivacySettingsPage session={view.session} />;
         if (location.pathname === '/api-docs') return <ApiReferencePage session={view.session} />;
         if (location.pathname === '/profile')
           return (
@@ -164,6 +167,7 @@ const NOT_WORKSPACE = [
   '/settings/visitor-identity',
   '/settings/api-tokens',
   '/settings/webhooks',
+  '/settings/privacy',
   '/api-docs',
   '/profile',
   '/agents',

@@ -65,6 +65,11 @@ import {
 import { createMaskingSettingsService } from './modules/masking-settings';
 import { createVisitorService } from './modules/visitors';
 import { createVisitorIdentityService } from './modules/visitor-identity';
+import {
+  createRetentionJob,
+  createRetentionService,
+  registerRetentionRoutes,
+} from './modules/retention';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
@@ -421,6 +426,10 @@ export async function startServer(
     authRoutes,
   });
   createDesk({ app, store, bus, chat, log, authRoutes });
+  // Retention (docs/privacy.md): every node schedules it; a lease in the store lets one purge at a time.
+  const retention = createRetentionService({ store, log, files });
+  registerRetentionRoutes(app, { retention, authRoutes });
+  const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -447,6 +456,7 @@ export async function startServer(
   siem?.start();
   events.start();
   webhookDelivery.start();
+  retentionJob.start();
   baseUrl = url;
   if (
     config.trustProxy === 0 &&
@@ -478,6 +488,7 @@ export async function startServer(
       await siem?.stop();
       await events.stop();
       await webhookDelivery.stop();
+      await retentionJob.stop();
       await files.stop();
       await anchor.stop();
       await committer.close();

@@ -63,6 +63,8 @@ export async function startTestServer(
      * MFA can sign the admin in with a password; the API cannot set 'none'.
      */
     productionMfa?: boolean;
+    /** Keep the product default: consent required before a conversation starts (docs/privacy.md). */
+    consentRequired?: boolean;
     /** Serve this organisation (already in `store`) instead of bootstrapping one: a restarted node. */
     org?: TestOrg;
     /** First retry delay of the mail queue (default 30 s). */
@@ -108,6 +110,7 @@ export async function startTestServer(
     (await bootstrapTestOrg(server.store, {
       publicOrigin: origin,
       ...(opts.productionMfa ? { productionMfa: true } : {}),
+      ...(opts.consentRequired ? { consentRequired: true } : {}),
     }));
   let n = 0;
   return {

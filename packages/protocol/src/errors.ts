@@ -152,6 +152,18 @@ export const ERRORS = {
     message: 'The conversation does not exist or is not yours.',
   },
   organisation_not_found: { status: 404, message: 'The organisation does not exist.' },
+  consent_required: {
+    status: 403,
+    message: 'Please read and accept the privacy notice to start chatting.',
+  },
+  consent_outdated: {
+    status: 409,
+    message: 'The privacy notice has changed. Please read it again and accept it.',
+  },
+  data_subject_not_found: {
+    status: 404,
+    message: 'Nothing is stored about anyone matching that lookup.',
+  },
   conversation_taken: {
     status: 409,
     message: 'Another agent has already accepted this conversation.',

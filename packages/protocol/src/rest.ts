@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatMessageSchema, ConversationStatusSchema, ConversationSummarySchema } from './realtime';
+import { ConsentGivenSchema, WidgetConsentSchema } from './privacy';
 
 /** REST bodies. Every route validates its input with one of these. */
 
@@ -13,6 +14,8 @@ export const WidgetConfigSchema = z.object({
   greeting: z.string(),
   /** Identity verification (docs/widget.md "Verified visitors"): off, optional or required. */
   identity: z.enum(['off', 'optional', 'required']).default('off'),
+  /** Pre-chat consent (issue 12 item 1, docs/privacy.md); absent from older servers. */
+  consent: WidgetConsentSchema.optional(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
@@ -32,6 +35,8 @@ export type VisitorSession = z.infer<typeof VisitorSessionSchema>;
 
 export const StartConversationRequestSchema = z.object({
   name: z.string().trim().min(1).max(80).optional(),
+  /** The consent version the visitor accepted (required when the organisation requires consent). */
+  consent: ConsentGivenSchema.optional(),
 });
 
 export const VisitorConversationSchema = z.object({

@@ -4,6 +4,7 @@ import type { ConsoleClient } from '../lib/client';
 import { heldLabel, maskedLabel } from '../lib/state';
 import { timeOf, visitorName } from './format';
 import { VerifiedBadge, VerifiedDetails } from './verified-badge';
+import { ConsentDetails } from './consent-details';
 import { ReplyBox } from './reply-box';
 import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
@@ -101,6 +102,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
             {visitorName(c)} <VerifiedBadge c={c} />
           </h1>
           <VerifiedDetails c={c} />
+          <ConsentDetails c={c} />
           <p class="pane-sub">
             <span class={`pill ${c.status}`} data-testid="conversation-status">
               {c.status}

@@ -100,6 +100,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
               Webhooks
             </a>
           )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/privacy">
+              Privacy
+            </a>
+          )}
           <a class="btn small" href="/settings/passkeys">
             Passkeys
           </a>

@@ -10,6 +10,11 @@ import { registerAccountRoutes, type AccountRouteOptions } from '../modules/acco
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
 import { registerPrivacyRoutes } from '../modules/privacy';
+import {
+  createConsentService,
+  presentWidgetConsent,
+  registerConsentRoutes,
+} from '../modules/consent';
 import { registerApiTokenRoutes, type ApiTokenService } from '../modules/api-tokens';
 import { registerWebhookRoutes, type WebhookService } from '../modules/webhooks';
 import { withRequestFacts } from '../lib/request-context';
@@ -174,14 +179,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   if (deps.webhooks)
     registerWebhookRoutes(app, { authRoutes: deps.authRoutes, webhooks: deps.webhooks });
-  registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
+  const consent = createConsentService({ store: deps.store, chat: deps.chat });
+  registerOrgRoutes(app, {
+    store: deps.store,
+    selfOrigins: deps.authRoutes.selfOrigins,
+    consentOf: async (orgId) => presentWidgetConsent(await consent.current(orgId)),
+  });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {
     store: deps.store,
     settings: deps.maskingSettings,
     authRoutes: deps.authRoutes,
   });
+  registerConsentRoutes(app, {
+    consent,
+    chat: deps.chat,
+    visitors: deps.visitors,
+    authRoutes: deps.authRoutes,
+  });
   registerChatRoutes(app, {
+    consent,
     limits,
     chat: deps.chat,
     visitors: deps.visitors,

@@ -21,6 +21,7 @@ import { visitorIdentityRepo } from './repos/visitor-identity';
 import { apiTokensRepo } from './repos/api-tokens';
 import { installationKeysRepo } from './repos/installation-keys';
 import { webhooksRepo } from './repos/webhooks';
+import { consentRepo, retentionRepo } from './repos/lifecycle';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -66,5 +67,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     apiTokens: apiTokensRepo(conn.db),
     installationKeys: installationKeysRepo(conn.db),
     webhooks: webhooksRepo(conn.db, conn.dialect),
+    consent: consentRepo(conn.db),
+    retention: retentionRepo(conn),
   };
 }

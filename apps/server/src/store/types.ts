@@ -11,6 +11,7 @@ import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { WebhookRepo, WebhookTables } from './webhook-types';
 import type { DeskRepo, DeskTables } from './desk-types';
+import type { ConsentRepo, LifecycleTables, RetentionRepo } from './lifecycle-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -26,6 +27,7 @@ export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
 export type * from './visitor-identity-types';
+export type * from './lifecycle-types';
 
 /**
  * The chat store's contract. Every method that reads or writes tenant data takes
@@ -114,7 +116,8 @@ export interface Database
     VisitorIdentityTables,
     ApiTokenTables,
     InstallationKeyTables,
-    WebhookTables {
+    WebhookTables,
+    LifecycleTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -307,6 +310,10 @@ export interface Store {
   /** Fingerprints of the installation's keys, the same on every node (0037-installation-keys). */
   installationKeys: InstallationKeysRepo;
   webhooks: WebhookRepo;
+  /** Pre-chat consent (0040-consent). */
+  consent: ConsentRepo;
+  /** Retention periods, purge runs, job leases (0041-retention). */
+  retention: RetentionRepo;
   agents: {
     create(input: {
       orgId: string;

@@ -59,11 +59,20 @@ export const visitorApi = {
     }),
   conversations: (token: string) =>
     call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
-  startConversation: (token: string, name?: string) =>
+  startConversation: (token: string, name?: string, consentVersion?: number) =>
     call<VisitorConversation>('/api/visitor/conversations', {
       method: 'POST',
       token,
-      body: name ? { name } : {},
+      body: {
+        ...(name ? { name } : {}),
+        ...(consentVersion !== undefined ? { consent: { version: consentVersion } } : {}),
+      },
+    }),
+  withdrawConsent: (token: string, conversationId: string) =>
+    call<{ outcome: 'erased' | 'closed' }>('/api/visitor/consent/withdraw', {
+      method: 'POST',
+      token,
+      body: { conversationId },
     }),
   payments: (token: string, conversationId: string) =>
     call<{ payments: unknown[] }>(

@@ -128,7 +128,10 @@ export function App() {
     }
   }
 
-  async function start(name: string | undefined): Promise<void> {
+  async function start(
+    name: string | undefined,
+    consentVersion: number | undefined,
+  ): Promise<void> {
     setBusy(true);
     setError(null);
     try {
@@ -144,7 +147,7 @@ export function App() {
           store.saveSession(session);
         }
         try {
-          const c = await visitorApi.startConversation(session.token, name);
+          const c = await visitorApi.startConversation(session.token, name, consentVersion);
           setView({
             kind: 'chat',
             token: session.token,
@@ -159,6 +162,9 @@ export function App() {
         }
       }
     } catch (e) {
+      // The notice changed while the form was open: show the new one to be read and accepted.
+      if (e instanceof ApiError && e.code === 'consent_outdated')
+        await visitorApi.config(orgKey, hostOrigin ?? '').then(setConfig, () => undefined);
       setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
     } finally {
       setBusy(false);
@@ -209,7 +215,8 @@ export function App() {
             notice={view.notice}
             busy={busy}
             error={error}
-            onStart={(n) => void start(n)}
+            consent={config?.consent}
+            onStart={(n, v) => void start(n, v)}
           />
         )}
         {view.kind === 'chat' && (
@@ -235,6 +242,17 @@ export function App() {
             }
             onNewConversation={() => setView({ kind: 'start', notice: null })}
             takeIdentity={takeIdentity}
+            consent={config?.consent !== undefined}
+            onConsentWithdrawn={(outcome) => {
+              store.clearSession();
+              setView({
+                kind: 'start',
+                notice:
+                  outcome === 'erased'
+                    ? 'You withdrew your consent. The conversation has ended and was deleted.'
+                    : 'You withdrew your consent. The conversation has ended.',
+              });
+            }}
           />
         )}
       </main>

@@ -5,6 +5,7 @@ import { unreadCount, type ChatState } from './chat-state';
 import { Composer } from './composer';
 import { AttachControl } from './attachments';
 import { MessageList } from './message-list';
+import { ConsentWithdraw } from './consent-withdraw';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
 import type { SocketStatus } from '@parley/realtime-client';
@@ -22,6 +23,9 @@ interface Props {
   onForbidden: () => void;
   onNewConversation: () => void;
   takeIdentity: () => string | null;
+  /** The organisation asks for consent: the visitor may withdraw it here. */
+  consent: boolean;
+  onConsentWithdrawn: (outcome: 'erased' | 'closed') => void;
 }
 
 const STATUS_TEXT: Record<SocketStatus, string> = {
@@ -120,6 +124,13 @@ export function ChatView(p: Props) {
             onTyping={(t) => chat.current?.setTyping(t)}
           />
         </>
+      )}
+      {p.consent && (
+        <ConsentWithdraw
+          token={p.token}
+          conversationId={p.conversationId}
+          onWithdrawn={p.onConsentWithdrawn}
+        />
       )}
     </div>
   );

@@ -1,26 +1,41 @@
 import { useState } from 'preact/hooks';
+import type { WidgetConsent } from '@parley/protocol';
 
 interface Props {
   greeting: string;
   notice: string | null;
   busy: boolean;
   error: string | null;
-  onStart: (name: string | undefined) => void;
+  /** The organisation's pre-chat consent (docs/privacy.md); undefined: none asked. */
+  consent: WidgetConsent | undefined;
+  onStart: (name: string | undefined, consentVersion: number | undefined) => void;
 }
 
-export function StartForm({ greeting, notice, busy, error, onStart }: Props) {
+export function StartForm({ greeting, notice, busy, error, consent, onStart }: Props) {
   const [name, setName] = useState('');
+  const [agreed, setAgreed] = useState(false);
+  const [missing, setMissing] = useState(false);
   return (
     <form
       class="start"
       data-testid="start-form"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        onStart(name.trim() || undefined);
+        if (consent?.required && !agreed) {
+          setMissing(true);
+          document.getElementById('consent-agree')?.focus();
+          return;
+        }
+        onStart(name.trim() || undefined, consent && agreed ? consent.version : undefined);
       }}
     >
       <p class="greeting-text">{greeting}</p>
-      {notice && <p class="notice">{notice}</p>}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
       <label for="visitor-name">Your name (optional)</label>
       <input
         id="visitor-name"
@@ -30,6 +45,39 @@ export function StartForm({ greeting, notice, busy, error, onStart }: Props) {
         value={name}
         onInput={(e) => setName(e.currentTarget.value)}
       />
+      {consent && (
+        <fieldset class="consent" data-testid="consent">
+          <legend>Privacy</legend>
+          <p id="consent-text">{consent.text}</p>
+          {consent.privacyUrl && (
+            <p>
+              <a href={consent.privacyUrl} target="_blank" rel="noopener noreferrer">
+                Read the privacy policy (opens in a new tab)
+              </a>
+            </p>
+          )}
+          <label class="check" for="consent-agree">
+            <input
+              id="consent-agree"
+              type="checkbox"
+              checked={agreed}
+              aria-describedby={`consent-text${missing ? ' consent-missing' : ''}`}
+              aria-invalid={missing && !agreed ? 'true' : undefined}
+              aria-required={consent.required ? 'true' : undefined}
+              onChange={(e) => {
+                setAgreed(e.currentTarget.checked);
+                if (e.currentTarget.checked) setMissing(false);
+              }}
+            />{' '}
+            I agree{consent.required ? ' (required to chat)' : ' (optional)'}
+          </label>
+          {missing && !agreed && (
+            <p class="error" id="consent-missing" role="alert">
+              Please accept the privacy notice to start chatting.
+            </p>
+          )}
+        </fieldset>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}

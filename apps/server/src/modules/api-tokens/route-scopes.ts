@@ -31,6 +31,7 @@ const SCOPE_OF_ROUTE: Readonly<Record<string, Permission>> = {
   'PUT /api/files/settings': 'settings:manage',
   'GET /api/payments/settings': 'settings:manage',
   'PUT /api/payments/settings': 'settings:manage',
+  'GET /api/conversations/:id/consent': 'conversation:read',
 };
 
 /**

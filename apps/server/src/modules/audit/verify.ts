@@ -123,8 +123,13 @@ export async function verifyAudit(store: Store, opts: VerifyOptions): Promise<Ve
     const legacyUntil = Math.max(0, ...mine.filter((c) => c.legacy).map((c) => c.seq));
     const wanted = new Set(mine.map((c) => c.seq));
     const seen = new Map<number, string>();
-    let expected = { seq: 1, prevHash: GENESIS };
-    let after = 0;
+    // Retention may have removed the oldest entries (issue 12 item 4): the chain then starts
+    // after the last one removed, whose hash the purge kept (and audited as retention.purge).
+    const horizon = await store.retention.auditHorizon(orgId);
+    let expected = horizon
+      ? { seq: horizon.seq + 1, prevHash: horizon.hash }
+      : { seq: 1, prevHash: GENESIS };
+    let after = horizon?.seq ?? 0;
     for (;;) {
       const page = await store.audit.chain(orgId, after, PAGE);
       for (const e of page) {

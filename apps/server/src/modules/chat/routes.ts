@@ -9,7 +9,7 @@ import {
   VisitorSessionRequestSchema,
 } from '@parley/protocol';
 import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
-import type { Store } from '../../store';
+import type { ConversationRow, Store } from '../../store';
 import type { VisitorContext, VisitorService } from '../visitors';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import type { ChatActor } from './policy';
@@ -49,6 +49,15 @@ export function registerChatRoutes(
     visitors: VisitorService;
     authRoutes: AuthRouteOptions;
     store: Store;
+    /** The consent gate (modules/consent): refuses a start without a required consent, records one. */
+    consent?: {
+      check(orgId: string, given: { version: number } | undefined): Promise<number | null>;
+      record(
+        conv: ConversationRow,
+        version: number,
+        facts: { userAgent: string | null },
+      ): Promise<void>;
+    };
     /** Per-address limits on new sessions and conversations (http/rate-limit.ts). */
     limits?: {
       sessions: { check(r: FastifyRequest, reply: FastifyReply, key: string): Promise<void> };
@@ -95,6 +104,10 @@ export function registerChatRoutes(
     await deps.limits?.conversations.check(request, reply, request.ip);
     const body = StartConversationRequestSchema.parse(request.body ?? {});
     const actor = visitorOf(request);
+    // Before anything is stored: no conversation starts without a consent where one is required.
+    const consentVersion = deps.consent
+      ? await deps.consent.check(actor.orgId, body.consent)
+      : null;
     if (body.name !== undefined && request.visitorContext) {
       await deps.store.visitors.setName(
         actor.orgId,
@@ -103,7 +116,12 @@ export function registerChatRoutes(
       );
       await chat.rememberName(actor.orgId, actor.visitorId, body.name);
     }
-    return presentVisitorConversation(await chat.startConversation(actor));
+    const conv = await chat.startConversation(actor);
+    if (consentVersion !== null)
+      await deps.consent?.record(conv, consentVersion, {
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+    return presentVisitorConversation(conv);
   });
 
   app.get('/api/visitor/conversations/:id/messages', visitorOnly, async (request) => {

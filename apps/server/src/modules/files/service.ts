@@ -299,6 +299,18 @@ export function createFileService(deps: FileDeps) {
       return store.files.deleteForConversation(orgId, conversationId);
     },
 
+    /** Retention of one file (issue 12 item 4): bytes first, then the row; false when it is gone. */
+    async eraseFile(orgId: string, id: string): Promise<boolean> {
+      const row = await store.files.byId(orgId, id);
+      if (!row) return false;
+      await Promise.all(
+        (['incoming', 'original', 'thumb'] as const).map((v) =>
+          storage.delete(storageKey(ctxOf(row), v)),
+        ),
+      );
+      return (await store.retention.deleteFiles(orgId, [id])) > 0;
+    },
+
     /** Starts the retry job: files still checking (scanner was down, queue was full) are tried again. */
     start(): void {
       if (timer || !pipeline) return;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ParleyError, type WidgetConfig } from '@parley/protocol';
+import { ParleyError, type WidgetConfig, type WidgetConsent } from '@parley/protocol';
 import type { Store } from '../../store';
 import { isAllowedOrigin } from './service';
 
@@ -11,7 +11,12 @@ const WidgetConfigQuerySchema = z.object({
 
 export function registerOrgRoutes(
   app: FastifyInstance,
-  deps: { store: Store; selfOrigins: ReadonlySet<string> },
+  deps: {
+    store: Store;
+    selfOrigins: ReadonlySet<string>;
+    /** The pre-chat consent the widget shows (modules/consent). */
+    consentOf?: (orgId: string) => Promise<WidgetConsent>;
+  },
 ): void {
   // Public: what the chat frame needs to draw itself. The host page's origin
   // must be one the organisation allows.
@@ -23,6 +28,13 @@ export function registerOrgRoutes(
       throw new ParleyError('origin_not_allowed');
     }
     const identity = (await deps.store.visitorIdentity.settings(org.id))?.mode ?? 'off';
-    return { orgKey: org.key, orgName: org.name, greeting: org.greeting, identity };
+    const consent = await deps.consentOf?.(org.id);
+    return {
+      orgKey: org.key,
+      orgName: org.name,
+      greeting: org.greeting,
+      identity,
+      ...(consent ? { consent } : {}),
+    };
   });
 }

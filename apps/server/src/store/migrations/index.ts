@@ -16,6 +16,8 @@ import { visitorIdentity } from './0015-visitor-identity';
 import { apiTokens } from './0036-api-tokens';
 import { installationKeys } from './0037-installation-keys';
 import { chatWebhooks } from './0038-chat-webhooks';
+import { consent } from './0040-consent';
+import { retention } from './0041-retention';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -39,6 +41,8 @@ const migrations: Record<string, Migration> = {
   '0036-api-tokens': apiTokens,
   '0037-installation-keys': installationKeys,
   '0038-chat-webhooks': chatWebhooks,
+  '0040-consent': consent,
+  '0041-retention': retention,
 };
 
 export const migrationProvider: MigrationProvider = {

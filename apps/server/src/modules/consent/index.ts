@@ -1,0 +1,3 @@
+export { createConsentService, DEFAULT_CONSENT_TEXT, type ConsentService } from './service';
+export { registerConsentRoutes } from './routes';
+export { presentConsent, presentConsentSettings, presentWidgetConsent } from './presenter';
