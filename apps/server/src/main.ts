@@ -68,6 +68,7 @@ import { createVisitorIdentityService } from './modules/visitor-identity';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
+import { createFeedback } from './feedback-wiring';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 
 import { VERSION } from './version';
@@ -396,6 +397,7 @@ export async function startServer(
     authRoutes,
   });
   createDesk({ app, store, bus, chat, log, authRoutes });
+  createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

@@ -10,6 +10,7 @@ import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { DeskRepo, DeskTables } from './desk-types';
+import type { FeedbackRepo, FeedbackTables } from './feedback-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -23,6 +24,7 @@ export type * from './installation-key-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
+export type * from './feedback-types';
 export type * from './visitor-identity-types';
 
 /**
@@ -111,7 +113,8 @@ export interface Database
     DeskTables,
     VisitorIdentityTables,
     ApiTokenTables,
-    InstallationKeyTables {
+    InstallationKeyTables,
+    FeedbackTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -405,4 +408,6 @@ export interface Store {
   files: FilesRepo;
   /** Internal notes and canned replies (0017-desk). */
   desk: DeskRepo;
+  /** Ratings of conversations (0045-ratings). */
+  feedback: FeedbackRepo;
 }
