@@ -9,6 +9,7 @@ import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
 import { AttachBar, batchesOf, FileCard } from './attachments';
 import { NoteBox, NoteItem } from './note-box';
+import { RatingItem, TranscriptBox } from './feedback-bits';
 
 interface Props {
   client: ConsoleClient;
@@ -70,6 +71,9 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p })),
     ...batchesOf(s.files[c.id] ?? []).map((b) => ({ kind: 'files' as const, at: b.at, b })),
     ...(s.notes[c.id] ?? []).map((n) => ({ kind: 'note' as const, at: n.createdAt, n })),
+    ...(s.ratings[c.id]
+      ? [{ kind: 'rating' as const, at: Number.MAX_SAFE_INTEGER, r: s.ratings[c.id] }]
+      : []),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
   useEffect(() => {
@@ -78,7 +82,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
-    [messages.length, pending.length, typing, c.id, payments.length, s.notes[c.id]?.length],
+    [
+      messages.length,
+      pending.length,
+      typing,
+      c.id,
+      payments.length,
+      s.notes[c.id]?.length,
+      s.ratings[c.id],
+    ],
   );
 
   const act = async (fn: () => Promise<string | null>): Promise<void> => {
@@ -154,6 +166,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
         {thread.map((item) =>
           item.kind === 'message' ? (
             <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
+          ) : item.kind === 'rating' ? (
+            item.r && <RatingItem key="rating" r={item.r} />
           ) : item.kind === 'note' ? (
             <NoteItem key={`n${item.n.id}`} n={item.n} me={client.me.id} />
           ) : item.kind === 'files' ? (
@@ -230,6 +244,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
         />
       )}
       <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
+      <TranscriptBox key={`transcript-${c.id}`} onSend={(to) => client.sendTranscript(c.id, to)} />
       {mine && <AttachBar conversationId={c.id} />}
       {mine ? (
         <ReplyBox
