@@ -161,7 +161,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
         </p>
       )}
       {/* A scrollable region is reachable by keyboard (axe scrollable-region-focusable at 390 px). */}
-      <ol class="thread" role="log" aria-live="polite" aria-label="Messages" tabIndex={0}>
+      {/* A list, not role="log": a log's children are no list items (axe `listitem`). */}
+      <ol class="thread" aria-live="polite" aria-label="Messages" tabIndex={0}>
         {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
         {thread.map((item) =>
           item.kind === 'message' ? (

@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../../../test/test-server';
 import { storeTargets, suiteName } from '../../../test/store-fixtures';
 import { AgentClient, newVisitor, visitorSocket, type TestSocket } from '../../../test/clients';
 import { startSmtp } from '../../../test/smtp';
+import { hideMaskedDigits } from './transcripts';
 
 // Documented test cards only: one typed into the chat, one into a rating comment.
 const CHAT_CARD = '5555 5555 5555 4444';
@@ -11,6 +12,16 @@ const COMMENT_CARD = '4242 4242 4242 4242';
 
 const code = async (res: Response) =>
   ((await res.json()) as { error: { code: string } }).error.code;
+
+describe('hideMaskedDigits', () => {
+  it('hides the digits the masker left after a hidden number, and no other digit', () => {
+    expect(hideMaskedDigits('card •••• •••• •••• 4444, order 77')).toBe(
+      'card •••• •••• •••• ••••, order 77',
+    );
+    expect(hideMaskedDigits('•••••••••••• 1234')).toBe('•••••••••••• ••••');
+    expect(hideMaskedDigits('no card here: 4444')).toBe('no card here: 4444');
+  });
+});
 
 for (const target of storeTargets()) {
   describe.skipIf(target.skipReason !== undefined)(
@@ -63,6 +74,14 @@ for (const target of storeTargets()) {
           text: `my card is ${CHAT_CARD}`,
         });
         await vs.next('ack', (f) => f.clientMsgId === 'c1');
+        // As the widget sends it after its courtesy masking: the last four still there.
+        vs.send({
+          type: 'send',
+          clientMsgId: 'c2',
+          conversationId: v.conversationId,
+          text: 'or rather •••• •••• •••• 4444',
+        });
+        await vs.next('ack', (f) => f.clientMsgId === 'c2');
         const reply = await admin.request(
           'POST',
           `/api/conversations/${v.conversationId}/messages`,

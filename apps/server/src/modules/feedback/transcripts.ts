@@ -39,6 +39,16 @@ function paymentLine(p: PaymentRow): string {
 }
 
 /**
+ * An e-mail leaves the installation for good, so a transcript keeps not even the last four
+ * digits the chat shows after a hidden number ("•••• 4444" becomes "•••• ••••").
+ */
+export function hideMaskedDigits(text: string): string {
+  return text.replace(/(•[•\s-]*)(\d{1,4})/g, (_w, before: string, digits: string) =>
+    before.concat('•'.repeat(digits.length)),
+  );
+}
+
+/**
  * Transcripts (issue 15 item 3): the conversation's messages as stored — masked, so no card
  * number ever reaches an e-mail — with payments as status lines and file names; internal notes
  * live in their own table and are never read here. Queued on the durable mail queue with an
@@ -72,7 +82,7 @@ export function createTranscriptsService(deps: TranscriptsDeps) {
             : m.senderKind === 'agent'
               ? (m.senderName ?? 'Agent')
               : (org?.name ?? 'Chat'),
-        text: m.text,
+        text: hideMaskedDigits(m.text),
       })),
       ...payments.map((p) => ({ at: p.createdAt, who: org?.name ?? 'Chat', text: paymentLine(p) })),
       ...files
