@@ -73,6 +73,7 @@ import {
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
+import { createFeedback } from './feedback-wiring';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 import {
   createChatEventHub,
@@ -430,6 +431,7 @@ export async function startServer(
   const retention = createRetentionService({ store, log, files });
   registerRetentionRoutes(app, { retention, authRoutes });
   const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
+  createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

@@ -253,6 +253,14 @@ export const ERRORS = {
     status: 409,
     message: 'Another canned reply already uses this shortcut.',
   },
+  conversation_not_closed: {
+    status: 409,
+    message: 'A conversation can be rated once it has ended.',
+  },
+  transcript_limit: {
+    status: 429,
+    message: 'Too many transcripts were asked for this conversation; try again later.',
+  },
 } as const satisfies Record<string, { status: number; close?: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

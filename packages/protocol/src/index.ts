@@ -17,3 +17,4 @@ export * from './api-tokens';
 export * from './rest-routes';
 export * from './webhooks';
 export * from './privacy';
+export * from './feedback';

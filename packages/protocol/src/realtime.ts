@@ -5,6 +5,7 @@ import { FileFrameSchema } from './files';
 import { PaymentFrameSchema } from './payments';
 import { SecurityEventFrameSchema } from './security';
 import { NoteFrameSchema } from './desk';
+import { RatingFrameSchema } from './feedback';
 
 const Id = z.string().min(1).max(64);
 const Seq = z.number().int().min(0);
@@ -163,6 +164,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PongFrameSchema,
   FileFrameSchema,
   NoteFrameSchema,
+  RatingFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

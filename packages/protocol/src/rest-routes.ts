@@ -50,6 +50,14 @@ import {
   WebhookListSchema,
   WebhookUpdateRequestSchema,
 } from './webhooks';
+import {
+  RateRequestSchema,
+  RatingEnvelopeSchema,
+  RatingReportQuerySchema,
+  RatingReportSchema,
+  TranscriptQueuedSchema,
+  TranscriptRequestSchema,
+} from './feedback';
 
 /** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
 export type RouteAuth = 'agent' | 'visitor' | 'public';
@@ -176,6 +184,48 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     tag: 'Conversations',
     auth: 'agent',
     response: CannedReplyListSchema,
+  },
+  'GET /api/visitor/conversations/:id/rating': {
+    summary: "The visitor's rating of a conversation (null before one is given)",
+    tag: 'Visitors',
+    auth: 'visitor',
+    response: RatingEnvelopeSchema,
+  },
+  'POST /api/visitor/conversations/:id/rating': {
+    summary: 'Rate a closed conversation 1–5 with an optional comment (masked)',
+    tag: 'Visitors',
+    auth: 'visitor',
+    body: RateRequestSchema,
+    response: RatingEnvelopeSchema,
+  },
+  'POST /api/visitor/conversations/:id/transcript': {
+    summary: 'E-mail the transcript to the visitor (masked; rate-limited)',
+    tag: 'Visitors',
+    auth: 'visitor',
+    body: TranscriptRequestSchema,
+    response: TranscriptQueuedSchema,
+    status: 202,
+  },
+  'GET /api/conversations/:id/rating': {
+    summary: "The customer's rating of a conversation",
+    tag: 'Conversations',
+    auth: 'agent',
+    response: RatingEnvelopeSchema,
+  },
+  'POST /api/conversations/:id/transcript': {
+    summary: 'E-mail the transcript to the customer (masked, no notes; audited)',
+    tag: 'Conversations',
+    auth: 'agent',
+    body: TranscriptRequestSchema,
+    response: TranscriptQueuedSchema,
+    status: 202,
+  },
+  'GET /api/reports/ratings': {
+    summary: 'Ratings report: count, average, distribution, per agent (supervisors, admins)',
+    tag: 'Reports',
+    auth: 'agent',
+    query: RatingReportQuerySchema,
+    response: RatingReportSchema,
   },
   'GET /api/conversations/:id/payments': {
     summary: 'Payments of a conversation',

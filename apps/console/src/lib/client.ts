@@ -10,6 +10,7 @@ import { ApiError, consoleApi } from './api';
 import { paymentsApi } from './payments-api';
 import { filesApi } from './files-api';
 import { deskApi } from './desk-api';
+import { feedbackApi } from './feedback-api';
 import { browserStorage, ConsoleOutbox } from './outbox';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
@@ -18,6 +19,7 @@ import {
   lastSeqOf,
   mergeMessages,
   addNotes,
+  setRating,
   selectConversation,
   setFiles,
   upsertConversations,
@@ -154,7 +156,29 @@ export class ConsoleClient {
     await this.loadPayments(id);
     await this.loadFiles(id);
     await this.loadNotes(id);
+    await this.loadRating(id);
     this.markRead(id);
+  }
+
+  /** The customer's rating over REST (on select); live frames keep it current. */
+  async loadRating(id: string): Promise<void> {
+    try {
+      const rating = await feedbackApi.rating(id);
+      if (rating) this.set(setRating(this.state, rating));
+    } catch {
+      // A rating is an extra; the conversation works without it.
+    }
+  }
+
+  /** Queues the transcript for the customer's address. Returns an error to show. */
+  async sendTranscript(id: string, email: string): Promise<string | null> {
+    try {
+      await feedbackApi.sendTranscript(id, email);
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.onSignedOut();
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
   }
 
   /** Internal notes over REST (on select and after every resume); live frames keep them current. */

@@ -4,6 +4,7 @@ import type {
   FileSummary,
   Note,
   PaymentSummary,
+  Rating,
   ServerFrame,
 } from '@parley/protocol';
 import { mergeFiles, mergePayments } from '@parley/realtime-client';
@@ -29,6 +30,8 @@ export interface ConsoleState {
   files: Record<string, FileSummary[]>;
   /** Internal notes per conversation, oldest first (docs/desk.md); agents only. */
   notes: Record<string, Note[]>;
+  /** The customer's rating per conversation, once given (docs/feedback.md). */
+  ratings: Record<string, Rating>;
   /** Last error frame not tied to a message, shown as a banner. */
   notice: string | null;
 }
@@ -43,6 +46,7 @@ export const emptyState: ConsoleState = {
   payments: {},
   files: {},
   notes: {},
+  ratings: {},
   selectedId: null,
   notice: null,
 };
@@ -163,6 +167,8 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
       return setFiles(state, frame.conversationId, [frame.file]);
     case 'note':
       return addNotes(state, frame.conversationId, [frame.note]);
+    case 'rating':
+      return setRating(state, frame.rating);
     case 'ready':
     case 'read':
     case 'resumed':
@@ -175,6 +181,13 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
 export function setFiles(state: ConsoleState, id: string, list: FileSummary[]): ConsoleState {
   const merged = mergeFiles(state.files[id] ?? [], list);
   return merged === state.files[id] ? state : { ...state, files: { ...state.files, [id]: merged } };
+}
+
+/** Keeps the newer of two ratings of one conversation (REST and live frames may cross). */
+export function setRating(state: ConsoleState, rating: Rating): ConsoleState {
+  const current = state.ratings[rating.conversationId];
+  if (current && current.updatedAt > rating.updatedAt) return state;
+  return { ...state, ratings: { ...state.ratings, [rating.conversationId]: rating } };
 }
 
 /** Merges notes by id (the REST list and live frames may overlap), oldest first. */

@@ -10,6 +10,7 @@ import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
 import { AttachBar, batchesOf, FileCard } from './attachments';
 import { NoteBox, NoteItem } from './note-box';
+import { RatingItem, TranscriptBox } from './feedback-bits';
 
 interface Props {
   client: ConsoleClient;
@@ -71,6 +72,9 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p })),
     ...batchesOf(s.files[c.id] ?? []).map((b) => ({ kind: 'files' as const, at: b.at, b })),
     ...(s.notes[c.id] ?? []).map((n) => ({ kind: 'note' as const, at: n.createdAt, n })),
+    ...(s.ratings[c.id]
+      ? [{ kind: 'rating' as const, at: Number.MAX_SAFE_INTEGER, r: s.ratings[c.id] }]
+      : []),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
   useEffect(() => {
@@ -79,7 +83,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
-    [messages.length, pending.length, typing, c.id, payments.length, s.notes[c.id]?.length],
+    [
+      messages.length,
+      pending.length,
+      typing,
+      c.id,
+      payments.length,
+      s.notes[c.id]?.length,
+      s.ratings[c.id],
+    ],
   );
 
   const act = async (fn: () => Promise<string | null>): Promise<void> => {
@@ -151,11 +163,14 @@ export function ConversationPane({ client, conversation: c }: Props) {
         </p>
       )}
       {/* A scrollable region is reachable by keyboard (axe scrollable-region-focusable at 390 px). */}
-      <ol class="thread" role="log" aria-live="polite" aria-label="Messages" tabIndex={0}>
+      {/* A list, not role="log": a log's children are no list items (axe `listitem`). */}
+      <ol class="thread" aria-live="polite" aria-label="Messages" tabIndex={0}>
         {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
         {thread.map((item) =>
           item.kind === 'message' ? (
             <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
+          ) : item.kind === 'rating' ? (
+            item.r && <RatingItem key="rating" r={item.r} />
           ) : item.kind === 'note' ? (
             <NoteItem key={`n${item.n.id}`} n={item.n} me={client.me.id} />
           ) : item.kind === 'files' ? (
@@ -232,6 +247,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
         />
       )}
       <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
+      <TranscriptBox key={`transcript-${c.id}`} onSend={(to) => client.sendTranscript(c.id, to)} />
       {mine && <AttachBar conversationId={c.id} />}
       {mine ? (
         <ReplyBox

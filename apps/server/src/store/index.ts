@@ -15,6 +15,7 @@ import { filesRepo } from './repos/files';
 import { identityRepo } from './repos/identity';
 import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
+import { feedbackRepo } from './repos/feedback';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
@@ -69,5 +70,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     webhooks: webhooksRepo(conn.db, conn.dialect),
     consent: consentRepo(conn.db),
     retention: retentionRepo(conn),
+    feedback: feedbackRepo(conn.db, dataKeys),
   };
 }

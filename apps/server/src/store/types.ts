@@ -12,6 +12,7 @@ import type { InstallationKeysRepo, InstallationKeyTables } from './installation
 import type { WebhookRepo, WebhookTables } from './webhook-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { ConsentRepo, LifecycleTables, RetentionRepo } from './lifecycle-types';
+import type { FeedbackRepo, FeedbackTables } from './feedback-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -26,6 +27,7 @@ export type * from './webhook-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
+export type * from './feedback-types';
 export type * from './visitor-identity-types';
 export type * from './lifecycle-types';
 
@@ -117,7 +119,8 @@ export interface Database
     ApiTokenTables,
     InstallationKeyTables,
     WebhookTables,
-    LifecycleTables {
+    LifecycleTables,
+    FeedbackTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -416,4 +419,6 @@ export interface Store {
   files: FilesRepo;
   /** Internal notes and canned replies (0017-desk). */
   desk: DeskRepo;
+  /** Ratings of conversations (0045-ratings). */
+  feedback: FeedbackRepo;
 }

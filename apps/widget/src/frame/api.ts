@@ -1,4 +1,10 @@
-import type { PayLink, VisitorConversation, VisitorSession, WidgetConfig } from '@parley/protocol';
+import type {
+  PayLink,
+  Rating,
+  VisitorConversation,
+  VisitorSession,
+  WidgetConfig,
+} from '@parley/protocol';
 
 /** A failed REST call, carrying the registry code (docs/errors.md). */
 export class ApiError extends Error {
@@ -88,6 +94,21 @@ export const visitorApi = {
     call<{ url: string }>(
       `/api/visitor/files/${encodeURIComponent(fileId)}/link?variant=${variant}`,
       { token },
+    ),
+  rating: (token: string, conversationId: string) =>
+    call<{ rating: Rating | null }>(
+      `/api/visitor/conversations/${encodeURIComponent(conversationId)}/rating`,
+      { token },
+    ),
+  rate: (token: string, conversationId: string, score: number, comment?: string) =>
+    call<{ rating: Rating }>(
+      `/api/visitor/conversations/${encodeURIComponent(conversationId)}/rating`,
+      { method: 'POST', token, body: { score, ...(comment ? { comment } : {}) } },
+    ),
+  transcript: (token: string, conversationId: string, email: string) =>
+    call<{ queued: true; duplicate: boolean }>(
+      `/api/visitor/conversations/${encodeURIComponent(conversationId)}/transcript`,
+      { method: 'POST', token, body: { email } },
     ),
   payLink: (token: string, conversationId: string, paymentId: string) =>
     call<PayLink>(

@@ -6,6 +6,7 @@ import { Composer } from './composer';
 import { AttachControl } from './attachments';
 import { MessageList } from './message-list';
 import { ConsentWithdraw } from './consent-withdraw';
+import { EndOfChat } from './end-of-chat';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
 import type { SocketStatus } from '@parley/realtime-client';
@@ -108,12 +109,11 @@ export function ChatView(p: Props) {
         }
       />
       {closed ? (
-        <div class="ended">
-          <p>This conversation has ended.</p>
-          <button type="button" class="btn primary" onClick={p.onNewConversation}>
-            Start a new conversation
-          </button>
-        </div>
+        <EndOfChat
+          token={p.token}
+          conversationId={p.conversationId}
+          onNewConversation={p.onNewConversation}
+        />
       ) : (
         <>
           <AttachControl token={p.token} conversationId={p.conversationId} />

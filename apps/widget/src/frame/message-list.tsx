@@ -73,7 +73,9 @@ export function MessageList({ greeting, state, onPay, token }: Props) {
   ].sort((a, b) => a.at - b.at);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, state.agentTyping]);
   return (
-    <ol class="messages" role="log" aria-live="polite" aria-label="Conversation">
+    // A list, not role="log": a log's children are no list items (axe `listitem`). aria-live keeps
+    // new messages announced; the scroller is focusable (axe `scrollable-region-focusable`).
+    <ol class="messages" aria-live="polite" aria-label="Conversation" tabIndex={0}>
       {greeting && <li class="msg system greeting">{greeting}</li>}
       {thread.map(({ m, p, f }) =>
         m ? (

@@ -4,7 +4,13 @@ import type { Logger } from '../../logger';
 import type { MailRow, Store } from '../../store';
 import { withDeadline } from '../../lib/deadline';
 import { keyringOf, open, seal } from '../security';
-import { TEMPLATES, isTemplateName, type TemplateData, type TemplateName } from './templates';
+import {
+  TEMPLATES,
+  isTemplateName,
+  renderTemplate,
+  type TemplateData,
+  type TemplateName,
+} from './templates';
 import { smtpCode, type MailTransport } from './transport';
 
 export interface MailServiceOptions {
@@ -69,8 +75,7 @@ export function createMailService(opts: MailServiceOptions) {
       const data = JSON.parse(
         open(keyringOf(store), row.data, dataContext(row.idempotencyKey)),
       ) as unknown;
-      const template = TEMPLATES[row.template];
-      const rendered = template.render(template.schema.parse(data));
+      const rendered = renderTemplate(row.template, data);
       const domain = /@([^>\s]+)/.exec(opts.from)?.[1] ?? 'parley.invalid';
       await withDeadline(
         transport.send({

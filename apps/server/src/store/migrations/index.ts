@@ -18,6 +18,7 @@ import { installationKeys } from './0037-installation-keys';
 import { chatWebhooks } from './0038-chat-webhooks';
 import { consent } from './0040-consent';
 import { retention } from './0041-retention';
+import { ratings } from './0045-ratings';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0038-chat-webhooks': chatWebhooks,
   '0040-consent': consent,
   '0041-retention': retention,
+  '0045-ratings': ratings,
 };
 
 export const migrationProvider: MigrationProvider = {

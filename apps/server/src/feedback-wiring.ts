@@ -1,0 +1,41 @@
+// Wires the customer's feedback (issue 15; docs/feedback.md) into a node: ratings and transcripts.
+import type { FastifyInstance } from 'fastify';
+import type { Bus } from './bus';
+import type { Logger } from './logger';
+import type { Store } from './store';
+import type { AuthRouteOptions } from './modules/auth';
+import type { ChatService } from './modules/chat';
+import type { MailService } from './modules/mail';
+import type { VisitorService } from './modules/visitors';
+import {
+  createRatingsService,
+  createTranscriptsService,
+  registerFeedbackRoutes,
+} from './modules/feedback';
+
+/** Transcripts one conversation may ask for per hour, whoever asks (visitor or agents). */
+export const TRANSCRIPTS_PER_HOUR = 3;
+
+export function createFeedback(deps: {
+  app: FastifyInstance;
+  store: Store;
+  bus: Bus;
+  chat: ChatService;
+  mail: MailService;
+  visitors: VisitorService;
+  log: Logger;
+  authRoutes: AuthRouteOptions;
+}) {
+  const ratings = createRatingsService(deps);
+  const transcripts = createTranscriptsService({
+    ...deps,
+    limiter: deps.app.parleyLimits.create('transcript', TRANSCRIPTS_PER_HOUR, 3_600_000),
+  });
+  registerFeedbackRoutes(deps.app, {
+    ratings,
+    transcripts,
+    visitors: deps.visitors,
+    authRoutes: deps.authRoutes,
+  });
+  return { ratings, transcripts };
+}
