@@ -68,6 +68,8 @@ import { createVisitorIdentityService } from './modules/visitor-identity';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
+import { createRouting } from './routing-wiring';
+import type { RoutingService } from './modules/routing';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 
 import { VERSION } from './version';
@@ -84,6 +86,8 @@ export interface RunningServer {
   mail: MailService;
   unlockLinks: UnlockLinks;
   files: FileService;
+  /** Presence, teams, routing and transfer (docs/routing.md). */
+  routing: RoutingService;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -318,6 +322,7 @@ export async function startServer(
     passkeys,
     oidc,
   };
+  const routing = createRouting({ store, bus, chat, log, config });
   let ready = false;
   const probes = createDependencyChecks({
     store,
@@ -355,6 +360,7 @@ export async function startServer(
     isReady: () => ready,
     tlsFiles:
       config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined,
+    widgetRouting: routing,
     ops: {
       metrics,
       isReady: () => ready,
@@ -381,6 +387,10 @@ export async function startServer(
       upgrades: app.parleyLimits.create('ws-upgrade', config.rateLimitPerMinute, 60_000),
     },
     parseCookie: (header) => app.parseCookie(header),
+    agentPresence: {
+      opened: (orgId, agentId) => routing.presence.socketOpened(orgId, agentId),
+      closed: (orgId, agentId) => routing.presence.socketClosed(orgId, agentId),
+    },
   });
   live.gateway = gateway;
   const files = await createFiles({
@@ -396,6 +406,7 @@ export async function startServer(
     authRoutes,
   });
   createDesk({ app, store, bus, chat, log, authRoutes });
+  routing.register(app, authRoutes);
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -419,6 +430,7 @@ export async function startServer(
       : undefined;
   publicUrl = url;
   mail.start();
+  routing.start();
   siem?.start();
   events.start();
   baseUrl = url;
@@ -445,6 +457,7 @@ export async function startServer(
     (closing ??= (async () => {
       ready = false;
       await gateway.close();
+      await routing.stop();
       await redirect?.close();
       await app.close();
       await account.unlockLinks.settled();
@@ -472,6 +485,7 @@ export async function startServer(
     mail,
     unlockLinks: account.unlockLinks,
     files,
+    routing,
     app,
     gateway,
     log,

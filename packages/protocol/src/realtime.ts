@@ -5,6 +5,7 @@ import { FileFrameSchema } from './files';
 import { PaymentFrameSchema } from './payments';
 import { SecurityEventFrameSchema } from './security';
 import { NoteFrameSchema } from './desk';
+import { EscalationFrameSchema, PresenceFrameSchema, TransferFrameSchema } from './routing';
 
 const Id = z.string().min(1).max(64);
 const Seq = z.number().int().min(0);
@@ -91,6 +92,8 @@ export const ConversationSummarySchema = z.object({
     verified: z.boolean().default(false),
   }),
   agent: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The team it was routed to (docs/routing.md); null: the organisation's shared queue. */
+  teamId: z.string().nullable().default(null),
   lastSeq: Seq,
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -163,6 +166,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PongFrameSchema,
   FileFrameSchema,
   NoteFrameSchema,
+  PresenceFrameSchema,
+  TransferFrameSchema,
+  EscalationFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

@@ -13,6 +13,10 @@ export const WidgetConfigSchema = z.object({
   greeting: z.string(),
   /** Identity verification (docs/widget.md "Verified visitors"): off, optional or required. */
   identity: z.enum(['off', 'optional', 'required']).default('off'),
+  /** Someone who could answer is online (for the asked team, when one is named). */
+  available: z.boolean().default(true),
+  /** Teams the visitor may pick before the chat (docs/routing.md). */
+  teams: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
@@ -32,6 +36,8 @@ export type VisitorSession = z.infer<typeof VisitorSessionSchema>;
 
 export const StartConversationRequestSchema = z.object({
   name: z.string().trim().min(1).max(80).optional(),
+  /** The team the website (loader `data-team`) or the visitor's pre-chat choice picked. */
+  teamId: z.string().min(1).max(64).optional(),
 });
 
 export const VisitorConversationSchema = z.object({

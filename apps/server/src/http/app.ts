@@ -26,7 +26,7 @@ import {
   registerMaskingSettingsRoutes,
   type MaskingSettingsService,
 } from '../modules/masking-settings';
-import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
+import { registerOrgRoutes, registerOrgSettingsRoutes, type WidgetRouting } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
 import {
@@ -89,6 +89,8 @@ export interface AppDeps {
   onLimited?: (kind: string, ip: string) => void;
   /** Serve HTTPS and WSS from these PEM files (reloaded when they change). */
   tlsFiles?: TlsFiles | undefined;
+  /** What the widget's configuration says of presence and teams (modules/routing). */
+  widgetRouting?: WidgetRouting;
 }
 
 /** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
@@ -170,7 +172,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       apiTokens: deps.apiTokens,
       store: deps.store,
     });
-  registerOrgRoutes(app, { store: deps.store, selfOrigins: deps.authRoutes.selfOrigins });
+  registerOrgRoutes(app, {
+    store: deps.store,
+    selfOrigins: deps.authRoutes.selfOrigins,
+    ...(deps.widgetRouting ? { routing: deps.widgetRouting } : {}),
+  });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {
     store: deps.store,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ColumnType, Kysely } from 'kysely';
 import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
@@ -10,6 +10,7 @@ import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { DeskRepo, DeskTables } from './desk-types';
+import type { RoutingRepo, RoutingTables } from './routing-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -23,6 +24,7 @@ export type * from './installation-key-types';
 export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
+export type * from './routing-types';
 export type * from './visitor-identity-types';
 
 /**
@@ -86,6 +88,10 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** Routing (migration 0050): the team, when the chat entered the queue, how far escalated. */
+  team_id: ColumnType<string | null, string | null | undefined, string | null>;
+  queued_at: ColumnType<number | null, number | null | undefined, number | null>;
+  escalation: ColumnType<number, number | undefined, number>;
 }
 export interface MessagesTable {
   id: string;
@@ -109,6 +115,7 @@ export interface Database
     IdentityTables,
     SiemTables,
     DeskTables,
+    RoutingTables,
     VisitorIdentityTables,
     ApiTokenTables,
     InstallationKeyTables {
@@ -206,6 +213,8 @@ export interface ConversationRow {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** The team it was routed to (migration 0050); null: the shared queue. */
+  teamId: string | null;
 }
 export interface MessageRow {
   id: string;
@@ -346,7 +355,11 @@ export interface Store {
     ): Promise<{ conversations: number; open: number; lastClosedAt: number | null }>;
   };
   conversations: {
-    create(input: { orgId: string; visitorId: string }): Promise<ConversationRow>;
+    create(input: {
+      orgId: string;
+      visitorId: string;
+      teamId?: string | null;
+    }): Promise<ConversationRow>;
     byId(orgId: string, id: string): Promise<ConversationRow | undefined>;
     /** Newest first; `status` filters. */
     list(
@@ -405,4 +418,6 @@ export interface Store {
   files: FilesRepo;
   /** Internal notes and canned replies (0017-desk). */
   desk: DeskRepo;
+  /** Presence, teams, assignment and transfers (0050-routing). */
+  routing: RoutingRepo;
 }

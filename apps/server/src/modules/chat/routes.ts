@@ -103,7 +103,7 @@ export function registerChatRoutes(
       );
       await chat.rememberName(actor.orgId, actor.visitorId, body.name);
     }
-    return presentVisitorConversation(await chat.startConversation(actor));
+    return presentVisitorConversation(await chat.startConversation(actor, { teamId: body.teamId }));
   });
 
   app.get('/api/visitor/conversations/:id/messages', visitorOnly, async (request) => {
