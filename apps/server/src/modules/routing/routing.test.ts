@@ -152,7 +152,7 @@ describe('teams and routing', () => {
     await ada.client.request('PUT', '/api/presence', { status: 'online', maxChats: 2 });
     await bob.client.request('PUT', '/api/presence', { status: 'online', maxChats: 1 });
 
-    const chats = [];
+    const chats: { token: string; conversationId: string }[] = [];
     for (let i = 0; i < 4; i++) chats.push(await visitorIn(sales.id));
     await expect
       .poll(
