@@ -16,6 +16,7 @@ import { ProfilePage } from './views/profile';
 import { PasskeysPage } from './views/passkeys';
 import { SsoSettingsPage } from './views/sso-settings';
 import { CannedSettingsPage } from './views/canned-settings';
+import { TeamsSettingsPage } from './views/teams-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -123,6 +124,8 @@ export function App() {
           return <SsoSettingsPage session={view.session} />;
         if (location.pathname === '/settings/canned-replies')
           return <CannedSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/teams')
+          return <TeamsSettingsPage session={view.session} />;
         if (location.pathname === '/settings/visitor-identity')
           return <VisitorIdentitySettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
@@ -160,6 +163,7 @@ const NOT_WORKSPACE = [
   '/settings/organisation',
   '/settings/visitor-identity',
   '/settings/api-tokens',
+  '/settings/teams',
   '/api-docs',
   '/profile',
   '/agents',

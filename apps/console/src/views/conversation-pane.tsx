@@ -9,6 +9,7 @@ import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
 import { AttachBar, batchesOf, FileCard } from './attachments';
 import { NoteBox, NoteItem } from './note-box';
+import { TransferForm, TransferItem } from './routing-bits';
 
 interface Props {
   client: ConsoleClient;
@@ -54,6 +55,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [paying, setPaying] = useState(false);
+  const [transferring, setTransferring] = useState(false);
   const end = useRef<HTMLLIElement>(null);
   const s = client.state;
   const messages = s.messages[c.id] ?? [];
@@ -70,11 +72,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...payments.map((p) => ({ kind: 'payment' as const, at: p.createdAt, p })),
     ...batchesOf(s.files[c.id] ?? []).map((b) => ({ kind: 'files' as const, at: b.at, b })),
     ...(s.notes[c.id] ?? []).map((n) => ({ kind: 'note' as const, at: n.createdAt, n })),
+    ...(s.transfers[c.id] ?? []).map((t) => ({ kind: 'transfer' as const, at: t.createdAt, t })),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
+  // Its agent, or a supervisor, may hand an active conversation on (docs/routing.md).
+  const canTransfer = c.status === 'active' && (mine || refunder);
   useEffect(() => {
     setActionError(null);
     setPaying(false);
+    setTransferring(false);
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
@@ -131,6 +137,16 @@ export function ConversationPane({ client, conversation: c }: Props) {
               Request payment
             </button>
           )}
+          {canTransfer && (
+            <button
+              type="button"
+              class="btn"
+              aria-expanded={transferring}
+              onClick={() => setTransferring(!transferring)}
+            >
+              Transfer
+            </button>
+          )}
           {mine && (
             <button
               type="button"
@@ -156,6 +172,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
             <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
           ) : item.kind === 'note' ? (
             <NoteItem key={`n${item.n.id}`} n={item.n} me={client.me.id} />
+          ) : item.kind === 'transfer' ? (
+            <TransferItem key={`t${item.t.id}`} t={item.t} me={client.me.id} />
           ) : item.kind === 'files' ? (
             <li
               key={`f${item.b.batchId}`}
@@ -228,6 +246,9 @@ export function ConversationPane({ client, conversation: c }: Props) {
           onRequest={(body) => client.requestPayment(c.id, body)}
           onClose={() => setPaying(false)}
         />
+      )}
+      {canTransfer && transferring && (
+        <TransferForm client={client} conversation={c} onClose={() => setTransferring(false)} />
       )}
       <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
       {mine && <AttachBar conversationId={c.id} />}

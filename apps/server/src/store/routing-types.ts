@@ -203,6 +203,8 @@ export interface RoutingRepo {
   }): Promise<TransferRow | 'pending'>;
   transferById(orgId: string, id: string): Promise<TransferRow | undefined>;
   transfers(orgId: string, conversationId: string): Promise<TransferRow[]>;
+  /** The organisation's pending transfers, oldest first (a console's incoming offers after a reload). */
+  pendingTransfers(orgId: string, limit: number): Promise<TransferRow[]>;
   /**
    * Accepts a pending transfer: in one transaction the transfer is marked accepted and the
    * conversation moves to the receiver, only while it is still active with the sender.

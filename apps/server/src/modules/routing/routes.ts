@@ -82,6 +82,9 @@ export function registerRoutingRoutes(
     const row = await transfers.create(agentActor(request), id, body, request.ip);
     return { transfer: presentTransfer(row) };
   });
+  app.get('/api/transfers/incoming', agentOnly, async (request) => ({
+    transfers: (await transfers.incoming(agentActor(request))).map(presentTransfer),
+  }));
   app.post('/api/transfers/:id/accept', agentOnly, async (request) => {
     const { id } = IdParamsSchema.parse(request.params);
     return {

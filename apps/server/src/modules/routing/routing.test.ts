@@ -275,6 +275,15 @@ describe('transfer', () => {
     expect(transfer.note).not.toContain('48213');
     expect(transfer.status).toBe('pending');
     const live = await bobSocket.next('transfer', (f) => f.transfer.id === transfer.id);
+    // After a reload the receiver finds the offer again; the sender does not see it as incoming.
+    const incoming = async (c: AgentClient) =>
+      (
+        (await (await c.request('GET', '/api/transfers/incoming')).json()) as {
+          transfers: Transfer[];
+        }
+      ).transfers.map((x) => x.id);
+    expect(await incoming(bob.client)).toContain(transfer.id);
+    expect(await incoming(ada.client)).not.toContain(transfer.id);
     expect(live.transfer.from.id).toBe(ada.id);
     expect(
       (

@@ -149,6 +149,15 @@ export function createTransferService(deps: {
       return store.routing.transfers(actor.orgId, conv.id);
     },
 
+    /** Pending offers this agent may answer (to them, or to one of their teams). */
+    async incoming(actor: Agent): Promise<TransferRow[]> {
+      if (!routingAllowed(actor, 'transfer:read', actor)) throw new ParleyError('forbidden');
+      const pending = await store.routing.pendingTransfers(actor.orgId, 200);
+      const mine: TransferRow[] = [];
+      for (const row of pending) if (await isReceiver(actor, row)) mine.push(row);
+      return mine;
+    },
+
     async accept(actor: Agent, id: string, ip: string): Promise<TransferRow> {
       const row = await load(actor, id);
       if (!(await isReceiver(actor, row))) throw new ParleyError('forbidden');

@@ -533,6 +533,16 @@ export function routingRepo(
       return toTransfers(rows);
     },
 
+    async pendingTransfers(orgId, limit) {
+      const rows = await selectTransfers()
+        .where('t.org_id', '=', orgId)
+        .where('t.status', '=', 'pending')
+        .orderBy('t.created_at')
+        .limit(limit)
+        .execute();
+      return toTransfers(rows);
+    },
+
     async acceptTransfer(orgId, id, receiverId, now) {
       class Moved extends Error {}
       try {
