@@ -18,6 +18,7 @@ import { ProfilePage } from './views/profile';
 import { PasskeysPage } from './views/passkeys';
 import { SsoSettingsPage } from './views/sso-settings';
 import { CannedSettingsPage } from './views/canned-settings';
+import { TeamsSettingsPage } from './views/teams-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -125,6 +126,8 @@ export function App() {
           return <SsoSettingsPage session={view.session} />;
         if (location.pathname === '/settings/canned-replies')
           return <CannedSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/teams')
+          return <TeamsSettingsPage session={view.session} />;
         if (location.pathname === '/settings/visitor-identity')
           return <VisitorIdentitySettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
@@ -168,6 +171,7 @@ const NOT_WORKSPACE = [
   '/settings/api-tokens',
   '/settings/webhooks',
   '/settings/privacy',
+  '/settings/teams',
   '/api-docs',
   '/profile',
   '/agents',

@@ -165,6 +165,10 @@ export const ConfigSchema = z.object({
   /** Time to receive a request's headers, and the whole request (slowloris). */
   httpHeadersTimeoutMs: z.coerce.number().int().min(1000).max(600_000),
   httpRequestTimeoutMs: z.coerce.number().int().min(1000).max(3_600_000),
+  /** Presence and routing (docs/routing.md): idle time before "away", sweep period, transfer answer time. */
+  awayAfterSeconds: z.coerce.number().int().min(1).max(86_400),
+  routingSweepMs: z.coerce.number().int().min(100).max(600_000),
+  transferTimeoutSeconds: z.coerce.number().int().min(5).max(86_400),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -243,6 +247,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   httpMaxConnectionsPerAddress: 'PARLEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
   httpHeadersTimeoutMs: 'PARLEY_HTTP_HEADERS_TIMEOUT_MS',
   httpRequestTimeoutMs: 'PARLEY_HTTP_REQUEST_TIMEOUT_MS',
+  awayAfterSeconds: 'PARLEY_AWAY_AFTER_SECONDS',
+  routingSweepMs: 'PARLEY_ROUTING_SWEEP_MS',
+  transferTimeoutSeconds: 'PARLEY_TRANSFER_TIMEOUT_SECONDS',
 };
 
 const DEFAULTS = {
@@ -285,6 +292,9 @@ const DEFAULTS = {
   httpMaxConnectionsPerAddress: '200',
   httpHeadersTimeoutMs: '10000',
   httpRequestTimeoutMs: '30000',
+  awayAfterSeconds: '600',
+  routingSweepMs: '5000',
+  transferTimeoutSeconds: '120',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

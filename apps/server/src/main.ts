@@ -74,6 +74,8 @@ import { createPaymentService, createVaultClient, type PaymentService } from './
 import { createFiles, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
 import { createFeedback } from './feedback-wiring';
+import { createRouting } from './routing-wiring';
+import type { RoutingService } from './modules/routing';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 import {
   createChatEventHub,
@@ -95,6 +97,8 @@ export interface RunningServer {
   mail: MailService;
   unlockLinks: UnlockLinks;
   files: FileService;
+  /** Presence, teams, routing and transfer (docs/routing.md). */
+  routing: RoutingService;
   app: FastifyInstance;
   gateway: Gateway;
   log: Logger;
@@ -348,6 +352,7 @@ export async function startServer(
     passkeys,
     oidc,
   };
+  const routing = createRouting({ store, bus, chat, log, config });
   let ready = false;
   const probes = createDependencyChecks({
     store,
@@ -386,6 +391,7 @@ export async function startServer(
     isReady: () => ready,
     tlsFiles:
       config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined,
+    widgetRouting: routing,
     ops: {
       metrics,
       isReady: () => ready,
@@ -412,6 +418,10 @@ export async function startServer(
       upgrades: app.parleyLimits.create('ws-upgrade', config.rateLimitPerMinute, 60_000),
     },
     parseCookie: (header) => app.parseCookie(header),
+    agentPresence: {
+      opened: (orgId, agentId) => routing.presence.socketOpened(orgId, agentId),
+      closed: (orgId, agentId) => routing.presence.socketClosed(orgId, agentId),
+    },
   });
   live.gateway = gateway;
   const files = await createFiles({
@@ -432,6 +442,7 @@ export async function startServer(
   registerRetentionRoutes(app, { retention, authRoutes });
   const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
   createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes });
+  routing.register(app, authRoutes);
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -455,6 +466,7 @@ export async function startServer(
       : undefined;
   publicUrl = url;
   mail.start();
+  routing.start();
   siem?.start();
   events.start();
   webhookDelivery.start();
@@ -483,6 +495,7 @@ export async function startServer(
     (closing ??= (async () => {
       ready = false;
       await gateway.close();
+      await routing.stop();
       await redirect?.close();
       await app.close();
       await account.unlockLinks.settled();
@@ -512,6 +525,7 @@ export async function startServer(
     mail,
     unlockLinks: account.unlockLinks,
     files,
+    routing,
     app,
     gateway,
     log,

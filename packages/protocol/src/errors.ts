@@ -261,6 +261,22 @@ export const ERRORS = {
     status: 429,
     message: 'Too many transcripts were asked for this conversation; try again later.',
   },
+  team_not_found: { status: 404, message: 'The team does not exist.' },
+  team_name_taken: { status: 409, message: 'Another team already has this name.' },
+  agent_not_found: { status: 404, message: 'The agent does not exist in this organisation.' },
+  transfer_not_found: { status: 404, message: 'The transfer does not exist.' },
+  transfer_pending: {
+    status: 409,
+    message: 'This conversation already has a transfer waiting for an answer.',
+  },
+  transfer_answered: {
+    status: 409,
+    message: 'The transfer was already accepted, declined or has expired.',
+  },
+  transfer_not_allowed: {
+    status: 409,
+    message: 'Only an active conversation can be transferred, and not to the agent who has it.',
+  },
 } as const satisfies Record<string, { status: number; close?: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

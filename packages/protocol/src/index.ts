@@ -18,3 +18,4 @@ export * from './rest-routes';
 export * from './webhooks';
 export * from './privacy';
 export * from './feedback';
+export * from './routing';

@@ -6,6 +6,7 @@ import { PaymentFrameSchema } from './payments';
 import { SecurityEventFrameSchema } from './security';
 import { NoteFrameSchema } from './desk';
 import { RatingFrameSchema } from './feedback';
+import { EscalationFrameSchema, PresenceFrameSchema, TransferFrameSchema } from './routing';
 
 const Id = z.string().min(1).max(64);
 const Seq = z.number().int().min(0);
@@ -92,6 +93,8 @@ export const ConversationSummarySchema = z.object({
     verified: z.boolean().default(false),
   }),
   agent: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The team it was routed to (docs/routing.md); null: the organisation's shared queue. */
+  teamId: z.string().nullable().default(null),
   lastSeq: Seq,
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -165,6 +168,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   FileFrameSchema,
   NoteFrameSchema,
   RatingFrameSchema,
+  PresenceFrameSchema,
+  TransferFrameSchema,
+  EscalationFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

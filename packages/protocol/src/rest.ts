@@ -16,6 +16,10 @@ export const WidgetConfigSchema = z.object({
   identity: z.enum(['off', 'optional', 'required']).default('off'),
   /** Pre-chat consent (issue 12 item 1, docs/privacy.md); absent from older servers. */
   consent: WidgetConsentSchema.optional(),
+  /** Someone who could answer is online (for the asked team, when one is named). */
+  available: z.boolean().default(true),
+  /** Teams the visitor may pick before the chat (docs/routing.md). */
+  teams: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
@@ -37,6 +41,8 @@ export const StartConversationRequestSchema = z.object({
   name: z.string().trim().min(1).max(80).optional(),
   /** The consent version the visitor accepted (required when the organisation requires consent). */
   consent: ConsentGivenSchema.optional(),
+  /** The team the website (loader `data-team`) or the visitor's pre-chat choice picked. */
+  teamId: z.string().min(1).max(64).optional(),
 });
 
 export const VisitorConversationSchema = z.object({

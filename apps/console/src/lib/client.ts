@@ -1,6 +1,9 @@
 import {
   ServerFrameSchema,
   type CannedReply,
+  type PresenceChoice,
+  type Team,
+  type Transfer,
   type ConversationSummary,
   type PaymentSettings,
   type PaymentSummary,
@@ -11,6 +14,7 @@ import { paymentsApi } from './payments-api';
 import { filesApi } from './files-api';
 import { deskApi } from './desk-api';
 import { feedbackApi } from './feedback-api';
+import { routingApi } from './routing-api';
 import { browserStorage, ConsoleOutbox } from './outbox';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
@@ -20,6 +24,8 @@ import {
   mergeMessages,
   addNotes,
   setRating,
+  addTransfers,
+  setPresence,
   selectConversation,
   setFiles,
   upsertConversations,
@@ -39,6 +45,9 @@ export class ConsoleClient {
   paymentSettings: PaymentSettings | null = null;
   /** The organisation's canned replies (docs/desk.md), loaded at start. */
   canned: CannedReply[] = [];
+  /** The organisation's teams (docs/routing.md), loaded at start. */
+  teams: Team[] = [];
+  private activityAt = 0;
   private readonly socket: ReconnectingSocket;
   private readonly outbox: ConsoleOutbox;
   private readonly subscribed = new Set<string>();
@@ -97,10 +106,94 @@ export class ConsoleClient {
     );
   }
 
+  /** Teams, everyone's presence and the offers waiting for this agent (docs/routing.md). */
+  async loadRouting(): Promise<void> {
+    try {
+      const [teams, presence, incoming] = await Promise.all([
+        routingApi.teams(),
+        routingApi.presence(),
+        routingApi.incoming(),
+      ]);
+      this.teams = teams;
+      let next = setPresence(this.state, presence);
+      for (const t of incoming) next = addTransfers(next, t.conversationId, [t]);
+      this.set(next);
+    } catch {
+      // Routing is an extra on the workspace; conversations work without it.
+    }
+  }
+
+  /** Team ids this agent belongs to. */
+  get myTeamIds(): string[] {
+    return this.teams.filter((t) => t.memberIds.includes(this.me.id)).map((t) => t.id);
+  }
+
+  /** The agent used the page: tells the server at most once a minute (away after inactivity). */
+  noteActivity(): void {
+    const now = Date.now();
+    if (now - this.activityAt < 60_000) return;
+    this.activityAt = now;
+    routingApi.activity().then(
+      (p) => this.set(setPresence(this.state, [p])),
+      () => undefined,
+    );
+  }
+
+  async setStatus(status: PresenceChoice): Promise<string | null> {
+    try {
+      const p = await routingApi.setStatus(status);
+      this.set(setPresence(this.state, [p]));
+      return null;
+    } catch (e) {
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
+  }
+
+  async loadTransfers(id: string): Promise<void> {
+    try {
+      const list = await routingApi.transfers(id);
+      this.set(addTransfers(this.state, id, list));
+    } catch {
+      // The history of transfers is an extra; the conversation works without it.
+    }
+  }
+
+  /** Offers the conversation to an agent or team; returns an error to show. */
+  async transfer(
+    id: string,
+    to: { toAgentId: string } | { toTeamId: string },
+    note: string,
+  ): Promise<string | null> {
+    try {
+      const t = await routingApi.transfer(id, to, note);
+      this.set(addTransfers(this.state, id, [t]));
+      return null;
+    } catch (e) {
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
+  }
+
+  async answerTransfer(t: Transfer, accept: boolean): Promise<string | null> {
+    try {
+      const done = accept ? await routingApi.accept(t.id) : await routingApi.decline(t.id);
+      this.set(addTransfers(this.state, t.conversationId, [done]));
+      if (accept) {
+        this.subscribe(t.conversationId);
+        await this.select(t.conversationId);
+      }
+      return null;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'transfer_answered')
+        void this.loadTransfers(t.conversationId);
+      return e instanceof ApiError ? e.message : 'Something went wrong.';
+    }
+  }
+
   start(): void {
     this.socket.start();
     void this.reloadLists();
     this.loadCanned();
+    void this.loadRouting();
     paymentsApi.settings().then(
       (p) => {
         this.paymentSettings = p;
@@ -157,6 +250,7 @@ export class ConsoleClient {
     await this.loadFiles(id);
     await this.loadNotes(id);
     await this.loadRating(id);
+    await this.loadTransfers(id);
     this.markRead(id);
   }
 
@@ -363,6 +457,7 @@ export class ConsoleClient {
       this.ready = true;
       this.socket.markReady();
       void this.reloadLists();
+      void this.loadRouting();
       for (const id of this.subscribed)
         this.socket.send({
           type: 'resume',
@@ -386,6 +481,13 @@ export class ConsoleClient {
     if (frame.type === 'resumed') void this.loadPayments(frame.conversationId);
     if (frame.type === 'resumed') void this.loadFiles(frame.conversationId);
     if (frame.type === 'resumed') void this.loadNotes(frame.conversationId);
+    // Assigned by routing or handed over: this agent's chats are followed live.
+    if (
+      frame.type === 'conversation' &&
+      frame.conversation.status === 'active' &&
+      frame.conversation.agent?.id === this.me.id
+    )
+      this.subscribe(frame.conversation.id);
     if (frame.type === 'typing' && frame.from === 'visitor') {
       const t = this.typingTimers[`v:${frame.conversationId}`];
       if (t) clearTimeout(t);

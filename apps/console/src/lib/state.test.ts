@@ -20,6 +20,7 @@ const conv = (
   id,
   status,
   visitor: { id: `v-${id}`, name: null, verified: false },
+  teamId: null,
   agent: agentId ? { id: agentId, name: agentId } : null,
   lastSeq: 0,
   createdAt: t,

@@ -1,4 +1,7 @@
 import type {
+  AgentPresence,
+  EscalationFrame,
+  Transfer,
   ChatMessage,
   ConversationSummary,
   FileSummary,
@@ -34,6 +37,12 @@ export interface ConsoleState {
   ratings: Record<string, Rating>;
   /** Last error frame not tied to a message, shown as a banner. */
   notice: string | null;
+  /** Every agent's presence by agent id (docs/routing.md). */
+  presence: Record<string, AgentPresence>;
+  /** Transfers per conversation, oldest first; agents only. */
+  transfers: Record<string, Transfer[]>;
+  /** The latest escalation per waiting conversation. */
+  escalations: Record<string, EscalationFrame>;
 }
 
 export const emptyState: ConsoleState = {
@@ -49,6 +58,9 @@ export const emptyState: ConsoleState = {
   ratings: {},
   selectedId: null,
   notice: null,
+  presence: {},
+  transfers: {},
+  escalations: {},
 };
 
 /** Merges messages by seq (history pages, resume replays and live frames may overlap). */
@@ -89,8 +101,19 @@ const without = <T>(rec: Record<string, T>, key: string): Record<string, T> => {
 
 export function applyServerFrame(state: ConsoleState, frame: ServerFrame): ConsoleState {
   switch (frame.type) {
-    case 'conversation':
-      return upsertConversations(state, [frame.conversation]);
+    case 'conversation': {
+      const next = upsertConversations(state, [frame.conversation]);
+      // A chat that left the queue needs nobody's attention any more.
+      return frame.conversation.status !== 'waiting' && state.escalations[frame.conversation.id]
+        ? { ...next, escalations: without(next.escalations, frame.conversation.id) }
+        : next;
+    }
+    case 'presence':
+      return setPresence(state, [frame.presence]);
+    case 'transfer':
+      return addTransfers(state, frame.conversationId, [frame.transfer]);
+    case 'escalation':
+      return { ...state, escalations: { ...state.escalations, [frame.conversationId]: frame } };
     case 'message': {
       const { type: _t, ...m } = frame;
       const id = m.conversationId;
@@ -176,6 +199,39 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
     case 'security_event': // shown by the security events page, not the workspace
       return state;
   }
+}
+
+export function setPresence(state: ConsoleState, list: AgentPresence[]): ConsoleState {
+  const presence = { ...state.presence };
+  for (const p of list) presence[p.agentId] = p;
+  return { ...state, presence };
+}
+
+/** Merges transfers by id; a later state of one transfer replaces the earlier. */
+export function addTransfers(state: ConsoleState, id: string, list: Transfer[]): ConsoleState {
+  const byId = new Map((state.transfers[id] ?? []).map((t) => [t.id, t]));
+  for (const t of list) {
+    const prev = byId.get(t.id);
+    if (!prev || prev.status === 'pending') byId.set(t.id, t);
+  }
+  const transfers = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
+  return { ...state, transfers: { ...state.transfers, [id]: transfers } };
+}
+
+/** Pending transfers this agent may answer (to them, or to one of their teams). */
+export function incomingTransfers(
+  state: ConsoleState,
+  agentId: string,
+  teamIds: readonly string[],
+): Transfer[] {
+  return Object.values(state.transfers)
+    .flat()
+    .filter(
+      (t) =>
+        t.status === 'pending' &&
+        t.from.id !== agentId &&
+        (t.toAgent?.id === agentId || (t.toTeam !== null && teamIds.includes(t.toTeam.id))),
+    );
 }
 
 export function setFiles(state: ConsoleState, id: string, list: FileSummary[]): ConsoleState {

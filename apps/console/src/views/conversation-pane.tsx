@@ -11,6 +11,7 @@ import { PaymentForm } from './payment-form';
 import { AttachBar, batchesOf, FileCard } from './attachments';
 import { NoteBox, NoteItem } from './note-box';
 import { RatingItem, TranscriptBox } from './feedback-bits';
+import { TransferForm, TransferItem } from './routing-bits';
 
 interface Props {
   client: ConsoleClient;
@@ -56,6 +57,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [paying, setPaying] = useState(false);
+  const [transferring, setTransferring] = useState(false);
   const end = useRef<HTMLLIElement>(null);
   const s = client.state;
   const messages = s.messages[c.id] ?? [];
@@ -75,11 +77,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...(s.ratings[c.id]
       ? [{ kind: 'rating' as const, at: Number.MAX_SAFE_INTEGER, r: s.ratings[c.id] }]
       : []),
+    ...(s.transfers[c.id] ?? []).map((t) => ({ kind: 'transfer' as const, at: t.createdAt, t })),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
+  // Its agent, or a supervisor, may hand an active conversation on (docs/routing.md).
+  const canTransfer = c.status === 'active' && (mine || refunder);
   useEffect(() => {
     setActionError(null);
     setPaying(false);
+    setTransferring(false);
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
@@ -145,6 +151,16 @@ export function ConversationPane({ client, conversation: c }: Props) {
               Request payment
             </button>
           )}
+          {canTransfer && (
+            <button
+              type="button"
+              class="btn"
+              aria-expanded={transferring}
+              onClick={() => setTransferring(!transferring)}
+            >
+              Transfer
+            </button>
+          )}
           {mine && (
             <button
               type="button"
@@ -173,6 +189,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
             item.r && <RatingItem key="rating" r={item.r} />
           ) : item.kind === 'note' ? (
             <NoteItem key={`n${item.n.id}`} n={item.n} me={client.me.id} />
+          ) : item.kind === 'transfer' ? (
+            <TransferItem key={`t${item.t.id}`} t={item.t} me={client.me.id} />
           ) : item.kind === 'files' ? (
             <li
               key={`f${item.b.batchId}`}
@@ -245,6 +263,9 @@ export function ConversationPane({ client, conversation: c }: Props) {
           onRequest={(body) => client.requestPayment(c.id, body)}
           onClose={() => setPaying(false)}
         />
+      )}
+      {canTransfer && transferring && (
+        <TransferForm client={client} conversation={c} onClose={() => setTransferring(false)} />
       )}
       <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
       <TranscriptBox key={`transcript-${c.id}`} onSend={(to) => client.sendTranscript(c.id, to)} />

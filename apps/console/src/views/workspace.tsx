@@ -5,6 +5,7 @@ import { conversationLists } from '../lib/state';
 import { ConversationPane } from './conversation-pane';
 import { LockScreen } from './lock-screen';
 import { Sidebar } from './sidebar';
+import { RoutingAlerts, StatusPicker } from './routing-bits';
 
 interface Props {
   session: SessionInfo;
@@ -33,8 +34,14 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
     client.start();
     const online = (): void => client.retryNow();
     window.addEventListener('online', online);
+    // Using the console keeps the agent from turning "away" (docs/routing.md).
+    const active = (): void => client.noteActivity();
+    for (const type of ['keydown', 'pointerdown'] as const)
+      window.addEventListener(type, active, { passive: true });
     return () => {
       window.removeEventListener('online', online);
+      for (const type of ['keydown', 'pointerdown'] as const)
+        window.removeEventListener(type, active);
       client.stop();
     };
   }, [client, locked]);
@@ -65,6 +72,7 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
           <span class={`conn ${client.status}`} data-testid="connection-status" role="status">
             {STATUS_TEXT[client.status]}
           </span>
+          <StatusPicker client={client} />
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/agents">
               Administration
@@ -78,6 +86,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/organisation">
               Organisation
+            </a>
+          )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/teams">
+              Teams
             </a>
           )}
           {session.agent.role === 'admin' && (
@@ -116,6 +129,7 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
           </button>
         </div>
       </header>
+      <RoutingAlerts client={client} />
       {s.notice && (
         <p class="banner warn" role="alert" data-testid="notice">
           {s.notice}

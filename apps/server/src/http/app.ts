@@ -32,7 +32,7 @@ import {
   registerMaskingSettingsRoutes,
   type MaskingSettingsService,
 } from '../modules/masking-settings';
-import { registerOrgRoutes, registerOrgSettingsRoutes } from '../modules/orgs';
+import { registerOrgRoutes, registerOrgSettingsRoutes, type WidgetRouting } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
 import type { VisitorService } from '../modules/visitors';
 import {
@@ -96,6 +96,8 @@ export interface AppDeps {
   onLimited?: (kind: string, ip: string) => void;
   /** Serve HTTPS and WSS from these PEM files (reloaded when they change). */
   tlsFiles?: TlsFiles | undefined;
+  /** What the widget's configuration says of presence and teams (modules/routing). */
+  widgetRouting?: WidgetRouting;
 }
 
 /** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
@@ -184,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store,
     selfOrigins: deps.authRoutes.selfOrigins,
     consentOf: async (orgId) => presentWidgetConsent(await consent.current(orgId)),
+    ...(deps.widgetRouting ? { routing: deps.widgetRouting } : {}),
   });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {

@@ -37,6 +37,11 @@ export interface GatewayDeps {
     upgrades?: { hit(key: string): Promise<number> };
   };
   parseCookie(header: string): Record<string, string | undefined>;
+  /** Console sockets opening and closing: presence (modules/routing) counts them per node. */
+  agentPresence?: {
+    opened(orgId: string, agentId: string): void;
+    closed(orgId: string, agentId: string): void;
+  };
 }
 
 export interface Gateway {
@@ -166,6 +171,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     perAddress.set(ip, (perAddress.get(ip) ?? 0) + 1);
     ws.on('close', () => {
       live.delete(conn);
+      const agent = agentSockets.get(conn);
+      if (agent) deps.agentPresence?.closed(agent.orgId, agent.agentId);
       agentSockets.delete(conn);
       const left = (perAddress.get(ip) ?? 1) - 1;
       if (left <= 0) perAddress.delete(ip);
@@ -243,6 +250,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       );
       track(ws, conn, ip);
       agentSockets.set(conn, { orgId: ctx.agent.orgId, agentId: ctx.agent.id, ip });
+      deps.agentPresence?.opened(ctx.agent.orgId, ctx.agent.id);
     });
   }
 

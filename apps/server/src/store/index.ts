@@ -16,6 +16,7 @@ import { identityRepo } from './repos/identity';
 import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
 import { feedbackRepo } from './repos/feedback';
+import { routingRepo } from './repos/routing';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
@@ -64,6 +65,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     identity: identityRepo(conn.db),
     siem: siemRepo(conn.db, conn.dialect),
     desk: deskRepo(conn.db, dataKeys),
+    routing: routingRepo(conn.db, conn.dialect, dataKeys),
     visitorIdentity: visitorIdentityRepo(conn.db),
     apiTokens: apiTokensRepo(conn.db),
     installationKeys: installationKeysRepo(conn.db),

@@ -130,6 +130,7 @@ export function selectConversations(db: Kysely<Database>) {
       'c.created_at',
       'c.updated_at',
       'c.closed_at',
+      'c.team_id',
     ]);
 }
 export interface ConversationRecord {
@@ -145,6 +146,7 @@ export interface ConversationRecord {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  team_id?: string | null;
 }
 export function toConversation(r: ConversationRecord): ConversationRow {
   return {
@@ -160,6 +162,7 @@ export function toConversation(r: ConversationRecord): ConversationRow {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     closedAt: nullableNumber(r.closed_at),
+    teamId: r.team_id ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ColumnType, Kysely } from 'kysely';
 import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
@@ -13,6 +13,7 @@ import type { WebhookRepo, WebhookTables } from './webhook-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { ConsentRepo, LifecycleTables, RetentionRepo } from './lifecycle-types';
 import type { FeedbackRepo, FeedbackTables } from './feedback-types';
+import type { RoutingRepo, RoutingTables } from './routing-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -28,6 +29,7 @@ export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
 export type * from './feedback-types';
+export type * from './routing-types';
 export type * from './visitor-identity-types';
 export type * from './lifecycle-types';
 
@@ -92,6 +94,10 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** Routing (migration 0050): the team, when the chat entered the queue, how far escalated. */
+  team_id: ColumnType<string | null, string | null | undefined, string | null>;
+  queued_at: ColumnType<number | null, number | null | undefined, number | null>;
+  escalation: ColumnType<number, number | undefined, number>;
 }
 export interface MessagesTable {
   id: string;
@@ -115,6 +121,7 @@ export interface Database
     IdentityTables,
     SiemTables,
     DeskTables,
+    RoutingTables,
     VisitorIdentityTables,
     ApiTokenTables,
     InstallationKeyTables,
@@ -215,6 +222,8 @@ export interface ConversationRow {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** The team it was routed to (migration 0050); null: the shared queue. */
+  teamId: string | null;
 }
 export interface MessageRow {
   id: string;
@@ -360,7 +369,11 @@ export interface Store {
     ): Promise<{ conversations: number; open: number; lastClosedAt: number | null }>;
   };
   conversations: {
-    create(input: { orgId: string; visitorId: string }): Promise<ConversationRow>;
+    create(input: {
+      orgId: string;
+      visitorId: string;
+      teamId?: string | null;
+    }): Promise<ConversationRow>;
     byId(orgId: string, id: string): Promise<ConversationRow | undefined>;
     /** Newest first; `status` filters. */
     list(
@@ -421,4 +434,6 @@ export interface Store {
   desk: DeskRepo;
   /** Ratings of conversations (0045-ratings). */
   feedback: FeedbackRepo;
+  /** Presence, teams, assignment and transfers (0050-routing). */
+  routing: RoutingRepo;
 }

@@ -13,6 +13,7 @@ export function presentConversation(row: ConversationRow): ConversationSummary {
     status: row.status,
     visitor: { id: row.visitorId, name: row.visitorName, verified: row.visitorVerified },
     agent: row.agentId ? { id: row.agentId, name: row.agentName ?? 'Agent' } : null,
+    teamId: row.teamId,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -116,7 +116,7 @@ export function registerChatRoutes(
       );
       await chat.rememberName(actor.orgId, actor.visitorId, body.name);
     }
-    const conv = await chat.startConversation(actor);
+    const conv = await chat.startConversation(actor, { teamId: body.teamId });
     if (consentVersion !== null)
       await deps.consent?.record(conv, consentVersion, {
         userAgent: request.headers['user-agent'] ?? null,

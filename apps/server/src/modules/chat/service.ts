@@ -70,6 +70,11 @@ export function createChatService(deps: ChatDeps) {
   const { store, bus, committer, masker, held, log } = deps;
   const notices = createNoticeLimiter();
   const senderLock = createKeyedLock();
+  // Routing (modules/routing) reacts to conversations that start or close on this node.
+  const conversationListeners = new Set<(conv: ConversationRow) => void>();
+  const told = (conv: ConversationRow) => {
+    for (const l of conversationListeners) l(conv);
+  };
 
   // Hot-path cache of conversations for send/typing. Safe because what the
   // policy reads only moves one way: the visitor never changes, the agent is
@@ -210,8 +215,11 @@ export function createChatService(deps: ChatDeps) {
   return {
     authorize: load,
 
-    /** The visitor's open conversation, or a new waiting one. */
-    async startConversation(actor: ChatActor & { kind: 'visitor' }): Promise<ConversationRow> {
+    /** The visitor's open conversation, or a new waiting one (in `teamId`'s queue when given). */
+    async startConversation(
+      actor: ChatActor & { kind: 'visitor' },
+      options: { teamId?: string | undefined } = {},
+    ): Promise<ConversationRow> {
       const existing = (
         await store.conversations.listForVisitor(actor.orgId, actor.visitorId)
       ).find((c) => c.status !== 'closed');
@@ -219,6 +227,7 @@ export function createChatService(deps: ChatDeps) {
       const conv = await store.conversations.create({
         orgId: actor.orgId,
         visitorId: actor.visitorId,
+        teamId: options.teamId ?? null,
       });
       // Digits in the visitor's name count as the first pieces of whatever the visitor sends.
       const nameState = await store.messages.nameMaskState(actor.orgId, actor.visitorId);
@@ -232,6 +241,7 @@ export function createChatService(deps: ChatDeps) {
       log.info({ orgId: actor.orgId, conversationId: conv.id }, 'conversation started');
       await publishConversation(conv);
       emit(actor.orgId, 'conversation.started', `started:${conv.id}`, { conversationId: conv.id });
+      told(conv);
       return conv;
     },
 
@@ -281,7 +291,55 @@ export function createChatService(deps: ChatDeps) {
       const updated = await reload(actor.orgId, id);
       await publishConversation(updated);
       emit(actor.orgId, 'conversation.closed', `closed:${id}`, { conversationId: id });
+      told(updated);
       return updated;
+    },
+
+    /** Runs after a conversation started or closed on this node (routing assigns, frees capacity). */
+    onConversation(fn: (conv: ConversationRow) => void): () => void {
+      conversationListeners.add(fn);
+      return () => conversationListeners.delete(fn);
+    },
+
+    /**
+     * Another module changed the conversation in the store (routing assigned or transferred it):
+     * drops this node's cached copy and tells agents and the visitor. Other nodes drop theirs
+     * through `forget` (modules/routing publishes the change on the bus).
+     */
+    async changed(orgId: string, id: string): Promise<ConversationRow> {
+      recent.delete(id);
+      const updated = await reload(orgId, id);
+      await publishConversation(updated);
+      return updated;
+    },
+
+    /** Drops the cached copy of a conversation whose agent changed on another node. */
+    forget(id: string): void {
+      recent.delete(id);
+    },
+
+    /** A system message in the conversation (visitor and agents see it), e.g. "You are now talking to …". */
+    async systemMessage(orgId: string, conversationId: string, text: string): Promise<void> {
+      const result = await committer.append({
+        orgId,
+        conversationId,
+        senderKind: 'system',
+        senderId: null,
+        clientMsgId: null,
+        text,
+        masked: [],
+      });
+      if (!result.ok)
+        throw new ParleyError(
+          result.code === 'mask_state_stale' ? 'store_unavailable' : result.code,
+        );
+      await bus.publish(
+        topics.conversation(conversationId),
+        event(presentMessageFrame(result.message, null), {
+          seq: result.message.seq,
+          conversationId,
+        }),
+      );
     },
 
     async history(

@@ -1,13 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ParleyError, type WidgetConfig, type WidgetConsent } from '@parley/protocol';
+import {
+  ParleyError,
+  type PublicTeam,
+  type WidgetConfig,
+  type WidgetConsent,
+} from '@parley/protocol';
 import type { Store } from '../../store';
 import { isAllowedOrigin } from './service';
 
 const WidgetConfigQuerySchema = z.object({
   org: z.string().min(1).max(64),
   host: z.string().max(300).optional(),
+  /** The team the website names (loader `data-team`): availability is that team's. */
+  team: z.string().min(1).max(64).optional(),
 });
+
+/** Presence and teams for the widget (modules/routing), given by the node's wiring. */
+export interface WidgetRouting {
+  isAnyAgentAvailable(orgId: string, teamId?: string): Promise<boolean>;
+  publicTeams(orgId: string): Promise<PublicTeam[]>;
+}
 
 export function registerOrgRoutes(
   app: FastifyInstance,
@@ -16,6 +29,7 @@ export function registerOrgRoutes(
     selfOrigins: ReadonlySet<string>;
     /** The pre-chat consent the widget shows (modules/consent). */
     consentOf?: (orgId: string) => Promise<WidgetConsent>;
+    routing?: WidgetRouting;
   },
 ): void {
   // Public: what the chat frame needs to draw itself. The host page's origin
@@ -29,12 +43,20 @@ export function registerOrgRoutes(
     }
     const identity = (await deps.store.visitorIdentity.settings(org.id))?.mode ?? 'off';
     const consent = await deps.consentOf?.(org.id);
+    const [available, teams] = deps.routing
+      ? await Promise.all([
+          deps.routing.isAnyAgentAvailable(org.id, query.team),
+          deps.routing.publicTeams(org.id),
+        ])
+      : [true, []];
     return {
       orgKey: org.key,
       orgName: org.name,
       greeting: org.greeting,
       identity,
       ...(consent ? { consent } : {}),
+      available,
+      teams,
     };
   });
 }

@@ -19,6 +19,7 @@ import { chatWebhooks } from './0038-chat-webhooks';
 import { consent } from './0040-consent';
 import { retention } from './0041-retention';
 import { ratings } from './0045-ratings';
+import { routing } from './0050-routing';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0040-consent': consent,
   '0041-retention': retention,
   '0045-ratings': ratings,
+  '0050-routing': routing,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -30,6 +30,15 @@ export function conversationsRepo(db: Kysely<Database>, keys: DataKeys): Store['
         .where('id', '=', input.visitorId)
         .executeTakeFirst();
       if (!visitor) throw new Error('visitor not found in this organisation');
+      // A team of another organisation (or a deleted one) routes to the shared queue instead.
+      const team = input.teamId
+        ? await db
+            .selectFrom('teams')
+            .select('id')
+            .where('org_id', '=', input.orgId)
+            .where('id', '=', input.teamId)
+            .executeTakeFirst()
+        : undefined;
       const now = Date.now();
       const id = randomUUID();
       await db
@@ -44,6 +53,9 @@ export function conversationsRepo(db: Kysely<Database>, keys: DataKeys): Store['
           created_at: now,
           updated_at: now,
           closed_at: null,
+          team_id: team?.id ?? null,
+          queued_at: now,
+          escalation: 0,
         })
         .execute();
       const row = await byId(input.orgId, id);
