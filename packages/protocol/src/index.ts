@@ -15,3 +15,4 @@ export * from './identity';
 export * from './desk';
 export * from './api-tokens';
 export * from './rest-routes';
+export * from './blocks';

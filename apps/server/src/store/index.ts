@@ -20,6 +20,7 @@ import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
 import { apiTokensRepo } from './repos/api-tokens';
 import { installationKeysRepo } from './repos/installation-keys';
+import { blocksRepo } from './repos/blocks';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -64,5 +65,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     visitorIdentity: visitorIdentityRepo(conn.db),
     apiTokens: apiTokensRepo(conn.db),
     installationKeys: installationKeysRepo(conn.db),
+    blocks: blocksRepo(conn.db),
   };
 }

@@ -8,6 +8,7 @@ import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
+import type { BlockRepo, BlockTables } from './block-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { DataKeys } from './data-keys';
@@ -19,6 +20,7 @@ export type * from './masking-types';
 export type * from './mail-types';
 export type * from './siem-types';
 export type * from './api-token-types';
+export type * from './block-types';
 export type * from './installation-key-types';
 export type * from './file-types';
 export type * from './identity-types';
@@ -111,7 +113,8 @@ export interface Database
     DeskTables,
     VisitorIdentityTables,
     ApiTokenTables,
-    InstallationKeyTables {
+    InstallationKeyTables,
+    BlockTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -303,6 +306,8 @@ export interface Store {
   apiTokens: ApiTokenRepo;
   /** Fingerprints of the installation's keys, the same on every node (0037-installation-keys). */
   installationKeys: InstallationKeysRepo;
+  /** Visitor blocks and visitors' last addresses (0055-visitor-blocks). */
+  blocks: BlockRepo;
   agents: {
     create(input: {
       orgId: string;

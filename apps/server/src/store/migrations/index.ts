@@ -15,6 +15,7 @@ import { dataKeys } from './0013-data-keys';
 import { visitorIdentity } from './0015-visitor-identity';
 import { apiTokens } from './0036-api-tokens';
 import { installationKeys } from './0037-installation-keys';
+import { visitorBlocks } from './0055-visitor-blocks';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015-visitor-identity': visitorIdentity,
   '0036-api-tokens': apiTokens,
   '0037-installation-keys': installationKeys,
+  '0055-visitor-blocks': visitorBlocks,
 };
 
 export const migrationProvider: MigrationProvider = {
