@@ -56,7 +56,7 @@ export function createBlockService(deps: {
   now?: () => number;
 }) {
   const { store } = deps;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => Date.now());
   const cache = new Map<string, { rows: VisitorBlockRow[]; at: number }>();
   const noted = new Map<string, { ip: string; at: number }>();
 

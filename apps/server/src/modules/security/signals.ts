@@ -56,7 +56,7 @@ export function createSignals(deps: {
 }): Signals {
   const windowMs = deps.windowMs ?? 60_000;
   const maxKeys = deps.maxKeysPerType ?? 50;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => Date.now());
   const entries = new Map<string, Entry>();
   const keysPerType = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
