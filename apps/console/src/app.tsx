@@ -1,5 +1,6 @@
 import { VisitorIdentitySettingsPage } from './views/visitor-identity-settings';
 import { ApiTokensSettingsPage } from './views/api-tokens-settings';
+import { BlocksSettingsPage } from './views/blocks-settings';
 import { ApiReferencePage } from './views/api-reference';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
@@ -129,6 +130,8 @@ export function App() {
           return <OrganisationSettingsPage session={view.session} />;
         if (location.pathname === '/settings/api-tokens')
           return <ApiTokensSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/blocks')
+          return <BlocksSettingsPage session={view.session} />;
         if (location.pathname === '/api-docs') return <ApiReferencePage session={view.session} />;
         if (location.pathname === '/profile')
           return (
@@ -160,6 +163,7 @@ const NOT_WORKSPACE = [
   '/settings/organisation',
   '/settings/visitor-identity',
   '/settings/api-tokens',
+  '/settings/blocks',
   '/api-docs',
   '/profile',
   '/agents',

@@ -9,6 +9,7 @@ import { PaymentCard } from './payment-card';
 import { PaymentForm } from './payment-form';
 import { AttachBar, batchesOf, FileCard } from './attachments';
 import { NoteBox, NoteItem } from './note-box';
+import { BlockDialog } from './block-dialog';
 
 interface Props {
   client: ConsoleClient;
@@ -54,6 +55,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [paying, setPaying] = useState(false);
+  const [blocking, setBlocking] = useState(false);
+  const [blockNotice, setBlockNotice] = useState<string | null>(null);
   const end = useRef<HTMLLIElement>(null);
   const s = client.state;
   const messages = s.messages[c.id] ?? [];
@@ -75,6 +78,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
   useEffect(() => {
     setActionError(null);
     setPaying(false);
+    setBlocking(false);
+    setBlockNotice(null);
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
@@ -141,8 +146,26 @@ export function ConversationPane({ client, conversation: c }: Props) {
               Close conversation
             </button>
           )}
+          <button type="button" class="btn danger" onClick={() => setBlocking(true)}>
+            Block visitor
+          </button>
         </div>
       </header>
+      {blocking && (
+        <BlockDialog
+          conversation={c}
+          onCancel={() => setBlocking(false)}
+          onDone={(message) => {
+            setBlocking(false);
+            setBlockNotice(message);
+          }}
+        />
+      )}
+      {blockNotice && (
+        <p class="banner" role="status" data-testid="block-notice">
+          {blockNotice}
+        </p>
+      )}
       {actionError && (
         <p class="banner error" role="alert" data-testid="action-error">
           {actionError}
