@@ -2,6 +2,7 @@ import { VisitorIdentitySettingsPage } from './views/visitor-identity-settings';
 import { ApiTokensSettingsPage } from './views/api-tokens-settings';
 import { WebhooksSettingsPage } from './views/webhooks-settings';
 import { PrivacySettingsPage } from './views/privacy-settings';
+import { BlocksSettingsPage } from './views/blocks-settings';
 import { ApiReferencePage } from './views/api-reference';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
@@ -138,6 +139,8 @@ export function App() {
           return <WebhooksSettingsPage session={view.session} />;
         if (location.pathname === '/settings/privacy')
           return <PrivacySettingsPage session={view.session} />;
+        if (location.pathname === '/settings/blocks')
+          return <BlocksSettingsPage session={view.session} />;
         if (location.pathname === '/api-docs') return <ApiReferencePage session={view.session} />;
         if (location.pathname === '/profile')
           return (
@@ -172,6 +175,7 @@ const NOT_WORKSPACE = [
   '/settings/webhooks',
   '/settings/privacy',
   '/settings/teams',
+  '/settings/blocks',
   '/api-docs',
   '/profile',
   '/agents',

@@ -55,6 +55,8 @@ import {
   loadKeyring,
   sealLegacySecrets,
   secureDataDir,
+  createSignals,
+  type Signals,
 } from './modules/security';
 import {
   createChatService,
@@ -76,6 +78,7 @@ import { createDesk } from './desk-wiring';
 import { createFeedback } from './feedback-wiring';
 import { createRouting } from './routing-wiring';
 import type { RoutingService } from './modules/routing';
+import { createBlockService, registerBlockRoutes, type BlockService } from './modules/blocks';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 import {
   createChatEventHub,
@@ -106,6 +109,10 @@ export interface RunningServer {
   faults(): Record<FaultCounter, number>;
   /** Prometheus metrics of this node (served at /metrics). */
   metrics: Metrics;
+  /** Visitor blocks (issue 11 item 4). */
+  blocks: BlockService;
+  /** Aggregated visitor-side security signals (issue 11 item 5). */
+  signals: Signals;
   /** The plain-HTTP port that redirects to HTTPS, when PARLEY_HTTP_REDIRECT_PORT is set. */
   redirectPort?: number;
   close(): Promise<void>;
@@ -306,11 +313,22 @@ export async function startServer(
     events,
     publishRevoked: (hashes) => auth.publishRevoked(hashes),
   });
-  const visitorIdentity = createVisitorIdentityService({ store, events });
+  // Visitor-side intrusion signals, aggregated so a flood is a handful of events (issue 11 item 5).
+  const signals = createSignals({ events });
+  const visitorIdentity = createVisitorIdentityService({ store, events, signals });
+  const blocks = createBlockService({
+    store,
+    bus,
+    log,
+    signals,
+    maskText: (text, orgId) => chat.maskName(text, orgId),
+    conversationOf: (ctx, id) => chat.authorize({ ...ctx.actor, name: ctx.agent.name }, id, 'view'),
+  });
   const visitors = createVisitorService(store, {
     tokenDays: config.visitorTokenDays,
     closedTokenHours: config.visitorClosedTokenHours,
     identity: visitorIdentity,
+    gate: blocks,
   });
   const vault =
     config.vaultUrl && config.vaultSecretOut
@@ -443,6 +461,7 @@ export async function startServer(
   const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
   createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes });
   routing.register(app, authRoutes);
+  registerBlockRoutes(app, { authRoutes, blocks, store });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });
@@ -501,6 +520,8 @@ export async function startServer(
       await account.unlockLinks.settled();
       await mail.stop();
       await siem?.stop();
+      blocks.stop();
+      await signals.stop();
       await events.stop();
       await webhookDelivery.stop();
       await retentionJob.stop();
@@ -531,6 +552,8 @@ export async function startServer(
     log,
     faults: faultSnapshot,
     metrics,
+    blocks,
+    signals,
     ...(redirect ? { redirectPort: redirect.port } : {}),
     close,
   };

@@ -124,6 +124,13 @@ export const ERRORS = {
     message: 'Please sign in on the website to chat with us.',
   },
   csrf_failed: { status: 403, message: 'The request is missing a valid CSRF token.' },
+  // Neutral on purpose (issue 11 item 4): a blocked visitor is not told it was blocked,
+  // so the message says no more than an unavailable chat would.
+  chat_unavailable: {
+    status: 403,
+    close: 4403,
+    message: 'Chat is not available at the moment.',
+  },
   origin_not_allowed: {
     status: 403,
     close: 4003,

@@ -19,3 +19,4 @@ export * from './webhooks';
 export * from './privacy';
 export * from './feedback';
 export * from './routing';
+export * from './blocks';

@@ -117,6 +117,10 @@ export const SecurityEventTypeSchema = z.enum([
   'file_blocked',
   'passkey_clone',
   'identity_forged',
+  'blocked_retry',
+  'rate_limit_storm',
+  'session_burst',
+  'card_testing',
 ]);
 export type SecurityEventType = z.infer<typeof SecurityEventTypeSchema>;
 export const SecurityEventSchema = z.object({

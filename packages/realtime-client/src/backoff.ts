@@ -24,6 +24,7 @@ export function closeAction(code: number): CloseAction {
     case 4001:
       return 'reauthenticate';
     case 4003:
+    case 4403:
       return 'stop';
     case 4029:
       return 'slow-down';

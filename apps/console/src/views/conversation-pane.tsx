@@ -12,6 +12,7 @@ import { AttachBar, batchesOf, FileCard } from './attachments';
 import { NoteBox, NoteItem } from './note-box';
 import { RatingItem, TranscriptBox } from './feedback-bits';
 import { TransferForm, TransferItem } from './routing-bits';
+import { BlockDialog } from './block-dialog';
 
 interface Props {
   client: ConsoleClient;
@@ -58,6 +59,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
   const [busy, setBusy] = useState(false);
   const [paying, setPaying] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [blocking, setBlocking] = useState(false);
+  const [blockNotice, setBlockNotice] = useState<string | null>(null);
   const end = useRef<HTMLLIElement>(null);
   const s = client.state;
   const messages = s.messages[c.id] ?? [];
@@ -86,6 +89,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
     setActionError(null);
     setPaying(false);
     setTransferring(false);
+    setBlocking(false);
+    setBlockNotice(null);
   }, [c.id]);
   useEffect(
     () => end.current?.scrollIntoView({ block: 'end' }),
@@ -171,8 +176,26 @@ export function ConversationPane({ client, conversation: c }: Props) {
               Close conversation
             </button>
           )}
+          <button type="button" class="btn danger" onClick={() => setBlocking(true)}>
+            Block visitor
+          </button>
         </div>
       </header>
+      {blocking && (
+        <BlockDialog
+          conversation={c}
+          onCancel={() => setBlocking(false)}
+          onDone={(message) => {
+            setBlocking(false);
+            setBlockNotice(message);
+          }}
+        />
+      )}
+      {blockNotice && (
+        <p class="banner" role="status" data-testid="block-notice">
+          {blockNotice}
+        </p>
+      )}
       {actionError && (
         <p class="banner error" role="alert" data-testid="action-error">
           {actionError}

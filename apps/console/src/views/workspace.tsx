@@ -118,6 +118,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
               Privacy
             </a>
           )}
+          {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/blocks">
+              Blocked visitors
+            </a>
+          )}
           <a class="btn small" href="/settings/passkeys">
             Passkeys
           </a>

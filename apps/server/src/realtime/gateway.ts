@@ -11,6 +11,7 @@ import { visitorActor, type ChatActor, type ChatService } from '../modules/chat'
 import { isAllowedOrigin } from '../modules/orgs';
 import { ALLOWLIST_TOPIC, clientIp, ipAllowed, type SecurityEvents } from '../modules/security';
 import type { VisitorService } from '../modules/visitors';
+import { BLOCKS_TOPIC } from '../modules/blocks';
 import { Connection } from './connection';
 
 export interface GatewayDeps {
@@ -166,13 +167,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
   sessionTimer.unref();
 
   const perAddress = new Map<string, number>();
+  const addressOf = new Map<Connection, string>();
   function track(ws: WebSocket, conn: Connection, ip: string): void {
     live.add(conn);
+    addressOf.set(conn, ip);
     perAddress.set(ip, (perAddress.get(ip) ?? 0) + 1);
     ws.on('close', () => {
       live.delete(conn);
       const agent = agentSockets.get(conn);
       if (agent) deps.agentPresence?.closed(agent.orgId, agent.agentId);
+      addressOf.delete(conn);
       agentSockets.delete(conn);
       const left = (perAddress.get(ip) ?? 1) - 1;
       if (left <= 0) perAddress.delete(ip);
@@ -212,6 +216,30 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
     } catch {
       deps.log.warn('malformed allowlist event');
+    }
+  });
+
+  // Issue 11 item 4: a block on any node closes the visitor sockets it covers on every node.
+  const blockSubscription = deps.bus.subscribe(BLOCKS_TOPIC, (e) => {
+    try {
+      const { orgId, visitorIds, network } = JSON.parse(e.frame) as {
+        orgId?: unknown;
+        visitorIds?: unknown;
+        network?: unknown;
+      };
+      if (typeof orgId !== 'string') return;
+      const ids = new Set(
+        Array.isArray(visitorIds) ? visitorIds.filter((v) => typeof v === 'string') : [],
+      );
+      const range = typeof network === 'string' ? [network] : null;
+      for (const conn of live) {
+        if (conn.orgId !== orgId || conn.visitorId === undefined) continue;
+        const ip = addressOf.get(conn);
+        if (ids.has(conn.visitorId) || (range && ip && ipAllowed(range, ip)))
+          conn.close('chat_unavailable');
+      }
+    } catch {
+      deps.log.warn('malformed block event');
     }
   });
 
@@ -297,7 +325,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close() {
       clearInterval(sessionTimer);
-      for (const sub of [sessionSubscription, allowlistSubscription])
+      for (const sub of [sessionSubscription, allowlistSubscription, blockSubscription])
         void sub.then(
           (unsubscribe) => unsubscribe(),
           () => undefined,

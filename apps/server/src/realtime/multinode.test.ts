@@ -149,5 +149,46 @@ describe.skipIf(!redisUrl)(
         await close();
       }
     });
+    it('a block on one node closes the visitor’s sockets on both at once and refuses its token on both (issue 11 item 4)', async () => {
+      const { a, b, org, admin, close } = await twoNodes();
+      try {
+        await a.blocks.ready();
+        await b.blocks.ready();
+        const v = await newVisitor(a.url, org.key);
+        const bystander = await newVisitor(b.url, org.key);
+        const onA = await visitorSocket(a.url, v.token);
+        const onB = await visitorSocket(b.url, v.token);
+        const other = await visitorSocket(b.url, bystander.token);
+        // Both nodes have looked up the organisation's blocks (none) and cached the answer.
+        for (const node of [a, b])
+          expect(
+            (
+              await fetch(`${node.url}/api/visitor/conversations`, {
+                headers: { authorization: `Bearer ${v.token}` },
+              })
+            ).status,
+          ).toBe(200);
+        const agent = new AgentClient(a.url);
+        expect((await agent.login(admin.email, admin.password)).status).toBe(200);
+        const res = await agent.request('POST', `/api/conversations/${v.conversationId}/block`, {
+          kind: 'visitor',
+          reason: 'spam',
+        });
+        expect(res.status).toBe(201);
+        expect(await onA.closed).toBe(4403);
+        expect(await onB.closed).toBe(4403);
+        expect(onB.closeReason).toBe('chat_unavailable');
+        for (const node of [a, b]) {
+          const refused = await fetch(`${node.url}/api/visitor/conversations`, {
+            headers: { authorization: `Bearer ${v.token}` },
+          });
+          expect(refused.status).toBe(403);
+        }
+        expect(other.closeCode).toBeUndefined();
+        other.close();
+      } finally {
+        await close();
+      }
+    });
   },
 );

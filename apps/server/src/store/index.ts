@@ -24,6 +24,7 @@ import { apiTokensRepo } from './repos/api-tokens';
 import { installationKeysRepo } from './repos/installation-keys';
 import { webhooksRepo } from './repos/webhooks';
 import { consentRepo, retentionRepo } from './repos/lifecycle';
+import { blocksRepo } from './repos/blocks';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
@@ -73,5 +74,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     consent: consentRepo(conn.db),
     retention: retentionRepo(conn),
     feedback: feedbackRepo(conn.db, dataKeys),
+    blocks: blocksRepo(conn.db),
   };
 }

@@ -8,6 +8,7 @@ import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
 import type { SiemRepo, SiemTables } from './siem-types';
 import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
+import type { BlockRepo, BlockTables } from './block-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { WebhookRepo, WebhookTables } from './webhook-types';
 import type { DeskRepo, DeskTables } from './desk-types';
@@ -23,6 +24,7 @@ export type * from './masking-types';
 export type * from './mail-types';
 export type * from './siem-types';
 export type * from './api-token-types';
+export type * from './block-types';
 export type * from './installation-key-types';
 export type * from './webhook-types';
 export type * from './file-types';
@@ -127,7 +129,8 @@ export interface Database
     InstallationKeyTables,
     WebhookTables,
     LifecycleTables,
-    FeedbackTables {
+    FeedbackTables,
+    BlockTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -326,6 +329,8 @@ export interface Store {
   consent: ConsentRepo;
   /** Retention periods, purge runs, job leases (0041-retention). */
   retention: RetentionRepo;
+  /** Visitor blocks and visitors' last addresses (0055-visitor-blocks). */
+  blocks: BlockRepo;
   agents: {
     create(input: {
       orgId: string;

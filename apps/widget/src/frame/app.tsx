@@ -123,6 +123,8 @@ export function App() {
           : { kind: 'start', notice: null },
       );
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'chat_unavailable')
+        return setView({ kind: 'unavailable', message: e.message });
       if (e instanceof ApiError && e.status === 401) store.clearSession();
       setView({ kind: 'start', notice: null });
     }
@@ -165,6 +167,8 @@ export function App() {
       // The notice changed while the form was open: show the new one to be read and accepted.
       if (e instanceof ApiError && e.code === 'consent_outdated')
         await visitorApi.config(orgKey, hostOrigin ?? '').then(setConfig, () => undefined);
+      if (e instanceof ApiError && e.code === 'chat_unavailable')
+        return setView({ kind: 'unavailable', message: e.message });
       setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
     } finally {
       setBusy(false);
@@ -237,6 +241,9 @@ export function App() {
                 notice: 'Your chat session has expired. Start a new conversation.',
               });
             }}
+            onUnavailable={() =>
+              setView({ kind: 'unavailable', message: 'Chat is not available at the moment.' })
+            }
             onForbidden={() =>
               setView({ kind: 'unavailable', message: 'Chat is not available on this website.' })
             }

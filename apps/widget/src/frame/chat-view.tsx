@@ -22,6 +22,8 @@ interface Props {
   onUnread: (count: number) => void;
   onExpired: () => void;
   onForbidden: () => void;
+  /** The server closed with 4403 (`chat_unavailable`): a neutral "not available" (docs/widget.md). */
+  onUnavailable: () => void;
   onNewConversation: () => void;
   takeIdentity: () => string | null;
   /** The organisation asks for consent: the visitor may withdraw it here. */
@@ -59,7 +61,12 @@ export function ChatView(p: Props) {
         setState(s);
         setStatus(st);
       },
-      onFatal: (code) => (code === 4003 ? props.current.onForbidden() : props.current.onExpired()),
+      onFatal: (code) =>
+        code === 4403
+          ? props.current.onUnavailable()
+          : code === 4003
+            ? props.current.onForbidden()
+            : props.current.onExpired(),
     });
     chat.current = c;
     setState(c.state);

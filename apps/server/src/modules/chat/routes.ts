@@ -69,7 +69,7 @@ export function registerChatRoutes(
   const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
   const visitorOnly = {
     preHandler: async (request: FastifyRequest) => {
-      const ctx = await visitors.authenticate(bearer(request));
+      const ctx = await visitors.authenticate(bearer(request), { ip: request.ip });
       if (!ctx) throw new ParleyError('invalid_token');
       request.visitorContext = ctx;
     },

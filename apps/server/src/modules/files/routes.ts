@@ -42,6 +42,7 @@ export function registerFileRoutes(
       const h = request.headers.authorization;
       const ctx = await visitors.authenticate(
         h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined,
+        { ip: request.ip },
       );
       if (!ctx) throw new ParleyError('invalid_token');
       request.visitorContext = ctx;

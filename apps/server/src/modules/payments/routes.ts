@@ -34,6 +34,7 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
     const h = request.headers.authorization;
     const ctx = await deps.visitors.authenticate(
       h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined,
+      { ip: request.ip },
     );
     if (!ctx) throw new ParleyError('invalid_token');
     return visitorActor(ctx);

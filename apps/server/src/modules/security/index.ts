@@ -34,3 +34,4 @@ export {
   KeyMismatchError,
   type InstallationKeys,
 } from './key-check';
+export { createSignals, type Signals, type SignalInput } from './signals';

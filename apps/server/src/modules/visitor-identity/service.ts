@@ -10,7 +10,7 @@ import type {
 import { randomToken } from '../../lib/tokens';
 import { audit } from '../audit';
 import { can, type AgentContext } from '../auth';
-import { derivedKey, keyringOf, open, seal, type SecurityEvents } from '../security';
+import { derivedKey, keyringOf, open, seal, type SecurityEvents, type Signals } from '../security';
 import {
   IdentityRefusal,
   parsePublicKey,
@@ -55,7 +55,12 @@ export function defaultIdentitySettings(org: Organisation): OrgVisitorIdentityRo
  * settings, verification of host-signed tokens with replay checks, and the
  * identity bound to a visitor. Every refused token is a security event.
  */
-export function createVisitorIdentityService(deps: { store: Store; events: SecurityEvents }) {
+export function createVisitorIdentityService(deps: {
+  store: Store;
+  events: SecurityEvents;
+  /** Aggregates refusals per source (issue 11 item 5); without it each refusal is its own event. */
+  signals?: Signals;
+}) {
   const { store } = deps;
   // Parsed keys by org and settings version: a PEM is parsed once, not per socket.
   const keys = new Map<string, { version: number; key: Uint8Array | KeyObject }>();
@@ -88,15 +93,18 @@ export function createVisitorIdentityService(deps: { store: Store; events: Secur
       .digest('base64url');
 
   async function refuse(org: Organisation, err: IdentityRefusal, ip: string | null) {
-    await deps.events.emit(org.id, 'identity_forged', {
-      ip,
-      detail: { reason: err.reason, code: err.code },
-    });
+    const input = { ip, detail: { reason: err.reason, code: err.code } };
+    // Anyone can send forged tokens: one event per source and reason a window, with the count.
+    if (deps.signals)
+      deps.signals.report(org.id, 'identity_forged', `${ip ?? '-'}|${err.reason}`, input);
+    else await deps.events.emit(org.id, 'identity_forged', input);
     return err;
   }
 
   return {
     settingsOf,
+    /** The keyed hash an identity is stored and blocked under (never the host's user id itself). */
+    subjectHash,
 
     async getSettings(ctx: AgentContext): Promise<OrgVisitorIdentityRow> {
       assertManage(ctx);

@@ -1,1 +1,6 @@
-export { createVisitorService, type VisitorContext, type VisitorService } from './service';
+export {
+  createVisitorService,
+  type VisitorContext,
+  type VisitorGate,
+  type VisitorService,
+} from './service';

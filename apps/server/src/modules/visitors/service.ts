@@ -3,6 +3,20 @@ import type { Organisation, Store, VisitorRow } from '../../store';
 import { randomToken, sha256Hex } from '../../lib/tokens';
 import type { VerifiedIdentity, VisitorIdentityService } from '../visitor-identity';
 
+/** The blocks a visitor must pass (modules/blocks), kept as an interface so visitors need not know how. */
+export interface VisitorGate {
+  assertAllowed(
+    orgId: string,
+    who: {
+      visitorId?: string | undefined;
+      ip?: string | null | undefined;
+      subjectHash?: string | undefined;
+    },
+    where: string,
+  ): Promise<void>;
+  seen(orgId: string, visitorId: string, ip: string | null | undefined): Promise<void>;
+}
+
 export interface VisitorContext {
   visitor: VisitorRow;
   organisation: Organisation;
@@ -52,8 +66,15 @@ export interface VisitorService {
  */
 export function createVisitorService(
   store: Store,
-  opts: { tokenDays: number; closedTokenHours?: number; identity: VisitorIdentityService },
+  opts: {
+    tokenDays: number;
+    closedTokenHours?: number;
+    identity: VisitorIdentityService;
+    /** Blocked visitors, addresses and identities (issue 11 item 4). */
+    gate?: VisitorGate;
+  },
 ): VisitorService {
+  const gate = opts.gate;
   const closedMs = (opts.closedTokenHours ?? 24) * 3_600_000;
   const identity = opts.identity;
 
@@ -70,6 +91,8 @@ export function createVisitorService(
     async createSession(input, maskName) {
       const org = await store.orgs.byKey(input.orgKey);
       if (!org) throw new ParleyError('organisation_not_found');
+      // A blocked address gets nothing, not even an identity check (no oracle for tokens).
+      await gate?.assertAllowed(org.id, { ip: input.ip }, 'session');
       const settings = await identity.settingsOf(org);
       const token = randomToken(32);
       const tokenHash = sha256Hex(token);
@@ -86,6 +109,15 @@ export function createVisitorService(
       if (!verified && settings.mode === 'required') throw new ParleyError('identity_required');
       if (verified) {
         const existingId = await identity.visitorOf(org.id, verified);
+        await gate?.assertAllowed(
+          org.id,
+          {
+            ip: input.ip,
+            subjectHash: identity.subjectHash(org.id, verified.sub),
+            visitorId: existingId,
+          },
+          'session',
+        );
         const existing = existingId && (await store.visitors.byId(org.id, existingId));
         if (existing && existing.revokedAt === null) {
           // The same customer on another device: one more token for the same visitor.
@@ -96,6 +128,7 @@ export function createVisitorService(
             expiresAt,
           });
           await identity.bind(org, existing.id, verified, input.ip);
+          await gate?.seen(org.id, existing.id, input.ip);
           return { token, visitor: existing, verified: true };
         }
       }
@@ -107,6 +140,7 @@ export function createVisitorService(
         expiresAt,
       });
       if (verified) await identity.bind(org, visitor.id, verified, input.ip);
+      await gate?.seen(org.id, visitor.id, input.ip);
       return { token, visitor, verified: verified !== undefined };
     },
 
@@ -125,10 +159,12 @@ export function createVisitorService(
         return undefined;
       const organisation = await store.orgs.byId(visitor.orgId);
       if (!organisation) return undefined;
+      const ip = authOpts?.ip ?? null;
+      await gate?.assertAllowed(organisation.id, { visitorId: visitor.id, ip }, 'token');
+      await gate?.seen(organisation.id, visitor.id, ip);
       let verified = await identity.isVerified(organisation.id, visitor.id);
       const settings = await identity.settingsOf(organisation);
       if (authOpts?.identity !== undefined && settings.mode !== 'off') {
-        const ip = authOpts.ip ?? null;
         const id = await identity.verify(organisation, authOpts.identity, ip);
         // Mismatch before use: the widget may still start the right session with this token.
         await identity.bind(

@@ -20,6 +20,7 @@ import { consent } from './0040-consent';
 import { retention } from './0041-retention';
 import { ratings } from './0045-ratings';
 import { routing } from './0050-routing';
+import { visitorBlocks } from './0055-visitor-blocks';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0041-retention': retention,
   '0045-ratings': ratings,
   '0050-routing': routing,
+  '0055-visitor-blocks': visitorBlocks,
 };
 
 export const migrationProvider: MigrationProvider = {

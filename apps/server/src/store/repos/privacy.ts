@@ -83,6 +83,13 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
               .where('org_id', '=', orgId)
               .where('visitor_id', 'in', visitorIds),
           );
+          // The visitor's last address (0055) goes with the visitor.
+          yield* run(
+            db
+              .deleteFrom('visitor_addresses')
+              .where('org_id', '=', orgId)
+              .where('visitor_id', 'in', visitorIds),
+          );
         }
         return { keys: destroyed, messages };
       }
