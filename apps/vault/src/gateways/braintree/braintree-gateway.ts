@@ -102,7 +102,7 @@ const BRANDS: Record<string, string> = {
 };
 
 /** Processor response codes (Braintree "Processor responses") the customer can act on. */
-function processorFailure(code: string | undefined): FailureCode {
+function processorFailure(code: string): FailureCode {
   switch (code) {
     case '2001':
       return 'insufficient_funds';
@@ -111,7 +111,8 @@ function processorFailure(code: string | undefined): FailureCode {
     case '2010':
       return 'incorrect_cvc';
     default:
-      return code && /^3\d{3}$/.test(code) ? 'processing_error' : 'card_declined';
+      // 3000-range: the processor's own failure, not the card's.
+      return /^3\d{3}$/.test(code) ? 'processing_error' : 'card_declined';
   }
 }
 
@@ -149,7 +150,7 @@ export function outcomeOfTransaction(tx: BraintreeTransaction, livemode: boolean
     case 'settled':
       return { kind: 'captured', reference: tx.id, ...withCard };
     case 'processor_declined':
-      return declined(processorFailure(tx.processorResponseCode ?? undefined));
+      return declined(processorFailure(tx.processorResponseCode ?? ''));
     case 'gateway_rejected':
       return declined(
         tx.gatewayRejectionReason === 'three_d_secure'
