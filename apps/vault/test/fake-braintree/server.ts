@@ -97,6 +97,10 @@ function luhn(number: string): boolean {
   return number.length >= 12 && sum % 10 === 0;
 }
 
+/** A JSON field as text; anything but a string or number is empty. */
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+
 const id = (n = 8) => randomBytes(n).toString('hex').slice(0, n);
 
 export class FakeBraintree {
@@ -310,7 +314,7 @@ export class FakeBraintree {
   // ---- client API (browser) ---------------------------------------------------------
 
   private clientApi(method: string, path: string, body: Json): { status: number; body: Json } {
-    const fingerprint = String(body.authorizationFingerprint ?? '');
+    const fingerprint = str(body.authorizationFingerprint);
     const merchantAccount = this.fingerprints.get(fingerprint);
     if (merchantAccount === undefined)
       return { status: 401, body: { error: { message: 'Authorization fingerprint is invalid' } } };
@@ -385,7 +389,7 @@ export class FakeBraintree {
 
   /** The challenge frame's answer (the issuer's page, in reality Cardinal's). */
   private answerChallenge(body: Json): { status: number; body: Json } {
-    const nonce = this.nonces.get(String(body.nonce ?? ''));
+    const nonce = this.nonces.get(str(body.nonce));
     if (!nonce?.challenge || nonce.consumed) return { status: 422, body: {} };
     nonce.challenge = false;
     nonce.threeDSecure =
@@ -436,7 +440,7 @@ export class FakeBraintree {
     if (method === 'POST' && path === '/client_token') {
       const params = (body.client_token ?? {}) as Json;
       const account = params.merchant_account_id
-        ? String(params.merchant_account_id)
+        ? str(params.merchant_account_id)
         : this.defaultMerchantAccount;
       if (!this.merchantAccounts.has(account))
         return this.validationError('Merchant account not found', '92807');
@@ -495,7 +499,7 @@ export class FakeBraintree {
     if (method === 'POST' && one[2] === 'refund') {
       if (tx.status !== 'settled' && tx.status !== 'settling')
         return this.validationError('Cannot refund transaction unless it is settled.', '91506', tx);
-      const amount = String(((body.transaction ?? {}) as Json).amount ?? tx.amount);
+      const amount = str(((body.transaction ?? {}) as Json).amount) || tx.amount;
       const refund: FakeTransaction = {
         ...tx,
         id: id(8),
@@ -536,15 +540,15 @@ export class FakeBraintree {
   }
 
   private sale(params: Json): { status: number; xml: string } {
-    const nonce = this.nonces.get(String(params.payment_method_nonce ?? ''));
+    const nonce = this.nonces.get(str(params.payment_method_nonce));
     if (!nonce) return this.validationError('Unknown payment_method_nonce.', '91565');
     if (nonce.consumed)
       return this.validationError('Cannot use a payment_method_nonce more than once.', '91564');
-    const amount = String(params.amount ?? '');
+    const amount = str(params.amount);
     if (!/^\d+(\.\d{1,3})?$/.test(amount))
       return this.validationError('Amount is an invalid format.', '81503');
     const account = params.merchant_account_id
-      ? String(params.merchant_account_id)
+      ? str(params.merchant_account_id)
       : this.defaultMerchantAccount;
     const currency = this.merchantAccounts.get(account);
     if (!currency) return this.validationError('Merchant account ID is invalid.', '91513');
@@ -561,7 +565,7 @@ export class FakeBraintree {
       amount,
       currencyIsoCode: currency,
       merchantAccountId: account,
-      orderId: params.order_id ? String(params.order_id) : null,
+      orderId: params.order_id ? str(params.order_id) : null,
       processorResponseCode: '1000',
       processorResponseText: 'Approved',
       gatewayRejectionReason: null,

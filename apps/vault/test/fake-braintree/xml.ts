@@ -21,7 +21,10 @@ export function toXml(name: string, value: XmlValue): string {
   if (Array.isArray(value)) return value.map((v) => toXml(name, v)).join('');
   const attrs = Object.entries(value)
     .filter(([k]) => k.startsWith('@'))
-    .map(([k, v]) => ` ${k.slice(1)}="${escape(String(v))}"`)
+    .map(
+      ([k, v]) =>
+        ` ${k.slice(1)}="${escape(typeof v === 'string' || typeof v === 'number' ? String(v) : '')}"`,
+    )
     .join('');
   const text = value['#'];
   const children = Object.entries(value)
