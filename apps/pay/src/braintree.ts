@@ -67,7 +67,7 @@ const FIELDS: { key: FieldKey; label: string; placeholder: string; problem: stri
   },
   {
     key: 'expirationDate',
-    label: 'Expiry date (MM/YY)',
+    label: 'Expiry date',
     placeholder: 'MM / YY',
     problem: 'Enter a valid expiry date.',
   },
