@@ -99,3 +99,93 @@ export function buildPayPage(): void {
     stdio: 'ignore',
   });
 }
+
+export interface FakeBraintreeProcess {
+  /** Braintree's API and SDK origin. */
+  url: string;
+  merchantId: string;
+  publicKey: string;
+  privateKey: string;
+  logs: string[];
+  /** The fake's test controls (`/__fake/…`), on a port of their own. */
+  control(path: string, body?: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Starts the fake Braintree, delivering its webhooks to `webhookUrl`. */
+export async function startFakeBraintree(webhookUrl: string): Promise<FakeBraintreeProcess> {
+  const merchantId = 'parley_e2e_merchant';
+  const publicKey = 'parley_e2e_public';
+  const privateKey = 'parley_e2e_private_0123456789';
+  const logs: string[] = [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(ROOT, 'apps/vault/test/fake-braintree/main.ts')],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        FAKE_BRAINTREE_PORT: String(await freePort()),
+        FAKE_BRAINTREE_WEBHOOK_URL: webhookUrl,
+        FAKE_BRAINTREE_MERCHANT_ID: merchantId,
+        FAKE_BRAINTREE_PUBLIC_KEY: publicKey,
+        FAKE_BRAINTREE_PRIVATE_KEY: privateKey,
+      },
+    },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const [url, controlUrl] = await new Promise<[string, string]>((res, rej) => {
+    const timer = setTimeout(
+      () => rej(new Error(`fake braintree did not start:\n${logs.join('')}`)),
+      30_000,
+    );
+    child.stdout?.on('data', (c: Buffer) => {
+      const text = c.toString('utf8');
+      logs.push(text);
+      const m = /fake-braintree listening (\S+) control (\S+)/.exec(text);
+      if (m?.[1] && m[2]) {
+        clearTimeout(timer);
+        res([m[1], m[2]]);
+      }
+    });
+    child.stderr?.on('data', (c: Buffer) => logs.push(c.toString('utf8')));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`fake braintree exited with ${code}:\n${logs.join('')}`));
+    });
+  });
+  return {
+    url,
+    merchantId,
+    publicKey,
+    privateKey,
+    logs,
+    async control(path: string, body?: unknown): Promise<unknown> {
+      const res = await fetch(`${controlUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      return res.json();
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The vault's environment for Braintree Hosted Fields against the fake. */
+export function braintreeVaultEnv(fake: FakeBraintreeProcess): Record<string, string> {
+  return {
+    VAULT_GATEWAY: 'braintree',
+    VAULT_BRAINTREE_MERCHANT_ID: fake.merchantId,
+    VAULT_BRAINTREE_PUBLIC_KEY: fake.publicKey,
+    VAULT_BRAINTREE_PRIVATE_KEY: fake.privateKey,
+    VAULT_BRAINTREE_MERCHANT_ACCOUNTS: 'EUR=parley_eur',
+    VAULT_BRAINTREE_API_URL: fake.url,
+    VAULT_BRAINTREE_JS_URL: `${fake.url}/web/3.144.0/js/client.min.js`,
+  };
+}

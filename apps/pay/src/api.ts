@@ -40,5 +40,8 @@ export function apiFor(paymentId: string) {
     /** Hosted processors: one attempt per key; the answer carries the client secret. */
     intent: (idempotencyKey: string) => call<PayIntentView>(`${base}/intent`, { idempotencyKey }),
     sync: () => call(`${base}/sync`, {}),
+    /** Braintree: the nonce of this attempt's Hosted Fields; the vault charges the stored amount. */
+    nonce: (idempotencyKey: string, nonce: string) =>
+      call(`${base}/nonce`, { idempotencyKey, nonce }),
   };
 }

@@ -21,6 +21,12 @@ import { formatMoney } from '@parley/protocol/money';
 import { ApiError, apiFor } from './api';
 import type { PayPageView as PageView } from '@parley/protocol';
 import { loadScript, type StripeClient, type StripeElements } from './stripe';
+import {
+  CardDetailsInvalid,
+  decimalAmount,
+  mountBraintree,
+  type BraintreeMount,
+} from './braintree';
 
 function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -137,7 +143,7 @@ function render(view: PageView): void {
     case 'opened':
       notifyOpener('opened');
       if (view.processor) {
-        if (!hosted) void startHosted(view);
+        if (!hosted && !braintreeFields) void startHosted(view);
         else show('pay-hosted-section');
       } else show('pay-form-section');
       return;
@@ -280,10 +286,74 @@ let hosted:
   | { stripe: StripeClient; elements: StripeElements; returnUrl: string; destroy(): void }
   | undefined;
 
+let braintreeFields: BraintreeMount | undefined;
+
+/** Braintree: the vault makes the client token, this page mounts Hosted Fields with it. */
+async function startBraintree(view: PageView): Promise<void> {
+  const processor = view.processor;
+  if (!processor) return;
+  show('pay-hosted-section');
+  const button = el<HTMLButtonElement>('pay-hosted-submit');
+  button.disabled = true;
+  el('pay-hosted-error').textContent = '';
+  idempotencyKey ??= crypto.randomUUID();
+  try {
+    const { clientSecret } = await api.intent(idempotencyKey);
+    braintreeFields?.destroy();
+    braintreeFields = await mountBraintree(
+      el('processor-element'),
+      processor.scriptUrl,
+      clientSecret,
+      processor.threeDSecure ?? false,
+    );
+    button.disabled = false;
+  } catch (error) {
+    el('pay-hosted-error').textContent =
+      error instanceof ApiError
+        ? error.message
+        : 'The secure payment form could not be loaded. Check your connection and reload.';
+    if (error instanceof ApiError && error.code !== 'gateway_error')
+      api.details().then(render, () => undefined);
+  }
+}
+
+async function submitBraintree(fields: BraintreeMount): Promise<void> {
+  const view = current;
+  if (!view || !idempotencyKey) return;
+  const key = idempotencyKey;
+  const button = el<HTMLButtonElement>('pay-hosted-submit');
+  button.disabled = true;
+  el('pay-hosted-error').textContent = '';
+  let nonce: string;
+  try {
+    nonce = await fields.nonce(decimalAmount(view.amount, view.currency));
+  } catch (error) {
+    el('pay-hosted-error').textContent =
+      error instanceof CardDetailsInvalid
+        ? error.message
+        : 'The card could not be checked with the card processor. Try again.';
+    button.disabled = false;
+    return;
+  }
+  show('pay-processing');
+  try {
+    // The vault spends the nonce for the stored amount; its answer is the outcome.
+    render(await api.nonce(key, nonce));
+  } catch (error) {
+    show('pay-hosted-section');
+    el('pay-hosted-error').textContent =
+      error instanceof ApiError ? error.message : 'Could not reach the payment vault; try again.';
+    button.disabled = false;
+    if (error instanceof ApiError && error.code !== 'gateway_error')
+      api.details().then(render, () => undefined);
+  }
+}
+
 /** Starts an attempt with the processor: the vault makes the intent, this page mounts its element. */
 async function startHosted(view: PageView): Promise<void> {
   const processor = view.processor;
   if (!processor) return;
+  if (processor.type === 'braintree') return startBraintree(view);
   show('pay-hosted-section');
   const button = el<HTMLButtonElement>('pay-hosted-submit');
   button.disabled = true;
@@ -315,6 +385,7 @@ async function startHosted(view: PageView): Promise<void> {
 }
 
 async function submitHosted(): Promise<void> {
+  if (braintreeFields) return submitBraintree(braintreeFields);
   if (!hosted) return;
   const button = el<HTMLButtonElement>('pay-hosted-submit');
   button.disabled = true;
@@ -355,6 +426,8 @@ function retry(): void {
   if (current?.processor) {
     hosted?.destroy();
     hosted = undefined;
+    braintreeFields?.destroy();
+    braintreeFields = undefined;
     void startHosted(current).then(() => el('pay-hosted-title').focus());
     return;
   }

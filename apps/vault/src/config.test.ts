@@ -76,6 +76,45 @@ describe('vault config', () => {
     ).toThrow(/not both/);
   });
 
+  it('requires the Braintree key pair for braintree and parses its merchant accounts per currency', () => {
+    let problems: string[] = [];
+    try {
+      parseVaultEnv({ ...good, VAULT_GATEWAY: 'braintree' });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'VAULT_BRAINTREE_MERCHANT_ID: is required when VAULT_GATEWAY=braintree',
+        'VAULT_BRAINTREE_PUBLIC_KEY: is required when VAULT_GATEWAY=braintree',
+        'VAULT_BRAINTREE_PRIVATE_KEY: is required when VAULT_GATEWAY=braintree',
+      ]),
+    );
+    const bt = {
+      ...good,
+      VAULT_GATEWAY: 'braintree',
+      VAULT_BRAINTREE_MERCHANT_ID: 'm',
+      VAULT_BRAINTREE_PUBLIC_KEY: 'p',
+      VAULT_BRAINTREE_PRIVATE_KEY: 'k',
+    };
+    const c = parseVaultEnv({
+      ...bt,
+      VAULT_BRAINTREE_MERCHANT_ACCOUNTS: 'EUR=acme_eur, GBP=acme_gbp',
+    });
+    expect(c.braintree).toMatchObject({
+      environment: 'sandbox',
+      merchantAccounts: { EUR: 'acme_eur', GBP: 'acme_gbp' },
+      threeDSecure: true,
+      jsUrl: 'https://js.braintreegateway.com/web/3.144.0/js/client.min.js',
+    });
+    expect(() => parseVaultEnv({ ...bt, VAULT_BRAINTREE_MERCHANT_ACCOUNTS: 'euro:acme' })).toThrow(
+      /VAULT_BRAINTREE_MERCHANT_ACCOUNTS/,
+    );
+    expect(
+      parseVaultEnv({ ...bt, VAULT_BRAINTREE_THREE_D_SECURE: 'false' }).braintree.threeDSecure,
+    ).toBe(false);
+  });
+
   it('parses card-on-file and frame ancestors', () => {
     const c = parseVaultEnv({
       ...good,

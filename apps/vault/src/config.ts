@@ -40,7 +40,7 @@ export const VaultEnvSchema = z
     ),
     /** A file holding the key (base64), kept apart from the database; generated 0600 if missing. */
     VAULT_KEY_FILE: optionalString,
-    VAULT_GATEWAY: z.enum(['test', 'stripe']).default('test'),
+    VAULT_GATEWAY: z.enum(['test', 'stripe', 'braintree']).default('test'),
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_BASE: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
@@ -56,6 +56,33 @@ export const VaultEnvSchema = z
      * Stripe's raw card data APIs, i.e. a PCI DSS SAQ D for the whole deployment.
      */
     PARLEY_STRIPE_RAW_CARD_SAQ_D: bool,
+    /** Braintree (Hosted Fields, SAQ A): the API key pair of the merchant, from the Control Panel. */
+    VAULT_BRAINTREE_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
+    VAULT_BRAINTREE_MERCHANT_ID: optionalString,
+    VAULT_BRAINTREE_PUBLIC_KEY: optionalString,
+    VAULT_BRAINTREE_PRIVATE_KEY: optionalString,
+    /** `EUR=acct_eur,GBP=acct_gbp`: one merchant account per currency; unset, the default account. */
+    VAULT_BRAINTREE_MERCHANT_ACCOUNTS: z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []),
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Z]{3}=[A-Za-z0-9_-]+$/, 'each entry must look like EUR=merchant_account_id'),
+      ),
+    ),
+    VAULT_BRAINTREE_THREE_D_SECURE: z.preprocess(
+      (v) => (v === undefined || v === '' ? 'true' : v),
+      z
+        .enum(['true', 'false', '1', '0', 'on', 'off'])
+        .transform((v) => v === 'true' || v === '1' || v === 'on'),
+    ),
+    /** braintree-web's client script; only tests point it elsewhere (a local fake of the SDK). */
+    VAULT_BRAINTREE_JS_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      url.default('https://js.braintreegateway.com/web/3.144.0/js/client.min.js'),
+    ),
+    /** Tests only: a local fake of Braintree's gateway API instead of Braintree's own hosts. */
+    VAULT_BRAINTREE_API_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
     VAULT_CARD_ON_FILE: bool,
     VAULT_ALLOWED_FRAME_ANCESTORS: z.preprocess(
       (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []),
@@ -93,6 +120,19 @@ export const VaultEnvSchema = z
           message: 'is required when VAULT_GATEWAY=stripe',
         });
     }
+    if (env.VAULT_GATEWAY === 'braintree') {
+      for (const name of [
+        'VAULT_BRAINTREE_MERCHANT_ID',
+        'VAULT_BRAINTREE_PUBLIC_KEY',
+        'VAULT_BRAINTREE_PRIVATE_KEY',
+      ] as const)
+        if (!env[name])
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'is required when VAULT_GATEWAY=braintree',
+          });
+    }
     if (env.VAULT_ENCRYPTION_KEY && env.VAULT_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -128,7 +168,7 @@ export interface VaultConfig {
   encryptionKey: Buffer | undefined;
   /** Where the key lives when not given inline; defaults to `<dataDir>/encryption.key` (SQLite only). */
   keyFile: string | undefined;
-  gateway: 'test' | 'stripe';
+  gateway: 'test' | 'stripe' | 'braintree';
   stripe: {
     secretKey: string | undefined;
     webhookSecret: string | undefined;
@@ -137,6 +177,17 @@ export interface VaultConfig {
     jsUrl: string;
     /** PARLEY_STRIPE_RAW_CARD_SAQ_D: card data through the vault (SAQ D) instead of Stripe.js. */
     rawCardSaqD: boolean;
+  };
+  braintree: {
+    environment: 'sandbox' | 'production';
+    merchantId: string | undefined;
+    publicKey: string | undefined;
+    privateKey: string | undefined;
+    /** ISO 4217 code → merchant account id. */
+    merchantAccounts: Record<string, string>;
+    threeDSecure: boolean;
+    jsUrl: string;
+    apiUrl: string | undefined;
   };
   cardOnFile: boolean;
   allowedFrameAncestors: string[];
@@ -200,6 +251,18 @@ export function parseVaultEnv(env: Record<string, string | undefined>): VaultCon
       publishableKey: e.STRIPE_PUBLISHABLE_KEY,
       jsUrl: e.STRIPE_JS_URL,
       rawCardSaqD: e.PARLEY_STRIPE_RAW_CARD_SAQ_D,
+    },
+    braintree: {
+      environment: e.VAULT_BRAINTREE_ENVIRONMENT,
+      merchantId: e.VAULT_BRAINTREE_MERCHANT_ID,
+      publicKey: e.VAULT_BRAINTREE_PUBLIC_KEY,
+      privateKey: e.VAULT_BRAINTREE_PRIVATE_KEY,
+      merchantAccounts: Object.fromEntries(
+        e.VAULT_BRAINTREE_MERCHANT_ACCOUNTS.map((entry) => entry.split('=') as [string, string]),
+      ),
+      threeDSecure: e.VAULT_BRAINTREE_THREE_D_SECURE,
+      jsUrl: e.VAULT_BRAINTREE_JS_URL,
+      apiUrl: e.VAULT_BRAINTREE_API_URL,
     },
     cardOnFile: e.VAULT_CARD_ON_FILE,
     allowedFrameAncestors: e.VAULT_ALLOWED_FRAME_ANCESTORS.map((u) => new URL(u).origin),

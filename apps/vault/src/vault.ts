@@ -13,6 +13,7 @@ import { expireDue } from './modules/payments';
 import { paymentRoutes } from './modules/payments/routes';
 import { payRoutes } from './modules/pay';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook';
+import { braintreeWebhookRoutes } from './gateways/braintree/webhook';
 import { openStore } from './store/connect';
 
 export interface RunningVault {
@@ -63,6 +64,7 @@ export async function startVault(
   await payRoutes(app, ctx);
   if (config.gateway === 'stripe' || config.stripe.webhookSecret)
     await stripeWebhookRoutes(app, ctx);
+  if (config.gateway === 'braintree') await braintreeWebhookRoutes(app, ctx);
   const address = await app.listen({ port: config.port, host: config.host });
   const bound = app.server.address() as AddressInfo;
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;

@@ -35,6 +35,8 @@ export const PayPageViewSchema = z.object({
       type: z.enum(['stripe', 'braintree']),
       publishableKey: z.string(),
       scriptUrl: z.url(),
+      /** Braintree: run 3-D Secure (`threeDSecure.verifyCard`) before handing the nonce over. */
+      threeDSecure: z.boolean().optional(),
     })
     .nullable(),
   /** How many attempts were made, and whether another may start (after a decline). */
@@ -77,6 +79,23 @@ export const PayIntentViewSchema = z.object({
   view: PayPageViewSchema,
 });
 export type PayIntentView = z.infer<typeof PayIntentViewSchema>;
+
+/**
+ * `POST nonce`: Braintree's single-use payment method nonce for the attempt of this key,
+ * tokenised in Braintree's Hosted Fields; the vault spends it for the stored amount.
+ * Never an amount, never card data.
+ */
+export const PayNonceBodySchema = z
+  .object({
+    idempotencyKey: PayIntentBodySchema.shape.idempotencyKey,
+    nonce: z
+      .string()
+      .min(8)
+      .max(512)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
+  .strict();
+export type PayNonceBody = z.infer<typeof PayNonceBodySchema>;
 
 /** `POST challenge`: the test gateway's 3-D Secure answer. */
 export const PayChallengeBodySchema = z.object({ approve: z.boolean() });

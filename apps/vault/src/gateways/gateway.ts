@@ -96,6 +96,8 @@ export interface BrowserProcessor {
   csp: { script: string[]; frame: string[]; connect: string[] };
   /** The processor's test mode (sk_test_…): dashboard links go to its test view. */
   testMode: boolean;
+  /** Braintree: the page runs 3-D Secure (`threeDSecure.verifyCard`) before handing over the nonce. */
+  threeDSecure?: boolean;
 }
 
 export interface HostedSessionRequest {
@@ -124,6 +126,11 @@ export interface HostedGateway {
   /** Cancels an intent that was never paid, before another attempt starts; returns its state. */
   cancel(reference: string): Promise<GatewayOutcome>;
   refund(reference: string, amount: number, idempotencyKey: string): Promise<{ reference: string }>;
+  /**
+   * Processors whose browser SDK hands back a single-use token (Braintree's payment method
+   * nonce) that the vault spends: the charge for the stored amount happens here, once.
+   */
+  charge?(reference: string, token: string, request: HostedSessionRequest): Promise<GatewayOutcome>;
 }
 
 export type AnyGateway = Gateway | HostedGateway;

@@ -4,6 +4,7 @@ import type { AnyGateway } from './gateway';
 import { TestGateway } from './test/test-gateway';
 import { StripeGateway } from './stripe/stripe-gateway';
 import { StripeHostedGateway } from './stripe/hosted-gateway';
+import { BraintreeHostedGateway } from './braintree/braintree-gateway';
 
 export function createGateway(config: VaultConfig): AnyGateway {
   switch (config.gateway) {
@@ -17,6 +18,21 @@ export function createGateway(config: VaultConfig): AnyGateway {
       if (!publishableKey)
         throw new Error('STRIPE_PUBLISHABLE_KEY is required for the stripe gateway');
       return new StripeHostedGateway({ secretKey, publishableKey, jsUrl, apiBase });
+    }
+    case 'braintree': {
+      const bt = config.braintree;
+      if (!bt.merchantId || !bt.publicKey || !bt.privateKey)
+        throw new Error('VAULT_BRAINTREE_MERCHANT_ID, _PUBLIC_KEY and _PRIVATE_KEY are required');
+      return new BraintreeHostedGateway({
+        environment: bt.environment,
+        merchantId: bt.merchantId,
+        publicKey: bt.publicKey,
+        privateKey: bt.privateKey,
+        merchantAccounts: bt.merchantAccounts,
+        jsUrl: bt.jsUrl,
+        apiUrl: bt.apiUrl,
+        threeDSecure: bt.threeDSecure,
+      });
     }
   }
 }

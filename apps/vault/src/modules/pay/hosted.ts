@@ -137,7 +137,9 @@ export async function startHostedAttempt(
 export async function syncHostedAttempt(ctx: VaultContext, paymentId: string): Promise<PageView> {
   hosted(ctx);
   const latest = await ctx.store.charges.forPayment(ctx.store.db, paymentId);
-  if (latest?.status === 'awaiting_customer') await syncCharge(ctx, latest);
+  // `processing`: a nonce was spent but its sale's answer was lost (Braintree).
+  if (latest?.status === 'awaiting_customer' || latest?.status === 'processing')
+    await syncCharge(ctx, latest);
   return pageView(ctx, paymentId);
 }
 

@@ -47,6 +47,9 @@ export async function pageView(ctx: VaultContext, paymentId: string): Promise<Pa
         type: gateway.browser.type,
         publishableKey: gateway.browser.publishableKey,
         scriptUrl: gateway.browser.scriptUrl,
+        ...(gateway.browser.threeDSecure !== undefined
+          ? { threeDSecure: gateway.browser.threeDSecure }
+          : {}),
       }
     : null;
   return presentPageView(

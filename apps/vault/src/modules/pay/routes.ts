@@ -9,7 +9,8 @@ import { VaultError } from '../../http/errors';
 import { ChallengeSchema, ConfirmSchema } from './schema';
 import { confirmPayment, continueAction } from './charge';
 import { startHostedAttempt, syncHostedAttempt } from './hosted';
-import { PayIntentBodySchema } from '@parley/protocol';
+import { PayIntentBodySchema, PayNonceBodySchema } from '@parley/protocol';
+import { payWithNonce } from './nonce';
 import { isHosted } from '../../gateways/gateway';
 import { pageView } from './presenter';
 import { checkReturnToken, checkSession, openPayLink } from './session';
@@ -138,6 +139,13 @@ export async function payRoutes(app: FastifyInstance, ctx: VaultContext): Promis
     const id = await session(request);
     const { idempotencyKey } = PayIntentBodySchema.parse(request.body);
     return startHostedAttempt(ctx, id, idempotencyKey);
+  });
+
+  // Braintree: the nonce from Hosted Fields; the vault spends it for the stored amount.
+  app.post('/pay/p/:id/api/nonce', async (request) => {
+    sameOrigin(request);
+    const id = await session(request);
+    return payWithNonce(ctx, id, PayNonceBodySchema.parse(request.body));
   });
 
   // After Stripe.js confirmed (or failed): the vault asks the processor, never the page.
