@@ -7,6 +7,7 @@ import type { AuthRouteOptions } from './modules/auth';
 import type { ChatService } from './modules/chat';
 import type { MailService } from './modules/mail';
 import type { VisitorService } from './modules/visitors';
+import type { ChatEventSink } from './modules/webhooks';
 import {
   createRatingsService,
   createTranscriptsService,
@@ -25,6 +26,7 @@ export function createFeedback(deps: {
   visitors: VisitorService;
   log: Logger;
   authRoutes: AuthRouteOptions;
+  events?: ChatEventSink;
 }) {
   const ratings = createRatingsService(deps);
   const transcripts = createTranscriptsService({

@@ -370,7 +370,7 @@ export async function startServer(
     passkeys,
     oidc,
   };
-  const routing = createRouting({ store, bus, chat, log, config });
+  const routing = createRouting({ store, bus, chat, log, config, events: chatEvents });
   let ready = false;
   const probes = createDependencyChecks({
     store,
@@ -459,7 +459,7 @@ export async function startServer(
   const retention = createRetentionService({ store, log, files });
   registerRetentionRoutes(app, { retention, authRoutes });
   const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
-  createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes });
+  createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes, events: chatEvents });
   routing.register(app, authRoutes);
   registerBlockRoutes(app, { authRoutes, blocks, store });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

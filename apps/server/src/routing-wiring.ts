@@ -7,6 +7,7 @@ import type { Store } from './store';
 import type { AuthRouteOptions } from './modules/auth';
 import type { ChatService } from './modules/chat';
 import { createRoutingService, registerRoutingRoutes } from './modules/routing';
+import type { ChatEventSink } from './modules/webhooks';
 
 /** Presence links are refreshed this often; a node silent for three beats is taken as gone. */
 const HEARTBEAT_MS = 10_000;
@@ -17,6 +18,7 @@ export function createRouting(deps: {
   chat: ChatService;
   log: Logger;
   config: Pick<Config, 'awayAfterSeconds' | 'routingSweepMs' | 'transferTimeoutSeconds'>;
+  events?: ChatEventSink;
 }) {
   const service = createRoutingService({
     ...deps,

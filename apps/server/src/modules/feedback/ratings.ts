@@ -6,12 +6,15 @@ import type { AgentActor } from '../auth';
 import type { ChatActor, ChatService } from '../chat';
 import { feedbackAllowed } from './policy';
 import { presentRatingFrame } from './presenter';
+import type { ChatEventSink } from '../webhooks';
 
 export interface RatingsDeps {
   store: Store;
   bus: Bus;
   chat: ChatService;
   log: Logger;
+  /** Committed chat events (webhooks); ids only. */
+  events?: ChatEventSink;
 }
 
 const DAY = 86_400_000;
@@ -54,6 +57,13 @@ export function createRatingsService(deps: RatingsDeps) {
         audience: 'agent',
         conversationId: conv.id,
         frame: JSON.stringify(presentRatingFrame(row)),
+      });
+      deps.events?.emit({
+        orgId: conv.orgId,
+        type: 'conversation.rated',
+        key: `rated:${conv.id}:${row.updatedAt}`,
+        subject: { conversationId: conv.id },
+        occurredAt: row.updatedAt,
       });
       return row;
     },

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { ConversationRow, PresenceRow, Store, TeamRow, WaitingRow } from '../../store';
 import type { ChatService } from '../chat';
 import type { PresenceService } from './presence';
+import type { ChatEventSink } from '../webhooks';
 
 /** The topic on which nodes tell each other that a conversation's agent changed (cache drops). */
 export const ROUTING_TOPIC = 'routing:conversations';
@@ -39,12 +40,21 @@ export function createRouter(deps: {
   chat: ChatService;
   presence: PresenceService;
   log: Logger;
+  /** Committed chat events (webhooks); ids only. */
+  events?: ChatEventSink;
 }) {
   const { store, bus, chat, presence, log } = deps;
 
   async function assigned(orgId: string, conversationId: string, agentId: string): Promise<void> {
     log.info({ orgId, conversationId, agentId }, 'conversation assigned');
     await chat.changed(orgId, conversationId);
+    deps.events?.emit({
+      orgId,
+      type: 'conversation.assigned',
+      key: `assigned:${conversationId}:${agentId}:${Date.now()}`,
+      subject: { conversationId, agentId },
+      occurredAt: Date.now(),
+    });
     await bus.publish(ROUTING_TOPIC, {
       audience: 'agent',
       frame: JSON.stringify({ conversationId }),

@@ -9,6 +9,7 @@ import { createPresenceService, type PresenceOptions } from './presence';
 import { createRouter, ROUTING_TOPIC } from './router';
 import { createTeamsService } from './teams';
 import { createTransferService } from './transfer';
+import type { ChatEventSink } from '../webhooks';
 
 export interface RoutingOptions extends PresenceOptions {
   sweepMs: number;
@@ -50,10 +51,13 @@ export function createRoutingService(deps: {
   chat: ChatService;
   log: Logger;
   options: RoutingOptions;
+  /** Committed chat events (webhooks); ids only. */
+  events?: ChatEventSink;
 }) {
   const { store, bus, chat, log, options } = deps;
   const presence = createPresenceService({ store, bus, log, options });
-  const router = createRouter({ store, bus, chat, presence, log });
+  const events = deps.events ? { events: deps.events } : {};
+  const router = createRouter({ store, bus, chat, presence, log, ...events });
   const warn = (what: string) => (err: unknown) =>
     log.warn({ err: err instanceof Error ? err.message : 'unknown' }, what);
   const teams = createTeamsService({
@@ -67,6 +71,7 @@ export function createRoutingService(deps: {
     presence,
     log,
     timeoutMs: options.transferTimeoutMs,
+    ...events,
   });
   const availability = { awayAfterMs: options.awayAfterMs, linkStaleMs: options.heartbeatMs * 3 };
 

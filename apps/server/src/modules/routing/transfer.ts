@@ -14,6 +14,7 @@ import type { PresenceService } from './presence';
 import { routingAllowed } from './policy';
 import { presentTransfer } from './presenter';
 import { ROUTING_TOPIC } from './router';
+import type { ChatEventSink } from '../webhooks';
 
 type Agent = ChatActor & AgentActor;
 
@@ -31,6 +32,8 @@ export function createTransferService(deps: {
   presence: PresenceService;
   log: Logger;
   timeoutMs: number;
+  /** Committed chat events (webhooks); ids only. */
+  events?: ChatEventSink;
 }) {
   const { store, bus, chat, presence, log } = deps;
 
@@ -194,6 +197,19 @@ export function createTransferService(deps: {
       });
       await chat.changed(actor.orgId, done.conversationId);
       await publish(done);
+      deps.events?.emit({
+        orgId: actor.orgId,
+        type: 'conversation.transferred',
+        key: `transferred:${done.id}`,
+        subject: {
+          conversationId: done.conversationId,
+          transferId: done.id,
+          fromAgentId: done.fromAgentId,
+          toAgentId: actor.agentId,
+          ...(done.toTeamId ? { toTeamId: done.toTeamId } : {}),
+        },
+        occurredAt: Date.now(),
+      });
       // Committed: the visitor's notice and the counts must not fail the acceptance.
       await chat
         .systemMessage(actor.orgId, done.conversationId, talkingToText(actor.name))

@@ -58,7 +58,15 @@ export async function buildData(
       },
     };
   }
-  // Assigned, transferred, rated…: the subject's other ids ride along (agent, team).
+  if (row.eventType === 'conversation.rated') {
+    const r = await store.feedback.rating(row.orgId, conversationId);
+    if (!r) return undefined;
+    return {
+      conversation,
+      rating: { score: r.score, comment: r.comment, masked: r.masked, updatedAt: r.updatedAt },
+    };
+  }
+  // Assigned, transferred…: the subject's other ids ride along (agent, team, transfer).
   const { conversationId: _c, ...rest } = s;
   return { conversation, ...rest };
 }

@@ -153,6 +153,29 @@ describe('chat webhooks through a real server', () => {
     }
   });
 
+  it('posts a rating with its masked comment', async () => {
+    const hook = await receiver();
+    try {
+      const { endpoint } = await create(hook.url, ['conversation.rated']);
+      const v = await newVisitor(t.url, t.orgKey);
+      await admin.request('POST', `/api/conversations/${v.conversationId}/close`);
+      const rated = await fetch(`${t.url}/api/visitor/conversations/${v.conversationId}/rating`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${v.token}` },
+        body: JSON.stringify({ score: 4, comment: 'fine, card 4242 4242 4242 4242' }),
+      });
+      expect(rated.status).toBe(200);
+      await waitFor('the rating', () => hook.got.length >= 1);
+      const data = hook.got[0]?.body.data as { rating: { score: number; comment: string } };
+      expect(data.rating.score).toBe(4);
+      expect(data.rating.comment).toMatch(/^fine, card /);
+      expect(hook.got[0]?.raw).not.toMatch(/4242 ?4242/);
+      await admin.request('DELETE', `/api/webhooks/${endpoint.id}`);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it('pings an endpoint on demand', async () => {
     const hook = await receiver();
     try {
