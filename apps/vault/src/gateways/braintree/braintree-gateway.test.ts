@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBraintree, CHALLENGE_CARD } from '../../../test/fake-braintree/server';
-import { startTestVault, type TestVault } from '../../../test/harness';
+import { DIALECTS, startTestVault, type TestVault } from '../../../test/harness';
 import { BraintreeHostedGateway, braintreeCsp, fromDecimal, toDecimal } from './braintree-gateway';
 
 const CARD_DIGITS = ['4111111111111111', '4242424242424242', '4000111111111115', CHALLENGE_CARD];
@@ -53,250 +53,263 @@ describe('Braintree amounts in ISO 4217 minor units', () => {
   });
 });
 
-describe('Braintree Hosted Fields (SAQ A)', () => {
-  let bt: FakeBraintree;
-  let t: TestVault;
-  beforeAll(async () => {
-    bt = new FakeBraintree();
-    bt.merchantAccounts.set('parley_gbp', 'GBP');
-    await bt.start();
-    const options = {
-      environment: 'sandbox' as const,
-      merchantId: bt.merchantId,
-      publicKey: bt.publicKey,
-      privateKey: bt.privateKey,
-      merchantAccounts: { EUR: 'parley_eur', GBP: 'parley_gbp' },
-      threeDSecure: true,
-      jsUrl: `${bt.url}/web/3.144.0/js/client.min.js`,
-      apiUrl: bt.url,
-      timeoutMs: 5000,
-    };
-    t = await startTestVault({
-      gateway: new BraintreeHostedGateway(options),
-      config: {
-        gateway: 'braintree',
-        braintree: { ...options, apiUrl: bt.url },
-      },
-    });
-    bt.webhookUrl = `${t.url}/webhooks/braintree`;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await bt?.stop();
-  });
-
-  interface Answer {
-    creditCards: { nonce: string }[];
-    paymentMethod: { nonce: string };
-    lookup: { acsUrl: string | null };
-  }
-  /** What Hosted Fields and threeDSecure.verifyCard do in the browser: talk to Braintree, not the vault. */
-  async function tokenize(clientToken: string, number: string, challenge?: boolean) {
-    const token = JSON.parse(Buffer.from(clientToken, 'base64').toString()) as {
-      clientApiUrl: string;
-      authorizationFingerprint: string;
-    };
-    const post = async (path: string, body: Record<string, unknown>) => {
-      const res = await fetch(`${token.clientApiUrl}/v1/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...body, authorizationFingerprint: token.authorizationFingerprint }),
-      });
-      return (await res.json()) as Answer;
-    };
-    const card = await post('payment_methods/credit_cards', {
-      creditCard: { number, expirationDate: '12/34', cvv: '123' },
-    });
-    const first = card.creditCards[0]!.nonce;
-    const lookup = await post(`payment_methods/${first}/three_d_secure/lookup`, { amount: '1' });
-    let nonce = lookup.paymentMethod.nonce;
-    if (lookup.lookup.acsUrl) {
-      const answered = await fetch(`${bt.url}/3ds/answer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ nonce, approve: challenge === true }),
-      });
-      nonce = ((await answered.json()) as { paymentMethod: { nonce: string } }).paymentMethod.nonce;
-    }
-    return nonce;
-  }
-
-  async function openAttempt(amount = 2599, currency = 'EUR', n = 1) {
-    const p = await t.createPayment({ amount, currency });
-    const o = await t.open(p.payUrl);
-    const key = `attempt-${p.id}-${n}`;
-    const intent = await t.page(p.id, o.cookie!, 'intent', { idempotencyKey: key });
-    return { id: p.id, cookie: o.cookie!, key, intent };
-  }
-
-  it('makes a client token for the currency’s merchant account; the same key is the same attempt; the browser cannot set an amount', async () => {
-    const before = bt.calls.length;
-    const { id, cookie, key, intent } = await openAttempt(2599, 'GBP');
-    expect(intent.status).toBe(200);
-    expect(intent.body.view).toMatchObject({
-      processor: { type: 'braintree', threeDSecure: true },
-    });
-    const made = bt.calls.slice(before).find((c) => c.path.endsWith('/client_token'))!;
-    expect(made.auth).toBe('private');
-    expect(made.apiVersion).toBe('6');
-    expect(made.body).toMatchObject({ client_token: { merchant_account_id: 'parley_gbp' } });
-    const again = await t.page(id, cookie, 'intent', { idempotencyKey: key });
-    expect(again.status).toBe(200);
-    expect(again.body.view).toMatchObject({ attempts: 1 });
-    const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
-    const sales = bt.allTransactions().length;
-    const tampered = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce, amount: 1 });
-    expect(tampered.status).toBe(400);
-    expect(bt.allTransactions()).toHaveLength(sales);
-  });
-
-  it('pays: one sale for the stored amount with the nonce; a repeat answers the same result without a second sale', async () => {
-    const { id, cookie, key, intent } = await openAttempt(2599, 'EUR');
-    const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
-    const before = bt.calls.length;
-    const paid = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
-    expect(paid.status).toBe(200);
-    expect(paid.body).toMatchObject({ status: 'succeeded', brand: 'visa', last4: '1111' });
-    const sale = bt.calls.slice(before).find((c) => c.path.endsWith('/transactions'))!;
-    expect(sale.auth).toBe('private');
-    expect(sale.body).toMatchObject({
-      transaction: {
-        type: 'sale',
-        amount: '25.99',
-        payment_method_nonce: nonce,
-        merchant_account_id: 'parley_eur',
-        options: { submit_for_settlement: true, three_d_secure: { required: true } },
-      },
-    });
-    const again = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
-    expect(again.body).toMatchObject({ status: 'succeeded' });
-    const sales = bt.allTransactions().filter((tx) => tx.amount === '25.99');
-    expect(sales).toHaveLength(1);
-    await t.server.waitFor((events) =>
-      events.some((e) => e.payment.id === id && e.payment.status === 'succeeded'),
-    );
-    const payment = (await t.api('GET', `/v1/payment-requests/${id}`)).body;
-    expect(payment.gatewayReference).toBe(sales[0]!.id);
-  });
-
-  it('after a decline the customer tries again as a new attempt and pays with another card', async () => {
-    const { id, cookie, key, intent } = await openAttempt(700, 'EUR');
-    const bad = await tokenize(intent.body.clientSecret as string, '4000111111111115');
-    const failed = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce: bad });
-    expect(failed.body).toMatchObject({
-      status: 'failed',
-      failureCode: 'card_declined',
-      canRetry: true,
-      attempts: 1,
-    });
-    const second = await t.page(id, cookie, 'intent', { idempotencyKey: `${key}-retry` });
-    expect(second.status).toBe(200);
-    const good = await tokenize(second.body.clientSecret as string, '4242424242424242');
-    const paid = await t.page(id, cookie, 'nonce', { idempotencyKey: `${key}-retry`, nonce: good });
-    expect(paid.body).toMatchObject({ status: 'succeeded', attempts: 2, last4: '4242' });
-    const third = await t.page(id, cookie, 'intent', { idempotencyKey: `${key}-3` });
-    expect(third.status).toBe(409);
-  });
-
-  it('3-D Secure: an approved challenge pays, a failed one is refused by Braintree and recorded', async () => {
-    const ok = await openAttempt(1500, 'EUR');
-    const approved = await tokenize(ok.intent.body.clientSecret as string, CHALLENGE_CARD, true);
-    const paid = await t.page(ok.id, ok.cookie, 'nonce', {
-      idempotencyKey: ok.key,
-      nonce: approved,
-    });
-    expect(paid.body).toMatchObject({ status: 'succeeded', last4: '1091' });
-    const no = await openAttempt(1600, 'EUR');
-    const denied = await tokenize(no.intent.body.clientSecret as string, CHALLENGE_CARD, false);
-    const failed = await t.page(no.id, no.cookie, 'nonce', {
-      idempotencyKey: no.key,
-      nonce: denied,
-    });
-    expect(failed.body).toMatchObject({
-      status: 'failed',
-      failureCode: 'authentication_failed',
-      canRetry: true,
-    });
-    const rejected = bt.allTransactions().find((tx) => tx.amount === '16.00')!;
-    expect(rejected).toMatchObject({
-      status: 'gateway_rejected',
-      gatewayRejectionReason: 'three_d_secure',
-    });
-  });
-
-  it('a lost sale answer is found again by the attempt’s order id, never charged twice', async () => {
-    const { id, cookie, key, intent } = await openAttempt(1700, 'EUR');
-    const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
-    bt.failNextSaleAnswer = true;
-    const lost = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
-    expect(lost.status).toBe(502);
-    expect(lost.body.error.code).toBe('gateway_error');
-    const retried = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
-    expect(retried.body).toMatchObject({ status: 'succeeded', last4: '1111' });
-    expect(bt.allTransactions().filter((tx) => tx.amount === '17.00')).toHaveLength(1);
-  });
-
-  it('voids a sale in another currency than the request’s instead of keeping it', async () => {
-    // The GBP request spent at an account that settles in EUR: a misconfigured merchant account.
-    bt.merchantAccounts.set('parley_gbp', 'EUR');
-    try {
-      const { id, cookie, key, intent } = await openAttempt(1800, 'GBP');
-      const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
-      const res = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
-      expect(res.body).toMatchObject({ status: 'failed', failureCode: 'gateway_error' });
-      expect(bt.allTransactions().find((tx) => tx.amount === '18.00')?.status).toBe('voided');
-    } finally {
+for (const { name, dialect, skip } of DIALECTS)
+  describe.skipIf(skip)(`Braintree Hosted Fields (SAQ A) on ${name}`, () => {
+    let bt: FakeBraintree;
+    let t: TestVault;
+    beforeAll(async () => {
+      bt = new FakeBraintree();
       bt.merchantAccounts.set('parley_gbp', 'GBP');
-    }
-  });
-
-  it('applies a signed settlement webhook once although Braintree delivers it twice; refuses a bad signature', async () => {
-    const { id, cookie, key, intent } = await openAttempt(1900, 'EUR');
-    const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
-    await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
-    const tx = bt.allTransactions().find((x) => x.amount === '19.00')!;
-    const before = bt.webhooks.length;
-    await bt.settle(tx.id);
-    const deliveries = bt.webhooks.slice(before);
-    expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
-    const rows = await t.vault.context.store.db
-      .selectFrom('processor_events')
-      .selectAll()
-      .where('processor', '=', 'braintree')
-      .execute();
-    expect(rows.filter((r) => r.type === 'transaction_settled')).toHaveLength(1);
-    const succeeded = t.server.events.filter(
-      (e) => e.payment.id === id && e.payment.status === 'succeeded',
-    );
-    expect(succeeded).toHaveLength(1);
-    const forged = bt.notification('transaction_settled', tx);
-    const post = (form: Record<string, string>) =>
-      fetch(`${t.url}/webhooks/braintree`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(form).toString(),
+      await bt.start();
+      const options = {
+        environment: 'sandbox' as const,
+        merchantId: bt.merchantId,
+        publicKey: bt.publicKey,
+        privateKey: bt.privateKey,
+        merchantAccounts: { EUR: 'parley_eur', GBP: 'parley_gbp' },
+        threeDSecure: true,
+        jsUrl: `${bt.url}/web/3.144.0/js/client.min.js`,
+        apiUrl: bt.url,
+        timeoutMs: 5000,
+      };
+      t = await startTestVault({
+        dialect,
+        gateway: new BraintreeHostedGateway(options),
+        config: {
+          gateway: 'braintree',
+          braintree: { ...options, apiUrl: bt.url },
+        },
       });
-    const wrongKey = FakeBraintree.signature(
-      bt.publicKey,
-      'not-the-private-key',
-      forged.bt_payload!,
-    );
-    expect((await post({ ...forged, bt_signature: wrongKey })).status).toBe(401);
-    expect((await post({ bt_payload: forged.bt_payload! })).status).toBe(401);
-    const stale = bt.notification('transaction_settled', tx, new Date(Date.now() - 4 * 86_400_000));
-    expect((await post(stale)).status).toBe(401);
-  });
+      bt.webhookUrl = `${t.url}/webhooks/braintree`;
+    });
+    afterAll(async () => {
+      await t?.close();
+      await bt?.stop();
+    });
 
-  it('sends Braintree no card data from the vault, and the vault logs none', () => {
-    const fromVault = bt.calls.filter((c) => c.auth === 'private');
-    expect(fromVault.length).toBeGreaterThan(5);
-    for (const call of fromVault) {
-      const text = JSON.stringify(call.body);
-      expect(CARD_DIGITS.some((n) => text.includes(n))).toBe(false);
-      expect(text).not.toContain('credit_card');
+    interface Answer {
+      creditCards: { nonce: string }[];
+      paymentMethod: { nonce: string };
+      lookup: { acsUrl: string | null };
     }
-    const logs = t.logs.join('');
-    expect(CARD_DIGITS.some((n) => logs.includes(n))).toBe(false);
-    expect(logs).not.toMatch(/tokencc_fake_/);
+    /** What Hosted Fields and threeDSecure.verifyCard do in the browser: talk to Braintree, not the vault. */
+    async function tokenize(clientToken: string, number: string, challenge?: boolean) {
+      const token = JSON.parse(Buffer.from(clientToken, 'base64').toString()) as {
+        clientApiUrl: string;
+        authorizationFingerprint: string;
+      };
+      const post = async (path: string, body: Record<string, unknown>) => {
+        const res = await fetch(`${token.clientApiUrl}/v1/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            ...body,
+            authorizationFingerprint: token.authorizationFingerprint,
+          }),
+        });
+        return (await res.json()) as Answer;
+      };
+      const card = await post('payment_methods/credit_cards', {
+        creditCard: { number, expirationDate: '12/34', cvv: '123' },
+      });
+      const first = card.creditCards[0]!.nonce;
+      const lookup = await post(`payment_methods/${first}/three_d_secure/lookup`, { amount: '1' });
+      let nonce = lookup.paymentMethod.nonce;
+      if (lookup.lookup.acsUrl) {
+        const answered = await fetch(`${bt.url}/3ds/answer`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ nonce, approve: challenge === true }),
+        });
+        nonce = ((await answered.json()) as { paymentMethod: { nonce: string } }).paymentMethod
+          .nonce;
+      }
+      return nonce;
+    }
+
+    async function openAttempt(amount = 2599, currency = 'EUR', n = 1) {
+      const p = await t.createPayment({ amount, currency });
+      const o = await t.open(p.payUrl);
+      const key = `attempt-${p.id}-${n}`;
+      const intent = await t.page(p.id, o.cookie!, 'intent', { idempotencyKey: key });
+      return { id: p.id, cookie: o.cookie!, key, intent };
+    }
+
+    it('makes a client token for the currency’s merchant account; the same key is the same attempt; the browser cannot set an amount', async () => {
+      const before = bt.calls.length;
+      const { id, cookie, key, intent } = await openAttempt(2599, 'GBP');
+      expect(intent.status).toBe(200);
+      expect(intent.body.view).toMatchObject({
+        processor: { type: 'braintree', threeDSecure: true },
+      });
+      const made = bt.calls.slice(before).find((c) => c.path.endsWith('/client_token'))!;
+      expect(made.auth).toBe('private');
+      expect(made.apiVersion).toBe('6');
+      expect(made.body).toMatchObject({ client_token: { merchant_account_id: 'parley_gbp' } });
+      const again = await t.page(id, cookie, 'intent', { idempotencyKey: key });
+      expect(again.status).toBe(200);
+      expect(again.body.view).toMatchObject({ attempts: 1 });
+      const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
+      const sales = bt.allTransactions().length;
+      const tampered = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce, amount: 1 });
+      expect(tampered.status).toBe(400);
+      expect(bt.allTransactions()).toHaveLength(sales);
+    });
+
+    it('pays: one sale for the stored amount with the nonce; a repeat answers the same result without a second sale', async () => {
+      const { id, cookie, key, intent } = await openAttempt(2599, 'EUR');
+      const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
+      const before = bt.calls.length;
+      const paid = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+      expect(paid.status).toBe(200);
+      expect(paid.body).toMatchObject({ status: 'succeeded', brand: 'visa', last4: '1111' });
+      const sale = bt.calls.slice(before).find((c) => c.path.endsWith('/transactions'))!;
+      expect(sale.auth).toBe('private');
+      expect(sale.body).toMatchObject({
+        transaction: {
+          type: 'sale',
+          amount: '25.99',
+          payment_method_nonce: nonce,
+          merchant_account_id: 'parley_eur',
+          options: { submit_for_settlement: true, three_d_secure: { required: true } },
+        },
+      });
+      const again = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+      expect(again.body).toMatchObject({ status: 'succeeded' });
+      const sales = bt.allTransactions().filter((tx) => tx.amount === '25.99');
+      expect(sales).toHaveLength(1);
+      await t.server.waitFor((events) =>
+        events.some((e) => e.payment.id === id && e.payment.status === 'succeeded'),
+      );
+      const payment = (await t.api('GET', `/v1/payment-requests/${id}`)).body;
+      expect(payment.gatewayReference).toBe(sales[0]!.id);
+    });
+
+    it('after a decline the customer tries again as a new attempt and pays with another card', async () => {
+      const { id, cookie, key, intent } = await openAttempt(700, 'EUR');
+      const bad = await tokenize(intent.body.clientSecret as string, '4000111111111115');
+      const failed = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce: bad });
+      expect(failed.body).toMatchObject({
+        status: 'failed',
+        failureCode: 'card_declined',
+        canRetry: true,
+        attempts: 1,
+      });
+      const second = await t.page(id, cookie, 'intent', { idempotencyKey: `${key}-retry` });
+      expect(second.status).toBe(200);
+      const good = await tokenize(second.body.clientSecret as string, '4242424242424242');
+      const paid = await t.page(id, cookie, 'nonce', {
+        idempotencyKey: `${key}-retry`,
+        nonce: good,
+      });
+      expect(paid.body).toMatchObject({ status: 'succeeded', attempts: 2, last4: '4242' });
+      const third = await t.page(id, cookie, 'intent', { idempotencyKey: `${key}-3` });
+      expect(third.status).toBe(409);
+    });
+
+    it('3-D Secure: an approved challenge pays, a failed one is refused by Braintree and recorded', async () => {
+      const ok = await openAttempt(1500, 'EUR');
+      const approved = await tokenize(ok.intent.body.clientSecret as string, CHALLENGE_CARD, true);
+      const paid = await t.page(ok.id, ok.cookie, 'nonce', {
+        idempotencyKey: ok.key,
+        nonce: approved,
+      });
+      expect(paid.body).toMatchObject({ status: 'succeeded', last4: '1091' });
+      const no = await openAttempt(1600, 'EUR');
+      const denied = await tokenize(no.intent.body.clientSecret as string, CHALLENGE_CARD, false);
+      const failed = await t.page(no.id, no.cookie, 'nonce', {
+        idempotencyKey: no.key,
+        nonce: denied,
+      });
+      expect(failed.body).toMatchObject({
+        status: 'failed',
+        failureCode: 'authentication_failed',
+        canRetry: true,
+      });
+      const rejected = bt.allTransactions().find((tx) => tx.amount === '16.00')!;
+      expect(rejected).toMatchObject({
+        status: 'gateway_rejected',
+        gatewayRejectionReason: 'three_d_secure',
+      });
+    });
+
+    it('a lost sale answer is found again by the attempt’s order id, never charged twice', async () => {
+      const { id, cookie, key, intent } = await openAttempt(1700, 'EUR');
+      const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
+      bt.failNextSaleAnswer = true;
+      const lost = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+      expect(lost.status).toBe(502);
+      expect(lost.body.error.code).toBe('gateway_error');
+      const retried = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+      expect(retried.body).toMatchObject({ status: 'succeeded', last4: '1111' });
+      expect(bt.allTransactions().filter((tx) => tx.amount === '17.00')).toHaveLength(1);
+    });
+
+    it('voids a sale in another currency than the request’s instead of keeping it', async () => {
+      // The GBP request spent at an account that settles in EUR: a misconfigured merchant account.
+      bt.merchantAccounts.set('parley_gbp', 'EUR');
+      try {
+        const { id, cookie, key, intent } = await openAttempt(1800, 'GBP');
+        const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
+        const res = await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+        expect(res.body).toMatchObject({ status: 'failed', failureCode: 'gateway_error' });
+        expect(bt.allTransactions().find((tx) => tx.amount === '18.00')?.status).toBe('voided');
+      } finally {
+        bt.merchantAccounts.set('parley_gbp', 'GBP');
+      }
+    });
+
+    it('applies a signed settlement webhook once although Braintree delivers it twice; refuses a bad signature', async () => {
+      const { id, cookie, key, intent } = await openAttempt(1900, 'EUR');
+      const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
+      await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+      const tx = bt.allTransactions().find((x) => x.amount === '19.00')!;
+      const before = bt.webhooks.length;
+      await bt.settle(tx.id);
+      const deliveries = bt.webhooks.slice(before);
+      expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
+      const rows = await t.vault.context.store.db
+        .selectFrom('processor_events')
+        .selectAll()
+        .where('processor', '=', 'braintree')
+        .execute();
+      expect(rows.filter((r) => r.type === 'transaction_settled')).toHaveLength(1);
+      const succeeded = t.server.events.filter(
+        (e) => e.payment.id === id && e.payment.status === 'succeeded',
+      );
+      expect(succeeded).toHaveLength(1);
+      const forged = bt.notification('transaction_settled', tx);
+      const post = (form: Record<string, string>) =>
+        fetch(`${t.url}/webhooks/braintree`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(form).toString(),
+        });
+      const wrongKey = FakeBraintree.signature(
+        bt.publicKey,
+        'not-the-private-key',
+        forged.bt_payload!,
+      );
+      expect((await post({ ...forged, bt_signature: wrongKey })).status).toBe(401);
+      expect((await post({ bt_payload: forged.bt_payload! })).status).toBe(401);
+      const stale = bt.notification(
+        'transaction_settled',
+        tx,
+        new Date(Date.now() - 4 * 86_400_000),
+      );
+      expect((await post(stale)).status).toBe(401);
+    });
+
+    it('sends Braintree no card data from the vault, and the vault logs none', () => {
+      const fromVault = bt.calls.filter((c) => c.auth === 'private');
+      expect(fromVault.length).toBeGreaterThan(5);
+      for (const call of fromVault) {
+        const text = JSON.stringify(call.body);
+        expect(CARD_DIGITS.some((n) => text.includes(n))).toBe(false);
+        expect(text).not.toContain('credit_card');
+      }
+      const logs = t.logs.join('');
+      expect(CARD_DIGITS.some((n) => logs.includes(n))).toBe(false);
+      expect(logs).not.toMatch(/tokencc_fake_/);
+    });
   });
-});
