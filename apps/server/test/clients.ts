@@ -168,11 +168,20 @@ export async function newVisitor(baseUrl: string, orgKey: string, name = 'Vera V
   });
   if (!res.ok) throw new Error(`visitor session failed: ${res.status}`);
   const session = (await res.json()) as { token: string; visitorId: string };
-  const conv = await fetch(`${baseUrl}/api/visitor/conversations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-    body: '{}',
-  });
+  const start = (body: unknown) =>
+    fetch(`${baseUrl}/api/visitor/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      body: JSON.stringify(body),
+    });
+  let conv = await start({});
+  // An organisation that kept the built-in consent notice (version 1) requires it: the visitor
+  // accepts it, as the widget's start form would (docs/privacy.md).
+  if (!conv.ok) {
+    const refused = conv.clone();
+    const code = ((await refused.json()) as { error?: { code?: string } }).error?.code;
+    if (code === 'consent_required') conv = await start({ consent: { version: 1 } });
+  }
   const conversation = (await conv.json()) as { id: string };
   return { token: session.token, visitorId: session.visitorId, conversationId: conversation.id };
 }

@@ -186,7 +186,10 @@ describe('parley backup and restore', () => {
   }, 120_000);
 
   it('crypto-shredding reaches backups: a conversation erased after the backup stays unreadable when it is restored', async () => {
-    const tag = randomBytes(6).toString('hex');
+    // Letters only: digits glued to letters are held by the masker (a possible piece of a card).
+    const tag = randomBytes(6)
+      .toString('hex')
+      .replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? 'g');
     const keep = `this one stays readable ${tag}`;
     const gone = `this one is erased later ${tag}`;
     const send = async (text: string) => {

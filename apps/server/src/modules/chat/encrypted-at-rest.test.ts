@@ -24,7 +24,10 @@ describe('encryption at rest through the real server (SQLite)', () => {
   });
 
   it('keeps no sentence or visitor name in the database file, its WAL or the logs', async () => {
-    const tag = randomBytes(6).toString('hex');
+    // Letters only: digits glued to letters are held by the masker (a possible piece of a card).
+    const tag = randomBytes(6)
+      .toString('hex')
+      .replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? 'g');
     const name = `Wilhelmina ${tag}`;
     const sentences = [
       `please send the invoice to the harbour office ${tag}`,
