@@ -117,4 +117,56 @@ describe('pre-chat consent', () => {
       .poll(() => admin.getByTestId('consent-details').textContent())
       .toMatch(/Consent withdrawn/);
   });
+
+  it('an admin sets retention and answers an erasure request, confirming what goes', async () => {
+    await admin.goto(`${server.url}/settings/privacy`);
+    const ret = admin.getByTestId('retention-settings');
+    await ret.getByLabel('Closed conversations, days after closing').fill('30');
+    await ret.getByLabel(/Audit log, days/).fill('100');
+    await ret.getByRole('button', { name: 'Save retention' }).click();
+    // Below the PCI DSS floor: refused in words, nothing saved.
+    await ret.getByRole('alert').waitFor();
+    await ret.getByLabel(/Audit log, days/).fill('400');
+    await ret.getByRole('button', { name: 'Save retention' }).click();
+    await expect.poll(() => ret.getByRole('status').textContent()).toContain('Saved');
+    expect(await server.server.store.retention.settings(server.orgId)).toMatchObject({
+      conversationDays: 30,
+      auditDays: 400,
+    });
+
+    // A second visitor writes; the admin finds them by conversation id and erases.
+    const v = await fetch(`${server.url}/api/visitor/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orgKey: server.orgKey, name: 'Dora' }),
+    });
+    const { token } = (await v.json()) as { token: string };
+    const version = (await server.server.store.consent.settings(server.orgId))?.current.version;
+    const c = await fetch(`${server.url}/api/visitor/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ consent: { version } }),
+    });
+    const { id } = (await c.json()) as { id: string };
+    const req = admin.getByTestId('data-requests');
+    await req.getByLabel('Find by').selectOption('conversationId');
+    await req.getByLabel('Value').fill(id);
+    await req.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => req.getByTestId('requests-preview').textContent()).toContain('Dora');
+    expect(await seriousViolations(admin, '[data-testid="privacy-settings"]')).toEqual([]);
+    await req.getByRole('button', { name: 'Erase…' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByText(/1 conversation with 0 messages/).waitFor();
+    await admin.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(admin, 'dialog')).toEqual([]);
+    await screenshot(admin, 'privacy-erase-confirm-phone');
+    await dialog.getByRole('button', { name: 'Erase for good' }).click();
+    await expect
+      .poll(() => req.getByTestId('requests-done').textContent())
+      .toContain('Erased 1 visitor');
+    await admin.setViewportSize({ width: 1280, height: 900 });
+    expect(
+      (await server.server.store.conversations.byId(server.orgId, id))?.visitorName,
+    ).toBeNull();
+  });
 });

@@ -1,6 +1,8 @@
 import { useEffect } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { ConsentSection } from './consent-settings';
+import { DataRequestsSection } from './data-requests';
+import { RetentionSection } from './retention-settings';
 import { SettingsHeader } from './settings-header';
 
 /** Admin page: the customer data lifecycle (docs/privacy.md): consent, retention, data requests. */
@@ -26,6 +28,8 @@ export function PrivacySettingsPage({ session }: { session: SessionInfo }) {
           answers to access and erasure requests. See docs/privacy.md for what is stored where.
         </p>
         <ConsentSection />
+        <RetentionSection />
+        <DataRequestsSection />
       </main>
     </div>
   );

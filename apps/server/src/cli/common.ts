@@ -15,6 +15,7 @@ export interface CliValues {
   'data-keys-from'?: string | undefined;
   conversation?: string | undefined;
   visitor?: string | undefined;
+  subject?: string | undefined;
   yes?: boolean | undefined;
 }
 

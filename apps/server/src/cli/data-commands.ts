@@ -1,6 +1,10 @@
 import { storeOptionsFor } from '../main';
 import { createStore } from '../store';
-import { erase, type EraseTarget } from '../modules/privacy';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSubjectLookupSchema, ParleyError } from '@parley/protocol';
+import type { Store } from '../store';
+import { erase, exportSubject, resolveSubject, type EraseTarget } from '../modules/privacy';
 import { bindKeyring, loadDataKeks, loadKeyring } from '../modules/security';
 import { cliConfig, fail, type CliValues } from './common';
 
@@ -10,8 +14,11 @@ import { cliConfig, fail, type CliValues } from './common';
  * and the act audited (actor: system), as the admin route does.
  */
 export async function dataCommand(positionals: string[], values: CliValues): Promise<void> {
+  if (positionals[0] === 'export') return dataExport(values);
   if (positionals[0] !== 'erase')
-    fail('usage: parley data erase --conversation ID | --visitor ID [--org KEY] [--yes]');
+    fail(
+      'usage: parley data erase --conversation ID | --visitor ID [--org KEY] [--yes]\n       parley data export --visitor ID | --conversation ID | --email ADDR | --subject ID [--org KEY] [--out DIR]',
+    );
   if (Boolean(values.conversation) === Boolean(values.visitor))
     fail('name exactly one of --conversation ID or --visitor ID');
   const cfg = cliConfig(values);
@@ -39,6 +46,55 @@ export async function dataCommand(positionals: string[], values: CliValues): Pro
     const r = await erase(store, org.id, target, { kind: 'system', id: null });
     process.stdout.write(
       `erased in ${org.name}: ${what}\n  ${r.conversations} conversation(s), ${r.messages} message(s), ${r.keys} data key(s) destroyed\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+async function openStore(values: CliValues): Promise<Store> {
+  const cfg = cliConfig(values);
+  const store = await createStore(storeOptionsFor(cfg));
+  await store.migrate();
+  store.dataKeys.useKeks(loadDataKeks(cfg));
+  bindKeyring(store, loadKeyring(cfg));
+  return store;
+}
+
+/**
+ * `parley data export` (issue 12 item 5): an access request's answer, the same as the console's,
+ * written to DIR (default: the current directory) as parley-export-<id>.json and .html (0600).
+ */
+async function dataExport(values: CliValues): Promise<void> {
+  const given = {
+    ...(values.visitor ? { visitorId: values.visitor } : {}),
+    ...(values.conversation ? { conversationId: values.conversation } : {}),
+    ...(values.email ? { email: values.email } : {}),
+    ...(values.subject ? { subject: values.subject } : {}),
+  };
+  const lookup = DataSubjectLookupSchema.safeParse(given);
+  if (!lookup.success)
+    fail('name exactly one of --visitor ID, --conversation ID, --email ADDR or --subject ID');
+  const store = await openStore(values);
+  try {
+    const org = values.org ? await store.orgs.byKey(values.org) : (await store.orgs.list())[0];
+    if (!org) fail(values.org ? `no organisation with key ${values.org}` : 'no organisation yet');
+    let ids: string[];
+    try {
+      ids = await resolveSubject(store, org.id, lookup.data);
+    } catch (e) {
+      if (e instanceof ParleyError) fail(`${org.name}: ${e.message}`, 1);
+      throw e;
+    }
+    const r = await exportSubject(store, org, ids, { kind: 'system', id: null });
+    const dir = resolve(values.out ?? '.');
+    mkdirSync(dir, { recursive: true });
+    const base = join(dir, `parley-export-${ids[0] ?? 'none'}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(r.data, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(`${base}.html`, r.html, { mode: 0o600 });
+    const conversations = r.data.visitors.reduce((n, v) => n + v.conversations.length, 0);
+    process.stdout.write(
+      `exported from ${org.name}: ${r.data.visitors.length} visitor(s), ${conversations} conversation(s)\n  ${base}.json\n  ${base}.html\n`,
     );
   } finally {
     await store.close();

@@ -40,6 +40,9 @@ Commands:
                     PCI DSS / GDPR evidence bundle (agents, policy history, chain, card scan).
   data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--data-dir DIR]
                     Erases a conversation or a visitor (destroys its data keys); audited.
+  data export --visitor ID | --conversation ID | --email ADDR | --subject ID [--org KEY] [--out DIR]
+                    Writes everything held about a visitor as JSON and an HTML transcript
+                    (an access request, docs/privacy.md); audited.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -62,6 +65,7 @@ const OPTIONS = {
   'data-keys-from': { type: 'string' },
   conversation: { type: 'string' },
   visitor: { type: 'string' },
+  subject: { type: 'string' },
   yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

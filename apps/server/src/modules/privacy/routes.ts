@@ -1,35 +1,76 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ParleyError } from '@parley/protocol';
+import { DataSubjectLookupSchema, ParleyError } from '@parley/protocol';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
-import { erase } from './service';
+import { exportSubject } from './export';
+import { erase, type EraseReport } from './service';
+import { previewErasure, resolveSubject } from './subject';
 
 const EraseBodySchema = z.union([
   z.object({ conversationId: z.string().uuid(), confirm: z.literal(true) }).strict(),
   z.object({ visitorId: z.string().uuid(), confirm: z.literal(true) }).strict(),
+  z
+    .object({ email: z.string().trim().toLowerCase().email().max(254), confirm: z.literal(true) })
+    .strict(),
+  z.object({ subject: z.string().trim().min(1).max(256), confirm: z.literal(true) }).strict(),
 ]);
 
-/** Erasure requests from an admin (issue 12 item 6); the CLI is `parley data erase`. */
+/**
+ * Access and erasure requests from an admin (issue 12 items 5, 6); the CLI is `parley data
+ * export` / `parley data erase`. A person is found by visitor id, a conversation of theirs, or the
+ * verified identity's subject or e-mail. Preview names what an erasure removes.
+ */
 export function registerPrivacyRoutes(
   app: FastifyInstance,
   opts: { authRoutes: AuthRouteOptions },
 ): void {
   const store = opts.authRoutes.store;
   const admins = { preHandler: requireAgent(opts.authRoutes, { permission: 'settings:manage' }) };
-  app.post('/api/privacy/erase', admins, async (request) => {
+  const admin = (request: Parameters<typeof agentOf>[0]) => {
     const ctx = agentOf(request);
     if (!can(ctx.actor, 'settings:manage', { orgId: ctx.agent.orgId }))
       throw new ParleyError('forbidden');
-    const parsed = EraseBodySchema.safeParse(request.body);
-    if (!parsed.success) throw new ParleyError('bad_request');
-    const { confirm: _confirm, ...target } = parsed.data;
-    const report = await erase(
+    return ctx;
+  };
+
+  app.post('/api/privacy/preview', admins, async (request) => {
+    const ctx = admin(request);
+    const lookup = DataSubjectLookupSchema.parse(request.body);
+    const ids = await resolveSubject(store, ctx.agent.orgId, lookup);
+    return previewErasure(store, ctx.agent.orgId, ids);
+  });
+
+  app.post('/api/privacy/export', admins, async (request, reply) => {
+    const ctx = admin(request);
+    const lookup = DataSubjectLookupSchema.parse(request.body);
+    const ids = await resolveSubject(store, ctx.agent.orgId, lookup);
+    const r = await exportSubject(
       store,
-      ctx.agent.orgId,
-      target,
+      ctx.organisation,
+      ids,
       { kind: 'agent', id: ctx.agent.id },
       request.ip,
     );
-    return { erased: report };
+    void reply.header('cache-control', 'no-store');
+    return { ...r.data, transcriptHtml: r.html };
+  });
+
+  app.post('/api/privacy/erase', admins, async (request) => {
+    const ctx = admin(request);
+    const parsed = EraseBodySchema.safeParse(request.body);
+    if (!parsed.success) throw new ParleyError('bad_request');
+    const { confirm: _confirm, ...target } = parsed.data;
+    const actor = { kind: 'agent' as const, id: ctx.agent.id };
+    if ('conversationId' in target || 'visitorId' in target)
+      return { erased: await erase(store, ctx.agent.orgId, target, actor, request.ip) };
+    const total: EraseReport = { conversations: 0, visitors: 0, messages: 0, keys: 0 };
+    for (const visitorId of await resolveSubject(store, ctx.agent.orgId, target)) {
+      const r = await erase(store, ctx.agent.orgId, { visitorId }, actor, request.ip);
+      total.conversations += r.conversations;
+      total.visitors += r.visitors;
+      total.messages += r.messages;
+      total.keys += r.keys;
+    }
+    return { erased: total };
   });
 }

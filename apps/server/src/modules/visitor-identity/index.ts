@@ -1,6 +1,7 @@
 export {
   createVisitorIdentityService,
   defaultIdentitySettings,
+  detailsCtx as identityDetailsContext,
   type IdentitySettingsPatch,
   type VisitorIdentityDetails,
   type VisitorIdentityService,

@@ -34,7 +34,8 @@ export interface VisitorIdentityDetails {
 }
 
 const secretCtx = (orgId: string) => `org_visitor_identity.secret:${orgId}`;
-const detailsCtx = (visitorId: string) => `visitor_identities.details:${visitorId}`;
+/** The authenticated context of a visitor's sealed identity details (also read by privacy exports). */
+export const detailsCtx = (visitorId: string) => `visitor_identities.details:${visitorId}`;
 
 /** The organisation's settings when none were saved: verification off. */
 export function defaultIdentitySettings(org: Organisation): OrgVisitorIdentityRow {
