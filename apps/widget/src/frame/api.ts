@@ -48,9 +48,9 @@ async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
 }
 
 export const visitorApi = {
-  config: (orgKey: string, host: string) =>
+  config: (orgKey: string, host: string, team?: string) =>
     call<WidgetConfig>(
-      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}`,
+      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}${team ? `&team=${encodeURIComponent(team)}` : ''}`,
     ),
   createSession: (orgKey: string, name?: string, identity?: string) =>
     call<VisitorSession>('/api/visitor/session', {
@@ -59,11 +59,11 @@ export const visitorApi = {
     }),
   conversations: (token: string) =>
     call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
-  startConversation: (token: string, name?: string) =>
+  startConversation: (token: string, name?: string, teamId?: string) =>
     call<VisitorConversation>('/api/visitor/conversations', {
       method: 'POST',
       token,
-      body: name ? { name } : {},
+      body: { ...(name ? { name } : {}), ...(teamId ? { teamId } : {}) },
     }),
   payments: (token: string, conversationId: string) =>
     call<{ payments: unknown[] }>(

@@ -20,6 +20,10 @@ const orgKey = params.get('org') ?? '';
 const hostOrigin = normaliseOrigin(params.get('host'));
 // The loader has an identity token for us and posts it after `ready`: wait for it before any session.
 const identityExpected = params.get('identity') === '1';
+// The team the website named (loader data-team); otherwise the visitor may pick one.
+const siteTeam = /^[A-Za-z0-9-]{1,64}$/.test(params.get('team') ?? '')
+  ? (params.get('team') ?? '')
+  : '';
 const IDENTITY_WAIT_MS = 3000;
 
 export function App() {
@@ -89,7 +93,7 @@ export function App() {
       return;
     }
     try {
-      setConfig(await visitorApi.config(orgKey, hostOrigin));
+      setConfig(await visitorApi.config(orgKey, hostOrigin, siteTeam || undefined));
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
       const message =
@@ -128,7 +132,7 @@ export function App() {
     }
   }
 
-  async function start(name: string | undefined): Promise<void> {
+  async function start(name: string | undefined, teamId?: string): Promise<void> {
     setBusy(true);
     setError(null);
     try {
@@ -144,7 +148,7 @@ export function App() {
           store.saveSession(session);
         }
         try {
-          const c = await visitorApi.startConversation(session.token, name);
+          const c = await visitorApi.startConversation(session.token, name, siteTeam || teamId);
           setView({
             kind: 'chat',
             token: session.token,
@@ -176,7 +180,11 @@ export function App() {
       <header class="head">
         <div>
           <h1>{title}</h1>
-          <p class="sub">We usually reply in a few minutes</p>
+          <p class="sub" data-testid="availability">
+            {config && !config.available
+              ? 'No one is online right now; we will answer as soon as we can'
+              : 'We usually reply in a few minutes'}
+          </p>
         </div>
         {bridge?.embedded && (
           <button
@@ -209,7 +217,8 @@ export function App() {
             notice={view.notice}
             busy={busy}
             error={error}
-            onStart={(n) => void start(n)}
+            teams={siteTeam ? [] : (config?.teams ?? [])}
+            onStart={(n, team) => void start(n, team)}
           />
         )}
         {view.kind === 'chat' && (
