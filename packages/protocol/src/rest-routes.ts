@@ -58,6 +58,19 @@ import {
   TranscriptQueuedSchema,
   TranscriptRequestSchema,
 } from './feedback';
+import {
+  CapacityRequestSchema,
+  PresenceEnvelopeSchema,
+  PresenceListSchema,
+  PresenceUpdateRequestSchema,
+  TeamEnvelopeSchema,
+  TeamListSchema,
+  TeamMembersRequestSchema,
+  TeamRequestSchema,
+  TransferEnvelopeSchema,
+  TransferListSchema,
+  TransferRequestSchema,
+} from './routing';
 
 /** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
 export type RouteAuth = 'agent' | 'visitor' | 'public';
@@ -338,5 +351,101 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     tag: 'API tokens',
     auth: 'agent',
     status: 204,
+  },
+  'GET /api/presence': {
+    summary: "Every agent's presence and load",
+    tag: 'Routing',
+    auth: 'agent',
+    response: PresenceListSchema,
+  },
+  'GET /api/presence/me': {
+    summary: 'Your own presence',
+    tag: 'Routing',
+    auth: 'agent',
+    response: PresenceEnvelopeSchema,
+  },
+  'PUT /api/presence': {
+    summary: 'Set your status (online, away, appear offline) and capacity',
+    tag: 'Routing',
+    auth: 'agent',
+    body: PresenceUpdateRequestSchema,
+    response: PresenceEnvelopeSchema,
+  },
+  'POST /api/presence/activity': {
+    summary: 'Report activity (no longer away after inactivity)',
+    tag: 'Routing',
+    auth: 'agent',
+    response: PresenceEnvelopeSchema,
+  },
+  'PUT /api/agents/:id/capacity': {
+    summary: "Set an agent's maximum of concurrent chats (admins)",
+    tag: 'Routing',
+    auth: 'agent',
+    body: CapacityRequestSchema,
+    response: PresenceEnvelopeSchema,
+  },
+  'GET /api/teams': {
+    summary: 'Teams and their members',
+    tag: 'Routing',
+    auth: 'agent',
+    response: TeamListSchema,
+  },
+  'POST /api/teams': {
+    summary: 'Create a team (admins)',
+    tag: 'Routing',
+    auth: 'agent',
+    body: TeamRequestSchema,
+    response: TeamEnvelopeSchema,
+  },
+  'PUT /api/teams/:id': {
+    summary: "Change a team's name, routing, escalation or visitor choice (admins)",
+    tag: 'Routing',
+    auth: 'agent',
+    body: TeamRequestSchema,
+    response: TeamEnvelopeSchema,
+  },
+  'DELETE /api/teams/:id': {
+    summary: 'Delete a team; its waiting chats go to the shared queue (admins)',
+    tag: 'Routing',
+    auth: 'agent',
+    status: 204,
+  },
+  'PUT /api/teams/:id/members': {
+    summary: "Replace a team's members (admins)",
+    tag: 'Routing',
+    auth: 'agent',
+    body: TeamMembersRequestSchema,
+    response: TeamEnvelopeSchema,
+  },
+  'GET /api/conversations/:id/transfers': {
+    summary: 'Transfers of a conversation (agents only)',
+    tag: 'Routing',
+    auth: 'agent',
+    response: TransferListSchema,
+  },
+  'POST /api/conversations/:id/transfers': {
+    summary: 'Offer a conversation to an agent or a team, with a note',
+    tag: 'Routing',
+    auth: 'agent',
+    body: TransferRequestSchema,
+    response: TransferEnvelopeSchema,
+  },
+  'GET /api/transfers/incoming': {
+    summary: 'Pending transfers you may answer',
+    tag: 'Routing',
+    auth: 'agent',
+    response: TransferListSchema,
+  },
+  'POST /api/transfers/:id/accept': {
+    summary: 'Accept a transfer: the conversation becomes yours',
+    tag: 'Routing',
+    auth: 'agent',
+    response: TransferEnvelopeSchema,
+  },
+  'POST /api/transfers/:id/decline': {
+    summary: 'Decline (or, as its sender, withdraw) a transfer',
+    tag: 'Routing',
+    auth: 'agent',
+    response: TransferEnvelopeSchema,
   },
 };

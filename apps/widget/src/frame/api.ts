@@ -54,9 +54,9 @@ async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
 }
 
 export const visitorApi = {
-  config: (orgKey: string, host: string) =>
+  config: (orgKey: string, host: string, team?: string) =>
     call<WidgetConfig>(
-      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}`,
+      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}${team ? `&team=${encodeURIComponent(team)}` : ''}`,
     ),
   createSession: (orgKey: string, name?: string, identity?: string) =>
     call<VisitorSession>('/api/visitor/session', {
@@ -65,13 +65,14 @@ export const visitorApi = {
     }),
   conversations: (token: string) =>
     call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),
-  startConversation: (token: string, name?: string, consentVersion?: number) =>
+  startConversation: (token: string, name?: string, consentVersion?: number, teamId?: string) =>
     call<VisitorConversation>('/api/visitor/conversations', {
       method: 'POST',
       token,
       body: {
         ...(name ? { name } : {}),
         ...(consentVersion !== undefined ? { consent: { version: consentVersion } } : {}),
+        ...(teamId ? { teamId } : {}),
       },
     }),
   withdrawConsent: (token: string, conversationId: string) =>

@@ -20,6 +20,10 @@ const orgKey = params.get('org') ?? '';
 const hostOrigin = normaliseOrigin(params.get('host'));
 // The loader has an identity token for us and posts it after `ready`: wait for it before any session.
 const identityExpected = params.get('identity') === '1';
+// The team the website named (loader data-team); otherwise the visitor may pick one.
+const siteTeam = /^[A-Za-z0-9-]{1,64}$/.test(params.get('team') ?? '')
+  ? (params.get('team') ?? '')
+  : '';
 const IDENTITY_WAIT_MS = 3000;
 
 export function App() {
@@ -89,7 +93,7 @@ export function App() {
       return;
     }
     try {
-      setConfig(await visitorApi.config(orgKey, hostOrigin));
+      setConfig(await visitorApi.config(orgKey, hostOrigin, siteTeam || undefined));
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
       const message =
@@ -133,6 +137,7 @@ export function App() {
   async function start(
     name: string | undefined,
     consentVersion: number | undefined,
+    teamId?: string,
   ): Promise<void> {
     setBusy(true);
     setError(null);
@@ -149,7 +154,12 @@ export function App() {
           store.saveSession(session);
         }
         try {
-          const c = await visitorApi.startConversation(session.token, name, consentVersion);
+          const c = await visitorApi.startConversation(
+            session.token,
+            name,
+            consentVersion,
+            siteTeam || teamId,
+          );
           setView({
             kind: 'chat',
             token: session.token,
@@ -186,7 +196,11 @@ export function App() {
       <header class="head">
         <div>
           <h1>{title}</h1>
-          <p class="sub">We usually reply in a few minutes</p>
+          <p class="sub" data-testid="availability">
+            {config && !config.available
+              ? 'No one is online right now; we will answer as soon as we can'
+              : 'We usually reply in a few minutes'}
+          </p>
         </div>
         {bridge?.embedded && (
           <button
@@ -220,7 +234,8 @@ export function App() {
             busy={busy}
             error={error}
             consent={config?.consent}
-            onStart={(n, v) => void start(n, v)}
+            teams={siteTeam ? [] : (config?.teams ?? [])}
+            onStart={(n, v, team) => void start(n, v, team)}
           />
         )}
         {view.kind === 'chat' && (

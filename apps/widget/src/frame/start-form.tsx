@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { WidgetConsent } from '@parley/protocol';
+import type { PublicTeam, WidgetConsent } from '@parley/protocol';
 
 interface Props {
   greeting: string;
@@ -8,13 +8,20 @@ interface Props {
   error: string | null;
   /** The organisation's pre-chat consent (docs/privacy.md); undefined: none asked. */
   consent: WidgetConsent | undefined;
-  onStart: (name: string | undefined, consentVersion: number | undefined) => void;
+  /** Teams the visitor may choose (pre-chat choice, docs/routing.md); none: no question. */
+  teams?: PublicTeam[];
+  onStart: (
+    name: string | undefined,
+    consentVersion: number | undefined,
+    teamId: string | undefined,
+  ) => void;
 }
 
-export function StartForm({ greeting, notice, busy, error, consent, onStart }: Props) {
+export function StartForm({ greeting, notice, busy, error, consent, teams = [], onStart }: Props) {
   const [name, setName] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [missing, setMissing] = useState(false);
+  const [team, setTeam] = useState('');
   return (
     <form
       class="start"
@@ -27,7 +34,11 @@ export function StartForm({ greeting, notice, busy, error, consent, onStart }: P
           document.getElementById('consent-agree')?.focus();
           return;
         }
-        onStart(name.trim() || undefined, consent && agreed ? consent.version : undefined);
+        onStart(
+          name.trim() || undefined,
+          consent && agreed ? consent.version : undefined,
+          team || undefined,
+        );
       }}
     >
       <p class="greeting-text">{greeting}</p>
@@ -45,6 +56,24 @@ export function StartForm({ greeting, notice, busy, error, consent, onStart }: P
         value={name}
         onInput={(e) => setName(e.currentTarget.value)}
       />
+      {teams.length > 0 && (
+        <>
+          <label for="visitor-team">What can we help you with?</label>
+          <select
+            id="visitor-team"
+            data-testid="team-choice"
+            value={team}
+            onChange={(e) => setTeam(e.currentTarget.value)}
+          >
+            <option value="">Anything else</option>
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       {consent && (
         <fieldset class="consent" data-testid="consent">
           <legend>Privacy</legend>

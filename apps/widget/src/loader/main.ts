@@ -57,7 +57,9 @@ function mount(script: HTMLScriptElement): void {
   let identity: string | null = isIdentityToken(script.dataset.identityToken)
     ? script.dataset.identityToken
     : null;
-  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}`;
+  // data-team: the website picks the team (docs/routing.md); the frame then asks nobody to choose.
+  const team = script.dataset.team ?? '';
+  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}${team ? `&team=${encodeURIComponent(team)}` : ''}`;
 
   const host = document.createElement('div');
   host.setAttribute('data-parley-widget', '');

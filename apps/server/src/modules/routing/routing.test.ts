@@ -87,6 +87,13 @@ describe('presence and capacity', () => {
     const config = await widgetConfig(solo.id);
     expect(config.available).toBe(true);
     expect(config.teams).toContainEqual({ id: solo.id, name: 'Presence solo' });
+    // A team not offered to visitors is not in the pre-chat choice.
+    const hidden = await admin.request('POST', '/api/teams', {
+      name: 'Internal only',
+      visitorChoice: false,
+    });
+    const hiddenId = ((await hidden.json()) as { team: Team }).team.id;
+    expect((await widgetConfig()).teams.map((x) => x.id)).not.toContain(hiddenId);
 
     // By hand.
     const away = await ada.client.request('PUT', '/api/presence', { status: 'away', maxChats: 4 });
