@@ -16,3 +16,4 @@ export * from './desk';
 export * from './api-tokens';
 export * from './rest-routes';
 export * from './feedback';
+export * from './offline';

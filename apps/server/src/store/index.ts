@@ -16,6 +16,7 @@ import { identityRepo } from './repos/identity';
 import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
 import { feedbackRepo } from './repos/feedback';
+import { offlineRepo } from './repos/offline';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
@@ -66,5 +67,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     apiTokens: apiTokensRepo(conn.db),
     installationKeys: installationKeysRepo(conn.db),
     feedback: feedbackRepo(conn.db, dataKeys),
+    offline: offlineRepo(conn.db, dataKeys),
   };
 }

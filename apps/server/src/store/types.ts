@@ -11,6 +11,7 @@ import type { ApiTokenRepo, ApiTokenTables } from './api-token-types';
 import type { InstallationKeysRepo, InstallationKeyTables } from './installation-key-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { FeedbackRepo, FeedbackTables } from './feedback-types';
+import type { OfflineRepo, OfflineTables } from './offline-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -25,6 +26,7 @@ export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
 export type * from './feedback-types';
+export type * from './offline-types';
 export type * from './visitor-identity-types';
 
 /**
@@ -114,7 +116,8 @@ export interface Database
     VisitorIdentityTables,
     ApiTokenTables,
     InstallationKeyTables,
-    FeedbackTables {
+    FeedbackTables,
+    OfflineTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -410,4 +413,6 @@ export interface Store {
   desk: DeskRepo;
   /** Ratings of conversations (0045-ratings). */
   feedback: FeedbackRepo;
+  /** Business hours, offline contacts, continue links (0046-offline). */
+  offline: OfflineRepo;
 }

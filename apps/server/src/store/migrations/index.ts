@@ -16,6 +16,7 @@ import { visitorIdentity } from './0015-visitor-identity';
 import { apiTokens } from './0036-api-tokens';
 import { installationKeys } from './0037-installation-keys';
 import { ratings } from './0045-ratings';
+import { offline } from './0046-offline';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0036-api-tokens': apiTokens,
   '0037-installation-keys': installationKeys,
   '0045-ratings': ratings,
+  '0046-offline': offline,
 };
 
 export const migrationProvider: MigrationProvider = {
