@@ -397,7 +397,18 @@ export async function startServer(
     authRoutes,
   });
   createDesk({ app, store, bus, chat, log, authRoutes });
-  createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes });
+  createFeedback({
+    app,
+    store,
+    bus,
+    chat,
+    mail,
+    visitors,
+    log,
+    authRoutes,
+    publicUrl: () => publicUrl,
+    visitorTokenDays: config.visitorTokenDays,
+  });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

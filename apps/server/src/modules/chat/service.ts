@@ -67,6 +67,8 @@ export function createChatService(deps: ChatDeps) {
   const { store, bus, committer, masker, held, log } = deps;
   const notices = createNoticeLimiter();
   const senderLock = createKeyedLock();
+  // Told of every agent message this node committed (offline replies by e-mail, issue 15).
+  const agentMessageListeners: ((conv: ConversationRow, message: MessageRow) => void)[] = [];
 
   // Hot-path cache of conversations for send/typing. Safe because what the
   // policy reads only moves one way: the visitor never changes, the agent is
@@ -199,6 +201,11 @@ export function createChatService(deps: ChatDeps) {
 
   return {
     authorize: load,
+
+    /** Calls `listener` after each new agent message is committed and published (never for a repeat). */
+    onAgentMessage(listener: (conv: ConversationRow, message: MessageRow) => void): void {
+      agentMessageListeners.push(listener);
+    },
 
     /** The visitor's open conversation, or a new waiting one. */
     async startConversation(actor: ChatActor & { kind: 'visitor' }): Promise<ConversationRow> {
@@ -356,6 +363,17 @@ export function createChatService(deps: ChatDeps) {
             ),
           );
         if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
+        if (actor.kind === 'agent')
+          for (const listener of agentMessageListeners) {
+            try {
+              listener(conv, message);
+            } catch (err) {
+              log.warn(
+                { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
+                'agent message listener failed',
+              );
+            }
+          }
         return { seq: message.seq, duplicate: false };
       }
     },
