@@ -260,6 +260,7 @@ export function App() {
         {view.kind === 'start' && offerForm && (
           <OfflineForm
             text={availability.offlineText}
+            notice={view.notice}
             busy={busy}
             error={error}
             onSubmit={(input) => void leaveMessage(input)}

@@ -8,6 +8,7 @@ export interface OfflineInput {
 
 interface Props {
   text: string;
+  notice: string | null;
   busy: boolean;
   error: string | null;
   onSubmit: (input: OfflineInput) => void;
@@ -17,7 +18,7 @@ interface Props {
  * "Leave a message" (docs/feedback.md "Offline mode"): shown when nobody can answer. The
  * message becomes a conversation in the queue; the reply comes by e-mail with a link back.
  */
-export function OfflineForm({ text, busy, error, onSubmit }: Props) {
+export function OfflineForm({ text, notice, busy, error, onSubmit }: Props) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState('');
@@ -34,6 +35,7 @@ export function OfflineForm({ text, busy, error, onSubmit }: Props) {
       <p class="greeting-text" role="status">
         {text}
       </p>
+      {notice && <p class="notice">{notice}</p>}
       <label for="offline-name">Your name</label>
       <input
         id="offline-name"
