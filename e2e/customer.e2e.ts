@@ -126,6 +126,16 @@ describe('the customer side: rating and transcript', () => {
     await screenshot(agent, 'console-rating');
   });
 
+  it('an admin sees the ratings report beside the business hours', async () => {
+    await agent.goto(`${server.url}/settings/customer`);
+    const report = agent.getByTestId('ratings-report');
+    await report.waitFor();
+    await expect.poll(() => report.textContent()).toContain('1 ratings, average 4 of 5');
+    await agent.getByLabel('Time zone (IANA, e.g. Europe/Berlin)').waitFor();
+    expect(await seriousViolations(agent, 'main')).toEqual([]);
+    await screenshot(agent, 'console-business-hours');
+  });
+
   it('outside business hours the widget offers to leave a message; the reply comes by e-mail and its link continues the chat', async () => {
     const closed = {
       enabled: true,

@@ -16,6 +16,7 @@ import { ProfilePage } from './views/profile';
 import { PasskeysPage } from './views/passkeys';
 import { SsoSettingsPage } from './views/sso-settings';
 import { CannedSettingsPage } from './views/canned-settings';
+import { CustomerSettingsPage } from './views/customer-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -121,6 +122,8 @@ export function App() {
           return <PasskeysPage session={view.session} />;
         if (location.pathname === '/settings/sso')
           return <SsoSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/customer')
+          return <CustomerSettingsPage session={view.session} />;
         if (location.pathname === '/settings/canned-replies')
           return <CannedSettingsPage session={view.session} />;
         if (location.pathname === '/settings/visitor-identity')
