@@ -125,6 +125,81 @@ describe('the customer side: rating and transcript', () => {
     expect(await seriousViolations(agent, '[data-testid="conversation-view"]')).toEqual([]);
     await screenshot(agent, 'console-rating');
   });
+
+  it('an admin sees the ratings report beside the business hours', async () => {
+    await agent.goto(`${server.url}/settings/customer`);
+    const report = agent.getByTestId('ratings-report');
+    await report.waitFor();
+    await expect.poll(() => report.textContent()).toContain('1 ratings, average 4 of 5');
+    await agent.getByLabel('Time zone (IANA, e.g. Europe/Berlin)').waitFor();
+    expect(await seriousViolations(agent, 'main')).toEqual([]);
+    await screenshot(agent, 'console-business-hours');
+  });
+
+  it('outside business hours the widget offers to leave a message; the reply comes by e-mail and its link continues the chat', async () => {
+    const closed = {
+      enabled: true,
+      timeZone: 'UTC',
+      week: [[], [], [], [], [], [], []],
+      offlineText: 'We are closed now. Leave a message and we will reply by e-mail.',
+    };
+    expect((await rest.request('PUT', '/api/settings/hours', closed)).status).toBe(200);
+    const other = await launchBrowser();
+    try {
+      const page = await firstPage(other.context);
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.goto(`${server.url}/demo`);
+      await clickLauncher(page);
+      const f = await chatFrame(page);
+      await f.getByTestId('offline-form').waitFor();
+      expect(await f.getByTestId('availability').textContent()).toBe('We are closed right now');
+      expect(await seriousViolations(f, 'body')).toEqual([]);
+      await screenshot(page, 'customer-offline-form-phone');
+      await f.getByLabel('Your name').fill('Olga');
+      await f.getByLabel('Your e-mail address').fill('olga@example.test');
+      await f.getByLabel('Your message').fill('Can I change my delivery address?');
+      await f.getByRole('checkbox').check();
+      await f.getByRole('button', { name: 'Send message' }).click();
+      await f.getByTestId('message').filter({ hasText: 'change my delivery address' }).waitFor();
+
+      const before = smtp.received.length;
+      const { conversations } = (await (
+        await rest.request('GET', '/api/conversations?status=waiting')
+      ).json()) as { conversations: { id: string; visitor: { name: string | null } }[] };
+      const id = conversations.find((c) => c.visitor.name === 'Olga')?.id ?? '';
+      await rest.request('POST', `/api/conversations/${id}/accept`);
+      await rest.request('POST', `/api/conversations/${id}/messages`, {
+        clientMsgId: 'offline-reply',
+        text: 'Yes, tell us the new address in the chat.',
+      });
+      await expect
+        .poll(() => smtp.received.slice(before).find((m) => m.subject?.includes('replied')))
+        .toBeTruthy();
+      const mail = smtp.received.slice(before).find((m) => m.subject?.includes('replied'));
+      const link = /https?:\/\/\S+#continue=\S+/.exec(mail?.text ?? '')?.[0] ?? '';
+      expect(link).toContain('#continue=');
+
+      // The customer opens the link on another device: the conversation, with the reply.
+      const phone = await launchBrowser();
+      try {
+        const p2 = await firstPage(phone.context);
+        await p2.setViewportSize({ width: 390, height: 800 });
+        await p2.goto(link);
+        await p2.getByTestId('message').filter({ hasText: 'tell us the new address' }).waitFor();
+        expect(p2.url()).not.toContain('continue=');
+        await screenshot(p2, 'customer-continued-phone');
+        // Single use: the same link again does not open the conversation.
+        await p2.goto('about:blank');
+        await p2.goto(link);
+        await p2.getByText('This link has expired or was already used').waitFor();
+      } finally {
+        await phone.close();
+      }
+    } finally {
+      await other.close();
+      await rest.request('PUT', '/api/settings/hours', { ...closed, enabled: false });
+    }
+  });
 });
 
 async function firstPage(context: BrowserContext): Promise<Page> {

@@ -20,6 +20,7 @@ import { PasskeysPage } from './views/passkeys';
 import { SsoSettingsPage } from './views/sso-settings';
 import { CannedSettingsPage } from './views/canned-settings';
 import { TeamsSettingsPage } from './views/teams-settings';
+import { CustomerSettingsPage } from './views/customer-settings';
 import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
@@ -125,6 +126,8 @@ export function App() {
           return <PasskeysPage session={view.session} />;
         if (location.pathname === '/settings/sso')
           return <SsoSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/customer')
+          return <CustomerSettingsPage session={view.session} />;
         if (location.pathname === '/settings/canned-replies')
           return <CannedSettingsPage session={view.session} />;
         if (location.pathname === '/settings/teams')

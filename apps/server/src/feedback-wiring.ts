@@ -1,4 +1,4 @@
-// Wires the customer's feedback (issue 15; docs/feedback.md) into a node: ratings and transcripts.
+// Wires the customer's side (issue 15; docs/feedback.md) into a node: ratings, transcripts, offline mode.
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from './bus';
 import type { Logger } from './logger';
@@ -13,6 +13,7 @@ import {
   createTranscriptsService,
   registerFeedbackRoutes,
 } from './modules/feedback';
+import { createOfflineService, registerOfflineRoutes } from './modules/offline';
 
 /** Transcripts one conversation may ask for per hour, whoever asks (visitor or agents). */
 export const TRANSCRIPTS_PER_HOUR = 3;
@@ -27,6 +28,8 @@ export function createFeedback(deps: {
   log: Logger;
   authRoutes: AuthRouteOptions;
   events?: ChatEventSink;
+  publicUrl: () => string;
+  visitorTokenDays: number;
 }) {
   const ratings = createRatingsService(deps);
   const transcripts = createTranscriptsService({
@@ -39,5 +42,13 @@ export function createFeedback(deps: {
     visitors: deps.visitors,
     authRoutes: deps.authRoutes,
   });
-  return { ratings, transcripts };
+  // Offline mode (issue 15 item 2): business hours, leave a message, replies by e-mail.
+  const offline = createOfflineService(deps);
+  registerOfflineRoutes(deps.app, {
+    offline,
+    store: deps.store,
+    authRoutes: deps.authRoutes,
+    limits: deps.app.parleyLimits,
+  });
+  return { ratings, transcripts, offline };
 }

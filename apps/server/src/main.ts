@@ -459,7 +459,19 @@ export async function startServer(
   const retention = createRetentionService({ store, log, files });
   registerRetentionRoutes(app, { retention, authRoutes });
   const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
-  createFeedback({ app, store, bus, chat, mail, visitors, log, authRoutes, events: chatEvents });
+  createFeedback({
+    app,
+    store,
+    bus,
+    chat,
+    mail,
+    visitors,
+    log,
+    authRoutes,
+    publicUrl: () => publicUrl,
+    visitorTokenDays: config.visitorTokenDays,
+    events: chatEvents,
+  });
   routing.register(app, authRoutes);
   registerBlockRoutes(app, { authRoutes, blocks, store });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

@@ -264,6 +264,10 @@ export const ERRORS = {
     status: 409,
     message: 'A conversation can be rated once it has ended.',
   },
+  continue_link_invalid: {
+    status: 403,
+    message: 'This link has expired or was already used. Start a new conversation in the chat.',
+  },
   transcript_limit: {
     status: 429,
     message: 'Too many transcripts were asked for this conversation; try again later.',

@@ -20,3 +20,4 @@ export * from './privacy';
 export * from './feedback';
 export * from './routing';
 export * from './blocks';
+export * from './offline';

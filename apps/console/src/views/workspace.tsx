@@ -94,6 +94,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
             </a>
           )}
           {session.agent.role === 'admin' && (
+            <a class="btn small" href="/settings/customer">
+              Business hours
+            </a>
+          )}
+          {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/canned-replies">
               Canned replies
             </a>

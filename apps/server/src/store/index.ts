@@ -17,6 +17,7 @@ import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
 import { feedbackRepo } from './repos/feedback';
 import { routingRepo } from './repos/routing';
+import { offlineRepo } from './repos/offline';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
@@ -75,5 +76,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     retention: retentionRepo(conn),
     feedback: feedbackRepo(conn.db, dataKeys),
     blocks: blocksRepo(conn.db),
+    offline: offlineRepo(conn.db, dataKeys),
   };
 }

@@ -15,6 +15,7 @@ import type { DeskRepo, DeskTables } from './desk-types';
 import type { ConsentRepo, LifecycleTables, RetentionRepo } from './lifecycle-types';
 import type { FeedbackRepo, FeedbackTables } from './feedback-types';
 import type { RoutingRepo, RoutingTables } from './routing-types';
+import type { OfflineRepo, OfflineTables } from './offline-types';
 import type { DataKeys } from './data-keys';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
@@ -32,6 +33,7 @@ export type * from './identity-types';
 export type * from './desk-types';
 export type * from './feedback-types';
 export type * from './routing-types';
+export type * from './offline-types';
 export type * from './visitor-identity-types';
 export type * from './lifecycle-types';
 
@@ -130,7 +132,9 @@ export interface Database
     WebhookTables,
     LifecycleTables,
     FeedbackTables,
-    BlockTables {
+    BlockTables,
+    FeedbackTables,
+    OfflineTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -441,4 +445,6 @@ export interface Store {
   feedback: FeedbackRepo;
   /** Presence, teams, assignment and transfers (0050-routing). */
   routing: RoutingRepo;
+  /** Business hours, offline contacts, continue links (0046-offline). */
+  offline: OfflineRepo;
 }

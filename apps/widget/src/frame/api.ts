@@ -1,4 +1,5 @@
 import type {
+  Availability,
   PayLink,
   Rating,
   VisitorConversation,
@@ -96,6 +97,18 @@ export const visitorApi = {
       `/api/visitor/files/${encodeURIComponent(fileId)}/link?variant=${variant}`,
       { token },
     ),
+  availability: (orgKey: string) =>
+    call<Availability>(`/api/widget/availability?org=${encodeURIComponent(orgKey)}`),
+  leaveMessage: (body: { orgKey: string; name: string; email: string; message: string }) =>
+    call<VisitorSession & { conversationId: string }>('/api/visitor/offline-message', {
+      method: 'POST',
+      body: { ...body, consent: true },
+    }),
+  continueChat: (orgKey: string, token: string) =>
+    call<VisitorSession & { conversationId: string }>('/api/visitor/continue', {
+      method: 'POST',
+      body: { orgKey, token },
+    }),
   rating: (token: string, conversationId: string) =>
     call<{ rating: Rating | null }>(
       `/api/visitor/conversations/${encodeURIComponent(conversationId)}/rating`,

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { WidgetConfig } from '@parley/protocol';
+import type { Availability, WidgetConfig } from '@parley/protocol';
 import { normaliseOrigin } from '../shared/bridge';
 import { ApiError, visitorApi } from './api';
 import { ChatView } from './chat-view';
@@ -7,6 +7,7 @@ import { Outbox } from './outbox';
 import { connectParent, type ParentBridge } from './parent-bridge';
 import { pickConversation, VisitorStore } from './session';
 import { StartForm } from './start-form';
+import { OfflineForm, type OfflineInput } from './offline-form';
 import { browserStore } from './storage';
 
 type View =
@@ -25,9 +26,18 @@ const siteTeam = /^[A-Za-z0-9-]{1,64}$/.test(params.get('team') ?? '')
   ? (params.get('team') ?? '')
   : '';
 const IDENTITY_WAIT_MS = 3000;
+/** The token of a continue link from a reply e-mail (`#continue=…`), read once and removed. */
+function takeContinueToken(): string | null {
+  const m = /(?:^#|&)continue=([A-Za-z0-9_-]{16,256})/.exec(location.hash);
+  if (!m) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return m[1] ?? null;
+}
 
 export function App() {
   const [config, setConfig] = useState<WidgetConfig | null>(null);
+  const [availability, setAvailability] = useState<Availability | null>(null);
+  const [leaving, setLeaving] = useState(false);
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -104,6 +114,22 @@ export function App() {
             : 'Chat is unavailable right now. Please try again later.';
       setView({ kind: 'unavailable', message });
       return;
+    }
+    // Whether anyone can answer now; without an answer the widget behaves as if someone can.
+    visitorApi.availability(orgKey).then(setAvailability, () => undefined);
+    const continueToken = takeContinueToken();
+    if (continueToken) {
+      try {
+        const r = await visitorApi.continueChat(orgKey, continueToken);
+        store.clearSession();
+        store.saveSession(r);
+      } catch (e) {
+        setView({
+          kind: 'start',
+          notice: e instanceof ApiError ? e.message : 'This link could not be used.',
+        });
+        return;
+      }
     }
     await identityArrived;
     let session = store.session();
@@ -185,6 +211,28 @@ export function App() {
     }
   }
 
+  async function leaveMessage(input: OfflineInput): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await visitorApi.leaveMessage({ orgKey, ...input });
+      store.saveSession(r);
+      setView({ kind: 'chat', token: r.token, conversationId: r.conversationId, closed: false });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const away = availability !== null && !availability.available;
+  // Outside business hours the form is the way; when merely nobody is signed in, the visitor
+  // may still start a chat and wait, or leave a message instead.
+  const offerForm =
+    away &&
+    availability.leaveMessage &&
+    config?.identity !== 'required' &&
+    (availability.reason === 'closed' || leaving);
   const title = config?.orgName ?? 'Chat';
   return (
     <div
@@ -197,8 +245,10 @@ export function App() {
         <div>
           <h1>{title}</h1>
           <p class="sub" data-testid="availability">
-            {config && !config.available
-              ? 'No one is online right now; we will answer as soon as we can'
+            {away
+              ? availability.reason === 'closed'
+                ? 'We are closed right now'
+                : 'Nobody is available right now'
               : 'We usually reply in a few minutes'}
           </p>
         </div>
@@ -227,17 +277,37 @@ export function App() {
             Please sign in on the website to chat with us.
           </p>
         )}
-        {view.kind === 'start' && (config?.identity !== 'required' || identity.current.token) && (
-          <StartForm
-            greeting={config?.greeting ?? ''}
+        {view.kind === 'start' && offerForm && (
+          <OfflineForm
+            text={availability.offlineText}
             notice={view.notice}
             busy={busy}
             error={error}
-            consent={config?.consent}
-            teams={siteTeam ? [] : (config?.teams ?? [])}
-            onStart={(n, v, team) => void start(n, v, team)}
+            onSubmit={(input) => void leaveMessage(input)}
           />
         )}
+        {view.kind === 'start' &&
+          !offerForm &&
+          (config?.identity !== 'required' || identity.current.token) && (
+            <>
+              <StartForm
+                greeting={config?.greeting ?? ''}
+                notice={view.notice ?? (away ? availability.offlineText : null)}
+                busy={busy}
+                error={error}
+                consent={config?.consent}
+                teams={siteTeam ? [] : (config?.teams ?? [])}
+                onStart={(n, v, team) => void start(n, v, team)}
+              />
+              {away && availability.leaveMessage && config?.identity !== 'required' && (
+                <p class="centered">
+                  <button type="button" class="link" onClick={() => setLeaving(true)}>
+                    Leave a message instead
+                  </button>
+                </p>
+              )}
+            </>
+          )}
         {view.kind === 'chat' && (
           <ChatView
             key={view.conversationId}

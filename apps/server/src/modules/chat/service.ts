@@ -75,6 +75,8 @@ export function createChatService(deps: ChatDeps) {
   const told = (conv: ConversationRow) => {
     for (const l of conversationListeners) l(conv);
   };
+  // Told of every agent message this node committed (offline replies by e-mail, issue 15).
+  const agentMessageListeners: ((conv: ConversationRow, message: MessageRow) => void)[] = [];
 
   // Hot-path cache of conversations for send/typing. Safe because what the
   // policy reads only moves one way: the visitor never changes, the agent is
@@ -214,6 +216,11 @@ export function createChatService(deps: ChatDeps) {
 
   return {
     authorize: load,
+
+    /** Calls `listener` after each new agent message is committed and published (never for a repeat). */
+    onAgentMessage(listener: (conv: ConversationRow, message: MessageRow) => void): void {
+      agentMessageListeners.push(listener);
+    },
 
     /** The visitor's open conversation, or a new waiting one (in `teamId`'s queue when given). */
     async startConversation(
@@ -434,6 +441,17 @@ export function createChatService(deps: ChatDeps) {
           conversationId: conv.id,
           seq: message.seq,
         });
+        if (actor.kind === 'agent')
+          for (const listener of agentMessageListeners) {
+            try {
+              listener(conv, message);
+            } catch (err) {
+              log.warn(
+                { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
+                'agent message listener failed',
+              );
+            }
+          }
         return { seq: message.seq, duplicate: false };
       }
     },

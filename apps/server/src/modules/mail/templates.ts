@@ -114,9 +114,78 @@ const transcript: MailTemplate<typeof TranscriptSchema> = {
   },
 };
 
+const OfflineMessageSchema = z.object({
+  organisation: z.string().max(200),
+  /** The customer's name and message, masked. No e-mail address: replies go from the console. */
+  visitorName: z.string().max(200),
+  message: z.string().max(8000),
+  consoleLink: z.string().url(),
+});
+
+const offlineMessage: MailTemplate<typeof OfflineMessageSchema> = {
+  schema: OfflineMessageSchema,
+  ownerOnly: false,
+  render(d) {
+    const subject = `New message from ${d.visitorName} (left while you were away)`;
+    const lead = `${d.visitorName} left a message for ${d.organisation} while nobody was available:`;
+    const after =
+      'It is waiting in the queue. Reply from the console; the customer gets your reply by e-mail.';
+    const text = [lead, '', d.message, '', after, d.consoleLink].join('\n');
+    const html = layout(subject, [
+      `<p>${escapeHtml(lead)}</p>`,
+      `<blockquote style="margin:0;padding:0.5em 1em;border-left:3px solid #d0d7de">${escapeHtml(d.message).replace(/\n/g, '<br>')}</blockquote>`,
+      `<p>${escapeHtml(after)}</p>`,
+      `<p><a href="${escapeHtml(d.consoleLink)}">Open the console</a></p>`,
+    ]);
+    return { subject, text, html };
+  },
+};
+
+const OfflineReplySchema = z.object({
+  organisation: z.string().max(200),
+  agentName: z.string().max(200),
+  /** The agent's reply as stored (masked). */
+  message: z.string().max(8000),
+  /** Continues the conversation in the chat: works once, until `expiresDays` have passed. */
+  link: z.string().url(),
+  expiresDays: z.number().int().positive(),
+});
+
+const offlineReply: MailTemplate<typeof OfflineReplySchema> = {
+  schema: OfflineReplySchema,
+  // The link acts for the customer, but the customer is no agent: the service sends it only
+  // to the address the customer left on the conversation (modules/offline).
+  ownerOnly: false,
+  render(d) {
+    const subject = `${d.organisation} replied to your message`;
+    const lead = `${d.agentName} from ${d.organisation} replied:`;
+    const more = `To answer, continue in the chat (the link works once, for ${d.expiresDays} days):`;
+    const text = [
+      lead,
+      '',
+      d.message,
+      '',
+      more,
+      d.link,
+      '',
+      'Please do not send card details by e-mail or chat.',
+    ].join('\n');
+    const html = layout(subject, [
+      `<p>${escapeHtml(lead)}</p>`,
+      `<blockquote style="margin:0;padding:0.5em 1em;border-left:3px solid #d0d7de">${escapeHtml(d.message).replace(/\n/g, '<br>')}</blockquote>`,
+      `<p>${escapeHtml(more)}</p>`,
+      `<p><a href="${escapeHtml(d.link)}">Continue in the chat</a></p>`,
+      '<p style="font-size:0.9em;color:#57606a">Please do not send card details by e-mail or chat.</p>',
+    ]);
+    return { subject, text, html };
+  },
+};
+
 export const TEMPLATES = {
   unlock_link: unlockLink,
   transcript,
+  offline_message: offlineMessage,
+  offline_reply: offlineReply,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -137,5 +206,9 @@ export function renderTemplate(
       return TEMPLATES.unlock_link.render(TEMPLATES.unlock_link.schema.parse(data));
     case 'transcript':
       return TEMPLATES.transcript.render(TEMPLATES.transcript.schema.parse(data));
+    case 'offline_message':
+      return TEMPLATES.offline_message.render(TEMPLATES.offline_message.schema.parse(data));
+    case 'offline_reply':
+      return TEMPLATES.offline_reply.render(TEMPLATES.offline_reply.schema.parse(data));
   }
 }

@@ -21,6 +21,7 @@ import { retention } from './0041-retention';
 import { ratings } from './0045-ratings';
 import { routing } from './0050-routing';
 import { visitorBlocks } from './0055-visitor-blocks';
+import { offline } from './0046-offline';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0045-ratings': ratings,
   '0050-routing': routing,
   '0055-visitor-blocks': visitorBlocks,
+  '0046-offline': offline,
 };
 
 export const migrationProvider: MigrationProvider = {
