@@ -191,6 +191,8 @@ export async function startServer(
   );
   const held = createHeldPieces({ store, bus, log });
   await held.start();
+  // Filled once the security events exist (they are made after the chat service).
+  const late: { signals?: Signals } = {};
   const chat = instrumentSend(
     createChatService({
       store,
@@ -200,6 +202,13 @@ export async function startServer(
       held,
       log,
       maskingReady: (orgId) => maskingSettings.ready(orgId),
+      onVisitorCard: (orgId, visitorId, cards) => {
+        for (let i = 0; i < cards; i++)
+          late.signals?.report(orgId, 'card_testing', visitorId, {
+            detail: { visitorId },
+            threshold: config.signalCardTestingPerMinute,
+          });
+      },
     }),
     metrics,
   );
@@ -282,6 +291,7 @@ export async function startServer(
   });
   // Visitor-side intrusion signals, aggregated so a flood is a handful of events (issue 11 item 5).
   const signals = createSignals({ events });
+  late.signals = signals;
   const visitorIdentity = createVisitorIdentityService({ store, events, signals });
   const blocks = createBlockService({
     store,
@@ -296,6 +306,10 @@ export async function startServer(
     closedTokenHours: config.visitorClosedTokenHours,
     identity: visitorIdentity,
     gate: blocks,
+    onSession: (orgId) =>
+      signals.report(orgId, 'session_burst', 'sessions', {
+        threshold: config.signalSessionBurstPerMinute,
+      }),
   });
   const vault =
     config.vaultUrl && config.vaultSecretOut
@@ -366,6 +380,13 @@ export async function startServer(
     },
     tls: secureCookies,
     audit: anchor,
+    // Refusals by address are installation-wide (no organisation is known before a route runs).
+    onLimited: (kind, ip) =>
+      signals.report('', 'rate_limit_storm', `${ip}|${kind}`, {
+        ip,
+        detail: { limit: kind },
+        threshold: config.signalRateLimitStormPerMinute,
+      }),
     agents,
     account,
     securitySettings,

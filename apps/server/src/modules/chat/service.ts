@@ -19,6 +19,11 @@ export interface ChatDeps {
   log: Logger;
   /** Loads the organisation's masking settings before its first message is masked. */
   maskingReady?: (orgId: string) => Promise<void>;
+  /**
+   * A visitor's committed message hid card numbers (issue 11 item 5: card testing is many
+   * cards from one source). Called after the commit; must not throw.
+   */
+  onVisitorCard?: (orgId: string, visitorId: string, cards: number) => void;
 }
 
 export interface SendInput {
@@ -355,7 +360,14 @@ export function createChatService(deps: ChatDeps) {
               'held pieces not updated',
             ),
           );
-        if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
+        if (actor.kind === 'visitor' && hidCard(masked)) {
+          deps.onVisitorCard?.(
+            actor.orgId,
+            actor.visitorId,
+            Math.max(1, masked.cards.length, masked.masked.filter((k) => k === 'pan').length),
+          );
+          await cardNotice(actor.orgId, conv.id);
+        }
         return { seq: message.seq, duplicate: false };
       }
     },
