@@ -380,6 +380,11 @@ export async function startServer(
     },
     tls: secureCookies,
     audit: anchor,
+    visitorPow: {
+      mode: config.visitorPow,
+      sessionsPerMinute: config.visitorPowSessionsPerMinute,
+      pow,
+    },
     // Refusals by address are installation-wide (no organisation is known before a route runs).
     onLimited: (kind, ip) =>
       signals.report('', 'rate_limit_storm', `${ip}|${kind}`, {
