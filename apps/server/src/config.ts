@@ -169,6 +169,17 @@ export const ConfigSchema = z.object({
   awayAfterSeconds: z.coerce.number().int().min(1).max(86_400),
   routingSweepMs: z.coerce.number().int().min(100).max(600_000),
   transferTimeoutSeconds: z.coerce.number().int().min(5).max(86_400),
+  // ---- intrusion signals and proof of work (issue 11 items 3, 5; docs/security.md) ----
+  /** Rate-limit refusals per address per minute that make a `rate_limit_storm` event. */
+  signalRateLimitStormPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** New visitor sessions per organisation per minute that make a `session_burst` event. */
+  signalSessionBurstPerMinute: z.coerce.number().int().min(1).max(1_000_000),
+  /** Hidden card numbers per visitor per minute that make a `card_testing` event. */
+  signalCardTestingPerMinute: z.coerce.number().int().min(1).max(10_000),
+  /** Proof of work on visitor session creation: off, always, or auto above the threshold. */
+  visitorPow: z.enum(['off', 'always', 'auto']),
+  /** New visitor sessions per organisation per minute above which `auto` asks for proof of work. */
+  visitorPowSessionsPerMinute: z.coerce.number().int().min(1).max(1_000_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -250,6 +261,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   awayAfterSeconds: 'PARLEY_AWAY_AFTER_SECONDS',
   routingSweepMs: 'PARLEY_ROUTING_SWEEP_MS',
   transferTimeoutSeconds: 'PARLEY_TRANSFER_TIMEOUT_SECONDS',
+  signalRateLimitStormPerMinute: 'PARLEY_SIGNAL_RATE_LIMIT_STORM_PER_MINUTE',
+  signalSessionBurstPerMinute: 'PARLEY_SIGNAL_SESSION_BURST_PER_MINUTE',
+  signalCardTestingPerMinute: 'PARLEY_SIGNAL_CARD_TESTING_PER_MINUTE',
+  visitorPow: 'PARLEY_VISITOR_POW',
+  visitorPowSessionsPerMinute: 'PARLEY_VISITOR_POW_SESSIONS_PER_MINUTE',
 };
 
 const DEFAULTS = {
@@ -295,6 +311,11 @@ const DEFAULTS = {
   awayAfterSeconds: '600',
   routingSweepMs: '5000',
   transferTimeoutSeconds: '120',
+  signalRateLimitStormPerMinute: '30',
+  signalSessionBurstPerMinute: '100',
+  signalCardTestingPerMinute: '5',
+  visitorPow: 'auto',
+  visitorPowSessionsPerMinute: '30',
   // dist/web, built by `npm run build`: beside the compiled code in dist/, or
   // the repository's dist/web when running from source.
   webRoot: (import.meta as ImportMeta & { parleyDist?: boolean }).parleyDist

@@ -208,6 +208,8 @@ export async function startServer(
   await held.start();
   // Committed chat events, fanned out in process (outgoing webhooks, docs/webhooks.md).
   const chatEvents = createChatEventHub(log);
+  // Filled once the security events exist (they are made after the chat service).
+  const late: { signals?: Signals } = {};
   const chat = instrumentSend(
     createChatService({
       store,
@@ -218,6 +220,13 @@ export async function startServer(
       log,
       maskingReady: (orgId) => maskingSettings.ready(orgId),
       events: chatEvents,
+      onVisitorCard: (orgId, visitorId, cards) => {
+        for (let i = 0; i < cards; i++)
+          late.signals?.report(orgId, 'card_testing', visitorId, {
+            detail: { visitorId },
+            threshold: config.signalCardTestingPerMinute,
+          });
+      },
     }),
     metrics,
   );
@@ -315,6 +324,7 @@ export async function startServer(
   });
   // Visitor-side intrusion signals, aggregated so a flood is a handful of events (issue 11 item 5).
   const signals = createSignals({ events });
+  late.signals = signals;
   const visitorIdentity = createVisitorIdentityService({ store, events, signals });
   const blocks = createBlockService({
     store,
@@ -329,6 +339,10 @@ export async function startServer(
     closedTokenHours: config.visitorClosedTokenHours,
     identity: visitorIdentity,
     gate: blocks,
+    onSession: (orgId) =>
+      signals.report(orgId, 'session_burst', 'sessions', {
+        threshold: config.signalSessionBurstPerMinute,
+      }),
   });
   const vault =
     config.vaultUrl && config.vaultSecretOut
@@ -402,6 +416,18 @@ export async function startServer(
     },
     tls: secureCookies,
     audit: anchor,
+    visitorPow: {
+      mode: config.visitorPow,
+      sessionsPerMinute: config.visitorPowSessionsPerMinute,
+      pow,
+    },
+    // Refusals by address are installation-wide (no organisation is known before a route runs).
+    onLimited: (kind, ip) =>
+      signals.report('', 'rate_limit_storm', `${ip}|${kind}`, {
+        ip,
+        detail: { limit: kind },
+        threshold: config.signalRateLimitStormPerMinute,
+      }),
     agents,
     account,
     securitySettings,

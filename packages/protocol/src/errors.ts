@@ -126,6 +126,11 @@ export const ERRORS = {
   csrf_failed: { status: 403, message: 'The request is missing a valid CSRF token.' },
   // Neutral on purpose (issue 11 item 4): a blocked visitor is not told it was blocked,
   // so the message says no more than an unavailable chat would.
+  // The widget solves it in the background and retries (docs/widget.md "Proof of work").
+  visitor_challenge_required: {
+    status: 428,
+    message: 'Please wait a moment: the chat is checking your browser.',
+  },
   chat_unavailable: {
     status: 403,
     close: 4403,

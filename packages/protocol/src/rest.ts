@@ -28,6 +28,8 @@ export const VisitorSessionRequestSchema = z.object({
   name: z.string().trim().min(1).max(80).optional(),
   /** A host-signed identity JWT (docs/widget.md "Verified visitors"). */
   identity: z.string().min(16).max(8192).optional(),
+  /** A solved proof-of-work challenge (base64 JSON), when the server asked for one (428). */
+  altcha: z.string().min(1).max(4096).optional(),
 });
 export const VisitorSessionSchema = z.object({
   token: z.string(),

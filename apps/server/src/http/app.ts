@@ -34,7 +34,8 @@ import {
 } from '../modules/masking-settings';
 import { registerOrgRoutes, registerOrgSettingsRoutes, type WidgetRouting } from '../modules/orgs';
 import { registerPaymentRoutes, type PaymentService } from '../modules/payments';
-import type { VisitorService } from '../modules/visitors';
+import { createVisitorProof, type VisitorPowMode, type VisitorService } from '../modules/visitors';
+import type { ProofOfWork } from '../modules/auth';
 import {
   registerVisitorIdentityRoutes,
   type VisitorIdentityService,
@@ -94,6 +95,8 @@ export interface AppDeps {
   limits?: RateLimitSettings & ConnectionLimits;
   /** Called when a client is refused by a limit (security signals). */
   onLimited?: (kind: string, ip: string) => void;
+  /** Proof of work on visitor session creation (issue 11 item 3). */
+  visitorPow?: { mode: VisitorPowMode; sessionsPerMinute: number; pow: ProofOfWork };
   /** Serve HTTPS and WSS from these PEM files (reloaded when they change). */
   tlsFiles?: TlsFiles | undefined;
   /** What the widget's configuration says of presence and teams (modules/routing). */
@@ -200,9 +203,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     visitors: deps.visitors,
     authRoutes: deps.authRoutes,
   });
+  const vp = deps.visitorPow;
   registerChatRoutes(app, {
     consent,
     limits,
+    ...(vp
+      ? {
+          proof: createVisitorProof({
+            pow: vp.pow,
+            store: deps.store,
+            mode: vp.mode,
+            load: limits.create('pow-sessions', vp.sessionsPerMinute, 60_000),
+          }),
+          challenge: () => vp.pow.create('visitor_session'),
+        }
+      : {}),
     chat: deps.chat,
     visitors: deps.visitors,
     authRoutes: deps.authRoutes,

@@ -59,10 +59,15 @@ export const visitorApi = {
     call<WidgetConfig>(
       `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}${team ? `&team=${encodeURIComponent(team)}` : ''}`,
     ),
-  createSession: (orgKey: string, name?: string, identity?: string) =>
+  createSession: (orgKey: string, name?: string, identity?: string, altcha?: string) =>
     call<VisitorSession>('/api/visitor/session', {
       method: 'POST',
-      body: { orgKey, ...(name ? { name } : {}), ...(identity ? { identity } : {}) },
+      body: {
+        orgKey,
+        ...(name ? { name } : {}),
+        ...(identity ? { identity } : {}),
+        ...(altcha ? { altcha } : {}),
+      },
     }),
   conversations: (token: string) =>
     call<{ conversations: VisitorConversation[] }>('/api/visitor/conversations', { token }),

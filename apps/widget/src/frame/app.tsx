@@ -8,6 +8,7 @@ import { connectParent, type ParentBridge } from './parent-bridge';
 import { pickConversation, VisitorStore } from './session';
 import { StartForm } from './start-form';
 import { OfflineForm, type OfflineInput } from './offline-form';
+import { solveVisitorChallenge } from './proof-of-work';
 import { browserStore } from './storage';
 
 type View =
@@ -172,11 +173,19 @@ export function App() {
         let session = store.session();
         if (!session) {
           identity.current.fresh = false;
-          session = await visitorApi.createSession(
-            orgKey,
-            name,
-            identity.current.token ?? undefined,
-          );
+          const id = identity.current.token ?? undefined;
+          try {
+            session = await visitorApi.createSession(orgKey, name, id);
+          } catch (e) {
+            // Busy or protected: solve the proof of work in the background and ask once more.
+            if (!(e instanceof ApiError && e.code === 'visitor_challenge_required')) throw e;
+            session = await visitorApi.createSession(
+              orgKey,
+              name,
+              id,
+              await solveVisitorChallenge(),
+            );
+          }
           store.saveSession(session);
         }
         try {

@@ -8,11 +8,15 @@ import { deriveKey } from 'altcha-lib/algorithms/sha';
  * attacker CPU per attempt while a person waits a second once. No third party
  * is contacted: challenges are signed with a key derived from the keyring.
  */
+/** What a challenge is for: a solution for one purpose is refused for the other. */
+export type PowPurpose = 'sign_in' | 'visitor_session';
+
 export interface ProofOfWork {
-  create(): Promise<Challenge>;
+  create(purpose?: PowPurpose): Promise<Challenge>;
   /** The challenge's signature when `payload` is a valid, unexpired solution; undefined otherwise. */
   verify(
     payload: string | undefined,
+    purpose?: PowPurpose,
   ): Promise<{ signature: string; expiresAt: number } | undefined>;
 }
 
@@ -26,7 +30,7 @@ export interface ProofOfWorkOptions {
 export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
   const ttlMs = opts.ttlMs ?? 5 * 60_000;
   return {
-    create() {
+    create(purpose = 'sign_in') {
       return createChallenge({
         algorithm: 'SHA-256',
         cost: 1,
@@ -34,10 +38,10 @@ export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
         deriveKey,
         hmacSignatureSecret: opts.hmacKey,
         expiresAt: new Date(Date.now() + ttlMs),
-        data: { purpose: 'sign_in' },
+        data: { purpose },
       });
     },
-    async verify(payload) {
+    async verify(payload, purpose = 'sign_in') {
       if (!payload) return undefined;
       let parsed: { challenge?: Challenge; solution?: Solution };
       try {
@@ -46,7 +50,7 @@ export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
         return undefined;
       }
       const { challenge, solution } = parsed;
-      if (!challenge?.signature || !solution || challenge.parameters.data?.purpose !== 'sign_in')
+      if (!challenge?.signature || !solution || challenge.parameters.data?.purpose !== purpose)
         return undefined;
       try {
         const r = await verifySolution({

@@ -10,7 +10,7 @@ import {
 } from '@parley/protocol';
 import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
 import type { ConversationRow, Store } from '../../store';
-import type { VisitorContext, VisitorService } from '../visitors';
+import type { VisitorContext, VisitorProof, VisitorService } from '../visitors';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import type { ChatActor } from './policy';
 import type { ChatService } from './service';
@@ -58,6 +58,10 @@ export function registerChatRoutes(
         facts: { userAgent: string | null },
       ): Promise<void>;
     };
+    /** Proof of work on session creation (issue 11 item 3). */
+    proof?: VisitorProof;
+    /** Creates a visitor-session challenge (modules/auth's ALTCHA). */
+    challenge?: () => Promise<unknown>;
     /** Per-address limits on new sessions and conversations (http/rate-limit.ts). */
     limits?: {
       sessions: { check(r: FastifyRequest, reply: FastifyReply, key: string): Promise<void> };
@@ -80,9 +84,17 @@ export function registerChatRoutes(
   };
 
   // ---- visitor ----
+  // A challenge for the chat frame to solve in the background (no third party; docs/widget.md).
+  app.get('/api/visitor/challenge', async (_request, reply) => {
+    if (!deps.challenge) throw new ParleyError('not_found');
+    void reply.header('cache-control', 'no-store');
+    return deps.challenge();
+  });
+
   app.post('/api/visitor/session', async (request, reply) => {
     await deps.limits?.sessions.check(request, reply, request.ip);
     const body = VisitorSessionRequestSchema.parse(request.body);
+    await deps.proof?.assert(body.orgKey, body.altcha);
     const { token, visitor, verified } = await visitors.createSession(
       { orgKey: body.orgKey, name: body.name ?? null, identity: body.identity, ip: request.ip },
       (name, orgId) => chat.maskName(name, orgId),

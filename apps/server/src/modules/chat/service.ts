@@ -22,6 +22,11 @@ export interface ChatDeps {
   maskingReady?: (orgId: string) => Promise<void>;
   /** Committed chat events (webhooks, docs/webhooks.md); ids only. */
   events?: ChatEventSink;
+  /**
+   * A visitor's committed message hid card numbers (issue 11 item 5: card testing is many
+   * cards from one source). Called after the commit; must not throw.
+   */
+  onVisitorCard?: (orgId: string, visitorId: string, cards: number) => void;
 }
 
 export interface SendInput {
@@ -436,7 +441,14 @@ export function createChatService(deps: ChatDeps) {
               'held pieces not updated',
             ),
           );
-        if (actor.kind === 'visitor' && hidCard(masked)) await cardNotice(actor.orgId, conv.id);
+        if (actor.kind === 'visitor' && hidCard(masked)) {
+          deps.onVisitorCard?.(
+            actor.orgId,
+            actor.visitorId,
+            Math.max(1, masked.cards.length, masked.masked.filter((k) => k === 'pan').length),
+          );
+          await cardNotice(actor.orgId, conv.id);
+        }
         emit(actor.orgId, 'message.created', `message:${conv.id}:${message.seq}`, {
           conversationId: conv.id,
           seq: message.seq,

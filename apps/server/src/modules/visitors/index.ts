@@ -4,3 +4,4 @@ export {
   type VisitorGate,
   type VisitorService,
 } from './service';
+export { createVisitorProof, type VisitorPowMode, type VisitorProof } from './proof';

@@ -72,6 +72,8 @@ export function createVisitorService(
     identity: VisitorIdentityService;
     /** Blocked visitors, addresses and identities (issue 11 item 4). */
     gate?: VisitorGate;
+    /** Every session asked for, before any check (session bursts, issue 11 item 5). */
+    onSession?: (orgId: string) => void;
   },
 ): VisitorService {
   const gate = opts.gate;
@@ -91,6 +93,7 @@ export function createVisitorService(
     async createSession(input, maskName) {
       const org = await store.orgs.byKey(input.orgKey);
       if (!org) throw new ParleyError('organisation_not_found');
+      opts.onSession?.(org.id);
       // A blocked address gets nothing, not even an identity check (no oracle for tokens).
       await gate?.assertAllowed(org.id, { ip: input.ip }, 'session');
       const settings = await identity.settingsOf(org);
