@@ -106,6 +106,12 @@ describe('the customer side: rating and transcript', () => {
     await frame.getByTestId('message').filter({ hasText: 'your order is on its way' }).waitFor();
     expect(await seriousViolations(frame, 'body')).toEqual([]);
     await screenshot(visitor, 'customer-rated-desktop');
+    // A returning visitor starts again without being asked the name.
+    await frame.getByRole('button', { name: 'Start a new conversation' }).click();
+    await frame.getByText('Welcome back.').waitFor();
+    expect(await frame.getByLabel('Your name (optional)').count()).toBe(0);
+    await frame.getByRole('button', { name: 'Start chat' }).click();
+    await frame.getByTestId('connection-status').getByText('Connected').waitFor();
   });
 
   it('the agent sees the rating in the console', async () => {

@@ -302,6 +302,7 @@ export function App() {
               <StartForm
                 greeting={config?.greeting ?? ''}
                 notice={view.notice ?? (away ? availability.offlineText : null)}
+                returning={store.session() !== null}
                 busy={busy}
                 error={error}
                 consent={config?.consent}

@@ -8,6 +8,8 @@ interface Props {
   error: string | null;
   /** The organisation's pre-chat consent (docs/privacy.md); undefined: none asked. */
   consent: WidgetConsent | undefined;
+  /** A returning visitor (a session in this browser): the server knows the name already. */
+  returning?: boolean;
   /** Teams the visitor may choose (pre-chat choice, docs/routing.md); none: no question. */
   teams?: PublicTeam[];
   onStart: (
@@ -17,7 +19,16 @@ interface Props {
   ) => void;
 }
 
-export function StartForm({ greeting, notice, busy, error, consent, teams = [], onStart }: Props) {
+export function StartForm({
+  greeting,
+  notice,
+  busy,
+  error,
+  returning,
+  consent,
+  teams = [],
+  onStart,
+}: Props) {
   const [name, setName] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [missing, setMissing] = useState(false);
@@ -47,15 +58,21 @@ export function StartForm({ greeting, notice, busy, error, consent, teams = [], 
           {notice}
         </p>
       )}
-      <label for="visitor-name">Your name (optional)</label>
-      <input
-        id="visitor-name"
-        type="text"
-        autocomplete="name"
-        maxLength={80}
-        value={name}
-        onInput={(e) => setName(e.currentTarget.value)}
-      />
+      {returning ? (
+        <p class="greeting-text">Welcome back.</p>
+      ) : (
+        <>
+          <label for="visitor-name">Your name (optional)</label>
+          <input
+            id="visitor-name"
+            type="text"
+            autocomplete="name"
+            maxLength={80}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </>
+      )}
       {teams.length > 0 && (
         <>
           <label for="visitor-team">What can we help you with?</label>
