@@ -8,6 +8,7 @@ import {
 import { apiTokensApi } from '../lib/api-tokens-api';
 import { explain, useAction } from '../lib/use-action';
 import { ConfirmDialog } from './confirm-dialog';
+import { SecretOnce } from './secret-once';
 import { SettingsHeader } from './settings-header';
 
 /** What each scope lets an automation do, in the words an admin reads. */
@@ -84,24 +85,9 @@ export function ApiTokensSettingsPage({ session }: { session: SessionInfo }) {
           <code>Authorization: Bearer …</code>; see the <a href="/api-docs">API reference</a>.
         </p>
         {secret && (
-          <div class="card api-tokens-card token-secret" role="status" data-testid="token-secret">
-            <p>
-              Copy the token <strong>{secret.name}</strong> now; it is not shown again:
-            </p>
-            <code class="secret-value">{secret.value}</code>
-            <div class="actions">
-              <button
-                type="button"
-                class="btn small"
-                onClick={() => void navigator.clipboard?.writeText(secret.value)}
-              >
-                Copy
-              </button>
-              <button type="button" class="btn small" onClick={() => setSecret(null)}>
-                Done
-              </button>
-            </div>
-          </div>
+          <SecretOnce testId="token-secret" value={secret.value} onDone={() => setSecret(null)}>
+            Copy the token <strong>{secret.name}</strong> now; it is not shown again:
+          </SecretOnce>
         )}
         <form
           class="card api-tokens-card"

@@ -9,6 +9,7 @@ import {
 import { webhooksApi } from '../lib/webhooks-api';
 import { explain, useAction } from '../lib/use-action';
 import { ConfirmDialog } from './confirm-dialog';
+import { SecretOnce } from './secret-once';
 import { SettingsHeader } from './settings-header';
 
 /** Each event in the words an admin reads. */
@@ -152,24 +153,9 @@ export function WebhooksSettingsPage({ session }: { session: SessionInfo }) {
           {notice}
         </p>
         {secret && (
-          <div class="card api-tokens-card token-secret" role="status" data-testid="webhook-secret">
-            <p>
-              Copy the signing secret of <strong>{secret.url}</strong> now; it is not shown again:
-            </p>
-            <code class="secret-value">{secret.value}</code>
-            <div class="actions">
-              <button
-                type="button"
-                class="btn small"
-                onClick={() => void navigator.clipboard?.writeText(secret.value)}
-              >
-                Copy
-              </button>
-              <button type="button" class="btn small" onClick={() => setSecret(null)}>
-                Done
-              </button>
-            </div>
-          </div>
+          <SecretOnce testId="webhook-secret" value={secret.value} onDone={() => setSecret(null)}>
+            Copy the signing secret of <strong>{secret.url}</strong> now; it is not shown again:
+          </SecretOnce>
         )}
         <form
           class="card api-tokens-card"
