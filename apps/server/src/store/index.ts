@@ -20,11 +20,13 @@ import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
 import { apiTokensRepo } from './repos/api-tokens';
 import { installationKeysRepo } from './repos/installation-keys';
+import { transactionRunner } from './transaction';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
 export type * from './types';
 export { createGroupCommitter } from './group-commit';
+export { AfterCommitError, StoreTransactionMisuse } from './transaction';
 export { ERASED_TEXT } from './repos/messages';
 export { isSealedData, kekId, type DataKeys, type DataKeyOwner } from './data-keys';
 export type { GroupCommitter, GroupCommitterOptions } from './group-commit';
@@ -43,6 +45,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     migrate: () => runMigrations(conn),
     pendingMigrations: () => pendingMigrations(conn),
     close: () => (closed ??= conn.close()),
+    transaction: transactionRunner(conn),
     orgs: orgsRepo(conn.db),
     agents: agentsRepo(conn.db),
     sessions: sessionsRepo(conn.db),

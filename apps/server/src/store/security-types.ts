@@ -2,6 +2,7 @@
  * Tables and repository contracts of agent access security (migration
  * 0003-security). Kept beside types.ts so that the chat contract stays small.
  */
+import type { Tx } from './transaction';
 
 export interface AgentMfaTable {
   agent_id: string;
@@ -263,6 +264,8 @@ export interface AuditRepo {
     entry: NewAuditEntry,
     hash: (prevHash: string, seq: number, id: string) => string,
     exportTo?: readonly string[],
+    /** Written in this transaction (store.transaction), committing or rolling back with it. */
+    tx?: Tx,
   ): Promise<AuditEntry>;
   /** The entries with these ids (any order). */
   byIds(ids: readonly string[]): Promise<AuditEntry[]>;
