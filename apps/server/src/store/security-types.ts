@@ -258,6 +258,40 @@ export interface SecurityRepo extends ThrottleRepo {
   eventCounts(orgId: string): Promise<Record<string, number>>;
 }
 
+/** The aggregates behind `store.security` (repos/security.ts is their facade), one repository file each. */
+export type MfaRepo = Pick<
+  SecurityRepo,
+  | 'mfa'
+  | 'setPendingSecret'
+  | 'enableTotp'
+  | 'disableTotp'
+  | 'useTotpStep'
+  | 'setMustChangePassword'
+  | 'setOneTimePasswordExpiry'
+>;
+export type RecoveryCodesRepo = Pick<
+  SecurityRepo,
+  'replaceRecoveryCodes' | 'useRecoveryCode' | 'unusedRecoveryCodes'
+>;
+export type SessionSecurityRepo = Pick<
+  SecurityRepo,
+  | 'markSessionMfa'
+  | 'sessionMfaAt'
+  | 'revokeAgentSessions'
+  | 'proveSession'
+  | 'sessionProofs'
+  | 'setSessionIp'
+  | 'sessionIp'
+  | 'liveSessions'
+  | 'revokeSessions'
+>;
+export type SecretColumnsRepo = Pick<SecurityRepo, 'secretColumns' | 'setSecretColumn'>;
+export type OrgSecurityRepo = Pick<SecurityRepo, 'settings' | 'updateSettings'>;
+export type SecurityEventsRepo = Pick<
+  SecurityRepo,
+  'addEvent' | 'eventsByIds' | 'events' | 'eventCounts'
+>;
+
 export interface AuditRepo {
   /** Appends one entry at the end of the organisation's chain (serialised; retried on a concurrent append). */
   append(
