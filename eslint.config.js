@@ -226,6 +226,30 @@ export default tseslint.config(
     files: ['apps/pay/**/*.{ts,tsx}'],
     rules: restrict(browserImportsNoBackend, payImportsNoConsoleOrWidget),
   },
+  {
+    // Audit entries belong to the service, in the transaction of the change they
+    // record (CONVENTIONS.md "Thin handlers", issue 8 item 1): a route handler that
+    // writes one commits it apart from the change, or records a change that rolled back.
+    files: ['apps/server/src/modules/*/*routes.ts', 'apps/server/src/http/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.object.name='audit'][callee.property.name='record']",
+          message:
+            'audit.record in a route: record the entry in the service, in the transaction of the change (store.transaction, audit.record(store, entry, tx))',
+        },
+        {
+          selector:
+            "ImportDeclaration[source.value=/audit(\\/service)?$/] ImportSpecifier[imported.name='record']",
+          message:
+            'audit.record in a route: record the entry in the service, in the transaction of the change (store.transaction, audit.record(store, entry, tx))',
+        },
+      ],
+    },
+  },
   { files: ['e2e/**/*.ts', 'bench/**/*.ts'], rules: restrict(noVault) },
   {
     files: ['**/*.test.ts', '**/*.e2e.ts', 'bench/**/*.ts', '**/test/**/*.ts'],

@@ -114,6 +114,30 @@ describe('lint encodes the layering (eslint.config.js)', () => {
     expect(lines).toEqual([5, 6]);
   });
 
+  it.each([
+    'apps/server/src/modules/payments/routes.ts',
+    'apps/server/src/modules/auth/oidc-routes.ts',
+    'apps/server/src/http/app.ts',
+  ])('refuses audit.record in a route handler (%s), not in a service', async (filePath) => {
+    const code = [
+      "import { audit } from '../audit';",
+      "import { record } from '../audit/service';",
+      'export async function handler(store: never): Promise<void> {',
+      "  await audit.record(store, { action: 'x' } as never);",
+      '  await record(store, {} as never);',
+      '}',
+      '',
+    ].join('\n');
+    const lint = async (path: string) => {
+      const [result] = await eslint.lintText(code, { filePath: join(ROOT, path) });
+      return (result?.messages ?? [])
+        .filter((m) => m.ruleId === 'no-restricted-syntax')
+        .map((m) => m.line);
+    };
+    expect(await lint(filePath)).toEqual([2, 4]);
+    expect(await lint('apps/server/src/modules/payments/service.ts')).toEqual([]);
+  });
+
   it('lints plain JavaScript (.mjs) too', async () => {
     const [result] = await eslint.lintText('const unused = 1;\nundefinedThing();\n', {
       filePath: join(ROOT, 'scripts/probe.mjs'),

@@ -2,6 +2,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import { connectPostgres, type PgTimeouts } from './postgres';
 import { connectSqlite } from './sqlite';
 import type { TextReplacement } from './sqlite-writer-thread';
+import type { TxExec } from './transaction';
 import type { AppendResult, Database, NewMessage } from './types';
 
 /**
@@ -50,6 +51,12 @@ export interface Connection {
   readonly location: string;
   /** Runs a plan in one write transaction. */
   runInTransaction<T>(plan: Plan<T>): Promise<T>;
+  /**
+   * Runs `fn` in one write transaction, its statements sent through `exec`;
+   * commits when `fn` resolves (durably, before this resolves), rolls back when
+   * it throws. store/transaction.ts builds Store.transaction on it.
+   */
+  transaction<T>(fn: (exec: TxExec) => Promise<T>): Promise<T>;
   /**
    * The group commit's transaction when the driver runs it whole in one step
    * (SQLite's writer thread); undefined: run appendPlan with runInTransaction.

@@ -3,6 +3,7 @@
  * 0009-passkeys-sso). Secrets (credential public keys, the OIDC client secret,
  * the PKCE verifier) are stored sealed by the caller (modules/security/keyring.ts).
  */
+import type { Tx } from './transaction';
 import type { Role } from '@parley/protocol';
 
 export interface PasskeysTable {
@@ -154,6 +155,8 @@ export interface IdentityRepo {
     orgId: string,
     patch: { requirePasskeyForAdmins?: boolean; sso?: Partial<OrgIdentityRow['sso']> },
     now: number,
+    /** Written in this transaction (store.transaction). */
+    tx?: Tx,
   ): Promise<OrgIdentityRow>;
 
   createFlow(input: {

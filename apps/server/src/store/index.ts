@@ -26,11 +26,13 @@ import { installationKeysRepo } from './repos/installation-keys';
 import { webhooksRepo } from './repos/webhooks';
 import { consentRepo, retentionRepo } from './repos/lifecycle';
 import { blocksRepo } from './repos/blocks';
+import { transactionRunner } from './transaction';
 import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
 export type * from './types';
 export { createGroupCommitter } from './group-commit';
+export { AfterCommitError, StoreTransactionMisuse } from './transaction';
 export { ERASED_TEXT } from './repos/messages';
 export { isSealedData, kekId, type DataKeys, type DataKeyOwner } from './data-keys';
 export type { GroupCommitter, GroupCommitterOptions } from './group-commit';
@@ -49,6 +51,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     migrate: () => runMigrations(conn),
     pendingMigrations: () => pendingMigrations(conn),
     close: () => (closed ??= conn.close()),
+    transaction: transactionRunner(conn),
     orgs: orgsRepo(conn.db),
     agents: agentsRepo(conn.db),
     sessions: sessionsRepo(conn.db),

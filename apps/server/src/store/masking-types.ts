@@ -1,3 +1,5 @@
+import type { Tx } from './transaction';
+
 // Masking settings of an organisation (0004-masking-settings). The store keeps
 // them as a JSON document; the masking-settings module owns its shape.
 
@@ -31,5 +33,7 @@ export interface MaskingSettingsRepo {
     settings: string,
     updatedBy: string | null,
     now: number,
+    /** Written in this transaction (store.transaction). */
+    tx?: Tx,
   ): Promise<MaskingSettingsRow>;
 }

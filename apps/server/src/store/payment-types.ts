@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { PaymentAttempt, PaymentStatus } from '@parley/protocol';
+import type { Tx } from './transaction';
 
 /** Tables and repository of in-chat payments (migration 0002-payments). */
 
@@ -75,6 +76,8 @@ export interface PaymentsRepo {
   upsert(
     p: PaymentUpsert,
     createdBy?: string | null,
+    /** Written in this transaction (store.transaction). */
+    tx?: Tx,
   ): Promise<{ row: PaymentRow; changed: boolean }>;
   byId(orgId: string, id: string): Promise<PaymentRow | undefined>;
   /** Oldest first. */
@@ -84,5 +87,5 @@ export interface PaymentsRepo {
   markEventSeen(eventId: string, paymentId: string, now: number): Promise<boolean>;
   /** The organisation's allowed currencies, or undefined when never set (the defaults apply). */
   currencies(orgId: string): Promise<string[] | undefined>;
-  setCurrencies(orgId: string, currencies: string[], now: number): Promise<void>;
+  setCurrencies(orgId: string, currencies: string[], now: number, tx?: Tx): Promise<void>;
 }

@@ -126,6 +126,28 @@ export async function connectPostgres(
         throw asStoreError(err);
       }
     },
+    async transaction(fn) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          // After a failed statement PostgreSQL aborts the transaction and turns COMMIT into a
+          // rollback: fn's result must not be reported as committed even if fn swallowed the error.
+          let failed: Error | undefined;
+          const value = await fn(async (query) => {
+            if (failed) throw new Error('the transaction already failed', { cause: failed });
+            try {
+              return (await trx.executeQuery(query)).rows;
+            } catch (err) {
+              failed = err instanceof Error ? err : new Error(String(err));
+              throw err;
+            }
+          });
+          if (failed) throw failed;
+          return value;
+        });
+      } catch (err) {
+        throw asStoreError(err);
+      }
+    },
     async close() {
       await db.destroy();
     },

@@ -2,6 +2,7 @@
  * Tables and repository contracts of agent access security (migration
  * 0003-security). Kept beside types.ts so that the chat contract stays small.
  */
+import type { Tx } from './transaction';
 
 export interface AgentMfaTable {
   agent_id: string;
@@ -257,12 +258,48 @@ export interface SecurityRepo extends ThrottleRepo {
   eventCounts(orgId: string): Promise<Record<string, number>>;
 }
 
+/** The aggregates behind `store.security` (repos/security.ts is their facade), one repository file each. */
+export type MfaRepo = Pick<
+  SecurityRepo,
+  | 'mfa'
+  | 'setPendingSecret'
+  | 'enableTotp'
+  | 'disableTotp'
+  | 'useTotpStep'
+  | 'setMustChangePassword'
+  | 'setOneTimePasswordExpiry'
+>;
+export type RecoveryCodesRepo = Pick<
+  SecurityRepo,
+  'replaceRecoveryCodes' | 'useRecoveryCode' | 'unusedRecoveryCodes'
+>;
+export type SessionSecurityRepo = Pick<
+  SecurityRepo,
+  | 'markSessionMfa'
+  | 'sessionMfaAt'
+  | 'revokeAgentSessions'
+  | 'proveSession'
+  | 'sessionProofs'
+  | 'setSessionIp'
+  | 'sessionIp'
+  | 'liveSessions'
+  | 'revokeSessions'
+>;
+export type SecretColumnsRepo = Pick<SecurityRepo, 'secretColumns' | 'setSecretColumn'>;
+export type OrgSecurityRepo = Pick<SecurityRepo, 'settings' | 'updateSettings'>;
+export type SecurityEventsRepo = Pick<
+  SecurityRepo,
+  'addEvent' | 'eventsByIds' | 'events' | 'eventCounts'
+>;
+
 export interface AuditRepo {
   /** Appends one entry at the end of the organisation's chain (serialised; retried on a concurrent append). */
   append(
     entry: NewAuditEntry,
     hash: (prevHash: string, seq: number, id: string) => string,
     exportTo?: readonly string[],
+    /** Written in this transaction (store.transaction), committing or rolling back with it. */
+    tx?: Tx,
   ): Promise<AuditEntry>;
   /** The entries with these ids (any order). */
   byIds(ids: readonly string[]): Promise<AuditEntry[]>;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Plan } from './connect';
+import type { TxExec } from './transaction';
 import { toMessage, type MessageRecord } from './mappers';
 import type { AppendResult, NewMessage } from './types';
 
@@ -22,6 +23,13 @@ export interface TextReplacement {
 export interface SqliteWriterThread {
   /** Runs a plan in one IMMEDIATE transaction; resolves after the commit is durable. */
   run<T>(plan: Plan<T>): Promise<T>;
+  /**
+   * Runs `fn` in one IMMEDIATE transaction whose statements it sends through
+   * `exec` (store.transaction); commits when `fn` resolves, rolls back when it
+   * throws. After a failed statement the transaction is over: later statements
+   * of `fn` are refused, and the call rejects.
+   */
+  transaction<T>(fn: (exec: TxExec) => Promise<T>): Promise<T>;
   /**
    * The group commit's transaction run whole on the thread (one round trip,
    * sqlite-writer.mjs appendBatch); resolves after the commit is durable.
@@ -174,6 +182,41 @@ export async function startSqliteWriterThread(
     }
   };
 
+  const interactive = async <T>(fn: (exec: TxExec) => Promise<T>): Promise<T> => {
+    let open = false;
+    let failed: Error | undefined;
+    const exec: TxExec = async (query) => {
+      if (failed)
+        throw new SqliteWriterError('sqlite transaction already failed', { cause: failed });
+      try {
+        const rows = await request({
+          op: 'run',
+          begin: !open,
+          sql: query.sql,
+          params: query.parameters,
+        });
+        open = true;
+        return rows;
+      } catch (err) {
+        // The thread rolled back on the failed statement (sqlite-writer.mjs).
+        failed = err instanceof Error ? err : new SqliteWriterError(String(err));
+        open = false;
+        throw err;
+      }
+    };
+    try {
+      const value = await fn(exec);
+      // A statement failed and fn swallowed it: its earlier statements are gone, so fn's result
+      // must not be reported as committed.
+      if (failed) throw failed;
+      if (open) await request({ op: 'commit' });
+      open = false;
+      return value;
+    } finally {
+      if (open) await request({ op: 'rollback' }).catch(() => undefined);
+    }
+  };
+
   const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
     if (closing) return Promise.reject(new SqliteWriterError('sqlite store is closed'));
     if (gone) return Promise.reject(gone);
@@ -209,6 +252,9 @@ export async function startSqliteWriterThread(
     },
     run<T>(plan: Plan<T>): Promise<T> {
       return enqueue(() => execute(plan));
+    },
+    transaction<T>(fn: (exec: TxExec) => Promise<T>): Promise<T> {
+      return enqueue(() => interactive(fn));
     },
     async close() {
       closing = true;

@@ -6,6 +6,7 @@ import { asStoreError } from '../lib/store-errors';
 import type { Connection, Plan, SqliteWriterMode } from './connect';
 import { startSqliteWriterThread } from './sqlite-writer-thread';
 import type { SqliteWriterThread } from './sqlite-writer-thread';
+import { assertOutsideTransaction, type TxExec } from './transaction';
 import type { Database } from './types';
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -111,6 +112,21 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
         }
       });
     },
+    async transaction<T>(fn: (exec: TxExec) => Promise<T>): Promise<T> {
+      // The same turn as runInTransaction holds (see there).
+      return db.connection().execute(async () => {
+        if (raw.inTransaction) throw new Error('sqlite handle unexpectedly inside a transaction');
+        const thread = await liveWriter();
+        if (thread) {
+          try {
+            return await thread.transaction(fn);
+          } catch (err) {
+            throw asStoreError(err, CONTENTION_AS_IS);
+          }
+        }
+        return inlineTransaction(raw, prepare, fn);
+      });
+    },
     async appendBatch(items, now) {
       // Undefined without a writer thread: the caller runs appendPlan inline.
       return db.connection().execute(async () => {
@@ -145,6 +161,45 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
       await db.destroy();
     },
   };
+}
+
+/**
+ * store.transaction without a writer thread: BEGIN IMMEDIATE on the main
+ * handle, held across fn's awaits (the caller holds the file's turn, so no
+ * other statement of this process runs on the file meanwhile). As on the
+ * thread, a failed statement rolls back at once and ends the transaction.
+ */
+async function inlineTransaction<T>(
+  raw: BetterSqlite3.Database,
+  prepare: (sql: string) => BetterSqlite3.Statement,
+  fn: (exec: TxExec) => Promise<T>,
+): Promise<T> {
+  const rollbackIfOpen = (): void => {
+    if (raw.inTransaction) prepare('ROLLBACK').run();
+  };
+  let failed: Error | undefined;
+  try {
+    prepare('BEGIN IMMEDIATE').run();
+    const value = await fn(async (query) => {
+      if (failed !== undefined || !raw.inTransaction)
+        throw new Error('sqlite: the transaction already ended', { cause: failed });
+      try {
+        const stmt = prepare(query.sql);
+        const params = query.parameters as unknown[];
+        return stmt.reader ? stmt.all(...params) : (stmt.run(...params), []);
+      } catch (err) {
+        failed = err instanceof Error ? err : new Error(String(err));
+        rollbackIfOpen();
+        throw err;
+      }
+    });
+    if (failed !== undefined) throw failed;
+    prepare('COMMIT').run();
+    return value;
+  } catch (err) {
+    rollbackIfOpen();
+    throw asStoreError(err, CONTENTION_AS_IS);
+  }
 }
 
 /**
@@ -190,6 +245,8 @@ class TurnTakingSqliteDialect extends SqliteDialect {
     return {
       init: () => inner.init(),
       async acquireConnection(): Promise<DatabaseConnection> {
+        // Inside store.transaction on this file the turn is taken: waiting would never end.
+        assertOutsideTransaction(location);
         const end = await takeTurn(location);
         try {
           const connection = await inner.acquireConnection();

@@ -17,9 +17,11 @@ import type { FeedbackRepo, FeedbackTables } from './feedback-types';
 import type { RoutingRepo, RoutingTables } from './routing-types';
 import type { OfflineRepo, OfflineTables } from './offline-types';
 import type { DataKeys } from './data-keys';
+import type { TransactionRunner } from './transaction';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
 export type * from './security-types';
+export type { Tx, TransactionRunner } from './transaction';
 export type * from './payment-types';
 export type * from './masking-types';
 export type * from './mail-types';
@@ -285,6 +287,12 @@ export interface Store {
   /** Migrations applied and still to apply; changes nothing. */
   pendingMigrations(): Promise<{ applied: number; pending: string[] }>;
   close(): Promise<void>;
+  /**
+   * Runs `fn` in one write transaction on either dialect (store/transaction.ts):
+   * repository writes given `tx` and `audit.record(store, entry, tx)` commit
+   * together or not at all; `tx.afterCommit` side effects run after the commit.
+   */
+  transaction: TransactionRunner;
   /** Data keys per conversation and visitor (encryption at rest, crypto-shredding; law 9). */
   dataKeys: DataKeys;
   /** Erasure across the chat store (issue 12). */

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFilter, Store } from '../../store';
+import type { AuditEntry, AuditFilter, Store, Tx } from '../../store';
 import { requestFacts } from '../../lib/request-context';
 import { keyringOf } from '../security';
 import { siemChannelsOf, wakeSiem } from '../siem';
@@ -24,9 +24,11 @@ export interface AuditInput {
 /**
  * Appends one entry to the organisation's keyed hash chain (DESIGN.md law 6).
  * Throws when the entry cannot be written or no audit key is bound to the
- * store: an act that must be audited fails with it (law 7).
+ * store: an act that must be audited fails with it (law 7). Given `tx`, the
+ * entry and its SIEM outbox rows are written in that transaction, so the
+ * change it records and the entry commit together or not at all.
  */
-export async function record(store: Store, input: AuditInput): Promise<AuditEntry> {
+export async function record(store: Store, input: AuditInput, tx?: Tx): Promise<AuditEntry> {
   const key = keyringOf(store).auditKey;
   // An act done with an API token names the token (docs/api.md), whichever service records it.
   const via = input.actor.kind === 'agent' ? requestFacts()?.apiToken : undefined;
@@ -48,8 +50,12 @@ export async function record(store: Store, input: AuditInput): Promise<AuditEntr
     base,
     (prevHash, seq, id) => entryHash({ ...base, seq, id, prevHash }, key),
     channels,
+    tx,
   );
-  if (channels.length > 0) wakeSiem(store);
+  if (channels.length > 0) {
+    if (tx) tx.afterCommit(() => wakeSiem(store));
+    else wakeSiem(store);
+  }
   return entry;
 }
 

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError, UpdateSsoSettingsRequestSchema, type SsoSettings } from '@parley/protocol';
-import type { OrgIdentityRow, Store } from '../../store';
-import { audit } from '../audit';
-import { keyringOf, seal } from '../security';
-import { ssoSecretContext, type OidcService } from './oidc';
+import type { OrgIdentityRow } from '../../store';
+import type { OidcService } from './oidc';
 import { sessionCookieOptions } from './passkey-routes';
+import { updateSsoSettings } from './sso-settings';
 import { agentOf, requireAgent, sessionCookieName, type AuthRouteOptions } from './routes';
 
 function presentSso(s: OrgIdentityRow, oidc: OidcService): SsoSettings {
@@ -24,24 +23,6 @@ function presentSso(s: OrgIdentityRow, oidc: OidcService): SsoSettings {
     backchannelLogoutUri: oidc.logoutUri(s.orgId),
     requirePasskeyForAdmins: s.requirePasskeyForAdmins,
   };
-}
-
-async function saveSso(
-  store: Store,
-  orgId: string,
-  body: ReturnType<typeof UpdateSsoSettingsRequestSchema.parse>,
-) {
-  const { requirePasskeyForAdmins, clientSecret, ...sso } = body;
-  const patch: Partial<OrgIdentityRow['sso']> = {};
-  for (const [k, v] of Object.entries(sso))
-    if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
-  if (clientSecret !== undefined)
-    patch.clientSecret = seal(keyringOf(store), clientSecret, ssoSecretContext(orgId));
-  return store.identity.saveSettings(
-    orgId,
-    { ...(requirePasskeyForAdmins !== undefined ? { requirePasskeyForAdmins } : {}), sso: patch },
-    Date.now(),
-  );
 }
 
 /** SSO routes: sign-in start and callback, back-channel logout, and the admins' settings. */
@@ -97,32 +78,15 @@ export function registerOidcRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     presentSso(await opts.store.identity.settings(agentOf(request).agent.orgId), oidc),
   );
 
+  // settings:manage is checked again, and the change audited, by the service.
   app.put('/api/settings/sso', admin, async (request) => {
     const ctx = agentOf(request);
     const body = UpdateSsoSettingsRequestSchema.parse(request.body);
-    // Requiring passkeys for admins from a session without one would lock this admin out.
-    if (
-      body.requirePasskeyForAdmins === true &&
-      (await opts.store.identity.sessionIdentity(ctx.session.tokenHash))?.passkeyAt == null
-    )
-      throw new ParleyError(
-        'phishing_resistant_required',
-        'Sign in with a passkey before requiring one for administrators.',
-      );
-    const saved = await saveSso(opts.store, ctx.agent.orgId, body);
-    await audit.record(opts.store, {
-      orgId: ctx.agent.orgId,
-      actor: { kind: 'agent', id: ctx.agent.id },
-      action: 'settings.sso',
-      outcome: 'success',
-      ip: request.ip,
-      detail: {
-        changed: Object.keys(body)
-          .filter((k) => k !== 'clientSecret')
-          .join(','),
-        clientSecretChanged: body.clientSecret !== undefined,
-      },
-    });
+    const saved = await updateSsoSettings(
+      opts.store,
+      { actor: ctx.actor, sessionTokenHash: ctx.session.tokenHash, ip: request.ip },
+      body,
+    );
     return presentSso(saved, oidc);
   });
 }

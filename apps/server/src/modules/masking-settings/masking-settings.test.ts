@@ -233,7 +233,13 @@ describe('masking settings across nodes', () => {
     await nodeB.ready(org.id);
     const before = nodeB.optionsFor(org.id);
     expect(before?.panDisplay).toBe('last4');
-    await nodeA.save(org.id, 'agent-x', { panDisplay: 'none' });
+    const by = {
+      actor: { kind: 'agent' as const, agentId: 'agent-x', orgId: org.id, role: 'admin' as const },
+      agentId: 'agent-x',
+      orgId: org.id,
+      ip: null,
+    };
+    await nodeA.save(by, { panDisplay: 'none' });
     await expect.poll(() => nodeB.optionsFor(org.id)?.panDisplay).toBe('none');
     await nodeA.stop();
     await nodeB.stop();

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError, type MaskingRuleTestResult, type MaskingSettings } from '@parley/protocol';
 import type { Store } from '../../store';
-import { audit } from '../audit';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import type { MaskingSettingsService } from './service';
 
@@ -25,30 +24,11 @@ export function registerMaskingSettingsRoutes(
   app.put('/api/settings/masking', guard, async (request): Promise<MaskingSettings> => {
     const ctx = agentOf(request);
     const orgId = ctx.organisation.id;
-    if (!can(ctx.actor, 'settings:manage', { orgId })) throw new ParleyError('forbidden');
-    const before = await deps.settings.get(orgId);
-    const saved = await deps.settings.save(orgId, ctx.agent.id, request.body);
-    // Rule ids and counts only: a custom pattern may describe what the organisation considers secret.
-    const off = Object.entries(saved.rules)
-      .filter(([, on]) => !on)
-      .map(([id]) => id)
-      .sort()
-      .join(',');
-    await audit.record(deps.store, {
-      orgId,
-      actor: { kind: 'agent', id: ctx.agent.id },
-      action: 'settings.masking_change',
-      outcome: 'success',
-      ip: request.ip,
-      resource: { type: 'masking_settings', id: orgId },
-      detail: {
-        rulesOff: off,
-        panDisplay: saved.panDisplay,
-        customRules: saved.customRules.length,
-        version: saved.version,
-        previousVersion: before.version,
-      },
-    });
+    // settings:manage is checked, and the change audited, by the service.
+    const saved = await deps.settings.save(
+      { actor: ctx.actor, agentId: ctx.agent.id, orgId, ip: request.ip },
+      request.body,
+    );
     request.log.info(
       { orgId, agentId: ctx.agent.id, version: saved.version },
       'masking settings changed',

@@ -17,6 +17,8 @@ import {
   type MaskingSettingsInput,
 } from '@parley/protocol';
 import type { Bus } from '../../bus';
+import { audit } from '../audit';
+import { can, type AgentActor } from '../auth';
 import type { Logger } from '../../logger';
 import type { Store } from '../../store';
 
@@ -31,10 +33,21 @@ interface Cached {
   loadedAt: number;
 }
 
+/** Who saves settings, and from where (the audit entry's actor and origin). */
+export interface SettingsChangeBy {
+  actor: AgentActor;
+  agentId: string;
+  orgId: string;
+  ip: string | null;
+}
+
 export interface MaskingSettingsService {
   get(orgId: string): Promise<MaskingSettings>;
-  /** Validates and stores; throws invalid_masking_rule naming the rule and the reason. */
-  save(orgId: string, agentId: string, input: unknown): Promise<MaskingSettings>;
+  /**
+   * Checks settings:manage, validates and stores, with its audit entry in the same transaction;
+   * throws forbidden, or invalid_masking_rule naming the rule and the reason.
+   */
+  save(by: SettingsChangeBy, input: unknown): Promise<MaskingSettings>;
   /**
    * Masks sample text with the organisation's settings plus a candidate custom rule (validated
    * like a saved one); nothing is stored. Throws invalid_masking_rule for a refused rule.
@@ -142,7 +155,9 @@ export function createMaskingSettingsService(deps: {
       return (await load(orgId)).settings;
     },
 
-    async save(orgId, agentId, input) {
+    async save(by, input) {
+      const { orgId, agentId } = by;
+      if (!can(by.actor, 'settings:manage', { orgId })) throw new ParleyError('forbidden');
       const body = MaskingSettingsInputSchema.parse(input);
       for (const id of Object.keys(body.rules ?? {}))
         if (!(RULE_IDS as readonly string[]).includes(id))
@@ -175,13 +190,42 @@ export function createMaskingSettingsService(deps: {
         panDisplay: merged.panDisplay,
         customRules: merged.customRules,
       });
-      await deps.store.maskingSettings.put(orgId, doc, agentId, Date.now());
-      const saved = await load(orgId);
-      await deps.bus.publish(MASKING_SETTINGS_TOPIC, {
-        audience: 'all',
-        frame: JSON.stringify({ orgId }),
+      const { store } = deps;
+      await store.transaction(async (tx) => {
+        const row = await store.maskingSettings.put(orgId, doc, agentId, Date.now(), tx);
+        // Rule ids and counts only: a custom pattern may describe what the organisation considers secret.
+        const off = Object.entries(merged.rules)
+          .filter(([, on]) => !on)
+          .map(([id]) => id)
+          .sort()
+          .join(',');
+        await audit.record(
+          store,
+          {
+            orgId,
+            actor: { kind: 'agent', id: agentId },
+            action: 'settings.masking_change',
+            outcome: 'success',
+            ip: by.ip,
+            resource: { type: 'masking_settings', id: orgId },
+            detail: {
+              rulesOff: off,
+              panDisplay: merged.panDisplay,
+              customRules: merged.customRules.length,
+              version: row.version,
+              previousVersion: current.settings.version,
+            },
+          },
+          tx,
+        );
+        tx.afterCommit(() =>
+          deps.bus.publish(MASKING_SETTINGS_TOPIC, {
+            audience: 'all',
+            frame: JSON.stringify({ orgId }),
+          }),
+        );
       });
-      return saved.settings;
+      return (await load(orgId)).settings;
     },
 
     async tryRule(orgId, input) {

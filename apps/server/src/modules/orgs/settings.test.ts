@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/test-server';
 import { AgentClient } from '../../../test/clients';
+import { sql } from 'kysely';
+import { ParleyError } from '@parley/protocol';
+import { createLocalBus } from '../../bus';
+import { createLogger } from '../../logger';
+import type { ChatService } from '../chat';
+import { createPaymentService } from '../payments';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -84,5 +90,55 @@ describe('payment currency settings', () => {
     expect((await c.request('PUT', '/api/payments/settings', { currencies: ['USD'] })).status).toBe(
       403,
     );
+  });
+});
+
+describe('payment currency settings in the service (issue 8: checked there, not only in the route)', () => {
+  const service = () =>
+    createPaymentService({
+      store: t.server.store,
+      bus: createLocalBus(),
+      // setCurrencies needs neither the chat nor the vault.
+      chat: {} as ChatService,
+      log: createLogger('silent'),
+      vault: undefined,
+      eventSecret: undefined,
+    });
+  const actor = (role: 'admin' | 'supervisor') => ({
+    kind: 'agent' as const,
+    agentId: 'agent-in-test',
+    orgId: t.orgId,
+    role,
+    name: 'Test',
+  });
+
+  it('refuses a supervisor called straight, without a route in front, and stores nothing', async () => {
+    const before = await t.server.store.payments.currencies(t.orgId);
+    const refused = await service()
+      .setCurrencies(actor('supervisor'), ['JPY'], '192.0.2.7')
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ParleyError);
+    expect((refused as ParleyError).code).toBe('forbidden');
+    expect(await t.server.store.payments.currencies(t.orgId)).toEqual(before);
+  });
+
+  it('keeps the old currencies when the audit entry cannot be written (one transaction)', async () => {
+    const { store } = t.server;
+    await service().setCurrencies(actor('admin'), ['EUR'], '192.0.2.7');
+    // Signed in first: signing in is audited too.
+    const admin = new AgentClient(t.url);
+    await admin.login(t.admin.email, t.admin.password);
+    await sql
+      .raw(
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+      )
+      .execute(store.db);
+    try {
+      const res = await admin.request('PUT', '/api/payments/settings', { currencies: ['CHF'] });
+      expect(res.status).toBe(500);
+      expect(await store.payments.currencies(t.orgId)).toEqual(['EUR']);
+    } finally {
+      await sql.raw('DROP TRIGGER refuse_audit').execute(store.db);
+    }
   });
 });

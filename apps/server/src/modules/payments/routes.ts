@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError, PaymentRequestBodySchema, RefundRequestBodySchema } from '@parley/protocol';
 import { z } from 'zod';
-import { audit } from '../audit';
-import { can, requireAgent, type AuthRouteOptions } from '../auth';
+import { requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor, visitorActor } from '../chat';
 import type { VisitorService } from '../visitors';
 import { presentPayment } from './presenter';
@@ -40,63 +39,16 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
     return visitorActor(ctx);
   };
 
-  // PCI DSS 10.2: payment requests, cancellations and refunds are audited, failures too.
-  const audited = async <T extends { id: string }>(
-    request: FastifyRequest,
-    action: string,
-    resourceId: string | null,
-    detail: Record<string, string | number | null>,
-    fn: () => Promise<T>,
-  ): Promise<T> => {
-    const actor = agentActor(request);
-    const base = {
-      orgId: actor.orgId,
-      actor: { kind: 'agent' as const, id: actor.agentId },
-      action,
-      ip: request.ip,
-    };
-    try {
-      const row = await fn();
-      await audit.record(deps.authRoutes.store, {
-        ...base,
-        outcome: 'success',
-        resource: { type: 'payment', id: row.id },
-        detail,
-      });
-      return row;
-    } catch (err) {
-      const code = err instanceof ParleyError ? err.code : 'internal_error';
-      await audit.record(deps.authRoutes.store, {
-        ...base,
-        outcome: 'failure',
-        resource: { type: 'payment', id: resourceId },
-        detail: { ...detail, error: code },
-      });
-      throw err;
-    }
-  };
-
   // ---- agent ----
   app.get('/api/payments/settings', agentOnly, async (request) =>
     payments.settings(agentActor(request)),
   );
 
+  // settings:manage is checked, and the change audited, by the service.
   app.put('/api/payments/settings', agentOnly, async (request) => {
     const actor = agentActor(request);
     const body = CurrenciesBodySchema.parse(request.body);
-    if (!can(actor, 'settings:manage', { orgId: actor.orgId })) throw new ParleyError('forbidden');
-    const currencies = [...new Set(body.currencies)];
-    await payments.setCurrencies(actor, currencies);
-    // Settings changes are audited (PCI DSS 10.2).
-    await audit.record(deps.authRoutes.store, {
-      orgId: actor.orgId,
-      actor: { kind: 'agent', id: actor.agentId },
-      action: 'settings.payment_currencies',
-      outcome: 'success',
-      ip: request.ip,
-      resource: { type: 'organisation', id: actor.orgId },
-      detail: { currencies: currencies.join(',') },
-    });
+    await payments.setCurrencies(actor, body.currencies, request.ip);
     return payments.settings(actor);
   });
 
@@ -108,24 +60,15 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
   app.post('/api/conversations/:id/payments', agentOnly, async (request, reply) => {
     const { id } = ConversationParamsSchema.parse(request.params);
     const body = PaymentRequestBodySchema.parse(request.body);
-    const row = await audited(
-      request,
-      'payment.request',
-      null,
-      { conversationId: id, amount: body.amount, currency: body.currency },
-      () => payments.request(agentActor(request), id, body),
-    );
+    // Audited, success and failure, by the service (PCI DSS 10.2).
+    const row = await payments.request(agentActor(request), id, body, request.ip);
     return reply.status(201).send({ payment: presentPayment(row) });
   });
 
   app.post('/api/payments/:id/cancel', agentOnly, async (request) => {
     const { id } = PaymentParamsSchema.parse(request.params);
     return {
-      payment: presentPayment(
-        await audited(request, 'payment.cancel', id, {}, () =>
-          payments.cancel(agentActor(request), id),
-        ),
-      ),
+      payment: presentPayment(await payments.cancel(agentActor(request), id, request.ip)),
     };
   });
 
@@ -133,11 +76,7 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDe
     const { id } = PaymentParamsSchema.parse(request.params);
     const body = RefundRequestBodySchema.parse(request.body);
     return {
-      payment: presentPayment(
-        await audited(request, 'payment.refund', id, { amount: body.amount ?? null }, () =>
-          payments.refund(agentActor(request), id, body),
-        ),
-      ),
+      payment: presentPayment(await payments.refund(agentActor(request), id, body, request.ip)),
     };
   });
 

@@ -6,11 +6,13 @@ import {
   type RefundRequestBody,
 } from '@parley/protocol';
 import { verifyRequest } from '@parley/signing';
+import { audit } from '../audit';
 import { can } from '../auth';
 import { topics, type Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { PaymentRow, PaymentUpsert, Store } from '../../store';
 import type { ChatActor, ChatService } from '../chat';
+import { recordSuccess, withFailureAudit, type PaymentAct } from './audited';
 import { mayPay } from './policy';
 import { presentPaymentFrame } from './presenter';
 import { VaultEventSchema, type VaultPayment } from './schema';
@@ -87,10 +89,18 @@ export function createPaymentService(deps: PaymentDeps) {
     });
   }
 
-  async function apply(p: VaultPayment, createdBy: string | null = null): Promise<PaymentRow> {
-    const { row, changed } = await store.payments.upsert(toUpsert(p), createdBy);
-    if (changed) await publish(row);
-    return row;
+  /** Stores the vault's view with the act's audit entry in one transaction; publishes after the commit. */
+  async function apply(
+    p: VaultPayment,
+    act: PaymentAct,
+    createdBy: string | null = null,
+  ): Promise<PaymentRow> {
+    return store.transaction(async (tx) => {
+      const { row, changed } = await store.payments.upsert(toUpsert(p), createdBy, tx);
+      await recordSuccess(store, act, row, tx);
+      if (changed) tx.afterCommit(() => publish(row));
+      return row;
+    });
   }
 
   async function currencies(orgId: string): Promise<string[]> {
@@ -112,6 +122,70 @@ export function createPaymentService(deps: PaymentDeps) {
     }
   }
 
+  async function requestPayment(
+    act: PaymentAct,
+    conversationId: string,
+    body: PaymentRequestBody,
+  ): Promise<PaymentRow> {
+    const { actor } = act;
+    // Asking for money is replying: the agent must hold the conversation (or reply_any).
+    const conv = await chat.authorize(actor, conversationId, 'send');
+    if (!mayPay(actor, 'request', conv)) throw new ParleyError('forbidden');
+    if (conv.status === 'closed') throw new ParleyError('conversation_closed');
+    if (!(await currencies(actor.orgId)).includes(body.currency))
+      throw new ParleyError('currency_not_allowed');
+    const org = await store.orgs.byId(actor.orgId);
+    if (!org) throw new ParleyError('organisation_not_found');
+    // The description is text an agent typed: it is masked like a message (DESIGN.md law 1).
+    const description = await chat.maskField(body.description, actor.orgId);
+    const row = await requestAtVault(
+      { vault: vault(), voids: voids(), apply: (p) => apply(p, act, actor.agentId) },
+      {
+        orgId: actor.orgId,
+        conversationId,
+        amount: body.amount,
+        currency: body.currency,
+        description,
+        merchantName: org.name.slice(0, 120),
+        expiresInSeconds: deps.expiresInSeconds ?? 1800,
+      },
+      body,
+    );
+    log.info(
+      { orgId: actor.orgId, conversationId, paymentId: row.id, agentId: actor.agentId },
+      'payment requested',
+    );
+    return row;
+  }
+
+  async function refundPayment(
+    act: PaymentAct,
+    id: string,
+    body: RefundRequestBody,
+  ): Promise<PaymentRow> {
+    const { actor } = act;
+    const { row, conv } = await load(actor, id);
+    if (!mayPay(actor, 'refund', conv)) throw new ParleyError('forbidden');
+    if (row.status !== 'succeeded') throw new ParleyError('invalid_payment_state');
+    if (body.amount !== undefined && body.amount > row.amount - row.amountRefunded)
+      throw new ParleyError('refund_exceeds_amount');
+    const payment = await vault().refund(id, {
+      ...(body.amount !== undefined ? { amount: body.amount } : {}),
+      idempotencyKey: vaultKey(actor.orgId, 'refund', body.idempotencyKey),
+    });
+    const updated = await apply(payment, act);
+    log.info(
+      {
+        orgId: actor.orgId,
+        paymentId: id,
+        agentId: actor.agentId,
+        amount: body.amount ?? row.amount - row.amountRefunded,
+      },
+      'payment refunded',
+    );
+    return updated;
+  }
+
   return {
     async settings(actor: Agent) {
       const org = await store.orgs.byId(actor.orgId);
@@ -122,11 +196,29 @@ export function createPaymentService(deps: PaymentDeps) {
       };
     },
 
-    async setCurrencies(actor: Agent, list: string[]): Promise<string[]> {
+    /** settings:manage; the list is stored deduplicated, with its audit entry in the same transaction. */
+    async setCurrencies(actor: Agent, list: string[], ip: string | null): Promise<string[]> {
       if (!can(actor, 'settings:manage', { orgId: actor.orgId }))
         throw new ParleyError('forbidden');
-      await store.payments.setCurrencies(actor.orgId, list, Date.now());
-      return list;
+      const currencies = [...new Set(list)];
+      await store.transaction(async (tx) => {
+        await store.payments.setCurrencies(actor.orgId, currencies, Date.now(), tx);
+        // Settings changes are audited (PCI DSS 10.2).
+        await audit.record(
+          store,
+          {
+            orgId: actor.orgId,
+            actor: { kind: 'agent', id: actor.agentId },
+            action: 'settings.payment_currencies',
+            outcome: 'success',
+            ip,
+            resource: { type: 'organisation', id: actor.orgId },
+            detail: { currencies: currencies.join(',') },
+          },
+          tx,
+        );
+      });
+      return currencies;
     },
 
     /** Payment cards of a conversation the actor (agent or its own visitor) may see. */
@@ -145,70 +237,46 @@ export function createPaymentService(deps: PaymentDeps) {
       actor: Agent,
       conversationId: string,
       body: PaymentRequestBody,
+      ip: string | null,
     ): Promise<PaymentRow> {
-      // Asking for money is replying: the agent must hold the conversation (or reply_any).
-      const conv = await chat.authorize(actor, conversationId, 'send');
-      if (!mayPay(actor, 'request', conv)) throw new ParleyError('forbidden');
-      if (conv.status === 'closed') throw new ParleyError('conversation_closed');
-      if (!(await currencies(actor.orgId)).includes(body.currency))
-        throw new ParleyError('currency_not_allowed');
-      const org = await store.orgs.byId(actor.orgId);
-      if (!org) throw new ParleyError('organisation_not_found');
-      // The description is text an agent typed: it is masked like a message (DESIGN.md law 1).
-      const description = await chat.maskField(body.description, actor.orgId);
-      const row = await requestAtVault(
-        { vault: vault(), voids: voids(), apply: (p) => apply(p, actor.agentId) },
-        {
-          orgId: actor.orgId,
-          conversationId,
-          amount: body.amount,
-          currency: body.currency,
-          description,
-          merchantName: org.name.slice(0, 120),
-          expiresInSeconds: deps.expiresInSeconds ?? 1800,
-        },
-        body,
-      );
-      log.info(
-        { orgId: actor.orgId, conversationId, paymentId: row.id, agentId: actor.agentId },
-        'payment requested',
-      );
-      return row;
+      const act: PaymentAct = {
+        actor,
+        ip,
+        action: 'payment.request',
+        paymentId: null,
+        detail: { conversationId, amount: body.amount, currency: body.currency },
+      };
+      return withFailureAudit(store, act, () => requestPayment(act, conversationId, body));
     },
 
-    async cancel(actor: Agent, id: string): Promise<PaymentRow> {
-      const { row, conv } = await load(actor, id);
-      if (!mayPay(actor, 'cancel', conv)) throw new ParleyError('forbidden');
-      if (FINAL_PAYMENT_STATUSES.includes(row.status))
-        throw new ParleyError('invalid_payment_state');
-      const updated = await apply(await vault().cancel(id));
-      log.info({ orgId: actor.orgId, paymentId: id, agentId: actor.agentId }, 'payment canceled');
-      return updated;
-    },
-
-    async refund(actor: Agent, id: string, body: RefundRequestBody): Promise<PaymentRow> {
-      const { row, conv } = await load(actor, id);
-      if (!mayPay(actor, 'refund', conv)) throw new ParleyError('forbidden');
-      if (row.status !== 'succeeded') throw new ParleyError('invalid_payment_state');
-      if (body.amount !== undefined && body.amount > row.amount - row.amountRefunded)
-        throw new ParleyError('refund_exceeds_amount');
-      const payment = await vault().refund(id, {
-        ...(body.amount !== undefined ? { amount: body.amount } : {}),
-        idempotencyKey: vaultKey(actor.orgId, 'refund', body.idempotencyKey),
+    async cancel(actor: Agent, id: string, ip: string | null): Promise<PaymentRow> {
+      const act: PaymentAct = { actor, ip, action: 'payment.cancel', paymentId: id, detail: {} };
+      return withFailureAudit(store, act, async () => {
+        const { row, conv } = await load(actor, id);
+        if (!mayPay(actor, 'cancel', conv)) throw new ParleyError('forbidden');
+        if (FINAL_PAYMENT_STATUSES.includes(row.status))
+          throw new ParleyError('invalid_payment_state');
+        const updated = await apply(await vault().cancel(id), act);
+        log.info({ orgId: actor.orgId, paymentId: id, agentId: actor.agentId }, 'payment canceled');
+        return updated;
       });
-      const updated = await apply(payment);
-      log.info(
-        {
-          orgId: actor.orgId,
-          paymentId: id,
-          agentId: actor.agentId,
-          amount: body.amount ?? row.amount - row.amountRefunded,
-        },
-        'payment refunded',
-      );
-      return updated;
     },
 
+    async refund(
+      actor: Agent,
+      id: string,
+      body: RefundRequestBody,
+      ip: string | null,
+    ): Promise<PaymentRow> {
+      const act: PaymentAct = {
+        actor,
+        ip,
+        action: 'payment.refund',
+        paymentId: id,
+        detail: { amount: body.amount ?? null },
+      };
+      return withFailureAudit(store, act, () => refundPayment(act, id, body));
+    },
     /** A fresh single-use pay link, only for the conversation's own visitor and only while payable. */
     async payLink(
       actor: Visitor,

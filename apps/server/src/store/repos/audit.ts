@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Connection, Plan } from '../connect';
 import type { AuditEntry, AuditLogTable, AuditRepo } from '../types';
 import { siemOutboxInserts } from './siem';
@@ -55,11 +56,18 @@ function isUniqueViolation(err: unknown): boolean {
 export function auditRepo(conn: Connection): AuditRepo {
   const { db } = conn;
   return {
-    async append(input, hash, exportTo = []) {
+    async append(input, hash, exportTo = [], tx) {
       // The previous hash is read and the entry inserted in one transaction;
       // the (org_id, seq) key makes a concurrent append (another node) fail
       // instead of forking the chain, and it is retried on the new tail.
       function* plan(): Plan<AuditEntry> {
+        // PostgreSQL: appends to one chain queue on a transaction lock, so one inside a longer
+        // transaction (tx, below) waits for the tail instead of failing on the key at its commit.
+        // SQLite's IMMEDIATE transaction already excludes every other writer.
+        if (conn.dialect === 'postgres')
+          yield sql`select pg_advisory_xact_lock(hashtext(${`parley.audit:${input.orgId}`}))`.compile(
+            db,
+          );
         const tail = (yield db
           .selectFrom('audit_log')
           .select(['seq', 'hash'])
@@ -96,6 +104,8 @@ export function auditRepo(conn: Connection): AuditRepo {
           yield q;
         return entry;
       }
+      // In the caller's transaction: the entry commits or rolls back with the change it records.
+      if (tx) return tx.run(plan());
       for (let attempt = 0; ; attempt++) {
         try {
           return await conn.runInTransaction(plan());

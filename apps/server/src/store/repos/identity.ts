@@ -186,14 +186,11 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
         .executeTakeFirst();
       return toSettings(orgId, r);
     },
-    async saveSettings(orgId, patch, now) {
+    async saveSettings(orgId, patch, now, tx) {
+      const read = db.selectFrom('org_identity').selectAll().where('org_id', '=', orgId);
       const current = toSettings(
         orgId,
-        await db
-          .selectFrom('org_identity')
-          .selectAll()
-          .where('org_id', '=', orgId)
-          .executeTakeFirst(),
+        tx ? (await tx.execute(read))[0] : await read.executeTakeFirst(),
       );
       const sso = { ...current.sso, ...patch.sso };
       const row: OrgIdentityTable = {
@@ -214,11 +211,12 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
         updated_at: now,
       };
       const { org_id: _id, ...rest } = row;
-      await db
+      const write = db
         .insertInto('org_identity')
         .values(row)
-        .onConflict((oc) => oc.column('org_id').doUpdateSet(rest))
-        .execute();
+        .onConflict((oc) => oc.column('org_id').doUpdateSet(rest));
+      if (tx) await tx.execute(write);
+      else await write.execute();
       return toSettings(orgId, row);
     },
 

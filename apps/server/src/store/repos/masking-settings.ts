@@ -31,9 +31,9 @@ export function maskingSettingsRepo(db: Kysely<Database>): MaskingSettingsRepo {
   };
   return {
     get,
-    async put(orgId, settings, updatedBy, now) {
+    async put(orgId, settings, updatedBy, now, tx) {
       // One statement on both dialects: insert, or bump the version of the existing row.
-      await db
+      const upsert = db
         .insertInto('masking_settings')
         .values({ org_id: orgId, settings, version: 1, updated_at: now, updated_by: updatedBy })
         .onConflict((oc) =>
@@ -44,8 +44,9 @@ export function maskingSettingsRepo(db: Kysely<Database>): MaskingSettingsRepo {
             updated_by: updatedBy,
           })),
         )
-        .execute();
-      const row = await get(orgId);
+        .returning(columns);
+      const [stored] = tx ? await tx.execute(upsert) : await upsert.execute();
+      const row = stored && toRow(stored);
       if (!row) throw new Error('masking settings not stored');
       return row;
     },

@@ -1,8 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Compilable, Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { PaymentAttemptSchema, type PaymentAttempt } from '@parley/protocol';
 import { parseStringArray } from '../mappers';
-import type { Database, PaymentRow, PaymentsTable, PaymentsRepo } from '../types';
+import type { Database, PaymentRow, PaymentsTable, PaymentsRepo, Tx } from '../types';
 
 const columns = [
   'id',
@@ -56,6 +56,11 @@ function toPayment(r: Selectable<PaymentsTable>): PaymentRow {
   };
 }
 
+/** Runs a statement in `tx` when given, else on its own. */
+function run<R>(q: Compilable<R> & { execute(): Promise<R[]> }, tx: Tx | undefined): Promise<R[]> {
+  return tx ? tx.execute(q) : q.execute();
+}
+
 export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
   const byId = async (orgId: string, id: string) => {
     const row = await db
@@ -67,7 +72,7 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
     return row && toPayment(row);
   };
   return {
-    async upsert(p, createdBy = null) {
+    async upsert(p, createdBy = null, tx) {
       const changing = {
         status: p.status,
         amount_refunded: p.amountRefunded,
@@ -79,7 +84,7 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
         updated_at: p.updatedAt,
         ...(p.attempts ? { attempts: JSON.stringify(p.attempts) } : {}),
       };
-      const result = await db
+      const insert = db
         .insertInto('payments')
         .values({
           ...changing,
@@ -100,19 +105,30 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
             .where('payments.vault_version', '<', p.vaultVersion)
             .where('payments.org_id', '=', p.orgId),
         )
-        .executeTakeFirst();
+        // A row back means inserted or updated; none, an older version (or another organisation's).
+        .returning('id');
+      const written = await run(insert, tx);
       if (createdBy) {
-        await db
-          .updateTable('payments')
-          .set({ created_by: createdBy })
-          .where('id', '=', p.id)
-          .where('org_id', '=', p.orgId)
-          .where('created_by', 'is', null)
-          .execute();
+        await run(
+          db
+            .updateTable('payments')
+            .set({ created_by: createdBy })
+            .where('id', '=', p.id)
+            .where('org_id', '=', p.orgId)
+            .where('created_by', 'is', null),
+          tx,
+        );
       }
-      const row = await byId(p.orgId, p.id);
-      if (!row) throw new Error('payment belongs to another organisation');
-      return { row, changed: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+      const [stored] = await run(
+        db
+          .selectFrom('payments')
+          .select(columns)
+          .where('org_id', '=', p.orgId)
+          .where('id', '=', p.id),
+        tx,
+      );
+      if (!stored) throw new Error('payment belongs to another organisation');
+      return { row: toPayment(stored), changed: written.length > 0 };
     },
     byId,
     async listForConversation(orgId, conversationId) {
@@ -151,13 +167,17 @@ export function paymentsRepo(db: Kysely<Database>): PaymentsRepo {
         .executeTakeFirst();
       return row ? parseStringArray(row.currencies) : undefined;
     },
-    async setCurrencies(orgId, currencies, now) {
+    async setCurrencies(orgId, currencies, now, tx) {
       const json = JSON.stringify(currencies);
-      await db
-        .insertInto('payment_settings')
-        .values({ org_id: orgId, currencies: json, updated_at: now })
-        .onConflict((oc) => oc.column('org_id').doUpdateSet({ currencies: json, updated_at: now }))
-        .execute();
+      await run(
+        db
+          .insertInto('payment_settings')
+          .values({ org_id: orgId, currencies: json, updated_at: now })
+          .onConflict((oc) =>
+            oc.column('org_id').doUpdateSet({ currencies: json, updated_at: now }),
+          ),
+        tx,
+      );
     },
   };
 }

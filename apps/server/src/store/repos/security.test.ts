@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedAgent, seedOrg, storeTargets, suiteName } from '../../test/store-fixtures';
+import { seedAgent, seedOrg, storeTargets, suiteName } from '../../../test/store-fixtures';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { audit, verifyAudit } from '../modules/audit';
-import { bindKeyring, type Keyring } from '../modules/security';
-import type { Store } from './index';
+import { audit, verifyAudit } from '../../modules/audit';
+import { bindKeyring, type Keyring } from '../../modules/security';
+import type { Store } from '../index';
 
 for (const target of storeTargets()) {
   describe.skipIf(target.skipReason !== undefined)(suiteName(target, 'security store'), () => {
