@@ -103,8 +103,8 @@ export interface AppDeps {
   widgetRouting?: WidgetRouting;
 }
 
-/** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/** The Fastify instance with its server-level limits: TLS, body, proxy hops, slowloris timeouts. */
+function createFastify(deps: AppDeps): FastifyInstance {
   let tlsServer: TlsServer | undefined;
   const tlsFiles = deps.tlsFiles;
   const app = Fastify({
@@ -131,6 +131,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.limits && deps.trustProxy === 0) capConnections(app.server, deps.limits, deps.log);
   app.decorate('parleyTls', tlsServer);
   app.addHook('onClose', async () => tlsServer?.stop());
+  return app;
+}
+
+/** The HTTP side: REST API, health, and the built web apps. Handlers stay thin; modules do the work. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps);
   // First of all hooks: the rest of the request runs inside its own fact object (lib/request-context.ts).
   app.addHook('onRequest', (_request, _reply, done) => withRequestFacts(done));
   installErrorHandling(app);
