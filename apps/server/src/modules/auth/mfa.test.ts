@@ -49,7 +49,7 @@ const ENROL_ROUTES = new Set(['POST /api/auth/passkeys/options', 'POST /api/auth
 const isPublic = (url: string) =>
   !url.startsWith('/api/') ||
   url.startsWith('/api/visitor/') ||
-  url === '/api/widget/config' ||
+  url.startsWith('/api/widget/') ||
   url === '/api/openapi.json';
 
 let t: TestServer;
