@@ -9,6 +9,18 @@ import { ROOT, waitFor } from './kit';
 
 // The suite's range: the server and, next door, its embedded vault.
 const PORT = 19280;
+
+/**
+ * `parley start` on its embedded defaults (SQLite in the data directory, in-process bus): CI's
+ * DATABASE_URL and REDIS_URL name the machine's shared services, whose installation has other
+ * keys, and a node with other keys refuses to start (modules/security/key-check.ts).
+ */
+function embeddedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  return env;
+}
 const BASE = `http://127.0.0.1:${PORT}`;
 
 interface LogLine {
@@ -51,7 +63,7 @@ describe('fault: an error escapes every handler under `parley start`', () => {
         '--host',
         '127.0.0.1',
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: embeddedEnv() },
     );
     supervisor.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
