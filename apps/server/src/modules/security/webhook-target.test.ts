@@ -60,6 +60,18 @@ describe('webhook targets (issue 10 finding 6, SSRF)', () => {
     expect((await vault.resolve('http://127.0.0.1/x')).address).toBe('127.0.0.1');
   });
 
+  it('treats a resolver that never answers as a name that does not resolve, within the deadline', async () => {
+    const policy = createWebhookTargetPolicy({
+      lookupAll: () => new Promise(() => undefined),
+      lookupDeadlineMs: 50,
+    });
+    const started = Date.now();
+    await expect(policy.resolve('https://hangs.example/hook')).rejects.toMatchObject({
+      code: 'webhook_target_not_allowed',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('pins the connection to the checked address (no second resolution)', async () => {
     let lookups = 0;
     const pinned = createWebhookTargetPolicy({

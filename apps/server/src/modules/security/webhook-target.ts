@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { ParleyError } from '@parley/protocol';
+import { withDeadline } from '../../lib/deadline';
 import { normaliseIp, parseCidr } from './ip';
 
 /**
@@ -60,7 +61,10 @@ export function createWebhookTargetPolicy(opts: {
   /** Addresses of the vault (never a webhook target). */
   denyAddresses?: readonly string[];
   lookupAll?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /** How long a name may take to resolve (default 5 s); longer counts as not resolving. */
+  lookupDeadlineMs?: number;
 }): WebhookTargetPolicy {
+  const lookupDeadlineMs = opts.lookupDeadlineMs ?? 5000;
   const internal = blockList([...INTERNAL_V4, ...INTERNAL_V6]);
   const allowed = blockList(opts.allowCidrs ?? []);
   const denied = new Set((opts.denyAddresses ?? []).map(normaliseIp));
@@ -89,7 +93,10 @@ export function createWebhookTargetPolicy(opts: {
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const answers = isIP(host)
         ? [{ address: host, family: isIP(host) }]
-        : await lookupAll(host).catch(() => []);
+        : // A resolver that never answers must not hold the delivery queue (law 8): as a miss.
+          await withDeadline(lookupAll(host), lookupDeadlineMs, 'webhook DNS lookup').catch(
+            () => [],
+          );
       if (answers.length === 0)
         throw new ParleyError('webhook_target_not_allowed', 'The webhook host does not resolve.');
       // Every answer must be allowed: otherwise a name with one public and one internal address slips through.
