@@ -1,3 +1,5 @@
+import { clearCopies } from './receiver';
+
 /**
  * Reply drafts by conversation, in memory only (never in storage: a draft is
  * not yet masked). They outlive the reply box, so the idle lock, which
@@ -14,7 +16,8 @@ export function keepDraft(key: string | undefined, text: string): void {
   else drafts.set(key, text);
 }
 
-/** Forgets every draft (sign-out). */
+/** Forgets every draft and the last copy out of a thread (sign-out). */
 export function clearDrafts(): void {
   drafts.clear();
+  clearCopies();
 }

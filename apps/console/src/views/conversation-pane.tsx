@@ -13,6 +13,8 @@ import { NoteBox, NoteItem } from './note-box';
 import { RatingItem, TranscriptBox } from './feedback-bits';
 import { TransferForm, TransferItem } from './routing-bits';
 import { BlockDialog } from './block-dialog';
+import { MessageText } from './message-text';
+import { clipboardText, noteCopy } from '../lib/receiver';
 
 interface Props {
   client: ConsoleClient;
@@ -49,7 +51,7 @@ function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
           </span>
         )}
       </div>
-      <div class="msg-text">{m.text}</div>
+      <MessageText text={m.text} />
     </li>
   );
 }
@@ -203,7 +205,21 @@ export function ConversationPane({ client, conversation: c }: Props) {
       )}
       {/* A scrollable region is reachable by keyboard (axe scrollable-region-focusable at 390 px). */}
       {/* A list, not role="log": a log's children are no list items (axe `listitem`). */}
-      <ol class="thread" aria-live="polite" aria-label="Messages" tabIndex={0}>
+      <ol
+        class="thread"
+        aria-live="polite"
+        aria-label="Messages"
+        tabIndex={0}
+        onCopy={(e) => {
+          // Masked values leave without digits, and the copy is remembered so that a paste
+          // into another conversation's reply asks first (issue 14 item 9).
+          const text = clipboardText(window.getSelection()?.toString() ?? '');
+          if (!e.clipboardData || text === '') return;
+          e.preventDefault();
+          e.clipboardData.setData('text/plain', text);
+          noteCopy(c.id, visitorName(c), text);
+        }}
+      >
         {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
         {thread.map((item) =>
           item.kind === 'message' ? (
@@ -300,6 +316,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
           onSend={(t) => client.send(c.id, t)}
           onTyping={(t) => client.typing(c.id, t)}
           canned={client.canned}
+          receiver={visitorName(c)}
+          badge={<VerifiedBadge c={c} />}
           vars={{
             'visitor.name': visitorName(c),
             'agent.name': client.me.name,

@@ -1,4 +1,5 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import {
   fillCannedReply,
   searchCannedReplies,
@@ -6,7 +7,9 @@ import {
   type CannedVariables,
 } from '@parley/protocol';
 import { draftOf, keepDraft } from '../lib/drafts';
+import { copiedFromElsewhere } from '../lib/receiver';
 import { CannedPicker, CannedSuggestions, slashQuery } from './canned-picker';
+import { ConfirmDialog } from './confirm-dialog';
 
 interface Props {
   onSend: (text: string) => void;
@@ -16,13 +19,39 @@ interface Props {
   /** Canned replies offered by `/shortcut` and the picker, and the values of their variables. */
   canned?: CannedReply[];
   vars?: CannedVariables;
+  /** Who receives the reply (issue 14 item 9): named above the box, on the button and aloud. */
+  receiver: string;
+  /** The receiver's verified badge, when the website vouched for them. */
+  badge?: ComponentChildren;
+}
+
+interface PasteAsk {
+  text: string;
+  from: string;
+  start: number;
+  end: number;
 }
 
 // Mirrors LIMITS.maxTextLength (@parley/protocol); the server enforces it.
 const MAX_TEXT_LENGTH = 4000;
 
-export function ReplyBox({ onSend, onTyping, draftKey, canned = [], vars }: Props) {
+export function ReplyBox({
+  onSend,
+  onTyping,
+  draftKey,
+  canned = [],
+  vars,
+  receiver,
+  badge,
+}: Props) {
   const [text, setTextState] = useState(() => draftOf(draftKey));
+  const [announce, setAnnounce] = useState('');
+  const [pasteAsk, setPasteAsk] = useState<PasteAsk | null>(null);
+  // Said after the box appears (a live region's first content is not read out).
+  useEffect(() => {
+    const t = setTimeout(() => setAnnounce(`Replying to ${receiver}`), 50);
+    return () => clearTimeout(t);
+  }, [receiver, draftKey]);
   const [active, setActive] = useState(0);
   const [picking, setPicking] = useState(false);
   const setText = (t: string): void => {
@@ -46,10 +75,46 @@ export function ReplyBox({ onSend, onTyping, draftKey, canned = [], vars }: Prop
     if (!t) return;
     onSend(t);
     setText('');
+    setAnnounce(`Sent to ${receiver}`);
+    input.current?.focus();
+  };
+  const onPaste = (e: ClipboardEvent): void => {
+    const pasted = e.clipboardData?.getData('text/plain') ?? '';
+    const from = draftKey === undefined ? null : copiedFromElsewhere(draftKey, pasted);
+    if (from === null || !input.current) return;
+    e.preventDefault();
+    const { selectionStart: start, selectionEnd: end } = input.current;
+    setPasteAsk({ text: pasted, from, start, end });
+  };
+  const confirmPaste = (ask: PasteAsk): void => {
+    setPasteAsk(null);
+    setText(text.slice(0, ask.start) + ask.text + text.slice(ask.end));
     input.current?.focus();
   };
   return (
     <div class="reply-wrap">
+      {pasteAsk && (
+        <ConfirmDialog
+          title="Paste from another conversation?"
+          confirmLabel={`Paste into reply to ${receiver}`}
+          onConfirm={() => confirmPaste(pasteAsk)}
+          onCancel={() => {
+            setPasteAsk(null);
+            input.current?.focus();
+          }}
+        >
+          <p>
+            This text was copied from the conversation with {pasteAsk.from}. This reply goes to{' '}
+            {receiver}.
+          </p>
+        </ConfirmDialog>
+      )}
+      <p class="reply-to" data-testid="reply-receiver">
+        To <strong>{receiver}</strong> {badge}
+      </p>
+      <p class="visually-hidden" aria-live="polite" data-testid="receiver-announce">
+        {announce}
+      </p>
       {picking && (
         <CannedPicker replies={canned} onPick={insert} onClose={() => setPicking(false)} />
       )}
@@ -64,7 +129,7 @@ export function ReplyBox({ onSend, onTyping, draftKey, canned = [], vars }: Prop
         }}
       >
         <label for="reply-input" class="visually-hidden">
-          Reply
+          Reply to {receiver}
         </label>
         <textarea
           id="reply-input"
@@ -77,6 +142,7 @@ export function ReplyBox({ onSend, onTyping, draftKey, canned = [], vars }: Prop
           aria-activedescendant={
             suggestions[activeIndex] ? `canned-opt-${suggestions[activeIndex].id}` : undefined
           }
+          onPaste={onPaste}
           onInput={(e) => {
             setText(e.currentTarget.value);
             setActive(0);
@@ -114,8 +180,13 @@ export function ReplyBox({ onSend, onTyping, draftKey, canned = [], vars }: Prop
               Canned replies
             </button>
           )}
-          <button type="submit" class="btn primary" disabled={text.trim() === ''}>
-            Send
+          <button
+            type="submit"
+            class="btn primary send-to"
+            disabled={text.trim() === ''}
+            data-testid="send-button"
+          >
+            Send to {receiver}
           </button>
         </div>
       </form>
