@@ -1,11 +1,16 @@
-// Wires the agent's desk (issue 14; docs/desk.md) into a node: notes and canned replies.
+// Wires the agent's desk (issue 14; docs/desk.md) into a node: notes, canned replies, supervisors joining.
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from './bus';
 import type { Logger } from './logger';
 import type { Store } from './store';
 import type { AuthRouteOptions } from './modules/auth';
 import type { ChatService } from './modules/chat';
-import { createCannedService, createNotesService, registerDeskRoutes } from './modules/desk';
+import {
+  createCannedService,
+  createNotesService,
+  createSuperviseService,
+  registerDeskRoutes,
+} from './modules/desk';
 
 export function createDesk(deps: {
   app: FastifyInstance;
@@ -17,6 +22,7 @@ export function createDesk(deps: {
 }) {
   const notes = createNotesService(deps);
   const canned = createCannedService(deps);
-  registerDeskRoutes(deps.app, { notes, canned, authRoutes: deps.authRoutes });
-  return { notes, canned };
+  const supervise = createSuperviseService(deps);
+  registerDeskRoutes(deps.app, { notes, canned, supervise, authRoutes: deps.authRoutes });
+  return { notes, canned, supervise };
 }

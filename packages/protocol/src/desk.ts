@@ -102,3 +102,18 @@ export function searchCannedReplies<T extends Pick<CannedReply, 'shortcut' | 'ti
   const rank = (r: T): number => (r.shortcut === q ? 0 : r.shortcut.startsWith(q) ? 1 : 2);
   return hits.sort((a, b) => rank(a) - rank(b) || a.shortcut.localeCompare(b.shortcut));
 }
+
+// ---- supervisors join ------------------------------------------------------
+
+/** A supervisor who joined a conversation they do not hold (`POST /api/conversations/:id/join`). */
+export const ParticipantSchema = z.object({
+  agent: z.object({ id: z.string(), name: z.string().nullable() }),
+  joinedAt: z.number().int(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+export const ParticipantListSchema = z.object({ participants: z.array(ParticipantSchema) });
+
+/** The system message visitor and agents see when a supervisor joins. */
+export function joinedText(agentName: string): string {
+  return `${agentName} joined the conversation.`;
+}

@@ -42,6 +42,7 @@ import {
   CreateNoteRequestSchema,
   NoteEnvelopeSchema,
   NoteListSchema,
+  ParticipantListSchema,
 } from './desk';
 import {
   WebhookCreateRequestSchema,
@@ -191,6 +192,18 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     auth: 'agent',
     body: CreateNoteRequestSchema,
     response: NoteEnvelopeSchema,
+  },
+  'POST /api/conversations/:id/join': {
+    summary: 'Join a conversation as a supervisor (announced to the visitor; audited)',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: ParticipantListSchema,
+  },
+  'GET /api/conversations/:id/participants': {
+    summary: 'Supervisors who joined a conversation',
+    tag: 'Conversations',
+    auth: 'agent',
+    response: ParticipantListSchema,
   },
   'GET /api/canned-replies': {
     summary: 'Canned replies',

@@ -1,3 +1,5 @@
+import type { Tx } from './transaction';
+
 // The agent's desk (0017-desk): internal notes and canned replies. Texts are
 // stored masked (the caller masks them); originals are never stored.
 
@@ -25,9 +27,25 @@ export interface CannedRepliesTable {
   updated_at: number;
 }
 
+// 0065-desk-collab: supervisors who joined a conversation they do not hold.
+export interface ConversationParticipantsTable {
+  conversation_id: string;
+  agent_id: string;
+  org_id: string;
+  joined_at: number;
+}
+
 export interface DeskTables {
   conversation_notes: ConversationNotesTable;
   canned_replies: CannedRepliesTable;
+  conversation_participants: ConversationParticipantsTable;
+}
+
+export interface ParticipantRow {
+  conversationId: string;
+  agentId: string;
+  agentName: string | null;
+  joinedAt: number;
 }
 
 export interface NoteRow {
@@ -89,4 +107,11 @@ export interface DeskRepo {
     patch: { shortcut: string; title: string; body: string; masked: string[]; now: number },
   ): Promise<CannedReplyRow | 'taken' | undefined>;
   cannedDelete(orgId: string, id: string): Promise<boolean>;
+  /** Records that an agent joined a conversation; false when they had joined already. */
+  addParticipant(
+    input: { orgId: string; conversationId: string; agentId: string; now: number },
+    tx?: Tx,
+  ): Promise<boolean>;
+  /** The agents who joined a conversation, earliest first. */
+  participants(orgId: string, conversationId: string): Promise<ParticipantRow[]>;
 }

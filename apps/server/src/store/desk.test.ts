@@ -49,6 +49,35 @@ for (const target of storeTargets()) {
       expect((await store.conversations.byId(orgId, conversation.id))?.lastSeq).toBe(0);
     });
 
+    it('records a participant once, in the same transaction as the caller, scoped by organisation', async () => {
+      const { orgId, conversation } = await seedConversation(store);
+      const sup = await seedAgent(store, orgId, 'supervisor', 'Sam Supervisor');
+      const input = { orgId, conversationId: conversation.id, agentId: sup.id, now: 5000 };
+      expect(await store.desk.addParticipant(input)).toBe(true);
+      expect(await store.desk.addParticipant({ ...input, now: 6000 })).toBe(false);
+      expect(await store.desk.participants(orgId, conversation.id)).toEqual([
+        {
+          conversationId: conversation.id,
+          agentId: sup.id,
+          agentName: 'Sam Supervisor',
+          joinedAt: 5000,
+        },
+      ]);
+      const other = await seedConversation(store);
+      expect(await store.desk.participants(other.orgId, conversation.id)).toEqual([]);
+      // A rolled-back transaction leaves no participant.
+      const admin = await seedAgent(store, orgId, 'admin', 'Ann Admin');
+      await expect(
+        store.transaction(async (tx) => {
+          await store.desk.addParticipant({ ...input, agentId: admin.id }, tx);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect((await store.desk.participants(orgId, conversation.id)).map((p) => p.agentId)).toEqual(
+        [sup.id],
+      );
+    });
+
     it('keeps canned shortcuts unique per scope and organisation', async () => {
       const { orgId } = await seedConversation(store);
       const base = {

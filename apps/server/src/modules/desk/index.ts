@@ -2,4 +2,5 @@ export { createNotesService, type NotesService, type DeskDeps } from './service'
 export { createCannedService, type CannedService } from './canned';
 export { registerDeskRoutes } from './routes';
 export { deskAllowed, type DeskAction } from './policy';
-export { presentNote, presentNoteFrame, presentCannedReply } from './presenter';
+export { presentNote, presentNoteFrame, presentCannedReply, presentParticipant } from './presenter';
+export { createSuperviseService, type SuperviseService } from './supervise';

@@ -1,6 +1,7 @@
 import { can, type AgentActor } from '../auth';
 
-export type DeskAction = 'note:read' | 'note:write' | 'canned:use' | 'canned:manage';
+export type DeskAction =
+  'note:read' | 'note:write' | 'canned:use' | 'canned:manage' | 'conversation:join';
 
 /**
  * Who may use the desk. Notes follow the conversation: whoever may read it may read and add
@@ -21,5 +22,8 @@ export function deskAllowed(
       return can(actor, 'conversation:reply', resource);
     case 'canned:manage':
       return can(actor, 'settings:manage', resource);
+    // Joining a conversation one does not hold is replying to it: supervisors and admins.
+    case 'conversation:join':
+      return can(actor, 'conversation:reply_any', resource);
   }
 }

@@ -1,5 +1,5 @@
-import type { CannedReply, Note, NoteFrame } from '@parley/protocol';
-import type { CannedReplyRow, NoteRow } from '../../store';
+import type { CannedReply, Note, NoteFrame, Participant } from '@parley/protocol';
+import type { CannedReplyRow, NoteRow, ParticipantRow } from '../../store';
 
 /** A note as agents see it; its text is the masked text. */
 export function presentNote(row: NoteRow): Note {
@@ -28,4 +28,9 @@ export function presentCannedReply(row: CannedReplyRow): CannedReply {
     masked: row.masked,
     updatedAt: row.updatedAt,
   };
+}
+
+/** A supervisor who joined a conversation: who and when, nothing else. */
+export function presentParticipant(row: ParticipantRow): Participant {
+  return { agent: { id: row.agentId, name: row.agentName }, joinedAt: row.joinedAt };
 }

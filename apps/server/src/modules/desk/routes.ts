@@ -4,15 +4,21 @@ import { CannedReplyRequestSchema, CreateNoteRequestSchema } from '@parley/proto
 import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor } from '../chat';
 import type { CannedService } from './canned';
-import { presentCannedReply, presentNote } from './presenter';
+import { presentCannedReply, presentNote, presentParticipant } from './presenter';
 import type { NotesService } from './service';
+import type { SuperviseService } from './supervise';
 
 const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 
 /** Agents only: no desk route accepts a visitor token. */
 export function registerDeskRoutes(
   app: FastifyInstance,
-  deps: { notes: NotesService; canned: CannedService; authRoutes: AuthRouteOptions },
+  deps: {
+    notes: NotesService;
+    canned: CannedService;
+    supervise: SuperviseService;
+    authRoutes: AuthRouteOptions;
+  },
 ): void {
   const { notes, canned } = deps;
   const agentOnly = { preHandler: requireAgent(deps.authRoutes) };
@@ -27,6 +33,19 @@ export function registerDeskRoutes(
     const body = CreateNoteRequestSchema.parse(request.body);
     const { note } = await notes.add(agentActor(request), id, body);
     return { note: presentNote(note) };
+  });
+
+  // Supervisors join a conversation they watch (docs/desk.md "Supervisors").
+  app.post('/api/conversations/:id/join', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const rows = await deps.supervise.join(agentActor(request), id, request.ip);
+    return { participants: rows.map(presentParticipant) };
+  });
+
+  app.get('/api/conversations/:id/participants', agentOnly, async (request) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const rows = await deps.supervise.participants(agentActor(request), id);
+    return { participants: rows.map(presentParticipant) };
   });
 
   app.get('/api/canned-replies', agentOnly, async (request) => ({

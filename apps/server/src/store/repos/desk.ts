@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CannedRepliesTable, CannedReplyRow, Database, DeskRepo, NoteRow } from '../types';
 import type { DataKeys } from '../data-keys';
 import { ERASED_TEXT } from './messages';
+import { participantsRepo } from './desk-participants';
 
 // PostgreSQL returns bigint as a string.
 function toCanned(r: Selectable<CannedRepliesTable>): CannedReplyRow {
@@ -70,6 +71,7 @@ export function deskRepo(db: Kysely<Database>, keys: DataKeys): DeskRepo {
   };
 
   return {
+    ...participantsRepo(db),
     async addNote(input) {
       const id = randomUUID();
       const [sealed] = await keys.sealMany([
