@@ -3,9 +3,11 @@ import {
   CannedReplyListSchema,
   NoteEnvelopeSchema,
   NoteListSchema,
+  ParticipantListSchema,
   type CannedReply,
   type CannedReplyRequest,
   type Note,
+  type Participant,
 } from '@parley/protocol';
 import { call } from './api';
 
@@ -23,6 +25,13 @@ export const deskApi = {
         text,
       })
     ).note,
+  /** Supervisors join a conversation they watch (announced to the visitor, audited). */
+  join: async (conversationId: string): Promise<Participant[]> =>
+    (await call(ParticipantListSchema, `/api/conversations/${enc(conversationId)}/join`, 'POST'))
+      .participants,
+  participants: async (conversationId: string): Promise<Participant[]> =>
+    (await call(ParticipantListSchema, `/api/conversations/${enc(conversationId)}/participants`))
+      .participants,
   canned: async (): Promise<CannedReply[]> =>
     (await call(CannedReplyListSchema, '/api/canned-replies')).replies,
   createCanned: async (body: CannedReplyRequest): Promise<CannedReply> =>

@@ -15,6 +15,7 @@ import { TransferForm, TransferItem } from './routing-bits';
 import { BlockDialog } from './block-dialog';
 import { MessageText } from './message-text';
 import { clipboardText, noteCopy } from '../lib/receiver';
+import { useJoined, WatchNote } from './supervise-bits';
 
 interface Props {
   client: ConsoleClient;
@@ -85,6 +86,10 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...(s.transfers[c.id] ?? []).map((t) => ({ kind: 'transfer' as const, at: t.createdAt, t })),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
+  // A supervisor watches any active conversation read-only, and replies once joined.
+  const supervision = useJoined(c, client.me.id);
+  const canJoin = refunder && c.status === 'active' && !mine && !supervision.joined;
+  const replying = mine || (c.status === 'active' && supervision.joined);
   // Its agent, or a supervisor, may hand an active conversation on (docs/routing.md).
   const canTransfer = c.status === 'active' && (mine || refunder);
   useEffect(() => {
@@ -158,6 +163,11 @@ export function ConversationPane({ client, conversation: c }: Props) {
               Request payment
             </button>
           )}
+          {canJoin && (
+            <button type="button" class="btn primary" onClick={() => void supervision.join()}>
+              Join conversation
+            </button>
+          )}
           {canTransfer && (
             <button
               type="button"
@@ -198,9 +208,9 @@ export function ConversationPane({ client, conversation: c }: Props) {
           {blockNotice}
         </p>
       )}
-      {actionError && (
+      {(actionError ?? supervision.error) && (
         <p class="banner error" role="alert" data-testid="action-error">
-          {actionError}
+          {actionError ?? supervision.error}
         </p>
       )}
       {/* A scrollable region is reachable by keyboard (axe scrollable-region-focusable at 390 px). */}
@@ -309,7 +319,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
       <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
       <TranscriptBox key={`transcript-${c.id}`} onSend={(to) => client.sendTranscript(c.id, to)} />
       {mine && <AttachBar conversationId={c.id} />}
-      {mine ? (
+      {replying ? (
         <ReplyBox
           key={c.id}
           draftKey={c.id}
@@ -324,6 +334,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
             'organisation.name': client.organisationName,
           }}
         />
+      ) : canJoin ? (
+        <WatchNote c={c} />
       ) : (
         <p class="readonly-note">
           {c.status === 'waiting'
