@@ -17,14 +17,30 @@ import {
   createDataKeySealer,
   registerFileRoutes,
   type FileService,
+  type FileStorage,
 } from './modules/files';
 import { derivedKey, type Keyring, type SecurityEvents } from './modules/security';
 import type { VisitorService } from './modules/visitors';
 
 export type { FileService };
 
+/** Where file bytes live (docs/files.md): the bucket when one is configured, else the data directory. */
+export function fileStorageFor(config: Config): FileStorage {
+  return config.filesS3Bucket
+    ? createS3Storage({
+        bucket: config.filesS3Bucket,
+        endpoint: config.filesS3Endpoint,
+        region: config.filesS3Region,
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+      })
+    : createDiskStorage(join(config.dataDir, 'files'));
+}
+
 export async function createFiles(deps: {
   config: Config;
+  /** The same storage erasure deletes from (privacy routes, consent, CLI). */
+  storage: FileStorage;
   app: FastifyInstance;
   store: Store;
   bus: Bus;
@@ -49,15 +65,7 @@ export async function createFiles(deps: {
     log.warn(
       'files: no clamd configured (PARLEY_CLAMD_SOCKET or PARLEY_CLAMD_HOST/PORT); uploads are refused',
     );
-  const storage = config.filesS3Bucket
-    ? createS3Storage({
-        bucket: config.filesS3Bucket,
-        endpoint: config.filesS3Endpoint,
-        region: config.filesS3Region,
-        accessKeyId: process.env.AWS_ACCESS_KEY_ID,
-        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
-      })
-    : createDiskStorage(join(config.dataDir, 'files'));
+  const { storage } = deps;
   const files = createFileService({
     store: deps.store,
     bus: deps.bus,

@@ -73,7 +73,7 @@ import {
   registerRetentionRoutes,
 } from './modules/retention';
 import { createPaymentService, createVaultClient, type PaymentService } from './modules/payments';
-import { createFiles, type FileService } from './files-wiring';
+import { createFiles, fileStorageFor, type FileService } from './files-wiring';
 import { createDesk } from './desk-wiring';
 import { createFeedback } from './feedback-wiring';
 import { createRouting } from './routing-wiring';
@@ -391,7 +391,9 @@ export async function startServer(
     redisUrl: config.redisUrl,
     vaultUrl: config.vaultUrl,
   });
+  const fileStorage = fileStorageFor(config);
   const app = await buildApp({
+    fileStorage,
     apiTokens,
     webhooks,
     log,
@@ -470,6 +472,7 @@ export async function startServer(
   live.gateway = gateway;
   const files = await createFiles({
     config,
+    storage: fileStorage,
     app,
     store,
     bus,

@@ -6,6 +6,7 @@ import { DataSubjectLookupSchema, ParleyError } from '@parley/protocol';
 import type { Store } from '../store';
 import { erase, exportSubject, resolveSubject, type EraseTarget } from '../modules/privacy';
 import { bindKeyring, loadDataKeks, loadKeyring } from '../modules/security';
+import { fileStorageFor } from '../files-wiring';
 import { cliConfig, fail, type CliValues } from './common';
 
 /**
@@ -43,9 +44,17 @@ export async function dataCommand(positionals: string[], values: CliValues): Pro
       process.exitCode = 2;
       return;
     }
-    const r = await erase(store, org.id, target, { kind: 'system', id: null });
+    // The same storage the server writes files to: the bytes go with the rows and the keys.
+    const r = await erase(
+      store,
+      org.id,
+      target,
+      { kind: 'system', id: null },
+      undefined,
+      fileStorageFor(cfg),
+    );
     process.stdout.write(
-      `erased in ${org.name}: ${what}\n  ${r.conversations} conversation(s), ${r.messages} message(s), ${r.keys} data key(s) destroyed\n`,
+      `erased in ${org.name}: ${what}\n  ${r.conversations} conversation(s), ${r.messages} message(s), ${r.files} file(s), ${r.keys} data key(s) destroyed\n`,
     );
   } finally {
     await store.close();

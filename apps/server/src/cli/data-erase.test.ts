@@ -4,16 +4,28 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureDist, ROOT } from './test-dist';
 import { startTestServer, type TestServer } from '../../test/test-server';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { newVisitor, visitorSocket } from '../../test/clients';
+import { startClamd, type TestClamd } from '../../test/clamd';
+import { putFile } from '../../test/files-kit';
 
 beforeAll(ensureDist, 200_000);
 
 describe('parley data erase', () => {
   let srv: TestServer;
+  let clamd: TestClamd;
   beforeAll(async () => {
-    srv = await startTestServer({ logLevel: 'warn' });
+    clamd = await startClamd();
+    srv = await startTestServer({
+      logLevel: 'warn',
+      env: { PARLEY_CLAMD_SOCKET: clamd.socket, PARLEY_FILES_OCR: 'off' },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await srv?.close();
+    await clamd?.close();
   });
-  afterAll(async () => srv?.close());
 
   const cli = (args: string[]) => {
     const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
@@ -26,12 +38,26 @@ describe('parley data erase', () => {
     });
   };
 
-  it('asks for --yes first, then erases and audits', async () => {
+  it('asks for --yes first, then erases and audits; the file bytes go with the rows', async () => {
     const v = await newVisitor(srv.url, srv.orgKey);
     const s = await visitorSocket(srv.url, v.token);
     s.send({ type: 'send', clientMsgId: 'a', conversationId: v.conversationId, text: 'erase me' });
     await s.next('ack', (f) => f.clientMsgId === 'a');
     s.close();
+    // Regression: the command destroyed the key and left the file bytes in the data directory.
+    const up = await putFile(
+      srv.url,
+      `/conversations/${v.conversationId}/files`,
+      { bearer: v.token },
+      Buffer.from('delivery notes\n'),
+      'notes.txt',
+    );
+    expect(up.status).toBe(201);
+    const fileId = up.body.file?.id ?? '';
+    await srv.server.files.idle();
+    expect((await srv.server.store.files.byId(srv.orgId, fileId))?.status).toBe('available');
+    const stored = join(srv.dataDir, 'files', srv.orgId, v.conversationId, `${fileId}.original`);
+    expect(existsSync(stored)).toBe(true);
     const args = ['data', 'erase', '--conversation', v.conversationId, '--data-dir', srv.dataDir];
 
     const dry = cli(args);
@@ -44,7 +70,9 @@ describe('parley data erase', () => {
     const done = cli([...args, '--yes']);
     expect(done.stderr).toBe('');
     expect(done.status).toBe(0);
-    expect(done.stdout).toMatch(/1 message\(s\), 1 data key\(s\) destroyed/);
+    expect(done.stdout).toMatch(/1 message\(s\), 1 file\(s\), 1 data key\(s\) destroyed/);
+    expect(existsSync(stored)).toBe(false);
+    expect(await srv.server.store.files.byId(srv.orgId, fileId)).toBeUndefined();
     expect(await srv.server.store.messages.after(srv.orgId, v.conversationId, 0, 10)).toEqual([]);
     const [entry] = await srv.server.store.audit.list(srv.orgId, {
       action: 'privacy.erase',

@@ -10,6 +10,7 @@ import { registerAccountRoutes, type AccountRouteOptions } from '../modules/acco
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
 import { registerPrivacyRoutes } from '../modules/privacy';
+import type { FileStorage } from '../modules/files';
 import {
   createConsentService,
   presentWidgetConsent,
@@ -78,6 +79,8 @@ export interface AppDeps {
   payments: PaymentService;
   maskingSettings: MaskingSettingsService;
   authRoutes: AuthRouteOptions;
+  /** File bytes, for erasure (privacy routes, consent withdrawal). */
+  fileStorage: FileStorage;
   webRoot: string;
   trustProxy: number;
   /** Served over TLS (PARLEY_PUBLIC_URL is https): HSTS and __Host- cookies. */
@@ -181,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
-  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes });
+  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes, fileStorage: deps.fileStorage });
   if (deps.apiTokens)
     registerApiTokenRoutes(app, {
       authRoutes: deps.authRoutes,
@@ -190,7 +193,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   if (deps.webhooks)
     registerWebhookRoutes(app, { authRoutes: deps.authRoutes, webhooks: deps.webhooks });
-  const consent = createConsentService({ store: deps.store, chat: deps.chat });
+  const consent = createConsentService({
+    store: deps.store,
+    chat: deps.chat,
+    fileStorage: deps.fileStorage,
+  });
   registerOrgRoutes(app, {
     store: deps.store,
     selfOrigins: deps.authRoutes.selfOrigins,

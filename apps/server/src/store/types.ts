@@ -302,7 +302,13 @@ export interface Store {
       orgId: string,
       target: { conversationIds: string[]; visitorIds: string[] },
       now: number,
-    ): Promise<{ keys: number; messages: number; conversations: number; visitors: number }>;
+    ): Promise<{
+      keys: number;
+      messages: number;
+      files: number;
+      conversations: number;
+      visitors: number;
+    }>;
   };
 
   orgs: {

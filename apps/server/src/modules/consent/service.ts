@@ -9,6 +9,7 @@ import { audit } from '../audit';
 import { can, type AgentContext } from '../auth';
 import type { ChatActor, ChatService } from '../chat';
 import { erase } from '../privacy';
+import type { FileStorage } from '../files';
 
 /** The built-in notice (version 1) until an admin writes the organisation's own. */
 export const DEFAULT_CONSENT_TEXT =
@@ -26,6 +27,8 @@ export type ConsentService = ReturnType<typeof createConsentService>;
 export function createConsentService(deps: {
   store: Store;
   chat: Pick<ChatService, 'close'>;
+  /** Erasure on withdrawal deletes the visitor's file bytes from here. */
+  fileStorage: FileStorage;
   now?: () => number;
 }) {
   const { store } = deps;
@@ -188,6 +191,7 @@ export function createConsentService(deps: {
           { visitorId: actor.visitorId },
           { kind: 'system', id: null },
           ip,
+          deps.fileStorage,
         );
         return { outcome: 'erased', policy: s.onWithdrawal };
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rating, RatingReport } from '@parley/protocol';
 import { startTestServer, type TestServer } from '../../../test/test-server';
@@ -230,6 +231,27 @@ for (const target of storeTargets()) {
 
       it('e-mails a transcript: masked text, payments as status lines, no note, no card digit; once per intent, rate-limited', async () => {
         const v = await chatted();
+        // A file whose name showed a card: stored masked, as the upload route stores names.
+        const fileId = randomUUID();
+        await t.server.store.files.create({
+          id: fileId,
+          orgId: t.orgId,
+          conversationId: v.conversationId,
+          uploaderKind: 'visitor',
+          uploaderId: v.visitorId,
+          clientId: `c-${fileId}`,
+          batchId: 'batch-0001',
+          name: await t.server.chat.maskField(`receipt ${CHAT_CARD}.pdf`, t.orgId),
+          size: 100,
+          mime: 'application/pdf',
+          createdAt: Date.now(),
+        });
+        await t.server.store.files.update(
+          t.orgId,
+          fileId,
+          { status: 'available', updatedAt: Date.now() },
+          'checking',
+        );
         const before = smtp.received.length;
         const ask = (email: string) =>
           visitorCall(
@@ -257,6 +279,7 @@ for (const target of storeTargets()) {
           expect(body).toContain('my card is');
           expect(body).toMatch(/Payment of €12\.00 \(Order 77\): paid/);
           expect(body).not.toContain('secret-note-marker');
+          expect(body).toMatch(/Sent a file: receipt [•\s]+\.pdf/);
           // Not a digit of the card typed in the chat, nor the payment's last four.
           expect(body).not.toMatch(/5555|4444/);
         }

@@ -90,7 +90,8 @@ export function createTranscriptsService(deps: TranscriptsDeps) {
         .map((f) => ({
           at: f.createdAt,
           who: f.uploaderKind === 'visitor' ? visitor : 'Agent',
-          text: `Sent a file: ${f.name}`,
+          // A file name is masked like text, so it can end in a card's last four too.
+          text: hideMaskedDigits(`Sent a file: ${f.name}`),
         })),
     ].sort((a, b) => a.at - b.at);
     return {

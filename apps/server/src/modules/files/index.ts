@@ -3,7 +3,13 @@ export { registerFileRoutes } from './routes';
 export { presentFile, presentFileFrame } from './presenter';
 export { createDiskStorage } from './disk';
 export { createS3Storage, type S3StorageOptions } from './s3';
-export { plainSealer, type FileStorage, type FileSealer, type SealContext } from './storage';
+export {
+  deleteFileBytes,
+  plainSealer,
+  type FileStorage,
+  type FileSealer,
+  type SealContext,
+} from './storage';
 export { createDataKeySealer } from './sealer';
 export { createClamdScanner, type ClamdOptions } from './clamd';
 export { ScannerUnavailableError, type Scanner, type ScanResult } from './scanner';

@@ -1,6 +1,8 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { ParleyError, type FileType } from '@parley/protocol';
 import { extensionOf } from './names';
+import { checkPdf } from './pdf';
+import { svgIsActive } from './svg';
 
 export interface Inspected {
   type: FileType;
@@ -48,28 +50,6 @@ const FOREIGN = [
   /<html/i,
   /<\?php/i,
   /<svg/i,
-];
-
-/** Active content in an SVG: scripts, event handlers, javascript: or external references, entities. */
-const SVG_ACTIVE = [
-  /<script/i,
-  /\son[a-z]+\s*=/i,
-  /javascript:/i,
-  /<foreignObject/i,
-  /<!ENTITY/i,
-  /<(iframe|embed|object|use|image|a)\b/i,
-  /(?:xlink:)?href\s*=\s*["'](?!#)/i,
-  /url\(\s*["']?(?!#)/i,
-  /@import/i,
-];
-/** Active content in a PDF: JavaScript, launch actions, embedded files, forms that submit. */
-const PDF_ACTIVE = [
-  /\/JavaScript/,
-  /\/JS\b/,
-  /\/Launch/,
-  /\/EmbeddedFile/,
-  /\/SubmitForm/,
-  /\/OpenAction/,
 ];
 
 function disguised(reason: string): ParleyError {
@@ -135,16 +115,11 @@ export async function inspectFile(
   const fileType = type as FileType;
   const raw = latin1(bytes);
   if (fileType === 'image/svg+xml') {
-    if (SVG_ACTIVE.some((r) => r.test(raw)))
-      throw disguised('the SVG image contains script or external references');
+    if (svgIsActive(raw)) throw disguised('the SVG image contains script or external references');
   } else if (IMAGE_TYPES.has(fileType)) {
     if (FOREIGN.some((r) => r.test(raw))) throw disguised('the image hides another kind of file');
   } else if (fileType === 'application/pdf') {
-    if (PDF_ACTIVE.some((r) => r.test(raw)))
-      throw disguised('the PDF contains scripts, actions or embedded files');
-    // eslint-disable-next-line no-control-regex -- binary signatures are control bytes
-    if (/PK\x03\x04/.test(raw) || /\x7fELF/.test(raw) || /<script/i.test(raw) || /<html/i.test(raw))
-      throw disguised('the PDF hides another kind of file');
+    await checkPdf(bytes);
   } else if (fileType === 'text/plain') {
     // Plain text is served as text/plain with nosniff and as an attachment; markup is not plain text.
     if (/<script/i.test(raw)) throw disguised('the text contains script');

@@ -1,14 +1,17 @@
 /** File names a client sent, made safe to store and show (they are masked too: service.ts). */
 
-// C0/C1 controls, bidirectional overrides and isolates (a name like "cod\u202Egnp.exe"
-// shows as "codexe.png"), zero-width characters that could split a card number past the masker.
-// eslint-disable-next-line no-control-regex -- control characters are what this removes
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// C0/C1 controls, format characters (bidirectional overrides: "cod\u202Egnp.exe" shows as
+// "codexe.png"), and every default-ignorable code point (soft hyphen, zero-width, word joiner,
+// combining grapheme joiner, Hangul fillers, variation selectors, tags): invisible, so a card
+// number split by them would be stored and shown looking whole.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// Blanks that are not Unicode spaces but show as one.
+const BLANK = /[\u2800]/g;
 const RESERVED = /[/\\:*?"<>|]/g;
 const MAX = 180;
 
 export function sanitiseFileName(raw: string, extension: string): string {
-  let name = raw.normalize('NFC').replace(UNSAFE, '').replace(RESERVED, '_');
+  let name = raw.normalize('NFC').replace(UNSAFE, '').replace(BLANK, ' ').replace(RESERVED, '_');
   name = name
     .replace(/\s+/g, ' ')
     .trim()

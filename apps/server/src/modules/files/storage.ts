@@ -43,6 +43,13 @@ export function storageKey(ctx: SealContext, variant: StoredVariant): string {
   return `${ctx.orgId}/${ctx.conversationId}/${ctx.fileId}.${variant}`;
 }
 
+/** Deletes every stored variant of a file (erasure, retention): the bytes go before the row. */
+export async function deleteFileBytes(storage: FileStorage, ctx: SealContext): Promise<void> {
+  await Promise.all(
+    (['incoming', 'original', 'thumb'] as const).map((v) => storage.delete(storageKey(ctx, v))),
+  );
+}
+
 const KEY = /^[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\.(incoming|original|thumb)$/;
 export function assertKey(key: string): void {
   if (!KEY.test(key)) throw new Error('invalid storage key');

@@ -51,6 +51,7 @@ describe('erasure (crypto-shredding) through the admin route', () => {
       conversations: 1,
       visitors: 0,
       messages: 1,
+      files: 0,
       keys: 1,
     });
     // The copy taken before (as a backup would hold it) no longer opens: its key is gone.

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DataSubjectLookupSchema, ParleyError } from '@parley/protocol';
+import type { FileStorage } from '../files';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import { exportSubject } from './export';
 import { erase, type EraseReport } from './service';
@@ -22,7 +23,7 @@ const EraseBodySchema = z.union([
  */
 export function registerPrivacyRoutes(
   app: FastifyInstance,
-  opts: { authRoutes: AuthRouteOptions },
+  opts: { authRoutes: AuthRouteOptions; fileStorage: FileStorage },
 ): void {
   const store = opts.authRoutes.store;
   const admins = { preHandler: requireAgent(opts.authRoutes, { permission: 'settings:manage' }) };
@@ -62,13 +63,23 @@ export function registerPrivacyRoutes(
     const { confirm: _confirm, ...target } = parsed.data;
     const actor = { kind: 'agent' as const, id: ctx.agent.id };
     if ('conversationId' in target || 'visitorId' in target)
-      return { erased: await erase(store, ctx.agent.orgId, target, actor, request.ip) };
-    const total: EraseReport = { conversations: 0, visitors: 0, messages: 0, keys: 0 };
+      return {
+        erased: await erase(store, ctx.agent.orgId, target, actor, request.ip, opts.fileStorage),
+      };
+    const total: EraseReport = { conversations: 0, visitors: 0, messages: 0, files: 0, keys: 0 };
     for (const visitorId of await resolveSubject(store, ctx.agent.orgId, target)) {
-      const r = await erase(store, ctx.agent.orgId, { visitorId }, actor, request.ip);
+      const r = await erase(
+        store,
+        ctx.agent.orgId,
+        { visitorId },
+        actor,
+        request.ip,
+        opts.fileStorage,
+      );
       total.conversations += r.conversations;
       total.visitors += r.visitors;
       total.messages += r.messages;
+      total.files += r.files;
       total.keys += r.keys;
     }
     return { erased: total };

@@ -1,6 +1,7 @@
 import { ParleyError } from '@parley/protocol';
 import type { Store } from '../../store';
 import { audit } from '../audit';
+import { deleteFileBytes, type FileStorage } from '../files';
 
 export type EraseTarget = { conversationId: string } | { visitorId: string };
 
@@ -13,13 +14,14 @@ export interface EraseReport {
   conversations: number;
   visitors: number;
   messages: number;
+  files: number;
   keys: number;
 }
 
 /**
  * Erases a conversation, or a visitor with every conversation of theirs (issue 12 items 3, 6):
  * their data keys are destroyed (crypto-shredding, so files and backups sealed under them stay
- * unreadable), their messages deleted, the visitor's name and token revoked. The audit entry
+ * unreadable), their messages and files (bytes and rows) deleted, the visitor's name and token revoked. The audit entry
  * names the ids and counts, never the content (law 6).
  */
 export async function erase(
@@ -27,7 +29,8 @@ export async function erase(
   orgId: string,
   target: EraseTarget,
   actor: EraseActor,
-  ip?: string,
+  ip: string | undefined,
+  fileStorage: FileStorage,
 ): Promise<EraseReport> {
   let conversationIds: string[];
   let visitorIds: string[];
@@ -42,6 +45,11 @@ export async function erase(
     conversationIds = await store.privacy.conversationsOf(orgId, v.id);
     visitorIds = [v.id];
   }
+  // Files: the bytes first (a failure stops the erasure before anything else changed and can be
+  // retried), then their rows with the keys and messages in one transaction.
+  for (const conversationId of conversationIds)
+    for (const f of await store.files.listForConversation(orgId, conversationId))
+      await deleteFileBytes(fileStorage, { orgId, conversationId, fileId: f.id });
   const report = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now());
   await audit.record(store, {
     orgId,

@@ -10,7 +10,7 @@ function* run(query: { compile(): CompiledQuery }): Plan<unknown[]> {
 /**
  * Erasure (issue 12 items 3 and 6): in one transaction the owners' data keys are deleted
  * (crypto-shredding: every copy of their ciphertexts, backups included, stays unreadable), the
- * messages and masking state go, the conversations are closed and the visitor keeps no name and
+ * messages, file rows and masking state go, the conversations are closed and the visitor keeps no name and
  * no valid token. Conversation rows stay, without content, so counts add up.
  */
 export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] {
@@ -27,9 +27,10 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
     },
     async erase(orgId, target, now) {
       const { conversationIds, visitorIds } = target;
-      function* plan(): Plan<{ keys: number; messages: number }> {
+      function* plan(): Plan<{ keys: number; messages: number; files: number }> {
         let destroyed = 0;
         let messages = 0;
+        let files = 0;
         if (conversationIds.length > 0) {
           destroyed += (yield* run(
             db
@@ -42,6 +43,14 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
           messages = (yield* run(
             db
               .deleteFrom('messages')
+              .where('org_id', '=', orgId)
+              .where('conversation_id', 'in', conversationIds)
+              .returning('id'),
+          )).length;
+          // File rows go in the same transaction; their bytes were deleted just before (privacy/service.ts).
+          files = (yield* run(
+            db
+              .deleteFrom('files')
               .where('org_id', '=', orgId)
               .where('conversation_id', 'in', conversationIds)
               .returning('id'),
@@ -91,7 +100,7 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
               .where('visitor_id', 'in', visitorIds),
           );
         }
-        return { keys: destroyed, messages };
+        return { keys: destroyed, messages, files };
       }
       const result = await conn.runInTransaction(plan());
       keys.evict([
