@@ -42,18 +42,26 @@ export async function erase(
     conversationIds = await store.privacy.conversationsOf(orgId, v.id);
     visitorIds = [v.id];
   }
-  const report = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now());
-  await audit.record(store, {
-    orgId,
-    actor,
-    action: 'privacy.erase',
-    outcome: 'success',
-    ip: ip ?? null,
-    resource:
-      'conversationId' in target
-        ? { type: 'conversation', id: target.conversationId }
-        : { type: 'visitor', id: target.visitorId },
-    detail: { ...report },
+  // The erasure and its audit entry commit together or not at all (law 6).
+  const report = await store.transaction(async (tx) => {
+    const r = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now(), tx);
+    await audit.record(
+      store,
+      {
+        orgId,
+        actor,
+        action: 'privacy.erase',
+        outcome: 'success',
+        ip: ip ?? null,
+        resource:
+          'conversationId' in target
+            ? { type: 'conversation', id: target.conversationId }
+            : { type: 'visitor', id: target.visitorId },
+        detail: { ...r },
+      },
+      tx,
+    );
+    return r;
   });
   return report;
 }
