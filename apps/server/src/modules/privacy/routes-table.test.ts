@@ -38,7 +38,7 @@ describe('lifecycle routes in the protocol table', () => {
     vs.close();
     const check = async (key: string, path: string, body?: unknown) => {
       const [method = 'GET'] = key.split(' ');
-      const res = await admin.request(method as 'GET', path, body);
+      const res = await admin.request(method, path, body);
       expect(res.status, key).toBe(200);
       const parsed = PRIVACY_ROUTES[key]?.response?.safeParse(await res.json());
       expect(parsed?.success, `${key}: ${JSON.stringify(parsed?.error?.issues)}`).toBe(true);
