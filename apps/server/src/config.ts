@@ -71,6 +71,8 @@ export const ConfigSchema = z.object({
   /** Where signed audit checkpoints go; default: audit-checkpoints.jsonl in the data directory. */
   auditCheckpointFile: z.string().min(1).optional(),
   auditCheckpointSeconds: z.coerce.number().int().min(1).max(86_400),
+  /** How often every node tries the retention purge (docs/privacy.md); the lease lets one work. */
+  retentionIntervalSeconds: z.coerce.number().int().min(1).max(86_400),
   /** CIDR ranges webhooks may reach although internal (e.g. "10.1.2.0/24"); comma-separated. */
   webhookAllowCidrs: z.string().transform((s) =>
     s
@@ -214,6 +216,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dataKeyPrevious: 'PARLEY_DATA_KEY_PREVIOUS',
   auditCheckpointFile: 'PARLEY_AUDIT_CHECKPOINT_FILE',
   auditCheckpointSeconds: 'PARLEY_AUDIT_CHECKPOINT_SECONDS',
+  retentionIntervalSeconds: 'PARLEY_RETENTION_INTERVAL_SECONDS',
   webhookAllowCidrs: 'PARLEY_WEBHOOK_ALLOW_CIDRS',
   powDifficulty: 'PARLEY_POW_DIFFICULTY',
   visitorClosedTokenHours: 'PARLEY_VISITOR_CLOSED_TOKEN_HOURS',
@@ -280,6 +283,7 @@ const DEFAULTS = {
   wsRateBurst: String(LIMITS.rateBurst),
   wsRatePerSecond: String(LIMITS.ratePerSecond),
   auditCheckpointSeconds: '300',
+  retentionIntervalSeconds: '900',
   webhookAllowCidrs: '',
   powDifficulty: '4',
   visitorClosedTokenHours: '24',

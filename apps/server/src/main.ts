@@ -487,7 +487,11 @@ export async function startServer(
   // Retention (docs/privacy.md): every node schedules it; a lease in the store lets one purge at a time.
   const retention = createRetentionService({ store, log, files });
   registerRetentionRoutes(app, { retention, authRoutes });
-  const retentionJob = createRetentionJob({ retention, log, everyMs: 15 * 60_000 });
+  const retentionJob = createRetentionJob({
+    retention,
+    log,
+    everyMs: config.retentionIntervalSeconds * 1000,
+  });
   createFeedback({
     app,
     store,

@@ -17,6 +17,7 @@ export * from './api-tokens';
 export * from './rest-routes';
 export * from './webhooks';
 export * from './privacy';
+export * from './privacy-routes';
 export * from './feedback';
 export * from './routing';
 export * from './blocks';

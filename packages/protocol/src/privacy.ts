@@ -133,3 +133,35 @@ export const ErasurePreviewSchema = z.object({
   consents: z.number().int(),
 });
 export type ErasurePreview = z.infer<typeof ErasurePreviewSchema>;
+
+/** POST /api/privacy/erase: the lookup, confirmed. */
+export const ErasureRequestSchema = z.union([
+  z.object({ conversationId: z.string().uuid(), confirm: z.literal(true) }).strict(),
+  z.object({ visitorId: z.string().uuid(), confirm: z.literal(true) }).strict(),
+  z
+    .object({ email: z.string().trim().toLowerCase().email().max(254), confirm: z.literal(true) })
+    .strict(),
+  z.object({ subject: z.string().trim().min(1).max(256), confirm: z.literal(true) }).strict(),
+]);
+
+/** What an erasure removed (counts, never content). */
+export const ErasureResultSchema = z.object({
+  erased: z.object({
+    conversations: z.number().int(),
+    visitors: z.number().int(),
+    messages: z.number().int(),
+    keys: z.number().int(),
+  }),
+});
+
+/**
+ * POST /api/privacy/export: the `parley-data-export/1` document with its HTML transcript.
+ * Its visitors' contents are described in docs/privacy.md; the top level is fixed.
+ */
+export const SubjectExportSchema = z.looseObject({
+  format: z.literal('parley-data-export/1'),
+  exportedAt: z.string(),
+  organisation: z.object({ id: z.string(), name: z.string() }),
+  visitors: z.array(z.looseObject({ id: z.string() })),
+  transcriptHtml: z.string(),
+});

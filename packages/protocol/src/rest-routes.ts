@@ -72,6 +72,7 @@ import {
   TransferListSchema,
   TransferRequestSchema,
 } from './routing';
+import { PRIVACY_ROUTES } from './privacy-routes';
 
 /** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
 export type RouteAuth = 'agent' | 'visitor' | 'public';
@@ -461,4 +462,5 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     auth: 'agent',
     response: TransferEnvelopeSchema,
   },
+  ...PRIVACY_ROUTES,
 };

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import type { Tx } from './transaction';
 
 /** Pre-chat consent and retention (0040-consent, 0041-retention; issue 12, docs/privacy.md). */
 
@@ -103,7 +104,7 @@ export interface ConsentRepo {
   versions(orgId: string): Promise<ConsentVersionRow[]>;
   version(orgId: string, version: number): Promise<ConsentVersionRow | undefined>;
   /** Stores a version unless one with that number exists (the built-in text, on first use). */
-  ensureVersion(orgId: string, v: ConsentVersionRow): Promise<void>;
+  ensureVersion(orgId: string, v: ConsentVersionRow, tx?: Tx): Promise<void>;
   /** Saves the settings; a text or link unlike the current version's becomes the next version. */
   save(
     orgId: string,
@@ -115,13 +116,14 @@ export interface ConsentRepo {
     },
     by: string,
     now: number,
+    tx?: Tx,
   ): Promise<ConsentSettingsRow>;
-  record(row: NewConsent): Promise<void>;
+  record(row: NewConsent, tx?: Tx): Promise<void>;
   /** The latest consent given for the conversation. */
   forConversation(orgId: string, conversationId: string): Promise<ConsentRow | undefined>;
   forVisitor(orgId: string, visitorId: string): Promise<ConsentRow[]>;
   /** Marks the visitor's live consents withdrawn; returns how many. */
-  withdraw(orgId: string, visitorId: string, now: number): Promise<number>;
+  withdraw(orgId: string, visitorId: string, now: number, tx?: Tx): Promise<number>;
 }
 
 export interface RetentionSettingsRow {
@@ -155,6 +157,7 @@ export interface RetentionRepo {
     input: Omit<RetentionSettingsRow, 'orgId' | 'updatedAt'>,
     by: string,
     now: number,
+    tx?: Tx,
   ): Promise<RetentionSettingsRow>;
   /** Organisations that set any period. */
   configured(): Promise<RetentionSettingsRow[]>;
@@ -167,8 +170,8 @@ export interface RetentionRepo {
   /** The organisation's unfinished run (a crashed one is resumed), or a new one. */
   openRun(orgId: string, id: string, now: number): Promise<RetentionRunRow>;
   addToRun(id: string, counts: RetentionCounts): Promise<void>;
-  finishRun(id: string, now: number): Promise<void>;
-  lastRun(orgId: string): Promise<RetentionRunRow | undefined>;
+  finishRun(id: string, now: number, tx?: Tx): Promise<void>;
+  lastRun(orgId: string, tx?: Tx): Promise<RetentionRunRow | undefined>;
   /** Closed conversations, closed before `before`, that still hold content (or, to delete, any). */
   expiredConversations(
     orgId: string,

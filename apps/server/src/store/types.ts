@@ -17,7 +17,7 @@ import type { FeedbackRepo, FeedbackTables } from './feedback-types';
 import type { RoutingRepo, RoutingTables } from './routing-types';
 import type { OfflineRepo, OfflineTables } from './offline-types';
 import type { DataKeys } from './data-keys';
-import type { TransactionRunner } from './transaction';
+import type { TransactionRunner, Tx } from './transaction';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
 
 export type * from './security-types';
@@ -302,6 +302,7 @@ export interface Store {
       orgId: string,
       target: { conversationIds: string[]; visitorIds: string[] },
       now: number,
+      tx?: Tx,
     ): Promise<{
       keys: number;
       messages: number;

@@ -66,23 +66,31 @@ export function createConsentService(deps: {
       assertManage(ctx);
       const orgId = ctx.agent.orgId;
       const before = await current(orgId);
-      // The built-in text counts as version 1 once a consent may have been given under it.
-      if (!(await store.consent.settings(orgId)))
-        await store.consent.ensureVersion(orgId, { ...before.current, createdAt: now() });
-      const saved = await store.consent.save(orgId, input, ctx.agent.id, now());
-      await audit.record(store, {
-        orgId,
-        actor: { kind: 'agent', id: ctx.agent.id },
-        action: 'settings.consent_change',
-        outcome: 'success',
-        ip,
-        resource: { type: 'organisation', id: orgId },
-        detail: {
-          version: saved.current.version,
-          newVersion: saved.current.version !== before.current.version,
-          required: saved.required,
-          onWithdrawal: saved.onWithdrawal,
-        },
+      const builtIn = !(await store.consent.settings(orgId));
+      // The new version, the settings and their audit entry commit together (law 6).
+      await store.transaction(async (tx) => {
+        // The built-in text counts as version 1 once a consent may have been given under it.
+        if (builtIn)
+          await store.consent.ensureVersion(orgId, { ...before.current, createdAt: now() }, tx);
+        const saved = await store.consent.save(orgId, input, ctx.agent.id, now(), tx);
+        await audit.record(
+          store,
+          {
+            orgId,
+            actor: { kind: 'agent', id: ctx.agent.id },
+            action: 'settings.consent_change',
+            outcome: 'success',
+            ip,
+            resource: { type: 'organisation', id: orgId },
+            detail: {
+              version: saved.current.version,
+              newVersion: saved.current.version !== before.current.version,
+              required: saved.required,
+              onWithdrawal: saved.onWithdrawal,
+            },
+          },
+          tx,
+        );
       });
       return this.settings(ctx);
     },
@@ -111,9 +119,9 @@ export function createConsentService(deps: {
       const existing = await store.consent.forConversation(conv.orgId, conv.id);
       if (existing && existing.version === version && existing.withdrawnAt === null) return;
       const s = await current(conv.orgId);
-      if (!(await store.consent.settings(conv.orgId)))
-        await store.consent.ensureVersion(conv.orgId, { ...s.current, createdAt: now() });
+      const builtIn = !(await store.consent.settings(conv.orgId));
       const at = now();
+      // Sealing may create the visitor's data key: before the transaction, which only writes.
       const [evidence] = await store.dataKeys.sealMany([
         {
           owner: { orgId: conv.orgId, kind: 'visitor', id: conv.visitorId },
@@ -126,23 +134,35 @@ export function createConsentService(deps: {
         },
       ]);
       if (evidence === undefined) throw new Error('consent evidence not sealed');
-      await store.consent.record({
-        id: randomUUID(),
-        org_id: conv.orgId,
-        visitor_id: conv.visitorId,
-        conversation_id: conv.id,
-        version,
-        given_at: at,
-        withdrawn_at: null,
-        evidence,
-      });
-      await audit.record(store, {
-        orgId: conv.orgId,
-        actor: { kind: 'visitor', id: conv.visitorId },
-        action: 'consent.give',
-        outcome: 'success',
-        resource: { type: 'conversation', id: conv.id },
-        detail: { version },
+      // The consent and its audit entry commit together (law 6): no record without its entry.
+      await store.transaction(async (tx) => {
+        if (builtIn)
+          await store.consent.ensureVersion(conv.orgId, { ...s.current, createdAt: at }, tx);
+        await store.consent.record(
+          {
+            id: randomUUID(),
+            org_id: conv.orgId,
+            visitor_id: conv.visitorId,
+            conversation_id: conv.id,
+            version,
+            given_at: at,
+            withdrawn_at: null,
+            evidence,
+          },
+          tx,
+        );
+        await audit.record(
+          store,
+          {
+            orgId: conv.orgId,
+            actor: { kind: 'visitor', id: conv.visitorId },
+            action: 'consent.give',
+            outcome: 'success',
+            resource: { type: 'conversation', id: conv.id },
+            detail: { version },
+          },
+          tx,
+        );
       });
     },
 
@@ -172,18 +192,25 @@ export function createConsentService(deps: {
       if (!conv || conv.visitorId !== actor.visitorId)
         throw new ParleyError('conversation_not_found');
       const s = await current(actor.orgId);
-      const withdrawn = await store.consent.withdraw(actor.orgId, actor.visitorId, now());
+      // The withdrawal and its audit entry commit together (law 6).
+      await store.transaction(async (tx) => {
+        const withdrawn = await store.consent.withdraw(actor.orgId, actor.visitorId, now(), tx);
+        await audit.record(
+          store,
+          {
+            orgId: actor.orgId,
+            actor: { kind: 'visitor', id: actor.visitorId },
+            action: 'consent.withdraw',
+            outcome: 'success',
+            ip,
+            resource: { type: 'visitor', id: actor.visitorId },
+            detail: { consents: withdrawn, policy: s.onWithdrawal },
+          },
+          tx,
+        );
+      });
       for (const c of await store.conversations.listForVisitor(actor.orgId, actor.visitorId))
         if (c.status !== 'closed') await deps.chat.close(actor, c.id);
-      await audit.record(store, {
-        orgId: actor.orgId,
-        actor: { kind: 'visitor', id: actor.visitorId },
-        action: 'consent.withdraw',
-        outcome: 'success',
-        ip,
-        resource: { type: 'visitor', id: actor.visitorId },
-        detail: { consents: withdrawn, policy: s.onWithdrawal },
-      });
       if (s.onWithdrawal === 'erase') {
         await erase(
           store,

@@ -25,15 +25,22 @@ export async function exportSubject(
     (n, v) => n + v.conversations.reduce((k, c) => k + c.messages.length, 0),
     0,
   );
-  await audit.record(store, {
-    orgId: org.id,
-    actor,
-    action: 'privacy.export',
-    outcome: 'success',
-    ip: ip ?? null,
-    resource: { type: 'visitor', id: visitorIds.length === 1 ? (visitorIds[0] ?? null) : null },
-    detail: { visitors: data.visitors.length, conversations, messages },
-  });
+  // An export that could not be audited is not handed out (law 6).
+  await store.transaction((tx) =>
+    audit.record(
+      store,
+      {
+        orgId: org.id,
+        actor,
+        action: 'privacy.export',
+        outcome: 'success',
+        ip: ip ?? null,
+        resource: { type: 'visitor', id: visitorIds.length === 1 ? (visitorIds[0] ?? null) : null },
+        detail: { visitors: data.visitors.length, conversations, messages },
+      },
+      tx,
+    ),
+  );
   return { data, html: transcriptHtml(data) };
 }
 

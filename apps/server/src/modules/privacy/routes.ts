@@ -1,20 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { DataSubjectLookupSchema, ParleyError } from '@parley/protocol';
+import { DataSubjectLookupSchema, ErasureRequestSchema, ParleyError } from '@parley/protocol';
 import type { FileStorage } from '../files';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import { exportSubject } from './export';
 import { erase, type EraseReport } from './service';
 import { previewErasure, resolveSubject } from './subject';
-
-const EraseBodySchema = z.union([
-  z.object({ conversationId: z.string().uuid(), confirm: z.literal(true) }).strict(),
-  z.object({ visitorId: z.string().uuid(), confirm: z.literal(true) }).strict(),
-  z
-    .object({ email: z.string().trim().toLowerCase().email().max(254), confirm: z.literal(true) })
-    .strict(),
-  z.object({ subject: z.string().trim().min(1).max(256), confirm: z.literal(true) }).strict(),
-]);
 
 /**
  * Access and erasure requests from an admin (issue 12 items 5, 6); the CLI is `parley data
@@ -58,7 +48,7 @@ export function registerPrivacyRoutes(
 
   app.post('/api/privacy/erase', admins, async (request) => {
     const ctx = admin(request);
-    const parsed = EraseBodySchema.safeParse(request.body);
+    const parsed = ErasureRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new ParleyError('bad_request');
     const { confirm: _confirm, ...target } = parsed.data;
     const actor = { kind: 'agent' as const, id: ctx.agent.id };

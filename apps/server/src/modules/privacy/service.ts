@@ -50,18 +50,26 @@ export async function erase(
   for (const conversationId of conversationIds)
     for (const f of await store.files.listForConversation(orgId, conversationId))
       await deleteFileBytes(fileStorage, { orgId, conversationId, fileId: f.id });
-  const report = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now());
-  await audit.record(store, {
-    orgId,
-    actor,
-    action: 'privacy.erase',
-    outcome: 'success',
-    ip: ip ?? null,
-    resource:
-      'conversationId' in target
-        ? { type: 'conversation', id: target.conversationId }
-        : { type: 'visitor', id: target.visitorId },
-    detail: { ...report },
+  // The erasure and its audit entry commit together or not at all (law 6).
+  const report = await store.transaction(async (tx) => {
+    const r = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now(), tx);
+    await audit.record(
+      store,
+      {
+        orgId,
+        actor,
+        action: 'privacy.erase',
+        outcome: 'success',
+        ip: ip ?? null,
+        resource:
+          'conversationId' in target
+            ? { type: 'conversation', id: target.conversationId }
+            : { type: 'visitor', id: target.visitorId },
+        detail: { ...r },
+      },
+      tx,
+    );
+    return r;
   });
   return report;
 }

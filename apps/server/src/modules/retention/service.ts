@@ -144,22 +144,30 @@ export function createRetentionService(deps: {
         if (!(await stage())) break;
       }
     }
-    await store.retention.finishRun(run.id, now());
-    const finished = await store.retention.lastRun(orgId);
-    // The run's totals include what a crashed earlier attempt of it did.
-    await audit.record(store, {
-      orgId,
-      actor: { kind: 'system', id: null },
-      action: 'retention.purge',
-      outcome: 'success',
-      resource: { type: 'retention_run', id: run.id },
-      detail: {
-        conversations: finished?.conversations ?? total.conversations,
-        files: finished?.files ?? total.files,
-        securityEvents: finished?.securityEvents ?? total.securityEvents,
-        auditEntries: finished?.auditEntries ?? total.auditEntries,
-        resumed: run.startedAt !== at,
-      },
+    // The run ends with its audit entry, in one transaction: a run whose entry failed stays open
+    // and the next purge finishes (and audits) it.
+    await store.transaction(async (tx) => {
+      await store.retention.finishRun(run.id, now(), tx);
+      const finished = await store.retention.lastRun(orgId, tx);
+      // The run's totals include what a crashed earlier attempt of it did.
+      await audit.record(
+        store,
+        {
+          orgId,
+          actor: { kind: 'system', id: null },
+          action: 'retention.purge',
+          outcome: 'success',
+          resource: { type: 'retention_run', id: run.id },
+          detail: {
+            conversations: finished?.conversations ?? total.conversations,
+            files: finished?.files ?? total.files,
+            securityEvents: finished?.securityEvents ?? total.securityEvents,
+            auditEntries: finished?.auditEntries ?? total.auditEntries,
+            resumed: run.startedAt !== at,
+          },
+        },
+        tx,
+      );
     });
     return { ...total, complete: true };
   }
@@ -177,21 +185,27 @@ export function createRetentionService(deps: {
     async update(ctx: AgentContext, input: RetentionSettingsUpdate, ip: string) {
       assertManage(ctx);
       const orgId = ctx.agent.orgId;
-      const saved = await store.retention.save(orgId, input, ctx.agent.id, now());
-      await audit.record(store, {
-        orgId,
-        actor: { kind: 'agent', id: ctx.agent.id },
-        action: 'settings.retention_change',
-        outcome: 'success',
-        ip,
-        resource: { type: 'organisation', id: orgId },
-        detail: {
-          conversationDays: saved.conversationDays,
-          conversationAction: saved.conversationAction,
-          fileDays: saved.fileDays,
-          securityEventDays: saved.securityEventDays,
-          auditDays: saved.auditDays,
-        },
+      await store.transaction(async (tx) => {
+        const saved = await store.retention.save(orgId, input, ctx.agent.id, now(), tx);
+        await audit.record(
+          store,
+          {
+            orgId,
+            actor: { kind: 'agent', id: ctx.agent.id },
+            action: 'settings.retention_change',
+            outcome: 'success',
+            ip,
+            resource: { type: 'organisation', id: orgId },
+            detail: {
+              conversationDays: saved.conversationDays,
+              conversationAction: saved.conversationAction,
+              fileDays: saved.fileDays,
+              securityEventDays: saved.securityEventDays,
+              auditDays: saved.auditDays,
+            },
+          },
+          tx,
+        );
       });
       return this.settings(ctx);
     },

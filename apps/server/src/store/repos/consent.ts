@@ -1,5 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { ConsentRepo, ConsentRow, ConsentVersionRow, Database } from '../types';
+import type { Compilable, Kysely } from 'kysely';
+import type { ConsentRepo, ConsentRow, ConsentVersionRow, Database, Tx } from '../types';
+
+/** Runs a statement in `tx` when given (the change and its audit entry commit together), else on its own. */
+function run<R>(q: Compilable<R> & { execute(): Promise<R[]> }, tx: Tx | undefined): Promise<R[]> {
+  return tx ? tx.execute(q) : q.execute();
+}
 
 // PostgreSQL returns bigint as a string.
 const num = (v: number | string) => Number(v);
@@ -39,23 +44,24 @@ const consentRow = (r: {
 
 /** Pre-chat consent settings, versions and records (0040-consent). */
 export function consentRepo(db: Kysely<Database>): ConsentRepo {
-  const version = async (orgId: string, v: number) => {
-    const r = await db
-      .selectFrom('consent_versions')
-      .select(['version', 'text', 'privacy_url', 'created_at'])
-      .where('org_id', '=', orgId)
-      .where('version', '=', v)
-      .executeTakeFirst();
+  const version = async (orgId: string, v: number, tx?: Tx) => {
+    const [r] = await run(
+      db
+        .selectFrom('consent_versions')
+        .select(['version', 'text', 'privacy_url', 'created_at'])
+        .where('org_id', '=', orgId)
+        .where('version', '=', v),
+      tx,
+    );
     return r && versionRow(r);
   };
-  const settings = async (orgId: string) => {
-    const s = await db
-      .selectFrom('consent_settings')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
+  const settings = async (orgId: string, tx?: Tx) => {
+    const [s] = await run(
+      db.selectFrom('consent_settings').selectAll().where('org_id', '=', orgId),
+      tx,
+    );
     if (!s) return undefined;
-    const current = await version(orgId, num(s.current_version));
+    const current = await version(orgId, num(s.current_version), tx);
     if (!current) throw new Error('consent settings name a version that is not stored');
     return {
       orgId,
@@ -65,17 +71,21 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
       updatedAt: num(s.updated_at),
     };
   };
-  const latestVersion = async (orgId: string) =>
-    (await db
-      .selectFrom('consent_versions')
-      .select(['version', 'text', 'privacy_url', 'created_at'])
-      .where('org_id', '=', orgId)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst()) ?? undefined;
+  const latestVersion = async (orgId: string, tx: Tx | undefined) =>
+    (
+      await run(
+        db
+          .selectFrom('consent_versions')
+          .select(['version', 'text', 'privacy_url', 'created_at'])
+          .where('org_id', '=', orgId)
+          .orderBy('version', 'desc')
+          .limit(1),
+        tx,
+      )
+    )[0];
   return {
-    settings,
-    version,
+    settings: (orgId) => settings(orgId),
+    version: (orgId, v) => version(orgId, v),
     async versions(orgId) {
       const rows = await db
         .selectFrom('consent_versions')
@@ -85,40 +95,45 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
         .execute();
       return rows.map(versionRow);
     },
-    async ensureVersion(orgId, v) {
-      await db
-        .insertInto('consent_versions')
-        .values({
-          org_id: orgId,
-          version: v.version,
-          text: v.text,
-          privacy_url: v.privacyUrl,
-          created_at: v.createdAt,
-          created_by: null,
-        })
-        .onConflict((oc) => oc.columns(['org_id', 'version']).doNothing())
-        .execute();
+    async ensureVersion(orgId, v, tx) {
+      await run(
+        db
+          .insertInto('consent_versions')
+          .values({
+            org_id: orgId,
+            version: v.version,
+            text: v.text,
+            privacy_url: v.privacyUrl,
+            created_at: v.createdAt,
+            created_by: null,
+          })
+          .onConflict((oc) => oc.columns(['org_id', 'version']).doNothing()),
+        tx,
+      );
     },
-    async save(orgId, input, by, now) {
-      let current = await latestVersion(orgId);
+    async save(orgId, input, by, now, tx) {
+      let current = await latestVersion(orgId, tx);
       // Two admins saving at once: the second insert of the same number loses and tries the next.
       for (let attempt = 0; attempt < 5; attempt++) {
         if (current && current.text === input.text && current.privacy_url === input.privacyUrl)
           break;
         const next = (current ? num(current.version) : 0) + 1;
-        const r = await db
-          .insertInto('consent_versions')
-          .values({
-            org_id: orgId,
-            version: next,
-            text: input.text,
-            privacy_url: input.privacyUrl,
-            created_at: now,
-            created_by: by,
-          })
-          .onConflict((oc) => oc.columns(['org_id', 'version']).doNothing())
-          .executeTakeFirst();
-        if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) {
+        const inserted = await run(
+          db
+            .insertInto('consent_versions')
+            .values({
+              org_id: orgId,
+              version: next,
+              text: input.text,
+              privacy_url: input.privacyUrl,
+              created_at: now,
+              created_by: by,
+            })
+            .onConflict((oc) => oc.columns(['org_id', 'version']).doNothing())
+            .returning('version'),
+          tx,
+        );
+        if (inserted.length > 0) {
           current = {
             version: next,
             text: input.text,
@@ -127,7 +142,7 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
           };
           break;
         }
-        current = await latestVersion(orgId);
+        current = await latestVersion(orgId, tx);
       }
       if (!current) throw new Error('consent version not stored');
       const values = {
@@ -137,17 +152,19 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
         updated_at: now,
         updated_by: by,
       };
-      await db
-        .insertInto('consent_settings')
-        .values({ org_id: orgId, ...values })
-        .onConflict((oc) => oc.column('org_id').doUpdateSet(values))
-        .execute();
-      const saved = await settings(orgId);
+      await run(
+        db
+          .insertInto('consent_settings')
+          .values({ org_id: orgId, ...values })
+          .onConflict((oc) => oc.column('org_id').doUpdateSet(values)),
+        tx,
+      );
+      const saved = await settings(orgId, tx);
       if (!saved) throw new Error('consent settings not stored');
       return saved;
     },
-    async record(row) {
-      await db.insertInto('consents').values(row).execute();
+    async record(row, tx) {
+      await run(db.insertInto('consents').values(row), tx);
     },
     async forConversation(orgId, conversationId) {
       const r = await db
@@ -170,15 +187,18 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
         .execute();
       return rows.map(consentRow);
     },
-    async withdraw(orgId, visitorId, now) {
-      const r = await db
-        .updateTable('consents')
-        .set({ withdrawn_at: now })
-        .where('org_id', '=', orgId)
-        .where('visitor_id', '=', visitorId)
-        .where('withdrawn_at', 'is', null)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows);
+    async withdraw(orgId, visitorId, now, tx) {
+      const rows = await run(
+        db
+          .updateTable('consents')
+          .set({ withdrawn_at: now })
+          .where('org_id', '=', orgId)
+          .where('visitor_id', '=', visitorId)
+          .where('withdrawn_at', 'is', null)
+          .returning('id'),
+        tx,
+      );
+      return rows.length;
     },
   };
 }

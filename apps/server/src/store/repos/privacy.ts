@@ -25,7 +25,7 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
         .execute();
       return rows.map((r) => r.id);
     },
-    async erase(orgId, target, now) {
+    async erase(orgId, target, now, tx) {
       const { conversationIds, visitorIds } = target;
       function* plan(): Plan<{ keys: number; messages: number; files: number }> {
         let destroyed = 0;
@@ -102,11 +102,15 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
         }
         return { keys: destroyed, messages, files };
       }
-      const result = await conn.runInTransaction(plan());
-      keys.evict([
-        ...conversationIds.map((id) => ({ kind: 'conversation' as const, id })),
-        ...visitorIds.map((id) => ({ kind: 'visitor' as const, id })),
-      ]);
+      const evict = () =>
+        keys.evict([
+          ...conversationIds.map((id) => ({ kind: 'conversation' as const, id })),
+          ...visitorIds.map((id) => ({ kind: 'visitor' as const, id })),
+        ]);
+      // In the caller's transaction (with its audit entry), the cached keys go once it commits.
+      const result = tx ? await tx.run(plan()) : await conn.runInTransaction(plan());
+      if (tx) tx.afterCommit(evict);
+      else evict();
       return { ...result, conversations: conversationIds.length, visitors: visitorIds.length };
     },
   };

@@ -1,6 +1,11 @@
-import type { CompiledQuery } from 'kysely';
+import type { Compilable, CompiledQuery } from 'kysely';
 import type { Connection, Plan } from '../connect';
-import type { RetentionRepo, RetentionRunRow, RetentionSettingsRow } from '../types';
+import type { RetentionRepo, RetentionRunRow, RetentionSettingsRow, Tx } from '../types';
+
+/** Runs a statement in `tx` when given (the change and its audit entry commit together), else on its own. */
+function exec<R>(q: Compilable<R> & { execute(): Promise<R[]> }, tx: Tx | undefined): Promise<R[]> {
+  return tx ? tx.execute(q) : q.execute();
+}
 
 // PostgreSQL returns bigint as a string.
 const num = (v: number | string) => Number(v);
@@ -51,12 +56,11 @@ const runRow = (r: {
 /** Retention periods, purge runs, the job lease and the batch deletions (0041-retention). */
 export function retentionRepo(conn: Connection): RetentionRepo {
   const db = conn.db;
-  const settings = async (orgId: string) => {
-    const r = await db
-      .selectFrom('retention_settings')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
+  const settings = async (orgId: string, tx?: Tx) => {
+    const [r] = await exec(
+      db.selectFrom('retention_settings').selectAll().where('org_id', '=', orgId),
+      tx,
+    );
     return r && settingsRow(r);
   };
   const runById = async (id: string) => {
@@ -68,8 +72,8 @@ export function retentionRepo(conn: Connection): RetentionRepo {
     return r && runRow(r);
   };
   return {
-    settings,
-    async save(orgId, input, by, now) {
+    settings: (orgId) => settings(orgId),
+    async save(orgId, input, by, now, tx) {
       const values = {
         conversation_days: input.conversationDays,
         conversation_action: input.conversationAction,
@@ -79,12 +83,14 @@ export function retentionRepo(conn: Connection): RetentionRepo {
         updated_at: now,
         updated_by: by,
       };
-      await db
-        .insertInto('retention_settings')
-        .values({ org_id: orgId, ...values })
-        .onConflict((oc) => oc.column('org_id').doUpdateSet(values))
-        .execute();
-      const saved = await settings(orgId);
+      await exec(
+        db
+          .insertInto('retention_settings')
+          .values({ org_id: orgId, ...values })
+          .onConflict((oc) => oc.column('org_id').doUpdateSet(values)),
+        tx,
+      );
+      const saved = await settings(orgId, tx);
       if (!saved) throw new Error('retention settings not stored');
       return saved;
     },
@@ -160,21 +166,22 @@ export function retentionRepo(conn: Connection): RetentionRepo {
         .where('id', '=', id)
         .execute();
     },
-    async finishRun(id, now) {
-      await db
-        .updateTable('retention_runs')
-        .set({ finished_at: now })
-        .where('id', '=', id)
-        .execute();
+    async finishRun(id, now, tx) {
+      await exec(
+        db.updateTable('retention_runs').set({ finished_at: now }).where('id', '=', id),
+        tx,
+      );
     },
-    async lastRun(orgId) {
-      const r = await db
-        .selectFrom('retention_runs')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .orderBy('started_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+    async lastRun(orgId, tx) {
+      const [r] = await exec(
+        db
+          .selectFrom('retention_runs')
+          .selectAll()
+          .where('org_id', '=', orgId)
+          .orderBy('started_at', 'desc')
+          .limit(1),
+        tx,
+      );
       return r && runRow(r);
     },
     async expiredConversations(orgId, before, mode, limit) {
