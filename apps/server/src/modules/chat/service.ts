@@ -2,7 +2,7 @@ import { isEmptyState } from '@parley/masking';
 import { ParleyError, type ConversationStatus, type ServerFrame } from '@parley/protocol';
 import { topics, type Bus, type BusEvent } from '../../bus';
 import type { Logger } from '../../logger';
-import type { ConversationRow, MessageRow, Store } from '../../store';
+import type { AppendResult, ConversationRow, MessageRow, Store } from '../../store';
 import type { GroupCommitter } from '../../store';
 import { allowed, type ChatAction, type ChatActor } from './policy';
 import { presentConversation, presentMessageFrame } from './presenter';
@@ -373,14 +373,18 @@ export function createChatService(deps: ChatDeps) {
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
       await maskingReady(actor.orgId);
       const senderKey = `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`;
-      const attempt = async (current: { version: number; state: SenderState }) => {
+      // Masks on `current` and queues the append; does not wait for the commit. The state is
+      // advanced in the cache at once, so the sender's next message masks on it and joins the same
+      // group commit (issue 18, must 7): the store's version check still decides, and a message
+      // masked on a state that did not commit fails `mask_state_stale` and is masked again.
+      const queue = (current: { version: number; state: SenderState }) => {
         const masked = maskOrRefuse(conv.id, input.text, current.state, actor.orgId);
         const maskState = masked.changed
           ? { senderKey, expect: current.version, state: JSON.stringify(masked.state) }
           : undefined;
         if (maskState) held.advance(conv.id, senderKey, current.version + 1, masked.state);
-        try {
-          const result = await committer.append({
+        const result = committer
+          .append({
             orgId: actor.orgId,
             conversationId: conv.id,
             senderKind: actor.kind,
@@ -389,31 +393,37 @@ export function createChatService(deps: ChatDeps) {
             text: masked.text,
             masked: masked.masked,
             ...(maskState ? { maskState } : {}),
-          });
-          // A failed or repeated message stored nothing, so the state did not move either.
-          if (maskState && (!result.ok || result.duplicate)) held.invalidate(conv.id, senderKey);
-          return { masked, result };
-        } catch (err) {
-          if (maskState) held.invalidate(conv.id, senderKey);
-          throw err;
-        }
+          })
+          .then(
+            (r) => {
+              // A failed or repeated message stored nothing, so the state did not move either.
+              if (maskState && (!r.ok || r.duplicate)) held.invalidate(conv.id, senderKey);
+              return r;
+            },
+            (err: unknown) => {
+              if (maskState) held.invalidate(conv.id, senderKey);
+              throw err;
+            },
+          );
+        return { masked, result };
       };
       const first = await held.load(actor.orgId, conv.id, senderKey);
-      let outcome = isEmptyState(first.state) ? await attempt(first) : undefined;
-      // A message that touches its sender's masking state (a piece, or pieces pending) is masked and
-      // committed one at a time per sender on this node, so pipelined sends never race on the state;
-      // across nodes the store's version check makes the loser mask again.
-      if (
-        outcome === undefined ||
-        (!outcome.result.ok && outcome.result.code === 'mask_state_stale')
-      )
-        outcome = await senderLock(`${conv.id}\u0000${senderKey}`, async () => {
-          for (let n = 1; ; n += 1) {
-            const o = await attempt(await held.load(actor.orgId, conv.id, senderKey));
-            if (o.result.ok || o.result.code !== 'mask_state_stale' || n >= MASK_ATTEMPTS) return o;
-            held.invalidate(conv.id, senderKey);
-          }
-        });
+      // A message that touches its sender's masking state (a piece, or pieces pending) is masked
+      // and queued one at a time per sender on this node, in order, so pipelined sends never race
+      // on the state; the lock is held until the append is queued, not until it commits. Across
+      // nodes the store's version check makes the loser mask again.
+      let queued = isEmptyState(first.state) ? queue(first) : undefined;
+      let outcome: { masked: MaskedMessage; result: AppendResult };
+      for (let n = 1; ; n += 1) {
+        queued ??= await senderLock(`${conv.id}\u0000${senderKey}`, async () =>
+          queue(await held.load(actor.orgId, conv.id, senderKey)),
+        );
+        outcome = { masked: queued.masked, result: await queued.result };
+        const r = outcome.result;
+        // (The failed append already dropped the cached state: the next attempt reads the store's.)
+        if (r.ok || r.code !== 'mask_state_stale' || n >= MASK_ATTEMPTS) break;
+        queued = undefined;
+      }
       const { masked, result } = outcome;
       {
         if (!result.ok) {
