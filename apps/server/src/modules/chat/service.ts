@@ -57,7 +57,7 @@ type SenderState = Parameters<MessageMasker['mask']>[1];
 /** Runs `fn` after every earlier call with the same key has finished (a per-key queue). */
 function createKeyedLock() {
   const tails = new Map<string, Promise<unknown>>();
-  return async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+  const lock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const before = tails.get(key) ?? Promise.resolve();
     const run = before.then(fn, fn);
     const tail = run.catch(() => undefined);
@@ -68,6 +68,9 @@ function createKeyedLock() {
       if (tails.get(key) === tail) tails.delete(key);
     }
   };
+  /** Whether a call with this key is running or waiting. */
+  lock.busy = (key: string): boolean => tails.has(key);
+  return lock;
 }
 
 /** The chat domain: conversations and the ingest pipeline validate → mask → persist → fan out. */
@@ -407,16 +410,22 @@ export function createChatService(deps: ChatDeps) {
           );
         return { masked, result };
       };
-      const first = await held.load(actor.orgId, conv.id, senderKey);
+      const lockKey = `${conv.id}\u0000${senderKey}`;
+      // The state as of now: the await before it let this sender's other messages queue (and
+      // advance it) meanwhile; between this read and `queue` nothing else runs.
+      const latest = (loaded: { version: number; state: SenderState }) =>
+        held.peek(conv.id, senderKey) ?? loaded;
       // A message that touches its sender's masking state (a piece, or pieces pending) is masked
       // and queued one at a time per sender on this node, in order, so pipelined sends never race
       // on the state; the lock is held until the append is queued, not until it commits. Across
       // nodes the store's version check makes the loser mask again.
-      let queued = isEmptyState(first.state) ? queue(first) : undefined;
+      const first = latest(await held.load(actor.orgId, conv.id, senderKey));
+      let queued =
+        isEmptyState(first.state) && !senderLock.busy(lockKey) ? queue(first) : undefined;
       let outcome: { masked: MaskedMessage; result: AppendResult };
       for (let n = 1; ; n += 1) {
-        queued ??= await senderLock(`${conv.id}\u0000${senderKey}`, async () =>
-          queue(await held.load(actor.orgId, conv.id, senderKey)),
+        queued ??= await senderLock(lockKey, async () =>
+          queue(latest(await held.load(actor.orgId, conv.id, senderKey))),
         );
         outcome = { masked: queued.masked, result: await queued.result };
         const r = outcome.result;
