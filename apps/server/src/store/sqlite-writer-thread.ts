@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { Plan } from './connect';
+import type { DriverAppendResult, Plan } from './connect';
 import type { TxExec } from './transaction';
 import { toMessage, type MessageRecord } from './mappers';
-import type { AppendResult, NewMessage } from './types';
+import type { NewMessage } from './types';
 
 export interface TextReplacement {
   orgId: string;
@@ -34,7 +34,7 @@ export interface SqliteWriterThread {
    * The group commit's transaction run whole on the thread (one round trip,
    * sqlite-writer.mjs appendBatch); resolves after the commit is durable.
    */
-  append(items: NewMessage[], now: number): Promise<AppendResult[]>;
+  append(items: NewMessage[], now: number): Promise<DriverAppendResult[]>;
   /** Rewrites stored texts (held pieces decided) in one transaction; one flag per item, true when a row changed. */
   replaceTexts(items: TextReplacement[]): Promise<boolean[]>;
   /** Lets queued transactions finish, then closes the connection and ends the thread. */
@@ -231,7 +231,7 @@ export async function startSqliteWriterThread(
   };
 
   type WireResult =
-    | { ok: true; duplicate: boolean; record: MessageRecord }
+    | { ok: true; duplicate: boolean; record: MessageRecord; item?: number }
     | { ok: false; code: 'conversation_not_found' | 'conversation_closed' | 'mask_state_stale' };
 
   return {
@@ -242,8 +242,15 @@ export async function startSqliteWriterThread(
     append(items, now) {
       return enqueue(async () => {
         const results = (await request({ op: 'append', items, now })) as WireResult[];
-        return results.map((r): AppendResult =>
-          r.ok ? { ok: true, duplicate: r.duplicate, message: toMessage(r.record) } : r,
+        return results.map((r): DriverAppendResult =>
+          r.ok
+            ? {
+                ok: true,
+                duplicate: r.duplicate,
+                message: toMessage(r.record),
+                ...(r.item !== undefined ? { fromItem: r.item } : {}),
+              }
+            : r,
         );
       });
     },

@@ -147,8 +147,7 @@ describe('cards split over messages (held pieces)', () => {
     expect((await commits()) - before).toBeLessThanOrEqual(4);
     await as.next('message', (f) => f.seq === seqs[seqs.length - 1]);
     await as.next('redact', (f) => f.masked.includes('pan'));
-    for (const text of textsOf(as.frames, v.conversationId))
-      expect(text).not.toContain('0099');
+    for (const text of textsOf(as.frames, v.conversationId)) expect(text).not.toContain('0099');
     const stored = await t.server.store.messages.after(t.orgId, v.conversationId, 0, 100);
     expect(stored.map((m) => m.text).join(' ')).not.toMatch(/60|110|0099|3942/);
     vs.close();
