@@ -39,17 +39,23 @@ export function createWebhookService(deps: {
   // subscribed endpoints from the store for each one was a query per message on the hot path.
   // Kept per organisation and event type for a second; a change made on this node drops them at
   // once, one made on another node is seen within the second.
-  const subscribersCache = new Map<string, { at: number; rows: WebhookEndpointRow[] }>();
+  // The read itself is what is kept, so that the events of a busy second share one query.
+  const subscribersCache = new Map<string, { at: number; rows: Promise<WebhookEndpointRow[]> }>();
   const SUBSCRIBERS_MS = 1000;
   const SUBSCRIBERS_MAX = 10_000;
-  const subscribers = async (orgId: string, type: string): Promise<WebhookEndpointRow[]> => {
+  const subscribers = (orgId: string, type: string): Promise<WebhookEndpointRow[]> => {
     const key = `${orgId}\u0000${type}`;
     const hit = subscribersCache.get(key);
     const at = now();
     if (hit && at - hit.at < SUBSCRIBERS_MS) return hit.rows;
-    const rows = await store.webhooks.subscribers(orgId, type);
+    const rows = store.webhooks.subscribers(orgId, type);
     if (subscribersCache.size >= SUBSCRIBERS_MAX) subscribersCache.clear();
-    subscribersCache.set(key, { at, rows });
+    const entry = { at, rows };
+    subscribersCache.set(key, entry);
+    // A failed read is not kept: the next event asks the store again.
+    rows.catch(() => {
+      if (subscribersCache.get(key) === entry) subscribersCache.delete(key);
+    });
     return rows;
   };
   const endpointsChanged = (orgId: string): void => {
