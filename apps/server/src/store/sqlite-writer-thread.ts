@@ -37,6 +37,8 @@ export interface SqliteWriterThread {
   append(items: NewMessage[], now: number): Promise<DriverAppendResult[]>;
   /** Rewrites stored texts (held pieces decided) in one transaction; one flag per item, true when a row changed. */
   replaceTexts(items: TextReplacement[]): Promise<boolean[]>;
+  /** Sets the connection's wal_autocheckpoint (0 while the checkpointer thread runs). */
+  setAutoCheckpoint(pages: number): Promise<void>;
   /** Lets queued transactions finish, then closes the connection and ends the thread. */
   close(): Promise<void>;
   /** The worker, for tests that kill it. */
@@ -50,7 +52,8 @@ type Request =
   | { op: 'append'; items: NewMessage[]; now: number }
   | { op: 'replace'; items: TextReplacement[] }
   | { op: 'commit' }
-  | { op: 'rollback' };
+  | { op: 'rollback' }
+  | { op: 'autocheckpoint'; pages: number };
 
 interface Reply {
   id: number;
@@ -70,9 +73,10 @@ export class SqliteWriterError extends Error {
 export async function startSqliteWriterThread(
   file: string,
   timeoutMs: number,
+  autocheckpoint?: number,
 ): Promise<SqliteWriterThread> {
   const worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), {
-    workerData: { file, timeoutMs },
+    workerData: { file, timeoutMs, autocheckpoint },
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -236,6 +240,9 @@ export async function startSqliteWriterThread(
 
   return {
     worker,
+    async setAutoCheckpoint(pages) {
+      await enqueue(() => request({ op: 'autocheckpoint', pages }));
+    },
     replaceTexts(items) {
       return enqueue(async () => (await request({ op: 'replace', items })) as boolean[]);
     },

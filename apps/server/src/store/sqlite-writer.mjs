@@ -11,13 +11,14 @@
 // { id, op: 'replace', items } rewrites stored texts in one transaction;
 // { id, op: 'append', items, now } runs the group commit's whole transaction
 // here (see appendBatch below) and replies { id, rows: results } after COMMIT;
-// { op: 'close' } closes the connection and ends the thread. A failure replies
+// { id, op: 'autocheckpoint', pages } sets wal_autocheckpoint (0 while the
+// checkpointer thread runs); { op: 'close' } closes the connection and ends the thread. A failure replies
 // { id, error } and never leaves a transaction open.
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { file, timeoutMs } = workerData;
+const { file, timeoutMs, autocheckpoint } = workerData;
 const db = new Database(file, { timeout: timeoutMs });
 // The same pragmas as the main connection (connect.ts): an acknowledged
 // message must survive power loss (DESIGN.md law 5).
@@ -27,6 +28,8 @@ db.pragma(`busy_timeout = ${Number(timeoutMs)}`);
 db.pragma('foreign_keys = ON');
 // Freed pages are zeroed: a deleted or rewritten row leaves nothing in the file or the WAL.
 db.pragma('secure_delete = ON');
+// 0 while the checkpointer thread runs (sqlite-checkpointer.mjs): no commit here pays for one.
+if (autocheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Number(autocheckpoint)}`);
 
 // IMMEDIATE takes the write lock up front: a deferred transaction that reads
 // and then writes can fail with SQLITE_BUSY instead of waiting.
@@ -302,6 +305,9 @@ function handle(msg) {
       return [];
     case 'rollback':
       rollbackIfOpen();
+      return [];
+    case 'autocheckpoint':
+      db.pragma(`wal_autocheckpoint = ${Number(msg.pages)}`);
       return [];
     default:
       throw new Error(`sqlite writer: unknown op ${String(msg.op)}`);
