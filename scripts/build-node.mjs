@@ -5,6 +5,7 @@
 //                          loaded chunk, so `parley --help` loads none of it
 //   dist/vault.js          the vault process (`parley start` spawns it)
 //   dist/sqlite-writer.mjs the SQLite writer thread (a worker_threads entry)
+//   dist/sqlite-checkpointer.mjs the SQLite WAL checkpointer thread (likewise)
 //   dist/common-passwords.txt, dist/web/  data files the code reads at run time
 //
 // Everything is flat in dist/ so that `new URL('./x', import.meta.url)` and
@@ -69,6 +70,12 @@ export async function buildNode({ quiet = false } = {}) {
     ...common,
     entryPoints: [join(ROOT, 'apps/server/src/store/sqlite-writer.mjs')],
     outfile: join(DIST, 'sqlite-writer.mjs'),
+  });
+  // The WAL checkpointer thread, loaded the same way (sqlite-checkpoint.ts).
+  await build({
+    ...common,
+    entryPoints: [join(ROOT, 'apps/server/src/store/sqlite-checkpointer.mjs')],
+    outfile: join(DIST, 'sqlite-checkpointer.mjs'),
   });
   for (const file of DATA_FILES) {
     const to = join(DIST, file.slice(file.lastIndexOf('/') + 1));

@@ -12,6 +12,12 @@ import type { AppendResult, Database, NewMessage } from './types';
  * (the escape hatch, also used if the thread cannot start). The environment
  * variable PARLEY_SQLITE_WRITER sets it when the options do not.
  */
+
+/**
+ * An append's outcome from a driver; `fromItem`, when set, is the index of the item whose text
+ * the stored message holds, i.e. the caller's own text: it need not be read back and opened.
+ */
+export type DriverAppendResult = AppendResult & { fromItem?: number };
 export type SqliteWriterMode = 'thread' | 'inline';
 
 export type StoreOptions =
@@ -61,7 +67,7 @@ export interface Connection {
    * The group commit's transaction when the driver runs it whole in one step
    * (SQLite's writer thread); undefined: run appendPlan with runInTransaction.
    */
-  appendBatch?(items: NewMessage[], now: number): Promise<AppendResult[] | undefined>;
+  appendBatch?(items: NewMessage[], now: number): Promise<DriverAppendResult[] | undefined>;
   /**
    * Rewrites stored texts in one write transaction off the event loop (SQLite's
    * writer thread); undefined: the caller updates them one by one.

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { Plan } from './connect';
+import type { DriverAppendResult, Plan } from './connect';
 import type { TxExec } from './transaction';
 import { toMessage, type MessageRecord } from './mappers';
-import type { AppendResult, NewMessage } from './types';
+import type { NewMessage } from './types';
 
 export interface TextReplacement {
   orgId: string;
@@ -34,9 +34,11 @@ export interface SqliteWriterThread {
    * The group commit's transaction run whole on the thread (one round trip,
    * sqlite-writer.mjs appendBatch); resolves after the commit is durable.
    */
-  append(items: NewMessage[], now: number): Promise<AppendResult[]>;
+  append(items: NewMessage[], now: number): Promise<DriverAppendResult[]>;
   /** Rewrites stored texts (held pieces decided) in one transaction; one flag per item, true when a row changed. */
   replaceTexts(items: TextReplacement[]): Promise<boolean[]>;
+  /** Sets the connection's wal_autocheckpoint (0 while the checkpointer thread runs). */
+  setAutoCheckpoint(pages: number): Promise<void>;
   /** Lets queued transactions finish, then closes the connection and ends the thread. */
   close(): Promise<void>;
   /** The worker, for tests that kill it. */
@@ -50,7 +52,8 @@ type Request =
   | { op: 'append'; items: NewMessage[]; now: number }
   | { op: 'replace'; items: TextReplacement[] }
   | { op: 'commit' }
-  | { op: 'rollback' };
+  | { op: 'rollback' }
+  | { op: 'autocheckpoint'; pages: number };
 
 interface Reply {
   id: number;
@@ -70,9 +73,10 @@ export class SqliteWriterError extends Error {
 export async function startSqliteWriterThread(
   file: string,
   timeoutMs: number,
+  autocheckpoint?: number,
 ): Promise<SqliteWriterThread> {
   const worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), {
-    workerData: { file, timeoutMs },
+    workerData: { file, timeoutMs, autocheckpoint },
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -231,19 +235,29 @@ export async function startSqliteWriterThread(
   };
 
   type WireResult =
-    | { ok: true; duplicate: boolean; record: MessageRecord }
+    | { ok: true; duplicate: boolean; record: MessageRecord; item?: number }
     | { ok: false; code: 'conversation_not_found' | 'conversation_closed' | 'mask_state_stale' };
 
   return {
     worker,
+    async setAutoCheckpoint(pages) {
+      await enqueue(() => request({ op: 'autocheckpoint', pages }));
+    },
     replaceTexts(items) {
       return enqueue(async () => (await request({ op: 'replace', items })) as boolean[]);
     },
     append(items, now) {
       return enqueue(async () => {
         const results = (await request({ op: 'append', items, now })) as WireResult[];
-        return results.map((r): AppendResult =>
-          r.ok ? { ok: true, duplicate: r.duplicate, message: toMessage(r.record) } : r,
+        return results.map((r): DriverAppendResult =>
+          r.ok
+            ? {
+                ok: true,
+                duplicate: r.duplicate,
+                message: toMessage(r.record),
+                ...(r.item !== undefined ? { fromItem: r.item } : {}),
+              }
+            : r,
         );
       });
     },

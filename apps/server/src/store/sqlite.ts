@@ -4,12 +4,14 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { CompiledQuery, DatabaseConnection, Driver } from 'kysely';
 import { asStoreError } from '../lib/store-errors';
 import type { Connection, Plan, SqliteWriterMode } from './connect';
+import { startSqliteCheckpointer } from './sqlite-checkpoint';
 import { startSqliteWriterThread } from './sqlite-writer-thread';
 import type { SqliteWriterThread } from './sqlite-writer-thread';
 import { assertOutsideTransaction, type TxExec } from './transaction';
 import type { Database } from './types';
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_AUTOCHECKPOINT = 1000;
 // SQLITE_BUSY passes unchanged: migrate.ts retries on it.
 const CONTENTION_AS_IS = { keepContention: true };
 
@@ -45,9 +47,12 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
     ),
   });
 
+  // wal_autocheckpoint of this process's connections: SQLite's default, or 0 while the
+  // checkpointer thread runs (sqlite-checkpoint.ts).
+  let autoPages = DEFAULT_AUTOCHECKPOINT;
   const startWriter = async (): Promise<SqliteWriterThread | undefined> => {
     try {
-      return await startSqliteWriterThread(location, SQLITE_BUSY_TIMEOUT_MS);
+      return await startSqliteWriterThread(location, SQLITE_BUSY_TIMEOUT_MS, autoPages);
     } catch (error) {
       process.emitWarning(
         `sqlite writer thread did not start; running write transactions inline (${String(error)})`,
@@ -58,6 +63,24 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
   };
   let writer = mode === 'thread' ? await startWriter() : undefined;
   let closed = false;
+  const checkpointer = writer
+    ? await startSqliteCheckpointer(location, SQLITE_BUSY_TIMEOUT_MS, {
+        onState: (running) => {
+          autoPages = running ? 0 : DEFAULT_AUTOCHECKPOINT;
+          raw.pragma(`wal_autocheckpoint = ${autoPages}`);
+          writer?.setAutoCheckpoint(autoPages).catch(() => undefined);
+        },
+        onError: (message) =>
+          process.emitWarning(`sqlite checkpoint failed: ${message}`, 'ParleyStoreWarning'),
+      }).catch((error: unknown) => {
+        // Without it the connections checkpoint by themselves, as before.
+        process.emitWarning(
+          `sqlite checkpointer did not start (${String(error)})`,
+          'ParleyStoreWarning',
+        );
+        return undefined;
+      })
+    : undefined;
   // A writer thread that died (a crash in the thread, an out-of-memory kill)
   // is replaced on the next transaction instead of refusing writes until a
   // restart; the transaction that was in flight has already been rejected.
@@ -157,6 +180,7 @@ export async function connectSqlite(file: string, mode: SqliteWriterMode): Promi
       // Queued transactions finish first; then the thread closes its
       // connection and exits, so nothing is left running.
       await writer?.close();
+      await checkpointer?.close();
       statements.clear();
       await db.destroy();
     },

@@ -125,6 +125,35 @@ describe('cards split over messages (held pieces)', () => {
     as.close();
   });
 
+  it('pipelined pieces of one sender share group commits and still never show a piece', async () => {
+    const { v, as, vs } = await pair(t);
+    const commits = async () =>
+      (await t.server.metrics.commitBatch.get()).values.find((x) =>
+        x.metricName?.endsWith('_count'),
+      )?.value ?? 0;
+    const before = await commits();
+    // All sent at once, none waiting for the previous ack: each masks on the state the one
+    // before it is being stored with (issue 18, must 7).
+    const texts = ['before 6pm', ...SIX_PIECES, 'thanks'];
+    texts.forEach((text, i) =>
+      vs.send({ type: 'send', clientMsgId: `q${i}`, conversationId: v.conversationId, text }),
+    );
+    const acks = [];
+    for (let i = 0; i < texts.length; i++)
+      acks.push(await vs.next('ack', (f) => f.clientMsgId === `q${i}`));
+    const seqs = acks.map((a) => a.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
+    // Before, a sender with pieces pending committed one message per transaction (8 here).
+    expect((await commits()) - before).toBeLessThanOrEqual(4);
+    await as.next('message', (f) => f.seq === seqs[seqs.length - 1]);
+    await as.next('redact', (f) => f.masked.includes('pan'));
+    for (const text of textsOf(as.frames, v.conversationId)) expect(text).not.toContain('0099');
+    const stored = await t.server.store.messages.after(t.orgId, v.conversationId, 0, 100);
+    expect(stored.map((m) => m.text).join(' ')).not.toMatch(/60|110|0099|3942/);
+    vs.close();
+    as.close();
+  });
+
   it('regression: a repeated clientMsgId does not move the masker on (the card is still caught)', async () => {
     const { v, as, vs } = await pair(t);
     await send(vs, v.conversationId, 'p1', '6011 0009');

@@ -116,12 +116,21 @@ export function createHeldPieces(opts: HeldPiecesOptions) {
       const hit = states.get(key(conversationId, senderKey));
       if (hit) return hit;
       const stored = await store.messages.maskState(orgId, conversationId, senderKey);
+      // Another message of the sender may have advanced the state while this read was in flight
+      // (pipelined sends): the stored version must not replace it.
+      const meanwhile = states.get(key(conversationId, senderKey));
+      if (meanwhile) return meanwhile;
       const entry = {
         version: stored.version,
         state: stored.state === null ? EMPTY_SENDER_STATE : parseSenderState(stored.state),
       };
       lru(states, key(conversationId, senderKey), entry, maxStates);
       return entry;
+    },
+
+    /** The cached state, if any, without waiting (see `load`). */
+    peek(conversationId: string, senderKey: string) {
+      return states.get(key(conversationId, senderKey));
     },
 
     /** The state a message is being stored with, so that the sender's next message masks on it. */

@@ -2,7 +2,7 @@ import { isEmptyState } from '@parley/masking';
 import { ParleyError, type ConversationStatus, type ServerFrame } from '@parley/protocol';
 import { topics, type Bus, type BusEvent } from '../../bus';
 import type { Logger } from '../../logger';
-import type { ConversationRow, MessageRow, Store } from '../../store';
+import type { AppendResult, ConversationRow, MessageRow, Store } from '../../store';
 import type { GroupCommitter } from '../../store';
 import { allowed, type ChatAction, type ChatActor } from './policy';
 import { presentConversation, presentMessageFrame } from './presenter';
@@ -57,7 +57,7 @@ type SenderState = Parameters<MessageMasker['mask']>[1];
 /** Runs `fn` after every earlier call with the same key has finished (a per-key queue). */
 function createKeyedLock() {
   const tails = new Map<string, Promise<unknown>>();
-  return async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+  const lock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const before = tails.get(key) ?? Promise.resolve();
     const run = before.then(fn, fn);
     const tail = run.catch(() => undefined);
@@ -68,6 +68,9 @@ function createKeyedLock() {
       if (tails.get(key) === tail) tails.delete(key);
     }
   };
+  /** Whether a call with this key is running or waiting. */
+  lock.busy = (key: string): boolean => tails.has(key);
+  return lock;
 }
 
 /** The chat domain: conversations and the ingest pipeline validate → mask → persist → fan out. */
@@ -373,14 +376,18 @@ export function createChatService(deps: ChatDeps) {
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
       await maskingReady(actor.orgId);
       const senderKey = `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`;
-      const attempt = async (current: { version: number; state: SenderState }) => {
+      // Masks on `current` and queues the append; does not wait for the commit. The state is
+      // advanced in the cache at once, so the sender's next message masks on it and joins the same
+      // group commit (issue 18, must 7): the store's version check still decides, and a message
+      // masked on a state that did not commit fails `mask_state_stale` and is masked again.
+      const queue = (current: { version: number; state: SenderState }) => {
         const masked = maskOrRefuse(conv.id, input.text, current.state, actor.orgId);
         const maskState = masked.changed
           ? { senderKey, expect: current.version, state: JSON.stringify(masked.state) }
           : undefined;
         if (maskState) held.advance(conv.id, senderKey, current.version + 1, masked.state);
-        try {
-          const result = await committer.append({
+        const result = committer
+          .append({
             orgId: actor.orgId,
             conversationId: conv.id,
             senderKind: actor.kind,
@@ -389,31 +396,43 @@ export function createChatService(deps: ChatDeps) {
             text: masked.text,
             masked: masked.masked,
             ...(maskState ? { maskState } : {}),
-          });
-          // A failed or repeated message stored nothing, so the state did not move either.
-          if (maskState && (!result.ok || result.duplicate)) held.invalidate(conv.id, senderKey);
-          return { masked, result };
-        } catch (err) {
-          if (maskState) held.invalidate(conv.id, senderKey);
-          throw err;
-        }
+          })
+          .then(
+            (r) => {
+              // A failed or repeated message stored nothing, so the state did not move either.
+              if (maskState && (!r.ok || r.duplicate)) held.invalidate(conv.id, senderKey);
+              return r;
+            },
+            (err: unknown) => {
+              if (maskState) held.invalidate(conv.id, senderKey);
+              throw err;
+            },
+          );
+        return { masked, result };
       };
-      const first = await held.load(actor.orgId, conv.id, senderKey);
-      let outcome = isEmptyState(first.state) ? await attempt(first) : undefined;
-      // A message that touches its sender's masking state (a piece, or pieces pending) is masked and
-      // committed one at a time per sender on this node, so pipelined sends never race on the state;
-      // across nodes the store's version check makes the loser mask again.
-      if (
-        outcome === undefined ||
-        (!outcome.result.ok && outcome.result.code === 'mask_state_stale')
-      )
-        outcome = await senderLock(`${conv.id}\u0000${senderKey}`, async () => {
-          for (let n = 1; ; n += 1) {
-            const o = await attempt(await held.load(actor.orgId, conv.id, senderKey));
-            if (o.result.ok || o.result.code !== 'mask_state_stale' || n >= MASK_ATTEMPTS) return o;
-            held.invalidate(conv.id, senderKey);
-          }
-        });
+      const lockKey = `${conv.id}\u0000${senderKey}`;
+      // The state as of now: the await before it let this sender's other messages queue (and
+      // advance it) meanwhile; between this read and `queue` nothing else runs.
+      const latest = (loaded: { version: number; state: SenderState }) =>
+        held.peek(conv.id, senderKey) ?? loaded;
+      // A message that touches its sender's masking state (a piece, or pieces pending) is masked
+      // and queued one at a time per sender on this node, in order, so pipelined sends never race
+      // on the state; the lock is held until the append is queued, not until it commits. Across
+      // nodes the store's version check makes the loser mask again.
+      const first = latest(await held.load(actor.orgId, conv.id, senderKey));
+      let queued =
+        isEmptyState(first.state) && !senderLock.busy(lockKey) ? queue(first) : undefined;
+      let outcome: { masked: MaskedMessage; result: AppendResult };
+      for (let n = 1; ; n += 1) {
+        queued ??= await senderLock(lockKey, async () =>
+          queue(latest(await held.load(actor.orgId, conv.id, senderKey))),
+        );
+        outcome = { masked: queued.masked, result: await queued.result };
+        const r = outcome.result;
+        // (The failed append already dropped the cached state: the next attempt reads the store's.)
+        if (r.ok || r.code !== 'mask_state_stale' || n >= MASK_ATTEMPTS) break;
+        queued = undefined;
+      }
       const { masked, result } = outcome;
       {
         if (!result.ok) {

@@ -70,8 +70,10 @@ export function createOfflineService(deps: OfflineDeps) {
 
   /** Sends the agent's reply to the customer who left a message, with a link to continue. */
   async function replyByEmail(conv: ConversationRow, message: MessageRow): Promise<void> {
+    // Without mail there is nothing to send: no store read for every agent message (issue 18).
+    if (!mail.configured) return;
     const contact = await store.offline.contact(conv.orgId, conv.id);
-    if (!contact || !mail.configured) return;
+    if (!contact) return;
     const org = await store.orgs.byId(conv.orgId);
     if (!org) return;
     const token = randomToken(32);

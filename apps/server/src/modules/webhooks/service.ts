@@ -35,6 +35,34 @@ export function createWebhookService(deps: {
   const { store } = deps;
   const now = deps.now ?? Date.now;
 
+  // Every committed message is a `message.created` event (issue 18, must 7): reading the
+  // subscribed endpoints from the store for each one was a query per message on the hot path.
+  // Kept per organisation and event type for a second; a change made on this node drops them at
+  // once, one made on another node is seen within the second.
+  // The read itself is what is kept, so that the events of a busy second share one query.
+  const subscribersCache = new Map<string, { at: number; rows: Promise<WebhookEndpointRow[]> }>();
+  const SUBSCRIBERS_MS = 1000;
+  const SUBSCRIBERS_MAX = 10_000;
+  const subscribers = (orgId: string, type: string): Promise<WebhookEndpointRow[]> => {
+    const key = `${orgId}\u0000${type}`;
+    const hit = subscribersCache.get(key);
+    const at = now();
+    if (hit && at - hit.at < SUBSCRIBERS_MS) return hit.rows;
+    const rows = store.webhooks.subscribers(orgId, type);
+    if (subscribersCache.size >= SUBSCRIBERS_MAX) subscribersCache.clear();
+    const entry = { at, rows };
+    subscribersCache.set(key, entry);
+    // A failed read is not kept: the next event asks the store again.
+    rows.catch(() => {
+      if (subscribersCache.get(key) === entry) subscribersCache.delete(key);
+    });
+    return rows;
+  };
+  const endpointsChanged = (orgId: string): void => {
+    for (const key of subscribersCache.keys())
+      if (key.startsWith(`${orgId}\u0000`)) subscribersCache.delete(key);
+  };
+
   const guard = (ctx: AgentContext) => {
     if (!mayManageWebhooks(ctx)) throw new ParleyError('forbidden');
   };
@@ -97,6 +125,7 @@ export function createWebhookService(deps: {
         created_at: now(),
         created_by: ctx.agent.id,
       });
+      endpointsChanged(ctx.agent.orgId);
       await record(ctx, 'webhook.create', ip, id, {
         host: new URL(input.url).host,
         events: row.events.join(' '),
@@ -112,6 +141,7 @@ export function createWebhookService(deps: {
         ...(patch.events !== undefined ? { events: [...patch.events].sort() } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
       })) as WebhookEndpointRow;
+      endpointsChanged(ctx.agent.orgId);
       await record(ctx, 'webhook.update', ip, id, {
         enabled: row.enabled,
         events: row.events.join(' '),
@@ -125,6 +155,7 @@ export function createWebhookService(deps: {
       guard(ctx);
       const e = await endpointOf(ctx, id);
       await store.webhooks.removeEndpoint(ctx.agent.orgId, id);
+      endpointsChanged(ctx.agent.orgId);
       await record(ctx, 'webhook.delete', ip, id, { host: new URL(e.url).host });
     },
 
@@ -167,7 +198,7 @@ export function createWebhookService(deps: {
     /** A committed chat event: one delivery per subscribed endpoint. Never throws (law 8). */
     async onEvent(event: ChatEvent): Promise<void> {
       try {
-        const targets = await store.webhooks.subscribers(event.orgId, event.type);
+        const targets = await subscribers(event.orgId, event.type);
         if (targets.length === 0) return;
         const queued = await store.webhooks.enqueue(
           targets.map((t) => ({

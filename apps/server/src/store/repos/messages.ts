@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { appendPlan } from '../append-batch';
-import type { Connection } from '../connect';
+import type { Connection, DriverAppendResult } from '../connect';
 import type { TextReplacement } from '../sqlite-writer-thread';
 import { selectMessages, toMessage } from '../mappers';
 import type { DataKeys } from '../data-keys';
-import type { Database, MessageRow, Store } from '../types';
+import type { AppendResult, Database, MessageRow, NewMessage, Store } from '../types';
 
 const MAX_PAGE = 1000;
 
@@ -19,6 +19,35 @@ export async function openMessages(keys: DataKeys, rows: MessageRow[]): Promise<
     text: opened[2 * i] ?? ERASED_TEXT,
     senderName: opened[2 * i + 1] ?? null,
   }));
+}
+
+/**
+ * The stored messages of an append, opened. A message whose text is the caller's own (a driver
+ * that built it from the insert, `fromItem`) takes that text in clear: no decrypt of what was
+ * just sealed (issue 18, must 7). Senders' names are opened once per distinct sealed value.
+ */
+async function openAppended(
+  keys: DataKeys,
+  items: readonly NewMessage[],
+  results: readonly DriverAppendResult[],
+): Promise<AppendResult[]> {
+  const values = new Map<string, string | null | undefined>();
+  for (const r of results) {
+    if (!r.ok) continue;
+    if (r.fromItem === undefined) values.set(r.message.text, undefined);
+    if (r.message.senderName !== null) values.set(r.message.senderName, undefined);
+  }
+  const sealed = [...values.keys()];
+  const opened = await keys.openMany(sealed);
+  sealed.forEach((v, i) => values.set(v, opened[i]));
+  return results.map((r): AppendResult => {
+    if (!r.ok) return r;
+    const { fromItem, ...result } = r;
+    const m = r.message;
+    const text = fromItem !== undefined ? items[fromItem]?.text : values.get(m.text);
+    const senderName = m.senderName === null ? null : (values.get(m.senderName) ?? null);
+    return { ...result, message: { ...m, text: text ?? ERASED_TEXT, senderName } };
+  });
 }
 
 export function messagesRepo(conn: Connection, keys: DataKeys): Store['messages'] {
@@ -82,10 +111,7 @@ export function messagesRepo(conn: Connection, keys: DataKeys): Store['messages'
       const results =
         (await conn.appendBatch?.(sealed, now)) ??
         (await conn.runInTransaction(appendPlan(db, conn.dialect, sealed, now)));
-      const stored = results.flatMap((r) => (r.ok ? [r.message] : []));
-      const opened = await openMessages(keys, stored);
-      let next = 0;
-      return results.map((r) => (r.ok ? { ...r, message: opened[next++] as MessageRow } : r));
+      return openAppended(keys, items, results);
     },
     async after(orgId, conversationId, afterSeq, limit) {
       const rows = await selectMessages(db)
