@@ -2,6 +2,9 @@
 // change's own transaction. A trigger makes the audit insert fail inside the database (a real
 // failed statement, as in store/transaction.test.ts); each path must then leave no change behind.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRow, Organisation, Store } from '../../store';
@@ -11,6 +14,8 @@ import type { AgentContext } from '../auth';
 import { createConsentService } from '../consent';
 import { createRetentionService } from '../retention';
 import { bindKeyring } from '../security';
+import { createDiskStorage } from '../files/disk';
+import type { FileStorage } from '../files';
 import { erase, exportSubject } from './index';
 
 async function refuseAuditInserts(store: Store): Promise<void> {
@@ -45,8 +50,12 @@ for (const target of storeTargets()) {
       let org: Organisation;
       let admin: AgentRow;
       let ctx: AgentContext;
+      let filesDir: string;
+      let files: FileStorage;
       beforeEach(async () => {
         store = await target.create();
+        filesDir = await mkdtemp(join(tmpdir(), 'parley-audit-atomic-'));
+        files = createDiskStorage(filesDir);
         bindKeyring(store, { sealKey: randomBytes(32), auditKey: randomBytes(32) });
         org = await seedOrg(store);
         admin = await seedAgent(store, org.id, 'admin');
@@ -58,6 +67,7 @@ for (const target of storeTargets()) {
         } as AgentContext;
       });
       afterEach(async () => {
+        await rm(filesDir, { recursive: true, force: true });
         await store.close();
       });
 
@@ -90,6 +100,7 @@ for (const target of storeTargets()) {
       const consent = (closed: string[] = []) =>
         createConsentService({
           store,
+          fileStorage: files,
           chat: {
             // Records which conversations the withdrawal closed.
             close: (_actor: unknown, id: string) => {
@@ -204,7 +215,14 @@ for (const target of storeTargets()) {
         expect(sealed).toHaveLength(1);
         await refuseAuditInserts(store);
         await expect(
-          erase(store, org.id, { visitorId: visitor.id }, { kind: 'system', id: null }),
+          erase(
+            store,
+            org.id,
+            { visitorId: visitor.id },
+            { kind: 'system', id: null },
+            undefined,
+            files,
+          ),
         ).rejects.toThrow();
         expect(await store.dataKeys.openMany(sealed.map((r) => r.text))).toEqual([
           'the parcel should go to the back door',
