@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { newVisitor, visitorSocket } from '../../apps/server/test/clients';
 import { startClamd } from '../../apps/server/test/clamd';
@@ -44,11 +45,17 @@ async function smallImage(i: number): Promise<Buffer> {
 }
 
 function pdf5mb(): Buffer {
-  // Hex text inside a stream: a valid-looking PDF of 5 MB with no active-content markers.
-  const body = randomBytes(2.5 * 1024 * 1024).toString('hex');
-  return Buffer.from(
-    `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Length ${body.length}/Filter/ASCIIHexDecode>>stream\n${body}\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
-  );
+  // A FlateDecode stream of 5 MB (random bytes, so deflate cannot shrink them): the type check
+  // inflates and reads every compressed stream of a PDF (pdf.ts), so this is its realistic cost.
+  const z = deflateSync(randomBytes(5 * 1024 * 1024));
+  return Buffer.concat([
+    Buffer.from(
+      `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Length ${z.length}/Filter/FlateDecode>>stream\n`,
+      'latin1',
+    ),
+    z,
+    Buffer.from('\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1'),
+  ]);
 }
 
 async function diskWrite(dir: string, data: Buffer, n: number): Promise<number> {

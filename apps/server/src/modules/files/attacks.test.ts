@@ -55,6 +55,23 @@ describe('file attacks the type check must refuse', () => {
       expect(await codeOf(minimalPdf(hidden), 'form.pdf')).toBe('file_disguised');
   });
 
+  it('bytes in a page or image stream that happen to read "/JS" are data, not a dictionary', async () => {
+    const image = Buffer.concat([
+      Buffer.from([0xff, 0xd8]),
+      Buffer.from('x/JS ('),
+      Buffer.alloc(64),
+    ]);
+    const pdf = Buffer.concat([
+      Buffer.from(
+        `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Type/XObject/Subtype/Image/Filter/DCTDecode/Length ${image.length}>>\nstream\n`,
+        'latin1',
+      ),
+      image,
+      Buffer.from('\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1'),
+    ]);
+    expect(await codeOf(pdf, 'scan.pdf')).toBe('accepted');
+  });
+
   it('JavaScript inside a deflate-compressed object stream is refused', async () => {
     const objects = Buffer.from('5 0 <</S/JavaScript/JS(app.alert(1))>>');
     expect(await codeOf(pdfWithStream('/Type/ObjStm/N 1/First 4', objects), 'x.pdf')).toBe(
@@ -68,10 +85,21 @@ describe('file attacks the type check must refuse', () => {
       'latin1',
     );
     expect(await codeOf(filterEscaped, 'x.pdf')).toBe('file_disguised');
+    // An object stream under a filter the check does not decode is refused, not waved through.
+    const hex = Buffer.from(
+      escaped
+        .toString('latin1')
+        .replace('/Filter/FlateDecode', '/Filter[/ASCIIHexDecode/FlateDecode]'),
+      'latin1',
+    );
+    expect(await codeOf(hex, 'x.pdf')).toBe('file_disguised');
   });
 
-  it('a PDF stream that inflates past the cap (64 MB) is refused, not inflated without end', async () => {
-    const bomb = pdfWithStream('', Buffer.alloc(PDF_INFLATE_CAP + 1024 * 1024));
+  it('an object stream that inflates past the cap (64 MB) is refused, not inflated without end', async () => {
+    const bomb = pdfWithStream(
+      '/Type/ObjStm/N 1/First 4',
+      Buffer.alloc(PDF_INFLATE_CAP + 1024 * 1024),
+    );
     expect(bomb.length).toBeLessThan(200_000);
     const t = performance.now();
     expect(await codeOf(bomb, 'bomb.pdf')).toBe('file_disguised');
