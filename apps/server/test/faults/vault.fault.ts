@@ -31,7 +31,7 @@ describe('fault: the vault hangs (SIGSTOP) during payment requests', () => {
     const { agent, visitor } = await chatWithVisitor(env.server);
     const conv = visitor.conversationId;
     env.vault.child.kill('SIGSTOP');
-    let failedMs = 0;
+    let failedMs: number;
     let readyDown: { status: number; body: Readyz } | undefined;
     try {
       const t0 = performance.now();
