@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { PaymentSummary } from '@parley/protocol';
 import { AgentClient, newVisitor, visitorSocket, type TestSocket } from './clients';
 import type { TestServer } from './test-server';
@@ -14,6 +17,34 @@ import { startTestServer } from './test-server';
 
 export const EXPIRY = `12/${(new Date().getUTCFullYear() + 3) % 100}`;
 
+const ROOT = resolve(import.meta.dirname, '../../..');
+const PAY_DIST = join(ROOT, 'apps/pay/dist');
+
+/**
+ * The vault serves the pay window from apps/pay/dist, which `npm run build` makes; without it
+ * every pay link answers 503 "Payments are unavailable" (why "a refund whose answer is lost"
+ * failed with 503 when its file ran on a tree that had not been built). Built here when missing:
+ * into a directory of its own, then renamed into place, so parallel test files never see half.
+ */
+export function ensurePayPage(): void {
+  if (existsSync(join(PAY_DIST, 'index.html'))) return;
+  const out = mkdtempSync(join(ROOT, 'apps/pay/.dist-'));
+  try {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir'],
+      { cwd: join(ROOT, 'apps/pay'), stdio: 'ignore', timeout: 120_000 },
+    );
+    try {
+      renameSync(out, PAY_DIST);
+    } catch {
+      // Another test file built it first.
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 /** A server and a real vault process wired to each other, as `parley start` runs them. */
 export async function startServerWithVault(
   opts: {
@@ -28,6 +59,7 @@ export async function startServerWithVault(
   secrets: EdgeSecretsPair;
   close(): Promise<void>;
 }> {
+  ensurePayPage();
   const port = opts.vaultPort ?? (await freePort());
   const secrets = newEdgeSecrets();
   const server = await startTestServer({

@@ -7,6 +7,7 @@ import { cliConfig, fail, type CliValues } from './common';
 import { vaultCommand } from './layout';
 import { revealOneTimePassword } from './one-time-password';
 import { ensureEdgeSecrets } from './secrets';
+import { superviseVault, type VaultSupervisor } from './vault-supervisor';
 
 function onShutdown(fn: () => Promise<void>): void {
   let stopping = false;
@@ -65,20 +66,21 @@ export async function serveCommand(command: 'start' | 'server', values: CliValue
     };
   }
   const server = await startServer(cfg, { processGuards: true });
-  let vault: ChildProcess | undefined;
+  let vault: VaultSupervisor | undefined;
   if (command === 'start') {
     const { orgKey, admin } = await bootstrap(server.store, {
       publicOrigin: new URL(server.url).origin,
     });
     const host = browserHost(cfg.host);
-    vault = spawnVault(cfg, server.port + 1, `http://${host}:${server.port}`, server.url);
-    vault.on('error', (err) => server.log.error({ err }, 'the vault process could not start'));
+    // A vault that dies is started again (vault-supervisor.ts).
+    vault = superviseVault(
+      () => spawnVault(cfg, server.port + 1, `http://${host}:${server.port}`, server.url),
+      server.log,
+    );
     // However this process ends (a drain after an escaped error exits 70 without SIGTERM), its
     // vault goes with it: the restarted server starts a fresh one on the same port.
-    const started = vault;
-    process.once('exit', () => {
-      if (started.exitCode === null && started.signalCode === null) started.kill('SIGTERM');
-    });
+    const supervised = vault;
+    process.once('exit', () => supervised.stop());
     const lines = [
       '',
       `  Parley is running (${server.store.dialect}, ${cfg.redisUrl ? 'redis' : 'in-process'} bus, test payment gateway).`,
@@ -99,7 +101,7 @@ export async function serveCommand(command: 'start' | 'server', values: CliValue
     process.stdout.write('\n');
   }
   onShutdown(async () => {
-    vault?.kill('SIGTERM');
+    vault?.stop();
     await server.close();
   });
 }

@@ -67,9 +67,19 @@ describe.skipIf(skipReason !== undefined)(
       const first = await sendUntilAcked(vs, conversationId, ['before'], { retry: false });
       expect(first.acks.size).toBe(1);
       const filler = fill(mountPoint);
-      // The WAL may reuse pages it already has, so a few commits can still fit: send until one fails.
-      const ids = Array.from({ length: 400 }, (_, i) => `full-${i}`);
-      const during = await sendUntilAcked(vs, conversationId, ids, { retry: false });
+      // The WAL reuses pages it already has (and, since checkpoints run on their own thread, the
+      // pages each checkpoint frees), so many commits can still fit: send rounds of new messages
+      // until one is refused.
+      const ids: string[] = [];
+      const during = { acks: new Map<string, number>(), errors: new Map<string, number>() };
+      for (let round = 0; during.errors.size === 0 && round < 200; round++) {
+        const batch = Array.from({ length: 100 }, (_, i) => `full-${round}-${i}`);
+        ids.push(...batch);
+        const r = await sendUntilAcked(vs, conversationId, batch, { retry: false });
+        for (const [id, seq] of r.acks) during.acks.set(id, seq);
+        for (const [code, n] of r.errors)
+          during.errors.set(code, (during.errors.get(code) ?? 0) + n);
+      }
       expect([...during.errors.keys()]).toEqual(['store_unavailable']);
       rmSync(filler);
       const freed = Date.now();

@@ -48,7 +48,7 @@ describe('chat webhooks: subscribed endpoints per event', () => {
     };
     const service = createWebhookService({
       store: counted,
-      policy: { resolve: () => Promise.reject(new Error('not used')) } as never,
+      policy: { resolve: () => Promise.reject(new Error('not used')) },
       log: { warn: () => undefined },
       kick: () => undefined,
       now: () => clock,
