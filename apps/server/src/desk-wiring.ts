@@ -1,4 +1,5 @@
-// Wires the agent's desk (issue 14; docs/desk.md) into a node: notes, canned replies, supervisors joining.
+// Wires the agent's desk (issue 14; docs/desk.md) into a node: notes, canned replies, supervisors joining,
+// notification settings and read state.
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from './bus';
 import type { Logger } from './logger';
@@ -8,6 +9,7 @@ import type { ChatService } from './modules/chat';
 import {
   createCannedService,
   createNotesService,
+  createNotificationsService,
   createSuperviseService,
   registerDeskRoutes,
 } from './modules/desk';
@@ -23,6 +25,13 @@ export function createDesk(deps: {
   const notes = createNotesService(deps);
   const canned = createCannedService(deps);
   const supervise = createSuperviseService(deps);
-  registerDeskRoutes(deps.app, { notes, canned, supervise, authRoutes: deps.authRoutes });
-  return { notes, canned, supervise };
+  const notifications = createNotificationsService(deps);
+  registerDeskRoutes(deps.app, {
+    notes,
+    canned,
+    supervise,
+    notifications,
+    authRoutes: deps.authRoutes,
+  });
+  return { notes, canned, supervise, notifications };
 }

@@ -117,3 +117,44 @@ export const ParticipantListSchema = z.object({ participants: z.array(Participan
 export function joinedText(agentName: string): string {
   return `${agentName} joined the conversation.`;
 }
+
+// ---- notifications and read state ------------------------------------------
+
+const AlertSchema = z.object({ sound: z.boolean(), desktop: z.boolean() });
+
+/**
+ * What alerts an agent (issue 14 item 7), per event: a sound, a desktop notification
+ * (the browser's Notification API), both or neither. Stored per agent.
+ */
+export const NotificationSettingsSchema = z.object({
+  /** A new chat is waiting in the queue. */
+  waiting: AlertSchema,
+  /** A chat was assigned to me (routing, or a transfer I accepted elsewhere). */
+  assigned: AlertSchema,
+  /** A transfer is offered to me or my team. */
+  transfer: AlertSchema,
+  /** A new visitor message in one of my chats that I am not looking at. */
+  message: AlertSchema,
+});
+export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
+export type NotificationEvent = keyof NotificationSettings;
+
+/** Sound on for everything, desktop off until the agent allows it in the browser. */
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  waiting: { sound: true, desktop: false },
+  assigned: { sound: true, desktop: false },
+  transfer: { sound: true, desktop: false },
+  message: { sound: true, desktop: false },
+};
+export const NotificationSettingsEnvelopeSchema = z.object({
+  settings: NotificationSettingsSchema,
+});
+
+/** `PUT /api/conversations/:id/read`: the agent has read up to `seq`. */
+export const MarkReadRequestSchema = z.object({ seq: z.number().int().min(0) });
+export type MarkReadRequest = z.infer<typeof MarkReadRequestSchema>;
+
+/** Unread visitor messages per conversation, for the signed-in agent (stored read marks). */
+export const UnreadListSchema = z.object({
+  unread: z.array(z.object({ conversationId: z.string(), unread: z.number().int().min(0) })),
+});

@@ -43,6 +43,10 @@ import {
   NoteEnvelopeSchema,
   NoteListSchema,
   ParticipantListSchema,
+  MarkReadRequestSchema,
+  NotificationSettingsEnvelopeSchema,
+  NotificationSettingsSchema,
+  UnreadListSchema,
 } from './desk';
 import {
   WebhookCreateRequestSchema,
@@ -205,6 +209,32 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     tag: 'Conversations',
     auth: 'agent',
     response: ParticipantListSchema,
+  },
+  'PUT /api/conversations/:id/read': {
+    summary: 'Mark a conversation read up to a seq (stored per agent; only moves forward)',
+    tag: 'Conversations',
+    auth: 'agent',
+    body: MarkReadRequestSchema,
+    status: 204,
+  },
+  'GET /api/desk/unread': {
+    summary: "Unread visitor messages per conversation, from the agent's stored read marks",
+    tag: 'Conversations',
+    auth: 'agent',
+    response: UnreadListSchema,
+  },
+  'GET /api/desk/notification-settings': {
+    summary: "The agent's sound and desktop notification choices",
+    tag: 'Conversations',
+    auth: 'agent',
+    response: NotificationSettingsEnvelopeSchema,
+  },
+  'PUT /api/desk/notification-settings': {
+    summary: "Save the agent's sound and desktop notification choices",
+    tag: 'Conversations',
+    auth: 'agent',
+    body: NotificationSettingsSchema,
+    response: NotificationSettingsEnvelopeSchema,
   },
   'GET /api/canned-replies': {
     summary: 'Canned replies',

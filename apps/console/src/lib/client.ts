@@ -1,6 +1,7 @@
 import {
   ServerFrameSchema,
   type CannedReply,
+  type ServerFrame,
   type PresenceChoice,
   type Team,
   type Transfer,
@@ -16,6 +17,7 @@ import { deskApi } from './desk-api';
 import { feedbackApi } from './feedback-api';
 import { routingApi } from './routing-api';
 import { browserStorage, ConsoleOutbox } from './outbox';
+import { alertFor, fireAlert, setNotificationSettings } from './notify';
 import { mergePayments, ReconnectingSocket, type SocketStatus } from '@parley/realtime-client';
 import {
   applyServerFrame,
@@ -55,6 +57,10 @@ export class ConsoleClient {
   private typingSentAt: Record<string, number> = {};
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private typingTimers: Record<string, ReturnType<typeof setTimeout>> = {};
+  /** Conversations whose resume is replaying: old news, never alerted (docs/desk.md). */
+  private readonly replaying = new Set<string>();
+  /** The read mark last stored per conversation, so a mark is written once. */
+  private readStored: Record<string, number> = {};
 
   constructor(
     private readonly session: SessionInfo,
@@ -193,6 +199,8 @@ export class ConsoleClient {
     this.socket.start();
     void this.reloadLists();
     this.loadCanned();
+    void this.loadUnread();
+    deskApi.notificationSettings().then(setNotificationSettings, () => undefined);
     void this.loadRouting();
     paymentsApi.settings().then(
       (p) => {
@@ -410,6 +418,31 @@ export class ConsoleClient {
   markRead(id: string): void {
     const seq = lastSeqOf(this.state, id);
     if (this.ready && seq > 0) this.socket.send({ type: 'read', conversationId: id, seq });
+    // Stored per agent, so the count survives a reload and agrees on every node and tab.
+    if (seq > (this.readStored[id] ?? 0)) {
+      this.readStored[id] = seq;
+      deskApi.markRead(id, seq).catch(() => {
+        this.readStored[id] = 0;
+      });
+    }
+  }
+
+  private isReplaying(frame: ServerFrame): boolean {
+    const id = 'conversationId' in frame ? frame.conversationId : undefined;
+    return id !== undefined && this.replaying.has(id);
+  }
+
+  /** Unread counts from the stored read marks (on start and every reconnect). */
+  async loadUnread(): Promise<void> {
+    try {
+      const list = await deskApi.unread();
+      const unread: Record<string, number> = {};
+      for (const u of list)
+        if (u.conversationId !== this.state.selectedId) unread[u.conversationId] = u.unread;
+      this.set({ ...this.state, unread });
+    } catch {
+      // Counts stay as the live frames made them.
+    }
   }
 
   dismissNotice(): void {
@@ -439,8 +472,10 @@ export class ConsoleClient {
   private subscribe(id: string): void {
     if (this.subscribed.has(id)) return;
     this.subscribed.add(id);
-    if (this.ready)
+    if (this.ready) {
+      this.replaying.add(id);
       this.socket.send({ type: 'resume', conversationId: id, afterSeq: lastSeqOf(this.state, id) });
+    }
   }
 
   private handle(raw: string): void {
@@ -458,6 +493,8 @@ export class ConsoleClient {
       this.socket.markReady();
       void this.reloadLists();
       void this.loadRouting();
+      void this.loadUnread();
+      for (const id of this.subscribed) this.replaying.add(id);
       for (const id of this.subscribed)
         this.socket.send({
           type: 'resume',
@@ -469,7 +506,15 @@ export class ConsoleClient {
         for (const p of list) this.socket.send({ type: 'send', ...p });
       return;
     }
+    const alert = alertFor(this.state, frame, {
+      meId: this.me.id,
+      teams: this.teams,
+      replaying: this.isReplaying(frame),
+      visible: document.visibilityState === 'visible',
+    });
+    if (frame.type === 'resumed') this.replaying.delete(frame.conversationId);
     this.set(applyServerFrame(this.state, frame));
+    fireAlert(alert, (id) => void this.select(id));
     if ((frame.type === 'ack' || frame.type === 'error') && frame.clientMsgId) {
       const id = frame.clientMsgId;
       // Acknowledged, or refused for good (no longer pending): the outbox forgets it.

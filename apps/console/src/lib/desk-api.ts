@@ -3,7 +3,10 @@ import {
   CannedReplyListSchema,
   NoteEnvelopeSchema,
   NoteListSchema,
+  NotificationSettingsEnvelopeSchema,
   ParticipantListSchema,
+  UnreadListSchema,
+  type NotificationSettings,
   type CannedReply,
   type CannedReplyRequest,
   type Note,
@@ -32,6 +35,16 @@ export const deskApi = {
   participants: async (conversationId: string): Promise<Participant[]> =>
     (await call(ParticipantListSchema, `/api/conversations/${enc(conversationId)}/participants`))
       .participants,
+  notificationSettings: async (): Promise<NotificationSettings> =>
+    (await call(NotificationSettingsEnvelopeSchema, '/api/desk/notification-settings')).settings,
+  saveNotificationSettings: async (body: NotificationSettings): Promise<NotificationSettings> =>
+    (await call(NotificationSettingsEnvelopeSchema, '/api/desk/notification-settings', 'PUT', body))
+      .settings,
+  unread: async (): Promise<{ conversationId: string; unread: number }[]> =>
+    (await call(UnreadListSchema, '/api/desk/unread')).unread,
+  markRead: async (conversationId: string, seq: number): Promise<void> => {
+    await call(null, `/api/conversations/${enc(conversationId)}/read`, 'PUT', { seq });
+  },
   canned: async (): Promise<CannedReply[]> =>
     (await call(CannedReplyListSchema, '/api/canned-replies')).replies,
   createCanned: async (body: CannedReplyRequest): Promise<CannedReply> =>

@@ -7,6 +7,7 @@ import { securityApi } from '../lib/security-api';
 import { ConfirmDialog } from './confirm-dialog';
 import { RecoveryCodes } from './recovery-codes';
 import { StepUpPrompt } from './step-up-prompt';
+import { NotificationsSection } from './notification-settings';
 
 const explain = (e: unknown): string =>
   e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
@@ -76,6 +77,7 @@ export function ProfilePage({ session, onSession, onSignedOut }: Props) {
         <NameSection session={session} act={act} onSession={onSession} setNotice={setNotice} />
         <PasswordSection act={act} onSession={onSession} setNotice={setNotice} />
         <FactorsSection act={act} setNotice={setNotice} />
+        <NotificationsSection />
         <SessionsSection act={act} onSignedOut={onSignedOut} />
       </main>
     </div>

@@ -6,6 +6,7 @@ import { ConversationPane } from './conversation-pane';
 import { LockScreen } from './lock-screen';
 import { Sidebar } from './sidebar';
 import { RoutingAlerts, StatusPicker } from './routing-bits';
+import { deskTitle } from '../lib/notify';
 
 interface Props {
   session: SessionInfo;
@@ -52,9 +53,8 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
 
   useEffect(() => {
     if (locked) return;
-    document.title =
-      lists.waiting.length > 0 ? `(${lists.waiting.length}) Parley console` : 'Parley console';
-  }, [lists.waiting.length, locked]);
+    document.title = deskTitle(lists.waiting.length, s.unread);
+  }, [lists.waiting.length, s.unread, locked]);
 
   if (locked)
     return (

@@ -35,10 +35,28 @@ export interface ConversationParticipantsTable {
   joined_at: number;
 }
 
+// 0065-desk-collab: notification choices and read state, per agent.
+export interface AgentNotificationSettingsTable {
+  agent_id: string;
+  org_id: string;
+  settings: string; // JSON, NotificationSettingsSchema
+  updated_at: number;
+}
+
+export interface ConversationReadsTable {
+  agent_id: string;
+  conversation_id: string;
+  org_id: string;
+  read_seq: number;
+  updated_at: number;
+}
+
 export interface DeskTables {
   conversation_notes: ConversationNotesTable;
   canned_replies: CannedRepliesTable;
   conversation_participants: ConversationParticipantsTable;
+  agent_notification_settings: AgentNotificationSettingsTable;
+  conversation_reads: ConversationReadsTable;
 }
 
 export interface ParticipantRow {
@@ -114,4 +132,20 @@ export interface DeskRepo {
   ): Promise<boolean>;
   /** The agents who joined a conversation, earliest first. */
   participants(orgId: string, conversationId: string): Promise<ParticipantRow[]>;
+  /** The agent's stored notification settings (unparsed JSON), undefined when never saved. */
+  notificationSettings(orgId: string, agentId: string): Promise<string | undefined>;
+  setNotificationSettings(orgId: string, agentId: string, json: string, now: number): Promise<void>;
+  /** Moves the agent's read mark forward to `seq` (never back: an older tab cannot undo a read). */
+  markRead(input: {
+    orgId: string;
+    agentId: string;
+    conversationId: string;
+    seq: number;
+    now: number;
+  }): Promise<void>;
+  /**
+   * Unread visitor messages in the active conversations the agent holds or joined: messages
+   * from the visitor after the agent's read mark. Only conversations with some are listed.
+   */
+  unread(orgId: string, agentId: string): Promise<{ conversationId: string; unread: number }[]>;
 }

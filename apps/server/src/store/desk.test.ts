@@ -78,6 +78,79 @@ for (const target of storeTargets()) {
       );
     });
 
+    it('counts unread visitor messages from a read mark that only moves forward', async () => {
+      const { orgId, conversation } = await seedConversation(store);
+      const agent = await seedAgent(store, orgId, 'agent', 'Ada Agent');
+      const sup = await seedAgent(store, orgId, 'supervisor', 'Sam Supervisor');
+      const say = (senderKind: 'visitor' | 'agent', text: string) =>
+        store.messages.appendBatch(
+          [
+            {
+              orgId,
+              conversationId: conversation.id,
+              senderKind,
+              senderId: null,
+              clientMsgId: null,
+              text,
+              masked: [],
+            },
+          ],
+          1,
+        );
+      // Waiting: nobody holds it, nothing is anybody's unread.
+      await say('visitor', 'one');
+      expect(await store.desk.unread(orgId, agent.id)).toEqual([]);
+      await store.conversations.accept(orgId, conversation.id, agent.id, 10);
+      await say('agent', 'two');
+      await say('visitor', 'three');
+      await say('visitor', 'four');
+      const unread = () => store.desk.unread(orgId, agent.id);
+      // Visitor messages only: the agent's own reply is no unread.
+      expect(await unread()).toEqual([{ conversationId: conversation.id, unread: 3 }]);
+      const mark = (agentId: string, seq: number) =>
+        store.desk.markRead({ orgId, agentId, conversationId: conversation.id, seq, now: 20 });
+      await mark(agent.id, 3);
+      expect(await unread()).toEqual([{ conversationId: conversation.id, unread: 1 }]);
+      // An older tab's mark does not undo a later read.
+      await mark(agent.id, 1);
+      expect(await unread()).toEqual([{ conversationId: conversation.id, unread: 1 }]);
+      await mark(agent.id, 4);
+      expect(await unread()).toEqual([]);
+      // A supervisor counts in conversations they joined, from their own mark.
+      expect(await store.desk.unread(orgId, sup.id)).toEqual([]);
+      await store.desk.addParticipant({
+        orgId,
+        conversationId: conversation.id,
+        agentId: sup.id,
+        now: 30,
+      });
+      expect(await store.desk.unread(orgId, sup.id)).toEqual([
+        { conversationId: conversation.id, unread: 3 },
+      ]);
+      // Another organisation neither reads nor marks this conversation.
+      const other = await seedConversation(store);
+      await store.desk.markRead({
+        orgId: other.orgId,
+        agentId: sup.id,
+        conversationId: conversation.id,
+        seq: 4,
+        now: 40,
+      });
+      expect(await store.desk.unread(orgId, sup.id)).toHaveLength(1);
+      expect(await store.desk.unread(other.orgId, agent.id)).toEqual([]);
+    });
+
+    it('stores notification settings per agent', async () => {
+      const { orgId } = await seedConversation(store);
+      const agent = await seedAgent(store, orgId, 'agent', 'Ada Agent');
+      expect(await store.desk.notificationSettings(orgId, agent.id)).toBeUndefined();
+      await store.desk.setNotificationSettings(orgId, agent.id, '{"a":1}', 1);
+      await store.desk.setNotificationSettings(orgId, agent.id, '{"a":2}', 2);
+      expect(await store.desk.notificationSettings(orgId, agent.id)).toBe('{"a":2}');
+      const other = await seedConversation(store);
+      expect(await store.desk.notificationSettings(other.orgId, agent.id)).toBeUndefined();
+    });
+
     it('keeps canned shortcuts unique per scope and organisation', async () => {
       const { orgId } = await seedConversation(store);
       const base = {

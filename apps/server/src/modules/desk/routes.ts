@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CannedReplyRequestSchema, CreateNoteRequestSchema } from '@parley/protocol';
+import {
+  CannedReplyRequestSchema,
+  CreateNoteRequestSchema,
+  MarkReadRequestSchema,
+  NotificationSettingsSchema,
+} from '@parley/protocol';
 import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor } from '../chat';
 import type { CannedService } from './canned';
 import { presentCannedReply, presentNote, presentParticipant } from './presenter';
 import type { NotesService } from './service';
 import type { SuperviseService } from './supervise';
+import type { NotificationsService } from './notifications';
 
 const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 
@@ -17,6 +23,7 @@ export function registerDeskRoutes(
     notes: NotesService;
     canned: CannedService;
     supervise: SuperviseService;
+    notifications: NotificationsService;
     authRoutes: AuthRouteOptions;
   },
 ): void {
@@ -46,6 +53,27 @@ export function registerDeskRoutes(
     const { id } = IdParamsSchema.parse(request.params);
     const rows = await deps.supervise.participants(agentActor(request), id);
     return { participants: rows.map(presentParticipant) };
+  });
+
+  // Notifications and read state, each agent's own (docs/desk.md "Notifications").
+  app.get('/api/desk/notification-settings', agentOnly, async (request) => ({
+    settings: await deps.notifications.settings(agentOf(request).actor),
+  }));
+
+  app.put('/api/desk/notification-settings', agentOnly, async (request) => {
+    const body = NotificationSettingsSchema.parse(request.body);
+    return { settings: await deps.notifications.setSettings(agentOf(request).actor, body) };
+  });
+
+  app.get('/api/desk/unread', agentOnly, async (request) => ({
+    unread: await deps.notifications.unread(agentOf(request).actor),
+  }));
+
+  app.put('/api/conversations/:id/read', agentOnly, async (request, reply) => {
+    const { id } = IdParamsSchema.parse(request.params);
+    const { seq } = MarkReadRequestSchema.parse(request.body);
+    await deps.notifications.markRead(agentActor(request), id, seq);
+    return reply.status(204).send();
   });
 
   app.get('/api/canned-replies', agentOnly, async (request) => ({

@@ -46,13 +46,11 @@ describe('supervisors watch and join', () => {
       text: 'Hello Wanda',
     });
     await supSocket.next('message', (f) => f.text === 'Hello Wanda');
-    expect(
-      (
-        await (
-          await sup.client.request('GET', `/api/conversations/${v.conversationId}/participants`)
-        ).json()
-      ).participants,
-    ).toEqual([]);
+    const before = await sup.client.request(
+      'GET',
+      `/api/conversations/${v.conversationId}/participants`,
+    );
+    expect(((await before.json()) as { participants: Participant[] }).participants).toEqual([]);
 
     const joined = await join(sup.client, v.conversationId);
     expect(joined.status).toBe(200);

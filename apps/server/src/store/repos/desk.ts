@@ -4,6 +4,7 @@ import type { CannedRepliesTable, CannedReplyRow, Database, DeskRepo, NoteRow } 
 import type { DataKeys } from '../data-keys';
 import { ERASED_TEXT } from './messages';
 import { participantsRepo } from './desk-participants';
+import { readsRepo } from './desk-reads';
 
 // PostgreSQL returns bigint as a string.
 function toCanned(r: Selectable<CannedRepliesTable>): CannedReplyRow {
@@ -72,6 +73,7 @@ export function deskRepo(db: Kysely<Database>, keys: DataKeys): DeskRepo {
 
   return {
     ...participantsRepo(db),
+    ...readsRepo(db),
     async addNote(input) {
       const id = randomUUID();
       const [sealed] = await keys.sealMany([
