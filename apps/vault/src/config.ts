@@ -41,6 +41,11 @@ export const VaultEnvSchema = z
     /** A file holding the key (base64), kept apart from the database; generated 0600 if missing. */
     VAULT_KEY_FILE: optionalString,
     VAULT_GATEWAY: z.enum(['test', 'stripe', 'braintree']).default('test'),
+    /** Days after its last change that a finished payment record is anonymised; unset: kept whole. */
+    VAULT_PAYMENT_RETENTION_DAYS: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number().int().min(1).max(36500).optional(),
+    ),
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_BASE: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
@@ -196,6 +201,8 @@ export interface VaultConfig {
   logStream?: NodeJS.WritableStream;
   /** Default seconds a payment request (and its link) stays payable. */
   requestTtlSeconds: number;
+  /** Days after which finished payment records are anonymised (docs/privacy.md); unset: never. */
+  paymentRetentionDays?: number | undefined;
   /** Public origin of the chat server: allowed to frame the pay page and to receive its postMessage. */
   serverPublicOrigin: string;
   /** First retry delay of event delivery; doubles up to `eventRetryMaxMs`. */
@@ -268,6 +275,7 @@ export function parseVaultEnv(env: Record<string, string | undefined>): VaultCon
     allowedFrameAncestors: e.VAULT_ALLOWED_FRAME_ANCESTORS.map((u) => new URL(u).origin),
     logLevel: e.VAULT_LOG_LEVEL,
     requestTtlSeconds: 30 * 60,
+    paymentRetentionDays: e.VAULT_PAYMENT_RETENTION_DAYS,
     serverPublicOrigin: new URL(e.VAULT_SERVER_PUBLIC_URL ?? e.VAULT_SERVER_URL).origin,
     eventRetryBaseMs: 1000,
     eventRetryMaxMs: 5 * 60_000,

@@ -12,6 +12,7 @@ import { Outbox } from './modules/events/outbox';
 import { expireDue } from './modules/payments';
 import { paymentRoutes } from './modules/payments/routes';
 import { payRoutes } from './modules/pay';
+import { anonymiseExpired, privacyRoutes } from './modules/privacy';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook';
 import { braintreeWebhookRoutes } from './gateways/braintree/webhook';
 import { openStore } from './store/connect';
@@ -62,6 +63,7 @@ export async function startVault(
   const app = await buildApp(ctx);
   await paymentRoutes(app, ctx);
   await payRoutes(app, ctx);
+  await privacyRoutes(app, ctx);
   if (config.gateway === 'stripe' || config.stripe.webhookSecret)
     await stripeWebhookRoutes(app, ctx);
   if (config.gateway === 'braintree') await braintreeWebhookRoutes(app, ctx);
@@ -74,6 +76,9 @@ export async function startVault(
   outbox.start();
   const sweep = setInterval(() => {
     expireDue(ctx).catch((error: unknown) => log.error({ err: error }, 'expiry sweep failed'));
+    anonymiseExpired(ctx).catch((error: unknown) =>
+      log.error({ err: error }, 'payment retention sweep failed'),
+    );
   }, 30_000);
   sweep.unref();
   let closing: Promise<void> | undefined;

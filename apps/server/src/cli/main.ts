@@ -43,6 +43,9 @@ Commands:
   data export --visitor ID | --conversation ID | --email ADDR | --subject ID [--org KEY] [--out DIR]
                     Writes everything held about a visitor as JSON and an HTML transcript
                     (an access request, docs/privacy.md); audited.
+  keys rotate [--data-dir DIR]
+                    With the new key in PARLEY_DATA_KEY and the old in PARLEY_DATA_KEY_PREVIOUS,
+                    rewraps every data key under the new one while Parley runs; resumable.
   mask              Masks JSON Lines from stdin: {"conversation","sender","text"} per line.
   --help, -h        This text.   --version   The version.
 
@@ -124,6 +127,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./doctor-command')).doctorCommand(values);
     case 'data':
       return (await import('./data-commands')).dataCommand(positionals, values);
+    case 'keys':
+      return (await import('./keys-commands')).keysCommand(positionals, values);
     case 'mask': {
       const { runMaskCli } = await import('@parley/masking/cli');
       process.exitCode = await runMaskCli(process.stdin, process.stdout);

@@ -29,8 +29,18 @@ export interface DataKeys {
   destroy(orgId: string, owners: { kind: DataKeyOwner['kind']; id: string }[]): Promise<number>;
   /** Drops the owners' keys from the cache (after an erasure committed elsewhere). */
   evict(owners: { kind: DataKeyOwner['kind']; id: string }[]): void;
-  /** Every data key wrapped by a KEK other than the primary: rewrapped under it (key rotation). */
-  rewrapAll(onProgress?: (done: number, total: number) => void): Promise<number>;
+  /**
+   * One pass of a key rotation (`parley keys rotate`): every data key wrapped by another KEK this
+   * node holds is rewrapped under the primary, read in batches by id (bounded memory), each key
+   * updated only if no one rewrapped it meanwhile. Safe beside running nodes (they open either
+   * wrapping) and resumable: a second pass does what an interrupted one left.
+   */
+  rewrapAll(
+    onProgress?: (done: number, total: number) => void,
+    opts?: { batchSize?: number },
+  ): Promise<number>;
+  /** How many data keys each KEK wraps, and whether this node holds it (is it still needed?). */
+  kekUsage(): Promise<{ kekId: string; keys: number; held: boolean; primary: boolean }[]>;
 }
 
 const PREFIX = 'dk1.';
@@ -256,26 +266,59 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
         byOwner.delete(ownerKey(o));
       }
     },
-    async rewrapAll(onProgress) {
+    async rewrapAll(onProgress, opts) {
       const kek = primary();
-      const stale = await db
+      const batch = opts?.batchSize ?? 500;
+      const older = keks.filter((k) => k.id !== kek.id).map((k) => k.id);
+      if (older.length === 0) return 0;
+      const counted = await db
         .selectFrom('data_keys')
-        .select(['id', 'kek_id', 'wrapped'])
-        .where('kek_id', '!=', kek.id)
-        .execute();
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('kek_id', 'in', older)
+        .executeTakeFirst();
+      const total = Number(counted?.n ?? 0);
       let done = 0;
-      for (const row of stale) {
-        const key = unwrap(row);
-        await db
-          .updateTable('data_keys')
-          .set({ kek_id: kek.id, wrapped: gcm(kek.key, key, `parley:data-key:${row.id}`) })
-          .where('id', '=', row.id)
-          .where('kek_id', '=', row.kek_id)
+      let after = '';
+      for (;;) {
+        const rows = await db
+          .selectFrom('data_keys')
+          .select(['id', 'kek_id', 'wrapped'])
+          .where('kek_id', 'in', older)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(batch)
           .execute();
-        done += 1;
-        onProgress?.(done, stale.length);
+        const last = rows[rows.length - 1];
+        if (!last) break;
+        for (const row of rows) {
+          const key = unwrap(row);
+          const r = await db
+            .updateTable('data_keys')
+            .set({ kek_id: kek.id, wrapped: gcm(kek.key, key, `parley:data-key:${row.id}`) })
+            .where('id', '=', row.id)
+            .where('kek_id', '=', row.kek_id)
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) > 0) done += 1;
+        }
+        onProgress?.(done, Math.max(total, done));
+        after = last.id;
       }
       return done;
+    },
+    async kekUsage() {
+      const rows = await db
+        .selectFrom('data_keys')
+        .select(['kek_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .groupBy('kek_id')
+        .orderBy('kek_id')
+        .execute();
+      const first = keks[0]?.id;
+      return rows.map((r) => ({
+        kekId: r.kek_id,
+        keys: Number(r.n),
+        held: keks.some((k) => k.id === r.kek_id),
+        primary: r.kek_id === first,
+      }));
     },
   };
 }

@@ -171,6 +171,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Issue 12 item 1: a payment record anonymised (erasure or the vault's retention period) keeps
+    // only what accounting needs; this marks when, so it is not picked again.
+    '0004_payment_anonymised': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('payments').addColumn('anonymised_at', 'text').execute();
+      },
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 /** Row types of the vault store. Times are ISO-8601 UTC strings on both dialects. */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type PaymentStatus =
   'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
@@ -44,6 +44,8 @@ export interface PaymentsTable {
   expires_at: string;
   created_at: string;
   updated_at: string;
+  /** Set when the record was anonymised (erasure, retention): only what accounting needs is left. */
+  anonymised_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set when the server voided the create (its answer was lost): canceled, never payable. */
   voided_at: string | null;
 }

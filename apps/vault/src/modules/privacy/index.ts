@@ -1,0 +1,2 @@
+export { anonymiseExpired, anonymisePayments, eraseConversations } from './anonymise';
+export { privacyRoutes } from './routes';
