@@ -106,7 +106,7 @@ export interface Prepared {
 export function prepare(text: string, c: Compiled, given?: Tokens): Prepared {
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
-  const { tokens, digitChars: digits, alt } = given ?? tokenize(text);
+  const { tokens, digitChars: digits, alt, wordAlts } = given ?? tokenize(text);
   const claims: Claim[] = [];
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text))
@@ -124,18 +124,24 @@ export function prepare(text: string, c: Compiled, given?: Tokens): Prepared {
   const blocked = skip.length === 0 ? undefined : blockedBy(skip);
   const chains = buildChains(text, tokens, blocked);
   const altChains = alt === undefined ? [] : buildChains(text, alt, blocked);
+  // Number words that read two ways ("five mille neuf"): a card in any reading is hidden.
+  for (const w of wordAlts ?? []) altChains.push(...buildChains(text, w, blocked));
   // Digits shown by an echo may as well be a first card's last four as a piece of the next card:
   // read the text once more with the echoes' digits blanked, so neither reading shields a card.
   const plain = withoutEchoDigits(text, claims);
   if (plain !== undefined) {
     // Blanking digits only removes the tokens that were those digits: no second tokenizer pass,
     // unless a token straddles an echo's edge (then its neighbours may read differently).
-    const again = alt === undefined ? withoutTokensIn(tokens, plain.spans) : undefined;
+    const again =
+      alt === undefined && wordAlts === undefined
+        ? withoutTokensIn(tokens, plain.spans)
+        : undefined;
     if (again !== undefined) altChains.push(...buildChains(plain.text, again, blocked));
     else {
       const read = tokenize(plain.text);
       altChains.push(...buildChains(plain.text, read.tokens, blocked));
       if (read.alt !== undefined) altChains.push(...buildChains(plain.text, read.alt, blocked));
+      for (const w of read.wordAlts ?? []) altChains.push(...buildChains(plain.text, w, blocked));
     }
   }
   if (altChains.length === 0) return { text, chains, claims, digits };
