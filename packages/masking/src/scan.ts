@@ -14,6 +14,7 @@ import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
 import type { Chain, Token, Tokens } from './tokens';
 import { DENSE_UNITS } from './dense';
+import { claimWordJoined } from './word-joined';
 import { DEFAULT_MASK_OPTIONS, PCI_FLOOR_RULES } from './types';
 import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
@@ -237,7 +238,7 @@ export interface Finished extends Applied {
 const NOTHING: readonly Claim[] = [];
 const identity = (o: number): number => o;
 
-function couldHoldCard(chains: readonly Chain[] | undefined): boolean {
+function couldHoldCard(chains: ReadonlyArray<Pick<Chain, 'units'>> | undefined): boolean {
   for (const chain of chains ?? []) {
     let n = 0;
     for (const u of chain.units) n += u.digits.length;
@@ -259,7 +260,8 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     c.late.length === 0 &&
     c.custom.length === 0 &&
     !couldHoldCard(chains) &&
-    !couldHoldCard(p.altChains)
+    !couldHoldCard(p.altChains) &&
+    !couldHoldCard([{ units: chains.flatMap((x) => x.units) }]) // chains joined by words
   )
     return {
       text,
@@ -337,6 +339,7 @@ function claimCards(
   }
   for (const chain of p.altChains ?? [])
     if (couldHoldCard([chain])) claimWindows(chain, display, blocks, claims, panEnds);
+  claimWordJoined(p.text, p.chains, display, claims, panEnds);
   if (blocks.ssn.length > 0) dropSsnInsideCards(claims.list);
 }
 
