@@ -8,7 +8,16 @@ export const TEEN = 1; // 11-19 (and "ten" in languages where it never takes a u
 export const TENS = 2; // 10, 20 ... 90: may take a unit after it ("forty two", "dix-sept")
 export const CONN = 3; // "und", "en", "y", "e", "et", "and": joins a unit and a tens word
 export const REPEAT = 4; // "double", "triple"
-export type WordKind = typeof UNIT | typeof TEEN | typeof TENS | typeof CONN | typeof REPEAT;
+export const HUNDRED = 5; // 100 ("hundred", "cent", "cientos" take a multiplier before them), or a fixed 200-900 ("quinientos")
+export const THOUSAND = 6; // 1000 ("thousand", "mille", "mil", "tausend", "duizend")
+export type WordKind =
+  | typeof UNIT
+  | typeof TEEN
+  | typeof TENS
+  | typeof CONN
+  | typeof REPEAT
+  | typeof HUNDRED
+  | typeof THOUSAND;
 
 /** A number word inside a letter run: offsets in the text, what it stands for. */
 export interface WordPiece {
@@ -19,7 +28,7 @@ export interface WordPiece {
   /** "double" / "triple": the next single digit counts this many times. */
   readonly repeat: number;
   readonly kind: WordKind;
-  /** Numeric value (UNIT 0-9, TEEN 11-19, TENS 10-90). */
+  /** Numeric value (UNIT 0-9, TEEN 11-19, TENS 10-90, HUNDRED 100 or 200-900, THOUSAND 1000). */
   readonly value: number;
   /** FR_VINGT: French "quatre" and "vingt" (quatre-vingt = 80); FR_TEEN: a tens word that takes a teen (soixante-douze). */
   readonly flags: number;
@@ -27,6 +36,14 @@ export interface WordPiece {
 export const BOUND = 1; // an elided or prefix form ("vent" of ventuno, "veinti"): a unit must follow in the run
 export const FR_VINGT = 2;
 export const FR_TEEN = 4;
+/** A hundreds word that takes a teen or tens before it ("fifteen hundred", "neunzehnhundert"). */
+export const BY_TENS = 8;
+/** A hundreds word with its multiplier in it ("quinientos", "duzentos"): none may precede it. */
+export const FIXED = 16;
+/** A plural scale word that is a number only after its multiplier ("deux cents", "doscientos", "duemila"). */
+export const NEEDS_MULT = 32;
+/** A unit then a connector and a tens word in the same run ("einundzwanzig"): it joins what follows. */
+export const UNIT_FIRST = 64;
 
 interface Entry {
   readonly kind: WordKind;
@@ -79,6 +96,16 @@ add(TENS, 60, 'sessant', BOUND);
 add(TENS, 70, 'settant', BOUND);
 add(TENS, 80, 'ottant', BOUND);
 add(TENS, 90, 'novant', BOUND);
+// Hundreds and thousands (issue 9): the multiplier before them is a unit ("quatre cent", "zweihundert",
+// "doscientos": dos + cientos), in English, German and Dutch also a teen or tens ("fifteen hundred").
+add(HUNDRED, 100, 'hundred hundert honderd', BY_TENS);
+add(HUNDRED, 100, 'cent cento ciento cien cem');
+add(HUNDRED, 100, 'cents cientos cientas centos centas', NEEDS_MULT);
+add(HUNDRED, 200, 'duzentos duzentas', FIXED);
+add(HUNDRED, 300, 'trezentos trezentas', FIXED);
+add(HUNDRED, 500, 'quinientos quinientas quinhentos quinhentas', FIXED);
+add(THOUSAND, 1000, 'thousand mille mil tausend duizend');
+add(THOUSAND, 1000, 'mila', NEEDS_MULT);
 add(CONN, 0, 'und en et and y e');
 add(REPEAT, 2, 'double');
 add(REPEAT, 3, 'triple');
@@ -248,7 +275,13 @@ export function segmentWords(text: string, start: number, end: number): WordPiec
     e = s;
   }
   pieces.reverse();
-  return readsAsNumbers(pieces) ? pieces : undefined;
+  if (!readsAsNumbers(pieces)) return undefined;
+  for (let i = 0; i + 2 < pieces.length; i += 1) {
+    const p = pieces[i] as WordPiece;
+    if (p.kind === UNIT && pieces[i + 1]?.kind === CONN && pieces[i + 2]?.kind === TENS)
+      pieces[i] = { ...p, flags: p.flags | UNIT_FIRST };
+  }
+  return pieces;
 }
 
 /** A connector only between number words, an elided form only right before a digit word. */
@@ -273,11 +306,16 @@ function readsAsNumbers(pieces: readonly WordPiece[]): boolean {
 // French 1 + Italian 2). Read as numbers only beside other number units (a chain of them alone is
 // dropped, see `buildChains`), so "once more" stays a word and "4242 undue 4242…" is still a card.
 // Only words of two digits or more: a lone single digit word is shown anyway (but still a piece).
-const WEAK = new Set(['once', 'elf', 'doze', 'undue', 'quince', 'onze', 'venti']);
+// A scale word alone ("a thousand thanks", "50 cent", "mil gracias") carries no digit of its own.
+const WEAK = new Set([
+  ...['once', 'elf', 'doze', 'undue', 'quince', 'onze', 'venti'],
+  ...['hundred', 'hundert', 'honderd', 'cent', 'cento', 'ciento', 'cien', 'cem'],
+  ...['thousand', 'mille', 'mil', 'tausend', 'duizend'],
+]);
 
 /** Whether the letter run `text[start, end)` is an everyday word that only reads as a number beside numbers. */
 export function isWeakWord(text: string, start: number, end: number): boolean {
-  return end - start <= 6 && WEAK.has(wordAt(text, start, end));
+  return end - start <= 8 && WEAK.has(wordAt(text, start, end));
 }
 
 /** Whether `text[start, end)` is one connector word ("y", "et", "und", "en"). */

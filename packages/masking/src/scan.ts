@@ -14,6 +14,7 @@ import type { SecretRule } from './secrets';
 import { buildChains, gapKind, tokenize } from './tokens';
 import type { Chain, Token, Tokens } from './tokens';
 import { DENSE_UNITS } from './dense';
+import { claimWordJoined } from './word-joined';
 import { DEFAULT_MASK_OPTIONS, PCI_FLOOR_RULES } from './types';
 import type { MaskOptions, MaskResult, PanDisplay, RuleId } from './types';
 
@@ -106,7 +107,7 @@ export interface Prepared {
 export function prepare(text: string, c: Compiled, given?: Tokens): Prepared {
   if (typeof text !== 'string') throw new TypeError('text must be a string');
   if (text.length > c.maxTextLength) throw new RangeError('text exceeds maxTextLength');
-  const { tokens, digitChars: digits, alt } = given ?? tokenize(text);
+  const { tokens, digitChars: digits, alt, wordAlts } = given ?? tokenize(text);
   const claims: Claim[] = [];
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text))
@@ -124,18 +125,24 @@ export function prepare(text: string, c: Compiled, given?: Tokens): Prepared {
   const blocked = skip.length === 0 ? undefined : blockedBy(skip);
   const chains = buildChains(text, tokens, blocked);
   const altChains = alt === undefined ? [] : buildChains(text, alt, blocked);
+  // Number words that read two ways ("five mille neuf"): a card in any reading is hidden.
+  for (const w of wordAlts ?? []) altChains.push(...buildChains(text, w, blocked));
   // Digits shown by an echo may as well be a first card's last four as a piece of the next card:
   // read the text once more with the echoes' digits blanked, so neither reading shields a card.
   const plain = withoutEchoDigits(text, claims);
   if (plain !== undefined) {
     // Blanking digits only removes the tokens that were those digits: no second tokenizer pass,
     // unless a token straddles an echo's edge (then its neighbours may read differently).
-    const again = alt === undefined ? withoutTokensIn(tokens, plain.spans) : undefined;
+    const again =
+      alt === undefined && wordAlts === undefined
+        ? withoutTokensIn(tokens, plain.spans)
+        : undefined;
     if (again !== undefined) altChains.push(...buildChains(plain.text, again, blocked));
     else {
       const read = tokenize(plain.text);
       altChains.push(...buildChains(plain.text, read.tokens, blocked));
       if (read.alt !== undefined) altChains.push(...buildChains(plain.text, read.alt, blocked));
+      for (const w of read.wordAlts ?? []) altChains.push(...buildChains(plain.text, w, blocked));
     }
   }
   if (altChains.length === 0) return { text, chains, claims, digits };
@@ -231,7 +238,7 @@ export interface Finished extends Applied {
 const NOTHING: readonly Claim[] = [];
 const identity = (o: number): number => o;
 
-function couldHoldCard(chains: readonly Chain[] | undefined): boolean {
+function couldHoldCard(chains: ReadonlyArray<Pick<Chain, 'units'>> | undefined): boolean {
   for (const chain of chains ?? []) {
     let n = 0;
     for (const u of chain.units) n += u.digits.length;
@@ -253,7 +260,8 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     c.late.length === 0 &&
     c.custom.length === 0 &&
     !couldHoldCard(chains) &&
-    !couldHoldCard(p.altChains)
+    !couldHoldCard(p.altChains) &&
+    !couldHoldCard([{ units: chains.flatMap((x) => x.units) }]) // chains joined by words
   )
     return {
       text,
@@ -331,6 +339,7 @@ function claimCards(
   }
   for (const chain of p.altChains ?? [])
     if (couldHoldCard([chain])) claimWindows(chain, display, blocks, claims, panEnds);
+  claimWordJoined(p.text, p.chains, display, claims, panEnds);
   if (blocks.ssn.length > 0) dropSsnInsideCards(claims.list);
 }
 

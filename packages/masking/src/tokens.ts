@@ -1,9 +1,10 @@
 // Tokenizer: digit runs (any script) and English digit words, grouped into
 // chains of units separated only by "separator" text (no letters or other
 // digits once HTML tags, entities and %-escapes are set aside).
-import { classOf, DIGIT, digitsOf, LETTER, lookalikeOf, MARK, SOFT } from './chars';
+import { classOf, DIGIT, LETTER, SOFT } from './chars';
+import { codePointAt, runsOf } from './runs';
+import type { Run } from './runs';
 import { isConnector, isWeakWord, segmentWords } from './number-words';
-import type { WordPiece } from './number-words';
 import { makeEmitter } from './word-emitter';
 
 export interface Token {
@@ -45,157 +46,6 @@ const MAX_ENTITY = 7;
 export const GLUE_LEFT = 1;
 export const GLUE_RIGHT = 2;
 
-interface Run {
-  readonly kind: typeof DIGIT | typeof LETTER | typeof SOFT;
-  readonly start: number;
-  end: number;
-  digits: string;
-  /** A letter run made of digit words only. */
-  words?: WordPiece[] | undefined;
-}
-
-/** Code point at `i` and its width in UTF-16 units. */
-function codePointAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-    const d = text.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-  }
-  return c;
-}
-
-/** Digit runs and letter runs of `text`, in order, in one pass. */
-function runsOf(text: string): Run[] {
-  const runs: Run[] = [];
-  let cur: Run | undefined;
-  for (let i = 0; i < text.length;) {
-    const cp = codePointAt(text, i);
-    const w = cp > 0xffff ? 2 : 1;
-    const k = classOf(cp);
-    if (k === DIGIT) {
-      if (cur?.kind !== DIGIT || cur.end !== i) {
-        cur = { kind: DIGIT, start: i, end: i, digits: '' };
-        runs.push(cur);
-      }
-      cur.digits += digitsOf(cp);
-      cur.end = i + w;
-    } else if (k === LETTER || k === SOFT) {
-      if (cur?.kind !== k || cur.end !== i) {
-        cur = { kind: k, start: i, end: i, digits: '' };
-        runs.push(cur);
-      }
-      cur.end = i + w;
-    } else if (k === MARK && cur !== undefined && cur.kind !== DIGIT && cur.end === i) {
-      cur.end = i + w; // an accent on a letter
-    }
-    i += w;
-  }
-  return mergeLookalikes(text, runs);
-}
-
-/** The digits a run of look-alike letters passes for, or '' when any letter is no look-alike. */
-function lookalikeRun(text: string, r: Run): string {
-  if (r.kind !== LETTER || r.end - r.start > LOOK_MAX) return '';
-  let look = '';
-  for (let i = r.start; i < r.end; i += 1) {
-    const d = lookalikeOf(text.charCodeAt(i));
-    if (d === '') return '';
-    look += d;
-  }
-  return look;
-}
-
-/** Look-alike letters in one glued stretch: at most 8 in a row; a whole group alone: 3 or 4. */
-const LOOK_MAX = 8;
-const LOOK_GROUP = 4;
-/** Separator characters between a lone group of look-alikes and the digits beside it. */
-const LOOK_GAP = 3;
-
-/**
- * Look-alike letters (O for 0, l and I for 1) read as digits, where a reader would: in a stretch
- * of digits and look-alikes glued together of at least 4 characters ("424O", "O0OO", "4lll",
- * "2O2O", or shorter right after digit groups: "… 3365 33l"), and as a whole group of 3-4 look-alikes after digit groups ("4OOO OOOO OOOO OOO2").
- * A stretch with any other letter is a word or a reference ("ORD0042", "IOS12"), one shorter
- * than 4 is a model name or a unit ("4o", "2l", "10l"); "2lol" reads as 2101, the price.
- */
-function mergeLookalikes(text: string, runs: Run[]): Run[] {
-  let out: Run[] | undefined;
-  for (let j = 0; j < runs.length;) {
-    let k = j + 1;
-    while (k < runs.length && (runs[k] as Run).start === (runs[k - 1] as Run).end) k += 1;
-    const first = runs[j] as Run;
-    const last = runs[k - 1] as Run;
-    let merged: Run | undefined;
-    const before = out !== undefined ? out[out.length - 1] : runs[j - 1];
-    // Four characters, or a short last group after digit groups ("… 3365 33l").
-    const long =
-      last.end - first.start >= 4 ||
-      (before?.kind === DIGIT && first.start - before.end <= LOOK_GAP);
-    if (k - j >= 2 && long) {
-      let digits = '';
-      let real = false;
-      let look = false;
-      for (let m = j; m < k; m += 1) {
-        const r = runs[m] as Run;
-        const d = r.kind === DIGIT ? r.digits : lookalikeRun(text, r);
-        if (d === '') {
-          digits = '';
-          break;
-        }
-        digits += d;
-        if (r.kind === DIGIT) real = true;
-        else look = true;
-      }
-      if (digits !== '' && real && look)
-        merged = { kind: DIGIT, start: first.start, end: last.end, digits };
-    } else if (
-      k - j === 1 &&
-      first.end - first.start >= 3 &&
-      first.end - first.start <= LOOK_GROUP
-    ) {
-      const alone = lookalikeRun(text, first);
-      if (alone !== '' && afterDigits(text, runs, j, before))
-        merged = { kind: DIGIT, start: first.start, end: first.end, digits: alone };
-    }
-    if (merged !== undefined) {
-      out ??= runs.slice(0, j);
-      out.push(merged);
-    } else if (out !== undefined) for (let m = j; m < k; m += 1) out.push(runs[m] as Run);
-    j = k;
-  }
-  return out ?? runs;
-}
-
-/**
- * Run `j` (a lone group of look-alikes) follows digits at most LOOK_GAP separators away, and after
- * it, past other such groups, come digits, or nothing near (a last group: "… 0000 OOOO").
- */
-function afterDigits(
-  text: string,
-  runs: readonly Run[],
-  j: number,
-  prev: Run | undefined,
-): boolean {
-  const r = runs[j] as Run;
-  if (prev?.kind !== DIGIT || r.start - prev.end > LOOK_GAP) return false;
-  let end = r.end;
-  let whole = r.end - r.start === LOOK_GROUP;
-  for (let k = j + 1; k <= j + 4; k += 1) {
-    const next = runs[k];
-    if (next === undefined || next.start - end > LOOK_GAP) return whole;
-    if (next.kind === DIGIT) return true;
-    const glued = runs[k + 1];
-    // "OO06": look-alikes glued to digits (read as digits by `mergeLookalikes`).
-    if (glued?.kind === DIGIT && glued.start === next.end && lookalikeRun(text, next) !== '')
-      return true;
-    const n = next.end - next.start;
-    if (n < 3 || n > LOOK_GROUP || lookalikeRun(text, next) === '') return whole; // a word after
-    whole = n === LOOK_GROUP;
-    end = next.end;
-  }
-  return false;
-}
-
 /** Whether the digits `[start, end)` lie inside a hexadecimal entity ("&#x2009;"). */
 function inHexEntity(text: string, start: number, end: number): boolean {
   let a = start;
@@ -221,6 +71,11 @@ export interface Tokens {
    * present only when the text has such an escape: a card may hide in either reading.
    */
   readonly alt?: Token[];
+  /**
+   * Other readings of the number words, present only when a unit word between two numbers could
+   * be either the end of the one before or the multiplier of a "thousand" or "hundred" after it.
+   */
+  readonly wordAlts?: Token[][];
 }
 
 /**
@@ -232,12 +87,7 @@ export interface Tokens {
  */
 export function tokenize(text: string, cap = Infinity): Tokens {
   const runs = runsOf(text);
-  const tokens: Token[] = [];
-  const trimmed = new Set<Token>();
-  const full: Token[] = [];
-  let digitChars = 0;
   let units = 0;
-  const emit = makeEmitter(text, tokens);
   for (let j = 0; j < runs.length; j += 1) {
     const r = runs[j] as Run;
     if (r.kind === SOFT) continue;
@@ -248,6 +98,52 @@ export function tokenize(text: string, cap = Infinity): Tokens {
     // Past `cap` the caller masks the text as dense: no tokens needed.
     if (units > cap) return { tokens: [], digitChars: 0, units };
   }
+  const tokens: Token[] = [];
+  const emit = makeEmitter(text, tokens);
+  const read = readRuns(text, runs, emit);
+  const wordAlts = otherReadings(text, runs, emit.ambiguous());
+  const more = wordAlts === undefined ? {} : { wordAlts };
+  const { trimmed, full, digitChars } = read;
+  if (full.length === 0) return { tokens, digitChars, units, ...more };
+  const alt = [...tokens.filter((t) => !trimmed.has(t)), ...full].sort((a, b) => a.start - b.start);
+  return { tokens, digitChars, units, alt, ...more };
+}
+
+/** Readings with a multiplier that could end the number before it left apart (see `makeEmitter`). */
+const MAX_AMBIGUOUS = 3;
+
+function otherReadings(
+  text: string,
+  runs: readonly Run[],
+  ambiguous: number,
+): Token[][] | undefined {
+  if (ambiguous === 0) return undefined;
+  // Every choice for up to three such words ("… zero five mille neuf": 0 0 0 5 | 1009, or 0 0 0 5009), past
+  // that only the reading with none of them bound (linear cost: at most eight passes over the runs).
+  const choices = ambiguous <= MAX_AMBIGUOUS ? (1 << ambiguous) - 1 : 1;
+  const out: Token[][] = [];
+  for (let mask = 1; mask <= choices; mask += 1) {
+    const tokens: Token[] = [];
+    const all = ambiguous > MAX_AMBIGUOUS;
+    readRuns(
+      text,
+      runs,
+      makeEmitter(text, tokens, (k) => all || ((mask >> k) & 1) === 1),
+    );
+    out.push(tokens);
+  }
+  return out;
+}
+
+/** Emits the tokens of `runs` (letter runs already segmented into number words). */
+function readRuns(
+  text: string,
+  runs: readonly Run[],
+  emit: ReturnType<typeof makeEmitter>,
+): { trimmed: Set<Token>; full: Token[]; digitChars: number } {
+  const trimmed = new Set<Token>();
+  const full: Token[] = [];
+  let digitChars = 0;
   for (let j = 0; j < runs.length; j += 1) {
     const r = runs[j] as Run;
     if (r.kind === SOFT) {
@@ -315,9 +211,7 @@ export function tokenize(text: string, cap = Infinity): Tokens {
     emit.digits(token);
   }
   emit.reset(); // a number word still waiting for a unit
-  if (full.length === 0) return { tokens, digitChars, units };
-  const alt = [...tokens.filter((t) => !trimmed.has(t)), ...full].sort((a, b) => a.start - b.start);
-  return { tokens, digitChars, units, alt };
+  return { trimmed, full, digitChars };
 }
 
 // Set aside between units: HTML tags, entities, %-escapes, and the masker's own placeholders (an
@@ -370,11 +264,13 @@ export function buildChains(
   // a chain alone from MIN_GLUED digits ("card4242424242424242" is a card when it passes Luhn).
   const close = (): void => {
     const only = units[0];
-    // A chain of everyday words alone ("once", "elf") is words, not a number.
+    // An everyday word alone ("once", "elf", "mil") is a word, not a number; two of them in a row
+    // ("onze onze") are a number (issue 9: a split card's group spoken so was shown on the held path).
     if (
-      (units.length > 1 ||
-        (only !== undefined && (only.glue === undefined || only.digits.length >= MIN_GLUED))) &&
-      units.some((u) => u.weak !== true)
+      units.length > 1 ||
+      (only !== undefined &&
+        only.weak !== true &&
+        (only.glue === undefined || only.digits.length >= MIN_GLUED))
     )
       groups.push(units);
     units = [];

@@ -1,16 +1,23 @@
-// Number words into tokens: "double"/"triple" before a digit, and tens, teens and compounds that
-// span several words ("forty two", "vingt-et-un", "zwei und vierzig") joined into one number.
+// Number words into tokens: "double"/"triple" before a digit, and tens, teens, compounds, hundreds
+// and thousands that span several words ("forty two", "vingt-et-un", "zwei und vierzig", "four
+// thousand two hundred forty two", "quatre mille deux cent quarante-deux") joined into one number.
 import { classOf, DIGIT, LETTER, MARK, SOFT } from './chars';
 import {
   BOUND,
+  BY_TENS,
   CONN,
+  FIXED,
   FR_TEEN,
   FR_VINGT,
+  HUNDRED,
   isConnector,
+  NEEDS_MULT,
   REPEAT,
   TEEN,
   TENS,
+  THOUSAND,
   UNIT,
+  UNIT_FIRST,
 } from './number-words';
 import type { WordPiece } from './number-words';
 import type { Token } from './tokens';
@@ -19,6 +26,7 @@ import type { Token } from './tokens';
 export function makeEmitter(
   text: string,
   tokens: Token[],
+  unbind?: (k: number) => boolean,
 ): {
   word(w: WordPiece): void;
   digits(t: Token): void;
@@ -27,14 +35,22 @@ export function makeEmitter(
   conn(): void;
   /** The letter run `[start, end)` is an everyday word: its tokens are weak. */
   weak(start: number, end: number): void;
+  /**
+   * Multipliers read so far that could as well end the number before them ("zero five mille neuf":
+   * five is 5 then mille 1000, or five mille 5000). `unbind(k)` true: the k-th such one is left apart.
+   */
+  ambiguous(): number;
 } {
+  let ambiguous = 0;
   // The last two everyday-word runs (a number word of the one before may still be pending).
   const weakRuns: number[] = [-1, -1, -1, -1];
   let repeat = 0;
   let repeatEnd = -1;
   let repeatStart = -1;
-  // A number word waiting for the next one, which may complete it ("forty" + "two" is 42).
+  // A number being read: its thousands and hundreds so far (`big`), and its part below 100 (`pend`,
+  // after `big` when both are set) waiting for the next word, which may complete it ("forty" + "two").
   let pend: Pending | undefined;
+  let big: Big | undefined;
   const push = (given: Token): void => {
     const inWeak =
       (given.start >= (weakRuns[2] ?? -1) && given.end <= (weakRuns[3] ?? -1)) ||
@@ -45,11 +61,49 @@ export function makeEmitter(
     else tokens.push(t);
     repeat = 0;
   };
+  /** Pushes the number read so far (`big` and `pend` together) as one token. */
   const flush = (): void => {
-    if (pend === undefined) return;
+    if (pend === undefined && big === undefined) return;
+    const start = big?.start ?? pend?.start ?? 0;
+    const end = pend?.end ?? big?.end ?? 0;
+    const value = (big === undefined ? 0 : big.thousands + big.hundreds) + (pend?.value ?? 0);
+    pend = undefined;
+    big = undefined;
+    push({ start, end, digits: String(value) });
+  };
+  /** Pushes `big` alone: `pend` starts the next number ("two hundred | four hundred"). */
+  const flushBig = (): void => {
+    if (big === undefined) return;
     const p = pend;
     pend = undefined;
-    push({ start: p.start, end: p.end, digits: String(p.value) });
+    flush();
+    pend = p;
+  };
+  const small = (w: WordPiece): void => {
+    if (pend !== undefined && !pend.done) {
+      const joined = compose(pend, w, text.slice(pend.end, w.start));
+      if (joined === 'done') pend.done = true;
+      if (joined !== undefined) return;
+    }
+    // After "thousand" or "hundred", a number below 100 is its rest ("mille deux", "hundred and two");
+    // a zero is not ("four thousand zero five hundred…" is 4000 0 5…, as a group read out).
+    const after =
+      big !== undefined &&
+      pend === undefined &&
+      w.value !== 0 &&
+      gapWords(text.slice(big.end, w.start)) >= 0;
+    if (!after) flush();
+    const prev = after ? undefined : tokens[tokens.length - 1];
+    const afterNumber = prev !== undefined && gapWords(text.slice(prev.end, w.start)) === 0;
+    pend = {
+      afterNumber,
+      start: w.start,
+      end: w.end,
+      kind: w.kind,
+      value: w.value,
+      flags: w.flags,
+      done: w.kind === TEEN,
+    };
   };
   const word = (w: WordPiece): void => {
     if (w.kind === CONN) return; // read as part of the gap between the words it joins
@@ -60,19 +114,70 @@ export function makeEmitter(
       repeatEnd = w.end;
       return;
     }
-    if (pend !== undefined) {
-      const joined = compose(pend, w, text.slice(pend.end, w.start));
-      if (joined === 'done') {
-        const p = pend;
-        pend = undefined;
-        push({ start: p.start, end: w.end, digits: String(p.value) });
-        return;
-      }
-      if (joined === 'more') return;
-      flush();
+    if (w.kind === HUNDRED) hundred(w);
+    else if (w.kind === THOUSAND) thousand(w);
+    else small(w);
+  };
+  /** The multiplier `pend` gives a scale word `w`, or 0 when it gives none (then it is flushed). */
+  const multiplier = (w: WordPiece, max: number, splits: boolean): number => {
+    if (pend === undefined) return 0;
+    const m = pend.value;
+    if (m >= 1 && m <= max && gapWords(text.slice(pend.end, w.start)) === 0 && !leftApart(splits))
+      return m;
+    flush();
+    return 0;
+  };
+  /** Whether `pend`, right after another number, is kept apart from the scale word after it. */
+  const leftApart = (splits: boolean): boolean => {
+    if (pend?.afterNumber !== true && !splits) return false;
+    const k = ambiguous;
+    ambiguous += 1;
+    return unbind?.(k) === true;
+  };
+  const hundred = (w: WordPiece): void => {
+    const fixed = (w.flags & FIXED) !== 0;
+    if (fixed && pend !== undefined) flush(); // nothing multiplies "quinientos"
+    // "two hundred four hundred": 200 then 400, or 204 then 100.
+    const splits = big !== undefined && pend !== undefined && big.hundreds !== 0;
+    const m = fixed ? 0 : multiplier(w, (w.flags & BY_TENS) !== 0 ? 99 : 9, splits);
+    if (m === 0 && (w.flags & NEEDS_MULT) !== 0) return flush();
+    const from = m > 0 ? (pend as Pending).start : w.start;
+    const value = m > 0 ? m * 100 : w.value;
+    pend = undefined;
+    // "four thousand two hundred": the hundreds of the thousands read so far.
+    if (
+      big !== undefined &&
+      big.hundreds === 0 &&
+      value < 1000 &&
+      (m > 0 || gapWords(text.slice(big.end, w.start)) === 0)
+    ) {
+      big.hundreds = value;
+      big.end = w.end;
+      return;
     }
-    if (w.kind === TEEN) push({ start: w.start, end: w.end, digits: w.digits });
-    else pend = { start: w.start, end: w.end, kind: w.kind, value: w.value, flags: w.flags };
+    flush();
+    big = { start: from, end: w.end, thousands: 0, hundreds: value };
+  };
+  const thousand = (w: WordPiece): void => {
+    const gapOk = gapWords(text.slice(pend?.end ?? big?.end ?? w.start, w.start)) === 0;
+    // "two thousand one mille": 2000 then 1000, or 2001 then 1000.
+    // "three hundred thirty one mille": 331000, or 331 then 1000.
+    const splits =
+      big !== undefined && pend !== undefined && (big.thousands > 0 || big.hundreds >= 1000);
+    const absorbs = big !== undefined && big.thousands === 0 && big.hundreds < 1000;
+    if (
+      !gapOk ||
+      pend?.value === 0 ||
+      ((pend !== undefined || absorbs) && leftApart(splits || absorbs))
+    )
+      flush(); // "zero mille" is 0 then 1000
+    // "mille | deux mille"; "fifteen hundred | four thousand": a thousands multiplier is below 1000.
+    if (big !== undefined && (big.thousands > 0 || big.hundreds >= 1000)) flushBig();
+    const m = (big?.hundreds ?? 0) + (pend?.value ?? 0);
+    if (m === 0 && (w.flags & NEEDS_MULT) !== 0) return flush();
+    const from = big?.start ?? pend?.start ?? w.start;
+    pend = undefined;
+    big = { start: from, end: w.end, thousands: Math.max(m, 1) * 1000, hundreds: 0 };
   };
   return {
     word,
@@ -85,6 +190,7 @@ export function makeEmitter(
       repeat = 0;
     },
     conn() {},
+    ambiguous: () => ambiguous,
     weak(start, end) {
       weakRuns.push(start, end);
       weakRuns.splice(0, 2);
@@ -99,6 +205,18 @@ interface Pending {
   /** The number so far (a unit 0-9, or tens 10-90 waiting for a unit). */
   value: number;
   flags: number;
+  /** No further word below 100 can join it (a teen, "forty two"); a scale word still can. */
+  done: boolean;
+  /** Right after another number: as a multiplier it is ambiguous (see `ambiguous`). */
+  afterNumber?: boolean;
+}
+
+/** Thousands and hundreds read so far ("four thousand two hundred": 4000 and 200). */
+interface Big {
+  readonly start: number;
+  end: number;
+  thousands: number;
+  hundreds: number;
 }
 
 /**
@@ -130,7 +248,13 @@ function compose(pend: Pending, w: WordPiece, gap: string): 'done' | 'more' | un
   if (pend.kind !== TENS) return undefined;
   if ((pend.flags & BOUND) !== 0 && gap !== '') return undefined;
   // Ten takes only 6-9 ("dix-sept", "dieciséis"); "dieci due" is 10 then 2.
-  if (w.kind === UNIT && w.value > (pend.value === 10 ? 5 : 0) && pend.value % 10 === 0) {
+  // "zwanzig einundzwanzig" is 20 21: a unit that starts its own compound joins no tens before it.
+  if (
+    w.kind === UNIT &&
+    (w.flags & UNIT_FIRST) === 0 &&
+    w.value > (pend.value === 10 ? 5 : 0) &&
+    pend.value % 10 === 0
+  ) {
     pend.value += w.value;
     pend.end = w.end;
     return 'done';

@@ -19,6 +19,8 @@ export const ADVERSARIAL: ReadonlyArray<readonly [string, string]> = [
   ['number words', fill('four two ')],
   ['number words joined', fill('fourtwo')],
   ['number words, seven languages', fill('vier deux cuatro due quatro twee nine ')],
+  ['hundreds and thousands', fill('four thousand two hundred forty two ')],
+  ['scale words read two ways', fill('zero five mille neuf cent ')],
   ['bidi soup', fill('\u202e4242\u202c \u2067 4242 \u2069')],
   ['RTL text and digits', fill('שלום 4242 ')],
   ['CVV and expiry shapes', fill('12/29 123 ')],
