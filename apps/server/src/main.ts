@@ -422,12 +422,14 @@ export async function startServer(
       pow,
     },
     // Refusals by address are installation-wide (no organisation is known before a route runs).
-    onLimited: (kind, ip) =>
+    onLimited: (kind, ip) => {
+      metrics.rateLimited.inc({ scope: kind });
       signals.report('', 'rate_limit_storm', `${ip}|${kind}`, {
         ip,
         detail: { limit: kind },
         threshold: config.signalRateLimitStormPerMinute,
-      }),
+      });
+    },
     agents,
     account,
     securitySettings,
@@ -456,6 +458,7 @@ export async function startServer(
     events,
     admission,
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
+    onRateLimited: (scope) => metrics.rateLimited.inc({ scope }),
     socketLimits: {
       perAddress: config.wsMaxPerAddress,
       perVisitor: config.wsMaxPerVisitor,
@@ -479,6 +482,7 @@ export async function startServer(
     keyring,
     visitors,
     authRoutes,
+    metrics,
   });
   createDesk({ app, store, bus, chat, log, authRoutes });
   // Retention (docs/privacy.md): every node schedules it; a lease in the store lets one purge at a time.
