@@ -19,5 +19,6 @@ export * from './webhooks';
 export * from './privacy';
 export * from './feedback';
 export * from './routing';
+export * from './reports';
 export * from './blocks';
 export * from './offline';

@@ -22,6 +22,7 @@ import { ratings } from './0045-ratings';
 import { routing } from './0050-routing';
 import { visitorBlocks } from './0055-visitor-blocks';
 import { offline } from './0046-offline';
+import { reports } from './0078-reports';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0050-routing': routing,
   '0055-visitor-blocks': visitorBlocks,
   '0046-offline': offline,
+  '0078-reports': reports,
 };
 
 export const migrationProvider: MigrationProvider = {
