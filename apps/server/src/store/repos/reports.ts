@@ -58,13 +58,16 @@ export function reportsRepo(db: Kysely<Database>): ReportsRepo {
       }));
     },
 
+    // Driven from the conversations' range: SQLite keeps a CROSS JOIN's order (else it scanned
+    // every rating of the installation); to PostgreSQL it is an inner join like any other.
     async ratings(orgId, from, to, by) {
       const k = bucket(by, sql<number>`c.created_at`);
       const r = await sql<Record<string, unknown>>`
         select ${k} as k, count(*) as n, sum(r.score) as score_sum
-        from conversation_ratings r
-        join conversations c on c.id = r.conversation_id and c.org_id = r.org_id
-        where r.org_id = ${orgId} and c.created_at >= ${from} and c.created_at < ${to}
+        from conversations c
+        cross join conversation_ratings r
+        where r.conversation_id = c.id and r.org_id = c.org_id
+          and c.org_id = ${orgId} and c.created_at >= ${from} and c.created_at < ${to}
         group by ${k}`.execute(db);
       return r.rows.map((row) => ({
         key: keyOf(row.k),
