@@ -4,6 +4,7 @@ import { WebhooksSettingsPage } from './views/webhooks-settings';
 import { PrivacySettingsPage } from './views/privacy-settings';
 import { BlocksSettingsPage } from './views/blocks-settings';
 import { ApiReferencePage } from './views/api-reference';
+import { ReportsPage } from './views/reports';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from './lib/account-api';
@@ -145,6 +146,7 @@ export function App() {
         if (location.pathname === '/settings/blocks')
           return <BlocksSettingsPage session={view.session} />;
         if (location.pathname === '/api-docs') return <ApiReferencePage session={view.session} />;
+        if (location.pathname === '/reports') return <ReportsPage session={view.session} />;
         if (location.pathname === '/profile')
           return (
             <ProfilePage
@@ -180,6 +182,7 @@ const NOT_WORKSPACE = [
   '/settings/teams',
   '/settings/blocks',
   '/api-docs',
+  '/reports',
   '/profile',
   '/agents',
   '/security',

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Bus } from './bus';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { instrumentScanner } from './lib/instrument';
+import type { Metrics } from './lib/metrics';
 import type { Store } from './store';
 import type { AuthRouteOptions } from './modules/auth';
 import type { ChatService } from './modules/chat';
@@ -50,9 +52,11 @@ export async function createFiles(deps: {
   keyring: Keyring;
   visitors: VisitorService;
   authRoutes: AuthRouteOptions;
+  /** Counts scan results (parley_file_scan_results_total). */
+  metrics?: Metrics;
 }): Promise<FileService> {
   const { config, log } = deps;
-  const scanner =
+  const clamd =
     config.filesClamdSocket || (config.filesClamdHost && config.filesClamdPort)
       ? createClamdScanner({
           socket: config.filesClamdSocket,
@@ -61,6 +65,7 @@ export async function createFiles(deps: {
           timeoutMs: config.filesScanTimeoutMs,
         })
       : undefined;
+  const scanner = clamd && deps.metrics ? instrumentScanner(clamd, deps.metrics) : clamd;
   if (!scanner)
     log.warn(
       'files: no clamd configured (PARLEY_CLAMD_SOCKET or PARLEY_CLAMD_HOST/PORT); uploads are refused',

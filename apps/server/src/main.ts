@@ -79,6 +79,7 @@ import { createFeedback } from './feedback-wiring';
 import { createRouting } from './routing-wiring';
 import type { RoutingService } from './modules/routing';
 import { createBlockService, registerBlockRoutes, type BlockService } from './modules/blocks';
+import { createReportService, registerReportRoutes } from './modules/reports';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 import {
   createChatEventHub,
@@ -424,12 +425,14 @@ export async function startServer(
       pow,
     },
     // Refusals by address are installation-wide (no organisation is known before a route runs).
-    onLimited: (kind, ip) =>
+    onLimited: (kind, ip) => {
+      metrics.rateLimited.inc({ scope: kind });
       signals.report('', 'rate_limit_storm', `${ip}|${kind}`, {
         ip,
         detail: { limit: kind },
         threshold: config.signalRateLimitStormPerMinute,
-      }),
+      });
+    },
     agents,
     account,
     securitySettings,
@@ -458,6 +461,7 @@ export async function startServer(
     events,
     admission,
     rate: { burst: config.wsRateBurst, perSecond: config.wsRatePerSecond },
+    onRateLimited: (scope) => metrics.rateLimited.inc({ scope }),
     socketLimits: {
       perAddress: config.wsMaxPerAddress,
       perVisitor: config.wsMaxPerVisitor,
@@ -482,6 +486,7 @@ export async function startServer(
     keyring,
     visitors,
     authRoutes,
+    metrics,
   });
   createDesk({ app, store, bus, chat, log, authRoutes });
   // Retention (docs/privacy.md): every node schedules it; a lease in the store lets one purge at a time.
@@ -507,6 +512,7 @@ export async function startServer(
   });
   routing.register(app, authRoutes);
   registerBlockRoutes(app, { authRoutes, blocks, store });
+  registerReportRoutes(app, { authRoutes, reports: createReportService({ store }) });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

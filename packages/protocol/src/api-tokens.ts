@@ -21,6 +21,7 @@ export const API_TOKEN_SCOPES = [
   'settings:manage',
   'audit:read',
   'security_event:read',
+  'report:read',
 ] as const;
 export const ApiTokenScopeSchema = z.enum(API_TOKEN_SCOPES);
 export type ApiTokenScope = z.infer<typeof ApiTokenScopeSchema>;

@@ -20,5 +20,6 @@ export * from './privacy';
 export * from './privacy-routes';
 export * from './feedback';
 export * from './routing';
+export * from './reports';
 export * from './blocks';
 export * from './offline';

@@ -77,6 +77,7 @@ import {
   TransferRequestSchema,
 } from './routing';
 import { PRIVACY_ROUTES } from './privacy-routes';
+import { ReportOverviewSchema, ReportQuerySchema } from './reports';
 
 /** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
 export type RouteAuth = 'agent' | 'visitor' | 'public';
@@ -283,6 +284,21 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     auth: 'agent',
     query: RatingReportQuerySchema,
     response: RatingReportSchema,
+  },
+  'GET /api/reports/overview': {
+    summary:
+      'Conversations, missed chats, waiting, first-response and handling times, ratings and payments per day, team or agent (report:read)',
+    tag: 'Reports',
+    auth: 'agent',
+    query: ReportQuerySchema,
+    response: ReportOverviewSchema,
+  },
+  'GET /api/reports/export.csv': {
+    summary:
+      'The overview as CSV, one line per day, team or agent and a line of totals (report:read)',
+    tag: 'Reports',
+    auth: 'agent',
+    query: ReportQuerySchema,
   },
   'GET /api/conversations/:id/payments': {
     summary: 'Payments of a conversation',

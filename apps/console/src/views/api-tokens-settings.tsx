@@ -26,6 +26,7 @@ const SCOPE_LABELS: Record<ApiTokenScope, string> = {
   'settings:manage': 'Change organisation, masking, file and payment settings',
   'audit:read': 'Read the audit log',
   'security_event:read': 'Read security events',
+  'report:read': 'Read reports and export them as CSV',
 };
 
 const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString());

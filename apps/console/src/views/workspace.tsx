@@ -73,6 +73,11 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
             {STATUS_TEXT[client.status]}
           </span>
           <StatusPicker client={client} />
+          {session.agent.role !== 'agent' && (
+            <a class="btn small" href="/reports">
+              Reports
+            </a>
+          )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/agents">
               Administration

@@ -12,6 +12,7 @@ export interface CliValues {
   keys?: string | undefined;
   json?: boolean | undefined;
   evidence?: string | undefined;
+  'smtp-test'?: string | undefined;
   'data-keys-from'?: string | undefined;
   conversation?: string | undefined;
   visitor?: string | undefined;

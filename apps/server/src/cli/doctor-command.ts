@@ -2,13 +2,17 @@ import { cliConfig, type CliValues } from './common';
 import { formatDoctor, runDoctor } from './doctor';
 
 /**
- * `parley doctor [--json] [--evidence DIR]`: the report on stdout; exit 1 when a
+ * `parley doctor [--json] [--evidence DIR] [--smtp-test ADDRESS]`: the report on stdout; exit 1 when a
  * check failed. With --evidence, also the evidence bundle (./evidence.ts); a
  * card number found in the stores fails the run.
  */
 export async function doctorCommand(values: CliValues): Promise<void> {
   const cfg = cliConfig(values);
   const checks = await runDoctor(cfg);
+  if (values['smtp-test']) {
+    const { smtpTest } = await import('./doctor-smtp');
+    checks.push(await smtpTest(cfg, values['smtp-test']));
+  }
   if (values.evidence) {
     const { writeEvidence } = await import('./evidence');
     const { files, leaks } = await writeEvidence(cfg, values.evidence, checks);

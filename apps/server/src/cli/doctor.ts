@@ -11,6 +11,7 @@ import { checkpointFileOf } from '../modules/audit';
 import { keysDifferingFromInstallation, loadDataKeks, loadKeyring } from '../modules/security';
 import { SYSLOG_CHANNEL } from '../modules/siem';
 import { createSmtpTransport } from '../modules/mail';
+import { retentionCheck } from './doctor-retention';
 
 /** One line of `parley doctor`: what was looked at, the verdict, and how to fix a failure. */
 export interface DoctorCheck {
@@ -337,6 +338,7 @@ export async function runDoctor(cfg: Config): Promise<DoctorCheck[]> {
       () => mfaPolicy(store),
       () => clocks(store),
       () => siem(store, cfg),
+      () => retentionCheck(store),
     ]) {
       try {
         const r = await check();

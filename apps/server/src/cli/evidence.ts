@@ -11,6 +11,7 @@ import { checkpointFileOf } from '../modules/audit';
 import { bindKeyring, loadDataKeks, loadKeyring } from '../modules/security';
 import { VERSION } from '../version';
 import type { DoctorCheck } from './doctor';
+import { redactedConfig, retentionFacts } from './doctor-retention';
 
 /** Files of the data directory a card scan never reads: keys are random bytes, not data. */
 const KEY_FILES = /\.key$/;
@@ -172,6 +173,8 @@ export async function writeEvidence(
       'doctor.json': { checks },
       'agents.json': await agentsEvidence(store),
       'security-policy.json': await policyEvidence(store),
+      'retention.json': await retentionFacts(store),
+      'config.json': redactedConfig(cfg),
       'audit-verification.json': {
         ok: verification.ok,
         chains: verification.chains,

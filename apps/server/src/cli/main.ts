@@ -33,11 +33,13 @@ Commands:
                     Parley runs (SQLite's online backup API); the keys go to --keys, apart.
   restore --from FILE --keys FILE --data-dir NEW_DIR [--data-keys-from LIVE_DIR]
                     Restores a backup into a new data directory and checks its databases.
-  doctor [--json] [--evidence DIR] [--data-dir DIR]
+  doctor [--json] [--evidence DIR] [--smtp-test ADDRESS] [--data-dir DIR]
                     Inspects the installation: TLS, file permissions, schema, audit chain and
-                    anchoring, MFA policy, clocks, SIEM, scanning, e-mail. One PASS/WARN/FAIL
-                    line each with how to fix; exits 1 when a check fails. --evidence writes a
-                    PCI DSS / GDPR evidence bundle (agents, policy history, chain, card scan).
+                    anchoring, MFA policy, clocks, SIEM, scanning, e-mail, retention. One
+                    PASS/WARN/FAIL line each with how to fix; exits 1 when a check fails.
+                    --smtp-test sends a real test message to ADDRESS. --evidence writes a
+                    PCI DSS / GDPR evidence bundle (agents, policy history, chain, card scan,
+                    retention, configuration without secrets).
   data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--data-dir DIR]
                     Erases a conversation or a visitor (destroys its data keys); audited.
   data export --visitor ID | --conversation ID | --email ADDR | --subject ID [--org KEY] [--out DIR]
@@ -65,6 +67,7 @@ const OPTIONS = {
   keys: { type: 'string' },
   json: { type: 'boolean' },
   evidence: { type: 'string' },
+  'smtp-test': { type: 'string' },
   'data-keys-from': { type: 'string' },
   conversation: { type: 'string' },
   visitor: { type: 'string' },

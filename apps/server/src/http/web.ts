@@ -88,6 +88,8 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     '/unlock',
     // The browsable API reference (apps/console/src/views/api-reference.tsx).
     '/api-docs',
+    // Reports (apps/console/src/views/reports.tsx).
+    '/reports',
   ]) {
     app.get(path, sendConsole);
   }

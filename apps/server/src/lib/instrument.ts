@@ -80,3 +80,25 @@ export function instrumentSend<S extends { send(...args: never[]): Promise<unkno
     },
   });
 }
+
+/**
+ * File scan results: clean, infected, or error (the scanner could not answer;
+ * the file stays "checking", law 7). Never the signature or the file's name.
+ */
+export function instrumentScanner<
+  S extends { scan(data: Buffer): Promise<{ clean: true } | { clean: false }> },
+>(scanner: S, m: Metrics): S {
+  const scan = scanner.scan.bind(scanner);
+  return Object.assign(Object.create(Object.getPrototypeOf(scanner) as object) as S, scanner, {
+    async scan(data: Buffer) {
+      try {
+        const r = await scan(data);
+        m.scanResults.inc({ result: r.clean ? 'clean' : 'infected' });
+        return r;
+      } catch (err) {
+        m.scanResults.inc({ result: 'error' });
+        throw err;
+      }
+    },
+  });
+}

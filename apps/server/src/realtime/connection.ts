@@ -26,6 +26,7 @@ export interface ConnectionDeps {
   store: Store;
   log: Logger;
   rate: { burst: number; perSecond: number };
+  onRateLimited?: ((scope: 'ws_frame') => void) | undefined;
   /** Called on an agent's frames (not pings): socket activity counts against the idle timeout. */
   touchSession?(tokenHash: string): void;
   /** Resolves a visitor's auth frame to its actor, checking the socket's origin; throws ParleyError. */
@@ -216,6 +217,8 @@ export class Connection {
 
   private async onFrame(raw: string): Promise<void> {
     if (!this.bucket.take()) {
+      // Frames already in flight after the close are not further refusals: one per socket.
+      if (this.ws.readyState === this.ws.OPEN) this.deps.onRateLimited?.('ws_frame');
       this.close('rate_limited');
       return;
     }

@@ -31,6 +31,8 @@ export interface GatewayDeps {
   /** How often live agent sockets re-check their session (expiry, idle timeout, revocation). */
   sessionCheckMs?: number;
   rate: { burst: number; perSecond: number };
+  /** A frame flood or an upgrade over the per-address rate was refused (parley_rate_limited_total). */
+  onRateLimited?: (scope: 'ws_frame' | 'ws_upgrade') => void;
   /** Sockets per address and per visitor, and upgrades per address per minute (issue 11 item 2). */
   socketLimits?: {
     perAddress: number;
@@ -100,6 +102,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     store: deps.store,
     log: deps.log,
     rate: deps.rate,
+    onRateLimited: deps.onRateLimited,
     touchSession,
     async authenticateVisitor(
       token: string,
@@ -189,7 +192,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const limits = deps.socketLimits;
     if (!limits) return 0;
     if ((perAddress.get(ip) ?? 0) >= limits.perAddress) return 10;
-    return (await limits.upgrades?.hit(ip)) ?? 0;
+    const wait = (await limits.upgrades?.hit(ip)) ?? 0;
+    if (wait > 0) deps.onRateLimited?.('ws_upgrade');
+    return wait;
   }
 
   // Issue 10 finding 4: an allowlist change on any node closes this node's agent

@@ -176,10 +176,20 @@ export function* appendPlan(
       groups.map(([id, g]) => sql`when ${id} then cast(${g.ids.length} as bigint)`),
       sql` `,
     );
+    // Reports (0078): the first agent reply of a conversation, set once.
+    const replied = groups
+      .filter(([, g]) => g.ids.some((id) => newItems.get(id)?.senderKind === 'agent'))
+      .map(([id]) => id);
     const updated = yield* rows(
       db
         .updateTable('conversations')
-        .set({ last_seq: sql<number>`last_seq + case id ${increments} end`, updated_at: now })
+        .set({
+          last_seq: sql<number>`last_seq + case id ${increments} end`,
+          updated_at: now,
+          ...(replied.length > 0 && {
+            first_response_at: sql<number>`case when first_response_at is null and id in (${sql.join(replied)}) then cast(${now} as bigint) else first_response_at end`,
+          }),
+        })
         .where(
           'id',
           'in',

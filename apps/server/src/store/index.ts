@@ -16,6 +16,7 @@ import { identityRepo } from './repos/identity';
 import { siemRepo } from './repos/siem';
 import { deskRepo } from './repos/desk';
 import { feedbackRepo } from './repos/feedback';
+import { reportsRepo } from './repos/reports';
 import { routingRepo } from './repos/routing';
 import { offlineRepo } from './repos/offline';
 import { privacyRepo } from './repos/privacy';
@@ -79,6 +80,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     consent: consentRepo(conn.db),
     retention: retentionRepo(conn),
     feedback: feedbackRepo(conn.db, dataKeys),
+    reports: reportsRepo(conn.db),
     blocks: blocksRepo(conn.db),
     offline: offlineRepo(conn.db, dataKeys),
   };

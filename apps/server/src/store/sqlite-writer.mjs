@@ -78,7 +78,8 @@ function appendStatementsOnce() {
       'select version from mask_state where conversation_id = ? and sender_key = ?',
     ),
     bump: db.prepare(
-      'update conversations set last_seq = last_seq + ?, updated_at = ? where id = ? and org_id = ? returning last_seq',
+      // first_response_at (reports, 0078): set once, by the first batch holding an agent reply.
+      'update conversations set last_seq = last_seq + ?, updated_at = ?, first_response_at = coalesce(first_response_at, ?) where id = ? and org_id = ? returning last_seq',
     ),
     saveState: db.prepare(`insert into mask_state
       (conversation_id, sender_key, org_id, state, version, updated_at) values (?, ?, ?, ?, ?, ?)
@@ -196,7 +197,8 @@ function appendBatch(items, now) {
     }
   }
   for (const [conversationId, group] of perConversation) {
-    const row = st.bump.get(group.entries.length, now, conversationId, group.orgId);
+    const replied = group.entries.some((e) => e.item.senderKind === 'agent') ? now : null;
+    const row = st.bump.get(group.entries.length, now, replied, conversationId, group.orgId);
     if (!row) throw new Error('conversation disappeared while locked');
     const first = Number(row.last_seq) - group.entries.length + 1;
     group.entries.forEach((entry, index) => (entry.seq = first + index));

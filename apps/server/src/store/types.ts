@@ -14,6 +14,7 @@ import type { WebhookRepo, WebhookTables } from './webhook-types';
 import type { DeskRepo, DeskTables } from './desk-types';
 import type { ConsentRepo, LifecycleTables, RetentionRepo } from './lifecycle-types';
 import type { FeedbackRepo, FeedbackTables } from './feedback-types';
+import type { ReportsRepo } from './report-types';
 import type { RoutingRepo, RoutingTables } from './routing-types';
 import type { OfflineRepo, OfflineTables } from './offline-types';
 import type { DataKeys } from './data-keys';
@@ -34,6 +35,7 @@ export type * from './file-types';
 export type * from './identity-types';
 export type * from './desk-types';
 export type * from './feedback-types';
+export type * from './report-types';
 export type * from './routing-types';
 export type * from './offline-types';
 export type * from './visitor-identity-types';
@@ -104,6 +106,9 @@ export interface ConversationsTable {
   team_id: ColumnType<string | null, string | null | undefined, string | null>;
   queued_at: ColumnType<number | null, number | null | undefined, number | null>;
   escalation: ColumnType<number, number | undefined, number>;
+  /** Reports (migration 0078): an agent first took it; the first agent reply was stored. */
+  assigned_at: ColumnType<number | null, number | null | undefined, number | null>;
+  first_response_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 export interface MessagesTable {
   id: string;
@@ -458,6 +463,8 @@ export interface Store {
   desk: DeskRepo;
   /** Ratings of conversations (0045-ratings). */
   feedback: FeedbackRepo;
+  /** Report figures (0078-reports). */
+  reports: ReportsRepo;
   /** Presence, teams, assignment and transfers (0050-routing). */
   routing: RoutingRepo;
   /** Business hours, offline contacts, continue links (0046-offline). */

@@ -22,6 +22,7 @@ const SUPERVISOR: Permission[] = [
   'conversation:close_any',
   'payment:refund',
   'security_event:read',
+  'report:read',
 ];
 const ADMIN: Permission[] = [...PERMISSIONS];
 

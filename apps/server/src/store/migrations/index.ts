@@ -23,6 +23,7 @@ import { routing } from './0050-routing';
 import { visitorBlocks } from './0055-visitor-blocks';
 import { offline } from './0046-offline';
 import { deskCollab } from './0065-desk-collab';
+import { reports } from './0078-reports';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0055-visitor-blocks': visitorBlocks,
   '0046-offline': offline,
   '0065-desk-collab': deskCollab,
+  '0078-reports': reports,
 };
 
 export const migrationProvider: MigrationProvider = {

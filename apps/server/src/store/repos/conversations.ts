@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { selectConversations, toConversation } from '../mappers';
 import type { DataKeys } from '../data-keys';
 import type { ConversationRow, Database, Store } from '../types';
@@ -88,7 +88,13 @@ export function conversationsRepo(db: Kysely<Database>, keys: DataKeys): Store['
       // of concurrent callers (on any node) changes the row.
       const result = await db
         .updateTable('conversations')
-        .set({ status: 'active', agent_id: agentId, updated_at: now })
+        .set({
+          status: 'active',
+          agent_id: agentId,
+          updated_at: now,
+          // Reports: the first time an agent took it (a transfer back to the queue keeps it).
+          assigned_at: sql<number>`coalesce(assigned_at, ${now})`,
+        })
         .where('id', '=', id)
         .where('org_id', '=', orgId)
         .where('status', '=', 'waiting')

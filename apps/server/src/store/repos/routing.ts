@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DataKeys } from '../data-keys';
 import { teamsRepo } from './teams';
 import { transfersRepo } from './transfers';
@@ -225,7 +225,13 @@ export function routingRepo(
         if (num(open?.n) >= num(presence.max_chats)) return 'full' as const;
         const r = await trx
           .updateTable('conversations')
-          .set({ status: 'active', agent_id: agentId, updated_at: now })
+          .set({
+            status: 'active',
+            agent_id: agentId,
+            updated_at: now,
+            // Reports: the first time an agent took it (a transfer back to the queue keeps it).
+            assigned_at: sql<number>`coalesce(assigned_at, ${now})`,
+          })
           .where('org_id', '=', orgId)
           .where('id', '=', conversationId)
           .where('status', '=', 'waiting')
