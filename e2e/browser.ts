@@ -17,7 +17,9 @@ const ARGS = [
 ];
 
 /** Debian's Chromium with a fresh profile directory; close() removes it. */
-export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<{
+export async function launchBrowser(
+  opts: { ignoreHTTPSErrors?: boolean; locale?: string } = {},
+): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
@@ -28,6 +30,8 @@ export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}):
     args: ARGS,
     viewport: { width: 1280, height: 800 },
     ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
+    // The browser's language (navigator.language, Accept-Language), for the widget's languages.
+    ...(opts.locale ? { locale: opts.locale } : {}),
   });
   return {
     context,

@@ -1,6 +1,11 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, pickLanguage, pseudoString, type Catalog } from './i18n';
+import { ENGLISH, pickLanguage, pseudoString, SHIPPED, type Catalog } from './i18n';
+import de from './locales/de.json';
+import fr from './locales/fr.json';
+import es from './locales/es.json';
+
+const CATALOGS: Record<string, Catalog> = { en: ENGLISH, de, fr, es };
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -31,7 +36,7 @@ const sources = import.meta.glob<string>(
 
 describe('widget message catalogs', () => {
   it('ships English, German, French and Spanish', () => {
-    expect(Object.keys(CATALOGS).sort()).toEqual(['de', 'en', 'es', 'fr']);
+    expect([...SHIPPED].sort()).toEqual(['de', 'en', 'es', 'fr']);
   });
 
   for (const lang of ['de', 'fr', 'es']) {

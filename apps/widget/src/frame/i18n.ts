@@ -1,17 +1,24 @@
 import i18next, { type TOptions } from 'i18next';
-import { formatMoney } from '@parley/protocol';
+import { formatMoney } from '@parley/protocol/money';
 import en from './locales/en.json';
-import de from './locales/de.json';
-import fr from './locales/fr.json';
-import es from './locales/es.json';
 
 /** A message catalog: nested sections of strings (docs/widget.md "Languages"). */
 export interface Catalog {
   [key: string]: string | Catalog;
 }
 
-/** The shipped catalogs. English is the source: every other catalog has exactly its keys. */
-export const CATALOGS: Record<string, Catalog> = { en, de, fr, es };
+/** English is bundled and is the source: every other catalog has exactly its keys. */
+export const ENGLISH: Catalog = en;
+
+// The others are chunks of their own, fetched only in their language: the frame stays small.
+const LOADERS: Record<string, () => Promise<{ default: Catalog }>> = {
+  de: () => import('./locales/de.json'),
+  fr: () => import('./locales/fr.json'),
+  es: () => import('./locales/es.json'),
+};
+
+/** The languages the widget ships. */
+export const SHIPPED = ['en', ...Object.keys(LOADERS)];
 
 /** The pseudo-locale: English, accented and lengthened, to find hard-coded or clipped strings. */
 export const PSEUDO_LOCALE = 'en-XA';
@@ -49,7 +56,7 @@ export function pickLanguage(requested: string | null, browser: readonly string[
   const shipped = (tag: string): string | null => {
     if (tag === PSEUDO_LOCALE) return tag;
     const base = tag.toLowerCase().split('-')[0] ?? '';
-    return base in CATALOGS ? base : null;
+    return SHIPPED.includes(base) ? base : null;
   };
   if (requested && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(requested)) {
     const r = shipped(requested);
@@ -80,16 +87,23 @@ void i18n.init({
   fallbackLng: 'en',
   // Everything is bundled: initialise synchronously, so the first render is translated.
   initAsync: false,
-  resources: Object.fromEntries(
-    [...Object.entries(CATALOGS), [PSEUDO_LOCALE, pseudoCatalog(en)] as const].map(([l, c]) => [
-      l,
-      { translation: c },
-    ]),
-  ),
+  resources: { en: { translation: en } },
   // Preact escapes text; i18next escaping too would show "&amp;".
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+/**
+ * Fetches the visitor's catalog (before the first render; main.tsx). If it cannot be fetched
+ * the widget stays in English rather than not opening.
+ */
+export async function loadLanguage(): Promise<void> {
+  const load = LOADERS[lang];
+  const catalog = lang === PSEUDO_LOCALE ? pseudoCatalog(en) : load ? (await load()).default : null;
+  if (!catalog) return;
+  i18n.addResourceBundle(lang, 'translation', catalog);
+  await i18n.changeLanguage(lang);
+}
 
 /** A catalog string; plurals by `count` through Intl.PluralRules (`key_one`, `key_other`, …). */
 export function t(key: string, options?: TOptions): string {
