@@ -27,7 +27,7 @@ interface Props {
   /** The server closed with 4403 (`chat_unavailable`): a neutral "not available" (docs/widget.md). */
   onUnavailable: () => void;
   onNewConversation: () => void;
-  /** The visitor's other conversations, offered once this one has ended (docs/widget.md). */
+  /** The visitor's other conversations: old ones to read, or back to the open one (docs/widget.md). */
   earlier: ComponentChildren;
   takeIdentity: () => string | null;
   /** The organisation asks for consent: the visitor may withdraw it here. */
@@ -126,7 +126,6 @@ export function ChatView(p: Props) {
             conversationId={p.conversationId}
             onNewConversation={p.onNewConversation}
           />
-          {p.earlier}
         </>
       ) : (
         <>
@@ -139,6 +138,7 @@ export function ChatView(p: Props) {
           />
         </>
       )}
+      {p.earlier}
       {p.consent && (
         <ConsentWithdraw
           token={p.token}

@@ -34,15 +34,15 @@ export function EarlierConversations({ token, currentId, onOpen }: Props) {
   const open = others.find((c) => c.status !== 'closed');
   const closed = others.filter((c) => c.status === 'closed');
   return (
-    <nav class="earlier" data-testid="earlier-conversations" aria-labelledby="earlier-title">
+    <nav class="earlier" data-testid="earlier-conversations" aria-label={t('app.earlier')}>
       {open && (
         <button type="button" class="link" onClick={() => onOpen(open)}>
           {t('app.backToCurrent')}
         </button>
       )}
       {closed.length > 0 && (
-        <>
-          <h2 id="earlier-title">{t('app.earlier')}</h2>
+        <details open={currentId === null}>
+          <summary id="earlier-title">{t('app.earlier')}</summary>
           <ul>
             {closed.map((c) => (
               <li key={c.id}>
@@ -52,7 +52,7 @@ export function EarlierConversations({ token, currentId, onOpen }: Props) {
               </li>
             ))}
           </ul>
-        </>
+        </details>
       )}
     </nav>
   );
