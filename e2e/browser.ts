@@ -65,3 +65,9 @@ export async function clickLauncher(page: Page): Promise<void> {
   if (!box) throw new Error('widget host has no box');
   await page.mouse.click(box.x + box.width - 28, box.y + box.height - 28);
 }
+
+/** Opens the widget unless it is open already (it stays open across page loads, docs/widget.md). */
+export async function openWidget(page: Page): Promise<void> {
+  const frame = await chatFrame(page);
+  if (!(await (await frame.frameElement()).isVisible())) await clickLauncher(page);
+}
