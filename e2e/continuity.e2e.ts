@@ -108,6 +108,8 @@ describe('the widget across page loads and conversations', () => {
       .filter({ hasText: 'Answer to the first question.' })
       .waitFor();
     await frame.getByTestId('end-of-chat').waitFor();
+    // Another conversation is open: no second "start new" from the old one.
+    expect(await frame.getByRole('button', { name: 'Start a new conversation' }).count()).toBe(0);
     expect(await seriousViolations(frame, 'body')).toEqual([]);
     await screenshot(page, 'widget-earlier-conversation-phone');
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -17,7 +17,7 @@ type View =
   | { kind: 'loading' }
   | { kind: 'unavailable'; message: string }
   | { kind: 'start'; notice: string | null }
-  | { kind: 'chat'; token: string; conversationId: string; closed: boolean };
+  | { kind: 'chat'; token: string; conversationId: string; closed: boolean; browsing?: boolean };
 
 const params = new URLSearchParams(location.search);
 const orgKey = params.get('org') ?? '';
@@ -247,7 +247,7 @@ export function App() {
   const title = config?.orgName ?? t('app.chat');
   const session = store.session();
   // Another of the visitor's conversations, from the list: an old one to read, or back to the open one.
-  const show = (c: VisitorConversation): void => {
+  const show = (c: VisitorConversation, openElsewhere: boolean): void => {
     const s = store.session();
     if (s)
       setView({
@@ -255,6 +255,7 @@ export function App() {
         token: s.token,
         conversationId: c.id,
         closed: c.status === 'closed',
+        browsing: openElsewhere,
       });
   };
   return (
@@ -355,7 +356,9 @@ export function App() {
             }}
             onUnavailable={() => setView({ kind: 'unavailable', message: t('app.notAvailable') })}
             onForbidden={() => setView({ kind: 'unavailable', message: t('app.notOnSite') })}
-            onNewConversation={() => setView({ kind: 'start', notice: null })}
+            onNewConversation={
+              view.browsing ? null : () => setView({ kind: 'start', notice: null })
+            }
             earlier={
               <EarlierConversations
                 token={view.token}

@@ -26,7 +26,8 @@ interface Props {
   onForbidden: () => void;
   /** The server closed with 4403 (`chat_unavailable`): a neutral "not available" (docs/widget.md). */
   onUnavailable: () => void;
-  onNewConversation: () => void;
+  /** null while an old conversation is read and another is open. */
+  onNewConversation: (() => void) | null;
   /** The visitor's other conversations: old ones to read, or back to the open one (docs/widget.md). */
   earlier: ComponentChildren;
   takeIdentity: () => string | null;

@@ -7,7 +7,8 @@ interface Props {
   token: string;
   /** The conversation on screen (left out of the list); null on the start form. */
   currentId: string | null;
-  onOpen: (c: VisitorConversation) => void;
+  /** `openElsewhere`: an old one is shown while another is still open (no "start new" then). */
+  onOpen: (c: VisitorConversation, openElsewhere: boolean) => void;
 }
 
 /**
@@ -33,10 +34,12 @@ export function EarlierConversations({ token, currentId, onOpen }: Props) {
   if (others.length === 0) return null;
   const open = others.find((c) => c.status !== 'closed');
   const closed = others.filter((c) => c.status === 'closed');
+  // The one on screen counts too: reading an old one from the open chat leaves that one open.
+  const anyOpen = list.some((c) => c.status !== 'closed');
   return (
     <nav class="earlier" data-testid="earlier-conversations" aria-label={t('app.earlier')}>
       {open && (
-        <button type="button" class="link" onClick={() => onOpen(open)}>
+        <button type="button" class="link" onClick={() => onOpen(open, false)}>
           {t('app.backToCurrent')}
         </button>
       )}
@@ -46,7 +49,7 @@ export function EarlierConversations({ token, currentId, onOpen }: Props) {
           <ul>
             {closed.map((c) => (
               <li key={c.id}>
-                <button type="button" class="link" onClick={() => onOpen(c)}>
+                <button type="button" class="link" onClick={() => onOpen(c, anyOpen)}>
                   {t('app.startedAt', { date: formatDate(c.createdAt) })}
                 </button>
               </li>

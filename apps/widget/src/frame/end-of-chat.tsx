@@ -6,7 +6,7 @@ import { errorOf, t } from './i18n';
 interface Props {
   token: string;
   conversationId: string;
-  onNewConversation: () => void;
+  onNewConversation: (() => void) | null;
 }
 
 const SCORE_KEYS = ['end.score1', 'end.score2', 'end.score3', 'end.score4', 'end.score5'] as const;
@@ -159,9 +159,11 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
           {t('end.askTranscript')}
         </button>
       )}
-      <button type="button" class="btn primary new-chat" onClick={onNewConversation}>
-        {t('end.newChat')}
-      </button>
+      {onNewConversation && (
+        <button type="button" class="btn primary new-chat" onClick={onNewConversation}>
+          {t('end.newChat')}
+        </button>
+      )}
     </div>
   );
 }
