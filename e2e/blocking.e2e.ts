@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../apps/server/test/test-server';
-import { chatFrame, clickLauncher, launchBrowser, screenshot } from './browser';
+import { chatFrame, clickLauncher, openWidget, launchBrowser, screenshot } from './browser';
 import { seriousViolations } from './axe';
 
 // Issue 11 item 4 in a real browser: an agent blocks a visitor from the conversation; the
@@ -71,7 +71,7 @@ describe('blocking visitors (browser)', () => {
 
   it('a reload does not bring the chat back', async () => {
     await visitor.reload();
-    await clickLauncher(visitor);
+    await openWidget(visitor);
     frame = await chatFrame(visitor);
     await frame.getByText('Chat is not available at the moment.').waitFor();
   });
@@ -114,7 +114,7 @@ describe('blocking visitors (browser)', () => {
       .waitFor();
 
     await visitor.reload();
-    await clickLauncher(visitor);
+    await openWidget(visitor);
     frame = await chatFrame(visitor);
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
     await frame.getByTestId('message').filter({ hasText: 'buy cheap things' }).waitFor();

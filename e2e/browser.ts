@@ -17,7 +17,9 @@ const ARGS = [
 ];
 
 /** Debian's Chromium with a fresh profile directory; close() removes it. */
-export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<{
+export async function launchBrowser(
+  opts: { ignoreHTTPSErrors?: boolean; locale?: string } = {},
+): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
@@ -28,6 +30,8 @@ export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}):
     args: ARGS,
     viewport: { width: 1280, height: 800 },
     ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
+    // The browser's language (navigator.language, Accept-Language), for the widget's languages.
+    ...(opts.locale ? { locale: opts.locale } : {}),
   });
   return {
     context,
@@ -60,4 +64,10 @@ export async function clickLauncher(page: Page): Promise<void> {
   const box = await host.boundingBox();
   if (!box) throw new Error('widget host has no box');
   await page.mouse.click(box.x + box.width - 28, box.y + box.height - 28);
+}
+
+/** Opens the widget unless it is open already (it stays open across page loads, docs/widget.md). */
+export async function openWidget(page: Page): Promise<void> {
+  const frame = await chatFrame(page);
+  if (!(await (await frame.frameElement()).isVisible())) await clickLauncher(page);
 }

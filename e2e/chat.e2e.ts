@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../apps/server/test/test-server';
-import { chatFrame, clickLauncher, launchBrowser, screenshot } from './browser';
+import { chatFrame, clickLauncher, openWidget, launchBrowser, screenshot } from './browser';
 
 // One visitor on the demo page and one agent in the console chat both ways
 // through a real server and a real browser, then the visitor reloads.
@@ -122,7 +122,7 @@ describe('live chat in the browser', () => {
   it('the visitor reloads and still sees the whole conversation', async () => {
     const before = await frame.locator('[data-testid="message"][data-sender]').count();
     await visitor.reload();
-    await clickLauncher(visitor);
+    await openWidget(visitor);
     frame = await chatFrame(visitor);
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
     await expect.poll(() => frame.locator('[data-testid="message"]').count()).toBe(before);

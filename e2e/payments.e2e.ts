@@ -114,6 +114,13 @@ describe('in-chat payment in the browser', () => {
     await popup.locator('#pay-success').waitFor();
     await screenshot(popup, 'payment-window-success');
     await expect.poll(() => lastStatus(frame), { timeout: 15_000 }).toBe('succeeded');
+    // Issue 15 item 8: after paying, focus moves to the outcome in the chat, which is announced.
+    const result = frame.getByTestId('payment-result').last();
+    await expect
+      .poll(() => frame.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('payment-result');
+    expect(await result.getAttribute('role')).toBe('alert');
+    expect(await result.textContent()).toMatch(/12\.50.*Paid/);
     await expect.poll(() => lastStatus(agent), { timeout: 15_000 }).toBe('succeeded');
     const agentCard = agent.getByTestId('payment-card').last();
     expect(await agentCard.getByTestId('payment-card-info').textContent()).toMatch(

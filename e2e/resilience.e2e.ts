@@ -127,8 +127,9 @@ describe('nothing acknowledged is lost, nothing is stored twice', () => {
     expect(await storedTexts()).toEqual(['Are you there?']);
     proxy.dropClientSends = false;
     await page.reload();
-    await clickLauncher(page);
+    // The panel stays open across the reload (issue 15 item 5): no click needed.
     frame = await chatFrame(page);
+    await expect.poll(async () => (await frame.frameElement()).isVisible()).toBe(true);
     await sent('Written before the reload').waitFor();
     await expect
       .poll(() =>

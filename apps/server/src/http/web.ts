@@ -127,6 +127,12 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
         .type('text/plain')
         .send('No organisation yet. Run `parley start` once to create one.');
     pageHeaders(reply, "'none'");
+    // `?lang=de` tries the widget in a language, as a website's `data-lang` does (docs/widget.md).
+    const lang = (request.query as { lang?: unknown }).lang;
+    const dataLang =
+      typeof lang === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/.test(lang)
+        ? ` data-lang="${lang}"`
+        : '';
     const escaped = org.name.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     return reply.type('text/html; charset=utf-8').send(`<!doctype html>
 <html lang="en">
@@ -143,7 +149,7 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
 Open the chat with the button at the bottom right.</p>
 <pre><code>&lt;script src="${'/widget.js'}" data-org="${org.key}" async&gt;&lt;/script&gt;</code></pre>
 </main>
-<script src="/widget.js" data-org="${org.key}" async></script>
+<script src="/widget.js" data-org="${org.key}"${dataLang} async></script>
 </body>
 </html>`);
   });

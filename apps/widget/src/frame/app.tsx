@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Availability, WidgetConfig } from '@parley/protocol';
+import type { Availability, VisitorConversation, WidgetConfig } from '@parley/protocol';
 import { normaliseOrigin } from '../shared/bridge';
 import { ApiError, visitorApi } from './api';
 import { ChatView } from './chat-view';
@@ -7,15 +7,17 @@ import { Outbox } from './outbox';
 import { connectParent, type ParentBridge } from './parent-bridge';
 import { pickConversation, VisitorStore } from './session';
 import { StartForm } from './start-form';
+import { EarlierConversations } from './earlier';
 import { OfflineForm, type OfflineInput } from './offline-form';
 import { solveVisitorChallenge } from './proof-of-work';
 import { browserStore } from './storage';
+import { errorOf, errorText, loaderLabels, t } from './i18n';
 
 type View =
   | { kind: 'loading' }
   | { kind: 'unavailable'; message: string }
   | { kind: 'start'; notice: string | null }
-  | { kind: 'chat'; token: string; conversationId: string; closed: boolean };
+  | { kind: 'chat'; token: string; conversationId: string; closed: boolean; browsing?: boolean };
 
 const params = new URLSearchParams(location.search);
 const orgKey = params.get('org') ?? '';
@@ -78,6 +80,7 @@ export function App() {
     setBridge(b);
     if (!b.embedded) setPanelOpen(true);
     b.post({ type: 'ready' });
+    b.post(loaderLabels(0));
     return () => b.dispose();
   }, []);
 
@@ -96,11 +99,12 @@ export function App() {
     if (count === lastUnread.current) return;
     lastUnread.current = count;
     bridge?.post({ type: 'unread', count });
+    bridge?.post(loaderLabels(count));
   };
 
   async function boot(): Promise<void> {
     if (!orgKey || !hostOrigin) {
-      setView({ kind: 'unavailable', message: 'This chat is not set up correctly.' });
+      setView({ kind: 'unavailable', message: t('app.notSetUp') });
       return;
     }
     try {
@@ -108,11 +112,9 @@ export function App() {
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
       const message =
-        code === 'origin_not_allowed'
-          ? 'Chat is not available on this website.'
-          : code === 'organisation_not_found'
-            ? 'This chat is not set up correctly.'
-            : 'Chat is unavailable right now. Please try again later.';
+        code === 'origin_not_allowed' || code === 'organisation_not_found'
+          ? errorText(code)
+          : t('app.unavailableLater');
       setView({ kind: 'unavailable', message });
       return;
     }
@@ -127,7 +129,7 @@ export function App() {
       } catch (e) {
         setView({
           kind: 'start',
-          notice: e instanceof ApiError ? e.message : 'This link could not be used.',
+          notice: e instanceof ApiError ? errorText(e.code) : t('app.linkUnusable'),
         });
         return;
       }
@@ -155,7 +157,7 @@ export function App() {
       );
     } catch (e) {
       if (e instanceof ApiError && e.code === 'chat_unavailable')
-        return setView({ kind: 'unavailable', message: e.message });
+        return setView({ kind: 'unavailable', message: errorText(e.code) });
       if (e instanceof ApiError && e.status === 401) store.clearSession();
       setView({ kind: 'start', notice: null });
     }
@@ -213,8 +215,8 @@ export function App() {
       if (e instanceof ApiError && e.code === 'consent_outdated')
         await visitorApi.config(orgKey, hostOrigin ?? '').then(setConfig, () => undefined);
       if (e instanceof ApiError && e.code === 'chat_unavailable')
-        return setView({ kind: 'unavailable', message: e.message });
-      setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
+        return setView({ kind: 'unavailable', message: errorText(e.code) });
+      setError(errorOf(e));
     } finally {
       setBusy(false);
     }
@@ -228,7 +230,7 @@ export function App() {
       store.saveSession(r);
       setView({ kind: 'chat', token: r.token, conversationId: r.conversationId, closed: false });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
+      setError(errorOf(e));
     } finally {
       setBusy(false);
     }
@@ -242,7 +244,20 @@ export function App() {
     availability.leaveMessage &&
     config?.identity !== 'required' &&
     (availability.reason === 'closed' || leaving);
-  const title = config?.orgName ?? 'Chat';
+  const title = config?.orgName ?? t('app.chat');
+  const session = store.session();
+  // Another of the visitor's conversations, from the list: an old one to read, or back to the open one.
+  const show = (c: VisitorConversation, openElsewhere: boolean): void => {
+    const s = store.session();
+    if (s)
+      setView({
+        kind: 'chat',
+        token: s.token,
+        conversationId: c.id,
+        closed: c.status === 'closed',
+        browsing: openElsewhere,
+      });
+  };
   return (
     <div
       class="frame"
@@ -256,16 +271,16 @@ export function App() {
           <p class="sub" data-testid="availability">
             {away
               ? availability.reason === 'closed'
-                ? 'We are closed right now'
-                : 'Nobody is available right now'
-              : 'We usually reply in a few minutes'}
+                ? t('app.closedNow')
+                : t('app.nobodyNow')
+              : t('app.replyTime')}
           </p>
         </div>
         {bridge?.embedded && (
           <button
             type="button"
             class="icon-btn"
-            aria-label="Minimise chat"
+            aria-label={t('app.minimise')}
             onClick={() => bridge.post({ type: 'close' })}
           >
             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -275,7 +290,7 @@ export function App() {
         )}
       </header>
       <main class="body">
-        {view.kind === 'loading' && <p class="centered">Loading…</p>}
+        {view.kind === 'loading' && <p class="centered">{t('app.loading')}</p>}
         {view.kind === 'unavailable' && (
           <p class="centered" role="alert">
             {view.message}
@@ -283,7 +298,7 @@ export function App() {
         )}
         {view.kind === 'start' && config?.identity === 'required' && !identity.current.token && (
           <p class="centered" role="status">
-            Please sign in on the website to chat with us.
+            {t('app.signIn')}
           </p>
         )}
         {view.kind === 'start' && offerForm && (
@@ -302,7 +317,7 @@ export function App() {
               <StartForm
                 greeting={config?.greeting ?? ''}
                 notice={view.notice ?? (away ? availability.offlineText : null)}
-                returning={store.session() !== null}
+                returning={session !== null}
                 busy={busy}
                 error={error}
                 consent={config?.consent}
@@ -312,9 +327,12 @@ export function App() {
               {away && availability.leaveMessage && config?.identity !== 'required' && (
                 <p class="centered">
                   <button type="button" class="link" onClick={() => setLeaving(true)}>
-                    Leave a message instead
+                    {t('app.leaveInstead')}
                   </button>
                 </p>
+              )}
+              {session && (
+                <EarlierConversations token={session.token} currentId={null} onOpen={show} />
               )}
             </>
           )}
@@ -333,26 +351,28 @@ export function App() {
               store.clearSession();
               setView({
                 kind: 'start',
-                notice: 'Your chat session has expired. Start a new conversation.',
+                notice: t('app.expired'),
               });
             }}
-            onUnavailable={() =>
-              setView({ kind: 'unavailable', message: 'Chat is not available at the moment.' })
+            onUnavailable={() => setView({ kind: 'unavailable', message: t('app.notAvailable') })}
+            onForbidden={() => setView({ kind: 'unavailable', message: t('app.notOnSite') })}
+            onNewConversation={
+              view.browsing ? null : () => setView({ kind: 'start', notice: null })
             }
-            onForbidden={() =>
-              setView({ kind: 'unavailable', message: 'Chat is not available on this website.' })
+            earlier={
+              <EarlierConversations
+                token={view.token}
+                currentId={view.conversationId}
+                onOpen={show}
+              />
             }
-            onNewConversation={() => setView({ kind: 'start', notice: null })}
             takeIdentity={takeIdentity}
             consent={config?.consent !== undefined}
             onConsentWithdrawn={(outcome) => {
               store.clearSession();
               setView({
                 kind: 'start',
-                notice:
-                  outcome === 'erased'
-                    ? 'You withdrew your consent. The conversation has ended and was deleted.'
-                    : 'You withdrew your consent. The conversation has ended.',
+                notice: outcome === 'erased' ? t('app.withdrawnErased') : t('app.withdrawnClosed'),
               });
             }}
           />

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FileSummary } from '@parley/protocol';
-import { formatSize, typeLabel, uploadFile, type Upload } from '@parley/realtime-client';
+import { typeLabel, uploadFile, type Upload } from '@parley/realtime-client';
 import { visitorApi } from './api';
+import { errorOf, formatFileSize, t } from './i18n';
 
 /** One file in the thread: a thumbnail that opens full size, or a named download; checking or blocked states. */
 export function FileBubble({ f, token, mine }: { f: FileSummary; token: string; mine: boolean }) {
@@ -31,17 +32,21 @@ export function FileBubble({ f, token, mine }: { f: FileSummary; token: string; 
           <button
             type="button"
             class="file-thumb"
-            aria-label={`Open ${f.name} full size`}
+            aria-label={t('files.openFull', { name: f.name })}
             onClick={() => void link().then(setFull)}
           >
-            {thumb ? <img src={thumb} alt={f.name} data-testid="file-thumb" /> : 'Loading preview…'}
+            {thumb ? (
+              <img src={thumb} alt={f.name} data-testid="file-thumb" />
+            ) : (
+              t('files.loadingPreview')
+            )}
           </button>
         )}
         <span class="file-name">{f.name}</span>
         <span class="file-info">
-          {typeLabel(f.type)} · {formatSize(f.size)}
+          {f.type === 'text/plain' ? t('files.text') : typeLabel(f.type)} · {formatFileSize(f.size)}
         </span>
-        {f.status === 'checking' && <span class="file-state">Checking…</span>}
+        {f.status === 'checking' && <span class="file-state">{t('files.checking')}</span>}
         {f.status === 'blocked' && (
           <span class="file-state blocked" data-testid="file-blocked">
             {f.notice}
@@ -53,7 +58,7 @@ export function FileBubble({ f, token, mine }: { f: FileSummary; token: string; 
             class="btn"
             onClick={() => void link().then((u) => window.location.assign(u))}
           >
-            Download
+            {t('files.download')}
           </button>
         )}
       </div>
@@ -61,7 +66,7 @@ export function FileBubble({ f, token, mine }: { f: FileSummary; token: string; 
         <div class="file-full" role="dialog" aria-label={f.name}>
           <img src={full} alt={f.name} />
           <button type="button" class="btn" onClick={() => setFull(null)}>
-            Close
+            {t('files.close')}
           </button>
         </div>
       )}
@@ -106,7 +111,7 @@ export function AttachControl({
       setPending((list) => [...list, { key, name: file.name, progress: 0, error: null, upload }]);
       upload.done.then(
         () => setPending((list) => list.filter((x) => x.key !== key)),
-        (e: Error) => patch(key, { error: e.message }),
+        (e: Error) => patch(key, { error: errorOf(e) }),
       );
     }
   };
@@ -140,7 +145,7 @@ export function AttachControl({
   return (
     <div class="attach" ref={host}>
       <label class="btn attach-button">
-        Attach files
+        {t('files.attach')}
         <input
           type="file"
           multiple
@@ -153,7 +158,7 @@ export function AttachControl({
         />
       </label>
       {pending.length > 0 && (
-        <ul class="uploads" aria-label="Uploads">
+        <ul class="uploads" aria-label={t('files.uploads')}>
           {pending.map((p) => (
             <li key={p.key} data-testid="upload">
               <span class="file-name">{p.name}</span>
@@ -162,7 +167,11 @@ export function AttachControl({
                   {p.error}
                 </span>
               ) : (
-                <progress max={1} value={p.progress} aria-label={`Uploading ${p.name}`} />
+                <progress
+                  max={1}
+                  value={p.progress}
+                  aria-label={t('files.uploading', { name: p.name })}
+                />
               )}
               <button
                 type="button"
@@ -172,7 +181,7 @@ export function AttachControl({
                   setPending((list) => list.filter((x) => x.key !== p.key));
                 }}
               >
-                {p.error ? 'Dismiss' : 'Cancel'}
+                {p.error ? t('files.dismiss') : t('files.cancel')}
               </button>
             </li>
           ))}

@@ -7,6 +7,8 @@ export interface FailedMessage {
   clientMsgId: string;
   text: string;
   reason: string;
+  /** The registry code of the refusal, shown in the visitor's language (docs/errors.md). */
+  code?: string;
 }
 
 /** What the conversation view shows; derived from frames, never mutated in place. */
@@ -114,7 +116,12 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
         pending: state.pending.filter((p) => p.clientMsgId !== frame.clientMsgId),
         failed: [
           ...state.failed,
-          { clientMsgId: failed.clientMsgId, text: failed.text, reason: frame.message },
+          {
+            clientMsgId: failed.clientMsgId,
+            text: failed.text,
+            reason: frame.message,
+            code: frame.code,
+          },
         ],
       };
     }
@@ -144,15 +151,12 @@ export function isFinalSendError(code: string): boolean {
 
 const CARD_KINDS = /card|pan|cvv|cvc|expir/i;
 
-/** The notice shown under a message whose text had something masked. */
+/** The catalog key of the notice shown under a message whose text had something masked. */
 export function maskedNotice(masked: string[]): string | null {
   if (masked.length === 0) return null;
-  if (masked.every((k) => k === 'held'))
-    return 'Numbers are hidden until we are sure they are not part of a card number.';
-  if (masked.some((k) => CARD_KINDS.test(k))) {
-    return 'A card number was hidden for your safety. Never share card details in chat — if you need to pay, your agent can send you a secure payment link.';
-  }
-  return 'Sensitive information was hidden for your safety.';
+  if (masked.every((k) => k === 'held')) return 'messages.maskedHeld';
+  if (masked.some((k) => CARD_KINDS.test(k))) return 'messages.maskedCard';
+  return 'messages.maskedOther';
 }
 
 /** Agent messages after `readSeq`: the unread count shown on the launcher. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { VisitorChat } from './chat-client';
 import { openPayWindow } from './pay-window';
@@ -10,6 +11,7 @@ import { EndOfChat } from './end-of-chat';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
 import type { SocketStatus } from '@parley/realtime-client';
+import { t } from './i18n';
 
 interface Props {
   token: string;
@@ -24,17 +26,20 @@ interface Props {
   onForbidden: () => void;
   /** The server closed with 4403 (`chat_unavailable`): a neutral "not available" (docs/widget.md). */
   onUnavailable: () => void;
-  onNewConversation: () => void;
+  /** null while an old conversation is read and another is open. */
+  onNewConversation: (() => void) | null;
+  /** The visitor's other conversations: old ones to read, or back to the open one (docs/widget.md). */
+  earlier: ComponentChildren;
   takeIdentity: () => string | null;
   /** The organisation asks for consent: the visitor may withdraw it here. */
   consent: boolean;
   onConsentWithdrawn: (outcome: 'erased' | 'closed') => void;
 }
 
-const STATUS_TEXT: Record<SocketStatus, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  offline: 'Offline — reconnecting…',
+const STATUS_KEYS: Record<SocketStatus, string> = {
+  connecting: 'status.connecting',
+  connected: 'status.connected',
+  offline: 'status.offline',
 };
 
 function wsUrl(): string {
@@ -100,7 +105,7 @@ export function ChatView(p: Props) {
   return (
     <div class="chat">
       <p class={`status ${status}`} data-testid="connection-status" role="status">
-        {STATUS_TEXT[status]}
+        {t(STATUS_KEYS[status])}
       </p>
       <MessageList
         greeting={p.greeting}
@@ -116,22 +121,25 @@ export function ChatView(p: Props) {
         }
       />
       {closed ? (
-        <EndOfChat
-          token={p.token}
-          conversationId={p.conversationId}
-          onNewConversation={p.onNewConversation}
-        />
+        <>
+          <EndOfChat
+            token={p.token}
+            conversationId={p.conversationId}
+            onNewConversation={p.onNewConversation}
+          />
+        </>
       ) : (
         <>
           <AttachControl token={p.token} conversationId={p.conversationId} />
           <Composer
             disabled={false}
             focusOnMount={p.panelOpen}
-            onSend={(t, masked) => chat.current?.send(t, masked)}
-            onTyping={(t) => chat.current?.setTyping(t)}
+            onSend={(text, masked) => chat.current?.send(text, masked)}
+            onTyping={(typing) => chat.current?.setTyping(typing)}
           />
         </>
       )}
+      {p.earlier}
       {p.consent && (
         <ConsentWithdraw
           token={p.token}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from './limits';
 import { foundCard, maskText, type MaskResult } from './masker';
+import { t } from './i18n';
 
 interface Props {
   disabled: boolean;
@@ -34,9 +35,7 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
       result = maskText(trimmed);
     } catch {
       // Fail closed: a message that could not be checked is not sent.
-      setError(
-        'This message could not be checked for sensitive data. Please shorten or reword it.',
-      );
+      setError(t('composer.checkFailed'));
       return;
     }
     // Warn before the number leaves the browser; only masked text is ever sent.
@@ -49,13 +48,11 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
       {warning && (
         <div class="mask-warning" role="alert" data-testid="mask-warning">
           <p>
-            <strong>That looks like a card number.</strong> For your safety we will hide it before
-            sending. Never share card details in chat — if you need to pay, your agent can send you
-            a secure payment link.
+            <strong>{t('composer.cardTitle')}</strong> {t('composer.cardBody')}
           </p>
           <div class="mask-actions">
             <button type="button" class="btn primary" onClick={() => finish(warning)}>
-              Send with the number hidden
+              {t('composer.sendHidden')}
             </button>
             <button
               type="button"
@@ -65,7 +62,7 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
                 input.current?.focus();
               }}
             >
-              Edit message
+              {t('composer.edit')}
             </button>
           </div>
         </div>
@@ -83,14 +80,14 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
         }}
       >
         <label class="visually-hidden" for="composer-input">
-          Message
+          {t('composer.label')}
         </label>
         <textarea
           id="composer-input"
           ref={input}
           rows={2}
           maxLength={MAX_TEXT_LENGTH}
-          placeholder={disabled ? 'This conversation has ended' : 'Write a message…'}
+          placeholder={disabled ? t('composer.ended') : t('composer.placeholder')}
           disabled={disabled}
           value={text}
           onInput={(e) => {
@@ -108,7 +105,7 @@ export function Composer({ disabled, onSend, onTyping, focusOnMount }: Props) {
           }}
         />
         <button type="submit" class="btn primary send" disabled={disabled || text.trim() === ''}>
-          Send
+          {t('composer.send')}
         </button>
       </form>
     </div>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, visitorApi } from './api';
+import { visitorApi } from './api';
+import { errorOf, t } from './i18n';
 
 interface Props {
   token: string;
@@ -21,15 +22,13 @@ export function ConsentWithdraw({ token, conversationId, onWithdrawn }: Props) {
           data-testid="consent-withdraw"
           onClick={() => setAsking(true)}
         >
-          Withdraw privacy consent
+          {t('consent.withdraw')}
         </button>
       </p>
     );
   return (
     <div class="consent-withdraw confirm" role="group" aria-labelledby="withdraw-q">
-      <p id="withdraw-q">
-        Withdraw your consent? This ends the chat, and your messages may be deleted at once.
-      </p>
+      <p id="withdraw-q">{t('consent.question')}</p>
       {error && (
         <p class="error" role="alert">
           {error}
@@ -48,17 +47,15 @@ export function ConsentWithdraw({ token, conversationId, onWithdrawn }: Props) {
               (r) => onWithdrawn(r.outcome),
               (e: unknown) => {
                 setBusy(false);
-                setError(
-                  e instanceof ApiError ? e.message : 'Something went wrong. Please try again.',
-                );
+                setError(errorOf(e));
               },
             );
           }}
         >
-          {busy ? 'Withdrawing…' : 'Withdraw consent'}
+          {busy ? t('consent.withdrawing') : t('consent.confirm')}
         </button>
         <button type="button" class="btn" disabled={busy} onClick={() => setAsking(false)}>
-          Keep chatting
+          {t('consent.keep')}
         </button>
       </div>
     </div>

@@ -1,18 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Rating } from '@parley/protocol';
-import { ApiError, visitorApi } from './api';
+import { visitorApi } from './api';
+import { errorOf, t } from './i18n';
 
 interface Props {
   token: string;
   conversationId: string;
-  onNewConversation: () => void;
+  onNewConversation: (() => void) | null;
 }
 
-const SCORE_LABELS = ['Very poor', 'Poor', 'OK', 'Good', 'Excellent'] as const;
-
-function errorText(e: unknown): string {
-  return e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
-}
+const SCORE_KEYS = ['end.score1', 'end.score2', 'end.score3', 'end.score4', 'end.score5'] as const;
 
 /**
  * What a visitor sees once the conversation has ended (docs/feedback.md): a 1–5 rating with
@@ -49,7 +46,7 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
 
   async function rate(e: Event): Promise<void> {
     e.preventDefault();
-    if (score === null) return setRateError('Choose a rating from 1 to 5.');
+    if (score === null) return setRateError(t('end.choose'));
     setBusy(true);
     setRateError(null);
     try {
@@ -58,7 +55,7 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
       setEditing(false);
       setComment('');
     } catch (err) {
-      setRateError(errorText(err));
+      setRateError(errorOf(err));
     } finally {
       setBusy(false);
     }
@@ -72,7 +69,7 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
       await visitorApi.transcript(token, conversationId, email.trim());
       setSent(email.trim());
     } catch (err) {
-      setMailError(errorText(err));
+      setMailError(errorOf(err));
     } finally {
       setBusy(false);
     }
@@ -80,14 +77,14 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
 
   return (
     <div class="ended" data-testid="end-of-chat">
-      <p>This conversation has ended.</p>
+      <p>{t('end.ended')}</p>
       {editing ? (
         <form class="rate" data-testid="rating-form" onSubmit={(e) => void rate(e)}>
           <fieldset>
-            <legend>How was this chat?</legend>
+            <legend>{t('end.how')}</legend>
             <div class="stars">
-              {SCORE_LABELS.map((label, i) => (
-                <label key={label} class={`star${score !== null && i < score ? ' on' : ''}`}>
+              {SCORE_KEYS.map((key, i) => (
+                <label key={key} class={`star${score !== null && i < score ? ' on' : ''}`}>
                   <input
                     type="radio"
                     name="score"
@@ -97,7 +94,7 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
                   />
                   <span aria-hidden="true">★</span>
                   <span class="visually-hidden">
-                    {i + 1} of 5: {label}
+                    {t('end.scoreLabel', { score: i + 1, label: t(key) })}
                   </span>
                 </label>
               ))}
@@ -105,7 +102,7 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
           </fieldset>
           {score !== null && (
             <>
-              <label for="rating-comment">Anything to add? (optional)</label>
+              <label for="rating-comment">{t('end.comment')}</label>
               <textarea
                 id="rating-comment"
                 rows={2}
@@ -121,24 +118,24 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
             </p>
           )}
           <button type="submit" class="btn primary" disabled={busy || score === null}>
-            Send rating
+            {t('end.sendRating')}
           </button>
         </form>
       ) : (
         <p class="thanks" role="status" data-testid="rating-thanks">
-          Thank you! You rated this chat {rating?.score ?? score} of 5.{' '}
+          {t('end.thanks', { score: rating?.score ?? score })}{' '}
           <button type="button" class="link" onClick={() => setEditing(true)}>
-            Change
+            {t('end.change')}
           </button>
         </p>
       )}
       {sent ? (
         <p class="thanks" role="status" data-testid="transcript-sent">
-          A transcript is on its way to {sent}.
+          {t('end.transcriptSent', { email: sent })}
         </p>
       ) : askTranscript ? (
         <form class="transcript" data-testid="transcript-form" onSubmit={(e) => void transcript(e)}>
-          <label for="transcript-email">Your e-mail address</label>
+          <label for="transcript-email">{t('end.email')}</label>
           <input
             id="transcript-email"
             type="email"
@@ -154,17 +151,19 @@ export function EndOfChat({ token, conversationId, onNewConversation }: Props) {
             </p>
           )}
           <button type="submit" class="btn" disabled={busy}>
-            Send transcript
+            {t('end.sendTranscript')}
           </button>
         </form>
       ) : (
         <button type="button" class="btn" onClick={() => setAskTranscript(true)}>
-          E-mail me a transcript
+          {t('end.askTranscript')}
         </button>
       )}
-      <button type="button" class="btn primary new-chat" onClick={onNewConversation}>
-        Start a new conversation
-      </button>
+      {onNewConversation && (
+        <button type="button" class="btn primary new-chat" onClick={onNewConversation}>
+          {t('end.newChat')}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseVisitorFrame } from './frames';
 import { applyFrame, initialChatState, maskedKinds, maskedNotice, unreadCount } from './chat-state';
+import { t } from './i18n';
 
 const msg = (seq: number, kind: 'visitor' | 'agent' = 'agent', masked: string[] = []) => ({
   type: 'message',
@@ -125,7 +126,9 @@ describe('applyFrame', () => {
       parse({ type: 'error', code: 'conversation_closed', message: 'closed', clientMsgId: 'p1' }),
     );
     expect(final.pending).toEqual([]);
-    expect(final.failed).toEqual([{ clientMsgId: 'p1', text: 'hi', reason: 'closed' }]);
+    expect(final.failed).toEqual([
+      { clientMsgId: 'p1', text: 'hi', reason: 'closed', code: 'conversation_closed' },
+    ]);
     expect(final.closed).toBe(true);
   });
 });
@@ -133,8 +136,8 @@ describe('applyFrame', () => {
 describe('notices and unread', () => {
   it('explains a hidden card number and other hidden data', () => {
     expect(maskedNotice([])).toBeNull();
-    expect(maskedNotice(['card_number'])).toMatch(/card number was hidden/);
-    expect(maskedNotice(['api_key'])).toMatch(/Sensitive information/);
+    expect(t(maskedNotice(['card_number'])!)).toMatch(/card number was hidden/);
+    expect(t(maskedNotice(['api_key'])!)).toMatch(/Sensitive information/);
   });
 
   it('counts agent messages after the read mark', () => {
@@ -163,6 +166,6 @@ describe('locally masked messages', () => {
     s = applyFrame(s, parse({ ...msg(4, 'visitor'), text: 'card •••• 4242' }));
     expect(s.localMasked).toEqual({ 4: ['pan'] });
     expect(maskedKinds(s, s.messages[0]!)).toEqual(['pan']);
-    expect(maskedNotice(maskedKinds(s, s.messages[0]!))).toMatch(/card number was hidden/);
+    expect(t(maskedNotice(maskedKinds(s, s.messages[0]!))!)).toMatch(/card number was hidden/);
   });
 });

@@ -3,13 +3,12 @@ import type { ChatMessage, PaymentSummary } from '@parley/protocol';
 import { maskedKinds, maskedNotice, type ChatState } from './chat-state';
 import { PaymentCard } from './payment-card';
 import { FileBubble } from './attachments';
-
-const time = (ms: number): string =>
-  new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+import { errorText, formatTime, t } from './i18n';
 
 function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; brief: boolean }) {
   // The safety notice speaks of what the visitor sent: it stands only under the visitor's own messages.
-  const notice = m.sender.kind === 'visitor' ? maskedNotice(masked) : null;
+  const key = m.sender.kind === 'visitor' ? maskedNotice(masked) : null;
+  const notice = key ? t(key) : null;
   if (m.sender.kind === 'system') {
     return (
       <li class="msg system" data-testid="message" data-sender="system" data-seq={m.seq}>
@@ -26,7 +25,7 @@ function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; bri
       data-state="sent"
       data-seq={m.seq}
     >
-      {!mine && <span class="who">{m.sender.name ?? 'Agent'}</span>}
+      {!mine && <span class="who">{m.sender.name ?? t('messages.agent')}</span>}
       <div class="bubble">{m.text}</div>
       {notice && (
         <p
@@ -34,12 +33,11 @@ function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; bri
           data-testid="masked-notice"
           title={notice}
         >
-          {brief ? 'Hidden for your safety' : notice}
+          {brief ? t('messages.hiddenBrief') : notice}
         </p>
       )}
       <span class="meta">
-        {time(m.createdAt)}
-        {mine && ' · Sent'}
+        {mine ? t('messages.sent', { time: formatTime(m.createdAt) }) : formatTime(m.createdAt)}
       </span>
     </li>
   );
@@ -75,7 +73,7 @@ export function MessageList({ greeting, state, onPay, token }: Props) {
   return (
     // A list, not role="log": a log's children are no list items (axe `listitem`). aria-live keeps
     // new messages announced; the scroller is focusable (axe `scrollable-region-focusable`).
-    <ol class="messages" aria-live="polite" aria-label="Conversation" tabIndex={0}>
+    <ol class="messages" aria-live="polite" aria-label={t('messages.label')} tabIndex={0}>
       {greeting && <li class="msg system greeting">{greeting}</li>}
       {thread.map(({ m, p, f }) =>
         m ? (
@@ -100,7 +98,7 @@ export function MessageList({ greeting, state, onPay, token }: Props) {
           data-state="pending"
         >
           <div class="bubble">{p.text}</div>
-          <span class="meta">Sending…</span>
+          <span class="meta">{t('messages.sending')}</span>
         </li>
       ))}
       {state.failed.map((f) => (
@@ -112,12 +110,12 @@ export function MessageList({ greeting, state, onPay, token }: Props) {
           data-state="failed"
         >
           <div class="bubble">{f.text}</div>
-          <span class="meta">Not sent: {f.reason}</span>
+          <span class="meta">{t('messages.notSent', { reason: errorText(f.code) })}</span>
         </li>
       ))}
       {state.agentTyping && (
         <li class="typing" data-testid="typing-indicator">
-          Agent is typing…
+          {t('messages.typing')}
         </li>
       )}
       <li ref={end} class="end" aria-hidden="true" />

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from './i18n';
 
 export interface OfflineInput {
   name: string;
@@ -36,7 +37,7 @@ export function OfflineForm({ text, notice, busy, error, onSubmit }: Props) {
         {text}
       </p>
       {notice && <p class="notice">{notice}</p>}
-      <label for="offline-name">Your name</label>
+      <label for="offline-name">{t('offline.name')}</label>
       <input
         id="offline-name"
         type="text"
@@ -46,7 +47,7 @@ export function OfflineForm({ text, notice, busy, error, onSubmit }: Props) {
         value={name}
         onInput={(e) => setName(e.currentTarget.value)}
       />
-      <label for="offline-email">Your e-mail address</label>
+      <label for="offline-email">{t('offline.email')}</label>
       <input
         id="offline-email"
         type="email"
@@ -56,7 +57,7 @@ export function OfflineForm({ text, notice, busy, error, onSubmit }: Props) {
         value={email}
         onInput={(e) => setEmail(e.currentTarget.value)}
       />
-      <label for="offline-message">Your message</label>
+      <label for="offline-message">{t('offline.message')}</label>
       <textarea
         id="offline-message"
         required
@@ -72,7 +73,7 @@ export function OfflineForm({ text, notice, busy, error, onSubmit }: Props) {
           checked={consent}
           onChange={(e) => setConsent(e.currentTarget.checked)}
         />{' '}
-        I agree that my name, e-mail address and message are kept to answer me.
+        {t('offline.consent')}
       </label>
       {error && (
         <p class="error" role="alert">
@@ -80,7 +81,7 @@ export function OfflineForm({ text, notice, busy, error, onSubmit }: Props) {
         </p>
       )}
       <button type="submit" class="btn primary" disabled={busy || !consent}>
-        {busy ? 'Sending…' : 'Send message'}
+        {busy ? t('offline.sending') : t('offline.send')}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
 import { ApiError, visitorApi } from './api';
+import { errorText, t } from './i18n';
 
 let listening: ((e: MessageEvent) => void) | null = null;
 
@@ -70,16 +71,11 @@ export async function openPayWindow(
       return null;
     }
     const again = window.open(payUrl, name, features);
-    if (!again)
-      return 'Your browser blocked the payment window. Allow pop-ups for this site and try again.';
+    if (!again) return t('payment.popupBlocked');
     watch(paymentId, again);
     return null;
   } catch (e) {
     win?.close();
-    if (e instanceof ApiError && e.code === 'invalid_payment_state')
-      return 'This payment request can no longer be paid.';
-    return e instanceof ApiError
-      ? e.message
-      : 'Could not open the payment window. Please try again.';
+    return e instanceof ApiError ? errorText(e.code) : t('payment.openFailed');
   }
 }

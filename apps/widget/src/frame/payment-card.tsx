@@ -1,16 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PaymentSummary } from '@parley/protocol';
-import { formatAmount } from '@parley/realtime-client';
 import { onPayWindowChange, payWindowOpen } from './pay-window';
+import { formatAmount, t } from './i18n';
 
-const STATUS_TEXT: Record<PaymentSummary['status'], string> = {
-  created: 'Waiting for payment',
-  opened: 'Payment window open',
-  requires_action: 'Confirming with your bank…',
-  succeeded: 'Paid',
-  failed: 'Payment failed',
-  canceled: 'Canceled',
-  expired: 'Expired',
+const STATUS_KEYS: Record<PaymentSummary['status'], string> = {
+  created: 'payment.created',
+  opened: 'payment.opened',
+  requires_action: 'payment.requires_action',
+  succeeded: 'payment.succeeded',
+  failed: 'payment.failed',
+  canceled: 'payment.canceled',
+  expired: 'payment.expired',
 };
 
 interface Props {
@@ -30,10 +30,16 @@ export function PaymentCard({ p, onPay }: Props) {
   // Live: "open" only while the window really is; closed without paying says so.
   const [windowOpen, setWindowOpen] = useState(() => payWindowOpen(p.id));
   useEffect(() => onPayWindowChange(() => setWindowOpen(payWindowOpen(p.id))), [p.id]);
+  // After paying, focus moves to the outcome and it is announced (WCAG 2.4.3, 4.1.3): only for
+  // a payment this visitor started here, when it leaves the payable states.
+  const started = useRef(false);
+  const result = useRef<HTMLParagraphElement>(null);
+  const settled = p.status === 'succeeded' || p.status === 'failed' || p.status === 'canceled';
+  useEffect(() => {
+    if (started.current && settled) result.current?.focus();
+  }, [settled]);
   const statusText =
-    p.status === 'opened' && !windowOpen
-      ? 'Not paid yet — the payment window was closed'
-      : STATUS_TEXT[p.status];
+    p.status === 'opened' && !windowOpen ? t('payment.closedUnpaid') : t(STATUS_KEYS[p.status]);
   return (
     <li
       class={`payment ${p.status}`}
@@ -41,16 +47,30 @@ export function PaymentCard({ p, onPay }: Props) {
       data-payment-id={p.id}
       data-status={p.status}
     >
-      <span class="payment-label">Payment request</span>
+      <span class="payment-label">{t('payment.label')}</span>
       <span class="payment-amount" data-testid="payment-amount">
         {formatAmount(p.amount, p.currency)}
       </span>
       <span class="payment-desc">{p.description}</span>
       <span class="payment-status" data-testid="payment-status" role="status">
         {statusText}
-        {p.status === 'succeeded' && p.brand && ` · ${p.brand} •••• ${p.last4 ?? ''}`}
-        {p.amountRefunded > 0 && ` · ${formatAmount(p.amountRefunded, p.currency)} refunded`}
+        {p.status === 'succeeded' &&
+          p.brand &&
+          ` · ${t('payment.card', { brand: p.brand, last4: p.last4 ?? '' })}`}
+        {p.amountRefunded > 0 &&
+          ` · ${t('payment.refunded', { amount: formatAmount(p.amountRefunded, p.currency) })}`}
       </span>
+      {started.current && settled && (
+        <p
+          class="payment-result"
+          data-testid="payment-result"
+          ref={result}
+          tabIndex={-1}
+          role="alert"
+        >
+          {t('payment.result', { amount: formatAmount(p.amount, p.currency), status: statusText })}
+        </p>
+      )}
       {p.status === 'failed' && p.failureMessage && (
         <span class="payment-failure">{p.failureMessage}</span>
       )}
@@ -61,6 +81,7 @@ export function PaymentCard({ p, onPay }: Props) {
             class="btn primary"
             disabled={busy}
             onClick={() => {
+              started.current = true;
               setBusy(true);
               setError(null);
               void onPay(p).then((err) => {
@@ -69,11 +90,9 @@ export function PaymentCard({ p, onPay }: Props) {
               });
             }}
           >
-            {p.status === 'opened' ? 'Reopen payment window' : 'Pay'}
+            {p.status === 'opened' ? t('payment.reopen') : t('payment.pay')}
           </button>
-          <span class="payment-note">
-            Opens a secure payment window. The agent cannot see your card details.
-          </span>
+          <span class="payment-note">{t('payment.note')}</span>
         </>
       )}
       {error && (

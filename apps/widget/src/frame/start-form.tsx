@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { PublicTeam, WidgetConsent } from '@parley/protocol';
+import { t } from './i18n';
 
 interface Props {
   greeting: string;
@@ -59,10 +60,10 @@ export function StartForm({
         </p>
       )}
       {returning ? (
-        <p class="greeting-text">Welcome back.</p>
+        <p class="greeting-text">{t('start.welcomeBack')}</p>
       ) : (
         <>
-          <label for="visitor-name">Your name (optional)</label>
+          <label for="visitor-name">{t('start.name')}</label>
           <input
             id="visitor-name"
             type="text"
@@ -75,14 +76,14 @@ export function StartForm({
       )}
       {teams.length > 0 && (
         <>
-          <label for="visitor-team">What can we help you with?</label>
+          <label for="visitor-team">{t('start.team')}</label>
           <select
             id="visitor-team"
             data-testid="team-choice"
             value={team}
             onChange={(e) => setTeam(e.currentTarget.value)}
           >
-            <option value="">Anything else</option>
+            <option value="">{t('start.teamAny')}</option>
             {teams.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
@@ -93,12 +94,12 @@ export function StartForm({
       )}
       {consent && (
         <fieldset class="consent" data-testid="consent">
-          <legend>Privacy</legend>
+          <legend>{t('start.privacy')}</legend>
           <p id="consent-text">{consent.text}</p>
           {consent.privacyUrl && (
             <p>
               <a href={consent.privacyUrl} target="_blank" rel="noopener noreferrer">
-                Read the privacy policy (opens in a new tab)
+                {t('start.policy')}
               </a>
             </p>
           )}
@@ -115,11 +116,11 @@ export function StartForm({
                 if (e.currentTarget.checked) setMissing(false);
               }}
             />{' '}
-            I agree{consent.required ? ' (required to chat)' : ' (optional)'}
+            {consent.required ? t('start.agreeRequired') : t('start.agreeOptional')}
           </label>
           {missing && !agreed && (
             <p class="error" id="consent-missing" role="alert">
-              Please accept the privacy notice to start chatting.
+              {t('start.consentMissing')}
             </p>
           )}
         </fieldset>
@@ -130,7 +131,7 @@ export function StartForm({
         </p>
       )}
       <button type="submit" class="btn primary" disabled={busy}>
-        {busy ? 'Starting…' : 'Start chat'}
+        {busy ? t('start.starting') : t('start.start')}
       </button>
     </form>
   );

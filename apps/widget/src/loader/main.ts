@@ -7,7 +7,7 @@ import {
   isIdentityToken,
   parseFrameMessage,
 } from '../shared/bridge';
-import type { LoaderMessage } from '../shared/bridge';
+import type { LoaderLabels, LoaderMessage } from '../shared/bridge';
 import { CHAT_ICON, CLOSE_ICON, LOADER_CSS } from './styles';
 
 interface ParleyApi {
@@ -50,6 +50,24 @@ function iconPath(): { svg: SVGSVGElement; path: SVGPathElement } {
   return { svg, path };
 }
 
+// sessionStorage may be blocked (privacy settings): then the widget simply starts closed.
+function remembered(key: string): boolean {
+  try {
+    return sessionStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function remember(key: string, open: boolean): void {
+  try {
+    if (open) sessionStorage.setItem(key, '1');
+    else sessionStorage.removeItem(key);
+  } catch {
+    // not remembered: nothing else depends on it
+  }
+}
+
 function mount(script: HTMLScriptElement): void {
   const orgKey = script.dataset.org ?? '';
   const serverOrigin = new URL(script.src, location.href).origin;
@@ -59,7 +77,11 @@ function mount(script: HTMLScriptElement): void {
     : null;
   // data-team: the website picks the team (docs/routing.md); the frame then asks nobody to choose.
   const team = script.dataset.team ?? '';
-  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}${team ? `&team=${encodeURIComponent(team)}` : ''}`;
+  // data-lang: the website's language for the chat; without it the frame follows the browser.
+  const lang = script.dataset.lang ?? '';
+  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}${team ? `&team=${encodeURIComponent(team)}` : ''}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
+  // Open or closed survives page loads in this tab (docs/widget.md "Continuity"); only a flag.
+  const openKey = `parley:open:${orgKey}`;
 
   const host = document.createElement('div');
   host.setAttribute('data-parley-widget', '');
@@ -71,7 +93,9 @@ function mount(script: HTMLScriptElement): void {
   panel.id = 'parley-panel';
   panel.hidden = true;
   const iframe = document.createElement('iframe');
-  iframe.title = 'Live chat';
+  // English until the frame sends its labels in the visitor's language.
+  let labels: LoaderLabels = { open: 'Open chat', close: 'Close chat', title: 'Live chat' };
+  iframe.title = labels.title;
   iframe.src = frameUrl;
   // allow-popups(-to-escape-sandbox) is for the secure payment window, which
   // must open as a normal, unsandboxed top-level window on the vault origin.
@@ -93,7 +117,7 @@ function mount(script: HTMLScriptElement): void {
   launcher.append(icon.svg, badge);
   root.append(panel, launcher);
 
-  let open = false;
+  let open = remembered(openKey);
   let unread = 0;
 
   const post = (type: 'open' | 'close'): void => {
@@ -114,8 +138,8 @@ function mount(script: HTMLScriptElement): void {
     panel.hidden = !open;
     icon.path.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
     launcher.setAttribute('aria-expanded', String(open));
-    const label = open ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat';
-    launcher.setAttribute('aria-label', label);
+    launcher.setAttribute('aria-label', open ? labels.close : labels.open);
+    iframe.title = labels.title;
     badge.hidden = open || unread === 0;
     badge.textContent = unread > 99 ? '99+' : String(unread);
     if (open) host.setAttribute('data-open', '');
@@ -125,6 +149,7 @@ function mount(script: HTMLScriptElement): void {
   const setOpen = (next: boolean, focusLauncher = false): void => {
     if (next === open) return;
     open = next;
+    remember(openKey, open);
     render();
     post(open ? 'open' : 'close');
     if (open) iframe.focus();
@@ -153,6 +178,10 @@ function mount(script: HTMLScriptElement): void {
         break;
       case 'resize':
         panel.style.height = `${clampPanelHeight(msg.height, window.innerHeight)}px`;
+        break;
+      case 'labels':
+        labels = msg;
+        render();
         break;
     }
   });

@@ -110,6 +110,22 @@ describe('parseFrameMessage (loader side)', () => {
     ).toBeNull();
   });
 
+  it('accepts the loader labels only as short non-empty strings', () => {
+    const from = (data: unknown) =>
+      parseFrameMessage({ origin: server, source: frameWin, data }, server, frameWin);
+    const labels = { open: 'Chat öffnen', close: 'Chat schließen', title: 'Live-Chat' };
+    expect(from({ channel: BRIDGE_CHANNEL, type: 'labels', ...labels, extra: 1 })).toEqual({
+      channel: BRIDGE_CHANNEL,
+      type: 'labels',
+      ...labels,
+    });
+    expect(from({ channel: BRIDGE_CHANNEL, type: 'labels', ...labels, open: '' })).toBeNull();
+    expect(from({ channel: BRIDGE_CHANNEL, type: 'labels', ...labels, close: 7 })).toBeNull();
+    expect(
+      from({ channel: BRIDGE_CHANNEL, type: 'labels', ...labels, title: 'x'.repeat(201) }),
+    ).toBeNull();
+  });
+
   it('caps an absurd unread count', () => {
     expect(
       parseFrameMessage(

@@ -29,7 +29,20 @@ export type FrameMessage =
   | { channel: typeof BRIDGE_CHANNEL; type: 'ready' }
   | { channel: typeof BRIDGE_CHANNEL; type: 'close' }
   | { channel: typeof BRIDGE_CHANNEL; type: 'unread'; count: number }
-  | { channel: typeof BRIDGE_CHANNEL; type: 'resize'; height: number };
+  | { channel: typeof BRIDGE_CHANNEL; type: 'resize'; height: number }
+  | ({ channel: typeof BRIDGE_CHANNEL; type: 'labels' } & LoaderLabels);
+
+/** The loader's few words, in the frame's language (the loader ships no catalog, to stay small). */
+export interface LoaderLabels {
+  /** The launcher's label while closed, with the unread count in it. */
+  open: string;
+  close: string;
+  /** The iframe's title. */
+  title: string;
+}
+
+const isLabel = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= 200;
 
 /** The parts of a MessageEvent the checks need (easy to fake in tests). */
 export interface IncomingMessage {
@@ -74,6 +87,15 @@ export function parseFrameMessage(
     case 'resize':
       if (typeof d.height !== 'number' || !Number.isFinite(d.height)) return null;
       return { channel: BRIDGE_CHANNEL, type: 'resize', height: d.height };
+    case 'labels':
+      if (!isLabel(d.open) || !isLabel(d.close) || !isLabel(d.title)) return null;
+      return {
+        channel: BRIDGE_CHANNEL,
+        type: 'labels',
+        open: d.open,
+        close: d.close,
+        title: d.title,
+      };
     default:
       return null;
   }
