@@ -10,6 +10,7 @@ import { EndOfChat } from './end-of-chat';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
 import type { SocketStatus } from '@parley/realtime-client';
+import { connectionText } from './connection-text';
 
 interface Props {
   token: string;
@@ -31,12 +32,6 @@ interface Props {
   onConsentWithdrawn: (outcome: 'erased' | 'closed') => void;
 }
 
-const STATUS_TEXT: Record<SocketStatus, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  offline: 'Offline — reconnecting…',
-};
-
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor`;
 }
@@ -48,6 +43,14 @@ export function ChatView(p: Props) {
   const memo = useRef(p.store.conversation(p.conversationId));
   const props = useRef(p);
   props.current = p;
+  const [, tick] = useState(0);
+
+  // The countdown of "Reconnecting in N s" moves once a second.
+  useEffect(() => {
+    if (status !== 'reconnecting') return;
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [status]);
 
   useEffect(() => {
     const c = new VisitorChat({
@@ -100,7 +103,7 @@ export function ChatView(p: Props) {
   return (
     <div class="chat">
       <p class={`status ${status}`} data-testid="connection-status" role="status">
-        {STATUS_TEXT[status]}
+        {connectionText(status, chat.current?.retryAt ?? null)}
       </p>
       <MessageList
         greeting={p.greeting}
