@@ -8,7 +8,7 @@ import { connectParent, type ParentBridge } from './parent-bridge';
 import { pickConversation, VisitorStore } from './session';
 import { StartForm } from './start-form';
 import { OfflineForm, type OfflineInput } from './offline-form';
-import { solveVisitorChallenge } from './proof-of-work';
+import { prepareVisitorChallenge, solveVisitorChallenge } from './proof-of-work';
 import { browserStore } from './storage';
 
 type View =
@@ -116,6 +116,8 @@ export function App() {
       setView({ kind: 'unavailable', message });
       return;
     }
+    // No session yet: solve a proof of work in a worker now, so "Start chat" never waits for one.
+    if (!store.session()) prepareVisitorChallenge();
     // Whether anyone can answer now; without an answer the widget behaves as if someone can.
     visitorApi.availability(orgKey).then(setAvailability, () => undefined);
     const continueToken = takeContinueToken();
