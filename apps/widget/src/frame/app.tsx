@@ -9,7 +9,7 @@ import { pickConversation, VisitorStore } from './session';
 import { StartForm } from './start-form';
 import { OfflineForm, type OfflineInput } from './offline-form';
 import { prepareVisitorChallenge, solveVisitorChallenge } from './proof-of-work';
-import { browserStore } from './storage';
+import { browserStore, parseStoragePreference } from './storage';
 
 type View =
   | { kind: 'loading' }
@@ -44,7 +44,7 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const [bridge, setBridge] = useState<ParentBridge | null>(null);
-  const kv = useMemo(() => browserStore(), []);
+  const kv = useMemo(() => browserStore(parseStoragePreference(params.get('storage'))), []);
   const store = useMemo(() => new VisitorStore(kv, orgKey), [kv]);
   const outbox = useMemo(() => new Outbox(kv, store.outboxKey), [kv, store]);
   // The host's identity token: memory only (short-lived; the host signs a new one per page).
