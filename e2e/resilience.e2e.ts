@@ -105,7 +105,7 @@ describe('nothing acknowledged is lost, nothing is stored twice', () => {
     proxy.holdServerFrames = false;
     await frame
       .getByTestId('connection-status')
-      .getByText(/Offline|Connecting/)
+      .getByText(/Offline|Reconnecting|Connecting/)
       .waitFor();
     await frame
       .getByTestId('connection-status')

@@ -10,6 +10,7 @@ export {
   type SocketOptions,
   type SocketStatus,
 } from './socket';
+export { browserNetwork, secondsUntil, type NetworkSignal } from './network';
 export {
   backoffDelay,
   closeAction,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReconnectingSocket, type SocketLike, type SocketStatus } from './socket';
+import { secondsUntil, type NetworkSignal } from './network';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -24,7 +25,27 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup() {
+/** The browser's online/offline events, driven by the test. */
+class FakeNetwork implements NetworkSignal {
+  online = true;
+  private listeners = new Set<(online: boolean) => void>();
+  isOnline() {
+    return this.online;
+  }
+  subscribe(listener: (online: boolean) => void) {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+  set(online: boolean) {
+    this.online = online;
+    for (const l of this.listeners) l(online);
+  }
+  get subscribers() {
+    return this.listeners.size;
+  }
+}
+
+function setup(network: NetworkSignal | null = null) {
   const sockets: FakeSocket[] = [];
   const statuses: SocketStatus[] = [];
   const fatal: number[] = [];
@@ -41,6 +62,7 @@ function setup() {
       create: () => (sockets.push(new FakeSocket()), sockets.at(-1)!),
       random: () => 1,
       pingIntervalMs: 1000,
+      network,
     },
   );
   return { client, sockets, statuses, fatal, opened };
@@ -55,7 +77,8 @@ describe('ReconnectingSocket', () => {
     client.start();
     expect(sockets).toHaveLength(1);
     sockets[0]!.drop();
-    expect(statuses.at(-1)).toBe('offline');
+    expect(statuses.at(-1)).toBe('reconnecting');
+    expect(client.retryAt).toBe(Date.now() + 500);
     vi.advanceTimersByTime(499);
     expect(sockets).toHaveLength(1);
     vi.advanceTimersByTime(1);
@@ -113,6 +136,73 @@ describe('ReconnectingSocket', () => {
     sockets[0]!.open();
     client.stop();
     vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('reports reconnecting with the time of the next try, counting down', () => {
+    const { client, sockets, statuses } = setup();
+    client.start();
+    sockets[0]!.open();
+    client.markReady();
+    expect(client.retryAt).toBeNull();
+    sockets[0]!.drop(4029);
+    expect(statuses.at(-1)).toBe('reconnecting');
+    const at = client.retryAt!;
+    expect(at - Date.now()).toBe(8000);
+    expect(secondsUntil(at)).toBe(8);
+    vi.advanceTimersByTime(2500);
+    expect(secondsUntil(at)).toBe(6);
+    vi.advanceTimersByTime(5500);
+    expect(statuses.at(-1)).toBe('connecting');
+    expect(client.retryAt).toBeNull();
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('goes offline at once when the browser does, and reconnects the moment it is back', () => {
+    const network = new FakeNetwork();
+    const { client, sockets, statuses } = setup(network);
+    client.start();
+    sockets[0]!.open();
+    client.markReady();
+    network.set(false);
+    // No waiting for the ping timeout: the socket is dropped and the status says so now.
+    expect(statuses.at(-1)).toBe('offline');
+    expect(sockets[0]!.readyState).toBe(3);
+    expect(client.retryAt).toBeNull();
+    vi.advanceTimersByTime(120_000);
+    expect(sockets).toHaveLength(1);
+    network.set(true);
+    expect(sockets).toHaveLength(2);
+    expect(statuses.at(-1)).toBe('connecting');
+  });
+
+  it('does not schedule retries while the browser is offline', () => {
+    const network = new FakeNetwork();
+    network.online = false;
+    const { client, sockets, statuses } = setup(network);
+    client.start();
+    expect(sockets).toHaveLength(0);
+    expect(statuses).toEqual(['offline']);
+    network.set(true);
+    expect(sockets).toHaveLength(1);
+    sockets[0]!.drop();
+    expect(statuses.at(-1)).toBe('reconnecting');
+    network.online = false;
+    vi.advanceTimersByTime(500);
+    sockets[1]!.drop();
+    expect(statuses.at(-1)).toBe('offline');
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('stops listening to the network after stop', () => {
+    const network = new FakeNetwork();
+    const { client, sockets } = setup(network);
+    client.start();
+    expect(network.subscribers).toBe(1);
+    client.stop();
+    expect(network.subscribers).toBe(0);
+    network.set(true);
     expect(sockets).toHaveLength(1);
   });
 });

@@ -1,6 +1,13 @@
 import { backoffDelay, closeAction, DEFAULT_BACKOFF } from './backoff';
+import { browserNetwork, type NetworkSignal } from './network';
 
-export type SocketStatus = 'connecting' | 'connected' | 'offline';
+/**
+ * connecting: a socket is being opened; connected: the server said ready;
+ * reconnecting: the last socket closed and the next try is at `retryAt`;
+ * offline: the browser has no network (or the server refused us for good) and
+ * nothing is tried until it comes back.
+ */
+export type SocketStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 /** The subset of WebSocket the client uses (a fake stands in for it in tests). */
 export interface SocketLike {
@@ -27,6 +34,8 @@ export interface SocketOptions {
   random?: () => number;
   /** Send a ping this often; a socket silent for 2.5 intervals is considered dead. */
   pingIntervalMs?: number;
+  /** The browser's online/offline signal (default: the page's own; null: none). */
+  network?: NetworkSignal | null;
 }
 
 const OPEN = 1;
@@ -43,9 +52,12 @@ export class ReconnectingSocket {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private lastHeard = 0;
   private stopped = true;
+  private nextRetryAt: number | null = null;
+  private unsubscribeNetwork: (() => void) | null = null;
   private readonly create: (url: string) => SocketLike;
   private readonly random: () => number;
   private readonly pingIntervalMs: number;
+  private readonly network: NetworkSignal | null;
 
   constructor(
     private readonly url: string,
@@ -55,16 +67,27 @@ export class ReconnectingSocket {
     this.create = options.create ?? ((u) => new WebSocket(u) as unknown as SocketLike);
     this.random = options.random ?? Math.random;
     this.pingIntervalMs = options.pingIntervalMs ?? 20_000;
+    this.network = options.network === undefined ? browserNetwork() : options.network;
+  }
+
+  /** When the next reconnect is tried (epoch ms) while the status is `reconnecting`; null otherwise. */
+  get retryAt(): number | null {
+    return this.nextRetryAt;
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.connect();
+    this.unsubscribeNetwork =
+      this.network?.subscribe((online) => this.networkChanged(online)) ?? null;
+    if (this.network && !this.network.isOnline()) this.goOffline();
+    else this.connect();
   }
 
   stop(): void {
     this.stopped = true;
+    this.unsubscribeNetwork?.();
+    this.unsubscribeNetwork = null;
     this.clearTimers();
     const ws = this.ws;
     this.ws = null;
@@ -95,7 +118,28 @@ export class ReconnectingSocket {
     this.connect();
   }
 
+  private networkChanged(online: boolean): void {
+    if (this.stopped) return;
+    if (!online) return this.goOffline();
+    // Back online: try at once, from the first backoff step (the outage was the network's).
+    this.attempt = 0;
+    this.retryNow();
+  }
+
+  /** The browser lost its network: drop the socket now (it cannot carry anything) and wait. */
+  private goOffline(): void {
+    const ws = this.ws;
+    this.ws = null;
+    this.clearTimers();
+    if (ws) {
+      ws.onclose = null;
+      ws.close(4000, 'offline');
+    }
+    this.handlers.onStatus('offline');
+  }
+
   private connect(): void {
+    this.nextRetryAt = null;
     this.handlers.onStatus('connecting');
     let ws: SocketLike;
     try {
@@ -125,6 +169,8 @@ export class ReconnectingSocket {
       const action = closeAction(ev.code);
       if (action === 'stop' || action === 'reauthenticate') {
         this.stopped = true;
+        this.unsubscribeNetwork?.();
+        this.unsubscribeNetwork = null;
         this.handlers.onStatus('offline');
         this.handlers.onFatal(ev.code);
         return;
@@ -134,9 +180,12 @@ export class ReconnectingSocket {
   }
 
   private scheduleRetry(slow: boolean): void {
-    this.handlers.onStatus('offline');
+    // No network: a timer would only fail again; the `online` event retries.
+    if (this.network && !this.network.isOnline()) return this.goOffline();
     if (slow) this.attempt = Math.max(this.attempt, 4);
     const delay = backoffDelay(this.attempt++, DEFAULT_BACKOFF, this.random);
+    this.nextRetryAt = Date.now() + delay;
+    this.handlers.onStatus('reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.stopped) this.connect();
@@ -161,6 +210,7 @@ export class ReconnectingSocket {
   }
 
   private clearTimers(): void {
+    this.nextRetryAt = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.retryTimer = null;

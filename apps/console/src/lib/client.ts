@@ -221,6 +221,11 @@ export class ConsoleClient {
     this.socket.retryNow();
   }
 
+  /** When the socket tries again while `reconnecting` (epoch ms). */
+  get retryAt(): number | null {
+    return this.socket.retryAt;
+  }
+
   async reloadLists(): Promise<void> {
     try {
       const lists = await Promise.all(

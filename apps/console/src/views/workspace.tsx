@@ -7,6 +7,7 @@ import { LockScreen } from './lock-screen';
 import { Sidebar } from './sidebar';
 import { RoutingAlerts, StatusPicker } from './routing-bits';
 import { deskTitle } from '../lib/notify';
+import { ConnectionStatus } from './connection-status';
 
 interface Props {
   session: SessionInfo;
@@ -16,12 +17,6 @@ interface Props {
   locked?: boolean;
   onUnlocked?: (session: SessionInfo) => void;
 }
-
-const STATUS_TEXT = {
-  connecting: 'Connecting…',
-  connected: 'Live',
-  offline: 'Offline — reconnecting…',
-} as const;
 
 export function Workspace({ session, onSignOut, onExpired, locked = false, onUnlocked }: Props) {
   const [, bump] = useReducer((n: number, _: null) => n + 1, 0);
@@ -69,9 +64,7 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
           <span class="org">{session.organisation.name}</span>
         </div>
         <div class="topbar-right">
-          <span class={`conn ${client.status}`} data-testid="connection-status" role="status">
-            {STATUS_TEXT[client.status]}
-          </span>
+          <ConnectionStatus status={client.status} retryAt={client.retryAt} />
           <StatusPicker client={client} />
           {session.agent.role !== 'agent' && (
             <a class="btn small" href="/reports">

@@ -9,8 +9,8 @@ import { pickConversation, VisitorStore } from './session';
 import { StartForm } from './start-form';
 import { EarlierConversations } from './earlier';
 import { OfflineForm, type OfflineInput } from './offline-form';
-import { solveVisitorChallenge } from './proof-of-work';
-import { browserStore } from './storage';
+import { prepareVisitorChallenge, solveVisitorChallenge } from './proof-of-work';
+import { browserStore, parseStoragePreference } from './storage';
 import { errorOf, errorText, loaderLabels, t } from './i18n';
 
 type View =
@@ -46,7 +46,7 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const [bridge, setBridge] = useState<ParentBridge | null>(null);
-  const kv = useMemo(() => browserStore(), []);
+  const kv = useMemo(() => browserStore(parseStoragePreference(params.get('storage'))), []);
   const store = useMemo(() => new VisitorStore(kv, orgKey), [kv]);
   const outbox = useMemo(() => new Outbox(kv, store.outboxKey), [kv, store]);
   // The host's identity token: memory only (short-lived; the host signs a new one per page).
@@ -118,6 +118,8 @@ export function App() {
       setView({ kind: 'unavailable', message });
       return;
     }
+    // No session yet: solve a proof of work in a worker now, so "Start chat" never waits for one.
+    if (!store.session()) prepareVisitorChallenge();
     // Whether anyone can answer now; without an answer the widget behaves as if someone can.
     visitorApi.availability(orgKey).then(setAvailability, () => undefined);
     const continueToken = takeContinueToken();

@@ -72,6 +72,11 @@ export class VisitorChat {
     this.socket.start();
   }
 
+  /** When the socket tries again while `reconnecting` (epoch ms). */
+  get retryAt(): number | null {
+    return this.socket.retryAt;
+  }
+
   stop(): void {
     this.socket.stop();
     if (this.typingTimer) clearTimeout(this.typingTimer);

@@ -12,6 +12,7 @@ import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
 import type { SocketStatus } from '@parley/realtime-client';
 import { t } from './i18n';
+import { connectionText } from './connection-text';
 
 interface Props {
   token: string;
@@ -36,12 +37,6 @@ interface Props {
   onConsentWithdrawn: (outcome: 'erased' | 'closed') => void;
 }
 
-const STATUS_KEYS: Record<SocketStatus, string> = {
-  connecting: 'status.connecting',
-  connected: 'status.connected',
-  offline: 'status.offline',
-};
-
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor`;
 }
@@ -53,6 +48,14 @@ export function ChatView(p: Props) {
   const memo = useRef(p.store.conversation(p.conversationId));
   const props = useRef(p);
   props.current = p;
+  const [, tick] = useState(0);
+
+  // The countdown of "Reconnecting in N s" moves once a second.
+  useEffect(() => {
+    if (status !== 'reconnecting') return;
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [status]);
 
   useEffect(() => {
     const c = new VisitorChat({
@@ -105,7 +108,7 @@ export function ChatView(p: Props) {
   return (
     <div class="chat">
       <p class={`status ${status}`} data-testid="connection-status" role="status">
-        {t(STATUS_KEYS[status])}
+        {connectionText(status, chat.current?.retryAt ?? null)}
       </p>
       <MessageList
         greeting={p.greeting}

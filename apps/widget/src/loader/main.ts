@@ -79,7 +79,11 @@ function mount(script: HTMLScriptElement): void {
   const team = script.dataset.team ?? '';
   // data-lang: the website's language for the chat; without it the frame follows the browser.
   const lang = script.dataset.lang ?? '';
-  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}${team ? `&team=${encodeURIComponent(team)}` : ''}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
+  // data-storage: where the frame keeps the visitor's token and outbox (docs/widget.md "Storage").
+  const storage = /^(auto|local|cookie|memory)$/.test(script.dataset.storage ?? '')
+    ? (script.dataset.storage ?? '')
+    : '';
+  const frameUrl = `${serverOrigin}/frame/?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(location.origin)}${identity ? '&identity=1' : ''}${team ? `&team=${encodeURIComponent(team)}` : ''}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}${storage ? `&storage=${storage}` : ''}`;
   // Open or closed survives page loads in this tab (docs/widget.md "Continuity"); only a flag.
   const openKey = `parley:open:${orgKey}`;
 
@@ -205,11 +209,48 @@ function mount(script: HTMLScriptElement): void {
   Object.defineProperty(window, 'Parley', { value: Object.freeze(api), configurable: true });
 }
 
+// The loader's one console message when it shows nothing (kept together for the i18n catalogs).
+const NOT_SHOWN = {
+  origin: (origin: string) =>
+    `Parley chat: ${origin} is not one of this organisation's allowed websites, so no chat is shown. An admin can add it under Organisation → Allowed origins (docs/widget.md).`,
+  other: (code: string) => `Parley chat: not shown (${code}).`,
+};
+
+/**
+ * Asks the server whether this page may show the chat at all (issue 11 item 6):
+ * it decides by the Origin header the browser sets, so a page that is not
+ * allowed gets no launcher and no broken frame, only one console line.
+ */
+async function admitted(script: HTMLScriptElement): Promise<boolean> {
+  const server = new URL(script.src, location.href).origin;
+  let code = 'unreachable';
+  try {
+    const res = await fetch(
+      `${server}/api/widget/loader?org=${encodeURIComponent(script.dataset.org ?? '')}`,
+      { credentials: 'omit', cache: 'no-store' },
+    );
+    if (res.ok) return true;
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+    code = body?.error?.code ?? `HTTP ${res.status}`;
+  } catch {
+    // Unreachable, or refused by the host page's own CSP (connect-src): nothing to show either.
+  }
+  console.warn(
+    code === 'origin_not_allowed' ? NOT_SHOWN.origin(location.origin) : NOT_SHOWN.other(code),
+  );
+  return false;
+}
+
 const script = findScript();
 const flag = '__parleyWidgetLoaded';
 const w = window as unknown as Record<string, unknown>;
 if (script && !w[flag]) {
   w[flag] = true;
-  if (document.body) mount(script);
-  else document.addEventListener('DOMContentLoaded', () => mount(script), { once: true });
+  const admission = admitted(script);
+  const mountIfAdmitted = (): void =>
+    void admission.then((ok) => {
+      if (ok) mount(script);
+    });
+  if (document.body) mountIfAdmitted();
+  else document.addEventListener('DOMContentLoaded', mountIfAdmitted, { once: true });
 }

@@ -85,8 +85,9 @@ export function registerChatRoutes(
 
   // ---- visitor ----
   // A challenge for the chat frame to solve in the background (no third party; docs/widget.md).
+  // Not found while proof of work is off: the frame then prepares none.
   app.get('/api/visitor/challenge', async (_request, reply) => {
-    if (!deps.challenge) throw new ParleyError('not_found');
+    if (!deps.challenge || deps.proof?.mode === 'off') throw new ParleyError('not_found');
     void reply.header('cache-control', 'no-store');
     return deps.challenge();
   });

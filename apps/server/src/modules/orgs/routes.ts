@@ -7,7 +7,7 @@ import {
   type WidgetConsent,
 } from '@parley/protocol';
 import type { Store } from '../../store';
-import { isAllowedOrigin } from './service';
+import { isAllowedOrigin, loaderAllowed, normaliseOrigin } from './service';
 
 const WidgetConfigQuerySchema = z.object({
   org: z.string().min(1).max(64),
@@ -32,6 +32,22 @@ export function registerOrgRoutes(
     routing?: WidgetRouting;
   },
 ): void {
+  // Public: may the loader show the launcher on this page? Decided by the Origin the browser
+  // set on the loader's own request, which no script on the page can change (issue 11 item 6).
+  app.get('/api/widget/loader', async (request, reply) => {
+    const query = z.object({ org: z.string().min(1).max(64) }).parse(request.query);
+    const origin = normaliseOrigin(request.headers.origin ?? '');
+    // The answer (refusal included) must be readable by that page, and differs per origin.
+    void reply.header('vary', 'origin');
+    void reply.header('cache-control', 'no-store');
+    if (origin) void reply.header('access-control-allow-origin', origin);
+    const org = await deps.store.orgs.byKey(query.org);
+    if (!org) throw new ParleyError('organisation_not_found');
+    if (!loaderAllowed(org, request.headers, deps.selfOrigins))
+      throw new ParleyError('origin_not_allowed');
+    return { allowed: true };
+  });
+
   // Public: what the chat frame needs to draw itself. The host page's origin
   // must be one the organisation allows.
   app.get('/api/widget/config', async (request): Promise<WidgetConfig> => {

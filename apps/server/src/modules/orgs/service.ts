@@ -10,6 +10,22 @@ export function isAllowedOrigin(
   return selfOrigins.has(origin) || org.allowedOrigins.includes(origin);
 }
 
+/**
+ * Whether a loader request comes from a page allowed to show the widget: by the
+ * browser's `Origin` header (sent on every cross-origin fetch; page scripts
+ * cannot change it), or, without one, when the browser says the page is the
+ * server's own (`Sec-Fetch-Site: same-origin`; same-origin GETs carry no Origin).
+ */
+export function loaderAllowed(
+  org: Organisation,
+  headers: Record<string, string | string[] | undefined>,
+  selfOrigins: ReadonlySet<string>,
+): boolean {
+  const origin = typeof headers.origin === 'string' ? normaliseOrigin(headers.origin) : undefined;
+  if (origin) return isAllowedOrigin(org, origin, selfOrigins);
+  return headers.origin === undefined && headers['sec-fetch-site'] === 'same-origin';
+}
+
 /** Normalises an origin as browsers send it (scheme://host[:port], no path). Undefined when not an origin. */
 export function normaliseOrigin(value: string): string | undefined {
   try {

@@ -65,6 +65,23 @@ describe('proof of work on visitor sessions: auto', () => {
   });
 });
 
+describe('proof of work on visitor sessions: off', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ logLevel: 'warn', env: { PARLEY_VISITOR_POW: 'off' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('hands out no visitor challenge, so the frame prepares none', async () => {
+    const res = await fetch(`${t.url}/api/visitor/challenge`);
+    expect(res.status).toBe(404);
+    expect(await code(res)).toBe('not_found');
+    expect((await session(t.url, t.orgKey)).status).toBe(200);
+  });
+});
+
 describe('proof of work solve time (production difficulty)', () => {
   let t: TestServer;
   beforeAll(async () => {

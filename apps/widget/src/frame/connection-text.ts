@@ -1,0 +1,16 @@
+import { secondsUntil, type SocketStatus } from '@parley/realtime-client';
+import { t } from './i18n';
+
+/**
+ * What the status line says: honest about the network, with the retry countdown (issue 11
+ * item 7), in the visitor's language (catalog keys `status.*`).
+ */
+export function connectionText(
+  status: SocketStatus,
+  retryAt: number | null,
+  now = Date.now(),
+): string {
+  if (status === 'reconnecting')
+    return t('status.reconnecting', { count: secondsUntil(retryAt, now) });
+  return t(`status.${status}`);
+}
