@@ -11,7 +11,6 @@ import { EndOfChat } from './end-of-chat';
 import type { Outbox } from './outbox';
 import type { VisitorStore } from './session';
 import type { SocketStatus } from '@parley/realtime-client';
-import { t } from './i18n';
 import { connectionText } from './connection-text';
 
 interface Props {

@@ -1,6 +1,12 @@
 import { secondsUntil, type SocketStatus } from '@parley/realtime-client';
 import { t } from './i18n';
 
+const KEYS: Record<Exclude<SocketStatus, 'reconnecting'>, string> = {
+  connecting: 'status.connecting',
+  connected: 'status.connected',
+  offline: 'status.offline',
+};
+
 /**
  * What the status line says: honest about the network, with the retry countdown (issue 11
  * item 7), in the visitor's language (catalog keys `status.*`).
@@ -12,5 +18,5 @@ export function connectionText(
 ): string {
   if (status === 'reconnecting')
     return t('status.reconnecting', { count: secondsUntil(retryAt, now) });
-  return t(`status.${status}`);
+  return t(KEYS[status]);
 }
