@@ -137,14 +137,19 @@ function notAPiece(text: string, chain: Chain, units: readonly Unit[], pending: 
   return (raw.includes('-') || isbnBefore) && isbn13(digits);
 }
 
-/** A lone number word among words ("two tickets"): shown, but still counted as a piece. */
+/**
+ * A lone number word among words ("two tickets"): shown, but still counted as a piece. A word is
+ * letters: a lone circled or superscript digit ("②", "²") is a digit, held like "2" (issue 9: a
+ * one-digit piece so written was shown).
+ */
 function loneWord(text: string, units: readonly Unit[]): boolean {
   const u = units[0];
   return (
     units.length === 1 &&
     u !== undefined &&
     u.digits.length === 1 &&
-    !/\p{Nd}/u.test(text.slice(u.start, u.end))
+    /^\P{N}*$/u.test(text.slice(u.start, u.end)) &&
+    /\p{L}/u.test(text.slice(u.start, u.end))
   );
 }
 
