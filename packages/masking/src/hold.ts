@@ -110,21 +110,21 @@ function isbn13(digits: string): boolean {
 }
 
 /**
- * Shapes that are no piece of a card whatever comes next: a phone number with its country code,
- * a date, a time, an amount of money, an ISBN-13 written with hyphens.
+ * Shapes that are no piece of a card whatever comes next: a date, a time, an amount of money, an
+ * ISBN-13 written with hyphens. A phone number with its country code is a piece (issue 9, open
+ * class 3: "+4242 4242" then "4242 4242" showed the card's first eight digits): it is held like any
+ * number until released. `_pending`: the sender has an undecided piece (kept for the callers).
  */
-function notAPiece(text: string, chain: Chain, units: readonly Unit[], pending: boolean): boolean {
+function notAPiece(text: string, chain: Chain, units: readonly Unit[], _pending: boolean): boolean {
   const first = units[0];
   const last = units[units.length - 1];
   if (first === undefined || last === undefined) return true;
   const raw = text.slice(first.start, last.end);
   if (!/^[0-9.,:/' ()-]+$/.test(raw)) return false; // words, other scripts: judged as digits
   const digits = units.map((u) => u.digits).join('');
-  // E.164: at most 15 digits with the country code.
-  // After an undecided piece, a "+" does not make the digits a phone number: "5555" then
-  // "+55 5555 5555 4444" would show the rest of a card (issue 9, a leak found in this pass).
-  if (first === chain.units[0] && chain.plusBefore)
-    return !pending && digits.length >= 7 && digits.length <= 15;
+  // A "+" does not make the digits a phone number that no card can start: a card's first piece
+  // can be written so, and its first eight digits then showed (held path, issue 9).
+  if (first === chain.units[0] && chain.plusBefore) return false;
   if (raw.includes('(')) return false;
   if (DATE.test(raw) || TIME.test(raw)) return true;
   const before = text.slice(Math.max(0, first.start - 4), first.start);
@@ -137,14 +137,19 @@ function notAPiece(text: string, chain: Chain, units: readonly Unit[], pending: 
   return (raw.includes('-') || isbnBefore) && isbn13(digits);
 }
 
-/** A lone number word among words ("two tickets"): shown, but still counted as a piece. */
+/**
+ * A lone number word among words ("two tickets"): shown, but still counted as a piece. A word is
+ * letters: a lone circled or superscript digit ("②", "²") is a digit, held like "2" (issue 9: a
+ * one-digit piece so written was shown).
+ */
 function loneWord(text: string, units: readonly Unit[]): boolean {
   const u = units[0];
   return (
     units.length === 1 &&
     u !== undefined &&
     u.digits.length === 1 &&
-    !/\p{Nd}/u.test(text.slice(u.start, u.end))
+    /^\P{N}*$/u.test(text.slice(u.start, u.end)) &&
+    /\p{L}/u.test(text.slice(u.start, u.end))
   );
 }
 

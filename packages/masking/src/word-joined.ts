@@ -110,6 +110,27 @@ export function claimWordJoined(
   flush();
 }
 
+/**
+ * Whether the groups of chains `from..to` are written as cards are: fours (the last may be shorter),
+ * or 4-6-5 and 4-6-4 (American Express, Diners). Digits one by one count as one group. Random
+ * numbers of other lengths joined by words pass Luhn one time in ten: they stay readable.
+ */
+function cardGrouping(
+  run: ReadonlyArray<{ chain: Chain; unit: Unit }>,
+  from: number,
+  to: number,
+): boolean {
+  const sizes: number[] = [];
+  for (let i = from; i <= to; i += 1) {
+    const units = run[i]?.chain.units ?? [];
+    if (units.every((u) => u.digits.length === 1)) sizes.push(units.length);
+    else for (const u of units) sizes.push(u.digits.length);
+  }
+  const shape = sizes.join('-');
+  if (shape === '4-6-5' || shape === '4-6-4') return true;
+  return sizes.every((n, i) => n === 4 || (i === sizes.length - 1 && n >= 1 && n < 4));
+}
+
 function claimRun(
   run: ReadonlyArray<{ chain: Chain; unit: Unit }>,
   display: PanDisplay,
@@ -119,6 +140,7 @@ function claimRun(
   const units = run.map((r) => r.unit);
   for (const w of findPanWindows(units, false)) {
     if (w.to === w.from) continue; // one chain alone was searched already
+    if (!cardGrouping(run, w.from, w.to)) continue;
     // Digits just before the window may be the card's true start: then its last four are unsure.
     const shown = w.leadDigits === '' && !w.ambiguous ? display : 'none';
     let offset = 0;
