@@ -17,7 +17,9 @@ const ARGS = [
 ];
 
 /** Debian's Chromium with a fresh profile directory; close() removes it. */
-export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<{
+export async function launchBrowser(
+  opts: { ignoreHTTPSErrors?: boolean; args?: string[] } = {},
+): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
@@ -25,7 +27,7 @@ export async function launchBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}):
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...(opts.args ?? [])],
     viewport: { width: 1280, height: 800 },
     ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
   });
