@@ -18,7 +18,7 @@ const ARGS = [
 
 /** Debian's Chromium with a fresh profile directory; close() removes it. */
 export async function launchBrowser(
-  opts: { ignoreHTTPSErrors?: boolean; locale?: string } = {},
+  opts: { ignoreHTTPSErrors?: boolean; locale?: string; args?: string[] } = {},
 ): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
@@ -27,7 +27,7 @@ export async function launchBrowser(
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...(opts.args ?? [])],
     viewport: { width: 1280, height: 800 },
     ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
     // The browser's language (navigator.language, Accept-Language), for the widget's languages.

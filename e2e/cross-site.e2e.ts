@@ -1,0 +1,211 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { AgentClient } from '../apps/server/test/clients';
+import { EXPIRY, requestPayment, startServerWithVault } from '../apps/server/test/payment-flow';
+import { chatFrame, clickLauncher, launchBrowser, screenshot } from './browser';
+import { seriousViolations } from './axe';
+
+// Issue 11 item 6 in Chromium with third-party cookies phased out: a shop on
+// 127.0.0.1 embeds Parley served from localhost (another site). Reloads in
+// the middle of a conversation, of a payment and of an unsent message lose
+// nothing; a website that is not allowed gets no launcher and one console line.
+const SHOP_PORT = 21101;
+const OTHER_PORT = 21102;
+
+function shopPage(serverUrl: string, orgKey: string, storage: string): string {
+  const attr = storage ? ` data-storage="${storage}"` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>A shop on another site</h1><p>Products.</p></main>
+<script src="${serverUrl}/widget.js" data-org="${orgKey}"${attr}></script></body></html>`;
+}
+
+function startShop(port: number, html: (storage: string) => string): Promise<Server> {
+  const shop = createServer((req, res) => {
+    const storage = new URL(req.url ?? '/', 'http://x').searchParams.get('storage') ?? '';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html(/^(cookie|memory|local)$/.test(storage) ? storage : ''));
+  });
+  return new Promise((resolve) => shop.listen(port, '127.0.0.1', () => resolve(shop)));
+}
+
+describe('the widget embedded on another site (browser)', () => {
+  let env: Awaited<ReturnType<typeof startServerWithVault>>;
+  let shop: Server;
+  let other: Server;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let frame: Frame;
+  let agent: AgentClient;
+  let conversationId = '';
+  const shopUrl = `http://127.0.0.1:${SHOP_PORT}/`;
+
+  beforeAll(async () => {
+    env = await startServerWithVault({ logLevel: 'warn' });
+    const { server } = env;
+    expect(new URL(server.url).hostname).toBe('localhost');
+    const html = (storage: string) => shopPage(server.url, server.orgKey, storage);
+    shop = await startShop(SHOP_PORT, html);
+    other = await startShop(OTHER_PORT, html);
+    const admin = new AgentClient(server.url);
+    await admin.login(server.admin.email, server.admin.password);
+    const res = await admin.request('PUT', '/api/settings/organisation', {
+      allowedOrigins: [server.url, `http://127.0.0.1:${SHOP_PORT}`],
+    });
+    expect(res.status).toBe(200);
+    const sup = await server.createAgent('supervisor');
+    agent = new AgentClient(server.url);
+    await agent.login(sup.email, sup.password);
+    browser = await launchBrowser({ args: ['--test-third-party-cookie-phaseout'] });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => shop?.close(r));
+    await new Promise((r) => other?.close(r));
+    await env?.close();
+  });
+
+  const messages = (text: string) => frame.getByTestId('message').filter({ hasText: text });
+
+  async function reloadFrame(): Promise<void> {
+    await page.reload();
+    frame = await chatFrame(page);
+  }
+
+  async function storedTexts(): Promise<string[]> {
+    const res = await agent.request('GET', `/api/conversations/${conversationId}/messages`);
+    return ((await res.json()) as { messages: { text: string }[] }).messages.map((m) => m.text);
+  }
+
+  it('a website that is not allowed shows no launcher and says why once in the console', async () => {
+    const p = await browser.context.newPage();
+    const warnings: string[] = [];
+    p.on('console', (m) => {
+      if (m.text().startsWith('Parley chat:')) warnings.push(m.text());
+    });
+    const loader = p.waitForResponse((r) => r.url().includes('/api/widget/loader'));
+    await p.goto(`http://127.0.0.1:${OTHER_PORT}/`);
+    expect((await loader).status()).toBe(403);
+    await expect.poll(() => warnings.length).toBe(1);
+    expect(warnings[0]).toContain(`http://127.0.0.1:${OTHER_PORT} is not one of`);
+    expect(await p.locator('[data-parley-widget]').count()).toBe(0);
+    expect(p.frames().some((f) => f.url().includes('/frame/'))).toBe(false);
+    await p.close();
+  });
+
+  it('an allowed shop on another site: reload mid-conversation keeps the conversation', async () => {
+    await page.goto(shopUrl);
+    await clickLauncher(page);
+    frame = await chatFrame(page);
+    await frame.locator('html[data-storage]').waitFor({ state: 'attached' });
+    const kind = await frame.evaluate(() => document.documentElement.dataset.storage);
+    console.log(`cross-site frame storage with third-party cookies phased out: ${kind}`);
+    expect(kind).not.toBe('memory');
+    await frame.getByLabel('Your name (optional)').fill('Cora');
+    await frame.getByRole('button', { name: 'Start chat' }).click();
+    await frame.getByTestId('connection-status').getByText('Connected').waitFor();
+    await frame.getByLabel('Message').fill('Is the blue one in stock?');
+    await frame.getByLabel('Message').press('Enter');
+    await frame
+      .locator('[data-testid="message"][data-state="sent"]', { hasText: 'blue one' })
+      .waitFor();
+    const list = (await (
+      await agent.request('GET', '/api/conversations?status=waiting')
+    ).json()) as {
+      conversations: { id: string }[];
+    };
+    conversationId = list.conversations[0]?.id ?? '';
+    expect(
+      (await agent.request('POST', `/api/conversations/${conversationId}/accept`, {})).ok,
+    ).toBe(true);
+
+    await reloadFrame();
+    await clickLauncher(page);
+    await messages('Is the blue one in stock?').waitFor();
+    await frame.getByTestId('connection-status').getByText('Connected').waitFor();
+    expect(await frame.getByRole('button', { name: 'Start chat' }).count()).toBe(0);
+    await screenshot(page, 'cross-site-after-reload');
+  });
+
+  it('a message typed offline survives a reload and arrives exactly once', async () => {
+    await page.context().setOffline(true);
+    await frame.getByTestId('connection-status').getByText('Offline…').waitFor();
+    await frame.getByLabel('Message').fill('Typed on the train');
+    await frame.getByLabel('Message').press('Enter');
+    await frame
+      .locator('[data-testid="message"][data-state="pending"]', { hasText: 'Typed on the train' })
+      .waitFor();
+    // Back online and reloaded at once: sent before the reload or from the outbox after it,
+    // it is stored once and shown once.
+    await page.context().setOffline(false);
+    await reloadFrame();
+    await clickLauncher(page);
+    await frame
+      .locator('[data-testid="message"][data-state="sent"]', { hasText: 'Typed on the train' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await expect
+      .poll(async () => (await storedTexts()).filter((t) => t === 'Typed on the train').length)
+      .toBe(1);
+    await expect.poll(() => messages('Typed on the train').count()).toBe(1);
+  });
+
+  it('reload mid-payment: paid with 4242 4242 4242 4242 in the vault window, the reloaded frame shows it', async () => {
+    const { res } = await requestPayment(agent, conversationId);
+    expect(res.status).toBe(201);
+    const card = frame.getByTestId('payment-card').last();
+    await card.getByRole('button', { name: 'Pay' }).waitFor();
+    const [popup] = await Promise.all([
+      browser.context.waitForEvent('page'),
+      card.getByRole('button', { name: 'Pay' }).click(),
+    ]);
+    await popup.locator('#pay-form-section').waitFor();
+    await reloadFrame();
+    await popup.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await popup.getByLabel('Expiry date (MM/YY)').fill(EXPIRY);
+    await popup.getByLabel('Security code').fill('737');
+    await popup.getByLabel('Name on card').fill('Cora Visitor');
+    await popup.locator('#pay-submit').click();
+    await popup.locator('#pay-success').waitFor();
+    await popup.close();
+    await clickLauncher(page);
+    await expect
+      .poll(() => frame.getByTestId('payment-card').last().getAttribute('data-status'), {
+        timeout: 15_000,
+      })
+      .toBe('succeeded');
+    await messages('Is the blue one in stock?').waitFor();
+  });
+
+  it('keeps it in partitioned cookies of the frame, Secure and SameSite=None', async () => {
+    const ours = (await browser.context.cookies()).filter((c) => c.name.startsWith('p_parley_v1_'));
+    expect(ours.map((c) => c.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/_session\.n$/)]),
+    );
+    for (const c of ours) {
+      expect(c).toMatchObject({ domain: 'localhost', path: '/frame/', secure: true });
+      expect(c.sameSite).toBe('None');
+      // Partitioned by the top-level site (CHIPS), where Playwright reports it.
+      const key = (c as { partitionKey?: string }).partitionKey;
+      if (key !== undefined) expect(key).toContain('127.0.0.1');
+    }
+  });
+
+  it('data-storage="memory" keeps nothing: a fresh start form, accessible at 390 and 1280 px', async () => {
+    await page.goto(`${shopUrl}?storage=memory`);
+    frame = await chatFrame(page);
+    await clickLauncher(page);
+    await frame.getByRole('button', { name: 'Start chat' }).waitFor();
+    await frame.locator('html[data-storage]').waitFor({ state: 'attached' });
+    expect(await frame.evaluate(() => document.documentElement.dataset.storage)).toBe('memory');
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await seriousViolations(frame, 'body'), `${width} px`).toEqual([]);
+      await screenshot(page, `cross-site-memory-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
