@@ -392,6 +392,7 @@ export async function startServer(
     vaultUrl: config.vaultUrl,
   });
   const app = await buildApp({
+    vault,
     apiTokens,
     webhooks,
     log,

@@ -9,7 +9,7 @@ import type { Store } from '../store';
 import { registerAccountRoutes, type AccountRouteOptions } from '../modules/account';
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
-import { registerPrivacyRoutes } from '../modules/privacy';
+import { registerPrivacyRoutes, type VaultEraser } from '../modules/privacy';
 import {
   createConsentService,
   presentWidgetConsent,
@@ -69,6 +69,8 @@ declare module 'fastify' {
 export interface AppDeps {
   log: Logger;
   store: Store;
+  /** The vault's erasure (issue 12): a visitor's payment records there are anonymised too. */
+  vault?: VaultEraser | undefined;
   /** Scoped REST API tokens (modules/api-tokens); their admission is wired into authRoutes. */
   apiTokens?: ApiTokenService;
   webhooks?: WebhookService;
@@ -181,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
-  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes });
+  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes, vault: deps.vault });
   if (deps.apiTokens)
     registerApiTokenRoutes(app, {
       authRoutes: deps.authRoutes,
@@ -190,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   if (deps.webhooks)
     registerWebhookRoutes(app, { authRoutes: deps.authRoutes, webhooks: deps.webhooks });
-  const consent = createConsentService({ store: deps.store, chat: deps.chat });
+  const consent = createConsentService({ store: deps.store, chat: deps.chat, vault: deps.vault });
   registerOrgRoutes(app, {
     store: deps.store,
     selfOrigins: deps.authRoutes.selfOrigins,

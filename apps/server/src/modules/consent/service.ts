@@ -8,7 +8,7 @@ import type { ConsentRow, ConsentSettingsRow, ConversationRow, Store } from '../
 import { audit } from '../audit';
 import { can, type AgentContext } from '../auth';
 import type { ChatActor, ChatService } from '../chat';
-import { erase } from '../privacy';
+import { erase, type VaultEraser } from '../privacy';
 
 /** The built-in notice (version 1) until an admin writes the organisation's own. */
 export const DEFAULT_CONSENT_TEXT =
@@ -26,6 +26,8 @@ export type ConsentService = ReturnType<typeof createConsentService>;
 export function createConsentService(deps: {
   store: Store;
   chat: Pick<ChatService, 'close'>;
+  /** The vault, so that an erasure on withdrawal reaches its payment records. */
+  vault?: VaultEraser | undefined;
   now?: () => number;
 }) {
   const { store } = deps;
@@ -215,6 +217,7 @@ export function createConsentService(deps: {
           { visitorId: actor.visitorId },
           { kind: 'system', id: null },
           ip,
+          deps.vault,
         );
         return { outcome: 'erased', policy: s.onWithdrawal };
       }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DataSubjectLookupSchema, ErasureRequestSchema, ParleyError } from '@parley/protocol';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import { exportSubject } from './export';
-import { erase, type EraseReport } from './service';
+import { erase, type EraseReport, type VaultEraser } from './service';
 import { previewErasure, resolveSubject } from './subject';
 
 /**
@@ -12,7 +12,7 @@ import { previewErasure, resolveSubject } from './subject';
  */
 export function registerPrivacyRoutes(
   app: FastifyInstance,
-  opts: { authRoutes: AuthRouteOptions },
+  opts: { authRoutes: AuthRouteOptions; vault?: VaultEraser | undefined },
 ): void {
   const store = opts.authRoutes.store;
   const admins = { preHandler: requireAgent(opts.authRoutes, { permission: 'settings:manage' }) };
@@ -52,14 +52,16 @@ export function registerPrivacyRoutes(
     const { confirm: _confirm, ...target } = parsed.data;
     const actor = { kind: 'agent' as const, id: ctx.agent.id };
     if ('conversationId' in target || 'visitorId' in target)
-      return { erased: await erase(store, ctx.agent.orgId, target, actor, request.ip) };
+      return { erased: await erase(store, ctx.agent.orgId, target, actor, request.ip, opts.vault) };
     const total: EraseReport = { conversations: 0, visitors: 0, messages: 0, keys: 0 };
     for (const visitorId of await resolveSubject(store, ctx.agent.orgId, target)) {
-      const r = await erase(store, ctx.agent.orgId, { visitorId }, actor, request.ip);
+      const r = await erase(store, ctx.agent.orgId, { visitorId }, actor, request.ip, opts.vault);
       total.conversations += r.conversations;
       total.visitors += r.visitors;
       total.messages += r.messages;
       total.keys += r.keys;
+      if (r.vaultPayments !== undefined)
+        total.vaultPayments = (total.vaultPayments ?? 0) + r.vaultPayments;
     }
     return { erased: total };
   });

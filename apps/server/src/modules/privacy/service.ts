@@ -14,6 +14,13 @@ export interface EraseReport {
   visitors: number;
   messages: number;
   keys: number;
+  /** Payment records the vault anonymised (only when a vault is configured). */
+  vaultPayments?: number;
+}
+
+/** The vault's side of an erasure (docs/vault.md `POST /v1/erasures`); the vault client has it. */
+export interface VaultEraser {
+  eraseConversations(orgId: string, conversationIds: string[]): Promise<number>;
 }
 
 /**
@@ -28,6 +35,7 @@ export async function erase(
   target: EraseTarget,
   actor: EraseActor,
   ip?: string,
+  vault?: VaultEraser,
 ): Promise<EraseReport> {
   let conversationIds: string[];
   let visitorIds: string[];
@@ -42,9 +50,21 @@ export async function erase(
     conversationIds = await store.privacy.conversationsOf(orgId, v.id);
     visitorIds = [v.id];
   }
+  // The vault first: if it cannot be reached the erasure stops (retryable) with nothing changed;
+  // its anonymisation is idempotent, so a retry after a later failure is safe.
+  const vaultPayments =
+    vault && conversationIds.length > 0
+      ? await vault.eraseConversations(orgId, conversationIds)
+      : undefined;
   // The erasure and its audit entry commit together or not at all (law 6).
   const report = await store.transaction(async (tx) => {
-    const r = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now(), tx);
+    const erased = await store.privacy.erase(
+      orgId,
+      { conversationIds, visitorIds },
+      Date.now(),
+      tx,
+    );
+    const r: EraseReport = vaultPayments === undefined ? erased : { ...erased, vaultPayments };
     await audit.record(
       store,
       {
