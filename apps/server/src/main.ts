@@ -395,6 +395,7 @@ export async function startServer(
   const fileStorage = fileStorageFor(config);
   const app = await buildApp({
     fileStorage,
+    vault,
     apiTokens,
     webhooks,
     log,

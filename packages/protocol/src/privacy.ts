@@ -151,6 +151,8 @@ export const ErasureResultSchema = z.object({
     visitors: z.number().int(),
     messages: z.number().int(),
     keys: z.number().int(),
+    /** Payment records the vault anonymised, when a vault is configured. */
+    vaultPayments: z.number().int().optional(),
   }),
 });
 

@@ -9,7 +9,7 @@ import type { Store } from '../store';
 import { registerAccountRoutes, type AccountRouteOptions } from '../modules/account';
 import { registerAgentRoutes, type AgentsService } from '../modules/agents';
 import { registerAuditRoutes, type AuditAnchor } from '../modules/audit';
-import { registerPrivacyRoutes } from '../modules/privacy';
+import { registerPrivacyRoutes, type VaultEraser } from '../modules/privacy';
 import type { FileStorage } from '../modules/files';
 import {
   createConsentService,
@@ -70,6 +70,8 @@ declare module 'fastify' {
 export interface AppDeps {
   log: Logger;
   store: Store;
+  /** The vault's erasure (issue 12): a visitor's payment records there are anonymised too. */
+  vault?: VaultEraser | undefined;
   /** Scoped REST API tokens (modules/api-tokens); their admission is wired into authRoutes. */
   apiTokens?: ApiTokenService;
   webhooks?: WebhookService;
@@ -184,7 +186,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
-  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes, fileStorage: deps.fileStorage });
+  registerPrivacyRoutes(app, {
+    authRoutes: deps.authRoutes,
+    fileStorage: deps.fileStorage,
+    vault: deps.vault,
+  });
   if (deps.apiTokens)
     registerApiTokenRoutes(app, {
       authRoutes: deps.authRoutes,
@@ -197,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store,
     chat: deps.chat,
     fileStorage: deps.fileStorage,
+    vault: deps.vault,
   });
   registerOrgRoutes(app, {
     store: deps.store,

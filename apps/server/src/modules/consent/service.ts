@@ -8,7 +8,7 @@ import type { ConsentRow, ConsentSettingsRow, ConversationRow, Store } from '../
 import { audit } from '../audit';
 import { can, type AgentContext } from '../auth';
 import type { ChatActor, ChatService } from '../chat';
-import { erase } from '../privacy';
+import { erase, type VaultEraser } from '../privacy';
 import type { FileStorage } from '../files';
 
 /** The built-in notice (version 1) until an admin writes the organisation's own. */
@@ -29,6 +29,8 @@ export function createConsentService(deps: {
   chat: Pick<ChatService, 'close'>;
   /** Erasure on withdrawal deletes the visitor's file bytes from here. */
   fileStorage: FileStorage;
+  /** The vault, so that an erasure on withdrawal reaches its payment records. */
+  vault?: VaultEraser | undefined;
   now?: () => number;
 }) {
   const { store } = deps;
@@ -219,6 +221,7 @@ export function createConsentService(deps: {
           { kind: 'system', id: null },
           ip,
           deps.fileStorage,
+          deps.vault,
         );
         return { outcome: 'erased', policy: s.onWithdrawal };
       }

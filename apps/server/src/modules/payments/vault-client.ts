@@ -1,6 +1,6 @@
 import { ParleyError, type VaultCreateRequestInput } from '@parley/protocol';
 import { signedFetch } from '@parley/signing';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../../logger';
 import {
   VaultCreatedSchema,
@@ -126,6 +126,18 @@ export function createVaultClient(o: VaultClientOptions) {
     cancel: (id: string): Promise<VaultPayment> =>
       call(VaultPaymentSchema, 'POST', `${byId(id)}/cancel`),
     link: (id: string) => call(VaultLinkSchema, 'POST', `${byId(id)}/link`),
+    /** Erasure (docs/vault.md POST /v1/erasures): the conversations' payment records anonymised. */
+    eraseConversations: async (orgId: string, conversationIds: string[]): Promise<number> => {
+      let payments = 0;
+      for (let i = 0; i < conversationIds.length; i += 1000)
+        payments += (
+          await call(z.object({ payments: z.number().int() }), 'POST', '/v1/erasures', {
+            orgId,
+            conversationIds: conversationIds.slice(i, i + 1000),
+          })
+        ).payments;
+      return payments;
+    },
     refund: async (
       id: string,
       input: { amount?: number; idempotencyKey: string },

@@ -14,8 +14,7 @@ import type { AgentContext } from '../auth';
 import { createConsentService } from '../consent';
 import { createRetentionService } from '../retention';
 import { bindKeyring } from '../security';
-import { createDiskStorage } from '../files/disk';
-import type { FileStorage } from '../files';
+import { createDiskStorage, type FileStorage } from '../files';
 import { erase, exportSubject } from './index';
 
 async function refuseAuditInserts(store: Store): Promise<void> {

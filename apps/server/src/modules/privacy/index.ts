@@ -1,4 +1,10 @@
-export { erase, type EraseReport, type EraseTarget, type EraseActor } from './service';
+export {
+  erase,
+  type EraseReport,
+  type EraseTarget,
+  type EraseActor,
+  type VaultEraser,
+} from './service';
 export { registerPrivacyRoutes } from './routes';
 export { exportSubject, transcriptHtml, type SubjectExport } from './export';
 export { previewErasure, resolveSubject, verifiedDetails } from './subject';

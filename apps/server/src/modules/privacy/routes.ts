@@ -3,7 +3,7 @@ import { DataSubjectLookupSchema, ErasureRequestSchema, ParleyError } from '@par
 import type { FileStorage } from '../files';
 import { agentOf, can, requireAgent, type AuthRouteOptions } from '../auth';
 import { exportSubject } from './export';
-import { erase, type EraseReport } from './service';
+import { erase, type EraseReport, type VaultEraser } from './service';
 import { previewErasure, resolveSubject } from './subject';
 
 /**
@@ -13,7 +13,7 @@ import { previewErasure, resolveSubject } from './subject';
  */
 export function registerPrivacyRoutes(
   app: FastifyInstance,
-  opts: { authRoutes: AuthRouteOptions; fileStorage: FileStorage },
+  opts: { authRoutes: AuthRouteOptions; fileStorage: FileStorage; vault?: VaultEraser | undefined },
 ): void {
   const store = opts.authRoutes.store;
   const admins = { preHandler: requireAgent(opts.authRoutes, { permission: 'settings:manage' }) };
@@ -54,7 +54,15 @@ export function registerPrivacyRoutes(
     const actor = { kind: 'agent' as const, id: ctx.agent.id };
     if ('conversationId' in target || 'visitorId' in target)
       return {
-        erased: await erase(store, ctx.agent.orgId, target, actor, request.ip, opts.fileStorage),
+        erased: await erase(
+          store,
+          ctx.agent.orgId,
+          target,
+          actor,
+          request.ip,
+          opts.fileStorage,
+          opts.vault,
+        ),
       };
     const total: EraseReport = { conversations: 0, visitors: 0, messages: 0, files: 0, keys: 0 };
     for (const visitorId of await resolveSubject(store, ctx.agent.orgId, target)) {
@@ -65,12 +73,15 @@ export function registerPrivacyRoutes(
         actor,
         request.ip,
         opts.fileStorage,
+        opts.vault,
       );
       total.conversations += r.conversations;
       total.visitors += r.visitors;
       total.messages += r.messages;
       total.files += r.files;
       total.keys += r.keys;
+      if (r.vaultPayments !== undefined)
+        total.vaultPayments = (total.vaultPayments ?? 0) + r.vaultPayments;
     }
     return { erased: total };
   });

@@ -16,6 +16,13 @@ export interface EraseReport {
   messages: number;
   files: number;
   keys: number;
+  /** Payment records the vault anonymised (only when a vault is configured). */
+  vaultPayments?: number;
+}
+
+/** The vault's side of an erasure (docs/vault.md `POST /v1/erasures`); the vault client has it. */
+export interface VaultEraser {
+  eraseConversations(orgId: string, conversationIds: string[]): Promise<number>;
 }
 
 /**
@@ -31,6 +38,7 @@ export async function erase(
   actor: EraseActor,
   ip: string | undefined,
   fileStorage: FileStorage,
+  vault?: VaultEraser,
 ): Promise<EraseReport> {
   let conversationIds: string[];
   let visitorIds: string[];
@@ -45,6 +53,12 @@ export async function erase(
     conversationIds = await store.privacy.conversationsOf(orgId, v.id);
     visitorIds = [v.id];
   }
+  // The vault first: if it cannot be reached the erasure stops (retryable) with nothing changed;
+  // its anonymisation is idempotent, so a retry after a later failure is safe.
+  const vaultPayments =
+    vault && conversationIds.length > 0
+      ? await vault.eraseConversations(orgId, conversationIds)
+      : undefined;
   // Files: the bytes first (a failure stops the erasure before anything else changed and can be
   // retried), then their rows with the keys and messages in one transaction.
   for (const conversationId of conversationIds)
@@ -52,7 +66,13 @@ export async function erase(
       await deleteFileBytes(fileStorage, { orgId, conversationId, fileId: f.id });
   // The erasure and its audit entry commit together or not at all (law 6).
   const report = await store.transaction(async (tx) => {
-    const r = await store.privacy.erase(orgId, { conversationIds, visitorIds }, Date.now(), tx);
+    const erased = await store.privacy.erase(
+      orgId,
+      { conversationIds, visitorIds },
+      Date.now(),
+      tx,
+    );
+    const r: EraseReport = vaultPayments === undefined ? erased : { ...erased, vaultPayments };
     await audit.record(
       store,
       {

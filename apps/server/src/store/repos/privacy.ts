@@ -61,6 +61,15 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
               .where('org_id', '=', orgId)
               .where('conversation_id', 'in', conversationIds),
           );
+          // The chat's copy of a payment keeps its summary; the agent's description may name the
+          // person (the vault anonymises its own record the same way).
+          yield* run(
+            db
+              .updateTable('payments')
+              .set({ description: '' })
+              .where('org_id', '=', orgId)
+              .where('conversation_id', 'in', conversationIds),
+          );
           yield* run(
             db
               .updateTable('conversations')
