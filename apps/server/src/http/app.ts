@@ -186,11 +186,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, { authRoutes: deps.authRoutes, ...deps.account });
   registerSecurityRoutes(app, { authRoutes: deps.authRoutes, settings: deps.securitySettings });
   registerAuditRoutes(app, { authRoutes: deps.authRoutes, anchor: deps.audit });
-  registerPrivacyRoutes(app, {
-    authRoutes: deps.authRoutes,
-    fileStorage: deps.fileStorage,
-    vault: deps.vault,
-  });
+  // Erasure (admin routes, consent withdrawal) reaches the file bytes and the vault.
+  const erasure = { fileStorage: deps.fileStorage, vault: deps.vault };
+  registerPrivacyRoutes(app, { authRoutes: deps.authRoutes, ...erasure });
   if (deps.apiTokens)
     registerApiTokenRoutes(app, {
       authRoutes: deps.authRoutes,
@@ -199,12 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   if (deps.webhooks)
     registerWebhookRoutes(app, { authRoutes: deps.authRoutes, webhooks: deps.webhooks });
-  const consent = createConsentService({
-    store: deps.store,
-    chat: deps.chat,
-    fileStorage: deps.fileStorage,
-    vault: deps.vault,
-  });
+  const consent = createConsentService({ store: deps.store, chat: deps.chat, ...erasure });
   registerOrgRoutes(app, {
     store: deps.store,
     selfOrigins: deps.authRoutes.selfOrigins,
