@@ -18,6 +18,7 @@ export interface CliValues {
   visitor?: string | undefined;
   subject?: string | undefined;
   yes?: boolean | undefined;
+  'without-vault'?: boolean | undefined;
 }
 
 export function fail(message: string, code = 2): never {

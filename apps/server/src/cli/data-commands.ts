@@ -1,10 +1,20 @@
 import { storeOptionsFor } from '../main';
 import { createStore } from '../store';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSubjectLookupSchema, ParleyError } from '@parley/protocol';
 import type { Store } from '../store';
-import { erase, exportSubject, resolveSubject, type EraseTarget } from '../modules/privacy';
+import {
+  erase,
+  exportSubject,
+  resolveSubject,
+  type EraseTarget,
+  type VaultEraser,
+} from '../modules/privacy';
+import { createVaultClient } from '../modules/payments';
+import { createLogger } from '../logger';
+import type { Config } from '../config';
+import { ensureEdgeSecrets } from './secrets';
 import { bindKeyring, loadDataKeks, loadKeyring } from '../modules/security';
 import { fileStorageFor } from '../files-wiring';
 import { cliConfig, fail, type CliValues } from './common';
@@ -44,21 +54,57 @@ export async function dataCommand(positionals: string[], values: CliValues): Pro
       process.exitCode = 2;
       return;
     }
-    // The same storage the server writes files to: the bytes go with the rows and the keys.
-    const r = await erase(
-      store,
-      org.id,
-      target,
-      { kind: 'system', id: null },
-      undefined,
-      fileStorageFor(cfg),
-    );
+    // The same storage the server writes files to: the bytes go with the rows and the keys; the
+    // vault anonymises the payment records first (an unreachable vault stops it, nothing erased).
+    const vault = values['without-vault'] ? undefined : vaultFor(cfg);
+    let r: Awaited<ReturnType<typeof erase>>;
+    try {
+      r = await erase(
+        store,
+        org.id,
+        target,
+        { kind: 'system', id: null },
+        undefined,
+        fileStorageFor(cfg),
+        vault?.client,
+      );
+    } catch (err) {
+      if (vault && err instanceof ParleyError && err.code === 'payment_unavailable')
+        fail(
+          `the vault at ${vault.url} could not be reached, so its payment records were not anonymised and nothing was erased; start Parley (or the vault) and run again, or pass --without-vault to erase only the chat data`,
+          1,
+        );
+      throw err;
+    }
+    const payments =
+      r.vaultPayments === undefined
+        ? ''
+        : `, ${r.vaultPayments} payment record(s) anonymised in the vault`;
     process.stdout.write(
-      `erased in ${org.name}: ${what}\n  ${r.conversations} conversation(s), ${r.messages} message(s), ${r.files} file(s), ${r.keys} data key(s) destroyed\n`,
+      `erased in ${org.name}: ${what}\n  ${r.conversations} conversation(s), ${r.messages} message(s), ${r.files} file(s), ${r.keys} data key(s) destroyed${payments}\n`,
     );
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The vault an erasure goes through: the configured one (`PARLEY_VAULT_URL`), or the one
+ * `parley start` runs next door on the next port (its secrets in the data directory). None when
+ * this installation never ran a vault: then there are no payment records to anonymise.
+ */
+function vaultFor(cfg: Config): { url: string; client: VaultEraser } | undefined {
+  const log = createLogger('warn');
+  if (cfg.vaultUrl && cfg.vaultSecretOut)
+    return {
+      url: cfg.vaultUrl,
+      client: createVaultClient({ url: cfg.vaultUrl, secret: cfg.vaultSecretOut, log }),
+    };
+  if (!existsSync(join(cfg.dataDir, 'edge-secrets.json'))) return undefined;
+  const host = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
+  const url = `http://${host}:${cfg.port + 1}`;
+  const secret = ensureEdgeSecrets(cfg.dataDir).serverToVault;
+  return { url, client: createVaultClient({ url, secret, log }) };
 }
 
 async function openStore(values: CliValues): Promise<Store> {

@@ -40,8 +40,9 @@ Commands:
                     --smtp-test sends a real test message to ADDRESS. --evidence writes a
                     PCI DSS / GDPR evidence bundle (agents, policy history, chain, card scan,
                     retention, configuration without secrets).
-  data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--data-dir DIR]
-                    Erases a conversation or a visitor (destroys its data keys); audited.
+  data erase --conversation ID | --visitor ID [--org KEY] [--yes] [--without-vault] [--data-dir DIR]
+                    Erases a conversation or a visitor (destroys its data keys, deletes its
+                    files) and has the vault anonymise its payment records; audited.
   data export --visitor ID | --conversation ID | --email ADDR | --subject ID [--org KEY] [--out DIR]
                     Writes everything held about a visitor as JSON and an HTML transcript
                     (an access request, docs/privacy.md); audited.
@@ -73,6 +74,7 @@ const OPTIONS = {
   visitor: { type: 'string' },
   subject: { type: 'string' },
   yes: { type: 'boolean' },
+  'without-vault': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
