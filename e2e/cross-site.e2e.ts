@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { AgentClient } from '../apps/server/test/clients';
 import { EXPIRY, requestPayment, startServerWithVault } from '../apps/server/test/payment-flow';
-import { chatFrame, clickLauncher, launchBrowser, screenshot } from './browser';
+import { chatFrame, launchBrowser, openWidget, screenshot } from './browser';
 import { seriousViolations } from './axe';
 
 // Issue 11 item 6 in Chromium with third-party cookies phased out: a shop on
@@ -98,7 +98,7 @@ describe('the widget embedded on another site (browser)', () => {
 
   it('an allowed shop on another site: reload mid-conversation keeps the conversation', async () => {
     await page.goto(shopUrl);
-    await clickLauncher(page);
+    await openWidget(page);
     frame = await chatFrame(page);
     await frame.locator('html[data-storage]').waitFor({ state: 'attached' });
     const kind = await frame.evaluate(() => document.documentElement.dataset.storage);
@@ -123,7 +123,7 @@ describe('the widget embedded on another site (browser)', () => {
     ).toBe(true);
 
     await reloadFrame();
-    await clickLauncher(page);
+    await openWidget(page);
     await messages('Is the blue one in stock?').waitFor();
     await frame.getByTestId('connection-status').getByText('Connected').waitFor();
     expect(await frame.getByRole('button', { name: 'Start chat' }).count()).toBe(0);
@@ -142,7 +142,7 @@ describe('the widget embedded on another site (browser)', () => {
     // it is stored once and shown once.
     await page.context().setOffline(false);
     await reloadFrame();
-    await clickLauncher(page);
+    await openWidget(page);
     await frame
       .locator('[data-testid="message"][data-state="sent"]', { hasText: 'Typed on the train' })
       .first()
@@ -171,7 +171,7 @@ describe('the widget embedded on another site (browser)', () => {
     await popup.locator('#pay-submit').click();
     await popup.locator('#pay-success').waitFor();
     await popup.close();
-    await clickLauncher(page);
+    await openWidget(page);
     await expect
       .poll(() => frame.getByTestId('payment-card').last().getAttribute('data-status'), {
         timeout: 15_000,
@@ -197,7 +197,7 @@ describe('the widget embedded on another site (browser)', () => {
   it('data-storage="memory" keeps nothing: a fresh start form, accessible at 390 and 1280 px', async () => {
     await page.goto(`${shopUrl}?storage=memory`);
     frame = await chatFrame(page);
-    await clickLauncher(page);
+    await openWidget(page);
     await frame.getByRole('button', { name: 'Start chat' }).waitFor();
     await frame.locator('html[data-storage]').waitFor({ state: 'attached' });
     expect(await frame.evaluate(() => document.documentElement.dataset.storage)).toBe('memory');
