@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inScript, spell } from '../test/corpus';
 import { createConversationMasker, maskText } from './index';
+import { DENSE_UNITS } from './dense';
 
 const NUMBER_WORDS =
   /(?<!\p{L})(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?!\p{L})/giu;
@@ -319,6 +320,8 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(ordinary, { maxLength: 12 }), (parts) => {
         const text = parts.join(' word ');
+        // A text past the density threshold (dense.ts) hides every digit by design: not ordinary.
+        fc.pre((text.match(/\d+/g)?.length ?? 0) < DENSE_UNITS - 8);
         expect(maskText(text).text).toBe(text);
       }),
       { numRuns: 3000 },
