@@ -225,7 +225,8 @@ describe('the console updates live', () => {
     expect(
       (await bob.request('POST', `/api/conversations/${v.conversationId}/accept`, {})).ok,
     ).toBe(true);
-    await page.getByText('Another agent is handling this conversation.').waitFor();
+    // An admin watches it (supervisors may join), an agent is told it is taken: both name it.
+    await page.getByText(/is handling this conversation/).waitFor();
     await page
       .getByTestId('list-others')
       .getByTestId('conversation-item')

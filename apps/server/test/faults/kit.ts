@@ -169,6 +169,13 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
+// Every child still running when the test process ends is killed: a test that timed out (or a
+// child that never became ready) must not leave a server holding its port for the next run.
+const living = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of living) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
 /** Starts server-child.ts as its own process and waits for its ready line. */
 export async function spawnServer(
   env: Record<string, string>,
@@ -181,8 +188,14 @@ export async function spawnServer(
     ['--import', 'tsx', resolve(import.meta.dirname, 'server-child.ts')],
     { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  living.add(child);
   const output: string[] = [];
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      living.delete(child);
+      r(code);
+    }),
+  );
   const ready = new Promise<{ url: string; orgKey: string }>((res, rej) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -211,7 +224,13 @@ export async function spawnServer(
     new Promise<never>((_r, rej) => {
       timer = setTimeout(() => rej(new Error('server child not ready in 30 s')), 30_000);
     }),
-  ]).finally(() => clearTimeout(timer));
+  ])
+    .catch((err: unknown) => {
+      // Not ready (or exited): never leave it running.
+      if (child.exitCode === null) child.kill('SIGKILL');
+      throw err;
+    })
+    .finally(() => clearTimeout(timer));
   return {
     ...info,
     child,
