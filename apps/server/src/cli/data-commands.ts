@@ -14,7 +14,7 @@ import {
 import { createVaultClient } from '../modules/payments';
 import { createLogger } from '../logger';
 import type { Config } from '../config';
-import { ensureEdgeSecrets } from './secrets';
+import { embeddedVault } from './secrets';
 import { bindKeyring, loadDataKeks, loadKeyring } from '../modules/security';
 import { fileStorageFor } from '../files-wiring';
 import { cliConfig, fail, type CliValues } from './common';
@@ -101,9 +101,7 @@ function vaultFor(cfg: Config): { url: string; client: VaultEraser } | undefined
       client: createVaultClient({ url: cfg.vaultUrl, secret: cfg.vaultSecretOut, log }),
     };
   if (!existsSync(join(cfg.dataDir, 'edge-secrets.json'))) return undefined;
-  const host = cfg.host === '0.0.0.0' ? 'localhost' : cfg.host;
-  const url = `http://${host}:${cfg.port + 1}`;
-  const secret = ensureEdgeSecrets(cfg.dataDir).serverToVault;
+  const { vaultUrl: url, vaultSecretOut: secret } = embeddedVault(cfg);
   return { url, client: createVaultClient({ url, secret, log }) };
 }
 

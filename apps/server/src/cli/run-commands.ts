@@ -6,7 +6,7 @@ import { bootstrap } from './bootstrap';
 import { cliConfig, fail, type CliValues } from './common';
 import { vaultCommand } from './layout';
 import { revealOneTimePassword } from './one-time-password';
-import { ensureEdgeSecrets } from './secrets';
+import { browserHost, embeddedVault, ensureEdgeSecrets } from './secrets';
 import { superviseVault, type VaultSupervisor } from './vault-supervisor';
 
 function onShutdown(fn: () => Promise<void>): void {
@@ -22,8 +22,6 @@ function onShutdown(fn: () => Promise<void>): void {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
-
-const browserHost = (host: string): string => (host === '0.0.0.0' ? 'localhost' : host);
 
 /** Starts the vault as its own process (it never shares memory or code with the server). */
 function spawnVault(
@@ -57,13 +55,7 @@ export async function serveCommand(command: 'start' | 'server', values: CliValue
   let cfg = cliConfig(values);
   if (command === 'start' && !cfg.vaultUrl) {
     // Embedded: the vault runs next door on the next port up, with secrets from the data directory.
-    const secrets = ensureEdgeSecrets(cfg.dataDir);
-    cfg = {
-      ...cfg,
-      vaultUrl: `http://${browserHost(cfg.host)}:${cfg.port + 1}`,
-      vaultSecretOut: secrets.serverToVault,
-      vaultSecretIn: secrets.vaultToServer,
-    };
+    cfg = { ...cfg, ...embeddedVault(cfg) };
   }
   const server = await startServer(cfg, { processGuards: true });
   let vault: VaultSupervisor | undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../config';
 
 export interface EdgeSecrets {
   /** Signs server → vault calls. */
@@ -33,4 +34,24 @@ export function ensureEdgeSecrets(
   };
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: 'wx' });
   return secrets;
+}
+
+/** How a browser (and a local client) reaches a server bound to `host`. */
+export const browserHost = (host: string): string => (host === '0.0.0.0' ? 'localhost' : host);
+
+/**
+ * `parley start`'s embedded vault: next door on the next port up, with the data directory's
+ * secrets. The server of `parley start` and `parley data erase` reach it the same way.
+ */
+export function embeddedVault(cfg: Pick<Config, 'dataDir' | 'host' | 'port'>): {
+  vaultUrl: string;
+  vaultSecretOut: string;
+  vaultSecretIn: string;
+} {
+  const secrets = ensureEdgeSecrets(cfg.dataDir);
+  return {
+    vaultUrl: `http://${browserHost(cfg.host)}:${cfg.port + 1}`,
+    vaultSecretOut: secrets.serverToVault,
+    vaultSecretIn: secrets.vaultToServer,
+  };
 }
