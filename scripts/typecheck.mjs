@@ -17,6 +17,7 @@ export const PROJECTS = [
   'packages/protocol/tsconfig.json',
   'packages/masking/tsconfig.json',
   'packages/signing/tsconfig.json',
+  'packages/i18n/tsconfig.json',
   'packages/realtime-client/tsconfig.json',
   'e2e/tsconfig.json',
 ];

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { secondsUntil, type SocketStatus } from '@parley/realtime-client';
+import { t } from '../i18n';
 
-// The workspace header's connection wording, in one place.
-const TEXT = {
-  connecting: 'Connecting…',
-  connected: 'Live',
-  offline: 'Offline…',
-  reconnecting: (seconds: number) => `Reconnecting in ${seconds} s…`,
-} as const;
+// The workspace header's connection wording, in one place (keys in full for i18n.test.ts).
+const TEXT: Record<Exclude<SocketStatus, 'reconnecting'>, string> = {
+  connecting: 'connection.connecting',
+  connected: 'connection.connected',
+  offline: 'connection.offline',
+};
 
 /**
  * The agent's live connection in the workspace header: "Offline…" the moment
@@ -29,7 +29,9 @@ export function ConnectionStatus({
   }, [status]);
   return (
     <span class={`conn ${status}`} data-testid="connection-status" role="status">
-      {status === 'reconnecting' ? TEXT.reconnecting(secondsUntil(retryAt)) : TEXT[status]}
+      {status === 'reconnecting'
+        ? t('connection.reconnecting', { seconds: secondsUntil(retryAt) })
+        : t(TEXT[status])}
     </span>
   );
 }

@@ -1,17 +1,22 @@
-import i18next, { type TOptions } from 'i18next';
+import {
+  browserLanguages,
+  createTranslator,
+  pickLanguage as pick,
+  PSEUDO_LOCALE,
+  requestedLanguage,
+  type Catalog,
+} from '@parley/i18n';
+import type { TOptions } from 'i18next';
 import { formatMoney } from '@parley/protocol/money';
 import en from './locales/en.json';
 
-/** A message catalog: nested sections of strings (docs/widget.md "Languages"). */
-export interface Catalog {
-  [key: string]: string | Catalog;
-}
+export { PSEUDO_LOCALE, type Catalog };
 
 /** English is bundled and is the source: every other catalog has exactly its keys. */
 export const ENGLISH: Catalog = en;
 
 // The others are chunks of their own, fetched only in their language: the frame stays small.
-const LOADERS: Record<string, () => Promise<{ default: Catalog }>> = {
+const LOADERS = {
   de: () => import('./locales/de.json'),
   fr: () => import('./locales/fr.json'),
   es: () => import('./locales/es.json'),
@@ -20,98 +25,37 @@ const LOADERS: Record<string, () => Promise<{ default: Catalog }>> = {
 /** The languages the widget ships. */
 export const SHIPPED = ['en', ...Object.keys(LOADERS)];
 
-/** The pseudo-locale: English, accented and lengthened, to find hard-coded or clipped strings. */
-export const PSEUDO_LOCALE = 'en-XA';
-
-const ACCENTS: Record<string, string> = Object.fromEntries(
-  [...'abcdeghiklnorstuwyzABCDEGHIKLNORSTUWYZ'].map((c, i) => [
-    c,
-    [...'åƀçðéĝĥîķļñöŕšţûŵýžÅƁÇÐÉĜĤÎĶĻÑÖŔŠŢÛŴÝŽ'][i] ?? c,
-  ]),
-);
-
-/** "Send {{n}}" → "⟦Šéñð {{n}} ·····⟧": placeholders stay, letters get accents, ~40 % longer. */
-export function pseudoString(s: string): string {
-  const parts = s.split(/(\{\{[^}]+\}\})/);
-  const body = parts
-    .map((p) => (p.startsWith('{{') ? p : [...p].map((c) => ACCENTS[c] ?? c).join('')))
-    .join('');
-  return `⟦${body} ${'·'.repeat(Math.max(1, Math.ceil(s.length * 0.4)))}⟧`;
-}
-
-export function pseudoCatalog(c: Catalog): Catalog {
-  return Object.fromEntries(
-    Object.entries(c).map(([k, v]) => [
-      k,
-      typeof v === 'string' ? pseudoString(v) : pseudoCatalog(v),
-    ]),
-  );
-}
-
 /**
  * The language to show: the website's choice (`data-lang`, passed as `?lang=`) if we ship
  * it, else the first of the browser's languages we ship, else English. `de-AT` finds `de`.
  */
 export function pickLanguage(requested: string | null, browser: readonly string[]): string {
-  const shipped = (tag: string): string | null => {
-    if (tag === PSEUDO_LOCALE) return tag;
-    const base = tag.toLowerCase().split('-')[0] ?? '';
-    return SHIPPED.includes(base) ? base : null;
-  };
-  if (requested && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(requested)) {
-    const r = shipped(requested);
-    if (r) return r;
-  }
-  for (const tag of browser) {
-    const b = shipped(tag);
-    if (b) return b;
-  }
-  return 'en';
+  return pick(requested, browser, SHIPPED);
 }
 
-function browserLanguages(): readonly string[] {
-  if (typeof navigator === 'undefined') return [];
-  return navigator.languages.length > 0 ? navigator.languages : [navigator.language];
-}
-
-function requestedLanguage(): string | null {
-  if (typeof location === 'undefined') return null;
-  return new URLSearchParams(location.search).get('lang');
-}
-
-export const lang = pickLanguage(requestedLanguage(), browserLanguages());
-
-const i18n = i18next.createInstance();
-void i18n.init({
-  lng: lang,
-  fallbackLng: 'en',
-  // Everything is bundled: initialise synchronously, so the first render is translated.
-  initAsync: false,
-  resources: { en: { translation: en } },
-  // Preact escapes text; i18next escaping too would show "&amp;".
-  interpolation: { escapeValue: false },
-  returnNull: false,
+const translator = createTranslator({
+  english: en,
+  loaders: LOADERS,
+  lang: pickLanguage(requestedLanguage(), browserLanguages()),
 });
+
+export const lang = translator.lang;
 
 /**
  * Fetches the visitor's catalog (before the first render; main.tsx). If it cannot be fetched
  * the widget stays in English rather than not opening.
  */
-export async function loadLanguage(): Promise<void> {
-  const load = LOADERS[lang];
-  const catalog = lang === PSEUDO_LOCALE ? pseudoCatalog(en) : load ? (await load()).default : null;
-  if (!catalog) return;
-  i18n.addResourceBundle(lang, 'translation', catalog);
-  await i18n.changeLanguage(lang);
+export function loadLanguage(): Promise<void> {
+  return translator.load();
 }
 
 /** A catalog string; plurals by `count` through Intl.PluralRules (`key_one`, `key_other`, …). */
 export function t(key: string, options?: TOptions): string {
-  return i18n.t(key, options ?? {});
+  return translator.t(key, options);
 }
 
 /** Intl's locale for the language (the pseudo-locale formats as English). */
-const intlLocale = lang === PSEUDO_LOCALE ? 'en' : lang;
+const intlLocale = translator.intlLocale;
 
 export function formatTime(ms: number): string {
   return new Date(ms).toLocaleTimeString(intlLocale, { hour: '2-digit', minute: '2-digit' });
