@@ -21,14 +21,6 @@ const ALLOWED = new Map([
     'startServer wires every module (300 lines): to split into wiring per module',
   ],
   [
-    'apps/server/src/cli/backup.ts',
-    'backup(): one long command; to split into snapshot, copy and verify steps',
-  ],
-  [
-    'apps/server/src/modules/auth/passkeys.ts',
-    '426 lines: registration and sign-in ceremonies to split apart',
-  ],
-  [
     'apps/server/src/modules/chat/service.ts',
     '409 lines: held-piece and typing handling to move out',
   ],
