@@ -1,26 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { newVisitor, visitorSocket } from '../clients';
 import { recordFigure } from './figures';
-import { ROOT, waitFor } from './kit';
+import { waitFor } from './kit';
+import { startParley, type ParleyStart } from './parley-start';
 
 // The suite's range: the server and, next door, its embedded vault.
 const PORT = 19280;
 
-/**
- * `parley start` on its embedded defaults (SQLite in the data directory, in-process bus): CI's
- * DATABASE_URL and REDIS_URL name the machine's shared services, whose installation has other
- * keys, and a node with other keys refuses to start (modules/security/key-check.ts).
- */
-function embeddedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  return env;
-}
 const BASE = `http://127.0.0.1:${PORT}`;
 
 interface LogLine {
@@ -32,57 +19,29 @@ interface LogLine {
 }
 
 describe('fault: an error escapes every handler under `parley start`', () => {
-  let supervisor: ChildProcess | undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
-  const lines: LogLine[] = [];
-  let stdout = '';
+  let parley: ParleyStart<LogLine> | undefined;
 
   afterAll(async () => {
-    if (supervisor && supervisor.exitCode === null) {
-      const exited = new Promise((r) => supervisor?.once('exit', r));
-      supervisor.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await parley?.stop();
   });
 
   it('drains (sockets closed with the retryable 1001), exits 70, and the supervisor starts a serving node again without anyone', async () => {
-    supervisor = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--import',
-        resolve(import.meta.dirname, 'escape-on-signal.mjs'),
-        join(ROOT, 'apps/server/src/cli/main.ts'),
-        'start',
-        '--data-dir',
-        dataDir,
-        '--port',
-        String(PORT),
-        '--host',
-        '127.0.0.1',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: embeddedEnv() },
-    );
-    supervisor.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      for (const line of d.toString().split('\n')) {
-        if (!line.startsWith('{')) continue;
-        try {
-          lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          // a line split across chunks: not one the test needs
-        }
-      }
+    parley = startParley<LogLine>({
+      port: PORT,
+      prefix: 'parley-restart-',
+      imports: [resolve(import.meta.dirname, 'escape-on-signal.mjs')],
     });
+    const { lines } = parley;
     const started = () =>
       lines.filter((l) => l.name === 'parley-supervisor' && l.msg === 'server process started');
     const healthy = async () => (await fetch(`${BASE}/healthz`)).status === 200;
 
     const first = (await waitFor('the first server process', () => started()[0], 60_000)).childPid;
     await waitFor('the first node to serve', healthy, 60_000);
-    const orgKey = await waitFor('the organisation key', () => /\?org=([\w-]+)/.exec(stdout)?.[1]);
+    const orgKey = await waitFor(
+      'the organisation key',
+      () => /\?org=([\w-]+)/.exec(parley?.stdout() ?? '')?.[1],
+    );
 
     const v = await newVisitor(BASE, orgKey);
     const before = await visitorSocket(BASE, v.token);

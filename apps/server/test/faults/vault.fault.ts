@@ -2,15 +2,12 @@
 // vault must give agents the retryable payment_unavailable within the vault call's deadline and
 // leave nothing payable once it runs again; a killed vault must be seen down at once and started
 // again by `parley start` without anyone.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PaymentSummary } from '@parley/protocol';
 import { chatWithVisitor, payLink, requestPayment, startServerWithVault } from '../payment-flow';
 import { recordFigure } from './figures';
-import { ROOT, waitFor } from './kit';
+import { waitFor } from './kit';
+import { startParley, type ParleyStart } from './parley-start';
 
 /** The vault call's deadline (modules/payments/vault-client.ts) and a margin for a loaded machine. */
 const PAYMENT_UNAVAILABLE_BOUND_MS = 15_000;
@@ -93,58 +90,15 @@ interface LogLine {
   signal?: string | null;
 }
 
-/** `parley start` on its embedded defaults (see restart.fault.ts for why not CI's services). */
-function embeddedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  return env;
-}
-
 describe('fault: the vault of `parley start` is killed (kill -9)', () => {
-  let parley: ChildProcess | undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-vault-kill-'));
-  const lines: LogLine[] = [];
+  let parley: ParleyStart<LogLine> | undefined;
   afterAll(async () => {
-    if (parley && parley.exitCode === null) {
-      const exited = new Promise((r) => parley?.once('exit', r));
-      parley.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await parley?.stop();
   });
 
   it('is reported down at once, started again by the server, and serves again', async () => {
-    parley = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'apps/server/src/cli/main.ts'),
-        'start',
-        '--data-dir',
-        dataDir,
-        '--port',
-        String(PORT),
-        '--host',
-        '127.0.0.1',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: embeddedEnv() },
-    );
-    let rest = '';
-    parley.stdout?.on('data', (d: Buffer) => {
-      const text = rest + d.toString();
-      const parts = text.split('\n');
-      rest = parts.pop() ?? '';
-      for (const line of parts) {
-        if (!line.startsWith('{')) continue;
-        try {
-          lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          // not a log line
-        }
-      }
-    });
+    parley = startParley<LogLine>({ port: PORT, prefix: 'parley-vault-kill-' });
+    const { lines } = parley;
     const vaultState = async (): Promise<string | undefined> => {
       try {
         const r = await fetch(`${BASE}/readyz`);
