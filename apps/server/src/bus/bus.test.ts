@@ -15,10 +15,12 @@ const drivers: { name: string; skip: boolean; open: () => Promise<Bus> }[] = [
   },
 ];
 
-function nextEvent(bus: Bus, topic: string): Promise<BusEvent> {
-  return new Promise((resolve) => {
-    void bus.subscribe(topic, (e) => resolve(e));
-  });
+/** Subscribes (resolved once the subscription is in place) and returns the next event. */
+async function nextEvent(bus: Bus, topic: string): Promise<{ event: Promise<BusEvent> }> {
+  let deliver!: (e: BusEvent) => void;
+  const next = new Promise<BusEvent>((resolve) => (deliver = resolve));
+  await bus.subscribe(topic, (e) => deliver(e));
+  return { event: next };
 }
 
 for (const driver of drivers) {
@@ -72,8 +74,7 @@ describe.skipIf(!redisUrl)(
       const prefix = `parley-test-${randomUUID()}:`;
       const a = await createRedisBus(redisUrl!, log, prefix);
       const b = await createRedisBus(redisUrl!, log, prefix);
-      const received = nextEvent(b, 'org:1');
-      await new Promise((r) => setTimeout(r, 50));
+      const received = (await nextEvent(b, 'org:1')).event;
       await a.publish('org:1', {
         audience: 'agent',
         frame: '{"type":"pong"}',

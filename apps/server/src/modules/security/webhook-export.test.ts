@@ -53,6 +53,17 @@ const forge = () =>
     body: '{}',
   });
 
+/** The webhook channel's outbox rows, oldest first. */
+async function webhookRows(): Promise<{ status: string; attempts: number }[]> {
+  const rows = await t.server.store.db
+    .selectFrom('siem_outbox')
+    .select(['status', 'attempts'])
+    .where('channel', '=', 'webhook')
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({ status: r.status, attempts: Number(r.attempts) }));
+}
+
 describe('security webhook through the durable outbox', () => {
   it('keeps posting a refused event until the receiver takes it, with the same id and a valid signature each time', async () => {
     let answers = 0;
@@ -86,8 +97,9 @@ describe('security webhook through the durable outbox', () => {
       'an empty outbox',
       async () => (await t.server.store.siem.backlog('webhook')) === 0,
     );
-    // Delivered once: no post after the 200.
-    await new Promise((r) => setTimeout(r, 400));
+    // Delivered once: the row is marked delivered after its fourth try, and a delivered row
+    // is never claimed again (repos/siem.ts), so no post follows the 200.
+    expect(await webhookRows()).toEqual([{ status: 'delivered', attempts: 4 }]);
     expect(hook.got.length).toBe(4);
     hook.server.close();
   });
@@ -102,8 +114,11 @@ describe('security webhook through the durable outbox', () => {
       webhookSecret: SECRET,
     });
     for (let i = 0; i < 5; i++) expect((await forge()).status).toBe(403);
-    // Refused connections for a while: far more than the three tries of old.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Refused connections: every event is tried far more than the three times of old, and kept.
+    await waitFor('four refused tries of each event', async () => {
+      const rows = (await webhookRows()).filter((r) => r.status !== 'delivered');
+      return rows.length === 5 && rows.every((r) => r.attempts >= 4);
+    });
     expect(await t.server.store.siem.backlog('webhook')).toBe(5);
     await new Promise<void>((r) => hook.server.listen(port, '127.0.0.1', () => r()));
     await waitFor('all five events', () => hook.got.length >= 5, 20_000);
