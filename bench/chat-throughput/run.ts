@@ -56,15 +56,10 @@ function launch(
   extraEnv: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; target: Target }> {
   // PARLEY_BENCH_PROFILE=DIR writes a V8 CPU profile of the Parley process there.
-  // PARLEY_BENCH_HEAP_PROFILE=DIR a sampling profile of its allocations (what the GC is paying for).
-  const prof = [
-    ...(kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
+  const prof =
+    kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`]
-      : []),
-    ...(kind === 'parley' && process.env.PARLEY_BENCH_HEAP_PROFILE
-      ? ['--heap-prof', `--heap-prof-dir=${process.env.PARLEY_BENCH_HEAP_PROFILE}`]
-      : []),
-  ];
+      : [];
   const child = spawn(
     process.execPath,
     [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind],
