@@ -18,6 +18,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { withServerNodeFlags } from '../../apps/server/src/cli/node-flags';
 
 const { values } = parseArgs({
   options: {
@@ -56,10 +57,19 @@ function launch(
   extraEnv: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; target: Target }> {
   // PARLEY_BENCH_PROFILE=DIR writes a V8 CPU profile of the Parley process there.
-  const prof =
-    kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
+  // Both systems run with the V8 flags `parley start` gives its server (cli/node-flags.ts);
+  // PARLEY_BENCH_NODE_FLAGS="--max-semi-space-size=16" replaces them for Parley (to compare).
+  const prof = [
+    ...(kind === 'parley' && process.env.PARLEY_BENCH_NODE_FLAGS !== undefined
+      ? []
+      : withServerNodeFlags([], '')),
+    ...(kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`]
-      : [];
+      : []),
+    ...(kind === 'parley'
+      ? (process.env.PARLEY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+      : []),
+  ];
   const child = spawn(
     process.execPath,
     [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind],
