@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { withServerNodeFlags } from '../../apps/server/src/cli/node-flags';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +39,8 @@ const child = spawn(
     ...(process.env.PARLEY_BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`]
       : []),
+    // The V8 flags `parley start` gives its server (cli/node-flags.ts).
+    ...withServerNodeFlags([], ''),
     '--expose-gc',
     '--import',
     'tsx',

@@ -18,6 +18,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { withServerNodeFlags } from '../../apps/server/src/cli/node-flags';
 
 const { values } = parseArgs({
   options: {
@@ -56,10 +57,19 @@ function launch(
   extraEnv: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; target: Target }> {
   // PARLEY_BENCH_PROFILE=DIR writes a V8 CPU profile of the Parley process there.
-  const prof =
-    kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
+  // Both systems run with the V8 flags `parley start` gives its server (cli/node-flags.ts);
+  // PARLEY_BENCH_NODE_FLAGS="--max-semi-space-size=16" replaces them for Parley (to compare).
+  const prof = [
+    ...(kind === 'parley' && process.env.PARLEY_BENCH_NODE_FLAGS !== undefined
+      ? []
+      : withServerNodeFlags([], '')),
+    ...(kind === 'parley' && process.env.PARLEY_BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`]
-      : [];
+      : []),
+    ...(kind === 'parley'
+      ? (process.env.PARLEY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+      : []),
+  ];
   const child = spawn(
     process.execPath,
     [...prof, '--import', 'tsx', resolve(import.meta.dirname, 'target.ts'), kind],
@@ -305,10 +315,28 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Sum and count of a histogram in the node's /metrics (loopback needs no token). */
+async function histogram(port: number, name: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const read = (suffix: string) =>
+    Number(new RegExp(`^${name}_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { sum: read('sum'), count: read('count') };
+}
+
+/** Messages per group commit during the run (the store's transactions, all nodes). */
+async function batches(ports: number[]): Promise<{ sum: number; count: number }> {
+  const all = await Promise.all(ports.map((p) => histogram(p, 'parley_store_commit_batch_size')));
+  return all.reduce((a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }), {
+    sum: 0,
+    count: 0,
+  });
+}
+
 async function measure(kind: 'parley' | 'relay') {
   const children: ChildProcess[] = [];
   try {
     let pairs: Pair[];
+    let ports: number[] = [];
     if (kind === 'parley' && NODES === 3) {
       const schema = `bench_${randomBytes(6).toString('hex')}`;
       const common = {
@@ -331,14 +359,19 @@ async function measure(kind: 'parley' | 'relay') {
         targets.push(node.target);
       }
       pairs = await parleyPairs(first.target, targets, common.BENCH_PUBLIC_URL);
+      ports = targets.map((t) => t.port);
     } else {
       const { child, target } = await launch(kind);
       children.push(child);
       pairs = kind === 'parley' ? await parleyPairs(target) : await relayPairs(target);
+      if (kind === 'parley') ports = [target.port];
     }
+    const commits0 = await batches(ports);
     const cpu0 = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
     const r = await drive(pairs);
     const cpu = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0) - cpu0;
+    const commits1 = await batches(ports);
+    const commits = commits1.count - commits0.count;
     for (const p of pairs) {
       p.visitor.close();
       p.agent.close();
@@ -352,6 +385,8 @@ async function measure(kind: 'parley' | 'relay') {
       delivered: r.delivered,
       seconds: r.seconds,
       cpuPerMessageUs: (cpu / r.delivered) * 1e6,
+      commits,
+      perCommit: commits > 0 ? (commits1.sum - commits0.sum) / commits : undefined,
     };
   } finally {
     await Promise.all(
@@ -369,7 +404,7 @@ console.log(
 );
 const show = (r: Awaited<ReturnType<typeof measure>>) =>
   console.log(
-    `${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  server CPU ${r.cpuPerMessageUs.toFixed(0)} µs/msg  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)`,
+    `${r.kind.padEnd(7)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  server CPU ${r.cpuPerMessageUs.toFixed(0)} µs/msg  (${r.delivered} delivered in ${r.seconds.toFixed(2)} s)${r.perCommit === undefined ? '' : `; ${r.commits} commits, ${r.perCommit.toFixed(1)} messages each`}`,
   );
 const ratios: number[] = [];
 for (let round = 1; round <= ROUNDS; round++) {

@@ -34,6 +34,28 @@ export const SendFrameSchema = z.object({
   conversationId: Id,
   text: z.string().min(1).max(LIMITS.maxTextLength),
 });
+export type SendFrame = z.infer<typeof SendFrameSchema>;
+
+/**
+ * The hot path's check of a `send` frame (issue 18, must 7): what `SendFrameSchema` accepts, with
+ * its output (only the four known fields), without building zod's result objects for every
+ * message. Returns undefined for anything it does not accept outright; the caller then runs the
+ * schema, which decides and explains. It never accepts what the schema refuses (realtime.test.ts).
+ */
+export function fastSendFrame(json: unknown): SendFrame | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const f = json as Record<string, unknown>;
+  const { type, clientMsgId, conversationId, text } = f;
+  if (type !== 'send') return undefined;
+  if (typeof clientMsgId !== 'string' || clientMsgId.length < 1 || clientMsgId.length > 64)
+    return undefined;
+  if (typeof conversationId !== 'string' || conversationId.length < 1 || conversationId.length > 64)
+    return undefined;
+  if (typeof text !== 'string' || text.length < 1 || text.length > LIMITS.maxTextLength)
+    return undefined;
+  return { type, clientMsgId, conversationId, text };
+}
+
 /** Subscribes to a conversation and replays every message after `afterSeq`. */
 export const ResumeFrameSchema = z.object({
   type: z.literal('resume'),

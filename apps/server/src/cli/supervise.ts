@@ -5,6 +5,7 @@
 // at most MAX_RESTARTS within RESTART_WINDOW_MS, each restart logged. Loads none
 // of the server: the child is this same command line with PARLEY_SUPERVISED=1.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { withServerNodeFlags } from './node-flags';
 
 /** Set in the child's environment: run the server itself, not another supervisor. */
 export const SUPERVISED_ENV = 'PARLEY_SUPERVISED';
@@ -46,10 +47,15 @@ export function supervise(options: SupervisorOptions = {}): Promise<never> {
   return new Promise<never>(() => {
     const start = (): void => {
       timer = undefined;
-      child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-        stdio: 'inherit',
-        env: { ...process.env, [SUPERVISED_ENV]: '1' },
-      });
+      // The server's V8 flags (node-flags.ts: a young generation sized for the chat hot path).
+      child = spawn(
+        process.execPath,
+        [...withServerNodeFlags(process.execArgv), ...process.argv.slice(1)],
+        {
+          stdio: 'inherit',
+          env: { ...process.env, [SUPERVISED_ENV]: '1' },
+        },
+      );
       const started = child;
       log('info', { childPid: started.pid, restarts: restarts.length }, 'server process started');
       started.once('error', (err) => {

@@ -53,10 +53,12 @@ export function instrumentCommitter<
 >(committer: C, m: Metrics): C {
   const append = committer.append.bind(committer);
   return Object.assign(Object.create(Object.getPrototypeOf(committer) as object) as C, committer, {
-    async append(item: { senderKind: string }) {
-      const r = await append(item);
-      m.messagesIn.inc({ sender: item.senderKind });
-      return r;
+    append(item: { senderKind: string }) {
+      // A `then`, not an async wrapper: one promise less per message on the hot path.
+      return append(item).then((r) => {
+        m.messagesIn.inc({ sender: item.senderKind });
+        return r;
+      });
     },
   });
 }

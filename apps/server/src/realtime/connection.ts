@@ -3,6 +3,7 @@ import {
   CLIENT_FRAME_TYPES,
   ClientFrameSchema,
   ERRORS,
+  fastSendFrame,
   LIMITS,
   ParleyError,
   type ClientFrame,
@@ -231,7 +232,12 @@ export class Connection {
         this.sendError(typeof type === 'string' ? 'unknown_frame_type' : 'invalid_frame');
         return;
       }
-      const parsed = ClientFrameSchema.safeParse(json);
+      // An ordinary send skips zod's result objects; anything else, or anything the fast check
+      // does not accept outright, gets the schema (issue 18, must 7).
+      const fast = type === 'send' ? fastSendFrame(json) : undefined;
+      const parsed = fast
+        ? { success: true as const, data: fast }
+        : ClientFrameSchema.safeParse(json);
       if (!parsed.success) {
         const ids = json as { clientMsgId?: unknown; conversationId?: unknown };
         this.sendError('invalid_frame', {

@@ -49,7 +49,7 @@ export interface SqliteWriterThread {
 
 type Request =
   | { op: 'run'; begin: boolean; sql: string; params: readonly unknown[] }
-  | { op: 'append'; items: NewMessage[]; now: number }
+  | { op: 'append'; batch: string }
   | { op: 'replace'; items: TextReplacement[] }
   | { op: 'commit' }
   | { op: 'rollback' }
@@ -57,7 +57,8 @@ type Request =
 
 interface Reply {
   id: number;
-  rows?: unknown[];
+  /** Rows of a statement, or the JSON string of an append's results. */
+  rows?: unknown[] | string;
   error?: { name: string; message: string; code?: string };
 }
 
@@ -131,7 +132,7 @@ export async function startSqliteWriterThread(
     if (!w) return;
     waiting.delete(reply.id);
     if (reply.error) w.reject(toError(reply.error));
-    else w.resolve(reply.rows ?? []);
+    else w.resolve((reply.rows ?? []) as unknown[]); // an append's rows are its JSON string
   });
   worker.on('error', (error) => {
     die(new SqliteWriterError('sqlite writer thread failed; writes are refused', { cause: error }));
@@ -234,9 +235,39 @@ export async function startSqliteWriterThread(
     return result;
   };
 
+  // sqlite-writer.mjs appendBatch's compact results: [1, duplicate, id, seq, item, senderName] for
+  // a message of this batch (the rest of its record is the item's), [2, record] for one stored
+  // before, [0, code] for a refusal.
   type WireResult =
-    | { ok: true; duplicate: boolean; record: MessageRecord; item?: number }
-    | { ok: false; code: 'conversation_not_found' | 'conversation_closed' | 'mask_state_stale' };
+    | [1, 0 | 1, string, number, number, string | null]
+    | [2, MessageRecord]
+    | [0, 'conversation_not_found' | 'conversation_closed' | 'mask_state_stale'];
+
+  const fromWire = (items: NewMessage[], now: number, r: WireResult): DriverAppendResult => {
+    if (r[0] === 0) return { ok: false, code: r[1] };
+    if (r[0] === 2) return { ok: true, duplicate: true, message: toMessage(r[1]) };
+    const [, duplicate, id, seq, position, senderName] = r;
+    const item = items[position];
+    if (!item) throw new SqliteWriterError('sqlite writer: result names an unknown item');
+    return {
+      ok: true,
+      duplicate: duplicate === 1,
+      message: {
+        id,
+        orgId: item.orgId,
+        conversationId: item.conversationId,
+        seq,
+        senderKind: item.senderKind,
+        senderId: item.senderId,
+        senderName,
+        clientMsgId: item.clientMsgId,
+        text: item.text,
+        masked: [...item.masked],
+        createdAt: now,
+      },
+      fromItem: position,
+    };
+  };
 
   return {
     worker,
@@ -248,17 +279,9 @@ export async function startSqliteWriterThread(
     },
     append(items, now) {
       return enqueue(async () => {
-        const results = (await request({ op: 'append', items, now })) as WireResult[];
-        return results.map((r): DriverAppendResult =>
-          r.ok
-            ? {
-                ok: true,
-                duplicate: r.duplicate,
-                message: toMessage(r.record),
-                ...(r.item !== undefined ? { fromItem: r.item } : {}),
-              }
-            : r,
-        );
+        const reply = await request({ op: 'append', batch: JSON.stringify({ items, now }) });
+        const results = JSON.parse(reply as unknown as string) as WireResult[];
+        return results.map((r) => fromWire(items, now, r));
       });
     },
     get gone() {

@@ -9,8 +9,8 @@
 // statement (after BEGIN IMMEDIATE when `begin`) and replies { id, rows };
 // { id, op: 'commit' } and { id, op: 'rollback' } end the transaction;
 // { id, op: 'replace', items } rewrites stored texts in one transaction;
-// { id, op: 'append', items, now } runs the group commit's whole transaction
-// here (see appendBatch below) and replies { id, rows: results } after COMMIT;
+// { id, op: 'append', batch } (JSON of { items, now }) runs the group commit's whole
+// transaction here (see appendBatch below) and replies { id, rows } (JSON) after COMMIT;
 // { id, op: 'autocheckpoint', pages } sets wal_autocheckpoint (0 while the
 // checkpointer thread runs); { op: 'close' } closes the connection and ends the thread. A failure replies
 // { id, error } and never leaves a transaction open.
@@ -95,34 +95,20 @@ function appendStatementsOnce() {
 }
 
 /**
- * The stored message as the read-back select would give it (MESSAGE_COLUMNS), built from what was
- * inserted instead of read again: a three-table join per message was a tenth of the writer's time.
- * The sender's name is read once per sender and batch (the join's only other input).
+ * The sender's stored (sealed) name, what the read-back join gave: read once per sender and
+ * batch. The rest of the stored record is the caller's item, its id and seq.
  */
-function recordOf(id, item, seq, now, senderNames) {
+function senderName(item, senderNames) {
   const st = appendStatements;
-  const named = item.senderKind === 'visitor' || item.senderKind === 'agent';
+  if (item.senderKind !== 'visitor' && item.senderKind !== 'agent') return null;
+  if (item.senderId === null) return null;
   const nameKey = `${item.senderKind}:${item.senderId}`;
-  if (named && item.senderId !== null && !senderNames.has(nameKey))
+  if (!senderNames.has(nameKey))
     senderNames.set(
       nameKey,
       (item.senderKind === 'visitor' ? st.visitorName : st.agentName).get(item.senderId) ?? null,
     );
-  const name = senderNames.get(nameKey) ?? null;
-  return {
-    id,
-    org_id: item.orgId,
-    conversation_id: item.conversationId,
-    seq,
-    sender_kind: item.senderKind,
-    sender_id: item.senderId,
-    visitor_name: item.senderKind === 'visitor' ? name : null,
-    agent_name: item.senderKind === 'agent' ? name : null,
-    client_msg_id: item.clientMsgId,
-    text: item.text,
-    masked: JSON.stringify(item.masked),
-    created_at: now,
-  };
+  return senderNames.get(nameKey) ?? null;
 }
 
 /**
@@ -187,7 +173,7 @@ function appendBatch(items, now) {
         versions.set(k, next);
         newStates.set(k, { item, state: item.maskState.state, version: next });
       }
-      const entry = { id: randomUUID(), item, seq: 0, position };
+      const entry = { id: randomUUID(), item, seq: 0, position, index: 0 };
       const index = fresh.push(entry) - 1;
       outcomes.push({ fresh: index });
       if (key !== null) inBatch.set(key, index);
@@ -205,7 +191,8 @@ function appendBatch(items, now) {
   }
   for (const { item, state, version: v } of newStates.values())
     st.saveState.run(item.conversationId, item.maskState.senderKey, item.orgId, state, v, now);
-  const records = fresh.map(({ id, item, seq }) => {
+  const names = fresh.map(({ id, item, seq }, index) => {
+    fresh[index].index = index;
     st.insert.run(
       id,
       item.orgId,
@@ -218,26 +205,27 @@ function appendBatch(items, now) {
       JSON.stringify(item.masked),
       now,
     );
-    return recordOf(id, item, seq, now, senderNames);
+    return senderName(item, senderNames);
   });
-  // `item`: the index of the item whose text the record holds; that text is the caller's in clear,
-  // so the main thread need not open it again (issue 18, must 7).
+  // Compact results (issue 18, must 7): the main thread holds every item, so a new message comes
+  // back as its id, seq, item index and sender's (sealed) name, not as a whole record, and the
+  // reply crosses the thread as one JSON string (cheaper than a structured clone of objects).
+  // [1, duplicate, id, seq, item, senderName]: stored by this batch; the text is item's, which the
+  // caller holds in clear, so it need not open it again. [2, record]: stored before.
+  // [0, code]: refused.
+  const wire = (entry, duplicate) => [
+    1,
+    duplicate ? 1 : 0,
+    entry.id,
+    entry.seq,
+    entry.position,
+    names[entry.index],
+  ];
   return outcomes.map((o) => {
-    if (o.fresh !== undefined)
-      return {
-        ok: true,
-        duplicate: false,
-        record: records[o.fresh],
-        item: fresh[o.fresh].position,
-      };
-    if (o.sibling !== undefined)
-      return {
-        ok: true,
-        duplicate: true,
-        record: records[o.sibling],
-        item: fresh[o.sibling].position,
-      };
-    return o;
+    if (o.fresh !== undefined) return wire(fresh[o.fresh], false);
+    if (o.sibling !== undefined) return wire(fresh[o.sibling], true);
+    if (o.ok) return [2, o.record];
+    return [0, o.code];
   });
 }
 
@@ -278,11 +266,12 @@ function handle(msg) {
     }
     case 'append': {
       if (db.inTransaction) throw new Error('sqlite writer: transaction already open');
+      const { items, now } = JSON.parse(msg.batch);
       begin.run();
-      const results = appendBatch(msg.items, msg.now);
+      const results = appendBatch(items, now);
       // As for 'commit': the reply leaves only after the WAL flush.
       commit.run();
-      return results;
+      return JSON.stringify(results);
     }
     case 'replace': {
       // Held pieces decided (modules/chat/held.ts): stored texts rewritten, all in one transaction.

@@ -18,8 +18,11 @@ export interface ChatDeps {
   masker: MessageMasker;
   held: HeldPieces;
   log: Logger;
-  /** Loads the organisation's masking settings before its first message is masked. */
-  maskingReady?: (orgId: string) => Promise<void>;
+  /**
+   * Loads the organisation's masking settings before its first message is masked; undefined when
+   * they are loaded already (the hot path then does not wait at all).
+   */
+  maskingReady?: (orgId: string) => Promise<void> | undefined;
   /** Committed chat events (webhooks, docs/webhooks.md); ids only. */
   events?: ChatEventSink;
   /**
@@ -106,13 +109,16 @@ export function createChatService(deps: ChatDeps) {
   }
 
   /** The organisation's masking rules are loaded before its text is masked; if they cannot be, nothing is sent. */
-  async function maskingReady(orgId: string): Promise<void> {
-    if (!deps.maskingReady) return;
+  function maskingReady(orgId: string): Promise<void> | undefined {
+    let loading: Promise<void> | undefined;
     try {
-      await deps.maskingReady(orgId);
+      loading = deps.maskingReady?.(orgId);
     } catch {
-      throw new ParleyError('masking_failed');
+      return Promise.reject(new ParleyError('masking_failed'));
     }
+    return loading?.catch(() => {
+      throw new ParleyError('masking_failed');
+    });
   }
 
   async function load(actor: ChatActor, id: string, action: ChatAction): Promise<ConversationRow> {
@@ -372,9 +378,13 @@ export function createChatService(deps: ChatDeps) {
      * the returned seq is known only after the commit (law 5).
      */
     async send(actor: ChatActor, input: SendInput): Promise<{ seq: number; duplicate: boolean }> {
-      const conv = await load(actor, input.conversationId, 'send');
+      // Cached answers are taken without an await (each costs a promise and a turn under load).
+      const hit = cached(actor, input.conversationId);
+      const conv =
+        hit && allowed(actor, 'send', hit) ? hit : await load(actor, input.conversationId, 'send');
       if (conv.status === 'closed') throw new ParleyError('conversation_closed');
-      await maskingReady(actor.orgId);
+      const ready = maskingReady(actor.orgId);
+      if (ready) await ready;
       const senderKey = `${actor.kind}:${actor.kind === 'agent' ? actor.agentId : actor.visitorId}`;
       // Masks on `current` and queues the append; does not wait for the commit. The state is
       // advanced in the cache at once, so the sender's next message masks on it and joins the same
@@ -419,7 +429,8 @@ export function createChatService(deps: ChatDeps) {
       // and queued one at a time per sender on this node, in order, so pipelined sends never race
       // on the state; the lock is held until the append is queued, not until it commits. Across
       // nodes the store's version check makes the loser mask again.
-      const first = latest(await held.load(actor.orgId, conv.id, senderKey));
+      const first =
+        held.peek(conv.id, senderKey) ?? latest(await held.load(actor.orgId, conv.id, senderKey));
       let queued =
         isEmptyState(first.state) && !senderLock.busy(lockKey) ? queue(first) : undefined;
       let outcome: { masked: MaskedMessage; result: AppendResult };
@@ -452,14 +463,15 @@ export function createChatService(deps: ChatDeps) {
           }),
         );
         // Committed: what follows must not fail the sender (a lost decision leaves pieces masked).
-        await held
-          .decide(conv.id, masked.released, masked.cards)
-          .catch((err: unknown) =>
-            log.warn(
-              { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
-              'held pieces not updated',
-            ),
-          );
+        if (masked.released.length > 0 || masked.cards.length > 0)
+          await held
+            .decide(conv.id, masked.released, masked.cards)
+            .catch((err: unknown) =>
+              log.warn(
+                { conversationId: conv.id, err: err instanceof Error ? err.name : 'unknown' },
+                'held pieces not updated',
+              ),
+            );
         if (actor.kind === 'visitor' && hidCard(masked)) {
           deps.onVisitorCard?.(
             actor.orgId,
