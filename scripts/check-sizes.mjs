@@ -4,7 +4,7 @@
 // twice). Functions are found with the TypeScript compiler API.
 //
 // Usage: node scripts/check-sizes.mjs [file or directory ...]
-// (default: apps/server/src, apps/vault/src). Run by `npm run lint`.
+// (default: apps/server/src, apps/vault/src, packages/masking/src). Run by `npm run lint`.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -114,7 +114,7 @@ export function check(paths) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const { files, problems, failing, stale } = check(
-    args.length > 0 ? args : ['apps/server/src', 'apps/vault/src'],
+    args.length > 0 ? args : ['apps/server/src', 'apps/vault/src', 'packages/masking/src'],
   );
   for (const p of failing) console.error(`${p.file}:${p.line}: ${p.what}`);
   for (const f of stale)

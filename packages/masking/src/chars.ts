@@ -165,6 +165,13 @@ const LOOKALIKE: Readonly<Record<number, string>> = {
   0x4c0: '1',
 };
 
+/**
+ * Look-alike letters in one glued stretch read as digits: up to a card's length. It was 8, so a
+ * card whose zeros were a stretch of nine or more `O` ("2OOOOOOOOOOOOOO6") was shown whole (the
+ * rare look-alike property failure of issue 9, seed 11).
+ */
+export const LOOKALIKE_MAX = 19;
+
 /** The digit a look-alike letter passes for ("0" for O), or '' (see `mergeLookalikes` in tokens.ts). */
 export function lookalikeOf(cp: number): string {
   return LOOKALIKE[cp] ?? '';

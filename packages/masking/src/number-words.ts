@@ -10,6 +10,7 @@ export const CONN = 3; // "und", "en", "y", "e", "et", "and": joins a unit and a
 export const REPEAT = 4; // "double", "triple"
 export const HUNDRED = 5; // 100 ("hundred", "cent", "cientos" take a multiplier before them), or a fixed 200-900 ("quinientos")
 export const THOUSAND = 6; // 1000 ("thousand", "mille", "mil", "tausend", "duizend")
+export const MILLION = 7; // 1,000,000 ("million", "millón", "milione", "milhão", "miljoen", "Million")
 export type WordKind =
   | typeof UNIT
   | typeof TEEN
@@ -17,7 +18,8 @@ export type WordKind =
   | typeof CONN
   | typeof REPEAT
   | typeof HUNDRED
-  | typeof THOUSAND;
+  | typeof THOUSAND
+  | typeof MILLION;
 
 /** A number word inside a letter run: offsets in the text, what it stands for. */
 export interface WordPiece {
@@ -28,7 +30,7 @@ export interface WordPiece {
   /** "double" / "triple": the next single digit counts this many times. */
   readonly repeat: number;
   readonly kind: WordKind;
-  /** Numeric value (UNIT 0-9, TEEN 11-19, TENS 10-90, HUNDRED 100 or 200-900, THOUSAND 1000). */
+  /** Numeric value (UNIT 0-9, TEEN 11-19, TENS 10-90, HUNDRED 100 or 200-900, THOUSAND 1000, MILLION 10⁶). */
   readonly value: number;
   /** FR_VINGT: French "quatre" and "vingt" (quatre-vingt = 80); FR_TEEN: a tens word that takes a teen (soixante-douze). */
   readonly flags: number;
@@ -106,6 +108,9 @@ add(HUNDRED, 300, 'trezentos trezentas', FIXED);
 add(HUNDRED, 500, 'quinientos quinientas quinhentos quinhentas', FIXED);
 add(THOUSAND, 1000, 'thousand mille mil tausend duizend');
 add(THOUSAND, 1000, 'mila', NEEDS_MULT);
+// Millions (issue 9, open class 1): a 7-digit stretch of a card read as one number.
+add(MILLION, 1e6, 'million millon milione milhao miljoen');
+add(MILLION, 1e6, 'millions millones milioni milhoes miljoenen millionen', NEEDS_MULT);
 add(CONN, 0, 'und en et and y e');
 add(REPEAT, 2, 'double');
 add(REPEAT, 3, 'triple');
@@ -172,6 +177,10 @@ const FOLD: Readonly<Record<number, number>> = {
   0xcb: 0x65,
   0xe7: 0x63, // ç
   0xe2: 0x61, // â
+  0xe3: 0x61, // ã (milhão)
+  0xc3: 0x61,
+  0xf5: 0x6f, // õ (milhões)
+  0xd5: 0x6f,
 };
 
 /** ASCII lower-case letter a UTF-16 unit folds to, or 0 (combining marks: -1, skipped). */
@@ -311,6 +320,7 @@ const WEAK = new Set([
   ...['once', 'elf', 'doze', 'undue', 'quince', 'onze', 'venti'],
   ...['hundred', 'hundert', 'honderd', 'cent', 'cento', 'ciento', 'cien', 'cem'],
   ...['thousand', 'mille', 'mil', 'tausend', 'duizend'],
+  ...['million', 'millon', 'milione', 'milhao', 'miljoen'],
 ]);
 
 /** Whether the letter run `text[start, end)` is an everyday word that only reads as a number beside numbers. */

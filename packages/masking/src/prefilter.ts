@@ -1,7 +1,7 @@
 // One pass of char-code checks that proves most chat messages hold nothing to
 // mask, so they skip the tokenizer and every rule. Every bound below is an
 // over-estimate of what the full scan would see: when in doubt, scan.
-import { classOf, DIGIT, digitsOf, lookalikeOf } from './chars';
+import { classOf, DIGIT, digitsOf, LOOKALIKE_MAX, lookalikeOf } from './chars';
 import { foldUnit, mayStartWithWord, segmentWords } from './number-words';
 import type { Compiled } from './scan';
 
@@ -108,7 +108,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
       continue;
     }
     if (runStart >= 0) {
-      words += look && i - runStart <= 4 ? i - runStart : wordDigits(text, runStart, i);
+      words += look && i - runStart <= LOOKALIKE_MAX ? i - runStart : wordDigits(text, runStart, i);
       runStart = -1;
       if (digits + words >= 12) return SCAN; // enough for a card: no need to read further
     }

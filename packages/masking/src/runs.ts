@@ -1,6 +1,6 @@
 // Digit runs and letter runs of a text, in one pass, with look-alike letters glued to digits read
 // as digits ("424O"). The tokenizer (tokens.ts) reads number words and tokens from them.
-import { classOf, DIGIT, digitsOf, LETTER, lookalikeOf, MARK, SOFT } from './chars';
+import { classOf, DIGIT, digitsOf, LETTER, LOOKALIKE_MAX, lookalikeOf, MARK, SOFT } from './chars';
 import type { WordPiece } from './number-words';
 
 export interface Run {
@@ -53,7 +53,7 @@ export function runsOf(text: string): Run[] {
 
 /** The digits a run of look-alike letters passes for, or '' when any letter is no look-alike. */
 function lookalikeRun(text: string, r: Run): string {
-  if (r.kind !== LETTER || r.end - r.start > LOOK_MAX) return '';
+  if (r.kind !== LETTER || r.end - r.start > LOOKALIKE_MAX) return '';
   let look = '';
   for (let i = r.start; i < r.end; i += 1) {
     const d = lookalikeOf(text.charCodeAt(i));
@@ -63,8 +63,7 @@ function lookalikeRun(text: string, r: Run): string {
   return look;
 }
 
-/** Look-alike letters in one glued stretch: at most 8 in a row; a whole group alone: 3 or 4. */
-const LOOK_MAX = 8;
+/** A whole group of look-alikes alone: 3 or 4 (a glued stretch: at most LOOKALIKE_MAX). */
 const LOOK_GROUP = 4;
 /** Separator characters between a lone group of look-alikes and the digits beside it. */
 const LOOK_GAP = 3;

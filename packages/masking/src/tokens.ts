@@ -4,7 +4,8 @@
 import { classOf, DIGIT, LETTER, SOFT } from './chars';
 import { codePointAt, runsOf } from './runs';
 import type { Run } from './runs';
-import { isConnector, isWeakWord, segmentWords } from './number-words';
+import { isConnector, isWeakWord, segmentWords, TENS, UNIT, UNIT_FIRST } from './number-words';
+import type { WordPiece } from './number-words';
 import { makeEmitter } from './word-emitter';
 
 export interface Token {
@@ -135,6 +136,28 @@ function otherReadings(
   return out;
 }
 
+/**
+ * Whether letter run `j` ends in a unit word that starts a compound in the runs after it ("sechs
+ * und fünfzig", "zes en vijftig"): then it joins no tens word before it ("dreißig sechs und
+ * fünfzig" is 30 56, not 36 and 50).
+ */
+function unitFirst(text: string, runs: readonly Run[], j: number): boolean {
+  const r = runs[j] as Run;
+  const conn = runs[j + 1];
+  const tens = runs[j + 2];
+  if (conn?.kind !== LETTER || tens?.kind !== LETTER || tens.words === undefined) return false;
+  if (r.words?.[r.words.length - 1]?.kind !== UNIT || tens.words[0]?.kind !== TENS) return false;
+  if (conn.start - r.end > 2 || tens.start - conn.end > 2) return false;
+  return isConnector(text, conn.start, conn.end);
+}
+
+function startsCompound(words: readonly WordPiece[]): WordPiece[] {
+  const out = [...words];
+  const last = out[out.length - 1] as WordPiece;
+  out[out.length - 1] = { ...last, flags: last.flags | UNIT_FIRST };
+  return out;
+}
+
 /** Emits the tokens of `runs` (letter runs already segmented into number words). */
 function readRuns(
   text: string,
@@ -153,7 +176,8 @@ function readRuns(
     if (r.kind === LETTER) {
       if (r.words !== undefined) {
         if (isWeakWord(text, r.start, r.end)) emit.weak(r.start, r.end);
-        for (const w of r.words) emit.word(w);
+        const words = unitFirst(text, runs, j) ? startsCompound(r.words) : r.words;
+        for (const w of words) emit.word(w);
       } else if (isConnector(text, r.start, r.end)) emit.conn();
       else emit.reset();
       continue;
@@ -208,7 +232,10 @@ function readRuns(
       trimmed.add(token);
       full.push({ ...token, start: r.start, digits: r.digits });
     }
-    emit.digits(token);
+    // "4 thousand 2 hundred 42": a short number joins the number words beside it.
+    if (glue === 0 && start === r.start && digits.length <= 3 && digits.charCodeAt(0) !== 0x30)
+      emit.numeral(token);
+    else emit.digits(token);
   }
   emit.reset(); // a number word still waiting for a unit
   return { trimmed, full, digitChars };
@@ -258,6 +285,7 @@ export function buildChains(
 ): Chain[] {
   const groups: Unit[][] = [];
   let units: Unit[] = [];
+  let lastStart = 0;
   let lastEnd = 0;
   let lastGlue = 0;
   // A run glued to a word is a piece of a chain only at that edge ("5555-5555-5555-4444exp"), or
@@ -279,11 +307,16 @@ export function buildChains(
     if (blocked !== undefined && blocked(t)) continue;
     const glue = t.glue ?? 0;
     if (units.length > 0) {
-      const kind = gapKind(text.slice(lastEnd, t.start));
+      let kind = gapKind(text.slice(lastEnd, t.start));
+      // "forty-two-forty-two": a hyphen (or other tight joiner) beside a number word joins words,
+      // not short digit groups, so it is a loose separator there.
+      if (kind > 0 && (wordToken(text, t.start, t.end) || wordToken(text, lastStart, lastEnd)))
+        kind = 0;
       if (kind < 0 || (glue & GLUE_LEFT) !== 0 || (lastGlue & GLUE_RIGHT) !== 0) close();
       else units.push(unitOf(t, kind));
     }
     if (units.length === 0) units.push(unitOf(t, 0));
+    lastStart = t.start;
     lastEnd = t.end;
     lastGlue = glue;
   }
@@ -304,6 +337,17 @@ export function buildChains(
 }
 
 const PLUS_BEFORE = /\+\s?$/;
+
+/** Whether the UTF-16 unit at `i` is (part of) a letter, as number words are. */
+function letterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return i >= 0 && c < 0xd800 && (classOf(c) === LETTER || (c >= 0x300 && c <= 0x36f));
+}
+
+/** Whether a token was read from number words, at least in part ("forty two", "twenty 3", "4 thousand"). */
+function wordToken(text: string, start: number, end: number): boolean {
+  return letterAt(text, start) || letterAt(text, end - 1);
+}
 
 function unitOf(t: Token, gap: number): Unit {
   const u: Unit =

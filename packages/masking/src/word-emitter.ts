@@ -11,6 +11,7 @@ import {
   FR_VINGT,
   HUNDRED,
   isConnector,
+  MILLION,
   NEEDS_MULT,
   REPEAT,
   TEEN,
@@ -30,6 +31,11 @@ export function makeEmitter(
 ): {
   word(w: WordPiece): void;
   digits(t: Token): void;
+  /**
+   * A run of 1-3 digits (no leading zero, nothing glued) read as a number that scale words and a
+   * tens word may combine with ("4 thousand 2 hundred 42", "42 hundred 42", "forty 2").
+   */
+  numeral(t: Token): void;
   reset(): void;
   /** A connector word standing alone ("treinta y dos"): neither a number nor a break. */
   conn(): void;
@@ -66,7 +72,8 @@ export function makeEmitter(
     if (pend === undefined && big === undefined) return;
     const start = big?.start ?? pend?.start ?? 0;
     const end = pend?.end ?? big?.end ?? 0;
-    const value = (big === undefined ? 0 : big.thousands + big.hundreds) + (pend?.value ?? 0);
+    const value =
+      (big === undefined ? 0 : big.millions + big.thousands + big.hundreds) + (pend?.value ?? 0);
     pend = undefined;
     big = undefined;
     push({ start, end, digits: String(value) });
@@ -91,7 +98,7 @@ export function makeEmitter(
       big !== undefined &&
       pend === undefined &&
       w.value !== 0 &&
-      gapWords(text.slice(big.end, w.start)) >= 0;
+      restGap(text.slice(big.end, w.start));
     if (!after) flush();
     const prev = after ? undefined : tokens[tokens.length - 1];
     const afterNumber = prev !== undefined && gapWords(text.slice(prev.end, w.start)) === 0;
@@ -116,6 +123,7 @@ export function makeEmitter(
     }
     if (w.kind === HUNDRED) hundred(w);
     else if (w.kind === THOUSAND) thousand(w);
+    else if (w.kind === MILLION) million(w);
     else small(w);
   };
   /** The multiplier `pend` gives a scale word `w`, or 0 when it gives none (then it is flushed). */
@@ -156,7 +164,7 @@ export function makeEmitter(
       return;
     }
     flush();
-    big = { start: from, end: w.end, thousands: 0, hundreds: value };
+    big = { start: from, end: w.end, millions: 0, thousands: 0, hundreds: value };
   };
   const thousand = (w: WordPiece): void => {
     const gapOk = gapWords(text.slice(pend?.end ?? big?.end ?? w.start, w.start)) === 0;
@@ -176,8 +184,60 @@ export function makeEmitter(
     const m = (big?.hundreds ?? 0) + (pend?.value ?? 0);
     if (m === 0 && (w.flags & NEEDS_MULT) !== 0) return flush();
     const from = big?.start ?? pend?.start ?? w.start;
+    const millions = big?.millions ?? 0;
     pend = undefined;
-    big = { start: from, end: w.end, thousands: Math.max(m, 1) * 1000, hundreds: 0 };
+    big = { start: from, end: w.end, millions, thousands: Math.max(m, 1) * 1000, hundreds: 0 };
+  };
+  /** "four million two hundred forty two thousand …": the thousands and hundreds follow. */
+  const million = (w: WordPiece): void => {
+    const gapOk = gapWords(text.slice(pend?.end ?? big?.end ?? w.start, w.start)) === 0;
+    if (!gapOk || pend?.value === 0 || (pend !== undefined && leftApart(false))) flush();
+    if (big !== undefined && (big.millions > 0 || big.thousands > 0 || big.hundreds >= 1000))
+      flushBig();
+    const m = (big?.hundreds ?? 0) + (pend?.value ?? 0);
+    if ((m === 0 && (w.flags & NEEDS_MULT) !== 0) || m > 999) return flush();
+    const from = big?.start ?? pend?.start ?? w.start;
+    pend = undefined;
+    big = { start: from, end: w.end, millions: Math.max(m, 1) * 1e6, thousands: 0, hundreds: 0 };
+  };
+  const numeral = (t: Token): void => {
+    const v = Number(t.digits);
+    // "forty 2": a tens word takes a digit as it takes a unit word.
+    if (
+      pend !== undefined &&
+      !pend.done &&
+      pend.kind === TENS &&
+      (pend.flags & BOUND) === 0 &&
+      pend.value >= 20 &&
+      pend.value % 10 === 0 &&
+      t.digits.length === 1 &&
+      v >= 1 &&
+      gapWords(text.slice(pend.end, t.start)) === 0 &&
+      !STRONG_GAP.test(text.slice(pend.end, t.start))
+    ) {
+      pend.value += v;
+      pend.end = t.end;
+      pend.done = true;
+      return;
+    }
+    // After "thousand" (or "million") up to 999 is its rest, after "hundred" up to 99 ("4 thousand 242").
+    const restMax = big === undefined ? 0 : big.hundreds !== 0 ? 100 : 1000;
+    const rest =
+      big !== undefined &&
+      pend === undefined &&
+      v < restMax &&
+      restGap(text.slice(big.end, t.start));
+    if (!rest) flush();
+    const prev = rest ? undefined : tokens[tokens.length - 1];
+    pend = {
+      afterNumber: prev !== undefined && gapWords(text.slice(prev.end, t.start)) === 0,
+      start: t.start,
+      end: t.end,
+      kind: TEEN,
+      value: v,
+      flags: 0,
+      done: true,
+    };
   };
   return {
     word,
@@ -185,6 +245,7 @@ export function makeEmitter(
       flush();
       push(t);
     },
+    numeral,
     reset() {
       flush();
       repeat = 0;
@@ -211,10 +272,11 @@ interface Pending {
   afterNumber?: boolean;
 }
 
-/** Thousands and hundreds read so far ("four thousand two hundred": 4000 and 200). */
+/** Millions, thousands and hundreds read so far ("four thousand two hundred": 4000 and 200). */
 interface Big {
   readonly start: number;
   end: number;
+  millions: number;
   thousands: number;
   hundreds: number;
 }
@@ -227,7 +289,9 @@ interface Big {
  */
 function compose(pend: Pending, w: WordPiece, gap: string): 'done' | 'more' | undefined {
   const g = gapWords(gap);
-  if (g < 0) return undefined;
+  // "forty, two", "quatre, vingt" or "forty | two": a reader takes the mark for the end of a group
+  // (40 2), as in "4230, 5555" written in words; spaces, hyphens and underscores join ("forty_two").
+  if (g < 0 || STRONG_GAP.test(gap.replace(CONNECTOR_WORD, ''))) return undefined;
   if (pend.kind === UNIT) {
     if (w.kind !== TENS || pend.value === 0) return undefined;
     if (g === 1 && w.value >= 20) {
@@ -277,6 +341,14 @@ function compose(pend: Pending, w: WordPiece, gap: string): 'done' | 'more' | un
 }
 
 const GAP_WORDS_MAX = 12;
+/** Whether what follows a scale word after `gap` may be its rest ("two hundred and 42", not "two hundred, 42"). */
+function restGap(gap: string): boolean {
+  return gapWords(gap) >= 0 && !STRONG_GAP.test(gap.replace(CONNECTOR_WORD, ''));
+}
+const CONNECTOR_WORD = /\p{L}+/gu;
+
+/** A mark between a tens word and a unit that ends a group rather than joining them. */
+const STRONG_GAP = /[^\p{L}\p{M}\p{Cf}\p{Zs}\t_\-\u2010-\u2015]/u;
 
 /**
  * Connector words in the gap between two number words: 0 (only separators), 1 (one connector), or
