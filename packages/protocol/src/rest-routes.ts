@@ -279,7 +279,8 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     status: 202,
   },
   'GET /api/reports/ratings': {
-    summary: 'Ratings report: count, average, distribution, per agent (supervisors, admins)',
+    summary:
+      'Ratings of the conversations started in the range: count, average, distribution, per agent (report:read)',
     tag: 'Reports',
     auth: 'agent',
     query: RatingReportQuerySchema,

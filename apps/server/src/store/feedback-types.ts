@@ -30,14 +30,6 @@ export interface RatingRow {
   updatedAt: number;
 }
 
-/** How many ratings of each score an agent (or nobody) got in a range. */
-export interface RatingCount {
-  agentId: string | null;
-  agentName: string | null;
-  score: number;
-  count: number;
-}
-
 export interface FeedbackRepo {
   /** Stores the conversation's rating, replacing an earlier one (the visitor changed their mind). */
   rate(input: {
@@ -51,6 +43,4 @@ export interface FeedbackRepo {
     now: number;
   }): Promise<RatingRow>;
   rating(orgId: string, conversationId: string): Promise<RatingRow | undefined>;
-  /** Ratings given in [from, to), counted per agent and score. */
-  ratingCounts(orgId: string, from: number, to: number): Promise<RatingCount[]>;
 }

@@ -3,7 +3,22 @@
 
 export type ReportBy = 'day' | 'team' | 'agent';
 
-/** A bucket's key: days since the epoch (UTC) as a string, a team id or an agent id; null for none. */
+/** The organisation's offset from UTC (ms) for instants before `until` (and after the previous piece). */
+export interface OffsetSegment {
+  until: number;
+  offsetMs: number;
+}
+
+/** What a report reads: an organisation's range [from, to), grouped, days in the zone's pieces. */
+export interface ReportRange {
+  from: number;
+  to: number;
+  by: ReportBy;
+  /** Local days: the offsets over the range, in order (UTC days when absent). */
+  zone?: OffsetSegment[] | undefined;
+}
+
+/** A bucket's key: days since the epoch of the local date as a string, a team id or an agent id; null for none. */
 export interface ConversationFigures {
   key: string | null;
   conversations: number;
@@ -18,8 +33,8 @@ export interface ConversationFigures {
 
 export interface RatingFigures {
   key: string | null;
+  score: number;
   count: number;
-  sum: number;
 }
 
 export interface PaymentFigures {
@@ -33,14 +48,9 @@ export interface PaymentFigures {
 
 export interface ReportsRepo {
   /** Conversations started in [from, to). */
-  conversations(
-    orgId: string,
-    from: number,
-    to: number,
-    by: ReportBy,
-  ): Promise<ConversationFigures[]>;
-  /** Ratings of conversations started in [from, to). */
-  ratings(orgId: string, from: number, to: number, by: ReportBy): Promise<RatingFigures[]>;
+  conversations(orgId: string, range: ReportRange): Promise<ConversationFigures[]>;
+  /** Ratings of conversations started in [from, to), by bucket and score. */
+  ratings(orgId: string, range: ReportRange): Promise<RatingFigures[]>;
   /** Payments requested in [from, to), by status and currency. */
-  payments(orgId: string, from: number, to: number, by: ReportBy): Promise<PaymentFigures[]>;
+  payments(orgId: string, range: ReportRange): Promise<PaymentFigures[]>;
 }

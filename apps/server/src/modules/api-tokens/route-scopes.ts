@@ -24,7 +24,6 @@ const SCOPE_OF_ROUTE: Readonly<Record<string, Permission>> = {
   'GET /api/canned-replies': 'conversation:read',
   'GET /api/conversations/:id/rating': 'conversation:read',
   'POST /api/conversations/:id/transcript': 'conversation:read',
-  'GET /api/reports/ratings': 'conversation:read',
   'GET /api/conversations/:id/contact': 'conversation:read',
   'GET /api/settings/hours': 'settings:manage',
   'PUT /api/settings/hours': 'settings:manage',

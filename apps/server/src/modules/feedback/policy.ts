@@ -1,11 +1,11 @@
 import { can, type AgentActor } from '../auth';
 
-export type FeedbackAction = 'rating:read' | 'transcript:send' | 'report:read';
+export type FeedbackAction = 'rating:read' | 'transcript:send';
 
 /**
  * Who may use feedback. A rating and a transcript follow the conversation: whoever may read
- * it may read its rating and send its transcript (to the customer). The ratings report is for
- * supervisors and admins, who look after the team, not for each agent (issue 15 item 4).
+ * it may read its rating and send its transcript (to the customer). The ratings report is one
+ * of the reports (modules/reports, `report:read`).
  * Tenancy is checked by `can` (DESIGN.md law 3). Visitors act only on their own conversations
  * (the chat policy).
  */
@@ -18,7 +18,5 @@ export function feedbackAllowed(
     case 'rating:read':
     case 'transcript:send':
       return can(actor, 'conversation:read', resource);
-    case 'report:read':
-      return actor.role !== 'agent' && can(actor, 'conversation:read', resource);
   }
 }

@@ -1,8 +1,7 @@
-import { ParleyError, type RateRequest, type RatingReport } from '@parley/protocol';
+import { ParleyError, type RateRequest } from '@parley/protocol';
 import { topics, type Bus } from '../../bus';
 import type { Logger } from '../../logger';
 import type { RatingRow, Store } from '../../store';
-import type { AgentActor } from '../auth';
 import type { ChatActor, ChatService } from '../chat';
 import { feedbackAllowed } from './policy';
 import { presentRatingFrame } from './presenter';
@@ -16,8 +15,6 @@ export interface RatingsDeps {
   /** Committed chat events (webhooks); ids only. */
   events?: ChatEventSink;
 }
-
-const DAY = 86_400_000;
 
 /**
  * Ratings (issue 15 item 4): the visitor rates a closed conversation 1–5 with an optional
@@ -73,53 +70,6 @@ export function createRatingsService(deps: RatingsDeps) {
       if (actor.kind === 'agent' && !feedbackAllowed(actor, 'rating:read', conv))
         throw new ParleyError('forbidden');
       return store.feedback.rating(conv.orgId, conv.id);
-    },
-
-    /** Ratings of a range (the last 30 days by default), overall and per agent. */
-    async report(
-      actor: AgentActor,
-      range: { from?: number | undefined; to?: number | undefined },
-    ): Promise<RatingReport> {
-      if (!feedbackAllowed(actor, 'report:read', { orgId: actor.orgId }))
-        throw new ParleyError('forbidden');
-      const to = range.to ?? Date.now() + 1;
-      const from = range.from ?? to - 30 * DAY;
-      if (from >= to) throw new ParleyError('bad_request', '`from` must be before `to`.');
-      const counts = await store.feedback.ratingCounts(actor.orgId, from, to);
-      const distribution: [number, number, number, number, number] = [0, 0, 0, 0, 0];
-      const agents = new Map<
-        string,
-        { agentId: string | null; name: string | null; n: number; sum: number }
-      >();
-      let count = 0;
-      let sum = 0;
-      for (const c of counts) {
-        if (c.score < 1 || c.score > 5) continue;
-        distribution[c.score - 1] = (distribution[c.score - 1] ?? 0) + c.count;
-        count += c.count;
-        sum += c.score * c.count;
-        const key = c.agentId ?? '';
-        const a = agents.get(key) ?? { agentId: c.agentId, name: c.agentName, n: 0, sum: 0 };
-        a.n += c.count;
-        a.sum += c.score * c.count;
-        agents.set(key, a);
-      }
-      const round = (x: number) => Math.round(x * 100) / 100;
-      return {
-        from,
-        to,
-        count,
-        average: count > 0 ? round(sum / count) : null,
-        distribution,
-        agents: [...agents.values()]
-          .map((a) => ({
-            agentId: a.agentId,
-            name: a.name,
-            count: a.n,
-            average: round(a.sum / a.n),
-          }))
-          .sort((x, y) => y.count - x.count),
-      };
     },
   };
 }

@@ -1,12 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import {
-  ParleyError,
-  RateRequestSchema,
-  RatingReportQuerySchema,
-  TranscriptRequestSchema,
-} from '@parley/protocol';
-import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
+import { ParleyError, RateRequestSchema, TranscriptRequestSchema } from '@parley/protocol';
+import { requireAgent, type AuthRouteOptions } from '../auth';
 import { agentActor, visitorActor } from '../chat';
 import type { VisitorService } from '../visitors';
 import { presentRating } from './presenter';
@@ -73,10 +68,5 @@ export function registerFeedbackRoutes(
     const r = await transcripts.send(agentActor(request), id, body.email, request.ip);
     void reply.status(202);
     return { queued: true, duplicate: r.duplicate };
-  });
-
-  app.get('/api/reports/ratings', agentOnly, async (request) => {
-    const q = RatingReportQuerySchema.parse(request.query);
-    return ratings.report(agentOf(request).actor, q);
   });
 }

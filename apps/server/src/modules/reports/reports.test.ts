@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyError, type ReportOverview } from '@parley/protocol';
 import type { Store } from '../../store';
@@ -9,6 +10,7 @@ import {
   suiteName,
 } from '../../../test/store-fixtures';
 import type { AgentActor } from '../auth';
+import { bindKeyring } from '../security';
 import { presentReport, presentReportCsv } from './presenter';
 import { createReportService } from './service';
 
@@ -125,6 +127,7 @@ for (const target of storeTargets()) {
 
     beforeAll(async () => {
       store = await target.create();
+      bindKeyring(store, { sealKey: randomBytes(32), auditKey: randomBytes(32) });
       const org = await seedOrg(store, 'Reports Ltd');
       orgId = org.id;
       ada = (await seedAgent(store, orgId, 'agent', 'Ada')).id;
@@ -169,6 +172,8 @@ for (const target of storeTargets()) {
       });
       // Outside the range (the day before) and another organisation: never counted.
       await chat(orgId, D0 - H, { agent: ada, acceptAfter: S, replyAfter: 2 * S, score: 1 });
+      // Started before the range, rated inside it (Bob, 2): the old ratings report counted it.
+      await chat(orgId, D0 - 2 * H, { agent: bob, acceptAfter: S, closeAfter: 5 * H, score: 2 });
       const other = await seedOrg(store, 'Other Org');
       const eve = (await seedAgent(store, other.id, 'agent', 'Eve')).id;
       await chat(other.id, D0 + H, {
@@ -309,6 +314,97 @@ for (const target of storeTargets()) {
         rows: [{ ...r.rows[0]!, label: '=HYPERLINK("http://x.example","a, b")' }],
       });
       expect(evil.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x\.example"",""a, b""\)",/);
+    });
+
+    it("rates on the overview's rule: conversations started in the range, their agent, report:read", async () => {
+      const service = createReportService({ store });
+      const range = { from: D0, to: D0 + 2 * 24 * H };
+      const ratings = await service.ratings(supervisor, range);
+      const overview = await report('agent');
+      // c1 (Ada, 5) and c2 (Bob, 3); not Bob's 2 given in the range on a conversation started before.
+      expect(ratings).toEqual({
+        ...range,
+        count: 2,
+        average: 4,
+        distribution: [0, 0, 1, 0, 1],
+        agents: [
+          { agentId: ada, name: 'Ada', count: 1, average: 5 },
+          { agentId: bob, name: 'Bob', count: 1, average: 3 },
+        ],
+      });
+      expect(ratings.count).toBe(overview.totals.ratings.count);
+      expect(ratings.average).toBe(overview.totals.ratings.average);
+      for (const a of ratings.agents)
+        expect(overview.rows.find((r) => r.key === a.agentId)?.ratings).toEqual({
+          count: a.count,
+          average: a.average,
+        });
+      // The same permission, scope and range rules as the overview.
+      const agent: AgentActor = { kind: 'agent', agentId: ada, orgId, role: 'agent' };
+      await expect(service.ratings(agent, range)).rejects.toMatchObject({ code: 'forbidden' });
+      const readOnly: AgentActor = { ...supervisor, scopes: new Set(['conversation:read']) };
+      await expect(service.ratings(readOnly, range)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(service.ratings(supervisor, { from: 0, to: D0 })).rejects.toMatchObject({
+        code: 'bad_request',
+      });
+    });
+
+    it('audits each read and export: who, which report, the range', async () => {
+      const service = createReportService({ store });
+      const range = { from: D0, to: D0 + 2 * 24 * H };
+      const before = (await store.audit.list(orgId, { limit: 100 })).length;
+      await service.overview(
+        supervisor,
+        { ...range, by: 'team' },
+        { format: 'json', ip: '192.0.2.7' },
+      );
+      await service.overview(
+        supervisor,
+        { ...range, by: 'day' },
+        { format: 'csv', ip: '192.0.2.7' },
+      );
+      await service.ratings(supervisor, range, { format: 'json', ip: '192.0.2.7' });
+      const entries = (await store.audit.list(orgId, { limit: 100 })).slice(0, 3).reverse();
+      expect((await store.audit.list(orgId, { limit: 100 })).length).toBe(before + 3);
+      expect(
+        entries.map((e) => [
+          e.action,
+          e.actorId,
+          e.resourceType,
+          e.resourceId,
+          e.ip,
+          JSON.parse(e.detail) as unknown,
+        ]),
+      ).toEqual([
+        [
+          'report.read',
+          supervisor.agentId,
+          'report',
+          'overview',
+          '192.0.2.7',
+          { ...range, by: 'team', format: 'json' },
+        ],
+        [
+          'report.export',
+          supervisor.agentId,
+          'report',
+          'overview',
+          '192.0.2.7',
+          { ...range, by: 'day', format: 'csv' },
+        ],
+        [
+          'report.read',
+          supervisor.agentId,
+          'report',
+          'ratings',
+          '192.0.2.7',
+          { ...range, format: 'json' },
+        ],
+      ]);
+      // A refused read shows nothing and records nothing here (the route's refusal is logged as such).
+      const agent: AgentActor = { kind: 'agent', agentId: ada, orgId, role: 'agent' };
+      await expect(service.overview(agent, { ...range, by: 'day' })).rejects.toThrow();
+      expect((await store.audit.list(orgId, { limit: 100 })).length).toBe(before + 3);
     });
   });
 }

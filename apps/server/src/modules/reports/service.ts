@@ -1,7 +1,15 @@
-import { ParleyError, REPORT_MAX_DAYS, type ReportGrouping } from '@parley/protocol';
+import {
+  ParleyError,
+  REPORT_MAX_DAYS,
+  type RatingReport,
+  type ReportGrouping,
+} from '@parley/protocol';
 import type { AgentActor } from '../auth';
-import type { PaymentFigures, Store } from '../../store';
+import { audit } from '../audit';
+import type { PaymentFigures, ReportRange, Store } from '../../store';
 import { mayReadReports } from './policy';
+import { ratingReport } from './ratings';
+import { dayLabel, offsetSegments } from './zone';
 
 const DAY = 86_400_000;
 
@@ -61,12 +69,66 @@ function addSums(into: Sums, b: Sums): void {
     into.payments.amounts.set(c, (into.payments.amounts.get(c) ?? 0) + a);
 }
 
+/** How a report was asked for, for its audit entry. */
+export interface ReportRead {
+  format: 'json' | 'csv';
+  ip?: string | null | undefined;
+}
+
+type RangeQuery = { from?: number | undefined; to?: number | undefined };
+
 export interface ReportService {
-  /** The figures of a range [from, to) (the last 30 days by default) per day, team or agent. */
+  /**
+   * The figures of a range [from, to) (the last 30 days by default) per day,
+   * team or agent; days are the organisation's local days (its business-hours
+   * time zone).
+   */
   overview(
     actor: AgentActor,
-    q: { from?: number | undefined; to?: number | undefined; by: ReportGrouping },
+    q: RangeQuery & { by: ReportGrouping },
+    read?: ReportRead,
   ): Promise<Report>;
+  /** Ratings of the conversations started in a range: count, average, distribution, per agent. */
+  ratings(actor: AgentActor, q: RangeQuery, read?: ReportRead): Promise<RatingReport>;
+}
+
+/** The range a report covers, checked: same rule for every report. */
+function rangeOf(actor: AgentActor, q: RangeQuery): { from: number; to: number } {
+  if (!mayReadReports(actor, actor.orgId)) throw new ParleyError('forbidden');
+  const to = q.to ?? Date.now() + 1;
+  const from = q.from ?? to - 30 * DAY;
+  if (from >= to) throw new ParleyError('bad_request', '`from` must be before `to`.');
+  if (to - from > REPORT_MAX_DAYS * DAY)
+    throw new ParleyError('bad_request', `A report covers at most ${REPORT_MAX_DAYS} days.`);
+  return { from, to };
+}
+
+/**
+ * Reading a report is audited (DESIGN.md law 6): it shows agents' names and
+ * their figures, and a CSV leaves the installation. Written before the
+ * figures are returned, so a report nobody could audit is not shown (law 7).
+ */
+async function auditRead(
+  store: Store,
+  actor: AgentActor,
+  report: 'overview' | 'ratings',
+  range: { from: number; to: number; by?: ReportGrouping },
+  read: ReportRead | undefined,
+): Promise<void> {
+  await audit.record(store, {
+    orgId: actor.orgId,
+    actor: { kind: 'agent', id: actor.agentId },
+    action: read?.format === 'csv' ? 'report.export' : 'report.read',
+    outcome: 'success',
+    ip: read?.ip ?? null,
+    resource: { type: 'report', id: report },
+    detail: {
+      from: range.from,
+      to: range.to,
+      ...(range.by ? { by: range.by } : {}),
+      format: read?.format ?? 'json',
+    },
+  });
 }
 
 export function createReportService(deps: { store: Store }): ReportService {
@@ -78,24 +140,34 @@ export function createReportService(deps: { store: Store }): ReportService {
     return new Map<string, string>();
   };
   const labelOf = (by: ReportGrouping, key: string | null, names: Map<string, string>) => {
-    if (by === 'day') return new Date(Number(key) * DAY).toISOString().slice(0, 10);
+    if (by === 'day') return dayLabel(key);
     if (key === null) return by === 'team' ? 'No team' : 'No agent';
     return names.get(key) ?? (by === 'team' ? 'Deleted team' : 'Deleted agent');
   };
 
+  /** The organisation's zone (its business hours'), UTC when it has set none. */
+  const zoneOf = async (orgId: string) => (await store.offline.hours(orgId))?.timeZone ?? 'UTC';
+
   return {
-    async overview(actor, q) {
-      if (!mayReadReports(actor, actor.orgId)) throw new ParleyError('forbidden');
-      const to = q.to ?? Date.now() + 1;
-      const from = q.from ?? to - 30 * DAY;
-      if (from >= to) throw new ParleyError('bad_request', '`from` must be before `to`.');
-      if (to - from > REPORT_MAX_DAYS * DAY)
-        throw new ParleyError('bad_request', `A report covers at most ${REPORT_MAX_DAYS} days.`);
+    async ratings(actor, q, read) {
+      const { from, to } = rangeOf(actor, q);
+      const [rows, names] = await Promise.all([
+        store.reports.ratings(actor.orgId, { from, to, by: 'agent' }),
+        labels(actor.orgId, 'agent'),
+      ]);
+      await auditRead(store, actor, 'ratings', { from, to }, read);
+      return ratingReport(from, to, rows, names);
+    },
+
+    async overview(actor, q, read) {
+      const { from, to } = rangeOf(actor, q);
       const orgId = actor.orgId;
+      const range: ReportRange = { from, to, by: q.by };
+      if (q.by === 'day') range.zone = offsetSegments(await zoneOf(orgId), from, to);
       const [conversations, ratings, payments, names] = await Promise.all([
-        store.reports.conversations(orgId, from, to, q.by),
-        store.reports.ratings(orgId, from, to, q.by),
-        store.reports.payments(orgId, from, to, q.by),
+        store.reports.conversations(orgId, range),
+        store.reports.ratings(orgId, range),
+        store.reports.payments(orgId, range),
         labels(orgId, q.by),
       ]);
       const buckets = new Map<string, Bucket>();
@@ -121,7 +193,7 @@ export function createReportService(deps: { store: Store }): ReportService {
       }
       for (const r of ratings) {
         const b = at(r.key);
-        b.ratings = [b.ratings[0] + r.sum, b.ratings[1] + r.count];
+        b.ratings = [b.ratings[0] + r.score * r.count, b.ratings[1] + r.count];
       }
       for (const p of payments) addPayment(at(p.key), p);
       const totals = emptySums();
@@ -137,6 +209,7 @@ export function createReportService(deps: { store: Store }): ReportService {
               ? -1
               : a.label.localeCompare(b.label),
       );
+      await auditRead(store, actor, 'overview', { from, to, by: q.by }, read);
       return { from, to, by: q.by, totals, buckets: rows };
     },
   };

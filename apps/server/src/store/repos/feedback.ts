@@ -69,29 +69,5 @@ export function feedbackRepo(db: Kysely<Database>, keys: DataKeys): FeedbackRepo
       if (!row) throw new Error('feedback: rating not stored');
       return row;
     },
-    async ratingCounts(orgId, from, to) {
-      const rows = await db
-        .selectFrom('conversation_ratings as r')
-        .leftJoin('agents as a', (j) =>
-          j.onRef('a.id', '=', 'r.agent_id').onRef('a.org_id', '=', 'r.org_id'),
-        )
-        .select((eb) => [
-          'r.agent_id',
-          'a.name as agent_name',
-          'r.score',
-          eb.fn.countAll<number | string>().as('n'),
-        ])
-        .where('r.org_id', '=', orgId)
-        .where('r.created_at', '>=', from)
-        .where('r.created_at', '<', to)
-        .groupBy(['r.agent_id', 'a.name', 'r.score'])
-        .execute();
-      return rows.map((r) => ({
-        agentId: r.agent_id,
-        agentName: r.agent_name,
-        score: Number(r.score),
-        count: Number(r.n),
-      }));
-    },
   };
 }

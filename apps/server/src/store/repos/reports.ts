@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../types';
-import type { ReportBy, ReportsRepo } from '../report-types';
+import type { OffsetSegment, ReportRange, ReportsRepo } from '../report-types';
 
 const DAY_MS = 86_400_000;
 /** bigint sums come back as strings from PostgreSQL; null when a bucket has none. */
@@ -8,14 +8,31 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 const keyOf = (v: unknown): string | null =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
 
+/** A whole number of ms, written into the SQL as a literal (computed here, never input). */
+function lit(n: number): RawBuilder<number> {
+  if (!Number.isSafeInteger(n)) throw new Error('report offsets are whole milliseconds');
+  return sql.lit(n);
+}
+
+/** The offset of the organisation's zone at `at`: one CASE over the range's pieces. */
+function offset(at: RawBuilder<number>, zone: OffsetSegment[] | undefined): RawBuilder<number> {
+  if (!zone || zone.length === 0) return sql.lit(0);
+  if (zone.length === 1) return lit(zone[0]!.offsetMs);
+  const whens = zone
+    .slice(0, -1)
+    .map((z) => sql`when ${at} < ${lit(z.until)} then ${lit(z.offsetMs)}`);
+  return sql`(case ${sql.join(whens, sql` `)} else ${lit(zone.at(-1)!.offsetMs)} end)`;
+}
+
 /**
- * The bucket of a row: its UTC day (the same integer division on both
- * dialects), its team, or its agent. `at` is the time the row is counted at.
+ * The bucket of a row: its local day (the same integer division on both
+ * dialects, after adding the zone's offset at that instant), its team, or its
+ * agent. `at` is the time the row is counted at.
  */
-function bucket(by: ReportBy, at: RawBuilder<number>): RawBuilder<unknown> {
-  switch (by) {
+function bucket(range: ReportRange, at: RawBuilder<number>): RawBuilder<unknown> {
+  switch (range.by) {
     case 'day':
-      return sql`cast(${at} / ${sql.lit(DAY_MS)} as bigint)`;
+      return sql`cast((${at} + ${offset(at, range.zone)}) / ${sql.lit(DAY_MS)} as bigint)`;
     case 'team':
       return sql`c.team_id`;
     case 'agent':
@@ -30,8 +47,9 @@ function bucket(by: ReportBy, at: RawBuilder<number>): RawBuilder<unknown> {
  */
 export function reportsRepo(db: Kysely<Database>): ReportsRepo {
   return {
-    async conversations(orgId, from, to, by) {
-      const k = bucket(by, sql<number>`c.created_at`);
+    async conversations(orgId, range) {
+      const { from, to } = range;
+      const k = bucket(range, sql<number>`c.created_at`);
       const r = await sql<Record<string, unknown>>`
         select ${k} as k,
           count(*) as conversations,
@@ -60,24 +78,26 @@ export function reportsRepo(db: Kysely<Database>): ReportsRepo {
 
     // Driven from the conversations' range: SQLite keeps a CROSS JOIN's order (else it scanned
     // every rating of the installation); to PostgreSQL it is an inner join like any other.
-    async ratings(orgId, from, to, by) {
-      const k = bucket(by, sql<number>`c.created_at`);
+    async ratings(orgId, range) {
+      const { from, to } = range;
+      const k = bucket(range, sql<number>`c.created_at`);
       const r = await sql<Record<string, unknown>>`
-        select ${k} as k, count(*) as n, sum(r.score) as score_sum
+        select ${k} as k, r.score as score, count(*) as n
         from conversations c
         cross join conversation_ratings r
         where r.conversation_id = c.id and r.org_id = c.org_id
           and c.org_id = ${orgId} and c.created_at >= ${from} and c.created_at < ${to}
-        group by ${k}`.execute(db);
+        group by ${k}, r.score`.execute(db);
       return r.rows.map((row) => ({
         key: keyOf(row.k),
+        score: num(row.score),
         count: num(row.n),
-        sum: num(row.score_sum),
       }));
     },
 
-    async payments(orgId, from, to, by) {
-      const k = bucket(by, sql<number>`p.created_at`);
+    async payments(orgId, range) {
+      const { from, to } = range;
+      const k = bucket(range, sql<number>`p.created_at`);
       const r = await sql<Record<string, unknown>>`
         select ${k} as k, p.status as status, p.currency as currency,
           count(*) as n, sum(p.amount - p.amount_refunded) as amount
