@@ -55,6 +55,7 @@ import {
   loadKeyring,
   sealLegacySecrets,
   secureDataDir,
+  createRedisSignals,
   createSignals,
   type Signals,
 } from './modules/security';
@@ -326,7 +327,10 @@ export async function startServer(
     publishRevoked: (hashes) => auth.publishRevoked(hashes),
   });
   // Visitor-side intrusion signals, aggregated so a flood is a handful of events (issue 11 item 5).
-  const signals = createSignals({ events });
+  // With REDIS_URL the counters are shared, so a flood over several nodes is still a handful.
+  const signals = config.redisUrl
+    ? await createRedisSignals({ events, redisUrl: config.redisUrl, log })
+    : createSignals({ events });
   late.signals = signals;
   const visitorIdentity = createVisitorIdentityService({ store, events, signals });
   const blocks = createBlockService({

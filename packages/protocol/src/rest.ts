@@ -20,6 +20,12 @@ export const WidgetConfigSchema = z.object({
   available: z.boolean().default(true),
   /** Teams the visitor may pick before the chat (docs/routing.md). */
   teams: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
+  /**
+   * Proof of work on session creation (docs/widget.md "Proof of work"): with `always` the frame
+   * solves one ahead as it loads; with `auto` only when session creation answers
+   * `visitor_challenge_required`; absent from older servers (then: only when asked).
+   */
+  proofOfWork: z.enum(['off', 'always', 'auto']).default('off'),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 

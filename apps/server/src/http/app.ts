@@ -203,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     selfOrigins: deps.authRoutes.selfOrigins,
     consentOf: async (orgId) => presentWidgetConsent(await consent.current(orgId)),
     ...(deps.widgetRouting ? { routing: deps.widgetRouting } : {}),
+    proofOfWork: deps.visitorPow?.mode ?? 'off',
   });
   registerOrgSettingsRoutes(app, { store: deps.store, authRoutes: deps.authRoutes });
   registerMaskingSettingsRoutes(app, {

@@ -107,8 +107,10 @@ export function App() {
       setView({ kind: 'unavailable', message: t('app.notSetUp') });
       return;
     }
+    let cfg: WidgetConfig;
     try {
-      setConfig(await visitorApi.config(orgKey, hostOrigin, siteTeam || undefined));
+      cfg = await visitorApi.config(orgKey, hostOrigin, siteTeam || undefined);
+      setConfig(cfg);
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
       const message =
@@ -118,8 +120,10 @@ export function App() {
       setView({ kind: 'unavailable', message });
       return;
     }
-    // No session yet: solve a proof of work in a worker now, so "Start chat" never waits for one.
-    if (!store.session()) prepareVisitorChallenge();
+    // Proof of work always asked and no session yet: solve one in a worker now, so "Start chat"
+    // never waits for it. In `auto` mode the frame solves only when session creation asks for it
+    // (visitor_challenge_required, while sessions per minute are over the threshold).
+    if (cfg.proofOfWork === 'always' && !store.session()) prepareVisitorChallenge();
     // Whether anyone can answer now; without an answer the widget behaves as if someone can.
     visitorApi.availability(orgKey).then(setAvailability, () => undefined);
     const continueToken = takeContinueToken();

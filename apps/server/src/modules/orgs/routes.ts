@@ -30,6 +30,8 @@ export function registerOrgRoutes(
     /** The pre-chat consent the widget shows (modules/consent). */
     consentOf?: (orgId: string) => Promise<WidgetConsent>;
     routing?: WidgetRouting;
+    /** The node's visitor proof-of-work mode, told to the frame (modules/visitors). */
+    proofOfWork?: 'off' | 'always' | 'auto';
   },
 ): void {
   // Public: may the loader show the launcher on this page? Decided by the Origin the browser
@@ -73,6 +75,7 @@ export function registerOrgRoutes(
       ...(consent ? { consent } : {}),
       available,
       teams,
+      proofOfWork: deps.proofOfWork ?? 'off',
     };
   });
 }

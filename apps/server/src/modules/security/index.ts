@@ -35,3 +35,4 @@ export {
   type InstallationKeys,
 } from './key-check';
 export { createSignals, type Signals, type SignalInput } from './signals';
+export { createRedisSignals } from './signals-redis';
