@@ -59,7 +59,7 @@ export function* appendPlan(
 
   let lock = db
     .selectFrom('conversations')
-    .select(['id', 'org_id', 'status'])
+    .select(['id', 'org_id', 'status', 'created_at'])
     .where('id', 'in', conversationIds)
     .orderBy('id');
   if (dialect === 'postgres') lock = lock.forUpdate();
@@ -243,6 +243,22 @@ export function* appendPlan(
         ),
     );
   }
+  // The blind search index (0112), in the message's transaction: keyed hashes only.
+  const termRows = [...newItems.values()].flatMap((item) =>
+    (item.searchTerms ?? []).map((term) => ({
+      org_id: item.orgId,
+      term,
+      created_at: Number(conversations.get(item.conversationId)?.created_at ?? now),
+      conversation_id: item.conversationId,
+    })),
+  );
+  for (const chunk of chunks(termRows, ROWS_PER_STATEMENT))
+    yield* rows(
+      db
+        .insertInto('search_terms')
+        .values(chunk)
+        .onConflict((oc) => oc.doNothing()),
+    );
   const stored = new Map<string, MessageRow>();
   for (const chunk of chunks(inserts, ROWS_PER_STATEMENT)) {
     yield* rows(db.insertInto('messages').values(chunk));

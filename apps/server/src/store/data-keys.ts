@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  randomUUID,
+} from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './types';
 
@@ -13,6 +20,8 @@ import type { Database } from './types';
  * authenticated data, so a value opens only under the key it names.
  */
 export type DataKeyOwner = { orgId: string; kind: 'conversation' | 'visitor'; id: string };
+/** The organisation's search key (blind index, issue 14 item 10) is a data key of its own. */
+type KeyOwner = DataKeyOwner | { orgId: string; kind: 'search'; id: string };
 
 export interface DataKeys {
   /** Binds the key-encryption keys: the first wraps new data keys, the others still unwrap. */
@@ -27,6 +36,12 @@ export interface DataKeys {
   openBytes(data: Buffer, context: string): Promise<Buffer | undefined>;
   /** Destroys the owners' data keys (crypto-shredding); returns how many existed. */
   destroy(orgId: string, owners: { kind: DataKeyOwner['kind']; id: string }[]): Promise<number>;
+  /**
+   * The organisation's blind-index key: derived from a random data key of the organisation's
+   * (owner kind `search`), wrapped by the KEK like every data key, so it is never in the
+   * database in clear and survives KEK rotation (rewrapAll rewraps it).
+   */
+  searchKey(orgId: string): Promise<Buffer>;
   /** Drops the owners' keys from the cache (after an erasure committed elsewhere). */
   evict(owners: { kind: DataKeyOwner['kind']; id: string }[]): void;
   /**
@@ -137,7 +152,7 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
     return c;
   };
 
-  const loadOwners = async (owners: DataKeyOwner[]): Promise<void> => {
+  const loadOwners = async (owners: KeyOwner[]): Promise<void> => {
     if (owners.length === 0) return;
     const found = await db
       .selectFrom('data_keys')
@@ -147,7 +162,7 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
     for (const r of found) cache({ ...r, key: unwrap(r) });
   };
 
-  const create = async (owner: DataKeyOwner): Promise<Cached> => {
+  const create = async (owner: KeyOwner): Promise<Cached> => {
     const kek = primary();
     const id = randomUUID();
     const key = randomBytes(32);
@@ -171,7 +186,7 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
     return c;
   };
 
-  const keyFor = async (owner: DataKeyOwner): Promise<Cached> => {
+  const keyFor = async (owner: KeyOwner): Promise<Cached> => {
     const k = ownerKey(owner);
     const hit = fresh(byOwner.get(k));
     if (hit) return hit;
@@ -228,6 +243,13 @@ export function createDataKeys(db: Kysely<Database>, now: () => number = Date.no
         if (!k || (ids.has(id) && !fresh(k))) return undefined;
         return ungcm(k.key, rest.slice(dot + 1), `parley:dk1:${id}`).toString('utf8');
       });
+    },
+    async searchKey(orgId) {
+      primary();
+      const owner = { orgId, kind: 'search' as const, id: orgId };
+      if (!fresh(byOwner.get(ownerKey(owner)))) await loadOwners([owner]);
+      const k = await keyFor(owner);
+      return createHmac('sha256', k.key).update('parley:blind-index:v1').digest();
     },
     async sealBytes(owner, data, context) {
       primary();

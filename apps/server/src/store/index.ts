@@ -19,6 +19,7 @@ import { feedbackRepo } from './repos/feedback';
 import { reportsRepo } from './repos/reports';
 import { routingRepo } from './repos/routing';
 import { offlineRepo } from './repos/offline';
+import { searchRepo } from './repos/search';
 import { privacyRepo } from './repos/privacy';
 import { createDataKeys } from './data-keys';
 import { visitorIdentityRepo } from './repos/visitor-identity';
@@ -33,9 +34,11 @@ import type { Store } from './types';
 
 export type { StoreOptions } from './connect';
 export type * from './types';
+export type * from './search-types';
 export { createGroupCommitter } from './group-commit';
 export { AfterCommitError, StoreTransactionMisuse } from './transaction';
 export { ERASED_TEXT } from './repos/messages';
+export { queryTerms, textTerms, indexableWords } from './blind-index';
 export { isSealedData, kekId, type DataKeys, type DataKeyOwner } from './data-keys';
 export type { GroupCommitter, GroupCommitterOptions } from './group-commit';
 
@@ -83,5 +86,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     reports: reportsRepo(conn.db),
     blocks: blocksRepo(conn.db),
     offline: offlineRepo(conn.db, dataKeys),
+    search: searchRepo(conn.db, dataKeys),
   };
 }

@@ -69,7 +69,9 @@ let appendStatements;
 let replaceStatement;
 function appendStatementsOnce() {
   appendStatements ??= {
-    conversation: db.prepare('select id, org_id, status from conversations where id = ?'),
+    conversation: db.prepare(
+      'select id, org_id, status, created_at from conversations where id = ?',
+    ),
     // Spelled like the unique index (coalesce included): one index probe.
     earlier: db.prepare(`select ${MESSAGE_COLUMNS} ${MESSAGE_JOINS}
       where m.org_id = ? and m.client_msg_id is not null and m.conversation_id = ?
@@ -88,6 +90,9 @@ function appendStatementsOnce() {
     insert: db.prepare(`insert into messages
       (id, org_id, conversation_id, seq, sender_kind, sender_id, client_msg_id, text, masked, created_at)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    // The blind search index (0112), in the message's transaction: keyed hashes only.
+    term: db.prepare(`insert into search_terms (org_id, term, created_at, conversation_id)
+      values (?, ?, ?, ?) on conflict do nothing`),
     visitorName: db.prepare('select name from visitors where id = ?').pluck(),
     agentName: db.prepare('select name from agents where id = ?').pluck(),
   };
@@ -205,6 +210,9 @@ function appendBatch(items, now) {
       JSON.stringify(item.masked),
       now,
     );
+    const createdAt = conversation(item.conversationId).created_at;
+    for (const term of item.searchTerms ?? [])
+      st.term.run(item.orgId, term, createdAt, item.conversationId);
     return senderName(item, senderNames);
   });
   // Compact results (issue 18, must 7): the main thread holds every item, so a new message comes

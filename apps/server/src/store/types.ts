@@ -17,6 +17,7 @@ import type { FeedbackRepo, FeedbackTables } from './feedback-types';
 import type { ReportsRepo } from './report-types';
 import type { RoutingRepo, RoutingTables } from './routing-types';
 import type { OfflineRepo, OfflineTables } from './offline-types';
+import type { SearchRepo, SearchTables } from './search-types';
 import type { DataKeys } from './data-keys';
 import type { TransactionRunner, Tx } from './transaction';
 import type { VisitorIdentityRepo, VisitorIdentityTables } from './visitor-identity-types';
@@ -141,6 +142,7 @@ export interface Database
     FeedbackTables,
     BlockTables,
     FeedbackTables,
+    SearchTables,
     OfflineTables {
   organisations: OrganisationsTable;
   agents: AgentsTable;
@@ -157,7 +159,7 @@ export interface Database
 export interface DataKeysTable {
   id: string;
   org_id: string;
-  owner_kind: 'conversation' | 'visitor';
+  owner_kind: 'conversation' | 'visitor' | 'search'; // search: an organisation's blind-index key (0112)
   owner_id: string;
   kek_id: string;
   wrapped: string;
@@ -267,6 +269,8 @@ export interface NewMessage {
    * it on meanwhile, nothing is stored and the result is `mask_state_stale` (mask again).
    */
   maskState?: { senderKey: string; expect: number; state: string };
+  /** Blind index terms of the text (store/blind-index.ts), set by the messages repo. */
+  searchTerms?: string[];
 }
 
 /** A sender's stored masking state and its version (0: none stored). */
@@ -469,4 +473,6 @@ export interface Store {
   routing: RoutingRepo;
   /** Business hours, offline contacts, continue links (0046-offline). */
   offline: OfflineRepo;
+  /** History and the blind search index (0112-search-index). */
+  search: SearchRepo;
 }

@@ -25,6 +25,7 @@ import { offline } from './0046-offline';
 import { deskCollab } from './0065-desk-collab';
 import { reports } from './0078-reports';
 import { reportIndexes } from './0106-report-indexes';
+import { searchIndex } from './0112-search-index';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0065-desk-collab': deskCollab,
   '0078-reports': reports,
   '0106-report-indexes': reportIndexes,
+  '0112-search-index': searchIndex,
 };
 
 export const migrationProvider: MigrationProvider = {

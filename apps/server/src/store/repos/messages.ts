@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { appendPlan } from '../append-batch';
+import { textTerms } from '../blind-index';
 import type { Connection, DriverAppendResult } from '../connect';
 import type { TextReplacement } from '../sqlite-writer-thread';
 import { selectMessages, toMessage } from '../mappers';
@@ -48,6 +49,15 @@ async function openAppended(
     const senderName = m.senderName === null ? null : (values.get(m.senderName) ?? null);
     return { ...result, message: { ...m, text: text ?? ERASED_TEXT, senderName } };
   });
+}
+
+/** The blind index terms of each message's (masked) text, under its organisation's search key. */
+async function termsOf(keys: DataKeys, items: readonly NewMessage[]): Promise<string[][]> {
+  const orgs = [...new Set(items.map((i) => i.orgId))];
+  const orgKeys = new Map(
+    await Promise.all(orgs.map(async (o) => [o, await keys.searchKey(o)] as const)),
+  );
+  return items.map((i) => textTerms(orgKeys.get(i.orgId) as Buffer, i.text));
 }
 
 export function messagesRepo(conn: Connection, keys: DataKeys): Store['messages'] {
@@ -106,8 +116,13 @@ export function messagesRepo(conn: Connection, keys: DataKeys): Store['messages'
     async appendBatch(items, now) {
       if (items.length === 0) return [];
       // Sealed before the batch leaves for the writer: no clear text reaches the store (law 9).
-      const texts = await sealTexts(items);
-      const sealed = items.map((item, i) => ({ ...item, text: texts[i] as string }));
+      // The blind index's keyed hashes go with it, into the same transaction.
+      const [texts, terms] = await Promise.all([sealTexts(items), termsOf(keys, items)]);
+      const sealed = items.map((item, i) => ({
+        ...item,
+        text: texts[i] as string,
+        searchTerms: terms[i] ?? [],
+      }));
       const results =
         (await conn.appendBatch?.(sealed, now)) ??
         (await conn.runInTransaction(appendPlan(db, conn.dialect, sealed, now)));

@@ -47,6 +47,13 @@ export function privacyRepo(conn: Connection, keys: DataKeys): Store['privacy'] 
               .where('conversation_id', 'in', conversationIds)
               .returning('id'),
           )).length;
+          // The blind index (0112): the erased conversations are no longer found by their words.
+          yield* run(
+            db
+              .deleteFrom('search_terms')
+              .where('org_id', '=', orgId)
+              .where('conversation_id', 'in', conversationIds),
+          );
           // File rows go in the same transaction; their bytes were deleted just before (privacy/service.ts).
           files = (yield* run(
             db

@@ -268,6 +268,13 @@ export function retentionRepo(conn: Connection): RetentionRepo {
             .where('org_id', '=', orgId)
             .where('conversation_id', 'in', ids),
         );
+        // The blind index (0112) has no foreign key: its rows go here, in the same transaction.
+        yield* run(
+          db
+            .deleteFrom('search_terms')
+            .where('org_id', '=', orgId)
+            .where('conversation_id', 'in', ids),
+        );
         // Messages, mask state, files and payment summaries cascade with the conversation.
         return (yield* run(
           db
