@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChatMessageSchema, ConversationStatusSchema, ConversationSummarySchema } from './realtime';
 import { ConsentGivenSchema, WidgetConsentSchema } from './privacy';
+import { WidgetBrandingSchema } from './branding';
 
 /** REST bodies. Every route validates its input with one of these. */
 
@@ -20,6 +21,8 @@ export const WidgetConfigSchema = z.object({
   available: z.boolean().default(true),
   /** Teams the visitor may pick before the chat (docs/routing.md). */
   teams: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
+  /** The organisation's branding (docs/widget.md "Branding"); absent from older servers. */
+  branding: WidgetBrandingSchema.optional(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 

@@ -24,6 +24,7 @@ import { visitorBlocks } from './0055-visitor-blocks';
 import { offline } from './0046-offline';
 import { deskCollab } from './0065-desk-collab';
 import { reports } from './0078-reports';
+import { branding } from './0117-branding';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0046-offline': offline,
   '0065-desk-collab': deskCollab,
   '0078-reports': reports,
+  '0117-branding': branding,
 };
 
 export const migrationProvider: MigrationProvider = {
