@@ -15,6 +15,7 @@ import { AdminConsole } from './views/admin';
 import { IdleGuard } from './views/idle-guard';
 import { LockScreen } from './views/lock-screen';
 import { MaskingSettingsPage } from './views/masking-settings';
+import { BrandingSettingsPage } from './views/branding-settings';
 import { OrganisationSettingsPage } from './views/organisation-settings';
 import { ProfilePage } from './views/profile';
 import { PasskeysPage } from './views/passkeys';
@@ -137,6 +138,8 @@ export function App() {
           return <VisitorIdentitySettingsPage session={view.session} />;
         if (location.pathname === '/settings/organisation')
           return <OrganisationSettingsPage session={view.session} />;
+        if (location.pathname === '/settings/branding')
+          return <BrandingSettingsPage session={view.session} />;
         if (location.pathname === '/settings/api-tokens')
           return <ApiTokensSettingsPage session={view.session} />;
         if (location.pathname === '/settings/webhooks')
@@ -175,6 +178,7 @@ export function App() {
 const NOT_WORKSPACE = [
   '/settings/masking',
   '/settings/organisation',
+  '/settings/branding',
   '/settings/visitor-identity',
   '/settings/api-tokens',
   '/settings/webhooks',

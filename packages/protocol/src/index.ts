@@ -23,3 +23,5 @@ export * from './routing';
 export * from './reports';
 export * from './blocks';
 export * from './offline';
+export * from './branding';
+export * from './contrast';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BRANDING_ROUTES } from './branding';
 import {
   AgentSendRequestSchema,
   AgentSendResultSchema,
@@ -510,4 +511,5 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     response: TransferEnvelopeSchema,
   },
   ...PRIVACY_ROUTES,
+  ...BRANDING_ROUTES,
 };

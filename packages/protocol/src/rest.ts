@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChatMessageSchema, ConversationStatusSchema, ConversationSummarySchema } from './realtime';
 import { ConsentGivenSchema, WidgetConsentSchema } from './privacy';
+import { WidgetBrandingSchema } from './branding';
 
 /** REST bodies. Every route validates its input with one of these. */
 
@@ -26,6 +27,8 @@ export const WidgetConfigSchema = z.object({
    * `visitor_challenge_required`; absent from older servers (then: only when asked).
    */
   proofOfWork: z.enum(['off', 'always', 'auto']).default('off'),
+  /** The organisation's branding (docs/widget.md "Branding"); absent from older servers. */
+  branding: WidgetBrandingSchema.optional(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 

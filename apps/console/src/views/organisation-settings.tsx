@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PaymentSettings, SessionInfo } from '@parley/protocol';
 import { ApiError } from '../lib/api';
+import { t } from '../i18n';
 import {
   embedSnippet,
   organisationApi,
@@ -108,6 +109,9 @@ export function OrganisationSettingsPage({ session }: { session: SessionInfo }) 
           <span class="org">{org?.name ?? session.organisation.name}</span>
         </div>
         <div class="topbar-right">
+          <a class="btn small" href="/settings/branding" data-testid="branding-link">
+            {t('branding.title')}
+          </a>
           <a class="btn small" href="/">
             Back to conversations
           </a>

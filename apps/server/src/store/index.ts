@@ -10,6 +10,7 @@ import { visitorsRepo } from './repos/visitors';
 import { auditRepo } from './repos/audit';
 import { securityRepo } from './repos/security';
 import { maskingSettingsRepo } from './repos/masking-settings';
+import { brandingRepo } from './repos/branding';
 import { accountRepo, mailRepo } from './repos/mail';
 import { filesRepo } from './repos/files';
 import { identityRepo } from './repos/identity';
@@ -68,6 +69,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     payments: paymentsRepo(conn.db),
     security: securityRepo(conn),
     maskingSettings: maskingSettingsRepo(conn.db),
+    branding: brandingRepo(conn.db),
     audit: auditRepo(conn),
     mail: mailRepo(conn.db, conn.dialect),
     account: accountRepo(conn.db),

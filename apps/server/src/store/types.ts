@@ -3,6 +3,7 @@ import type { ConversationStatus, Role } from '@parley/protocol';
 import type { PaymentTables, PaymentsRepo } from './payment-types';
 import type { AuditRepo, SecurityRepo, SecurityTables } from './security-types';
 import type { MaskingSettingsRepo, MaskingTables } from './masking-types';
+import type { BrandingRepo, BrandingTables } from './branding-types';
 import type { AccountRepo, MailRepo, MailTables } from './mail-types';
 import type { FilesRepo, FileTables } from './file-types';
 import type { IdentityRepo, IdentityTables } from './identity-types';
@@ -26,6 +27,7 @@ export type * from './security-types';
 export type { Tx, TransactionRunner } from './transaction';
 export type * from './payment-types';
 export type * from './masking-types';
+export type * from './branding-types';
 export type * from './mail-types';
 export type * from './siem-types';
 export type * from './api-token-types';
@@ -128,6 +130,7 @@ export interface Database
     SecurityTables,
     PaymentTables,
     MaskingTables,
+    BrandingTables,
     MailTables,
     FileTables,
     IdentityTables,
@@ -461,6 +464,8 @@ export interface Store {
   payments: PaymentsRepo;
   /** Per-organisation masking settings (0004-masking-settings). */
   maskingSettings: MaskingSettingsRepo;
+  /** The widget's branding per organisation (0117-branding). */
+  branding: BrandingRepo;
   /** Files in the chat (0011-files). */
   files: FilesRepo;
   /** Internal notes and canned replies (0017-desk). */

@@ -55,9 +55,9 @@ async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
 }
 
 export const visitorApi = {
-  config: (orgKey: string, host: string, team?: string) =>
+  config: (orgKey: string, host: string, team?: string, lang?: string) =>
     call<WidgetConfig>(
-      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}${team ? `&team=${encodeURIComponent(team)}` : ''}`,
+      `/api/widget/config?org=${encodeURIComponent(orgKey)}&host=${encodeURIComponent(host)}${team ? `&team=${encodeURIComponent(team)}` : ''}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`,
     ),
   createSession: (orgKey: string, name?: string, identity?: string, altcha?: string) =>
     call<VisitorSession>('/api/visitor/session', {

@@ -11,7 +11,8 @@ import { EarlierConversations } from './earlier';
 import { OfflineForm, type OfflineInput } from './offline-form';
 import { prepareVisitorChallenge, solveVisitorChallenge } from './proof-of-work';
 import { browserStore, parseStoragePreference } from './storage';
-import { errorOf, errorText, loaderLabels, t } from './i18n';
+import { errorOf, errorText, lang, loaderLabels, t } from './i18n';
+import { applyBranding } from './theme';
 
 type View =
   | { kind: 'loading' }
@@ -109,7 +110,8 @@ export function App() {
     }
     let cfg: WidgetConfig;
     try {
-      cfg = await visitorApi.config(orgKey, hostOrigin, siteTeam || undefined);
+      cfg = await visitorApi.config(orgKey, hostOrigin, siteTeam || undefined, lang);
+      applyBranding(cfg.branding);
       setConfig(cfg);
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
@@ -251,6 +253,8 @@ export function App() {
     config?.identity !== 'required' &&
     (availability.reason === 'closed' || leaving);
   const title = config?.orgName ?? t('app.chat');
+  // The organisation's own offline words in the visitor's language (branding), else its hours text.
+  const offlineText = config?.branding?.offline ?? availability?.offlineText ?? '';
   const session = store.session();
   // Another of the visitor's conversations, from the list: an old one to read, or back to the open one.
   const show = (c: VisitorConversation, openElsewhere: boolean): void => {
@@ -279,7 +283,7 @@ export function App() {
               ? availability.reason === 'closed'
                 ? t('app.closedNow')
                 : t('app.nobodyNow')
-              : t('app.replyTime')}
+              : (config?.branding?.replyTime ?? t('app.replyTime'))}
           </p>
         </div>
         {bridge?.embedded && (
@@ -309,7 +313,7 @@ export function App() {
         )}
         {view.kind === 'start' && offerForm && (
           <OfflineForm
-            text={availability.offlineText}
+            text={offlineText}
             notice={view.notice}
             busy={busy}
             error={error}
@@ -322,7 +326,7 @@ export function App() {
             <>
               <StartForm
                 greeting={config?.greeting ?? ''}
-                notice={view.notice ?? (away ? availability.offlineText : null)}
+                notice={view.notice ?? (away ? offlineText : null)}
                 returning={session !== null}
                 busy={busy}
                 error={error}

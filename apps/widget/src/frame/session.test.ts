@@ -21,6 +21,31 @@ describe('VisitorStore', () => {
     expect(s.conversation('c1')).toEqual({ readSeq: 7, masked: { 3: ['pan'] } });
     expect(s.conversation('c2')).toEqual({ readSeq: 0, masked: {} });
   });
+
+  it("regression: reading an old conversation keeps the current one's read mark", () => {
+    const kv = memoryStore();
+    const s = new VisitorStore(kv, 'org');
+    s.saveConversation('current', { readSeq: 7, masked: { 3: ['pan'] } });
+    // "Earlier conversations": the old one is opened and its read mark saved.
+    s.saveConversation('old', { readSeq: 2, masked: {} });
+    const reloaded = new VisitorStore(kv, 'org');
+    expect(reloaded.conversation('current')).toEqual({ readSeq: 7, masked: { 3: ['pan'] } });
+    expect(reloaded.conversation('old')).toEqual({ readSeq: 2, masked: {} });
+  });
+
+  it('reads the memo stored before memos were kept per conversation', () => {
+    const kv = memoryStore();
+    kv.set('parley:v1:org:conversation', JSON.stringify({ id: 'c1', readSeq: 4, masked: {} }));
+    expect(new VisitorStore(kv, 'org').conversation('c1')).toEqual({ readSeq: 4, masked: {} });
+  });
+
+  it('keeps a bounded number of memos, dropping the least recently saved', () => {
+    const s = new VisitorStore(memoryStore(), 'org');
+    for (let i = 0; i < 20; i++) s.saveConversation(`c${i}`, { readSeq: i + 1, masked: {} });
+    expect(s.conversation('c19').readSeq).toBe(20);
+    expect(s.conversation('c9').readSeq).toBe(10);
+    expect(s.conversation('c8').readSeq).toBe(0);
+  });
 });
 
 describe('pickConversation', () => {

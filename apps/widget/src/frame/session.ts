@@ -52,16 +52,13 @@ export class VisitorStore {
     this.store.remove(this.keys.conversation);
   }
 
-  /** What the browser remembers about the current conversation: the read mark (so a
-   * reload does not count old replies as unread) and which of its own messages it
-   * masked before sending (kinds only, never the text). */
+  /** What the browser remembers about a conversation: the read mark (so a reload does not
+   * count old replies as unread) and which of its own messages it masked before sending
+   * (kinds only, never the text). Kept per conversation, so reading an old one ("Earlier
+   * conversations") leaves the open one's read mark alone. */
   conversation(conversationId: string): ConversationMemo {
-    const r = readJson(this.store, this.keys.conversation) as {
-      id?: unknown;
-      readSeq?: unknown;
-      masked?: unknown;
-    } | null;
-    if (!r || r.id !== conversationId) return { readSeq: 0, masked: {} };
+    const r = this.memos()[conversationId];
+    if (!r) return { readSeq: 0, masked: {} };
     const masked: Record<number, string[]> = {};
     if (typeof r.masked === 'object' && r.masked !== null) {
       for (const [seq, kinds] of Object.entries(r.masked)) {
@@ -73,8 +70,40 @@ export class VisitorStore {
   }
 
   saveConversation(conversationId: string, memo: ConversationMemo): void {
-    this.store.set(this.keys.conversation, JSON.stringify({ id: conversationId, ...memo }));
+    const memos = this.memos();
+    delete memos[conversationId];
+    // Most recently saved last; the oldest go once the bound is passed.
+    const kept = Object.entries(memos).slice(-(MAX_MEMOS - 1));
+    const next: Record<string, StoredMemo> = Object.fromEntries(kept);
+    next[conversationId] = { readSeq: memo.readSeq, masked: memo.masked };
+    this.store.set(this.keys.conversation, JSON.stringify({ memos: next }));
   }
+
+  private memos(): Record<string, StoredMemo> {
+    const r = readJson(this.store, this.keys.conversation) as {
+      id?: unknown;
+      readSeq?: unknown;
+      masked?: unknown;
+      memos?: unknown;
+    } | null;
+    if (!r) return {};
+    // The format before memos per conversation: one memo with its id.
+    if (typeof r.id === 'string') return { [r.id]: { readSeq: r.readSeq, masked: r.masked } };
+    if (typeof r.memos !== 'object' || r.memos === null) return {};
+    const out: Record<string, StoredMemo> = {};
+    for (const [id, m] of Object.entries(r.memos as Record<string, unknown>)) {
+      if (typeof m === 'object' && m !== null) out[id] = m;
+    }
+    return out;
+  }
+}
+
+/** The visitor reads at most ten conversations from the widget (earlier.tsx lists ten). */
+const MAX_MEMOS = 11;
+
+interface StoredMemo {
+  readSeq?: unknown;
+  masked?: unknown;
 }
 
 /** The conversation to show on load: the open one, else the most recent closed one. */

@@ -8,7 +8,7 @@ import {
   parseFrameMessage,
 } from '../shared/bridge';
 import type { LoaderLabels, LoaderMessage } from '../shared/bridge';
-import { CHAT_ICON, CLOSE_ICON, LOADER_CSS } from './styles';
+import { CHAT_ICON, CLOSE_ICON, ICONS, LOADER_CSS } from './styles';
 
 interface ParleyApi {
   open(): void;
@@ -68,7 +68,17 @@ function remember(key: string, open: boolean): void {
   }
 }
 
-function mount(script: HTMLScriptElement): void {
+/** The launcher's look, sent with the admission (GET /api/widget/loader; docs/widget.md "Branding"). */
+interface Look {
+  colour?: string;
+  position?: string;
+  offsetX?: number;
+  offsetY?: number;
+  label?: string;
+  icon?: string;
+}
+
+function mount(script: HTMLScriptElement, look: Look): void {
   const orgKey = script.dataset.org ?? '';
   const serverOrigin = new URL(script.src, location.href).origin;
   // The token never goes in the URL (logs, Referer): only a flag telling the frame to wait for it.
@@ -91,6 +101,14 @@ function mount(script: HTMLScriptElement): void {
   host.setAttribute('data-parley-widget', '');
   const root = host.attachShadow({ mode: 'closed' });
   applyStyles(root);
+  // CSSOM properties, not a style attribute: a strict style-src on the host page still allows them.
+  if (/^#[0-9a-f]{6}$/i.test(look.colour ?? '')) host.style.setProperty('--c', look.colour ?? '');
+  const px = (n: unknown): string | null =>
+    typeof n === 'number' && n >= 0 && n <= 200 ? `${n}px` : null;
+  host.style.setProperty('--px', px(look.offsetX));
+  host.style.setProperty('--py', px(look.offsetY));
+  if (look.position === 'left') host.setAttribute('data-left', '');
+  const restIcon = ICONS[look.icon ?? ''] ?? CHAT_ICON;
 
   const panel = document.createElement('div');
   panel.className = 'panel';
@@ -118,7 +136,10 @@ function mount(script: HTMLScriptElement): void {
   const badge = document.createElement('span');
   badge.className = 'badge';
   badge.hidden = true;
-  launcher.append(icon.svg, badge);
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = (look.label ?? '').slice(0, 40);
+  launcher.append(icon.svg, label, badge);
   root.append(panel, launcher);
 
   let open = remembered(openKey);
@@ -140,7 +161,8 @@ function mount(script: HTMLScriptElement): void {
 
   const render = (): void => {
     panel.hidden = !open;
-    icon.path.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
+    icon.path.setAttribute('d', open ? CLOSE_ICON : restIcon);
+    label.hidden = open;
     launcher.setAttribute('aria-expanded', String(open));
     launcher.setAttribute('aria-label', open ? labels.close : labels.open);
     iframe.title = labels.title;
@@ -221,7 +243,7 @@ const NOT_SHOWN = {
  * it decides by the Origin header the browser sets, so a page that is not
  * allowed gets no launcher and no broken frame, only one console line.
  */
-async function admitted(script: HTMLScriptElement): Promise<boolean> {
+async function admitted(script: HTMLScriptElement): Promise<Look | null> {
   const server = new URL(script.src, location.href).origin;
   let code = 'unreachable';
   try {
@@ -229,7 +251,7 @@ async function admitted(script: HTMLScriptElement): Promise<boolean> {
       `${server}/api/widget/loader?org=${encodeURIComponent(script.dataset.org ?? '')}`,
       { credentials: 'omit', cache: 'no-store' },
     );
-    if (res.ok) return true;
+    if (res.ok) return ((await res.json()) as { look?: Look }).look ?? {};
     const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
     code = body?.error?.code ?? `HTTP ${res.status}`;
   } catch {
@@ -238,7 +260,7 @@ async function admitted(script: HTMLScriptElement): Promise<boolean> {
   console.warn(
     code === 'origin_not_allowed' ? NOT_SHOWN.origin(location.origin) : NOT_SHOWN.other(code),
   );
-  return false;
+  return null;
 }
 
 const script = findScript();
@@ -248,8 +270,8 @@ if (script && !w[flag]) {
   w[flag] = true;
   const admission = admitted(script);
   const mountIfAdmitted = (): void =>
-    void admission.then((ok) => {
-      if (ok) mount(script);
+    void admission.then((look) => {
+      if (look) mount(script, look);
     });
   if (document.body) mountIfAdmitted();
   else document.addEventListener('DOMContentLoaded', mountIfAdmitted, { once: true });

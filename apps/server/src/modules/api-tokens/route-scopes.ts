@@ -29,6 +29,8 @@ const SCOPE_OF_ROUTE: Readonly<Record<string, Permission>> = {
   'PUT /api/settings/hours': 'settings:manage',
   'GET /api/settings/organisation': 'settings:manage',
   'PUT /api/settings/organisation': 'settings:manage',
+  'GET /api/settings/branding': 'settings:manage',
+  'PUT /api/settings/branding': 'settings:manage',
   'GET /api/settings/masking': 'settings:manage',
   'PUT /api/settings/masking': 'settings:manage',
   'POST /api/settings/masking/test': 'settings:manage',

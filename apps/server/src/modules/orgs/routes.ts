@@ -8,12 +8,15 @@ import {
 } from '@parley/protocol';
 import type { Store } from '../../store';
 import { isAllowedOrigin, loaderAllowed, normaliseOrigin } from './service';
+import { createBrandingService } from './branding-service';
 
 const WidgetConfigQuerySchema = z.object({
   org: z.string().min(1).max(64),
   host: z.string().max(300).optional(),
   /** The team the website names (loader `data-team`): availability is that team's. */
   team: z.string().min(1).max(64).optional(),
+  /** The visitor's language (the frame's choice): the organisation's texts in it, English else. */
+  lang: z.string().max(35).optional(),
 });
 
 /** Presence and teams for the widget (modules/routing), given by the node's wiring. */
@@ -34,6 +37,7 @@ export function registerOrgRoutes(
     proofOfWork?: 'off' | 'always' | 'auto';
   },
 ): void {
+  const branding = createBrandingService({ store: deps.store });
   // Public: may the loader show the launcher on this page? Decided by the Origin the browser
   // set on the loader's own request, which no script on the page can change (issue 11 item 6).
   app.get('/api/widget/loader', async (request, reply) => {
@@ -47,7 +51,19 @@ export function registerOrgRoutes(
     if (!org) throw new ParleyError('organisation_not_found');
     if (!loaderAllowed(org, request.headers, deps.selfOrigins))
       throw new ParleyError('origin_not_allowed');
-    return { allowed: true };
+    // The launcher's look comes with the admission, so the loader makes no second request.
+    const { branding: look } = await branding.forWidget(org.id, undefined, org.greeting);
+    return {
+      allowed: true,
+      look: {
+        colour: look.colour,
+        position: look.position,
+        offsetX: look.offsetX,
+        offsetY: look.offsetY,
+        label: look.launcherLabel,
+        icon: look.launcherIcon,
+      },
+    };
   });
 
   // Public: what the chat frame needs to draw itself. The host page's origin
@@ -61,6 +77,7 @@ export function registerOrgRoutes(
     }
     const identity = (await deps.store.visitorIdentity.settings(org.id))?.mode ?? 'off';
     const consent = await deps.consentOf?.(org.id);
+    const brand = await branding.forWidget(org.id, query.lang, org.greeting);
     const [available, teams] = deps.routing
       ? await Promise.all([
           deps.routing.isAnyAgentAvailable(org.id, query.team),
@@ -70,12 +87,13 @@ export function registerOrgRoutes(
     return {
       orgKey: org.key,
       orgName: org.name,
-      greeting: org.greeting,
+      greeting: brand.greeting,
       identity,
       ...(consent ? { consent } : {}),
       available,
       teams,
       proofOfWork: deps.proofOfWork ?? 'off',
+      branding: brand.branding,
     };
   });
 }

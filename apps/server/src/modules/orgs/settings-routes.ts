@@ -4,6 +4,7 @@ import type { Store } from '../../store';
 import { agentOf, requireAgent, type AuthRouteOptions } from '../auth';
 import { presentOrganisationSettings } from './presenter';
 import { createOrganisationSettingsService } from './settings-service';
+import { createBrandingService } from './branding-service';
 
 const OrganisationSettingsSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
@@ -33,5 +34,19 @@ export function registerOrgSettingsRoutes(
       'organisation settings changed',
     );
     return presentOrganisationSettings(organisation);
+  });
+
+  // The widget's branding (docs/widget.md "Branding"): the body is parsed by the service, which
+  // also adjusts a colour that fails WCAG AA before it is stored.
+  const branding = createBrandingService({ store: deps.store });
+  app.get('/api/settings/branding', guard, async (request) => branding.get(agentOf(request)));
+  app.put('/api/settings/branding', guard, async (request) => {
+    const ctx = agentOf(request);
+    const saved = await branding.save(ctx, request.body, request.ip);
+    request.log.info(
+      { orgId: ctx.organisation.id, agentId: ctx.agent.id, version: saved.version },
+      'branding changed',
+    );
+    return saved;
   });
 }

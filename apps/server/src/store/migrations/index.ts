@@ -26,6 +26,7 @@ import { deskCollab } from './0065-desk-collab';
 import { reports } from './0078-reports';
 import { reportIndexes } from './0106-report-indexes';
 import { searchIndex } from './0112-search-index';
+import { branding } from './0117-branding';
 
 /**
  * Code-defined migrations, keyed by name; Kysely runs them in name order. Add a
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0078-reports': reports,
   '0106-report-indexes': reportIndexes,
   '0112-search-index': searchIndex,
+  '0117-branding': branding,
 };
 
 export const migrationProvider: MigrationProvider = {
