@@ -33,6 +33,7 @@ import {
   upsertConversations,
   type ConsoleState,
 } from './state';
+import { errorOf } from './errors';
 
 const TYPING_REFRESH_MS = 3000;
 
@@ -151,7 +152,7 @@ export class ConsoleClient {
       this.set(setPresence(this.state, [p]));
       return null;
     } catch (e) {
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -175,7 +176,7 @@ export class ConsoleClient {
       this.set(addTransfers(this.state, id, [t]));
       return null;
     } catch (e) {
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -191,7 +192,7 @@ export class ConsoleClient {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'transfer_answered')
         void this.loadTransfers(t.conversationId);
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -284,7 +285,7 @@ export class ConsoleClient {
       return null;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.onSignedOut();
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -308,7 +309,7 @@ export class ConsoleClient {
       return null;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.onSignedOut();
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -370,7 +371,7 @@ export class ConsoleClient {
       return null;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.onSignedOut();
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -470,7 +471,7 @@ export class ConsoleClient {
         (e.code === 'conversation_taken' || e.code === 'conversation_closed')
       )
         void this.reloadLists();
-      return e instanceof ApiError ? e.message : 'Something went wrong.';
+      return errorOf(e);
     }
   }
 
@@ -561,7 +562,7 @@ export class ConsoleClient {
     else
       this.set({
         ...this.state,
-        notice: e instanceof ApiError ? e.message : 'Something went wrong.',
+        notice: errorOf(e),
       });
   }
 

@@ -16,6 +16,7 @@ import {
   type UpdateSsoSettingsRequest,
 } from '@parley/protocol';
 import { call } from './api';
+import { t } from '../i18n';
 
 const OptionsSchema = z.object({
   challengeId: z.string(),
@@ -81,8 +82,7 @@ export const passkeyApi = {
 /** WebAuthn's own errors (cancelled, timed out) in words a person can act on. */
 export function explainWebAuthn(e: unknown): string | undefined {
   const name = (e as { name?: unknown } | null)?.name;
-  if (name === 'NotAllowedError' || name === 'AbortError')
-    return 'The passkey prompt was cancelled or timed out.';
-  if (name === 'InvalidStateError') return 'This device already holds a passkey for your account.';
+  if (name === 'NotAllowedError' || name === 'AbortError') return t('security.passkeyCancelled');
+  if (name === 'InvalidStateError') return t('security.passkeyExists');
   return undefined;
 }

@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from './api';
+import { errorOf } from './errors';
 
 /** The message to show for a failed call: the registry's, or a generic one. */
-export const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+export const explain = (e: unknown): string => errorOf(e);
 
 /**
  * One form action at a time on a settings page: `busy` while it runs, its error

@@ -12,6 +12,7 @@ import { securityApi } from '../lib/security-api';
 import { accountApi } from '../lib/account-api';
 import { ConfirmDialog } from './confirm-dialog';
 import { StepUpPrompt } from './step-up-prompt';
+import { errorOf } from '../lib/errors';
 
 /** A destructive act waiting for the admin's confirmation (issue 10 item 14). */
 interface Confirmation {
@@ -21,8 +22,7 @@ interface Confirmation {
   run: () => Promise<unknown>;
 }
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 const time = (ms: number) => new Date(ms).toLocaleString();
 const PAGES = [
   ['/agents', 'Agents'],

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CANNED_VARIABLES, type CannedReply, type SessionInfo } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { deskApi } from '../lib/desk-api';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 
 const EMPTY = { shortcut: '', title: '', body: '' };
 

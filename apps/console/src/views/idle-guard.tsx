@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { consoleApi } from '../lib/api';
+import { t } from '../i18n';
 
 const WARN_BEFORE_MS = 2 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
@@ -50,12 +51,9 @@ export function IdleGuard({
   if (left === null) return null;
   return (
     <div class="idle-warning" role="alertdialog" aria-live="assertive" data-testid="idle-warning">
-      <p>
-        The console will lock for inactivity in {Math.ceil(left / 1000)} seconds. New chats are
-        still announced while it is locked.
-      </p>
+      <p>{t('signIn.idleWarning', { count: Math.ceil(left / 1000) })}</p>
       <button type="button" class="btn primary" onClick={stay}>
-        Stay signed in
+        {t('signIn.staySignedIn')}
       </button>
     </div>
   );

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from '../lib/account-api';
 import { ApiError } from '../lib/api';
+import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
 
 const WAITING_POLL_MS = 10_000;
 
@@ -61,7 +63,8 @@ export function LockScreen({
           }
           last.current = n;
           setWaiting(n);
-          document.title = n > 0 ? `(${n}) Parley console — locked` : 'Parley console — locked';
+          document.title =
+            n > 0 ? t('signIn.lockedTitleWaiting', { count: n }) : t('signIn.lockedTitle');
         },
         (e: unknown) => {
           if (e instanceof ApiError && e.status === 401) onSignOut();
@@ -81,7 +84,7 @@ export function LockScreen({
     try {
       onUnlocked(await accountApi.unlockSession(password));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
+      setError(errorOf(e));
       setBusy(false);
     }
   };
@@ -97,17 +100,15 @@ export function LockScreen({
         }}
       >
         <p class="brand">Parley</p>
-        <h1 id="lock-title">The console is locked</h1>
+        <h1 id="lock-title">{t('signIn.lockHeading')}</h1>
         <p>
-          It locked after {session.idleMinutes ?? 15} minutes without activity. Enter your password
-          to carry on where you were, {session.agent.name}.
+          {t('signIn.lockHint', {
+            count: session.idleMinutes ?? 15,
+            name: session.agent.name,
+          })}
         </p>
         <p class="waiting-count" role="status" aria-live="polite" data-testid="locked-waiting">
-          {waiting === null
-            ? ' '
-            : waiting === 1
-              ? '1 chat is waiting.'
-              : `${waiting} chats are waiting.`}
+          {waiting === null ? ' ' : t('signIn.chatsWaiting', { count: waiting })}
         </p>
         <input
           type="text"
@@ -117,7 +118,7 @@ export function LockScreen({
           readOnly
           hidden
         />
-        <label for="unlock-password">Password</label>
+        <label for="unlock-password">{t('signIn.password')}</label>
         <input
           id="unlock-password"
           type="password"
@@ -132,10 +133,10 @@ export function LockScreen({
           </p>
         )}
         <button type="submit" class="btn primary" disabled={busy}>
-          Unlock
+          {t('signIn.unlock')}
         </button>
         <button type="button" class="link" onClick={onSignOut}>
-          Sign out instead
+          {t('signIn.signOutInstead')}
         </button>
       </form>
     </main>

@@ -6,11 +6,11 @@ import type {
   MaskingSettings,
   SessionInfo,
 } from '@parley/protocol';
-import { ApiError, call } from '../lib/api';
+import { call } from '../lib/api';
 import { maskingApi } from '../lib/masking-api';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 const PAN_DISPLAYS = [
   ['last4', 'Last four digits', '•••• •••• •••• 4242'],
   ['bin_last4', 'First six and last four', '4242 42•• •••• 4242'],

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NotificationEvent, NotificationSettings } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { deskApi } from '../lib/desk-api';
 import { setNotificationSettings } from '../lib/notify';
+import { errorOf } from '../lib/errors';
 
 const EVENTS: { event: NotificationEvent; label: string }[] = [
   { event: 'waiting', label: 'A new chat is waiting' },
@@ -35,7 +35,7 @@ export function NotificationsSection() {
       setNotificationSettings(saved);
       setStatus('Your notification settings were saved.');
     } catch (err) {
-      setStatus(err instanceof ApiError ? err.message : 'Something went wrong.');
+      setStatus(errorOf(err));
     }
   };
   return (

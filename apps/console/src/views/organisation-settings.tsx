@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PaymentSettings, SessionInfo } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { t } from '../i18n';
 import {
   embedSnippet,
@@ -9,9 +8,9 @@ import {
   withOrigin,
   type OrganisationSettings,
 } from '../lib/organisation-api';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 
 /** One section's outcome: an error (role=alert) or a confirmation (role=status). */
 type Outcome = { error: string } | { notice: string } | null;

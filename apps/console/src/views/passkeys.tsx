@@ -3,9 +3,9 @@ import type { Passkey, SessionInfo } from '@parley/protocol';
 import { ApiError } from '../lib/api';
 import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
 import { StepUpPrompt } from './step-up-prompt';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  explainWebAuthn(e) ?? (e instanceof ApiError ? e.message : 'Something went wrong.');
+const explain = (e: unknown): string => explainWebAuthn(e) ?? errorOf(e);
 const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toLocaleString());
 
 /**

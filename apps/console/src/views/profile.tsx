@@ -8,9 +8,9 @@ import { ConfirmDialog } from './confirm-dialog';
 import { RecoveryCodes } from './recovery-codes';
 import { StepUpPrompt } from './step-up-prompt';
 import { NotificationsSection } from './notification-settings';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
+const explain = (e: unknown): string => errorOf(e);
 const time = (ms: number) => new Date(ms).toLocaleString();
 
 interface Props {

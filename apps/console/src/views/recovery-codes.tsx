@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../i18n';
 
 /**
  * Recovery codes, shown once: a block that never wraps inside a code (each
@@ -6,11 +7,11 @@ import { useState } from 'preact/hooks';
  */
 export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone?: () => void }) {
   const [copied, setCopied] = useState<string | null>(null);
-  const text = `Parley recovery codes (each works once)\n\n${codes.join('\n')}\n`;
+  const text = `${t('security.recoveryFileTitle')}\n\n${codes.join('\n')}\n`;
   const copy = () => {
     navigator.clipboard.writeText(text).then(
-      () => setCopied('Copied to the clipboard.'),
-      () => setCopied('Copying is not allowed here: select the codes and copy them yourself.'),
+      () => setCopied(t('security.copied')),
+      () => setCopied(t('security.copyBlocked')),
     );
   };
   const download = () => {
@@ -23,8 +24,12 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone?: () 
   };
   return (
     <div class="recovery-block" data-testid="recovery-block">
-      <p>Each code signs you in once if you lose your authenticator. They are shown only now.</p>
-      <ul class="recovery-grid" aria-label="Recovery codes" data-testid="recovery-codes">
+      <p>{t('security.recoveryHint')}</p>
+      <ul
+        class="recovery-grid"
+        aria-label={t('security.recoveryCodes')}
+        data-testid="recovery-codes"
+      >
         {codes.map((c) => (
           <li key={c}>
             <code>{c}</code>
@@ -33,14 +38,14 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone?: () 
       </ul>
       <div class="dialog-actions">
         <button type="button" class="btn" onClick={copy}>
-          Copy
+          {t('security.copy')}
         </button>
         <button type="button" class="btn" onClick={download}>
-          Download
+          {t('security.download')}
         </button>
         {onDone && (
           <button type="button" class="btn primary" onClick={onDone}>
-            I have saved them
+            {t('security.recoverySaved')}
           </button>
         )}
       </div>

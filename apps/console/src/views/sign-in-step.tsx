@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MfaEnrolment, SessionInfo } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { securityApi } from '../lib/security-api';
 import { passkeyApi, passkeysSupported } from '../lib/passkey-api';
+import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
 
 interface Props {
   session: SessionInfo;
@@ -10,8 +11,7 @@ interface Props {
   onCancel: () => void;
 }
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
+const explain = (e: unknown): string => errorOf(e);
 
 /** The second sign-in step: a code from the authenticator app, enrolment, or a new password. */
 export function SignInStep({ session, onDone, onCancel }: Props) {
@@ -44,8 +44,8 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
     return (
       <main class="signin">
         <section class="card signin-card" aria-labelledby="rc-title">
-          <h1 id="rc-title">Save your recovery codes</h1>
-          <p>Each code signs you in once if you lose your phone. They are shown only now.</p>
+          <h1 id="rc-title">{t('signIn.recoveryTitle')}</h1>
+          <p>{t('signIn.recoveryHint')}</p>
           <ul class="recovery-codes" data-testid="recovery-codes">
             {recovery.codes.map((c) => (
               <li key={c}>
@@ -54,7 +54,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
             ))}
           </ul>
           <button type="button" class="btn primary" onClick={() => onDone(recovery.session)}>
-            I have saved them — continue
+            {t('signIn.recoverySaved')}
           </button>
         </section>
       </main>
@@ -70,9 +70,9 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           void run(async () => onDone(await securityApi.verifyMfa(code.trim())))
         )}
       >
-        <h1 id="step-title">Two-step verification</h1>
-        <p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
-        <label for="mfa-code">Code</label>
+        <h1 id="step-title">{t('signIn.mfaTitle')}</h1>
+        <p>{t('signIn.mfaHint')}</p>
+        <label for="mfa-code">{t('signIn.code')}</label>
         <input
           id="mfa-code"
           autocomplete="one-time-code"
@@ -82,7 +82,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           onInput={(e) => setCode(e.currentTarget.value)}
         />
         <button type="submit" class="btn primary" disabled={busy}>
-          Verify
+          {t('signIn.verify')}
         </button>
         {passkeysSupported() && (
           <button
@@ -92,7 +92,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
             data-testid="mfa-passkey"
             onClick={() => void run(async () => onDone(await passkeyApi.verify()))}
           >
-            Use a passkey instead
+            {t('signIn.usePasskey')}
           </button>
         )}
       </form>
@@ -105,11 +105,9 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           void run(async () => onDone(await securityApi.changePassword(current, next)))
         )}
       >
-        <h1 id="step-title">Choose a new password</h1>
-        <p>
-          At least 12 characters, not a commonly used password. A few unrelated words work well.
-        </p>
-        <label for="pw-current">One-time password</label>
+        <h1 id="step-title">{t('signIn.newPasswordTitle')}</h1>
+        <p>{t('signIn.newPasswordHint')}</p>
+        <label for="pw-current">{t('signIn.oneTimePassword')}</label>
         <input
           id="pw-current"
           type="password"
@@ -118,7 +116,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           value={current}
           onInput={(e) => setCurrent(e.currentTarget.value)}
         />
-        <label for="pw-new">New password</label>
+        <label for="pw-new">{t('signIn.newPassword')}</label>
         <input
           id="pw-new"
           type="password"
@@ -129,7 +127,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           onInput={(e) => setNext(e.currentTarget.value)}
         />
         <button type="submit" class="btn primary" disabled={busy}>
-          Save password
+          {t('signIn.savePassword')}
         </button>
       </form>
     );
@@ -144,28 +142,25 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           })
         )}
       >
-        <h1 id="step-title">Set up two-step verification</h1>
-        <p>
-          Your organisation requires it. Scan this code with an authenticator app, then enter the
-          6-digit code it shows.
-        </p>
+        <h1 id="step-title">{t('signIn.enrolTitle')}</h1>
+        <p>{t('signIn.enrolHint')}</p>
         {enrolment ? (
           <>
             <img
               src={enrolment.qrDataUrl}
-              alt="QR code for your authenticator app"
+              alt={t('signIn.qrAlt')}
               width={220}
               height={220}
               data-testid="mfa-qr"
             />
             <p>
-              Or enter this key: <code data-testid="mfa-secret">{enrolment.secret}</code>
+              {t('signIn.orEnterKey')} <code data-testid="mfa-secret">{enrolment.secret}</code>
             </p>
           </>
         ) : (
-          <p>Preparing…</p>
+          <p>{t('signIn.preparing')}</p>
         )}
-        <label for="mfa-code">Code</label>
+        <label for="mfa-code">{t('signIn.code')}</label>
         <input
           id="mfa-code"
           autocomplete="one-time-code"
@@ -175,7 +170,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           onInput={(e) => setCode(e.currentTarget.value)}
         />
         <button type="submit" class="btn primary" disabled={busy || !enrolment}>
-          Turn on
+          {t('signIn.turnOn')}
         </button>
       </form>
     );
@@ -192,7 +187,7 @@ export function SignInStep({ session, onDone, onCancel }: Props) {
           </p>
         )}
         <button type="button" class="link" onClick={onCancel}>
-          Cancel and sign out
+          {t('signIn.cancelSignOut')}
         </button>
       </section>
     </main>

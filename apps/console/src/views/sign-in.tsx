@@ -4,6 +4,8 @@ import { accountApi } from '../lib/account-api';
 import { ApiError, consoleApi } from '../lib/api';
 import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
 import { SsoSignIn, ssoErrorFromUrl } from './sso-sign-in';
+import { t } from '../i18n';
+import { errorOf } from '../lib/errors';
 
 interface Props {
   notice: string | null;
@@ -11,21 +13,8 @@ interface Props {
 }
 
 function explain(e: unknown): string {
-  if (!(e instanceof ApiError)) return 'Something went wrong. Please try again.';
-  switch (e.code) {
-    case 'invalid_credentials':
-      return 'The e-mail address or password is wrong.';
-    case 'account_locked':
-      return 'Too many failed attempts: sign-in to this account is locked for 30 minutes. An administrator can unlock it sooner.';
-    case 'invite_expired':
-      return 'This one-time password has expired. Ask an administrator to invite you again.';
-    case 'rate_limited':
-      return 'Too many attempts. Wait a minute and try again.';
-    case 'bad_request':
-      return 'Enter a valid e-mail address and your password.';
-    default:
-      return e.message;
-  }
+  if (e instanceof ApiError && e.code === 'bad_request') return t('signIn.badRequest');
+  return errorOf(e);
 }
 
 export function SignIn({ notice, onSignedIn }: Props) {
@@ -78,9 +67,9 @@ export function SignIn({ notice, onSignedIn }: Props) {
         }}
       >
         <p class="brand">Parley</p>
-        <h1 id="signin-title">Sign in to the console</h1>
+        <h1 id="signin-title">{t('signIn.title')}</h1>
         {notice && <p class="info">{notice}</p>}
-        <label for="email">E-mail</label>
+        <label for="email">{t('signIn.email')}</label>
         <input
           id="email"
           name="email"
@@ -90,7 +79,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
           value={email}
           onInput={(e) => setEmail(e.currentTarget.value)}
         />
-        <label for="password">Password</label>
+        <label for="password">{t('signIn.password')}</label>
         <input
           id="password"
           name="password"
@@ -106,16 +95,16 @@ export function SignIn({ notice, onSignedIn }: Props) {
           </p>
         )}
         <button type="submit" class="btn primary" disabled={busy}>
-          {busy ? 'Signing in… (this can take a second)' : 'Sign in'}
+          {busy ? t('signIn.signingIn') : t('signIn.submit')}
         </button>
         {canMailLink &&
           (linkSent ? (
             <p class="info" role="status" data-testid="unlock-link-sent">
-              If this address belongs to a locked account, an unlock link is on its way to it.
+              {t('signIn.unlockLinkSent')}
             </p>
           ) : (
             <button type="button" class="btn" onClick={mailLink} data-testid="mail-unlock-link">
-              E-mail me an unlock link
+              {t('signIn.mailUnlockLink')}
             </button>
           ))}
         {passkeysSupported() && (
@@ -126,7 +115,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
             data-testid="signin-passkey"
             onClick={() => void withPasskey()}
           >
-            Sign in with a passkey
+            {t('signIn.withPasskey')}
           </button>
         )}
         <SsoSignIn />

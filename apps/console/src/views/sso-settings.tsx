@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Role, SessionInfo, SsoSettings, UpdateSsoSettingsRequest } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { passkeyApi } from '../lib/passkey-api';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 const ROLES: Role[] = ['agent', 'supervisor', 'admin'];
 const list = (s: string) =>
   s

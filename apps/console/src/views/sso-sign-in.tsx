@@ -1,17 +1,15 @@
 import { useState } from 'preact/hooks';
+import { t } from '../i18n';
+import { errorText } from '../lib/errors';
 
-const SSO_ERRORS: Record<string, string> = {
-  sso_failed: 'Single sign-on did not complete. Try again, or ask an administrator.',
-  sso_not_configured: 'Single sign-on is not set up for this organisation.',
-  ip_not_allowed: "Your network address is not on the organisation's allowlist.",
-};
+const SSO_ERRORS = new Set(['sso_failed', 'sso_not_configured', 'ip_not_allowed']);
 
 /** The error the SSO callback sent back (`/?sso_error=code`), in words; the URL is cleaned. */
 export function ssoErrorFromUrl(): string | null {
   const code = new URLSearchParams(location.search).get('sso_error');
   if (!code) return null;
   history.replaceState(null, '', location.pathname);
-  return SSO_ERRORS[code] ?? SSO_ERRORS.sso_failed ?? null;
+  return errorText(SSO_ERRORS.has(code) ? code : 'sso_failed');
 }
 
 /**
@@ -26,12 +24,12 @@ export function SsoSignIn() {
   if (!open)
     return (
       <button type="button" class="link" onClick={() => setOpen(true)}>
-        Sign in with single sign-on
+        {t('signIn.withSso')}
       </button>
     );
   return (
     <div class="sso-signin">
-      <label for="sso-org">Organisation key</label>
+      <label for="sso-org">{t('signIn.organisationKey')}</label>
       <input
         id="sso-org"
         value={org}
@@ -47,7 +45,7 @@ export function SsoSignIn() {
           location.assign(`/api/auth/sso/start?organisation=${encodeURIComponent(org.trim())}`);
         }}
       >
-        Continue with single sign-on
+        {t('signIn.continueSso')}
       </button>
     </div>
   );

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, consoleApi } from '../lib/api';
+import { consoleApi } from '../lib/api';
 import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
+import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
 
 /**
  * Step-up (docs/security.md): changing a factor or recovery codes, or resetting
@@ -25,7 +27,7 @@ export function StepUpPrompt({
       await consoleApi.stepUp(password, code.trim() || undefined);
       onConfirmed();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Something went wrong.');
+      setError(errorOf(e));
       setBusy(false);
     }
   };
@@ -40,9 +42,9 @@ export function StepUpPrompt({
         void submit();
       }}
     >
-      <h2 id="step-up-title">Confirm it is you</h2>
-      <p>Enter your password and a current code from your authenticator app.</p>
-      <label for="step-up-password">Password</label>
+      <h2 id="step-up-title">{t('security.stepUpTitle')}</h2>
+      <p>{t('security.stepUpHint')}</p>
+      <label for="step-up-password">{t('security.password')}</label>
       <input
         id="step-up-password"
         type="password"
@@ -51,7 +53,7 @@ export function StepUpPrompt({
         value={password}
         onInput={(e) => setPassword(e.currentTarget.value)}
       />
-      <label for="step-up-code">Code</label>
+      <label for="step-up-code">{t('security.code')}</label>
       <input
         id="step-up-code"
         inputMode="numeric"
@@ -65,7 +67,7 @@ export function StepUpPrompt({
         </p>
       )}
       <button type="submit" class="btn primary" disabled={busy}>
-        Confirm
+        {t('security.confirm')}
       </button>
       {passkeysSupported() && (
         <button
@@ -76,18 +78,16 @@ export function StepUpPrompt({
             setBusy(true);
             setError(null);
             passkeyApi.verify().then(onConfirmed, (e: unknown) => {
-              setError(
-                explainWebAuthn(e) ?? (e instanceof ApiError ? e.message : 'Something went wrong.'),
-              );
+              setError(explainWebAuthn(e) ?? errorOf(e));
               setBusy(false);
             });
           }}
         >
-          Confirm with a passkey
+          {t('security.confirmPasskey')}
         </button>
       )}
       <button type="button" class="btn" onClick={onCancel}>
-        Cancel
+        {t('security.cancel')}
       </button>
     </form>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary, Participant } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { deskApi } from '../lib/desk-api';
+import { errorOf } from '../lib/errors';
 
 /**
  * Supervisors watch and join (docs/desk.md "Supervisors"). Whether the signed-in agent has
@@ -30,7 +30,7 @@ export function useJoined(c: ConversationSummary, meId: string) {
       setParticipants(await deskApi.join(c.id));
       setError(null);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Something went wrong.');
+      setError(errorOf(e));
     }
   };
   return { joined, join, error };

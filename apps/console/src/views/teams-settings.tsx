@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentPresence, RoutingMode, SessionInfo, Team } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { routingApi } from '../lib/routing-api';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 
 const ROUTING_LABEL: Record<RoutingMode, string> = {
   queue: 'Shared queue — any member accepts',

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { accountApi } from '../lib/account-api';
-import { ApiError } from '../lib/api';
+import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
 
 /**
  * The page an e-mailed unlock link opens (/unlock#token=…). The token is in
@@ -18,26 +19,26 @@ export function UnlockLinkPage() {
         history.replaceState(null, '', '/unlock');
         setState('done');
       },
-      (e: unknown) => setState(e instanceof ApiError ? e.message : 'Something went wrong.'),
+      (e: unknown) => setState(errorOf(e)),
     );
   };
   return (
     <main class="signin">
       <section class="card signin-card" aria-labelledby="unlock-title">
         <p class="brand">Parley</p>
-        <h1 id="unlock-title">Unlock your sign-in</h1>
+        <h1 id="unlock-title">{t('signIn.unlockLinkTitle')}</h1>
         {state === 'done' ? (
           <>
             <p role="status" data-testid="unlock-done">
-              Your sign-in is unlocked. You can sign in again now.
+              {t('signIn.unlockLinkDone')}
             </p>
             <a class="btn primary" href="/">
-              Go to sign-in
+              {t('signIn.goToSignIn')}
             </a>
           </>
         ) : (
           <>
-            <p>Sign-in to your account was locked after too many failed attempts.</p>
+            <p>{t('signIn.unlockLinkHint')}</p>
             {state !== 'ready' && state !== 'busy' && (
               <p class="error" role="alert">
                 {state}
@@ -49,7 +50,7 @@ export function UnlockLinkPage() {
               disabled={!token || state === 'busy'}
               onClick={unlock}
             >
-              Unlock my sign-in
+              {t('signIn.unlockMySignIn')}
             </button>
           </>
         )}

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo, VisitorIdentitySettings } from '@parley/protocol';
-import { ApiError } from '../lib/api';
 import { visitorIdentityApi } from '../lib/visitor-identity-api';
+import { errorOf } from '../lib/errors';
 
-const explain = (e: unknown): string =>
-  e instanceof ApiError ? e.message : 'Something went wrong.';
+const explain = (e: unknown): string => errorOf(e);
 
 const MODES: { value: VisitorIdentitySettings['mode']; label: string }[] = [
   { value: 'off', label: 'Off: every visitor is anonymous' },
