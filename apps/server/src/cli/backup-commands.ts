@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { BackupFormatError } from './backup-archive';
-import { backup, progressBar, restore } from "./backup";
+import { backup, progressBar, restore } from './backup';
 import { cliConfig, fail, type CliValues } from './common';
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
