@@ -14,15 +14,25 @@ export const PaymentStatusSchema = z.enum([
   'failed',
   'canceled',
   'expired',
+  /**
+   * Paid, then the customer disputed it with their bank (a chargeback): the processor holds
+   * the amount until the bank decides. Back to `succeeded` if the merchant wins; still
+   * `disputed` (failureCode `dispute_lost`) if the money went back to the customer.
+   */
+  'disputed',
 ]);
 export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
 
-/** Statuses after which nothing changes but refunds. */
+/**
+ * Statuses the customer and the agent can no longer change (only refunds, and the processor's
+ * later word: a settlement declined or a dispute, issue 16).
+ */
 export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
   'succeeded',
   'failed',
   'canceled',
   'expired',
+  'disputed',
 ];
 /** Statuses in which the customer can (re)open the pay window. */
 export const PAYABLE_PAYMENT_STATUSES: readonly PaymentStatus[] = ['created', 'opened'];
@@ -45,6 +55,14 @@ export const PaymentAttemptSchema = z.object({
   reference: z.string().max(255).nullable(),
   /** The processor's live/test mode, when it said. */
   livemode: z.boolean().nullable(),
+  /** Which processor made this attempt (older events did not say). */
+  processor: z.enum(['test', 'stripe', 'braintree']).nullable().default(null),
+  /** Braintree's merchant id (from the vault's configuration), for the Control Panel link. */
+  merchantId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .nullable()
+    .default(null),
   failureMessage: z.string().max(500).nullable(),
   createdAt: z.string(),
 });
@@ -53,16 +71,34 @@ export type PaymentAttempt = z.infer<typeof PaymentAttemptSchema>;
 /**
  * The transaction in the processor's dashboard, for the agent to confirm it
  * ("the agent receives a transaction link"): Stripe's test or live view by the
- * intent's mode, Braintree's by merchant. Null for the test gateway.
+ * intent's mode; Braintree's Control Panel of the merchant, sandbox or production
+ * by the attempt's mode. Null for the test gateway and for anything else.
  */
 export function processorDashboardUrl(
   reference: string | null,
   livemode: boolean | null,
+  braintree?: { merchantId: string | null } | null,
 ): string | null {
   if (!reference) return null;
   if (/^pi_[A-Za-z0-9]+$/.test(reference))
     return `https://dashboard.stripe.com/${livemode === true ? '' : 'test/'}payments/${reference}`;
+  const merchantId = braintree?.merchantId;
+  // Braintree transaction ids are short alphanumerics; an attempt still known by its order id
+  // (`bt-order:…`, the sale's answer not yet seen) has no transaction to link to.
+  if (merchantId && /^[A-Za-z0-9_-]{1,64}$/.test(merchantId) && /^[a-z0-9]{4,36}$/.test(reference))
+    return `https://${livemode === true ? 'www' : 'sandbox'}.braintreegateway.com/merchants/${merchantId}/transactions/${reference}`;
   return null;
+}
+
+/** The dashboard link of a payment: its newest attempt, by that attempt's processor. */
+export function attemptDashboardUrl(
+  reference: string | null,
+  attempt: Pick<PaymentAttempt, 'livemode' | 'processor' | 'merchantId'> | undefined,
+): string | null {
+  if (attempt?.processor === 'braintree')
+    return processorDashboardUrl(reference, attempt.livemode, { merchantId: attempt.merchantId });
+  if (attempt?.processor === 'test') return null;
+  return processorDashboardUrl(reference, attempt?.livemode ?? null);
 }
 
 export const PaymentSummarySchema = z.object({

@@ -20,4 +20,5 @@ export const STATUS_LABELS: Record<PaymentSummary['status'], string> = {
   failed: 'Failed',
   canceled: 'Canceled',
   expired: 'Expired',
+  disputed: 'Disputed (chargeback)',
 };

@@ -12,7 +12,9 @@ export type FailureCode =
   | 'incorrect_cvc'
   | 'processing_error'
   | 'authentication_failed'
-  | 'gateway_error';
+  | 'gateway_error'
+  /** The issuer refused the sale when it was settled, after the vault had recorded it paid. */
+  | 'settlement_declined';
 
 export const FAILURE_MESSAGES: Record<FailureCode, string> = {
   card_declined: 'The card was declined.',
@@ -22,6 +24,7 @@ export const FAILURE_MESSAGES: Record<FailureCode, string> = {
   processing_error: 'The card could not be processed; please try again later.',
   authentication_failed: 'The bank did not confirm the payment.',
   gateway_error: 'The payment gateway returned an error.',
+  settlement_declined: 'The card issuer declined the payment at settlement: no money was taken.',
 };
 
 export interface CardDetails {

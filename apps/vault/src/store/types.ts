@@ -1,13 +1,22 @@
 /** Row types of the vault store. Times are ISO-8601 UTC strings on both dialects. */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
+/** `disputed`: paid, then charged back by the customer's bank (modules/pay/after-payment.ts). */
 export type PaymentStatus =
-  'created' | 'opened' | 'requires_action' | 'succeeded' | 'failed' | 'canceled' | 'expired';
+  | 'created'
+  | 'opened'
+  | 'requires_action'
+  | 'succeeded'
+  | 'failed'
+  | 'canceled'
+  | 'expired'
+  | 'disputed';
 export const FINAL_STATUSES: readonly PaymentStatus[] = [
   'succeeded',
   'failed',
   'canceled',
   'expired',
+  'disputed',
 ];
 
 /** `awaiting_customer`: a hosted processor's intent exists and the customer is in its element. */

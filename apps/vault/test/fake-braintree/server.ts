@@ -66,6 +66,14 @@ export interface RecordedCall {
   body: Json;
 }
 
+export interface FakeDispute {
+  id: string;
+  /** Braintree's dispute statuses: open, won, lost, accepted, … */
+  status: string;
+  reason: string;
+  transactionId: string;
+}
+
 export interface WebhookDelivery {
   kind: string;
   transactionId: string;
@@ -178,9 +186,68 @@ export class FakeBraintree {
     await this.deliver(declined ? 'transaction_settlement_declined' : 'transaction_settled', tx);
   }
 
-  private async deliver(kind: string, tx: FakeTransaction): Promise<void> {
+  private readonly disputes = new Map<string, FakeDispute>();
+
+  /** The customer's bank opens a chargeback on a sale (Braintree `dispute_opened`). */
+  async openDispute(transactionId: string, reason = 'fraud'): Promise<FakeDispute> {
+    const tx = this.transactions.get(transactionId);
+    if (!tx) throw new Error(`no transaction ${transactionId}`);
+    const dispute: FakeDispute = { id: id(12), status: 'open', reason, transactionId };
+    this.disputes.set(dispute.id, dispute);
+    await this.deliver('dispute_opened', tx, this.disputeXml(dispute));
+    return dispute;
+  }
+
+  /** The bank decides (`won`, `lost`) or the merchant accepts (`accepted`); notifies. */
+  async decideDispute(disputeId: string, status: 'won' | 'lost' | 'accepted'): Promise<void> {
+    const dispute = this.disputes.get(disputeId);
+    if (!dispute) throw new Error(`no dispute ${disputeId}`);
+    dispute.status = status;
+    const tx = this.transactions.get(dispute.transactionId)!;
+    await this.deliver(`dispute_${status}`, tx, this.disputeXml(dispute));
+  }
+
+  /** A signed dispute notification as Braintree posts it (`subject.dispute`). */
+  disputeNotification(kind: string, dispute: FakeDispute, at = new Date()) {
+    return this.signed(kind, { dispute: this.disputeXml(dispute) }, at);
+  }
+
+  private disputeXml(d: FakeDispute): Record<string, XmlValue> {
+    const tx = this.transactions.get(d.transactionId)!;
+    return {
+      id: d.id,
+      status: d.status,
+      reason: d.reason,
+      kind: 'chargeback',
+      amount: tx.amount,
+      'currency-iso-code': tx.currencyIsoCode,
+      'received-date': { '@type': 'date', '#': new Date().toISOString().slice(0, 10) },
+      transaction: { id: tx.id, amount: tx.amount, 'order-id': tx.orderId },
+    };
+  }
+
+  private signed(kind: string, subject: Record<string, XmlValue>, at: Date) {
+    const xml = toXml('notification', {
+      timestamp: { '@type': 'datetime', '#': at.toISOString().replace(/\.\d+Z$/, 'Z') },
+      kind,
+      subject,
+    });
+    const payload = `${Buffer.from(xml).toString('base64')}\n`;
+    return {
+      bt_signature: FakeBraintree.signature(this.publicKey, this.privateKey, payload),
+      bt_payload: payload,
+    };
+  }
+
+  private async deliver(
+    kind: string,
+    tx: FakeTransaction,
+    dispute?: Record<string, XmlValue>,
+  ): Promise<void> {
     if (!this.webhookUrl) return;
-    const form = new URLSearchParams(this.notification(kind, tx)).toString();
+    const form = new URLSearchParams(
+      dispute ? this.signed(kind, { dispute }, new Date()) : this.notification(kind, tx),
+    ).toString();
     const post = async () => {
       const res = await fetch(this.webhookUrl!, {
         method: 'POST',
@@ -480,6 +547,13 @@ export class FakeBraintree {
           transaction: found.map((t) => this.transactionXml(t)),
         }),
       };
+    }
+    const disputed = /^\/disputes\/([^/]+)$/.exec(path);
+    if (method === 'GET' && disputed) {
+      const dispute = this.disputes.get(disputed[1]!);
+      return dispute
+        ? { status: 200, xml: toXml('dispute', this.disputeXml(dispute)) }
+        : { status: 404, xml: '' };
     }
     const one = /^\/transactions\/([^/]+)(?:\/(void|refund))?$/.exec(path);
     const tx = one ? this.transactions.get(one[1]!) : undefined;

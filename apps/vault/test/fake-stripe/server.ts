@@ -45,6 +45,24 @@ interface ChargeObject {
   status: string;
   payment_intent: string;
   payment_method_details: { type: 'card'; card: { brand: string; last4: string } };
+  amount_refunded: number;
+  refunded: boolean;
+  disputed: boolean;
+}
+
+/** Stripe's Dispute object (a chargeback), the fields Parley reads. */
+export interface DisputeObject {
+  id: string;
+  object: 'dispute';
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string;
+  reason: string;
+  /** needs_response, under_review, won, lost, warning_needs_response, warning_closed, … */
+  status: string;
+  livemode: false;
+  created: number;
 }
 
 /** Stripe's documented test cards (https://docs.stripe.com/testing). */
@@ -128,6 +146,11 @@ export class FakeStripe {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.pending]);
     await new Promise<void>((r) => this.server?.close(() => r()));
+  }
+
+  /** Resolves once every webhook delivery under way (and its duplicate) has been answered. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
   intent(id: string): Intent | undefined {
@@ -318,6 +341,17 @@ export class FakeStripe {
       return { status: 200, body: this.present(pi, form) };
     }
     if (pi && method === 'POST' && one?.[2] === '/confirm') return this.confirm(pi, form);
+    const read = /^\/v1\/(charges|disputes)\/((?:ch|dp)_[a-z0-9]+)$/.exec(path);
+    if (method === 'GET' && read) {
+      if (auth !== 'secret') return secretOnly();
+      const found =
+        read[1] === 'charges' ? this.charges.get(read[2]!) : this.disputes.get(read[2]!);
+      return found
+        ? { status: 200, body: { ...found } }
+        : error(404, 'invalid_request_error', `No such ${read[1]}: '${read[2]}'`, {
+            code: 'resource_missing',
+          });
+    }
     if (method === 'POST' && path === '/v1/refunds') {
       if (auth !== 'secret') return secretOnly();
       const target = this.intents.get(form.get('payment_intent') ?? '');
@@ -326,6 +360,7 @@ export class FakeStripe {
           code: 'charge_not_refundable',
         });
       const amount = Number(form.get('amount') ?? target.amount);
+      this.refundCharge(target, amount);
       return {
         status: 200,
         body: {
@@ -380,8 +415,89 @@ export class FakeStripe {
       this.emit('payment_intent.requires_action', pi);
       return { status: 200, body: this.present(pi, form) };
     }
+    if (this.holdProcessing) {
+      // Like a bank debit: accepted, and only later paid or failed (finishProcessing).
+      pi.status = 'processing';
+      this.pendingCard.set(pi.id, card);
+      this.emit('payment_intent.processing', pi);
+      return { status: 200, body: this.present(pi, form) };
+    }
     this.succeed(pi, card);
     return { status: 200, body: this.present(pi, form) };
+  }
+
+  /** Confirmed intents stay `processing` until finishProcessing (asynchronous payment methods). */
+  holdProcessing = false;
+
+  /** A `processing` intent ends: paid, or failed (`payment_intent.payment_failed`). */
+  finishProcessing(id: string, paid: boolean): void {
+    const pi = this.intents.get(id);
+    if (pi?.status !== 'processing') throw new Error(`intent ${id} is not processing`);
+    if (paid) return this.succeed(pi, this.pendingCard.get(id) ?? { brand: 'visa', last4: '4242' });
+    pi.status = 'requires_payment_method';
+    pi.last_payment_error = {
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message: 'Your card was declined.',
+    };
+    this.emit('payment_intent.payment_failed', pi);
+  }
+
+  private readonly disputes = new Map<string, DisputeObject>();
+
+  private chargeOf(intentId: string): ChargeObject {
+    const pi = this.intents.get(intentId);
+    const charge = pi?.latest_charge ? this.charges.get(pi.latest_charge) : undefined;
+    if (!charge) throw new Error(`intent ${intentId} has no charge`);
+    return charge;
+  }
+
+  private refundCharge(pi: Intent, amount: number): void {
+    const charge = this.chargeOf(pi.id);
+    charge.amount_refunded = Math.min(charge.amount, charge.amount_refunded + amount);
+    charge.refunded = charge.amount_refunded === charge.amount;
+    this.emit('charge.refunded', charge);
+  }
+
+  /** A refund made in Stripe's dashboard, outside Parley: only the webhook tells the vault. */
+  refundInDashboard(intentId: string, amount: number): void {
+    this.refundCharge(this.intents.get(intentId)!, amount);
+  }
+
+  /** The customer's bank opens a chargeback (`charge.dispute.created`). */
+  openDispute(intentId: string, reason = 'fraudulent'): DisputeObject {
+    const charge = this.chargeOf(intentId);
+    charge.disputed = true;
+    const dispute: DisputeObject = {
+      id: `dp_${randomBytes(12).toString('hex')}`,
+      object: 'dispute',
+      amount: charge.amount,
+      currency: charge.currency,
+      charge: charge.id,
+      payment_intent: intentId,
+      reason,
+      status: 'needs_response',
+      livemode: false,
+      created: Math.floor(Date.now() / 1000),
+    };
+    this.disputes.set(dispute.id, dispute);
+    this.emit('charge.dispute.created', dispute);
+    return dispute;
+  }
+
+  /** The bank decides (`charge.dispute.closed`). */
+  closeDispute(id: string, status: 'won' | 'lost'): void {
+    const dispute = this.disputes.get(id);
+    if (!dispute) throw new Error(`no dispute ${id}`);
+    dispute.status = status;
+    this.emit('charge.dispute.closed', dispute);
+  }
+
+  /** A signed event as Stripe would send it, for a test to deliver itself (replays, order). */
+  signedEvent(type: string, object: Json): { body: string; signature: string } {
+    const body = JSON.stringify(this.event(type, object));
+    return { body, signature: FakeStripe.signature(this.webhookSecret ?? '', body) };
   }
 
   private readonly pendingCard = new Map<string, { brand: string; last4: string }>();
@@ -395,6 +511,9 @@ export class FakeStripe {
       status: 'succeeded',
       payment_intent: pi.id,
       payment_method_details: { type: 'card', card },
+      amount_refunded: 0,
+      refunded: false,
+      disputed: false,
     };
     this.charges.set(charge.id, charge);
     pi.latest_charge = charge.id;
@@ -431,9 +550,8 @@ export class FakeStripe {
     return `t=${timestamp},v1=${v1}`;
   }
 
-  private emit(type: string, pi: Intent): void {
-    if (!this.webhookUrl || !this.webhookSecret) return;
-    const event = {
+  private event(type: string, object: object) {
+    return {
       id: `evt_${randomBytes(12).toString('hex')}`,
       object: 'event',
       api_version: '2025-09-30.clover',
@@ -441,8 +559,13 @@ export class FakeStripe {
       type,
       livemode: false,
       pending_webhooks: 1,
-      data: { object: { ...pi } },
+      data: { object: { ...object } },
     };
+  }
+
+  private emit(type: string, object: Intent | ChargeObject | DisputeObject): void {
+    if (!this.webhookUrl || !this.webhookSecret) return;
+    const event = this.event(type, object);
     const body = JSON.stringify(event);
     const deliver = async (): Promise<void> => {
       for (let attempt = 0; attempt < 5; attempt++) {

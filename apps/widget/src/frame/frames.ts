@@ -67,6 +67,7 @@ const PAYMENT_STATUSES = [
   'failed',
   'canceled',
   'expired',
+  'disputed',
 ] as const;
 const strOrNull = (v: unknown): string | null => (isStr(v) ? v : null);
 

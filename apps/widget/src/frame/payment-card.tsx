@@ -11,6 +11,7 @@ const STATUS_KEYS: Record<PaymentSummary['status'], string> = {
   failed: 'payment.failed',
   canceled: 'payment.canceled',
   expired: 'payment.expired',
+  disputed: 'payment.disputed',
 };
 
 interface Props {

@@ -29,6 +29,7 @@ const PAYMENT_STATUS: Record<PaymentStatus, string> = {
   failed: 'failed',
   canceled: 'cancelled',
   expired: 'expired',
+  disputed: 'disputed by the customer’s bank',
 };
 
 /** A payment as a status line: amount, description and outcome, never card data (not even last four). */

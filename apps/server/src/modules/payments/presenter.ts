@@ -1,4 +1,4 @@
-import { processorDashboardUrl, type PaymentFrame, type PaymentSummary } from '@parley/protocol';
+import { attemptDashboardUrl, type PaymentFrame, type PaymentSummary } from '@parley/protocol';
 import type { PaymentRow } from '../../store';
 
 /** A payment card as agents and the conversation's visitor see it: never card data beyond brand and last four. */
@@ -24,13 +24,12 @@ export function presentPayment(row: PaymentRow): PaymentSummary {
       last4: a.last4,
       reference: a.reference,
       livemode: a.livemode,
+      processor: a.processor,
+      merchantId: a.merchantId,
       failureMessage: a.failureMessage,
       createdAt: a.createdAt,
     })),
-    dashboardUrl: processorDashboardUrl(
-      row.gatewayReference,
-      row.attempts.at(-1)?.livemode ?? null,
-    ),
+    dashboardUrl: attemptDashboardUrl(row.gatewayReference, row.attempts.at(-1)),
   };
 }
 

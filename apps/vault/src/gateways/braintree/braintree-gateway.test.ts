@@ -300,6 +300,108 @@ for (const { name, dialect, skip } of DIALECTS)
       expect((await post(stale)).status).toBe(401);
     });
 
+    /** A paid Braintree request, its sale and what the vault and server know of it. */
+    async function paid(amount: number) {
+      const { id, cookie, key, intent } = await openAttempt(amount, 'EUR');
+      const nonce = await tokenize(intent.body.clientSecret as string, '4111111111111111');
+      await t.page(id, cookie, 'nonce', { idempotencyKey: key, nonce });
+      const tx = bt.allTransactions().find((x) => x.amount === toDecimal(amount, 'EUR'))!;
+      await t.server.waitFor((events) =>
+        events.some((e) => e.payment.id === id && e.payment.status === 'succeeded'),
+      );
+      return { id, cookie, key, tx };
+    }
+    const statusesOf = (id: string) =>
+      t.server.events.filter((e) => e.payment.id === id).map((e) => e.payment.status);
+
+    // Regression (issue 16): a settlement declined after success was only logged; the record
+    // stayed `succeeded` and the agent saw money that was never taken.
+    it('a settlement declined after success turns the payment to failed, once, with the reason', async () => {
+      const { id, cookie, key, tx } = await paid(2100);
+      const before = bt.webhooks.length;
+      await bt.settle(tx.id, true);
+      expect(bt.webhooks.slice(before).map((d) => d.status)).toEqual([200, 200]);
+      const payment = (await t.api('GET', `/v1/payment-requests/${id}`)).body;
+      expect(payment).toMatchObject({
+        status: 'failed',
+        failureCode: 'settlement_declined',
+        failureMessage: 'The card issuer declined the payment at settlement: no money was taken.',
+        gatewayReference: tx.id,
+      });
+      await t.server.waitFor((events) =>
+        events.some((e) => e.payment.id === id && e.payment.status === 'failed'),
+      );
+      const failedEvents = t.server.events.filter(
+        (e) => e.payment.id === id && e.payment.status === 'failed',
+      );
+      expect(failedEvents).toHaveLength(1);
+      expect((failedEvents[0]!.payment.attempts as unknown[])[0]).toMatchObject({
+        status: 'failed',
+        processor: 'braintree',
+        merchantId: bt.merchantId,
+        reference: tx.id,
+        livemode: false,
+      });
+      // A replayed notification and the page's own check change nothing more.
+      const replay = bt.notification('transaction_settlement_declined', tx);
+      await fetch(`${t.url}/webhooks/braintree`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...replay, bt_payload: `${replay.bt_payload!}` }).toString(),
+      });
+      await t.page(id, cookie, 'sync', {});
+      expect((await t.api('GET', `/v1/payment-requests/${id}`)).body.version).toBe(payment.version);
+      // Not payable again from the same window: the agent sends a new request.
+      const retry = await t.page(id, cookie, 'intent', { idempotencyKey: `${key}-again` });
+      expect(retry.status).toBe(409);
+    });
+
+    it('a chargeback makes the payment disputed; a won dispute makes it paid again, a lost one stays disputed', async () => {
+      const won = await paid(2200);
+      const opened = await bt.openDispute(won.tx.id, 'fraud');
+      let payment = (await t.api('GET', `/v1/payment-requests/${won.id}`)).body;
+      expect(payment).toMatchObject({ status: 'disputed', failureCode: 'dispute_open' });
+      expect(payment.failureMessage).toContain('Reason: fraud.');
+      const version = payment.version as number;
+      await bt.decideDispute(opened.id, 'won');
+      payment = (await t.api('GET', `/v1/payment-requests/${won.id}`)).body;
+      expect(payment).toMatchObject({
+        status: 'succeeded',
+        failureCode: null,
+        version: version + 1,
+      });
+      // Delivered twice each: one change per state, in order.
+      await t.server.waitFor((events) =>
+        events.some((e) => e.payment.id === won.id && e.payment.version === version + 1),
+      );
+      expect(statusesOf(won.id).slice(-2)).toEqual(['disputed', 'succeeded']);
+
+      const lost = await paid(2300);
+      const second = await bt.openDispute(lost.tx.id, 'product_not_received');
+      await bt.decideDispute(second.id, 'lost');
+      payment = (await t.api('GET', `/v1/payment-requests/${lost.id}`)).body;
+      expect(payment).toMatchObject({ status: 'disputed', failureCode: 'dispute_lost' });
+      // A late "opened" (replayed by a test, signed) reads the dispute back: still lost.
+      const late = bt.disputeNotification('dispute_opened', {
+        ...second,
+        status: 'open',
+      });
+      const res = await fetch(`${t.url}/webhooks/braintree`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(late).toString(),
+      });
+      expect(res.status).toBe(200);
+      const after = (await t.api('GET', `/v1/payment-requests/${lost.id}`)).body;
+      expect(after).toMatchObject({ status: 'disputed', failureCode: 'dispute_lost' });
+      expect(after.version).toBe(payment.version);
+      // A disputed payment cannot be refunded on top of the chargeback.
+      const refund = await t.api('POST', `/v1/payment-requests/${lost.id}/refunds`, {
+        idempotencyKey: `refund-${lost.id}`,
+      });
+      expect(refund.status).toBe(409);
+    });
+
     it('sends Braintree no card data from the vault, and the vault logs none', () => {
       const fromVault = bt.calls.filter((c) => c.auth === 'private');
       expect(fromVault.length).toBeGreaterThan(5);

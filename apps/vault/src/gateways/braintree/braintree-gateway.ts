@@ -299,15 +299,53 @@ export class BraintreeHostedGateway implements HostedGateway {
     timestamp: Date;
     transactionId: string | undefined;
     orderId: string | undefined;
+    disputeId: string | undefined;
   }> {
     const notification = await this.gateway.webhookNotification.parse(signature, payload);
-    const tx = (notification as { transaction?: { id?: string; orderId?: string | null } })
-      .transaction;
+    const subject = notification as {
+      transaction?: { id?: string; orderId?: string | null };
+      dispute?: { id?: string; transaction?: { id?: string } };
+    };
+    const tx = subject.transaction;
     return {
       kind: notification.kind,
       timestamp: new Date(notification.timestamp),
-      transactionId: tx?.id,
+      transactionId: tx?.id ?? subject.dispute?.transaction?.id,
       orderId: tx?.orderId ?? undefined,
+      disputeId: subject.dispute?.id,
     };
   }
+
+  /**
+   * A dispute as Braintree has it now (`dispute.find`), read back rather than trusted from an
+   * unsigned-timestamp notification: open (open, under review, disputed), won, or lost
+   * (lost, accepted, auto-accepted, expired).
+   */
+  async findDispute(id: string): Promise<DisputeState | undefined> {
+    let dispute: { status?: string; reason?: string; transaction?: { id?: string } };
+    try {
+      // The SDK answers a result object here (`{success, dispute}`), unlike transaction.find.
+      const result = (await this.gateway.dispute.find(id)) as unknown as {
+        dispute?: typeof dispute;
+      };
+      if (!result.dispute) return undefined;
+      dispute = result.dispute;
+    } catch (error) {
+      if ((error as { type?: unknown } | null)?.type === 'notFoundError') return undefined;
+      throw unavailable(error);
+    }
+    const transactionId = dispute.transaction?.id;
+    if (!transactionId) return undefined;
+    const status = dispute.status ?? '';
+    const state = status === 'won' ? 'won' : LOST_DISPUTE.has(status) ? 'lost' : 'open';
+    return { transactionId, state, reason: dispute.reason ?? null };
+  }
+}
+
+const LOST_DISPUTE = new Set(['lost', 'accepted', 'auto_accepted', 'expired']);
+
+export interface DisputeState {
+  transactionId: string;
+  state: 'open' | 'won' | 'lost';
+  reason: string | null;
 }

@@ -90,7 +90,8 @@ export function outcomeOfTransaction(tx: BraintreeTransaction, livemode: boolean
             : 'card_declined',
       );
     case 'settlement_declined':
-      return declined('card_declined');
+      // After a recorded success this turns the payment back (modules/pay/after-payment.ts).
+      return declined('settlement_declined');
     case 'failed':
     case 'voided':
       return declined('processing_error');

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
-import { syncHostedReference } from '../../modules/pay';
+import { recordAfterPayment, syncHostedReference } from '../../modules/pay';
 import { BraintreeHostedGateway, ORDER_PREFIX } from './braintree-gateway';
 
 /** Notification kinds that change what the vault knows about a sale. */
@@ -21,6 +21,44 @@ const RELEVANT = new Set([
   'transaction_settlement_declined',
   'transaction_disbursed',
 ]);
+
+/** Braintree's dispute kinds (chargebacks); each is answered by reading the dispute back. */
+const DISPUTE = new Set([
+  'dispute_opened',
+  'dispute_under_review',
+  'dispute_disputed',
+  'dispute_won',
+  'dispute_lost',
+  'dispute_accepted',
+  'dispute_auto_accepted',
+  'dispute_expired',
+]);
+
+type Notification = Awaited<ReturnType<BraintreeHostedGateway['parseWebhook']>>;
+
+/** Reads what the notification is about back from Braintree and records it; the payment's id. */
+async function applyNotification(
+  ctx: VaultContext,
+  gateway: BraintreeHostedGateway,
+  notification: Notification,
+): Promise<string | undefined> {
+  if (DISPUTE.has(notification.kind) && notification.disputeId) {
+    const dispute = await gateway.findDispute(notification.disputeId);
+    if (!dispute) return undefined;
+    return recordAfterPayment(ctx, dispute.transactionId, {
+      kind: 'dispute',
+      state: dispute.state,
+      reason: dispute.reason,
+    });
+  }
+  if (!RELEVANT.has(notification.kind) || !notification.transactionId) return undefined;
+  // A settlement declined after success is read back too (applyOutcome turns the payment back).
+  const paymentId = await syncHostedReference(ctx, notification.transactionId);
+  // The sale's answer was lost: the attempt is still known by its order id.
+  if (!paymentId && notification.orderId)
+    return syncHostedReference(ctx, `${ORDER_PREFIX}${notification.orderId}`);
+  return paymentId;
+}
 
 export const MAX_NOTIFICATION_AGE_MS = 3 * 24 * 3600_000;
 
@@ -47,7 +85,7 @@ export async function braintreeWebhookRoutes(
       if (!(gateway instanceof BraintreeHostedGateway)) throw new VaultError('not_found');
       const parsed = BodySchema.safeParse(request.body);
       if (!parsed.success) throw new VaultError('invalid_signature');
-      let notification: Awaited<ReturnType<BraintreeHostedGateway['parseWebhook']>>;
+      let notification: Notification;
       try {
         notification = await gateway.parseWebhook(parsed.data.bt_signature, parsed.data.bt_payload);
       } catch {
@@ -66,19 +104,7 @@ export async function braintreeWebhookRoutes(
         .where('id', '=', eventId)
         .executeTakeFirst();
       if (seen) return reply.send({ received: true, duplicate: true });
-      let paymentId: string | undefined;
-      if (RELEVANT.has(notification.kind) && notification.transactionId) {
-        paymentId = await syncHostedReference(ctx, notification.transactionId);
-        // The sale's answer was lost: the attempt is still known by its order id.
-        if (!paymentId && notification.orderId)
-          paymentId = await syncHostedReference(ctx, `${ORDER_PREFIX}${notification.orderId}`);
-        if (paymentId && notification.kind === 'transaction_settlement_declined') {
-          const payment = await ctx.store.payments.byId(ctx.store.db, paymentId);
-          // Money recorded as taken did not settle: the agent must know (refund nothing).
-          if (payment?.status === 'succeeded')
-            ctx.log.error({ paymentId }, 'Braintree declined settlement of a recorded payment');
-        }
-      }
+      const paymentId = await applyNotification(ctx, gateway, notification);
       // Remembered only once applied: a failure above answers 5xx and Braintree redelivers.
       await ctx.store.charges.rememberEvent(ctx.store.db, eventId, 'braintree', notification.kind);
       request.log.info(

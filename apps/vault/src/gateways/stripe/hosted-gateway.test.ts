@@ -141,6 +141,105 @@ describe('Stripe hosted Payment Element (SAQ A)', () => {
     expect(third.status).toBe(409);
   });
 
+  /** A paid request: its id, the intent and the vault's record once the server was told. */
+  async function paid(amount: number) {
+    const { id, cookie, intent } = await openAttempt(amount, 'EUR');
+    const secret = intent.body.clientSecret as string;
+    expect((await confirmAtStripe(secret, '4242424242424242')).ok).toBe(true);
+    await t.page(id, cookie, 'sync', {});
+    await t.server.waitFor((events) =>
+      events.some((e) => e.payment.id === id && e.payment.status === 'succeeded'),
+    );
+    return { id, cookie, intentId: secret.split('_secret_')[0]! };
+  }
+  const record = async (id: string) => (await t.api('GET', `/v1/payment-requests/${id}`)).body;
+  /** Waits until the vault's record matches (webhooks arrive asynchronously). */
+  async function until(id: string, expected: Record<string, unknown>) {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const body = await record(id);
+      const matches = Object.entries(expected).every(([k, v]) => body[k] === v);
+      if (matches) return body;
+      if (Date.now() > deadline) throw new Error(`record never matched: ${JSON.stringify(body)}`);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const webhooksSettled = () => stripe.idle();
+
+  it('a refund made in Stripe’s dashboard reaches the record through charge.refunded, once', async () => {
+    const { id, intentId } = await paid(3000);
+    stripe.refundInDashboard(intentId, 1200);
+    const refunded = await until(id, { amountRefunded: 1200 });
+    expect(refunded).toMatchObject({ status: 'succeeded', refundStatus: 'partially_refunded' });
+    // Parley's own refund of the rest: Stripe reports the total, nothing is counted twice.
+    const rest = await t.api('POST', `/v1/payment-requests/${id}/refunds`, {
+      idempotencyKey: `refund-rest-${id}`,
+    });
+    expect(rest.status).toBe(201);
+    const done = await until(id, { amountRefunded: 3000 });
+    expect(done.refundStatus).toBe('refunded');
+    await webhooksSettled();
+    expect((await record(id)).amountRefunded).toBe(3000);
+    const calls = stripe.calls.filter((c) => c.path.startsWith('/v1/charges/'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.auth === 'secret')).toBe(true);
+  });
+
+  it('a chargeback makes the payment disputed (with the reason), a won dispute paid again; a lost one stays disputed', async () => {
+    const won = await paid(3100);
+    const dispute = stripe.openDispute(won.intentId, 'fraudulent');
+    const disputed = await until(won.id, { status: 'disputed' });
+    expect(disputed.failureCode).toBe('dispute_open');
+    expect(disputed.failureMessage).toContain('Reason: fraudulent.');
+    stripe.closeDispute(dispute.id, 'won');
+    await until(won.id, { status: 'succeeded', failureCode: null });
+
+    const lost = await paid(3200);
+    const second = stripe.openDispute(lost.intentId, 'product_not_received');
+    await until(lost.id, { status: 'disputed' });
+    stripe.closeDispute(second.id, 'lost');
+    const final = await until(lost.id, { failureCode: 'dispute_lost' });
+    expect(final.status).toBe('disputed');
+    await webhooksSettled();
+    // A late, validly signed "created" for the same dispute reads it back from Stripe: still lost.
+    const late = stripe.signedEvent('charge.dispute.created', { id: second.id });
+    const res = await fetch(`${t.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': late.signature },
+      body: late.body,
+    });
+    expect(res.status).toBe(200);
+    expect(await record(lost.id)).toMatchObject({
+      status: 'disputed',
+      failureCode: 'dispute_lost',
+      version: final.version,
+    });
+    const events = t.server.events.filter((e) => e.payment.id === lost.id);
+    expect(events.filter((e) => e.payment.failureCode === 'dispute_lost')).toHaveLength(1);
+  });
+
+  it('a payment still processing is not paid; payment_intent.payment_failed after processing fails it with the reason', async () => {
+    stripe.holdProcessing = true;
+    try {
+      const { id, cookie, intent } = await openAttempt(3300, 'EUR');
+      const secret = intent.body.clientSecret as string;
+      expect((await confirmAtStripe(secret, '4242424242424242')).ok).toBe(true);
+      const pending = await t.page(id, cookie, 'sync', {});
+      expect(pending.body.status).toBe('opened');
+      stripe.finishProcessing(secret.split('_secret_')[0]!, false);
+      const failed = await until(id, { status: 'failed' });
+      expect(failed).toMatchObject({
+        failureCode: 'card_declined',
+        failureMessage: 'The card was declined.',
+      });
+      expect(
+        t.server.events.some((e) => e.payment.id === id && e.payment.status === 'succeeded'),
+      ).toBe(false);
+    } finally {
+      stripe.holdProcessing = false;
+    }
+  });
+
   it('refuses a webhook with a bad or stale signature', async () => {
     const body = JSON.stringify({
       id: 'evt_x',

@@ -154,6 +154,48 @@ export class StripeHostedGateway implements HostedGateway {
     }
   }
 
+  /** The processor's own total refunded on a charge (`GET /v1/charges/:id`), Parley's refunds included. */
+  async readCharge(id: string): Promise<{ intent: string; amountRefunded: number } | undefined> {
+    try {
+      const charge = await this.stripe.charges.retrieve(id);
+      const intent =
+        typeof charge.payment_intent === 'string'
+          ? charge.payment_intent
+          : charge.payment_intent?.id;
+      return intent ? { intent, amountRefunded: charge.amount_refunded } : undefined;
+    } catch (error) {
+      throw new GatewayUnavailableError(error instanceof Error ? error.name : 'stripe error');
+    }
+  }
+
+  /**
+   * A dispute as Stripe has it now (`GET /v1/disputes/:id`), so that events arriving out of
+   * order converge: won (or an inquiry closed without a chargeback), lost, or still open.
+   */
+  async readDispute(
+    id: string,
+  ): Promise<
+    { intent: string; state: 'open' | 'won' | 'lost'; reason: string | null } | undefined
+  > {
+    try {
+      const dispute = await this.stripe.disputes.retrieve(id);
+      const intent =
+        typeof dispute.payment_intent === 'string'
+          ? dispute.payment_intent
+          : dispute.payment_intent?.id;
+      if (!intent) return undefined;
+      const state =
+        dispute.status === 'won' || dispute.status === 'warning_closed'
+          ? 'won'
+          : dispute.status === 'lost'
+            ? 'lost'
+            : 'open';
+      return { intent, state, reason: dispute.reason ?? null };
+    } catch (error) {
+      throw new GatewayUnavailableError(error instanceof Error ? error.name : 'stripe error');
+    }
+  }
+
   async refund(
     reference: string,
     amount: number,

@@ -9,8 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import type { VaultContext } from '../../context';
 import { VaultError } from '../../http/errors';
-import { continueAction, syncHostedReference } from '../../modules/pay';
+import { continueAction, recordAfterPayment, syncHostedReference } from '../../modules/pay';
 import { isHosted } from '../gateway';
+import { StripeHostedGateway } from './hosted-gateway';
 
 const RELEVANT = new Set([
   'payment_intent.amount_capturable_updated',
@@ -21,7 +22,41 @@ const RELEVANT = new Set([
   'payment_intent.requires_action',
 ]);
 
+/** After a payment: refunds made outside Parley and disputes (chargebacks), read back from Stripe. */
+const DISPUTE = new Set([
+  'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+]);
+
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** A charge or dispute event: the current state read back from Stripe, then recorded once. */
+async function applyAfterPayment(
+  ctx: VaultContext,
+  gateway: StripeHostedGateway,
+  event: Stripe.Event,
+): Promise<string | undefined> {
+  const id = (event.data.object as { id?: unknown }).id;
+  if (typeof id !== 'string') return undefined;
+  if (event.type === 'charge.refunded') {
+    const charge = await gateway.readCharge(id);
+    if (!charge) return undefined;
+    return recordAfterPayment(ctx, charge.intent, {
+      kind: 'refunded',
+      amountRefunded: charge.amountRefunded,
+    });
+  }
+  const dispute = await gateway.readDispute(id);
+  if (!dispute) return undefined;
+  return recordAfterPayment(ctx, dispute.intent, {
+    kind: 'dispute',
+    state: dispute.state,
+    reason: dispute.reason,
+  });
+}
 
 export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContext): Promise<void> {
   const secret = ctx.config.stripe.webhookSecret;
@@ -48,7 +83,10 @@ export async function stripeWebhookRoutes(app: FastifyInstance, ctx: VaultContex
       .executeTakeFirst();
     if (seen) return reply.send({ received: true, duplicate: true });
     let paymentId: string | undefined;
-    if (RELEVANT.has(event.type)) {
+    const afterPayment = event.type === 'charge.refunded' || DISPUTE.has(event.type);
+    if (afterPayment && ctx.gateway instanceof StripeHostedGateway)
+      paymentId = await applyAfterPayment(ctx, ctx.gateway, event);
+    else if (RELEVANT.has(event.type)) {
       const intent = event.data.object as { id?: string };
       if (intent.id && isHosted(ctx.gateway)) paymentId = await syncHostedReference(ctx, intent.id);
       else if (intent.id) {

@@ -31,7 +31,13 @@ export function canStartAttempt(row: PaymentRow, latest: ChargeRow | undefined):
   if (Date.parse(row.expires_at) <= Date.now()) return false;
   if (latest && LIVE_CHARGE.includes(latest.status)) return false;
   if ((latest?.attempt ?? 0) >= MAX_ATTEMPTS) return false;
-  return row.status === 'opened' || (row.status === 'failed' && row.failure_code !== 'voided');
+  // A sale the issuer refused at settlement was paid once in this window: the agent asks again.
+  return (
+    row.status === 'opened' ||
+    (row.status === 'failed' &&
+      row.failure_code !== 'voided' &&
+      row.failure_code !== 'settlement_declined')
+  );
 }
 
 export interface NewAttempt {
@@ -69,7 +75,7 @@ export async function claimAttempt(
         : 'This payment can no longer be paid.',
     );
   if (row.status === 'failed')
-    row = await changePayment(trx, row, {
+    row = await changePayment(ctx, trx, row, {
       status: 'opened',
       failure_code: null,
       failure_message: null,

@@ -4,3 +4,4 @@ export { continueAction, confirmPayment } from './charge';
 export { openPayLink, checkSession, checkReturnToken, type LinkRefusal } from './session';
 export { pageView, presentPageView, type PageView } from './presenter';
 export { startHostedAttempt, syncHostedAttempt, syncHostedReference } from './hosted';
+export { recordAfterPayment, type AfterPayment } from './after-payment';

@@ -3,6 +3,7 @@ import type { VaultContext } from '../../context';
 import type { GatewayOutcome } from '../../gateways/gateway';
 import { FAILURE_MESSAGES, isHosted } from '../../gateways/gateway';
 import { changePayment } from '../payments';
+import { applyAfterPaymentLocked } from './after-payment';
 
 /** Captures an authorisation; a failed capture becomes a decline (nothing was taken). */
 async function captureIfAuthorized(
@@ -48,13 +49,21 @@ export async function applyOutcome(
   const final = await captureIfAuthorized(ctx, paymentId, chargeId, outcome);
   if (final.kind === 'pending') return;
   const { payments, charges } = ctx.store;
+  let reversed = false;
   await ctx.store.db.transaction().execute(async (trx) => {
     const row = await payments.lock(trx, paymentId);
     const charge = await charges.byId(trx, chargeId);
     if (!row || !charge) return;
     // Idempotent: the page's check, the return URL and every webhook delivery may all report
     // the same outcome. Only money taken after a recorded decline still changes the record.
-    if (charge.status === 'succeeded') return;
+    if (charge.status === 'succeeded') {
+      // The one change after success a sync can read back: the issuer refused to settle.
+      if (final.kind === 'declined' && final.code === 'settlement_declined')
+        reversed = await applyAfterPaymentLocked(ctx, trx, paymentId, chargeId, {
+          kind: 'settlement_declined',
+        });
+      return;
+    }
     if (final.kind !== 'authorized' && final.kind !== 'captured' && charge.status === 'failed')
       return;
     const updated_at = new Date().toISOString();
@@ -72,7 +81,7 @@ export async function applyOutcome(
         ctx.log.error({ paymentId, chargeId }, 'second successful attempt on a paid request');
         return;
       }
-      await changePayment(trx, row, {
+      await changePayment(ctx, trx, row, {
         ...common,
         status: 'succeeded',
         failure_code: null,
@@ -84,7 +93,7 @@ export async function applyOutcome(
         status: 'requires_action',
         action: JSON.stringify(final.action),
       });
-      await changePayment(trx, row, { ...common, status: 'requires_action' });
+      await changePayment(ctx, trx, row, { ...common, status: 'requires_action' });
     } else {
       await charges.update(trx, chargeId, {
         ...reference,
@@ -94,7 +103,7 @@ export async function applyOutcome(
         failure_message: final.message,
       });
       if (row.status !== 'canceled' && row.status !== 'succeeded' && row.status !== 'expired')
-        await changePayment(trx, row, {
+        await changePayment(ctx, trx, row, {
           ...common,
           status: 'failed',
           failure_code: final.code,
@@ -107,6 +116,7 @@ export async function applyOutcome(
     {
       paymentId,
       outcome: final.kind,
+      reversed,
       failureCode: final.kind === 'declined' ? final.code : undefined,
     },
     'payment attempt recorded',

@@ -43,7 +43,7 @@ export async function openPayLink(ctx: VaultContext, token: string): Promise<Ope
     const burned = { link_used_at: now };
     const payment =
       row.status === 'created'
-        ? await changePayment(trx, row, { ...burned, status: 'opened' })
+        ? await changePayment(ctx, trx, row, { ...burned, status: 'opened' })
         : await ctx.store.payments.patch(trx, row.id, burned);
     return { ok: true, payment, sessionToken, sessionExpiresAt };
   });

@@ -98,7 +98,7 @@ export async function createPaymentRequest(
       voided_at: null,
     });
     // Version 0 → 1 with the 'created' event in the same transaction.
-    return { row: await changePayment(trx, inserted, {}), replayed: false };
+    return { row: await changePayment(ctx, trx, inserted, {}), replayed: false };
   });
   if (!replayed) {
     ctx.outbox.kick();
@@ -129,7 +129,7 @@ export async function voidPaymentRequest(
     const charge = await ctx.store.charges.forPayment(trx, row.id);
     if (charge || (row.status !== 'created' && row.status !== 'opened'))
       return { voided: false, row, changed: false };
-    const canceled = await changePayment(trx, row, {
+    const canceled = await changePayment(ctx, trx, row, {
       status: 'canceled',
       voided_at: new Date().toISOString(),
       failure_code: 'voided',

@@ -1,6 +1,7 @@
 /** Presenters list their fields: nothing leaves the vault by spreading a row. */
 import type { VaultEvent, VaultPayment } from '@parley/protocol';
 import type { PaymentAttempt } from '@parley/protocol';
+import type { AnyGateway } from '../../gateways/gateway';
 import type { ChargeRow, PaymentRow } from '../../store/types';
 
 export type RefundState = VaultPayment['refundStatus'];
@@ -36,9 +37,38 @@ export function presentPayment(row: PaymentRow): PresentedPayment {
   };
 }
 
+/** Which processor made a payment's attempts, and Braintree's merchant id for its Control Panel link. */
+export interface AttemptProcessor {
+  processor: PaymentAttempt['processor'];
+  merchantId: string | null;
+}
+
+export function processorOf(
+  gateway: AnyGateway,
+  row: Pick<PaymentRow, 'gateway'>,
+): AttemptProcessor {
+  const name = row.gateway;
+  const processor = name === 'stripe' || name === 'braintree' || name === 'test' ? name : null;
+  // The merchant id is the vault's configuration (Braintree has no publishable key: see
+  // BraintreeHostedGateway.browser); it is no secret, the Control Panel asks for a login.
+  const merchantId =
+    processor === 'braintree' &&
+    gateway.kind === 'hosted' &&
+    gateway.browser.type === 'braintree' &&
+    /^[A-Za-z0-9_-]{1,64}$/.test(gateway.browser.publishableKey)
+      ? gateway.browser.publishableKey
+      : null;
+  return { processor, merchantId };
+}
+
 /** An attempt as the agent may see it: status, brand, last four, the processor's id. */
-export function presentAttempt(c: ChargeRow): PaymentAttempt {
+export function presentAttempt(
+  c: ChargeRow,
+  by: AttemptProcessor = { processor: null, merchantId: null },
+): PaymentAttempt {
   return {
+    processor: by.processor,
+    merchantId: by.merchantId,
     attempt: c.attempt,
     status: c.status,
     brand: c.brand,
@@ -51,11 +81,16 @@ export function presentAttempt(c: ChargeRow): PaymentAttempt {
 }
 
 /** The body POSTed to the server on every change, with every attempt. */
-export function paymentEvent(eventId: string, row: PaymentRow, charges: ChargeRow[]): VaultEvent {
+export function paymentEvent(
+  eventId: string,
+  row: PaymentRow,
+  charges: ChargeRow[],
+  by: AttemptProcessor,
+): VaultEvent {
   return {
     id: eventId,
     type: 'payment.updated',
     createdAt: row.updated_at,
-    payment: { ...presentPayment(row), attempts: charges.map(presentAttempt) },
+    payment: { ...presentPayment(row), attempts: charges.map((c) => presentAttempt(c, by)) },
   };
 }

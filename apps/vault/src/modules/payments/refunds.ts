@@ -100,7 +100,7 @@ export async function refundPayment(
       });
       const current = await ctx.store.payments.lock(trx, id);
       if (!current) throw new VaultError('payment_not_found');
-      return { refund: r, payment: await changePayment(trx, current, {}) };
+      return { refund: r, payment: await changePayment(ctx, trx, current, {}) };
     });
     ctx.outbox.kick();
     ctx.log.info({ paymentId: id, refundId: refund.id }, 'refund succeeded');

@@ -31,7 +31,7 @@ export async function expireIfDue(ctx: VaultContext, id: string): Promise<void> 
     )
       return false;
     if (await ctx.store.charges.forPayment(trx, id)) return false;
-    await changePayment(trx, row, { status: 'expired' });
+    await changePayment(ctx, trx, row, { status: 'expired' });
     return true;
   });
   if (changed) {
@@ -56,7 +56,7 @@ export async function cancelPayment(ctx: VaultContext, id: string): Promise<Pres
       throw new VaultError('invalid_state', `A ${current.status} payment cannot be canceled.`);
     const charge = await ctx.store.charges.forPayment(trx, id);
     if (charge?.status === 'processing') throw new VaultError('payment_in_progress');
-    return changePayment(trx, current, { status: 'canceled' });
+    return changePayment(ctx, trx, current, { status: 'canceled' });
   });
   ctx.outbox.kick();
   ctx.log.info({ paymentId: id }, 'payment request canceled');

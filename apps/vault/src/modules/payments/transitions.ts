@@ -3,14 +3,16 @@
  * event for the server in the same transaction.
  */
 import type { Transaction } from 'kysely';
+import type { VaultContext } from '../../context';
 import { randomId } from '../../lib/crypto';
 import type { PaymentRow, PaymentUpdate, VaultDatabase } from '../../store/types';
 import { paymentsRepo } from '../../store/repos/payments';
 import { chargesRepo } from '../../store/repos/charges';
 import { enqueueEvent } from '../events/outbox';
-import { paymentEvent } from './presenter';
+import { paymentEvent, processorOf } from './presenter';
 
 export async function changePayment(
+  ctx: Pick<VaultContext, 'gateway'>,
   trx: Transaction<VaultDatabase>,
   current: PaymentRow,
   patch: PaymentUpdate,
@@ -25,7 +27,12 @@ export async function changePayment(
   await enqueueEvent(trx, {
     id: eventId,
     paymentId: updated.id,
-    body: paymentEvent(eventId, updated, await chargesRepo.listForPayment(trx, updated.id)),
+    body: paymentEvent(
+      eventId,
+      updated,
+      await chargesRepo.listForPayment(trx, updated.id),
+      processorOf(ctx.gateway, updated),
+    ),
   });
   return updated;
 }
