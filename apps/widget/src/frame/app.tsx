@@ -124,7 +124,7 @@ export function App() {
     // No session yet: solve a proof of work in a worker now, so "Start chat" never waits for one.
     if (!store.session()) prepareVisitorChallenge();
     // Whether anyone can answer now; without an answer the widget behaves as if someone can.
-    visitorApi.availability(orgKey).then(setAvailability, () => undefined);
+    visitorApi.availability(orgKey, siteTeam || undefined).then(setAvailability, () => undefined);
     const continueToken = takeContinueToken();
     if (continueToken) {
       try {
@@ -330,6 +330,11 @@ export function App() {
                 consent={config?.consent}
                 teams={siteTeam ? [] : (config?.teams ?? [])}
                 onStart={(n, v, team) => void start(n, v, team)}
+                onTeamChange={(team) => {
+                  visitorApi
+                    .availability(orgKey, team || undefined)
+                    .then(setAvailability, () => undefined);
+                }}
               />
               {away && availability.leaveMessage && config?.identity !== 'required' && (
                 <p class="centered">
