@@ -3,20 +3,19 @@ import { talkingToText } from '@parley/protocol';
 import type { MessageRow } from '../../store';
 import { presentMessage } from './presenter';
 
-const row = (senderKind: MessageRow['senderKind'], text: string): MessageRow =>
-  ({
-    id: 'm1',
-    orgId: 'o1',
-    conversationId: 'c1',
-    seq: 3,
-    senderKind,
-    senderId: null,
-    senderName: null,
-    clientMsgId: null,
-    text,
-    masked: [],
-    createdAt: 1000,
-  });
+const row = (senderKind: MessageRow['senderKind'], text: string): MessageRow => ({
+  id: 'm1',
+  orgId: 'o1',
+  conversationId: 'c1',
+  seq: 3,
+  senderKind,
+  senderId: null,
+  senderName: null,
+  clientMsgId: null,
+  text,
+  masked: [],
+  createdAt: 1000,
+});
 
 describe('presentMessage: system lines by code', () => {
   it('names a line the server wrote, so each client can show it in its language', () => {
