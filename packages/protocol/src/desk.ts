@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYSTEM_LINES } from './system-lines';
 import { LIMITS } from './limits';
 
 /**
@@ -115,7 +116,7 @@ export const ParticipantListSchema = z.object({ participants: z.array(Participan
 
 /** The system message visitor and agents see when a supervisor joins. */
 export function joinedText(agentName: string): string {
-  return `${agentName} joined the conversation.`;
+  return SYSTEM_LINES.joined({ name: agentName });
 }
 
 // ---- notifications and read state ------------------------------------------

@@ -25,3 +25,4 @@ export * from './blocks';
 export * from './offline';
 export * from './branding';
 export * from './contrast';
+export * from './system-lines';

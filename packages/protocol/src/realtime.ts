@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SystemLineSchema } from './system-lines';
 import { ERROR_CODES } from './errors';
 import { LIMITS } from './limits';
 import { FileFrameSchema } from './files';
@@ -99,6 +100,8 @@ export const ChatMessageSchema = z.object({
   /** Kinds of secret masked in this text (for the "something was hidden" notice). */
   masked: z.array(z.string()),
   createdAt: z.number().int(),
+  /** A line the server wrote, by code and parameters: clients render it in their language. */
+  system: SystemLineSchema.optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYSTEM_LINES } from './system-lines';
 import { LIMITS } from './limits';
 
 /**
@@ -147,5 +148,5 @@ export type TransferFrame = z.infer<typeof TransferFrameSchema>;
 
 /** What the visitor is told when someone else takes over. */
 export function talkingToText(agentName: string): string {
-  return `You are now talking to ${agentName}.`;
+  return SYSTEM_LINES.talking_to({ name: agentName });
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ChatMessage, ConversationSummary } from '@parley/protocol';
+import type { ChatMessage, ConversationSummary, SystemLineCode } from '@parley/protocol';
+import { t } from '../i18n';
 import type { ConsoleClient } from '../lib/client';
 import { heldLabel, maskedLabel } from '../lib/state';
 import { timeOf, visitorName } from './format';
@@ -21,6 +22,13 @@ interface Props {
   client: ConsoleClient;
   conversation: ConversationSummary;
 }
+
+/** Catalog keys of the lines the server writes (SYSTEM_LINES in packages/protocol). */
+const SYSTEM_KEYS: Record<SystemLineCode, string> = {
+  talking_to: 'widgetTexts.lineTalkingTo',
+  joined: 'widgetTexts.lineJoined',
+  card_hidden: 'widgetTexts.lineCardHidden',
+};
 
 function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
   const label = maskedLabel(m.masked);
@@ -52,7 +60,8 @@ function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
           </span>
         )}
       </div>
-      <MessageText text={m.text} />
+      {/* A server-written line in the console's language; the stored English text otherwise. */}
+      <MessageText text={m.system ? t(SYSTEM_KEYS[m.system.code], m.system.params) : m.text} />
     </li>
   );
 }

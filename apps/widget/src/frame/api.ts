@@ -102,8 +102,10 @@ export const visitorApi = {
       `/api/visitor/files/${encodeURIComponent(fileId)}/link?variant=${variant}`,
       { token },
     ),
-  availability: (orgKey: string) =>
-    call<Availability>(`/api/widget/availability?org=${encodeURIComponent(orgKey)}`),
+  availability: (orgKey: string, team?: string) =>
+    call<Availability>(
+      `/api/widget/availability?org=${encodeURIComponent(orgKey)}${team ? `&team=${encodeURIComponent(team)}` : ''}`,
+    ),
   leaveMessage: (body: { orgKey: string; name: string; email: string; message: string }) =>
     call<VisitorSession & { conversationId: string }>('/api/visitor/offline-message', {
       method: 'POST',

@@ -127,7 +127,7 @@ export function App() {
     // (visitor_challenge_required, while sessions per minute are over the threshold).
     if (cfg.proofOfWork === 'always' && !store.session()) prepareVisitorChallenge();
     // Whether anyone can answer now; without an answer the widget behaves as if someone can.
-    visitorApi.availability(orgKey).then(setAvailability, () => undefined);
+    visitorApi.availability(orgKey, siteTeam || undefined).then(setAvailability, () => undefined);
     const continueToken = takeContinueToken();
     if (continueToken) {
       try {
@@ -333,6 +333,11 @@ export function App() {
                 consent={config?.consent}
                 teams={siteTeam ? [] : (config?.teams ?? [])}
                 onStart={(n, v, team) => void start(n, v, team)}
+                onTeamChange={(team) => {
+                  visitorApi
+                    .availability(orgKey, team || undefined)
+                    .then(setAvailability, () => undefined);
+                }}
               />
               {away && availability.leaveMessage && config?.identity !== 'required' && (
                 <p class="centered">

@@ -21,6 +21,14 @@ const parse = (v: unknown) => {
 };
 
 describe('parseVisitorFrame', () => {
+  it("keeps a server line's code and parameters, only on system messages", () => {
+    const line = { code: 'joined', params: { name: 'Sam', n: 3 } };
+    const sys = { ...msg(4), sender: { kind: 'system', id: null, name: null }, system: line };
+    expect(parse(sys)).toMatchObject({ system: { code: 'joined', params: { name: 'Sam' } } });
+    expect(parse({ ...msg(5), system: line })).not.toHaveProperty('system');
+    expect(parse({ ...sys, system: { code: 'unknown', params: {} } })).not.toHaveProperty('system');
+  });
+
   it('parses the frames the widget handles', () => {
     expect(parse(msg(1))).toMatchObject({ type: 'message', seq: 1, sender: { kind: 'agent' } });
     expect(parse({ type: 'ack', clientMsgId: 'x', conversationId: 'c1', seq: 2 })).toEqual({

@@ -48,6 +48,7 @@ function parseMessage(d: Rec): ChatMessage | null {
   const kind = SENDER_KINDS.find((k) => k === s.kind);
   if (!kind) return null;
   const sender = { kind, id: isStr(s.id) ? s.id : null, name: isStr(s.name) ? s.name : null };
+  const system = kind === 'system' ? parseSystemLine(d.system) : undefined;
   return {
     id: d.id,
     conversationId: d.conversationId,
@@ -56,7 +57,20 @@ function parseMessage(d: Rec): ChatMessage | null {
     text: d.text,
     masked: d.masked,
     createdAt: d.createdAt,
+    ...(system ? { system } : {}),
   };
+}
+
+const SYSTEM_CODES = ['talking_to', 'joined', 'card_hidden'] as const;
+
+/** A server-written line's code and string parameters; an unknown code: none (the text shows). */
+function parseSystemLine(v: unknown): ChatMessage['system'] {
+  if (!isRec(v) || !isRec(v.params)) return undefined;
+  const code = SYSTEM_CODES.find((c) => c === v.code);
+  if (!code) return undefined;
+  const params: Record<string, string> = {};
+  for (const [k, p] of Object.entries(v.params)) if (isStr(p)) params[k] = p;
+  return { code, params };
 }
 
 const PAYMENT_STATUSES = [

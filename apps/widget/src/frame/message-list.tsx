@@ -1,9 +1,21 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { ChatMessage, PaymentSummary } from '@parley/protocol';
+import type { ChatMessage, PaymentSummary, SystemLineCode } from '@parley/protocol';
 import { maskedKinds, maskedNotice, type ChatState } from './chat-state';
 import { PaymentCard } from './payment-card';
 import { FileBubble } from './attachments';
 import { errorText, formatTime, t } from './i18n';
+
+/** Catalog keys of the lines the server writes (SYSTEM_LINES in packages/protocol). */
+const SYSTEM_KEYS: Record<SystemLineCode, string> = {
+  talking_to: 'system.talkingTo',
+  joined: 'system.joined',
+  card_hidden: 'system.cardHidden',
+};
+
+/** A server-written line in the visitor's language; the stored English text for unknown ones. */
+export function systemText(m: ChatMessage): string {
+  return m.system ? t(SYSTEM_KEYS[m.system.code], m.system.params) : m.text;
+}
 
 function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; brief: boolean }) {
   // The safety notice speaks of what the visitor sent: it stands only under the visitor's own messages.
@@ -12,7 +24,7 @@ function Delivered({ m, masked, brief }: { m: ChatMessage; masked: string[]; bri
   if (m.sender.kind === 'system') {
     return (
       <li class="msg system" data-testid="message" data-sender="system" data-seq={m.seq}>
-        {m.text}
+        {systemText(m)}
       </li>
     );
   }

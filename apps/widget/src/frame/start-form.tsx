@@ -13,6 +13,8 @@ interface Props {
   returning?: boolean;
   /** Teams the visitor may choose (pre-chat choice, docs/routing.md); none: no question. */
   teams?: PublicTeam[];
+  /** The visitor picked a team: availability (and the offline form) become that team's. */
+  onTeamChange?: (teamId: string) => void;
   onStart: (
     name: string | undefined,
     consentVersion: number | undefined,
@@ -29,6 +31,7 @@ export function StartForm({
   consent,
   teams = [],
   onStart,
+  onTeamChange,
 }: Props) {
   const [name, setName] = useState('');
   const [agreed, setAgreed] = useState(false);
@@ -81,7 +84,10 @@ export function StartForm({
             id="visitor-team"
             data-testid="team-choice"
             value={team}
-            onChange={(e) => setTeam(e.currentTarget.value)}
+            onChange={(e) => {
+              setTeam(e.currentTarget.value);
+              onTeamChange?.(e.currentTarget.value);
+            }}
           >
             <option value="">{t('start.teamAny')}</option>
             {teams.map((t) => (

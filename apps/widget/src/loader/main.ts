@@ -8,7 +8,7 @@ import {
   parseFrameMessage,
 } from '../shared/bridge';
 import type { LoaderLabels, LoaderMessage } from '../shared/bridge';
-import { CHAT_ICON, CLOSE_ICON, ICONS, LOADER_CSS } from './styles';
+import { CHAT_ICON, CLOSE_ICON, LOADER_CSS } from './styles';
 
 interface ParleyApi {
   open(): void;
@@ -75,7 +75,8 @@ interface Look {
   offsetX?: number;
   offsetY?: number;
   label?: string;
-  icon?: string;
+  /** The chosen icon's SVG path (LAUNCHER_ICON_PATHS in packages/protocol). */
+  iconPath?: string;
 }
 
 function mount(script: HTMLScriptElement, look: Look): void {
@@ -108,7 +109,10 @@ function mount(script: HTMLScriptElement, look: Look): void {
   host.style.setProperty('--px', px(look.offsetX));
   host.style.setProperty('--py', px(look.offsetY));
   if (look.position === 'left') host.setAttribute('data-left', '');
-  const restIcon = ICONS[look.icon ?? ''] ?? CHAT_ICON;
+  // Path commands and numbers only: anything else keeps the default icon.
+  const restIcon = /^[MmLlHhVvCcSsQqTtAaZz0-9 .,-]{1,600}$/.test(look.iconPath ?? '')
+    ? (look.iconPath ?? CHAT_ICON)
+    : CHAT_ICON;
 
   const panel = document.createElement('div');
   panel.className = 'panel';

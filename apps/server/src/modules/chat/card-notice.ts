@@ -1,8 +1,9 @@
 // The system message that tells a visitor a card number was hidden and how to
 // pay safely; at most one per conversation per interval, per node.
 
-export const CARD_NOTICE_TEXT =
-  'For your safety we hid a card number. Never share card details in chat — if you need to pay, your agent can send you a secure payment link.';
+import { SYSTEM_LINES } from '@parley/protocol';
+
+export const CARD_NOTICE_TEXT = SYSTEM_LINES.card_hidden();
 
 const INTERVAL_MS = 5 * 60_000;
 const MAX_TRACKED = 10_000;

@@ -1,8 +1,9 @@
-import type {
-  ChatMessage,
-  ConversationSummary,
-  MessageFrame,
-  VisitorConversation,
+import {
+  systemLineOf,
+  type ChatMessage,
+  type ConversationSummary,
+  type MessageFrame,
+  type VisitorConversation,
 } from '@parley/protocol';
 import type { ConversationRow, MessageRow } from '../../store';
 
@@ -26,6 +27,8 @@ export function presentVisitorConversation(row: ConversationRow): VisitorConvers
 
 /** A stored message; its text is always the masked text (originals are never stored). */
 export function presentMessage(row: MessageRow, senderName?: string | null): ChatMessage {
+  // Only the server writes system lines, so only they are named by code (never a person's text).
+  const system = row.senderKind === 'system' ? systemLineOf(row.text) : undefined;
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -34,6 +37,7 @@ export function presentMessage(row: MessageRow, senderName?: string | null): Cha
     text: row.text,
     masked: row.masked,
     createdAt: row.createdAt,
+    ...(system ? { system } : {}),
   };
 }
 

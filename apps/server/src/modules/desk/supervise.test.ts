@@ -60,6 +60,7 @@ describe('supervisors watch and join', () => {
     const notice = `${name} joined the conversation.`;
     const seen = await vs.next('message', (f) => f.text === notice);
     expect(seen.sender.kind).toBe('system');
+    expect(seen.system).toEqual({ code: 'joined', params: { name } });
     await agentSocket.next('message', (f) => f.text === notice);
     // Joining again changes nothing and announces nothing.
     expect((await join(sup.client, v.conversationId)).body.participants).toHaveLength(1);

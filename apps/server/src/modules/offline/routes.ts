@@ -12,7 +12,11 @@ import type { Store } from '../../store';
 import type { OfflineService } from './service';
 
 const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
-const AvailabilityQuerySchema = z.object({ org: z.string().min(1).max(64) });
+const AvailabilityQuerySchema = z.object({
+  org: z.string().min(1).max(64),
+  /** The team the website names or the visitor picked: the decision is that team's. */
+  team: z.string().min(1).max(64).optional(),
+});
 
 export function registerOfflineRoutes(
   app: FastifyInstance,
@@ -34,7 +38,7 @@ export function registerOfflineRoutes(
     const q = AvailabilityQuerySchema.parse(request.query);
     const org = await deps.store.orgs.byKey(q.org);
     if (!org) throw new ParleyError('organisation_not_found');
-    return offline.availability(org.id);
+    return offline.availability(org.id, Date.now(), q.team);
   });
 
   app.post('/api/visitor/offline-message', async (request, reply) => {

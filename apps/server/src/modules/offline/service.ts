@@ -8,6 +8,7 @@ import type { Logger } from '../../logger';
 import type { ConversationRow, MessageRow, Store } from '../../store';
 import { randomToken, sha256Hex } from '../../lib/tokens';
 import { audit } from '../audit';
+import { isAnyAgentAvailable as isAnyTeamAgentAvailable } from '../routing';
 import { can, type AgentActor } from '../auth';
 import { visitorActor, type ChatService } from '../chat';
 import { hideMaskedDigits } from '../feedback';
@@ -56,10 +57,23 @@ export function createOfflineService(deps: OfflineDeps) {
     return (await store.offline.signedInAgents(orgId, now, now - SIGNED_IN_WINDOW_MS)) > 0;
   }
 
-  async function availability(orgId: string, now = Date.now()): Promise<Availability> {
+  /**
+   * The offline decision (issue 15 item 2 "per team"): business hours, then whether someone who
+   * could answer is there: for a team (the website's `data-team` or the visitor's pre-chat
+   * choice) an online member whose role takes chats (routing's presence), else anyone signed in.
+   */
+  async function availability(
+    orgId: string,
+    now = Date.now(),
+    teamId?: string,
+  ): Promise<Availability> {
     const hours = await hoursOf(orgId);
     const open = isWithinHours(hours, now);
-    const someone = open && (await isAnyAgentAvailable(orgId, now));
+    const someone =
+      open &&
+      (teamId !== undefined
+        ? await isAnyTeamAgentAvailable(store, orgId, teamId)
+        : await isAnyAgentAvailable(orgId, now));
     return {
       available: someone,
       reason: !open ? 'closed' : someone ? 'open' : 'away',

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WidgetConfigSchema, contrastRatio, type BrandingSettings } from '@parley/protocol';
+import {
+  LAUNCHER_ICON_PATHS,
+  WidgetConfigSchema,
+  contrastRatio,
+  type BrandingSettings,
+} from '@parley/protocol';
 import { startTestServer, type TestServer } from '../../../test/test-server';
 import { AgentClient } from '../../../test/clients';
 
@@ -97,6 +102,7 @@ describe('branding API', () => {
         offsetY: 48,
         label: 'Chat with us',
         icon: 'headset',
+        iconPath: LAUNCHER_ICON_PATHS.headset,
       },
     });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  LAUNCHER_ICON_PATHS,
   ParleyError,
   type PublicTeam,
   type WidgetConfig,
@@ -62,6 +63,7 @@ export function registerOrgRoutes(
         offsetY: look.offsetY,
         label: look.launcherLabel,
         icon: look.launcherIcon,
+        iconPath: LAUNCHER_ICON_PATHS[look.launcherIcon],
       },
     };
   });

@@ -311,9 +311,10 @@ describe('transfer', () => {
       'message',
       (m) => m.sender.kind === 'system' && m.text.startsWith('You are now talking to'),
     );
-    expect(notice.text).toBe(
-      `You are now talking to ${(await t.server.store.agents.byId(t.orgId, bob.id))!.name}.`,
-    );
+    const bobName = (await t.server.store.agents.byId(t.orgId, bob.id))!.name;
+    expect(notice.text).toBe(`You are now talking to ${bobName}.`);
+    // By code too, so the widget shows it in the visitor's language (issue 15).
+    expect(notice.system).toEqual({ code: 'talking_to', params: { name: bobName } });
     expect(JSON.stringify(vs.frames)).not.toContain('transfer');
     expect(JSON.stringify(vs.frames)).not.toContain('Refund for card');
     expect((await bob.client.request('POST', `/api/transfers/${transfer.id}/accept`)).status).toBe(
