@@ -23,3 +23,4 @@ export * from './routing';
 export * from './reports';
 export * from './blocks';
 export * from './offline';
+export * from './history';

@@ -6,7 +6,7 @@ import type { HistoryFilter, HistoryQuery, HistoryRow, SearchRepo } from '../sea
 
 const MAX_PAGE = 100;
 /** Terms are counted up to this many rows to pick the rarest as the driver of a search. */
-const COUNT_CAP = 2000;
+const COUNT_CAP = 10_000;
 
 type Eb = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>;
 
