@@ -6,7 +6,7 @@
 // measured in the same run: the first page of the history with no query (a walk of the
 // conversations index). Prints p50 / p99 per kind. SQLite always; PostgreSQL too when
 // DATABASE_URL is set (its own database, dropped afterwards).
-//   DATABASE_URL=… node bin/run-ts.mjs bench/search/run.ts [--conversations 100000]
+//   DATABASE_URL=… node bin/run-ts.mjs bench/search/run.ts [--conversations 100000] [--store sqlite|postgres]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     conversations: { type: 'string', default: '100000' },
     words: { type: 'string', default: '30' },
     queries: { type: 'string', default: '200' },
+    store: { type: 'string' },
   },
 });
 const N = Number(values.conversations);
@@ -116,6 +117,7 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 
 for (const target of storeTargets()) {
+  if (values.store !== undefined && values.store !== target.name) continue;
   if (target.skipReason) {
     console.log(`${target.name}: skipped (${target.skipReason})`);
     continue;

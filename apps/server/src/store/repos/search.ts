@@ -159,12 +159,15 @@ export function searchRepo(db: Kysely<Database>, keys: DataKeys): SearchRepo {
           ]),
         ]),
       );
+    // A scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join that reads
+    // every row of the other term (seconds for a common word); this stays one primary-key probe
+    // per row of the walk, on both dialects.
     others.forEach((term, i) => {
       const alias = sql.id(`t${i + 1}`);
       walk = walk.where(
-        sql<boolean>`exists (select 1 from search_terms ${alias} where ${alias}.org_id = ${orgId}
+        sql<boolean>`(select 1 from search_terms ${alias} where ${alias}.org_id = ${orgId}
           and ${alias}.term = ${term} and ${alias}.created_at = t0.created_at
-          and ${alias}.conversation_id = t0.conversation_id)`,
+          and ${alias}.conversation_id = t0.conversation_id limit 1) = 1`,
       );
     });
     const rows = await columns(
