@@ -5,6 +5,7 @@ import { PrivacySettingsPage } from './views/privacy-settings';
 import { BlocksSettingsPage } from './views/blocks-settings';
 import { ApiReferencePage } from './views/api-reference';
 import { ReportsPage } from './views/reports';
+import { HistoryPage } from './views/history';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { accountApi } from './lib/account-api';
@@ -150,6 +151,7 @@ export function App() {
           return <BlocksSettingsPage session={view.session} />;
         if (location.pathname === '/api-docs') return <ApiReferencePage session={view.session} />;
         if (location.pathname === '/reports') return <ReportsPage session={view.session} />;
+        if (location.pathname === '/history') return <HistoryPage session={view.session} />;
         if (location.pathname === '/profile')
           return (
             <ProfilePage
@@ -187,6 +189,7 @@ const NOT_WORKSPACE = [
   '/settings/blocks',
   '/api-docs',
   '/reports',
+  '/history',
   '/profile',
   '/agents',
   '/security',

@@ -81,6 +81,7 @@ import { createRouting } from './routing-wiring';
 import type { RoutingService } from './modules/routing';
 import { createBlockService, registerBlockRoutes, type BlockService } from './modules/blocks';
 import { createReportService, registerReportRoutes } from './modules/reports';
+import { createHistoryService, registerHistoryRoutes } from './modules/search';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 import {
   createChatEventHub,
@@ -520,6 +521,7 @@ export async function startServer(
   routing.register(app, authRoutes);
   registerBlockRoutes(app, { authRoutes, blocks, store });
   registerReportRoutes(app, { authRoutes, reports: createReportService({ store }) });
+  registerHistoryRoutes(app, { authRoutes, history: createHistoryService({ store }) });
   app.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
 
   await app.listen({ host: config.host, port: config.port });

@@ -26,3 +26,4 @@ export * from './offline';
 export * from './branding';
 export * from './contrast';
 export * from './system-lines';
+export * from './history';

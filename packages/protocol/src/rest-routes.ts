@@ -79,6 +79,7 @@ import {
 } from './routing';
 import { PRIVACY_ROUTES } from './privacy-routes';
 import { ReportOverviewSchema, ReportQuerySchema } from './reports';
+import { HistoryPageSchema, HistoryQuerySchema } from './history';
 
 /** How a route is reached: a console session (cookie + CSRF) or API token, a visitor token, or nobody. */
 export type RouteAuth = 'agent' | 'visitor' | 'public';
@@ -278,6 +279,14 @@ export const REST_ROUTES: Readonly<Record<string, RestRoute>> = {
     body: TranscriptRequestSchema,
     response: TranscriptQueuedSchema,
     status: 202,
+  },
+  'POST /api/history': {
+    summary:
+      'All conversations, newest first: filters and a search over message words (blind index), by cursor',
+    tag: 'Conversations',
+    auth: 'agent',
+    body: HistoryQuerySchema,
+    response: HistoryPageSchema,
   },
   'GET /api/reports/ratings': {
     summary:

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { useEffect, useReducer, useRef } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { ConsoleClient } from '../lib/client';
@@ -66,6 +67,9 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
         <div class="topbar-right">
           <ConnectionStatus status={client.status} retryAt={client.retryAt} />
           <StatusPicker client={client} />
+          <a class="btn small" href="/history">
+            {t('history.link')}
+          </a>
           {session.agent.role !== 'agent' && (
             <a class="btn small" href="/reports">
               Reports

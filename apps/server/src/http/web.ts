@@ -90,6 +90,8 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     '/api-docs',
     // Reports (apps/console/src/views/reports.tsx).
     '/reports',
+    // History and search (apps/console/src/views/history.tsx).
+    '/history',
   ]) {
     app.get(path, sendConsole);
   }

@@ -6,7 +6,7 @@ import type { HistoryFilter, HistoryQuery, HistoryRow, SearchRepo } from '../sea
 
 const MAX_PAGE = 100;
 /** Terms are counted up to this many rows to pick the rarest as the driver of a search. */
-const COUNT_CAP = 2000;
+const COUNT_CAP = 10_000;
 
 type Eb = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>;
 
@@ -159,12 +159,15 @@ export function searchRepo(db: Kysely<Database>, keys: DataKeys): SearchRepo {
           ]),
         ]),
       );
+    // A scalar subquery, not EXISTS: PostgreSQL turns EXISTS into a hash semi-join that reads
+    // every row of the other term (seconds for a common word); this stays one primary-key probe
+    // per row of the walk, on both dialects.
     others.forEach((term, i) => {
       const alias = sql.id(`t${i + 1}`);
       walk = walk.where(
-        sql<boolean>`exists (select 1 from search_terms ${alias} where ${alias}.org_id = ${orgId}
+        sql<boolean>`(select 1 from search_terms ${alias} where ${alias}.org_id = ${orgId}
           and ${alias}.term = ${term} and ${alias}.created_at = t0.created_at
-          and ${alias}.conversation_id = t0.conversation_id)`,
+          and ${alias}.conversation_id = t0.conversation_id limit 1) = 1`,
       );
     });
     const rows = await columns(

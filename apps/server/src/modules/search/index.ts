@@ -1,0 +1,3 @@
+export { createHistoryService, type HistoryService } from './service';
+export { registerHistoryRoutes } from './routes';
+export { mayReadHistory } from './policy';
