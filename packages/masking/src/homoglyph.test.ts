@@ -102,6 +102,12 @@ describe('homoglyphs inside a card', () => {
     expect(readable(held(text))).toBeLessThanOrEqual(4);
   });
 
+  it('regression: bars at the edges of groups, and a card in look-alikes only (found attacking the fix)', () => {
+    expect(maskText('5|O5 |O5| O5|O 5|OO').text).toBe('•••• •••• •••• 5100');
+    expect(maskText('card \u0427OOO OOOO OOOO OOOZ ok').text).toBe('card •••• •••• •••• 0002 ok');
+    expect(maskText('BOSS BOSS BOSS BOSS').text).toBe('BOSS BOSS BOSS BOSS');
+  });
+
   it('bars between groups and look-alikes in short groups are read too', () => {
     expect(maskText('4111|1111|1111|1111').text).toBe('•••• •••• •••• 1111');
     expect(maskText('6Oll OOO9 9Ol3 9424').text).toBe('•••• •••• •••• 9424');

@@ -85,6 +85,24 @@ export function looseLookalikes(text: string, runs: readonly Run[]): Run[] | und
     } else for (let m = j; m < k; m += 1) out.push(runs[m] as Run);
     j = k;
   }
+  // A bar glued to one side of a group ("5|O5 |O5| O5|O"): a 1 at that edge.
+  for (let j = 0; j < out.length; j += 1) {
+    const r = out[j] as Run;
+    if (r.kind !== DIGIT && r.digits === '' && looseRun(text, r) === '') continue;
+    let { start, end } = r;
+    let digits = r.digits !== '' ? r.digits : looseRun(text, r);
+    while (start > 0 && text.charCodeAt(start - 1) === 0x7c && r.start - start < MAX_BARS) {
+      start -= 1;
+      digits = `1${digits}`;
+    }
+    while (text.charCodeAt(end) === 0x7c && end - r.end < MAX_BARS) {
+      end += 1;
+      digits += '1';
+    }
+    if (start === r.start && end === r.end) continue;
+    out[j] = { kind: r.kind, start, end, digits };
+    changed = true;
+  }
   // Lone groups of look-alikes beside digits ("SSSS SSSS 5555 4444"), or beside such groups: one
   // pass each way, so a group reached only through other groups is read too.
   const order = [...out.keys(), ...[...out.keys()].reverse()];
@@ -102,7 +120,39 @@ export function looseLookalikes(text: string, runs: readonly Run[]): Run[] | und
     out[j] = { kind: DIGIT, start: r.start, end: r.end, digits };
     changed = true;
   }
-  return changed ? out : undefined;
+  return allLookalikeGroups(text, out) || changed ? out : undefined;
+}
+
+/**
+ * A card written in look-alikes only ("ЧOOO OOOO OOOO OOOZ"): three or more groups of four (the last
+ * may be shorter) close together, 12-19 digits in all, are read as digits.
+ */
+function allLookalikeGroups(text: string, out: Run[]): boolean {
+  let changed = false;
+  for (let j = 0; j < out.length;) {
+    let k = j;
+    let digits = 0;
+    while (k < out.length) {
+      const r = out[k] as Run;
+      const n = r.end - r.start;
+      if (r.kind !== LETTER || n > 4 || (n < 4 && k === j)) break;
+      if (k > j && r.start - (out[k - 1] as Run).end > NEAR) break;
+      const d = r.digits !== '' ? r.digits : looseRun(text, r);
+      if (d === '') break;
+      digits += d.length;
+      k += 1;
+      if (n < 4) break; // a shorter group ends the card
+    }
+    if (k - j >= 3 && digits >= 12 && digits <= MAX_STRETCH) {
+      for (let m = j; m < k; m += 1) {
+        const r = out[m] as Run;
+        out[m] = { kind: DIGIT, start: r.start, end: r.end, digits: r.digits || looseRun(text, r) };
+      }
+      changed = true;
+    }
+    j = Math.max(k, j + 1);
+  }
+  return changed;
 }
 
 /** Runs `[j, k)` (glued, `joins` between them) as one digit run: runs `[from, to)` of them. */
