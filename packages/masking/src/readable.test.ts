@@ -111,7 +111,7 @@ describe('dates, times, amounts and phone numbers next to a card', () => {
   });
 
   it('an expiry next to a card is still masked', () => {
-    for (const [text, masked] of [
+    for (const [text, masked] of <Array<[string, string]>>[
       ['card 4242 4242 4242 4242 12/2025', 'card •••• •••• •••• 4242 [expiry hidden]'],
       ['4242 4242 4242 4242 12/25 123', '•••• •••• •••• 4242 [expiry hidden] [CVV hidden]'],
       ['4242-4242-4242-4242-12/25', '•••• •••• •••• 4242-[expiry hidden]'],
