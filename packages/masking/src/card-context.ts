@@ -3,6 +3,7 @@
 import { toAsciiDigits } from './digits';
 import { classOf, DIGIT } from './chars';
 import type { ClaimSet } from './claims';
+import { NEW_NUMBER } from './card-windows';
 
 export const CVV_PLACEHOLDER = '[CVV hidden]';
 export const EXPIRY_PLACEHOLDER = '[expiry hidden]';
@@ -53,10 +54,24 @@ function firstIn(
     if (take(m, m.index + lo)) return;
 }
 
+/**
+ * Whether the shape at `[start, end)` is part of a longer date ("2025-12-31", "31.12.2025",
+ * "12/31/2025"), or follows a currency sign or a "+" after the card (an amount, a phone number):
+ * those stay readable next to a card (issue 9, open class 3).
+ */
+function notCardData(text: string, from: number, start: number, end: number): boolean {
+  if (NEW_NUMBER.test(text.slice(from, start))) return true;
+  const before = text.slice(Math.max(0, start - 6), start);
+  return DATE_BEFORE.test(before) || DATE_AFTER.test(text.slice(end, end + 2));
+}
+const DATE_BEFORE = /(?:(?<!\p{Nd})\p{Nd}{1,2}[/.-]|(?<!\p{Nd})(?:19|20)\p{Nd}{2}-)$/u;
+const DATE_AFTER = /^[/.-]\p{Nd}/u;
+
 function addExpiry(text: string, from: number, to: number, claims: ClaimSet): void {
   firstIn(EXPIRY, text, from, to, (m, start) => {
     const end = start + m[0].length;
     if (!validExpiry(m[1] ?? '', m[2] ?? '') || claims.overlaps(start, end)) return false;
+    if (notCardData(text, from, start, end)) return false;
     claims.push({ start, end, type: 'expiry', render: EXPIRY_PLACEHOLDER, shape: true });
     return true;
   });
@@ -65,7 +80,7 @@ function addExpiry(text: string, from: number, to: number, claims: ClaimSet): vo
 function addCvv(text: string, from: number, to: number, claims: ClaimSet): void {
   firstIn(CVV_SHAPE, text, from, to, (m, start) => {
     const end = start + m[0].length;
-    if (claims.overlaps(start, end)) return false;
+    if (claims.overlaps(start, end) || notCardData(text, from, start, end)) return false;
     claims.push({ start, end, type: 'cvv', render: CVV_PLACEHOLDER, shape: true });
     return true;
   });

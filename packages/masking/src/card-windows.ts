@@ -164,6 +164,7 @@ export function claimWindows(
  * ended with a card, are hidden too rather than left beside the last four.
  */
 export function claimLeftovers(
+  text: string,
   chains: readonly Chain[],
   panEnds: ReadonlyMap<number, number>,
   afterPanEnd: boolean,
@@ -182,7 +183,13 @@ export function claimLeftovers(
         budget = Math.max(3, 19 - len);
         panEnd = prev.end;
       }
-      if (u === undefined || u.digits.length > budget) {
+      // "+44 20 7946 0958" or "€1,234.56" after a card: a reader sees a phone number or an amount
+      // start there, not more of the card (a longer card is still found by its window).
+      const fresh =
+        prev !== undefined &&
+        u !== undefined &&
+        (NEW_NUMBER.test(text.slice(prev.end, u.start)) || (u.gap === 0 && shapeAt(units, i)));
+      if (u === undefined || u.digits.length > budget || fresh) {
         budget = 0;
         continue;
       }
@@ -206,6 +213,44 @@ export function claimLeftovers(
 }
 
 const ASCII_DIGIT = /[0-9]/;
+/**
+ * Whether units `i`, `i+1`, `i+2` are a date with a real day and month, one joiner between them
+ * ("31.12.2025", "12/31/2025", "2025-12-31"): after a card, a date, not the card's rest.
+ */
+function dateAt(units: readonly Unit[], i: number): boolean {
+  const a = units[i];
+  const b = units[i + 1];
+  const c = units[i + 2];
+  if (a === undefined || b === undefined || c === undefined) return false;
+  if (b.gap === 0 || b.gap !== c.gap || !DATE_JOINERS.has(b.gap)) return false;
+  const [x, y, z] = [a.digits, b.digits, c.digits];
+  const day = (d: string): boolean => d.length <= 2 && Number(d) >= 1 && Number(d) <= 31;
+  const month = (d: string): boolean => d.length <= 2 && Number(d) >= 1 && Number(d) <= 12;
+  if (x.length === 4) return month(y) && day(z); // 2025-12-31
+  const year = z.length === 4 || z.length === 2;
+  return year && ((day(x) && month(y)) || (month(x) && day(y)));
+}
+const DATE_JOINERS = new Set([0x2e, 0x2f, 0x2d]);
+
+/** A date, a time ("10:30", "22:15:07") or an amount ("1.234,56", "1,234.56") starts at unit `i`. */
+function shapeAt(units: readonly Unit[], i: number): boolean {
+  if (dateAt(units, i)) return true;
+  const a = units[i];
+  const b = units[i + 1];
+  if (a === undefined || b === undefined || b.gap === 0) return false;
+  if (b.gap === 0x3a)
+    return a.digits.length <= 2 && Number(a.digits) <= 23 && b.digits.length === 2;
+  if (b.gap !== 0x2e && b.gap !== 0x2c) return false;
+  // Thousands groups of three, then at most one group of two decimals.
+  if (a.digits.length > 3) return false;
+  let k = i + 1;
+  while (units[k]?.digits.length === 3 && units[k]?.gap === b.gap) k += 1;
+  const last = units[k];
+  return k > i + 1 || (last !== undefined && last.gap !== 0 && last.digits.length === 2);
+}
+
+/** A mark that starts a phone number or an amount. */
+export const NEW_NUMBER = /[+$€£¥₹₽₩]/;
 const CARD_DATA = new Set(['pan', 'cvv', 'expiry']);
 const MAX_CONTINUATION = 7;
 

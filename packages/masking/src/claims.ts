@@ -58,6 +58,8 @@ export class ClaimSet {
   }
 }
 
+const SHOWN = /[^• ]/g;
+
 export function overlapsAny(claims: readonly Claim[], start: number, end: number): boolean {
   for (const c of claims) if (c.start < end && start < c.end) return true;
   return false;
@@ -73,10 +75,21 @@ export function applyClaims(text: string, claims: readonly Claim[]): Applied {
   const sorted = claims
     .map((c, order) => ({ c, order }))
     .sort((a, b) => a.c.start - b.c.start || a.order - b.order);
-  const merged: Array<{ start: number; end: number; order: number; claim: Claim }> = [];
+  const merged: Array<{ start: number; end: number; order: number; claim: Claim; blind?: true }> =
+    [];
   for (const { c, order } of sorted) {
     const last = merged[merged.length - 1];
     if (last !== undefined && c.start < last.end) {
+      // Two cards read over different spans that would show different digits (two readings of the
+      // text: look-alikes, %-escapes, number words): which are the last four is unsure, so none is.
+      if (
+        c.type === 'pan' &&
+        last.claim.type === 'pan' &&
+        c.echo !== true &&
+        last.claim.echo !== true &&
+        c.render !== last.claim.render
+      )
+        last.blind = true;
       // An echo renders only its own span: a new claim reaching past it must win, or its text would be lost.
       const wins =
         last.claim.echo === true && c.echo !== true
@@ -96,7 +109,7 @@ export function applyClaims(text: string, claims: readonly Claim[]): Applied {
   for (const m of merged) {
     out += text.slice(pos, m.start);
     const start = out.length;
-    out += m.claim.render;
+    out += m.blind === true ? m.claim.render.replace(SHOWN, '•') : m.claim.render;
     findings.push({ type: m.claim.type, start, end: out.length });
     pos = m.end;
     shifts.push({ at: m.end, delta: out.length - pos });

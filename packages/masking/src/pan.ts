@@ -41,6 +41,33 @@ function tightOk(gap: number, left: string, right: string, allSingles: boolean):
   return left.length >= min && right.length >= min;
 }
 
+/**
+ * Whether unit `i` continues a number written with tight joiners that no card group is part of: the
+ * decimals or thousands of an amount, the minutes of a time, the day of a date ("€1,000.42",
+ * "10:30", "2025-12-31": a short group joined to the one before), or the year of a real date
+ * ("1/1/1990"). A window starting there would cut through that number (issue 9, open class 3).
+ */
+function insideShape(units: readonly Unit[], i: number): boolean {
+  const u = units[i];
+  const prev = units[i - 1];
+  if (u === undefined || prev === undefined || u.gap === 0) return false;
+  if (u.digits.length < 4) return true;
+  const first = units[i - 2];
+  if (u.digits.length !== 4 || first === undefined || first.gap !== 0 || prev.gap !== u.gap)
+    return false;
+  const y = Number(u.digits);
+  const a = Number(first.digits);
+  const b = Number(prev.digits);
+  const dayMonth = (d: number, m: number): boolean => d >= 1 && d <= 31 && m >= 1 && m <= 12;
+  return (
+    y >= 1900 &&
+    y <= 2099 &&
+    first.digits.length <= 2 &&
+    prev.digits.length <= 2 &&
+    (dayMonth(a, b) || dayMonth(b, a))
+  );
+}
+
 /** 13-, 16- or 19-digit runs starting with 1 are Unix timestamps (ms, µs, ns), not cards. */
 function looksLikeTimestamp(units: readonly Unit[], from: number, to: number): boolean {
   if (from !== to) return false;
@@ -74,6 +101,7 @@ export function findPanWindows(
     if (start === undefined || start.digits.charCodeAt(0) === 0x30 || (i === 0 && plusBefore))
       continue;
     if (usable !== undefined && !usable(i)) continue;
+    if (!allSingles && insideShape(units, i)) continue;
     // Luhn kept incrementally: `even` sums the digits as if the window ended after an even count,
     // `odd` as if after an odd count; each new digit adds to both, doubled in one of them.
     let even = 0;
@@ -90,6 +118,16 @@ export function findPanWindows(
         const tail = fours >= 3 && u.digits.length >= 2 && u.gap === units[j - 1]?.gap;
         if (!tail) break;
       }
+      // The first group of an amount, time or date after the card ("… 4242 907,000.00", "… 00:00:00"):
+      // a short group tightly joined to the next is one number with it, no card group.
+      if (
+        j > i &&
+        !allSingles &&
+        u.gap === 0 &&
+        u.digits.length < 4 &&
+        (units[j + 1]?.gap ?? 0) !== 0
+      )
+        break;
       fours =
         u.digits.length === 4 &&
         (j === i || (u.gap !== 0 && (fours < 2 || u.gap === units[j - 1]?.gap)))
@@ -125,6 +163,10 @@ export function findPanWindows(
         if (prev === undefined || leadDigits.length + prev.digits.length + best.len > MAX_PAN)
           break;
         if (usable !== undefined && !usable(lead - 1)) break;
+        // The end of a date, time or amount ("2025-12-31 4242…", "€1,234.56 4242…"): a short
+        // group joined tightly to the one before it is no start of a card (issue 9, open class 3).
+        const boundary = (units[lead]?.gap ?? 0) === 0;
+        if (!allSingles && boundary && prev.gap !== 0 && prev.digits.length < 4) break;
         leadDigits = prev.digits + leadDigits;
         lead -= 1;
       }

@@ -1,7 +1,8 @@
 // One pass of char-code checks that proves most chat messages hold nothing to
 // mask, so they skip the tokenizer and every rule. Every bound below is an
 // over-estimate of what the full scan would see: when in doubt, scan.
-import { classOf, DIGIT, digitsOf, LOOKALIKE_MAX, lookalikeOf } from './chars';
+import { classOf, DIGIT, digitsOf, LOOKALIKE_MAX } from './chars';
+import { looseLookalikeOf } from './lookalike-loose';
 import { foldUnit, mayStartWithWord, segmentWords } from './number-words';
 import type { Compiled } from './scan';
 
@@ -47,6 +48,9 @@ function isAsciiLetter(c: number): boolean {
   return l >= 0x61 && l <= 0x7a;
 }
 
+/** O o l I, and S B Z as the loose reading takes them (lookalike-loose.ts). */
+const LOOK_ASCII = new Set([0x4f, 0x6f, 0x6c, 0x49, 0x53, 0x42, 0x5a]);
+
 const WORD_HINT = /cv|cid|csc|code|exp|valid|thru|mm\/yy/i;
 
 /**
@@ -76,7 +80,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
         runStart = i;
         look = true;
       }
-      if (look && ch !== 0x4f && ch !== 0x6f && ch !== 0x6c && ch !== 0x49) look = false;
+      if (look && !LOOK_ASCII.has(ch)) look = false;
       if (!asciiLetter) {
         bullets = 0;
         continue;
@@ -125,6 +129,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
     if (ch < 0x80) {
       bullets = 0;
       if (ch === 0x5f) return SCAN; // _live_ _test_ whsec_ gh?_ github_pat_ npm_
+      if (ch === 0x7c) digits += 1; // "4|11": a bar between digits may read as 1
       if (ch === 0x40 && email) return SCAN;
       if (ch === 0x2d && text.charCodeAt(i - 1) === 0x6b && text.charCodeAt(i - 2) === 0x73)
         return SCAN; // sk-
@@ -143,7 +148,7 @@ export function prefilter(text: string, c: Compiled): Verdict {
         digits += digitCount(cp, 2);
         i += 1;
       }
-    } else digits += lookalikeOf(ch) !== '' ? 1 : digitCount(ch, 1);
+    } else digits += looseLookalikeOf(ch) !== '' ? 1 : digitCount(ch, 1);
   }
   // A card needs 12 digits; a CVV or expiry after a context word 3; IBAN, SSN and NI numbers at least 6.
   if (digits + words >= 12) return SCAN;

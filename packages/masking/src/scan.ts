@@ -112,8 +112,9 @@ export function prepare(text: string, c: Compiled, given?: Tokens): Prepared {
   if (mayHoldEcho(text)) claimEchoes(text, c.custom, claims);
   if (digits >= 6 || EARLY_TRIGGER.test(text))
     for (const rule of c.early) runRule(text, rule, digits, claims);
-  if (tokens.length === 0 || !(c.on.pan || c.on.cvv || c.on.expiry))
-    return { text, chains: [], claims, digits };
+  // Other readings (look-alikes read loosely) may hold a card where the main one has no token.
+  const none = tokens.length === 0 && alt === undefined && wordAlts === undefined;
+  if (none || !(c.on.pan || c.on.cvv || c.on.expiry)) return { text, chains: [], claims, digits };
   // An SSN shape ("123 45 6789") can be a piece of a card: its digits stay in the chains, and a card
   // window that covers the whole SSN takes it over (see `cardWindows`). The masker's own output met
   // again (an echo) never hides digits: they are read as if it were not there.
@@ -288,7 +289,7 @@ export function finish(p: Prepared, c: Compiled, ctx: FinishContext): Finished {
     claims,
   );
   if (c.on.pan) {
-    const trailed = claimLeftovers(chains, panEnds, ctx.afterPanEnd, claims);
+    const trailed = claimLeftovers(text, chains, panEnds, ctx.afterPanEnd, claims);
     // Digits trail the card (or the piece of a card split across messages): its true last four are
     // unsure, so none are shown.
     const list = claims.list;

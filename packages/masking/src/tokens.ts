@@ -7,6 +7,7 @@ import type { Run } from './runs';
 import { isConnector, isWeakWord, segmentWords, TENS, UNIT, UNIT_FIRST } from './number-words';
 import type { WordPiece } from './number-words';
 import { makeEmitter } from './word-emitter';
+import { looseLookalikes } from './lookalike-loose';
 
 export interface Token {
   readonly start: number;
@@ -73,8 +74,9 @@ export interface Tokens {
    */
   readonly alt?: Token[];
   /**
-   * Other readings of the number words, present only when a unit word between two numbers could
-   * be either the end of the one before or the multiplier of a "thousand" or "hundred" after it.
+   * Other readings, searched for cards only: of the number words, when a unit word between two
+   * numbers could be either the end of the one before or the multiplier of a "thousand" or
+   * "hundred" after it; and of look-alike letters read loosely (see lookalike-loose.ts).
    */
   readonly wordAlts?: Token[][];
 }
@@ -102,8 +104,15 @@ export function tokenize(text: string, cap = Infinity): Tokens {
   const tokens: Token[] = [];
   const emit = makeEmitter(text, tokens);
   const read = readRuns(text, runs, emit);
-  const wordAlts = otherReadings(text, runs, emit.ambiguous());
-  const more = wordAlts === undefined ? {} : { wordAlts };
+  const wordAlts = otherReadings(text, runs, emit.ambiguous()) ?? [];
+  // Homoglyphs read loosely ("42S2", "4|11", "BOO8"): one more reading, searched for cards only.
+  const loose = looseLookalikes(text, runs);
+  if (loose !== undefined) {
+    const read: Token[] = [];
+    readRuns(text, loose, makeEmitter(text, read));
+    wordAlts.push(read);
+  }
+  const more = wordAlts.length === 0 ? {} : { wordAlts };
   const { trimmed, full, digitChars } = read;
   if (full.length === 0) return { tokens, digitChars, units, ...more };
   const alt = [...tokens.filter((t) => !trimmed.has(t)), ...full].sort((a, b) => a.start - b.start);
