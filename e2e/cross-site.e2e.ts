@@ -166,6 +166,36 @@ describe('the widget embedded on another site (browser)', () => {
     await screenshot(page, 'cross-site-after-reload');
   });
 
+  // Regression (the first-send stall under load): a commit past its deadline answers
+  // store_unavailable ("nothing was lost. Try again.") on a socket that stays open. The frame
+  // marked the message failed and never sent it again, so its ack never came. Here the store is
+  // really locked past the deadline by another connection, then released.
+  it('regression: a send refused with store_unavailable is sent again and arrives once', async () => {
+    const typed = `Sent while the store is locked ${letters()}`;
+    await openWidget(page);
+    await frame.getByLabel('Message').waitFor();
+    const lock = new Database(sqliteFile(env.server.dataDir));
+    lock.exec('BEGIN IMMEDIATE');
+    const seen = env.server.logs.length;
+    try {
+      await frame.getByLabel('Message').fill(typed);
+      await frame.getByLabel('Message').press('Enter');
+      await expect
+        .poll(() => env.server.logs.slice(seen).join('').includes('store unavailable'), {
+          timeout: 30_000,
+        })
+        .toBe(true);
+    } finally {
+      lock.exec('ROLLBACK');
+      lock.close();
+    }
+    await frame
+      .locator('[data-testid="message"][data-state="sent"]', { hasText: typed })
+      .waitFor({ timeout: 20_000 });
+    await expect.poll(async () => (await storedTexts()).filter((t) => t === typed).length).toBe(1);
+    expect(await frame.locator('[data-testid="message"][data-state="failed"]').count()).toBe(0);
+  });
+
   it('a message typed offline survives a reload and arrives exactly once', async () => {
     const typed = `Typed on the train ${letters()}`;
     await page.context().setOffline(true);
@@ -230,34 +260,6 @@ describe('the widget embedded on another site (browser)', () => {
       const key = (c as { partitionKey?: string }).partitionKey;
       if (key !== undefined) expect(key).toContain('127.0.0.1');
     }
-  });
-
-  // Regression (the first-send stall under load): a commit past its deadline answers
-  // store_unavailable ("nothing was lost. Try again.") on a socket that stays open. The frame
-  // marked the message failed and never sent it again, so its ack never came. Here the store is
-  // really locked past the deadline by another connection, then released.
-  it('regression: a send refused with store_unavailable is sent again and arrives once', async () => {
-    const typed = `Sent while the store is locked ${letters()}`;
-    const lock = new Database(sqliteFile(env.server.dataDir));
-    lock.exec('BEGIN IMMEDIATE');
-    const seen = env.server.logs.length;
-    try {
-      await frame.getByLabel('Message').fill(typed);
-      await frame.getByLabel('Message').press('Enter');
-      await expect
-        .poll(() => env.server.logs.slice(seen).join('').includes('store unavailable'), {
-          timeout: 30_000,
-        })
-        .toBe(true);
-    } finally {
-      lock.exec('ROLLBACK');
-      lock.close();
-    }
-    await frame
-      .locator('[data-testid="message"][data-state="sent"]', { hasText: typed })
-      .waitFor({ timeout: 20_000 });
-    await expect.poll(async () => (await storedTexts()).filter((t) => t === typed).length).toBe(1);
-    expect(await frame.locator('[data-testid="message"][data-state="failed"]').count()).toBe(0);
   });
 
   it('data-storage="memory" keeps nothing: a fresh start form, accessible at 390 and 1280 px', async () => {
