@@ -173,12 +173,13 @@ describe('the widget embedded on another site (browser)', () => {
   it('regression: a send refused with store_unavailable is sent again and arrives once', async () => {
     const typed = `Sent while the store is locked ${letters()}`;
     await openWidget(page);
-    await frame.getByLabel('Message').waitFor();
+    await frame.getByLabel('Message').fill(typed);
+    // Locked only around the Enter: the server runs in this process, and each of its own writes
+    // waits out SQLite's busy timeout on the main thread while the lock is held.
     const lock = new Database(sqliteFile(env.server.dataDir));
     lock.exec('BEGIN IMMEDIATE');
     const seen = env.server.logs.length;
     try {
-      await frame.getByLabel('Message').fill(typed);
       await frame.getByLabel('Message').press('Enter');
       await expect
         .poll(() => env.server.logs.slice(seen).join('').includes('store unavailable'), {
