@@ -71,3 +71,38 @@ export async function openWidget(page: Page): Promise<void> {
   const frame = await chatFrame(page);
   if (!(await (await frame.frameElement()).isVisible())) await clickLauncher(page);
 }
+
+/**
+ * Records what a page and its frames did (requests, sockets, console), to print when a test
+ * fails: WebSocket frames by type and ids only (never a message text or a token).
+ */
+export function recordPage(page: Page): { dump(): string } {
+  const t0 = Date.now();
+  const lines: string[] = [];
+  const log = (s: string) => {
+    lines.push(`${Date.now() - t0} ms ${s}`);
+    if (lines.length > 400) lines.shift();
+  };
+  const summary = (payload: string | Buffer) => {
+    try {
+      const f = JSON.parse(String(payload)) as Record<string, unknown>;
+      return ['type', 'code', 'clientMsgId', 'seq', 'lastSeq', 'afterSeq']
+        .filter((k) => f[k] !== undefined)
+        .map((k) => `${k}=${String(f[k])}`)
+        .join(' ');
+    } catch {
+      return '(not JSON)';
+    }
+  };
+  page.on('console', (m) => log(`console ${m.type()} ${m.text().slice(0, 200)}`));
+  page.on('websocket', (ws) => {
+    log(`ws open ${ws.url()}`);
+    ws.on('framesent', (f) => log(`ws > ${summary(f.payload)}`));
+    ws.on('framereceived', (f) => log(`ws < ${summary(f.payload)}`));
+    ws.on('close', () => log('ws closed'));
+  });
+  page.on('response', (r) => log(`${r.status()} ${r.request().method()} ${r.url().split('?')[0]}`));
+  page.on('requestfailed', (r) => log(`failed ${r.url().split('?')[0]} ${r.failure()?.errorText}`));
+  page.on('framenavigated', (f) => log(`navigated ${f.url().split('?')[0]}`));
+  return { dump: () => lines.join('\n') };
+}

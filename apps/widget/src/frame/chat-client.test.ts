@@ -144,4 +144,68 @@ describe('VisitorChat', () => {
       typing: false,
     });
   });
+
+  // Regression (issue 11, the cross-site stall): a retryable refusal on a socket that stays open
+  // left the first message pending (or failed, for store_unavailable) until a reconnect that never
+  // came; the browser test waited past 30 s for its ack.
+  it('regression: a send refused with store_unavailable is sent again with its clientMsgId, not failed', () => {
+    const { chat, sockets, outbox } = setup();
+    chat.start();
+    connect(sockets[0]!);
+    chat.send('hello');
+    sockets[0]!.frame({
+      type: 'error',
+      code: 'store_unavailable',
+      message: 'Try again.',
+      clientMsgId: 'id-1',
+      conversationId: 'c1',
+    });
+    expect(chat.state.failed).toEqual([]);
+    expect(chat.state.pending.map((p) => p.clientMsgId)).toEqual(['id-1']);
+    vi.advanceTimersByTime(1000);
+    const sends = sockets[0]!.sent.filter((f) => f.type === 'send');
+    expect(sends).toEqual([
+      { type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'hello' },
+      { type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'hello' },
+    ]);
+    sockets[0]!.frame({ type: 'ack', clientMsgId: 'id-1', conversationId: 'c1', seq: 1 });
+    expect(outbox.list()).toEqual([]);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets[0]!.sent.filter((f) => f.type === 'send')).toHaveLength(2);
+  });
+
+  it('regression: a resume refused with a retryable error is asked again, then the outbox is sent', () => {
+    const { chat, sockets } = setup();
+    chat.start();
+    const s = sockets[0]!;
+    s.open();
+    s.frame({ type: 'ready', role: 'visitor', id: 'v1' });
+    chat.send('first message');
+    s.frame({ type: 'error', code: 'internal_error', message: 'x', conversationId: 'c1' });
+    expect(s.sent.filter((f) => f.type === 'send')).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(s.sent.filter((f) => f.type === 'resume')).toHaveLength(2);
+    s.frame({ type: 'resumed', conversationId: 'c1', lastSeq: 0 });
+    expect(s.sent.filter((f) => f.type === 'send')).toEqual([
+      { type: 'send', clientMsgId: 'id-1', conversationId: 'c1', text: 'first message' },
+    ]);
+  });
+
+  it('a final refusal still ends the send: shown failed, never sent again', () => {
+    const { chat, sockets, outbox } = setup();
+    chat.start();
+    connect(sockets[0]!);
+    chat.send('hello');
+    sockets[0]!.frame({
+      type: 'error',
+      code: 'conversation_closed',
+      message: 'Closed.',
+      clientMsgId: 'id-1',
+      conversationId: 'c1',
+    });
+    expect(chat.state.failed.map((f) => f.clientMsgId)).toEqual(['id-1']);
+    expect(outbox.list()).toEqual([]);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets[0]!.sent.filter((f) => f.type === 'send')).toHaveLength(1);
+  });
 });

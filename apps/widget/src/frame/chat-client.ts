@@ -3,6 +3,7 @@ import { applyFrame, initialChatState, isFinalSendError, type ChatState } from '
 import { parseFile, parsePayment, parseVisitorFrame } from './frames';
 import type { Outbox, OutboxEntry } from './outbox';
 import {
+  backoffDelay,
   mergeFiles,
   mergePayments,
   ReconnectingSocket,
@@ -29,6 +30,7 @@ export interface VisitorChatOptions {
 }
 
 const TYPING_REFRESH_MS = 3000;
+const RESUME_KEY = '\0resume';
 const TYPING_IDLE_MS = 4000;
 
 /**
@@ -44,6 +46,9 @@ export class VisitorChat {
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Retries after a retryable refusal while the socket stays up (by clientMsgId, and the resume). */
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly retryAttempts = new Map<string, number>();
 
   constructor(private readonly o: VisitorChatOptions) {
     this.state = initialChatState(o.conversationId, o.outbox.list(o.conversationId), o.localMasked);
@@ -58,7 +63,11 @@ export class VisitorChat {
         },
         onMessage: (raw) => this.handle(raw),
         onStatus: (status) => {
-          if (status !== 'connected') this.resumed = false;
+          if (status !== 'connected') {
+            this.resumed = false;
+            // A new socket resumes and re-sends the whole outbox anyway.
+            this.clearRetries();
+          }
           this.status = status;
           this.emit();
         },
@@ -79,6 +88,7 @@ export class VisitorChat {
 
   stop(): void {
     this.socket.stop();
+    this.clearRetries();
     if (this.typingTimer) clearTimeout(this.typingTimer);
     if (this.agentTypingTimer) clearTimeout(this.agentTypingTimer);
   }
@@ -158,39 +168,102 @@ export class VisitorChat {
     if (this.resumed) this.socket.send(frame);
   }
 
+  private sendEntry(e: OutboxEntry): void {
+    this.socket.send({
+      type: 'send',
+      clientMsgId: e.clientMsgId,
+      conversationId: e.conversationId,
+      text: e.text,
+    });
+  }
+
+  /**
+   * A retryable refusal (store_unavailable, internal_error, ...) of a send or of the resume on a
+   * socket that stays open: nothing else would try again until the socket dropped, so the message
+   * stayed pending for good. Tried again with backoff; a send reuses its clientMsgId.
+   */
+  private retryLater(key: string, again: () => void): void {
+    const attempt = this.retryAttempts.get(key) ?? 0;
+    this.retryAttempts.set(key, attempt + 1);
+    const prev = this.retryTimers.get(key);
+    if (prev) clearTimeout(prev);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(key);
+      again();
+    }, backoffDelay(attempt));
+    this.retryTimers.set(key, timer);
+  }
+
+  private dropRetry(key: string): void {
+    const timer = this.retryTimers.get(key);
+    if (timer) clearTimeout(timer);
+    this.retryTimers.delete(key);
+    this.retryAttempts.delete(key);
+  }
+
+  private clearRetries(): void {
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    this.retryAttempts.clear();
+  }
+
+  private refused(frame: {
+    code: string;
+    clientMsgId?: string | undefined;
+    conversationId?: string | undefined;
+  }): void {
+    if (frame.clientMsgId) {
+      const id = frame.clientMsgId;
+      if (isFinalSendError(frame.code)) {
+        this.o.outbox.remove(id);
+        return;
+      }
+      this.retryLater(id, () => {
+        const e = this.o.outbox.list(this.o.conversationId).find((x) => x.clientMsgId === id);
+        if (e && this.resumed) this.sendEntry(e);
+      });
+    } else if (
+      !this.resumed &&
+      frame.conversationId === this.o.conversationId &&
+      !isFinalSendError(frame.code)
+    ) {
+      this.retryLater(RESUME_KEY, () => {
+        if (this.status === 'connected' && !this.resumed) this.sendResume();
+      });
+    }
+  }
+
+  private sendResume(): void {
+    this.socket.send({
+      type: 'resume',
+      conversationId: this.o.conversationId,
+      afterSeq: this.state.lastSeq,
+    });
+  }
+
   private handle(raw: string): void {
     const frame = parseVisitorFrame(raw);
     if (!frame) return;
     switch (frame.type) {
       case 'ready':
         this.socket.markReady();
-        this.socket.send({
-          type: 'resume',
-          conversationId: this.o.conversationId,
-          afterSeq: this.state.lastSeq,
-        });
+        this.sendResume();
         return;
       case 'resumed':
         if (frame.conversationId === this.o.conversationId) {
           this.resumed = true;
+          this.dropRetry(RESUME_KEY);
           void this.loadPayments();
           void this.loadFiles();
-          for (const e of this.o.outbox.list(this.o.conversationId)) {
-            this.socket.send({
-              type: 'send',
-              clientMsgId: e.clientMsgId,
-              conversationId: e.conversationId,
-              text: e.text,
-            });
-          }
+          for (const e of this.o.outbox.list(this.o.conversationId)) this.sendEntry(e);
         }
         break;
       case 'ack':
         this.o.outbox.remove(frame.clientMsgId);
+        this.dropRetry(frame.clientMsgId);
         break;
       case 'error':
-        if (frame.clientMsgId && isFinalSendError(frame.code))
-          this.o.outbox.remove(frame.clientMsgId);
+        this.refused(frame);
         break;
       case 'typing':
         if (frame.from === 'agent') {

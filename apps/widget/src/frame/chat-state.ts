@@ -144,9 +144,21 @@ export function applyFrame(state: ChatState, frame: VisitorFrame): ChatState {
   }
 }
 
-/** Errors that end a send for good; anything else is retried on reconnect. */
+/**
+ * Refusals that say "try again" (docs/errors.md): the message stays in the outbox and is sent
+ * again with its clientMsgId. store_unavailable is one ("nothing was lost. Try again."): a
+ * commit past its deadline may still land, and the retry then gets its ack as a duplicate.
+ */
+const RETRYABLE_SEND_ERRORS: ReadonlySet<string> = new Set([
+  'rate_limited',
+  'internal_error',
+  'server_shutting_down',
+  'store_unavailable',
+]);
+
+/** Errors that end a send for good; the others are tried again (backoff, and on reconnect). */
 export function isFinalSendError(code: string): boolean {
-  return code !== 'rate_limited' && code !== 'internal_error' && code !== 'server_shutting_down';
+  return !RETRYABLE_SEND_ERRORS.has(code);
 }
 
 const CARD_KINDS = /card|pan|cvv|cvc|expir/i;

@@ -452,16 +452,24 @@ export function createChatService(deps: ChatDeps) {
             result.code === 'mask_state_stale' ? 'store_unavailable' : result.code,
           );
         }
-        if (result.duplicate) return { seq: result.message.seq, duplicate: true };
         const message = result.message;
+        const fanOut = () =>
+          bus.publish(
+            topics.conversation(conv.id),
+            event(presentMessageFrame(message, actor.name), {
+              seq: message.seq,
+              conversationId: conv.id,
+            }),
+          );
+        // A retry after store_unavailable: the first attempt may have committed after its
+        // deadline, when nobody was left to fan it out, so the retry does. Each socket's delivery
+        // drops a seq it already has (realtime/subscription.ts).
+        if (result.duplicate) {
+          await fanOut();
+          return { seq: message.seq, duplicate: true };
+        }
         held.remember(actor.orgId, conv.id, message.seq, masked);
-        await bus.publish(
-          topics.conversation(conv.id),
-          event(presentMessageFrame(message, actor.name), {
-            seq: message.seq,
-            conversationId: conv.id,
-          }),
-        );
+        await fanOut();
         // Committed: what follows must not fail the sender (a lost decision leaves pieces masked).
         if (masked.released.length > 0 || masked.cards.length > 0)
           await held
