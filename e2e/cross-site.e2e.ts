@@ -180,10 +180,13 @@ describe('the widget embedded on another site (browser)', () => {
     lock.exec('BEGIN IMMEDIATE');
     const seen = env.server.logs.length;
     try {
-      await frame.getByLabel('Message').press('Enter');
+      // Generous timeouts: while the lock is held, the server's own main-thread writes (presence,
+      // outbox drains) each block this process's event loop, Playwright's too, for up to SQLite's
+      // 5 s busy timeout (seen once under load: the press itself timed out).
+      await frame.getByLabel('Message').press('Enter', { timeout: 60_000 });
       await expect
         .poll(() => env.server.logs.slice(seen).join('').includes('store unavailable'), {
-          timeout: 30_000,
+          timeout: 60_000,
         })
         .toBe(true);
     } finally {
