@@ -4,6 +4,8 @@ import { ApiError } from '../lib/api';
 import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
 import { StepUpPrompt } from './step-up-prompt';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const explain = (e: unknown): string => explainWebAuthn(e) ?? errorOf(e);
 const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toLocaleString());
@@ -151,7 +153,7 @@ export function Passkeys() {
 /** A page of its own (/settings/passkeys) until the profile page includes <Passkeys />. */
 export function PasskeysPage({ session }: { session: SessionInfo }) {
   useEffect(() => {
-    document.title = 'Passkeys · Parley console';
+    document.title = pageTitle(t('workspace.navPasskeys'));
   }, []);
   return (
     <div class="app admin">
