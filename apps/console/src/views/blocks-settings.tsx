@@ -109,7 +109,7 @@ export function BlocksSettingsPage({ session }: { session: SessionInfo }) {
           >
             {BLOCK_DURATIONS.map(([m, label]) => (
               <option key={label} value={m === null ? '' : String(m)}>
-                {label}
+                {t(label)}
               </option>
             ))}
           </select>
