@@ -50,10 +50,7 @@ export function ReplyBox({
   const [pasteAsk, setPasteAsk] = useState<PasteAsk | null>(null);
   // Said after the box appears (a live region's first content is not read out).
   useEffect(() => {
-    const timer = setTimeout(
-      () => setAnnounce(t('thread.replyingTo', { name: receiver })),
-      50,
-    );
+    const timer = setTimeout(() => setAnnounce(t('thread.replyingTo', { name: receiver })), 50);
     return () => clearTimeout(timer);
   }, [receiver, draftKey]);
   const [active, setActive] = useState(0);

@@ -7,11 +7,7 @@ import { t } from '../i18n';
 export function VerifiedBadge({ c }: { c: ConversationSummary }) {
   if (!c.visitor.verified) return null;
   return (
-    <span
-      class="verified-badge"
-      data-testid="verified-badge"
-      title={t('thread.verifiedTitle')}
-    >
+    <span class="verified-badge" data-testid="verified-badge" title={t('thread.verifiedTitle')}>
       <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">
         <path d="M6.5 11.2 3.3 8l1.1-1.1 2.1 2.1 5.1-5.1L12.7 5z" />
       </svg>
