@@ -22,3 +22,19 @@ export function dateTime(ms: number | null): string {
 export function pageTitle(page: string): string {
   return t('workspace.pageTitle', { page });
 }
+
+/** A file's size in the agent's language: "12 B", "3.4 KB", "1.2 MB". */
+export function fileSize(bytes: number): string {
+  const [value, unit] =
+    bytes < 1024
+      ? [bytes, 'byte']
+      : bytes < 1024 * 1024
+        ? [bytes / 1024, 'kilobyte']
+        : [bytes / (1024 * 1024), 'megabyte'];
+  return new Intl.NumberFormat(intlLocale, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'short',
+    maximumFractionDigits: bytes < 1024 ? 0 : 1,
+  }).format(value);
+}
