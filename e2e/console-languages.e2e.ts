@@ -18,6 +18,8 @@ async function hardCoded(page: Page, data: string[]): Promise<string[]> {
         v === '' ||
         /^⟦[^⟦⟧]*⟧$/.test(v) ||
         data.some((d) => v === d || v.replace(/[·•\s]/g, '') === d.replace(/[·•\s]/g, '')) ||
+        // An ISO currency code (EUR) is data, as the amount is.
+        /^[A-Z]{3}$/.test(v) ||
         // No word in it: punctuation, digits, an amount, a time ("10:42 AM" is Intl's).
         !/[A-Za-z]{2,}/.test(v.replace(/\b[AP]M\b/g, ''))
       );
