@@ -28,6 +28,7 @@ import { SignIn } from './views/sign-in';
 import { SignInStep } from './views/sign-in-step';
 import { UnlockLinkPage } from './views/unlock-link';
 import { Workspace } from './views/workspace';
+import { t } from './i18n';
 
 type View =
   | { kind: 'loading' }
@@ -55,8 +56,8 @@ export function App() {
     // Signing out on purpose leaves nothing of this agent's unsent replies in the browser.
     if (view.kind === 'ready') new ConsoleOutbox(browserStorage(), view.session.agent.id).clear();
     consoleApi.logout().then(
-      () => signedOut('You have signed out.'),
-      () => signedOut('You have signed out.'),
+      () => signedOut(t('workspace.signedOut')),
+      () => signedOut(t('workspace.signedOut')),
     );
   };
   /** The server ended or locked the session: ask which, and lock in place when it is the lock. */
@@ -69,8 +70,7 @@ export function App() {
   const lockNow = (): void => {
     setLocked(true);
     accountApi.lock().catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 401)
-        signedOut('You were signed out after a period of inactivity.');
+      if (e instanceof ApiError && e.status === 401) signedOut(t('workspace.signedOutIdle'));
     });
   };
 
@@ -98,13 +98,13 @@ export function App() {
   function render() {
     switch (view.kind) {
       case 'loading':
-        return <p class="centered">Loading…</p>;
+        return <p class="centered">{t('workspace.loading')}</p>;
       case 'down':
         return (
           <p class="centered" role="alert">
-            Cannot reach the Parley server.{' '}
+            {t('workspace.serverDown')}{' '}
             <button type="button" class="link" onClick={() => location.reload()}>
-              Try again
+              {t('workspace.tryAgain')}
             </button>
           </p>
         );
@@ -170,7 +170,7 @@ export function App() {
             locked={locked}
             onUnlocked={signedIn}
             onSignOut={signOut}
-            onExpired={() => lostSession('Your session has ended. Please sign in again.')}
+            onExpired={() => lostSession(t('workspace.sessionEnded'))}
           />
         );
     }

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './app';
-import { lang, loadLanguage, PSEUDO_LOCALE } from './i18n';
+import { lang, loadLanguage, PSEUDO_LOCALE, t } from './i18n';
 import './styles.css';
 
 // Screen readers pronounce the console in its language (WCAG 3.1.1).
@@ -9,5 +9,7 @@ const root = document.getElementById('app');
 void loadLanguage()
   .catch(() => undefined) // English, then
   .finally(() => {
+    // index.html's <title> is English; the tab says it in the console's language.
+    document.title = t('workspace.title');
     if (root) render(<App />, root);
   });

@@ -32,9 +32,9 @@ export const blocksApi = {
 
 /** The expiry choices offered, in minutes (null: until lifted). */
 export const BLOCK_DURATIONS: readonly (readonly [minutes: number | null, label: string])[] = [
-  [60, '1 hour'],
-  [1440, '1 day'],
-  [10_080, '7 days'],
-  [43_200, '30 days'],
-  [null, 'Until lifted'],
+  [60, 'blocks.hour1'],
+  [1440, 'blocks.day1'],
+  [10_080, 'blocks.days7'],
+  [43_200, 'blocks.days30'],
+  [null, 'blocks.untilLifted'],
 ];

@@ -34,6 +34,7 @@ import {
   type ConsoleState,
 } from './state';
 import { errorOf } from './errors';
+import { t } from '../i18n';
 
 const TYPING_REFRESH_MS = 3000;
 
@@ -89,7 +90,7 @@ export class ConsoleClient {
           ? this.onSignedOut()
           : this.set({
               ...this.state,
-              notice: 'The server refused the live connection. Reload the page.',
+              notice: t('workspace.socketRefused'),
             }),
     });
   }

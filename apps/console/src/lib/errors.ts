@@ -5,6 +5,7 @@ import { ApiError } from './api';
 // Keys in full for i18n.test.ts.
 const ERROR_KEYS: Record<string, string> = {
   network_error: 'errors.network_error',
+  cancelled: 'errors.cancelled',
   internal_error: 'errors.internal_error',
   invalid_response: 'errors.invalid_response',
   bad_request: 'errors.bad_request',
@@ -71,5 +72,10 @@ export function errorText(code: string | undefined, serverMessage?: string): str
 
 /** The agent's words for a failure: its registry code if it carries one, else the generic text. */
 export function errorOf(e: unknown): string {
-  return e instanceof ApiError ? errorText(e.code, e.message) : t('errors.generic');
+  if (e instanceof ApiError) return errorText(e.code, e.message);
+  // Other typed failures (an upload's UploadError) carry a registry code too.
+  const code = e instanceof Error && 'code' in e ? (e as { code: unknown }).code : undefined;
+  return typeof code === 'string'
+    ? errorText(code, e instanceof Error ? e.message : undefined)
+    : t('errors.generic');
 }

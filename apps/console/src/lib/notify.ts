@@ -6,6 +6,8 @@ import {
   type Team,
 } from '@parley/protocol';
 import type { ConsoleState } from './state';
+import { t } from '../i18n';
+import { visitorName } from '../views/format';
 
 /**
  * Desk alerts (issue 14 item 7): which frames alert the agent, and the sound and desktop
@@ -28,8 +30,10 @@ export function setNotificationSettings(next: NotificationSettings): void {
 }
 export const notificationSettings = (): NotificationSettings => settings;
 
-const nameOf = (state: ConsoleState, id: string): string =>
-  state.conversations[id]?.visitor.name ?? 'A visitor';
+const nameOf = (state: ConsoleState, id: string): string => {
+  const c = state.conversations[id];
+  return c ? visitorName(c) : t('notify.aVisitor');
+};
 
 /**
  * The alert a frame raises for this agent, judged against the state before it is applied;
@@ -49,8 +53,8 @@ export function alertFor(
       return {
         event: 'waiting',
         conversationId: c.id,
-        title: 'New chat waiting',
-        body: `${c.visitor.name ?? 'A visitor'} is waiting for an answer.`,
+        title: t('notify.waitingTitle'),
+        body: t('notify.waitingBody', { name: visitorName(c) }),
       };
     if (c.status === 'active' && c.agent?.id === ctx.meId && prev?.agent?.id !== ctx.meId)
       return looking(c.id)
@@ -58,23 +62,26 @@ export function alertFor(
         : {
             event: 'assigned',
             conversationId: c.id,
-            title: 'Chat assigned to you',
-            body: `You are now talking to ${c.visitor.name ?? 'a visitor'}.`,
+            title: t('notify.assignedTitle'),
+            body: t('notify.assignedBody', { name: visitorName(c) }),
           };
     return null;
   }
   if (frame.type === 'transfer') {
-    const t = frame.transfer;
-    if (t.status !== 'pending' || t.from.id === ctx.meId) return null;
-    const known = state.transfers[frame.conversationId]?.some((x) => x.id === t.id);
-    const toTeam = t.toTeam && ctx.teams.find((x) => x.id === t.toTeam?.id);
-    const forMe = t.toAgent?.id === ctx.meId || (toTeam && toTeam.memberIds.includes(ctx.meId));
+    const tr = frame.transfer;
+    if (tr.status !== 'pending' || tr.from.id === ctx.meId) return null;
+    const known = state.transfers[frame.conversationId]?.some((x) => x.id === tr.id);
+    const toTeam = tr.toTeam && ctx.teams.find((x) => x.id === tr.toTeam?.id);
+    const forMe = tr.toAgent?.id === ctx.meId || (toTeam && toTeam.memberIds.includes(ctx.meId));
     if (known || !forMe) return null;
     return {
       event: 'transfer',
       conversationId: frame.conversationId,
-      title: 'Transfer offered',
-      body: `${t.from.name ?? 'An agent'} offers you the chat with ${nameOf(state, frame.conversationId)}.`,
+      title: t('notify.transferTitle'),
+      body: t('notify.transferBody', {
+        from: tr.from.name ?? t('notify.anAgent'),
+        name: nameOf(state, frame.conversationId),
+      }),
     };
   }
   if (frame.type === 'message') {
@@ -85,8 +92,8 @@ export function alertFor(
     return {
       event: 'message',
       conversationId: id,
-      title: `New message from ${nameOf(state, id)}`,
-      body: 'Open the console to read it.',
+      title: t('notify.messageTitle', { name: nameOf(state, id) }),
+      body: t('notify.messageBody'),
     };
   }
   return null;
@@ -136,6 +143,11 @@ export function fireAlert(alert: Alert | null, onOpen: (conversationId: string) 
 /** The tab title: what waits (the queue) and what is unread in my chats. */
 export function deskTitle(waiting: number, unread: Record<string, number>): string {
   const n = Object.values(unread).reduce((a, b) => a + b, 0);
-  const parts = [...(waiting > 0 ? [`${waiting} waiting`] : []), ...(n > 0 ? [`${n} unread`] : [])];
-  return parts.length > 0 ? `(${parts.join(', ')}) Parley console` : 'Parley console';
+  const parts = [
+    ...(waiting > 0 ? [t('workspace.titleWaiting', { count: waiting })] : []),
+    ...(n > 0 ? [t('workspace.titleUnread', { count: n })] : []),
+  ];
+  return parts.length > 0
+    ? t('workspace.titleWith', { parts: parts.join(', ') })
+    : t('workspace.title');
 }

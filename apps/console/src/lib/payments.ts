@@ -12,13 +12,14 @@ export function toMinorUnits(input: string, currency: string): number | null {
   return value > 0 && Number.isSafeInteger(value) ? value : null;
 }
 
+/** Catalog keys (in full for i18n.test.ts) of each status's label. */
 export const STATUS_LABELS: Record<PaymentSummary['status'], string> = {
-  created: 'Sent',
-  opened: 'Opened',
-  requires_action: 'Verifying (3-D Secure)',
-  succeeded: 'Paid',
-  failed: 'Failed',
-  canceled: 'Canceled',
-  expired: 'Expired',
-  disputed: 'Disputed (chargeback)',
+  created: 'payments.statusCreated',
+  opened: 'payments.statusOpened',
+  requires_action: 'payments.statusRequiresAction',
+  succeeded: 'payments.statusSucceeded',
+  failed: 'payments.statusFailed',
+  canceled: 'payments.statusCanceled',
+  expired: 'payments.statusExpired',
+  disputed: 'payments.statusDisputed',
 };

@@ -11,6 +11,8 @@ import type {
   ServerFrame,
 } from '@parley/protocol';
 import { mergeFiles, mergePayments } from '@parley/realtime-client';
+import { t } from '../i18n';
+import { errorText } from './errors';
 
 export interface PendingReply {
   clientMsgId: string;
@@ -169,12 +171,15 @@ export function applyServerFrame(state: ConsoleState, frame: ServerFrame): Conso
             pending: { ...state.pending, [cid]: list.filter((p) => p !== failed) },
             failed: {
               ...state.failed,
-              [cid]: [...(state.failed[cid] ?? []), { text: failed.text, reason: frame.message }],
+              [cid]: [
+                ...(state.failed[cid] ?? []),
+                { text: failed.text, reason: errorText(frame.code, frame.message) },
+              ],
             },
           };
         }
       }
-      return { ...state, notice: frame.message };
+      return { ...state, notice: errorText(frame.code, frame.message) };
     }
     case 'payment':
       return {
@@ -297,11 +302,11 @@ export function conversationLists(state: ConsoleState, agentId: string): Convers
 export function maskedLabel(masked: string[]): string | null {
   const kinds = [...new Set(masked)].filter((k) => k !== 'held');
   if (kinds.length === 0) return null;
-  return `Sensitive data hidden (${kinds.join(', ').replace(/_/g, ' ')})`;
+  return t('thread.maskedTitle', { kinds: kinds.join(', ').replace(/_/g, ' ') });
 }
 
 /** The tooltip of a message with numbers held as possible pieces of a card split over messages. */
 export function heldLabel(masked: string[]): string | null {
   if (!masked.includes('held')) return null;
-  return 'Numbers held: they could be part of a card number sent in pieces. They are shown once later messages rule that out, or when the conversation closes.';
+  return t('thread.heldTitle');
 }

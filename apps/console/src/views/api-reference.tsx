@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { SettingsHeader } from './settings-header';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 interface Operation {
   summary: string;
@@ -33,7 +35,7 @@ export function ApiReferencePage({ session }: { session: SessionInfo }) {
   const [filter, setFilter] = useState('');
 
   useEffect(() => {
-    document.title = 'API reference · Parley console';
+    document.title = pageTitle(t('settings.apiReferenceTitle'));
     fetch('/api/openapi.json', { credentials: 'same-origin' })
       .then((r) =>
         r.ok ? (r.json() as Promise<Doc>) : Promise.reject(new Error(String(r.status))),

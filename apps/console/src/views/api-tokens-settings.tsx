@@ -10,6 +10,8 @@ import { explain, useAction } from '../lib/use-action';
 import { ConfirmDialog } from './confirm-dialog';
 import { SecretOnce } from './secret-once';
 import { SettingsHeader } from './settings-header';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 /** What each scope lets an automation do, in the words an admin reads. */
 const SCOPE_LABELS: Record<ApiTokenScope, string> = {
@@ -43,7 +45,7 @@ export function ApiTokensSettingsPage({ session }: { session: SessionInfo }) {
 
   const reload = () => apiTokensApi.list().then(setTokens, (e: unknown) => setError(explain(e)));
   useEffect(() => {
-    document.title = 'API tokens · Parley console';
+    document.title = pageTitle(t('workspace.navApiTokens'));
     void reload();
   }, []);
 

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FileSummary } from '@parley/protocol';
-import { formatSize, typeLabel, uploadFile, type Upload } from '@parley/realtime-client';
+import { typeLabel, uploadFile, type Upload } from '@parley/realtime-client';
+import { t } from '../i18n';
+import { errorOf } from '../lib/errors';
+import { fileSize } from './format';
 import { csrfHeader } from '../lib/api';
 import { filesApi } from '../lib/files-api';
 
@@ -42,18 +45,18 @@ function ImagePreview({ f }: { f: FileSummary }) {
         type="button"
         class="file-thumb"
         onClick={() => void open()}
-        aria-label={`Open ${f.name} full size`}
+        aria-label={t('attachments.openFull', { name: f.name })}
       >
         {thumb ? (
           <img src={thumb} alt={f.name} data-testid="file-thumb" />
         ) : (
-          <span>Loading preview…</span>
+          <span>{t('attachments.loadingPreview')}</span>
         )}
       </button>
       <dialog ref={dialog} class="file-lightbox" aria-label={f.name}>
         {full && <img src={full} alt={f.name} />}
         <button type="button" class="btn" onClick={() => dialog.current?.close()}>
-          Close
+          {t('attachments.close')}
         </button>
       </dialog>
     </>
@@ -75,11 +78,11 @@ export function FileCard({ f }: { f: FileSummary }) {
       <div class="file-meta">
         <span class="file-name">{f.name}</span>
         <span class="file-info">
-          {typeLabel(f.type)} · {formatSize(f.size)}
+          {f.type === 'text/plain' ? t('attachments.text') : typeLabel(f.type)} · {fileSize(f.size)}
         </span>
         {f.status === 'checking' && (
           <span class="file-state" role="status">
-            Checking…
+            {t('attachments.checking')}
           </span>
         )}
         {f.status === 'blocked' && (
@@ -90,7 +93,7 @@ export function FileCard({ f }: { f: FileSummary }) {
         )}
         {f.status === 'available' && f.kind === 'file' && (
           <button type="button" class="btn small" onClick={() => void download()}>
-            Download
+            {t('attachments.download')}
           </button>
         )}
       </div>
@@ -129,7 +132,7 @@ export function AttachBar({ conversationId }: { conversationId: string }) {
       setPending((list) => [...list, { key, name: file.name, progress: 0, error: null, upload }]);
       upload.done.then(
         () => setPending((list) => list.filter((x) => x.key !== key)),
-        (e: Error) => patch(key, { error: e.message }),
+        (e: Error) => patch(key, { error: errorOf(e) }),
       );
     }
   };
@@ -162,7 +165,7 @@ export function AttachBar({ conversationId }: { conversationId: string }) {
   return (
     <div class="attach-bar">
       <label class="btn small attach-button">
-        Attach files
+        {t('attachments.attach')}
         <input
           ref={input}
           type="file"
@@ -176,7 +179,7 @@ export function AttachBar({ conversationId }: { conversationId: string }) {
         />
       </label>
       {pending.length > 0 && (
-        <ul class="uploads" aria-label="Uploads">
+        <ul class="uploads" aria-label={t('attachments.uploads')}>
           {pending.map((p) => (
             <li key={p.key} data-testid="upload">
               <span class="file-name">{p.name}</span>
@@ -185,7 +188,11 @@ export function AttachBar({ conversationId }: { conversationId: string }) {
                   {p.error}
                 </span>
               ) : (
-                <progress max={1} value={p.progress} aria-label={`Uploading ${p.name}`} />
+                <progress
+                  max={1}
+                  value={p.progress}
+                  aria-label={t('attachments.uploading', { name: p.name })}
+                />
               )}
               <button
                 type="button"
@@ -195,7 +202,7 @@ export function AttachBar({ conversationId }: { conversationId: string }) {
                   setPending((list) => list.filter((x) => x.key !== p.key));
                 }}
               >
-                {p.error ? 'Dismiss' : 'Cancel'}
+                {p.error ? t('attachments.dismiss') : t('attachments.cancel')}
               </button>
             </li>
           ))}

@@ -2,16 +2,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BlockKind, ConversationSummary } from '@parley/protocol';
 import { BLOCK_DURATIONS, blocksApi } from '../lib/blocks-api';
 import { explain } from '../lib/use-action';
+import { t } from '../i18n';
 
-const KINDS: readonly (readonly [BlockKind, string, string])[] = [
-  ['visitor', 'This visitor', 'Their chat ends now and they cannot start another in this browser.'],
-  ['address', 'Their address', 'Nobody can start a chat from their current network address.'],
-  ['network', 'Their network (/24)', 'Nobody can start a chat from the addresses around theirs.'],
-  [
-    'identity',
-    'The verified customer',
-    'Blocks the customer your website vouched for, on every device.',
-  ],
+// Catalog keys in full for i18n.test.ts: kind, label, help, and the label inside a sentence.
+const KINDS: readonly (readonly [BlockKind, string, string, string])[] = [
+  ['visitor', 'blocks.kindVisitor', 'blocks.kindVisitorHelp', 'blocks.doneVisitor'],
+  ['address', 'blocks.kindAddress', 'blocks.kindAddressHelp', 'blocks.doneAddress'],
+  ['network', 'blocks.kindNetwork', 'blocks.kindNetworkHelp', 'blocks.doneNetwork'],
+  ['identity', 'blocks.kindIdentity', 'blocks.kindIdentityHelp', 'blocks.doneIdentity'],
 ];
 
 /**
@@ -50,9 +48,7 @@ export function BlockDialog({
         reason: reason.trim(),
         expiresInMinutes: minutes,
       });
-      onDone(
-        `Blocked (${KINDS.find((k) => k[0] === kind)?.[1].toLowerCase() ?? kind}). An administrator can lift it under Blocked visitors.`,
-      );
+      onDone(t(KINDS.find((k) => k[0] === kind)?.[3] ?? 'blocks.doneVisitor'));
     } catch (e) {
       setError(explain(e));
     } finally {
@@ -77,7 +73,7 @@ export function BlockDialog({
           void submit();
         }}
       >
-        <h2 id="block-title">Block this visitor?</h2>
+        <h2 id="block-title">{t('blocks.dialogTitle')}</h2>
         <fieldset>
           <legend>Block</legend>
           {KINDS.filter(([k]) => k !== 'identity' || verified).map(([k, label, help]) => (
@@ -90,13 +86,13 @@ export function BlockDialog({
                 onChange={() => setKind(k)}
               />
               <span>
-                {label}
-                <small class="hint">{help}</small>
+                {t(label)}
+                <small class="hint">{t(help)}</small>
               </span>
             </label>
           ))}
         </fieldset>
-        <label for="block-reason">Reason (kept in the audit log)</label>
+        <label for="block-reason">{t('blocks.reason')}</label>
         <textarea
           id="block-reason"
           required
@@ -105,7 +101,7 @@ export function BlockDialog({
           value={reason}
           onInput={(e) => setReason(e.currentTarget.value)}
         />
-        <label for="block-expiry">For</label>
+        <label for="block-expiry">{t('blocks.for')}</label>
         <select
           id="block-expiry"
           value={minutes === null ? '' : String(minutes)}
@@ -115,7 +111,7 @@ export function BlockDialog({
         >
           {BLOCK_DURATIONS.map(([m, label]) => (
             <option key={label} value={m === null ? '' : String(m)}>
-              {label}
+              {t(label)}
             </option>
           ))}
         </select>
@@ -126,10 +122,10 @@ export function BlockDialog({
         )}
         <div class="dialog-actions">
           <button type="button" class="btn" onClick={onCancel}>
-            Cancel
+            {t('blocks.cancel')}
           </button>
           <button type="submit" class="btn danger" disabled={busy || !reason.trim()}>
-            Block
+            {t('blocks.block')}
           </button>
         </div>
       </form>

@@ -4,6 +4,8 @@ import { BLOCK_DURATIONS, blocksApi } from '../lib/blocks-api';
 import { explain, useAction } from '../lib/use-action';
 import { ConfirmDialog } from './confirm-dialog';
 import { SettingsHeader } from './settings-header';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString());
 
@@ -29,7 +31,7 @@ export function BlocksSettingsPage({ session }: { session: SessionInfo }) {
 
   const reload = () => blocksApi.list().then(setBlocks, (e: unknown) => setError(explain(e)));
   useEffect(() => {
-    document.title = 'Blocked visitors · Parley console';
+    document.title = pageTitle(t('workspace.navBlocks'));
     void reload();
   }, []);
 
@@ -107,7 +109,7 @@ export function BlocksSettingsPage({ session }: { session: SessionInfo }) {
           >
             {BLOCK_DURATIONS.map(([m, label]) => (
               <option key={label} value={m === null ? '' : String(m)}>
-                {label}
+                {t(label)}
               </option>
             ))}
           </select>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { searchCannedReplies, type CannedReply } from '@parley/protocol';
+import { t } from '../i18n';
 
 /** The canned replies matching `/word` typed at the start of an empty reply, or null. */
 export function slashQuery(text: string): string | null {
@@ -18,7 +19,12 @@ export function CannedSuggestions({
   onPick: (r: CannedReply) => void;
 }) {
   return (
-    <ul class="canned-suggest" id="canned-suggest" role="listbox" aria-label="Canned replies">
+    <ul
+      class="canned-suggest"
+      id="canned-suggest"
+      role="listbox"
+      aria-label={t('thread.cannedReplies')}
+    >
       {list.map((r, i) => (
         <li
           key={r.id}
@@ -52,7 +58,7 @@ export function CannedPicker({
   const found = searchCannedReplies(replies, q);
   return (
     <div class="canned-picker" data-testid="canned-picker">
-      <label for="canned-search">Search canned replies</label>
+      <label for="canned-search">{t('thread.cannedSearch')}</label>
       <input
         id="canned-search"
         type="search"
@@ -70,7 +76,7 @@ export function CannedPicker({
         }}
       />
       {found.length === 0 ? (
-        <p class="hint">No canned reply matches.</p>
+        <p class="hint">{t('thread.cannedNone')}</p>
       ) : (
         <ul class="canned-results">
           {found.slice(0, 20).map((r) => (

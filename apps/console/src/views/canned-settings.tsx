@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { CANNED_VARIABLES, type CannedReply, type SessionInfo } from '@parley/protocol';
 import { deskApi } from '../lib/desk-api';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
 
@@ -20,7 +22,7 @@ export function CannedSettingsPage({ session }: { session: SessionInfo }) {
     deskApi.canned().then(setReplies, (e: unknown) => setError(explain(e)));
   };
   useEffect(() => {
-    document.title = 'Canned replies · Parley console';
+    document.title = pageTitle(t('workspace.navCanned'));
     reload();
   }, []);
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { t } from '../i18n';
 
 /**
  * Asks before a destructive act (deactivate, role change, MFA or password
@@ -42,7 +43,7 @@ export function ConfirmDialog({
       <div id="confirm-text">{children}</div>
       <div class="dialog-actions">
         <button type="button" class="btn" onClick={onCancel} autoFocus>
-          Cancel
+          {t('thread.cancel')}
         </button>
         <button type="button" class="btn danger" onClick={onConfirm}>
           {confirmLabel}

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsentRecord, ConversationSummary } from '@parley/protocol';
 import { privacyApi } from '../lib/privacy-api';
+import { t } from '../i18n';
+import { dateTime } from './format';
 
-const time = (ms: number) => new Date(ms).toLocaleString();
+const time = (ms: number) => dateTime(ms);
 
 /** The visitor's pre-chat consent, under the pane's title (issue 12 item 1). */
 export function ConsentDetails({ c }: { c: ConversationSummary }) {
@@ -15,14 +17,17 @@ export function ConsentDetails({ c }: { c: ConversationSummary }) {
   if (consent === null)
     return (
       <p class="pane-sub consent-details" data-testid="consent-details">
-        No privacy consent recorded
+        {t('thread.noConsent')}
       </p>
     );
   return (
     <p class="pane-sub consent-details" data-testid="consent-details" title={consent.text ?? ''}>
       {consent.withdrawnAt === null
-        ? `Consent given (notice v${consent.version}) ${time(consent.givenAt)}`
-        : `Consent withdrawn ${time(consent.withdrawnAt)} (notice v${consent.version})`}
+        ? t('thread.consentGiven', { version: consent.version, at: time(consent.givenAt) })
+        : t('thread.consentWithdrawn', {
+            version: consent.version,
+            at: time(consent.withdrawnAt),
+          })}
     </p>
   );
 }

@@ -17,6 +17,14 @@ import { BlockDialog } from './block-dialog';
 import { MessageText } from './message-text';
 import { clipboardText, noteCopy } from '../lib/receiver';
 import { useJoined, WatchNote } from './supervise-bits';
+import { t } from '../i18n';
+
+// Keys in full for i18n.test.ts.
+const STATUS: Record<ConversationSummary['status'], string> = {
+  waiting: 'thread.statusWaiting',
+  active: 'thread.statusActive',
+  closed: 'thread.statusClosed',
+};
 
 interface Props {
   client: ConsoleClient;
@@ -37,8 +45,8 @@ function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
     m.sender.kind === 'visitor'
       ? visitor
       : m.sender.kind === 'agent'
-        ? (m.sender.name ?? 'Agent')
-        : 'System';
+        ? (m.sender.name ?? t('thread.agent'))
+        : t('thread.system');
   return (
     <li
       class={`msg ${m.sender.kind}`}
@@ -51,12 +59,12 @@ function Message({ m, visitor }: { m: ChatMessage; visitor: string }) {
         <span class="when">{timeOf(m.createdAt)}</span>
         {label && (
           <span class="badge-masked" data-testid="masked-badge" title={label}>
-            sensitive data hidden
+            {t('thread.maskedBadge')}
           </span>
         )}
         {held && (
           <span class="badge-held" data-testid="held-badge" title={held}>
-            numbers held
+            {t('thread.heldBadge')}
           </span>
         )}
       </div>
@@ -92,7 +100,11 @@ export function ConversationPane({ client, conversation: c }: Props) {
     ...(s.ratings[c.id]
       ? [{ kind: 'rating' as const, at: Number.MAX_SAFE_INTEGER, r: s.ratings[c.id] }]
       : []),
-    ...(s.transfers[c.id] ?? []).map((t) => ({ kind: 'transfer' as const, at: t.createdAt, t })),
+    ...(s.transfers[c.id] ?? []).map((tr) => ({
+      kind: 'transfer' as const,
+      at: tr.createdAt,
+      t: tr,
+    })),
   ].sort((a, b) => a.at - b.at);
   const refunder = client.me.role === 'supervisor' || client.me.role === 'admin';
   // A supervisor watches any active conversation read-only, and replies once joined.
@@ -133,7 +145,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
       data-testid="conversation-view"
       data-conversation-id={c.id}
       data-status={c.status}
-      aria-label={`Conversation with ${visitorName(c)}`}
+      aria-label={t('thread.label', { name: visitorName(c) })}
     >
       <header class="pane-head">
         <div>
@@ -144,11 +156,13 @@ export function ConversationPane({ client, conversation: c }: Props) {
           <ConsentDetails c={c} />
           <p class="pane-sub">
             <span class={`pill ${c.status}`} data-testid="conversation-status">
-              {c.status}
-            </span>
+              {t(STATUS[c.status])}
+            </span>{' '}
             {c.agent
-              ? ` Assigned to ${c.agent.id === client.me.id ? 'you' : c.agent.name}`
-              : ' Not assigned'}
+              ? c.agent.id === client.me.id
+                ? t('thread.assignedToYou')
+                : t('thread.assignedTo', { name: c.agent.name })
+              : t('thread.notAssigned')}
           </p>
         </div>
         <div class="actions">
@@ -159,7 +173,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
               disabled={busy}
               onClick={() => void act(() => client.accept(c.id))}
             >
-              Accept
+              {t('thread.accept')}
             </button>
           )}
           {mine && settings?.enabled && (
@@ -169,12 +183,12 @@ export function ConversationPane({ client, conversation: c }: Props) {
               aria-expanded={paying}
               onClick={() => setPaying(!paying)}
             >
-              Request payment
+              {t('thread.requestPayment')}
             </button>
           )}
           {canJoin && (
             <button type="button" class="btn primary" onClick={() => void supervision.join()}>
-              Join conversation
+              {t('thread.join')}
             </button>
           )}
           {canTransfer && (
@@ -184,7 +198,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
               aria-expanded={transferring}
               onClick={() => setTransferring(!transferring)}
             >
-              Transfer
+              {t('thread.transfer')}
             </button>
           )}
           {mine && (
@@ -194,11 +208,11 @@ export function ConversationPane({ client, conversation: c }: Props) {
               disabled={busy}
               onClick={() => void act(() => client.close(c.id))}
             >
-              Close conversation
+              {t('thread.close')}
             </button>
           )}
           <button type="button" class="btn danger" onClick={() => setBlocking(true)}>
-            Block visitor
+            {t('thread.block')}
           </button>
         </div>
       </header>
@@ -227,7 +241,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
       <ol
         class="thread"
         aria-live="polite"
-        aria-label="Messages"
+        aria-label={t('thread.messages')}
         tabIndex={0}
         onCopy={(e) => {
           // Masked values leave without digits, and the copy is remembered so that a paste
@@ -239,7 +253,9 @@ export function ConversationPane({ client, conversation: c }: Props) {
           noteCopy(c.id, visitorName(c), text);
         }}
       >
-        {messages.length === 0 && pending.length === 0 && <li class="empty">No messages yet.</li>}
+        {messages.length === 0 && pending.length === 0 && (
+          <li class="empty">{t('thread.noMessages')}</li>
+        )}
         {thread.map((item) =>
           item.kind === 'message' ? (
             <Message key={`m${item.m.seq}`} m={item.m} visitor={visitorName(c)} />
@@ -287,8 +303,8 @@ export function ConversationPane({ client, conversation: c }: Props) {
             data-state="pending"
           >
             <div class="msg-head">
-              <span class="who">You</span>
-              <span class="when">Sending…</span>
+              <span class="who">{t('thread.you')}</span>
+              <span class="when">{t('thread.sending')}</span>
             </div>
             <div class="msg-text">{p.text}</div>
           </li>
@@ -302,7 +318,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
             data-state="failed"
           >
             <div class="msg-head">
-              <span class="who">Not sent</span>
+              <span class="who">{t('thread.notSent')}</span>
               <span class="when">{f.reason}</span>
             </div>
             <div class="msg-text">{f.text}</div>
@@ -310,7 +326,7 @@ export function ConversationPane({ client, conversation: c }: Props) {
         ))}
         {typing && (
           <li class="typing" data-testid="typing-indicator">
-            Visitor is typing…
+            {t('thread.typing')}
           </li>
         )}
         <li ref={end} class="end" aria-hidden="true" />
@@ -325,15 +341,15 @@ export function ConversationPane({ client, conversation: c }: Props) {
       {canTransfer && transferring && (
         <TransferForm client={client} conversation={c} onClose={() => setTransferring(false)} />
       )}
-      <NoteBox key={`note-${c.id}`} onAdd={(id, t) => client.addNote(c.id, id, t)} />
+      <NoteBox key={`note-${c.id}`} onAdd={(id, text) => client.addNote(c.id, id, text)} />
       <TranscriptBox key={`transcript-${c.id}`} onSend={(to) => client.sendTranscript(c.id, to)} />
       {mine && <AttachBar conversationId={c.id} />}
       {replying ? (
         <ReplyBox
           key={c.id}
           draftKey={c.id}
-          onSend={(t) => client.send(c.id, t)}
-          onTyping={(t) => client.typing(c.id, t)}
+          onSend={(text) => client.send(c.id, text)}
+          onTyping={(on) => client.typing(c.id, on)}
           canned={client.canned}
           receiver={visitorName(c)}
           badge={<VerifiedBadge c={c} />}
@@ -348,10 +364,10 @@ export function ConversationPane({ client, conversation: c }: Props) {
       ) : (
         <p class="readonly-note">
           {c.status === 'waiting'
-            ? 'Accept this conversation to reply.'
+            ? t('thread.acceptToReply')
             : c.status === 'closed'
-              ? 'This conversation is closed.'
-              : 'Another agent is handling this conversation.'}
+              ? t('thread.isClosed')
+              : t('thread.otherAgent')}
         </p>
       )}
     </section>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Rating } from '@parley/protocol';
 import { maskedLabel } from '../lib/state';
 import { timeOf } from './format';
+import { t } from '../i18n';
 
 /** The customer's rating in the thread, after the conversation ended. */
 export function RatingItem({ r }: { r: Rating }) {
@@ -9,15 +10,15 @@ export function RatingItem({ r }: { r: Rating }) {
   return (
     <li class="msg rating" data-testid="rating" data-score={r.score}>
       <div class="msg-head">
-        <span class="rating-tag">Customer rating</span>
+        <span class="rating-tag">{t('thread.ratingTag')}</span>
         <span class="who">
-          <span aria-hidden="true">{'★'.repeat(r.score) + '☆'.repeat(5 - r.score)}</span> {r.score}{' '}
-          of 5
+          <span aria-hidden="true">{'★'.repeat(r.score) + '☆'.repeat(5 - r.score)}</span>{' '}
+          {t('thread.ratingScore', { score: r.score })}
         </span>
         <span class="when">{timeOf(r.updatedAt)}</span>
         {label && (
           <span class="badge-masked" title={label}>
-            sensitive data hidden
+            {t('thread.maskedBadge')}
           </span>
         )}
       </div>
@@ -37,12 +38,12 @@ export function TranscriptBox({ onSend }: { onSend: (email: string) => Promise<s
     return (
       <div class="note-toggle">
         <button type="button" class="btn" onClick={() => setOpen(true)}>
-          E-mail transcript
+          {t('thread.transcript')}
         </button>
         {sent && (
           <span role="status" class="muted" data-testid="transcript-queued">
             {' '}
-            Transcript queued for {sent}.
+            {t('thread.transcriptQueued', { to: sent })}
           </span>
         )}
       </div>
@@ -66,7 +67,7 @@ export function TranscriptBox({ onSend }: { onSend: (email: string) => Promise<s
         });
       }}
     >
-      <label for="transcript-to">Send the transcript to (the customer's address)</label>
+      <label for="transcript-to">{t('thread.transcriptTo')}</label>
       <div class="row">
         <input
           id="transcript-to"
@@ -77,10 +78,10 @@ export function TranscriptBox({ onSend }: { onSend: (email: string) => Promise<s
           onInput={(e) => setEmail(e.currentTarget.value)}
         />
         <button type="submit" class="btn primary" disabled={busy}>
-          Send
+          {t('thread.send')}
         </button>
         <button type="button" class="btn" onClick={() => setOpen(false)}>
-          Cancel
+          {t('thread.cancel')}
         </button>
       </div>
       {error && (

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Note } from '@parley/protocol';
 import { maskedLabel } from '../lib/state';
 import { timeOf } from './format';
+import { t } from '../i18n';
 
 // Mirrors LIMITS.maxTextLength (@parley/protocol); the server enforces it.
 const MAX_TEXT_LENGTH = 4000;
@@ -12,12 +13,14 @@ export function NoteItem({ n, me }: { n: Note; me: string }) {
   return (
     <li class="msg note" data-testid="note" data-note-id={n.id}>
       <div class="msg-head">
-        <span class="note-tag">Internal note</span>
-        <span class="who">{n.author.id === me ? 'You' : (n.author.name ?? 'Agent')}</span>
+        <span class="note-tag">{t('thread.noteTag')}</span>
+        <span class="who">
+          {n.author.id === me ? t('thread.you') : (n.author.name ?? t('thread.agent'))}
+        </span>
         <span class="when">{timeOf(n.createdAt)}</span>
         {label && (
           <span class="badge-masked" title={label}>
-            sensitive data hidden
+            {t('thread.maskedBadge')}
           </span>
         )}
       </div>
@@ -44,15 +47,15 @@ export function NoteBox({
     return (
       <div class="note-toggle">
         <button type="button" class="btn" onClick={() => setOpen(true)}>
-          Add internal note
+          {t('thread.addNote')}
         </button>
       </div>
     );
   const submit = async (): Promise<void> => {
-    const t = text.trim();
-    if (!t || busy) return;
+    const body = text.trim();
+    if (!body || busy) return;
     setBusy(true);
-    const failed = await onAdd(clientId, t);
+    const failed = await onAdd(clientId, body);
     setBusy(false);
     setError(failed);
     if (failed) return;
@@ -69,7 +72,7 @@ export function NoteBox({
         void submit();
       }}
     >
-      <label for="note-input">Internal note — only agents see it, never the visitor</label>
+      <label for="note-input">{t('thread.noteLabel')}</label>
       <textarea
         id="note-input"
         rows={2}
@@ -84,10 +87,10 @@ export function NoteBox({
       )}
       <div class="note-actions">
         <button type="submit" class="btn primary" disabled={busy || text.trim() === ''}>
-          Add note
+          {t('thread.addNoteSubmit')}
         </button>
         <button type="button" class="btn" onClick={() => setOpen(false)}>
-          Cancel
+          {t('thread.cancel')}
         </button>
       </div>
     </form>

@@ -3,12 +3,13 @@ import type { NotificationEvent, NotificationSettings } from '@parley/protocol';
 import { deskApi } from '../lib/desk-api';
 import { setNotificationSettings } from '../lib/notify';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
 
 const EVENTS: { event: NotificationEvent; label: string }[] = [
-  { event: 'waiting', label: 'A new chat is waiting' },
-  { event: 'assigned', label: 'A chat is assigned to me' },
-  { event: 'transfer', label: 'A transfer is offered to me' },
-  { event: 'message', label: 'A new message in one of my chats' },
+  { event: 'waiting', label: 'profile.notifyWaiting' },
+  { event: 'assigned', label: 'profile.notifyAssigned' },
+  { event: 'transfer', label: 'profile.notifyTransfer' },
+  { event: 'message', label: 'profile.notifyMessage' },
 ];
 
 const permission = (): NotificationPermission | 'unsupported' =>
@@ -20,7 +21,9 @@ export function NotificationsSection() {
   const [status, setStatus] = useState<string | null>(null);
   const [allowed, setAllowed] = useState(permission());
   useEffect(() => {
-    deskApi.notificationSettings().then(setSettings, () => setStatus('Could not load.'));
+    deskApi
+      .notificationSettings()
+      .then(setSettings, () => setStatus(t('profile.notifyLoadFailed')));
   }, []);
   if (!settings) return null;
   const set = (event: NotificationEvent, kind: 'sound' | 'desktop', on: boolean) =>
@@ -33,31 +36,30 @@ export function NotificationsSection() {
     try {
       const saved = await deskApi.saveNotificationSettings(settings);
       setNotificationSettings(saved);
-      setStatus('Your notification settings were saved.');
+      setStatus(t('profile.notifySaved'));
     } catch (err) {
       setStatus(errorOf(err));
     }
   };
   return (
     <section class="card" aria-labelledby="notify-title" data-testid="notification-settings">
-      <h2 id="notify-title">Notifications</h2>
+      <h2 id="notify-title">{t('profile.notifyTitle')}</h2>
       <p class="hint">
-        A desktop notification names the visitor, never what they wrote.
-        {allowed === 'denied' &&
-          ' This browser blocks notifications from the console: allow them in its site settings.'}
-        {allowed === 'unsupported' && ' This browser cannot show desktop notifications.'}
+        {t('profile.notifyHint')}
+        {allowed === 'denied' && ` ${t('profile.notifyBlocked')}`}
+        {allowed === 'unsupported' && ` ${t('profile.notifyUnsupported')}`}
       </p>
       <form onSubmit={(e) => void save(e)}>
         {EVENTS.map(({ event, label }) => (
           <fieldset key={event} class="notify-row">
-            <legend>{label}</legend>
+            <legend>{t(label)}</legend>
             <label>
               <input
                 type="checkbox"
                 checked={settings[event].sound}
                 onChange={(e) => set(event, 'sound', e.currentTarget.checked)}
               />{' '}
-              Sound
+              {t('profile.notifySound')}
             </label>
             <label>
               <input
@@ -65,12 +67,12 @@ export function NotificationsSection() {
                 checked={settings[event].desktop}
                 onChange={(e) => set(event, 'desktop', e.currentTarget.checked)}
               />{' '}
-              Desktop notification
+              {t('profile.notifyDesktop')}
             </label>
           </fieldset>
         ))}
         <button type="submit" class="btn primary">
-          Save notifications
+          {t('profile.notifySave')}
         </button>
         {status && (
           <p role="status" data-testid="notify-status">

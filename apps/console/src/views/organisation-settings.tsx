@@ -9,6 +9,8 @@ import {
   type OrganisationSettings,
 } from '../lib/organisation-api';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
 
@@ -49,7 +51,7 @@ export function OrganisationSettingsPage({ session }: { session: SessionInfo }) 
 
   useEffect(() => {
     if (session.agent.role !== 'admin') return;
-    document.title = 'Organisation · Parley console';
+    document.title = pageTitle(t('workspace.navOrganisation'));
     organisationApi.get().then(applyOrg, (e: unknown) => setLoadError(explain(e)));
     organisationApi
       .payments()

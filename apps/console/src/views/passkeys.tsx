@@ -4,9 +4,11 @@ import { ApiError } from '../lib/api';
 import { explainWebAuthn, passkeyApi, passkeysSupported } from '../lib/passkey-api';
 import { StepUpPrompt } from './step-up-prompt';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { dateTime, pageTitle } from './format';
 
 const explain = (e: unknown): string => explainWebAuthn(e) ?? errorOf(e);
-const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toLocaleString());
+const when = (ms: number | null) => (ms === null ? t('security.never') : dateTime(ms));
 
 /**
  * The signed-in agent's passkeys: list, register (with a name) and remove.
@@ -44,37 +46,34 @@ export function Passkeys() {
     run(async () => {
       const p = await passkeyApi.register(name.trim());
       setName('');
-      setNotice(`Passkey “${p.name}” added.`);
+      setNotice(t('security.passkeyAdded', { name: p.name }));
     });
   const remove = (p: Passkey) => {
     if (!confirm(`Remove the passkey “${p.name}”? You can no longer sign in with it.`)) return;
     void run(async () => {
       await passkeyApi.remove(p.id);
-      setNotice(`Passkey “${p.name}” removed.`);
+      setNotice(t('security.passkeyRemoved', { name: p.name }));
     });
   };
 
   return (
     <section class="card passkeys" aria-labelledby="passkeys-title" data-testid="passkeys">
-      <h2 id="passkeys-title">Passkeys</h2>
-      <p>
-        A passkey signs you in with this device’s screen lock or a security key, without a password.
-        It only works on this site, so a look-alike page cannot steal it.
-      </p>
+      <h2 id="passkeys-title">{t('security.passkeysTitle')}</h2>
+      <p>{t('security.passkeysHint')}</p>
       {list === null ? (
-        <p>Loading…</p>
+        <p>{t('security.loading')}</p>
       ) : list.length === 0 ? (
-        <p data-testid="passkeys-empty">You have no passkeys yet.</p>
+        <p data-testid="passkeys-empty">{t('security.passkeysEmpty')}</p>
       ) : (
         <table class="passkey-list">
-          <caption class="visually-hidden">Your passkeys</caption>
+          <caption class="visually-hidden">{t('security.passkeysCaption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Added</th>
-              <th scope="col">Last used</th>
+              <th scope="col">{t('security.passkeyName')}</th>
+              <th scope="col">{t('security.passkeyAddedAt')}</th>
+              <th scope="col">{t('security.passkeyLastUsed')}</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{t('security.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -89,10 +88,10 @@ export function Passkeys() {
                     type="button"
                     class="btn small"
                     disabled={busy}
-                    aria-label={`Remove passkey ${p.name}`}
+                    aria-label={t('security.removePasskey', { name: p.name })}
                     onClick={() => remove(p)}
                   >
-                    Remove
+                    {t('security.remove')}
                   </button>
                 </td>
               </tr>
@@ -108,21 +107,21 @@ export function Passkeys() {
             void register();
           }}
         >
-          <label for="passkey-name">Name of the new passkey</label>
+          <label for="passkey-name">{t('security.newPasskeyName')}</label>
           <input
             id="passkey-name"
             required
             maxLength={60}
-            placeholder="e.g. Work laptop"
+            placeholder={t('security.newPasskeyPlaceholder')}
             value={name}
             onInput={(e) => setName(e.currentTarget.value)}
           />
           <button type="submit" class="btn primary" disabled={busy || name.trim() === ''}>
-            Add a passkey
+            {t('security.addPasskey')}
           </button>
         </form>
       ) : (
-        <p class="info">This browser cannot create passkeys.</p>
+        <p class="info">{t('security.passkeysUnsupported')}</p>
       )}
       {pending && (
         <StepUpPrompt
@@ -151,7 +150,7 @@ export function Passkeys() {
 /** A page of its own (/settings/passkeys) until the profile page includes <Passkeys />. */
 export function PasskeysPage({ session }: { session: SessionInfo }) {
   useEffect(() => {
-    document.title = 'Passkeys · Parley console';
+    document.title = pageTitle(t('workspace.navPasskeys'));
   }, []);
   return (
     <div class="app admin">
@@ -164,7 +163,7 @@ export function PasskeysPage({ session }: { session: SessionInfo }) {
         <span class="agent-name">{session.agent.name}</span>
       </header>
       <main class="admin-main">
-        <h1>Your sign-in methods</h1>
+        <h1>{t('security.signInMethods')}</h1>
         <Passkeys />
       </main>
     </div>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PaymentSummary } from '@parley/protocol';
-import { formatAmount, minorDigits } from '@parley/realtime-client';
+import { minorDigits } from '@parley/realtime-client';
+import { formatAmount, t } from '../i18n';
 import { STATUS_LABELS, toMinorUnits } from '../lib/payments';
 import { timeOf } from './format';
 
@@ -22,11 +23,11 @@ interface Props {
 
 const RESENDABLE = new Set<PaymentSummary['status']>(['failed', 'canceled', 'expired']);
 const ATTEMPT_LABELS: Record<PaymentSummary['attempts'][number]['status'], string> = {
-  processing: 'processing',
-  requires_action: 'waiting for the bank',
-  awaiting_customer: 'customer paying',
-  succeeded: 'paid',
-  failed: 'declined',
+  processing: 'payments.attemptProcessing',
+  requires_action: 'payments.attemptRequiresAction',
+  awaiting_customer: 'payments.attemptAwaitingCustomer',
+  succeeded: 'payments.attemptSucceeded',
+  failed: 'payments.attemptFailed',
 };
 
 const OPEN = new Set<PaymentSummary['status']>(['created', 'opened', 'requires_action']);
@@ -69,12 +70,12 @@ export function PaymentCard({
       data-testid="payment-card"
       data-payment-id={p.id}
       data-status={p.status}
-      aria-label={`Payment request ${formatAmount(p.amount, p.currency)}`}
+      aria-label={t('payments.cardLabel', { amount: formatAmount(p.amount, p.currency) })}
     >
       <div class="payment-head">
-        <span class="payment-title">Payment request</span>
+        <span class="payment-title">{t('payments.title')}</span>
         <span class={`pill pay-${p.status}`} data-testid="payment-status">
-          {STATUS_LABELS[p.status]}
+          {t(STATUS_LABELS[p.status])}
         </span>
       </div>
       <div class="payment-amount" data-testid="payment-amount">
@@ -84,7 +85,7 @@ export function PaymentCard({
       <dl class="payment-facts">
         {p.brand && (
           <>
-            <dt>Card</dt>
+            <dt>{t('payments.card')}</dt>
             <dd data-testid="payment-card-info">
               {p.brand} •••• {p.last4}
             </dd>
@@ -92,7 +93,7 @@ export function PaymentCard({
         )}
         {p.gatewayReference && (
           <>
-            <dt>Reference</dt>
+            <dt>{t('payments.reference')}</dt>
             <dd data-testid="payment-reference">
               {p.dashboardUrl ? (
                 <a
@@ -102,7 +103,7 @@ export function PaymentCard({
                   data-testid="payment-dashboard-link"
                 >
                   {p.gatewayReference}
-                  <span class="visually-hidden"> (opens the processor’s dashboard)</span>
+                  <span class="visually-hidden"> {t('payments.opensDashboard')}</span>
                 </a>
               ) : (
                 p.gatewayReference
@@ -112,12 +113,12 @@ export function PaymentCard({
         )}
         {p.attempts.length > 0 && (
           <>
-            <dt>Attempts</dt>
+            <dt>{t('payments.attempts')}</dt>
             <dd>
               <ol class="payment-attempts" data-testid="payment-attempts">
                 {p.attempts.map((a) => (
                   <li key={a.attempt} data-status={a.status}>
-                    {ATTEMPT_LABELS[a.status]}
+                    {t(ATTEMPT_LABELS[a.status])}
                     {a.brand && a.last4 ? ` · ${a.brand} •••• ${a.last4}` : ''}
                     {a.failureMessage ? ` · ${a.failureMessage}` : ''}
                   </li>
@@ -128,17 +129,17 @@ export function PaymentCard({
         )}
         {p.amountRefunded > 0 && (
           <>
-            <dt>Refunded</dt>
+            <dt>{t('payments.refunded')}</dt>
             <dd data-testid="payment-refunded">{formatAmount(p.amountRefunded, p.currency)}</dd>
           </>
         )}
         {p.failureMessage && (
           <>
-            <dt>Reason</dt>
+            <dt>{t('payments.reason')}</dt>
             <dd data-testid="payment-failure">{p.failureMessage}</dd>
           </>
         )}
-        <dt>Updated</dt>
+        <dt>{t('payments.updated')}</dt>
         <dd>{timeOf(p.updatedAt)}</dd>
       </dl>
       {error && (
@@ -154,7 +155,7 @@ export function PaymentCard({
             disabled={busy}
             onClick={() => void run(onCancel)}
           >
-            Cancel request
+            {t('payments.cancelRequest')}
           </button>
         )}
         {canResend && RESENDABLE.has(p.status) && (
@@ -172,12 +173,12 @@ export function PaymentCard({
               });
             }}
           >
-            Send again ({formatAmount(p.amount, p.currency)})
+            {t('payments.sendAgain', { amount: formatAmount(p.amount, p.currency) })}
           </button>
         )}
         {canRefund && p.status === 'succeeded' && remaining > 0 && !refunding && (
           <button type="button" class="btn small" disabled={busy} onClick={openRefund}>
-            Refund…
+            {t('payments.refund')}
           </button>
         )}
       </div>
@@ -226,12 +227,15 @@ function RefundForm(props: {
       <div
         class="refund-form"
         role="group"
-        aria-label="Confirm refund"
+        aria-label={t('payments.confirmRefundLabel')}
         data-testid="refund-confirm"
       >
         <p data-testid="refund-confirm-text">
-          Refund <strong>{money(amount)}</strong> of {money(p.amount)}
-          {p.brand ? ` to ${p.brand} •••• ${p.last4 ?? ''}` : ''}? This cannot be undone.
+          {t(p.brand ? 'payments.refundQuestionTo' : 'payments.refundQuestion', {
+            amount: money(amount),
+            total: money(p.amount),
+            card: `${p.brand ?? ''} •••• ${p.last4 ?? ''}`,
+          })}
         </p>
         <button
           type="button"
@@ -239,10 +243,10 @@ function RefundForm(props: {
           disabled={busy}
           onClick={() => props.onConfirm(pending)}
         >
-          Confirm refund of {money(amount)}
+          {t('payments.confirmRefund', { amount: money(amount) })}
         </button>
         <button type="button" class="btn small" onClick={() => setPending(null)}>
-          Change
+          {t('payments.change')}
         </button>
       </div>
     );
@@ -253,15 +257,17 @@ function RefundForm(props: {
       onSubmit={(e) => {
         e.preventDefault();
         props.onError(null);
-        if (mode === null) return props.onError('Choose a full or a partial refund.');
+        if (mode === null) return props.onError(t('payments.chooseMode'));
         if (mode === 'full') return setPending('full');
         const amount = toMinorUnits(text, p.currency);
         if (amount === null || amount <= 0)
           return props.onError(
-            `Enter the amount to refund, for example ${(remaining / 10 ** minorDigits(p.currency)).toFixed(minorDigits(p.currency))}.`,
+            t('payments.enterAmount', {
+              example: (remaining / 10 ** minorDigits(p.currency)).toFixed(minorDigits(p.currency)),
+            }),
           );
         if (amount > remaining)
-          return props.onError(`At most ${money(remaining)} can still be refunded.`);
+          return props.onError(t('payments.atMost', { amount: money(remaining) }));
         setPending(amount);
       }}
     >
@@ -274,7 +280,7 @@ function RefundForm(props: {
             checked={mode === 'full'}
             onChange={() => setMode('full')}
           />{' '}
-          Full refund ({money(remaining)})
+          {t('payments.fullRefund', { amount: money(remaining) })}
         </label>
         <label>
           <input
@@ -283,12 +289,14 @@ function RefundForm(props: {
             checked={mode === 'partial'}
             onChange={() => setMode('partial')}
           />{' '}
-          Partial refund
+          {t('payments.partialRefund')}
         </label>
       </fieldset>
       {mode === 'partial' && (
         <>
-          <label for={`refund-${p.id}`}>Refund amount (at most {money(remaining)})</label>
+          <label for={`refund-${p.id}`}>
+            {t('payments.refundAmount', { amount: money(remaining) })}
+          </label>
           <input
             id={`refund-${p.id}`}
             inputMode="decimal"
@@ -298,10 +306,10 @@ function RefundForm(props: {
         </>
       )}
       <button type="submit" class="btn small primary" disabled={busy}>
-        Review refund
+        {t('payments.reviewRefund')}
       </button>
       <button type="button" class="btn small" onClick={props.onBack}>
-        Back
+        {t('payments.back')}
       </button>
     </form>
   );

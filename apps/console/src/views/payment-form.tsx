@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PaymentSettings } from '@parley/protocol';
 import { toMinorUnits } from '../lib/payments';
+import { t } from '../i18n';
 
 interface Props {
   settings: PaymentSettings;
@@ -27,8 +28,8 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const submit = async (): Promise<void> => {
     const minor = toMinorUnits(amount, currency);
-    if (minor === null) return setError('Enter an amount like 12.50.');
-    if (description.trim() === '') return setError('Say what the payment is for.');
+    if (minor === null) return setError(t('payments.amountInvalid'));
+    if (description.trim() === '') return setError(t('payments.descriptionMissing'));
     setBusy(true);
     const err = await onRequest({
       amount: minor,
@@ -47,7 +48,7 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
     <form
       class="payment-form"
       data-testid="payment-form"
-      aria-label="Request payment"
+      aria-label={t('payments.requestLabel')}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -55,7 +56,7 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
     >
       <div class="pf-row">
         <label>
-          Amount
+          {t('payments.amount')}
           <input
             name="amount"
             inputMode="decimal"
@@ -65,7 +66,7 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
           />
         </label>
         <label>
-          Currency
+          {t('payments.currency')}
           <select
             name="currency"
             value={currency}
@@ -80,11 +81,11 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
         </label>
       </div>
       <label>
-        What it is for
+        {t('payments.description')}
         <input
           name="description"
           maxLength={500}
-          placeholder="Order 1042"
+          placeholder={t('payments.descriptionPlaceholder')}
           value={description}
           onInput={(e) => setDescription(e.currentTarget.value)}
         />
@@ -96,16 +97,13 @@ export function PaymentForm({ settings, onRequest, onClose }: Props) {
       )}
       <div class="pf-actions">
         <button type="submit" class="btn primary" disabled={busy}>
-          {busy ? 'Sending…' : error ? 'Try again' : 'Send payment request'}
+          {busy ? t('payments.sending') : error ? t('payments.tryAgain') : t('payments.send')}
         </button>
         <button type="button" class="btn" onClick={onClose}>
-          Cancel
+          {t('payments.cancel')}
         </button>
       </div>
-      <p class="pf-note">
-        The customer pays in a separate secure window. You will see the status, card brand and last
-        four digits — never the card.
-      </p>
+      <p class="pf-note">{t('payments.note')}</p>
     </form>
   );
 }

@@ -4,11 +4,13 @@ import { ConsentSection } from './consent-settings';
 import { DataRequestsSection } from './data-requests';
 import { RetentionSection } from './retention-settings';
 import { SettingsHeader } from './settings-header';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 /** Admin page: the customer data lifecycle (docs/privacy.md): consent, retention, data requests. */
 export function PrivacySettingsPage({ session }: { session: SessionInfo }) {
   useEffect(() => {
-    document.title = 'Privacy · Parley console';
+    document.title = pageTitle(t('workspace.navPrivacy'));
   }, []);
   if (session.agent.role !== 'admin')
     return <p class="centered">Only administrators can change privacy settings.</p>;

@@ -9,9 +9,12 @@ import { RecoveryCodes } from './recovery-codes';
 import { StepUpPrompt } from './step-up-prompt';
 import { NotificationsSection } from './notification-settings';
 import { errorOf } from '../lib/errors';
+import { LanguagePicker } from './language-picker';
+import { t } from '../i18n';
+import { dateTime } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
-const time = (ms: number) => new Date(ms).toLocaleString();
+const time = (ms: number) => dateTime(ms);
 
 interface Props {
   session: SessionInfo;
@@ -49,11 +52,11 @@ export function ProfilePage({ session, onSession, onSignedOut }: Props) {
           <span class="org">{session.organisation.name}</span>
         </div>
         <a class="btn small" href="/">
-          Back to the console
+          {t('profile.back')}
         </a>
       </header>
       <main class="admin-main profile-main">
-        <h1>Your account</h1>
+        <h1>{t('profile.title')}</h1>
         {pending && (
           <StepUpPrompt
             onCancel={() => setPending(null)}
@@ -77,6 +80,7 @@ export function ProfilePage({ session, onSession, onSignedOut }: Props) {
         <NameSection session={session} act={act} onSession={onSession} setNotice={setNotice} />
         <PasswordSection act={act} onSession={onSession} setNotice={setNotice} />
         <FactorsSection act={act} setNotice={setNotice} />
+        <LanguagePicker />
         <NotificationsSection />
         <SessionsSection act={act} onSignedOut={onSignedOut} />
       </main>
@@ -100,18 +104,18 @@ function NameSection({
   const [name, setName] = useState(session.agent.name);
   return (
     <section class="card" aria-labelledby="name-title">
-      <h2 id="name-title">Display name</h2>
+      <h2 id="name-title">{t('profile.nameTitle')}</h2>
       <form
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
           act(async () => {
             onSession(await accountApi.rename(name.trim()));
-            setNotice('Your display name was saved.');
+            setNotice(t('profile.nameSaved'));
           });
         }}
       >
-        <label for="profile-name">Name customers and colleagues see</label>
+        <label for="profile-name">{t('profile.nameLabel')}</label>
         <input
           id="profile-name"
           required
@@ -120,7 +124,7 @@ function NameSection({
           onInput={(e) => setName(e.currentTarget.value)}
         />
         <button type="submit" class="btn primary">
-          Save name
+          {t('profile.saveName')}
         </button>
       </form>
     </section>
@@ -140,7 +144,7 @@ function PasswordSection({
   const [next, setNext] = useState('');
   return (
     <section class="card" aria-labelledby="password-title">
-      <h2 id="password-title">Password</h2>
+      <h2 id="password-title">{t('profile.passwordTitle')}</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -148,11 +152,11 @@ function PasswordSection({
             onSession(await securityApi.changePassword(current, next));
             setCurrent('');
             setNext('');
-            setNotice('Your password was changed. Your other sessions were signed out.');
+            setNotice(t('profile.passwordChanged'));
           });
         }}
       >
-        <label for="pw-current">Current password</label>
+        <label for="pw-current">{t('profile.currentPassword')}</label>
         <input
           id="pw-current"
           type="password"
@@ -161,7 +165,7 @@ function PasswordSection({
           value={current}
           onInput={(e) => setCurrent(e.currentTarget.value)}
         />
-        <label for="pw-new">New password</label>
+        <label for="pw-new">{t('profile.newPassword')}</label>
         <input
           id="pw-new"
           type="password"
@@ -173,11 +177,10 @@ function PasswordSection({
           onInput={(e) => setNext(e.currentTarget.value)}
         />
         <p id="pw-hint" class="hint">
-          At least 12 characters, not a commonly used password. Changing it signs out your other
-          sessions.
+          {t('profile.passwordHint')}
         </p>
         <button type="submit" class="btn primary">
-          Change password
+          {t('profile.changePassword')}
         </button>
       </form>
     </section>
@@ -197,13 +200,13 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
 
   return (
     <section class="card" aria-labelledby="factors-title">
-      <h2 id="factors-title">Two-step verification</h2>
+      <h2 id="factors-title">{t('profile.factorsTitle')}</h2>
       {status === null ? (
-        <p>Loading…</p>
+        <p>{t('profile.loading')}</p>
       ) : status.enabled ? (
         <>
           <p data-testid="totp-status">
-            Authenticator app: on. {status.recoveryCodesLeft} recovery codes left.
+            {t('profile.totpOn', { count: status.recoveryCodesLeft })}
           </p>
           <div class="dialog-actions">
             <button
@@ -216,10 +219,10 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
                 })
               }
             >
-              New recovery codes
+              {t('profile.newRecoveryCodes')}
             </button>
             <button type="button" class="btn danger" onClick={() => setConfirmRemove(true)}>
-              Remove authenticator
+              {t('profile.removeAuthenticator')}
             </button>
           </div>
         </>
@@ -236,20 +239,15 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
             });
           }}
         >
-          <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
-          <img
-            src={enrolment.qrDataUrl}
-            alt="QR code for your authenticator app"
-            width={200}
-            height={200}
-          />
+          <p>{t('profile.enrolHint')}</p>
+          <img src={enrolment.qrDataUrl} alt={t('signIn.qrAlt')} width={200} height={200} />
           <p>
-            Or enter this key:{' '}
+            {t('signIn.orEnterKey')}{' '}
             <code class="nowrap" data-testid="enrol-secret">
               {enrolment.secret}
             </code>
           </p>
-          <label for="enrol-code">Code</label>
+          <label for="enrol-code">{t('signIn.code')}</label>
           <input
             id="enrol-code"
             inputMode="numeric"
@@ -259,18 +257,18 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
             onInput={(e) => setCode(e.currentTarget.value)}
           />
           <button type="submit" class="btn primary">
-            Turn on
+            {t('signIn.turnOn')}
           </button>
         </form>
       ) : (
         <>
-          <p data-testid="totp-status">Authenticator app: off.</p>
+          <p data-testid="totp-status">{t('profile.totpOff')}</p>
           <button
             type="button"
             class="btn primary"
             onClick={() => act(async () => setEnrolment(await securityApi.startEnrolment()))}
           >
-            Set up an authenticator app
+            {t('profile.setUpTotp')}
           </button>
         </>
       )}
@@ -278,19 +276,19 @@ function FactorsSection({ act, setNotice }: { act: Act; setNotice: (n: string) =
       <Passkeys />
       {confirmRemove && (
         <ConfirmDialog
-          title="Remove your authenticator?"
-          confirmLabel="Remove authenticator"
+          title={t('profile.removeTitle')}
+          confirmLabel={t('profile.removeAuthenticator')}
           onCancel={() => setConfirmRemove(false)}
           onConfirm={() => {
             setConfirmRemove(false);
             act(async () => {
               await accountApi.disableMfa();
-              setNotice('Your authenticator app was removed.');
+              setNotice(t('profile.removed'));
               await load();
             });
           }}
         >
-          <p>Sign-in will ask only for your password until you set one up again.</p>
+          <p>{t('profile.removeText')}</p>
         </ConfirmDialog>
       )}
     </section>
@@ -310,18 +308,21 @@ function SessionsSection({
   useEffect(() => void load(), []);
   return (
     <section class="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Where you are signed in</h2>
+      <h2 id="sessions-title">{t('profile.sessionsTitle')}</h2>
       <ul class="session-list" data-testid="session-list">
         {sessions.map((s) => (
           <li key={s.id} data-testid="session-row">
             <div>
               <strong>{s.device}</strong>
-              {s.current && <span class="badge"> This device</span>}
-              {s.locked && <span class="badge"> Locked</span>}
+              {s.current && <span class="badge"> {t('profile.thisDevice')}</span>}
+              {s.locked && <span class="badge"> {t('profile.locked')}</span>}
               <br />
               <span class="hint">
-                {s.ip ?? 'address unknown'} · last seen {time(s.lastSeenAt)} · signed in{' '}
-                {time(s.createdAt)}
+                {t('profile.sessionFacts', {
+                  ip: s.ip ?? t('profile.addressUnknown'),
+                  seen: time(s.lastSeenAt),
+                  since: time(s.createdAt),
+                })}
               </span>
             </div>
             {!s.current && (
@@ -335,7 +336,8 @@ function SessionsSection({
                   })
                 }
               >
-                Sign out<span class="visually-hidden"> {s.device}</span>
+                {t('profile.signOut')}
+                <span class="visually-hidden"> {s.device}</span>
               </button>
             )}
           </li>
@@ -353,26 +355,26 @@ function SessionsSection({
             })
           }
         >
-          Sign out other sessions
+          {t('profile.signOutOthers')}
         </button>
         <button type="button" class="btn danger" onClick={() => setConfirmAll(true)}>
-          Sign out everywhere
+          {t('profile.signOutEverywhere')}
         </button>
       </div>
       {confirmAll && (
         <ConfirmDialog
-          title="Sign out everywhere?"
-          confirmLabel="Sign out everywhere"
+          title={t('profile.signOutEverywhereTitle')}
+          confirmLabel={t('profile.signOutEverywhere')}
           onCancel={() => setConfirmAll(false)}
           onConfirm={() => {
             setConfirmAll(false);
             act(async () => {
               await securityApi.logoutEverywhere();
-              onSignedOut('You have signed out everywhere.');
+              onSignedOut(t('profile.signedOutEverywhere'));
             });
           }}
         >
-          <p>Every session ends, this one too.</p>
+          <p>{t('profile.signOutEverywhereText')}</p>
         </ConfirmDialog>
       )}
     </section>

@@ -10,6 +10,7 @@ import { draftOf, keepDraft } from '../lib/drafts';
 import { copiedFromElsewhere } from '../lib/receiver';
 import { CannedPicker, CannedSuggestions, slashQuery } from './canned-picker';
 import { ConfirmDialog } from './confirm-dialog';
+import { t } from '../i18n';
 
 interface Props {
   onSend: (text: string) => void;
@@ -49,8 +50,8 @@ export function ReplyBox({
   const [pasteAsk, setPasteAsk] = useState<PasteAsk | null>(null);
   // Said after the box appears (a live region's first content is not read out).
   useEffect(() => {
-    const t = setTimeout(() => setAnnounce(`Replying to ${receiver}`), 50);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setAnnounce(t('thread.replyingTo', { name: receiver })), 50);
+    return () => clearTimeout(timer);
   }, [receiver, draftKey]);
   const [active, setActive] = useState(0);
   const [picking, setPicking] = useState(false);
@@ -71,11 +72,11 @@ export function ReplyBox({
     input.current?.focus();
   };
   const submit = (): void => {
-    const t = text.trim();
-    if (!t) return;
-    onSend(t);
+    const body = text.trim();
+    if (!body) return;
+    onSend(body);
     setText('');
-    setAnnounce(`Sent to ${receiver}`);
+    setAnnounce(t('thread.sentTo', { name: receiver }));
     input.current?.focus();
   };
   const onPaste = (e: ClipboardEvent): void => {
@@ -95,22 +96,19 @@ export function ReplyBox({
     <div class="reply-wrap">
       {pasteAsk && (
         <ConfirmDialog
-          title="Paste from another conversation?"
-          confirmLabel={`Paste into reply to ${receiver}`}
+          title={t('thread.pasteTitle')}
+          confirmLabel={t('thread.pasteConfirm', { name: receiver })}
           onConfirm={() => confirmPaste(pasteAsk)}
           onCancel={() => {
             setPasteAsk(null);
             input.current?.focus();
           }}
         >
-          <p>
-            This text was copied from the conversation with {pasteAsk.from}. This reply goes to{' '}
-            {receiver}.
-          </p>
+          <p>{t('thread.pasteText', { from: pasteAsk.from, name: receiver })}</p>
         </ConfirmDialog>
       )}
       <p class="reply-to" data-testid="reply-receiver">
-        To <strong>{receiver}</strong> {badge}
+        {t('thread.to')} <strong>{receiver}</strong> {badge}
       </p>
       <p class="visually-hidden" aria-live="polite" data-testid="receiver-announce">
         {announce}
@@ -129,14 +127,14 @@ export function ReplyBox({
         }}
       >
         <label for="reply-input" class="visually-hidden">
-          Reply to {receiver}
+          {t('thread.replyTo', { name: receiver })}
         </label>
         <textarea
           id="reply-input"
           ref={input}
           rows={3}
           maxLength={MAX_TEXT_LENGTH}
-          placeholder="Write a reply… (Enter to send, Shift+Enter for a new line, / for canned replies)"
+          placeholder={t('thread.replyPlaceholder')}
           value={text}
           aria-controls={suggestions.length > 0 ? 'canned-suggest' : undefined}
           aria-activedescendant={
@@ -177,7 +175,7 @@ export function ReplyBox({
               aria-expanded={picking}
               onClick={() => setPicking(!picking)}
             >
-              Canned replies
+              {t('thread.cannedReplies')}
             </button>
           )}
           <button
@@ -186,7 +184,7 @@ export function ReplyBox({
             disabled={text.trim() === ''}
             data-testid="send-button"
           >
-            Send to {receiver}
+            {t('thread.sendTo', { name: receiver })}
           </button>
         </div>
       </form>

@@ -4,6 +4,8 @@ import type { ReportFigures, ReportGrouping, ReportOverview, SessionInfo } from 
 import { reportsApi } from '../lib/reports-api';
 import { SettingsHeader } from './settings-header';
 import './reports.css';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -67,7 +69,7 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
 
   // Once on opening; later loads are the form's.
   useEffect(() => {
-    document.title = 'Reports · Parley console';
+    document.title = pageTitle(t('workspace.navReports'));
     load();
     import('./report-chart').then(
       (m) => setChart(() => m.default),

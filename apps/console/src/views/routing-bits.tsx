@@ -8,14 +8,16 @@ import type {
 import type { ConsoleClient } from '../lib/client';
 import { incomingTransfers } from '../lib/state';
 import { timeOf, visitorName } from './format';
+import { t } from '../i18n';
 
 // Mirrors LIMITS.maxTextLength (@parley/protocol); the server enforces it.
 const MAX_TEXT_LENGTH = 4000;
 
+// Keys in full for i18n.test.ts.
 const STATUS_LABEL: Record<AgentPresence['status'], string> = {
-  online: 'Online',
-  away: 'Away',
-  offline: 'Offline',
+  online: 'routing.online',
+  away: 'routing.away',
+  offline: 'routing.offline',
 };
 
 /** The agent's own status in the top bar (docs/routing.md): online, away, or appear offline. */
@@ -26,7 +28,7 @@ export function StatusPicker({ client }: { client: ConsoleClient }) {
   return (
     <span class="status-picker">
       <span class={`presence-dot ${mine?.status ?? 'offline'}`} aria-hidden="true" />
-      <label for="status-picker">Your status</label>
+      <label for="status-picker">{t('routing.yourStatus')}</label>
       <select
         id="status-picker"
         data-testid="status-picker"
@@ -36,13 +38,13 @@ export function StatusPicker({ client }: { client: ConsoleClient }) {
           void client.setStatus(next).then(setError);
         }}
       >
-        <option value="online">Online</option>
-        <option value="away">Away</option>
-        <option value="offline">Appear offline</option>
+        <option value="online">{t('routing.online')}</option>
+        <option value="away">{t('routing.away')}</option>
+        <option value="offline">{t('routing.appearOffline')}</option>
       </select>
       {mine?.idle && (
         <span class="hint" data-testid="idle-note">
-          away (inactive)
+          {t('routing.idle')}
         </span>
       )}
       {error && (
@@ -54,34 +56,42 @@ export function StatusPicker({ client }: { client: ConsoleClient }) {
   );
 }
 
-const targetOf = (t: Transfer): string =>
-  t.toAgent ? (t.toAgent.name ?? 'an agent') : `team ${t.toTeam?.name ?? ''}`.trim();
+const targetOf = (tr: Transfer): string =>
+  tr.toAgent
+    ? (tr.toAgent.name ?? t('routing.anAgent'))
+    : t('routing.team', { name: tr.toTeam?.name ?? '' }).trim();
 
 const OUTCOME: Record<Transfer['status'], string> = {
-  pending: 'waiting for an answer',
-  accepted: 'accepted',
-  declined: 'declined — it stayed',
-  expired: 'not answered in time — it stayed',
+  pending: 'routing.outcomePending',
+  accepted: 'routing.outcomeAccepted',
+  declined: 'routing.outcomeDeclined',
+  expired: 'routing.outcomeExpired',
 };
 
 /** A transfer in the conversation history (agents only). */
-export function TransferItem({ t, me }: { t: Transfer; me: string }) {
-  const from = t.from.id === me ? 'You' : (t.from.name ?? 'An agent');
-  const by = t.resolvedBy
-    ? t.resolvedBy.id === me
-      ? 'you'
-      : (t.resolvedBy.name ?? 'an agent')
+export function TransferItem({ t: tr, me }: { t: Transfer; me: string }) {
+  const from = tr.from.id === me ? t('routing.you') : (tr.from.name ?? t('routing.anAgent'));
+  const by = tr.resolvedBy
+    ? tr.resolvedBy.id === me
+      ? t('routing.you')
+      : (tr.resolvedBy.name ?? t('routing.anAgent'))
     : null;
   return (
-    <li class="msg event transfer" data-testid="transfer-event" data-status={t.status}>
+    <li class="msg event transfer" data-testid="transfer-event" data-status={tr.status}>
       <div class="msg-head">
-        <span class="note-tag">Transfer</span>
-        <span class="when">{timeOf(t.createdAt)}</span>
+        <span class="note-tag">{t('routing.transfer')}</span>
+        <span class="when">{timeOf(tr.createdAt)}</span>
       </div>
       <div class="msg-text">
-        {from} offered the conversation to {targetOf(t)}: {OUTCOME[t.status]}
-        {t.status === 'accepted' && by ? ` by ${by}` : ''}.
-        {t.note && <span class="transfer-note"> Note: {t.note}</span>}
+        {t('routing.transferEvent', {
+          from,
+          to: targetOf(tr),
+          outcome:
+            tr.status === 'accepted' && by
+              ? t('routing.outcomeAcceptedBy', { by })
+              : t(OUTCOME[tr.status]),
+        })}
+        {tr.note && <span class="transfer-note"> {t('routing.note', { note: tr.note })}</span>}
       </div>
     </li>
   );
@@ -127,27 +137,32 @@ export function TransferForm({
         void submit();
       }}
     >
-      <label for="transfer-to">Transfer to</label>
+      <label for="transfer-to">{t('routing.transferTo')}</label>
       <select id="transfer-to" required value={to} onChange={(e) => setTo(e.currentTarget.value)}>
-        <option value="">Choose an agent or a team…</option>
-        <optgroup label="Agents">
+        <option value="">{t('routing.choose')}</option>
+        <optgroup label={t('routing.agents')}>
           {agents.map((a) => (
             <option key={a.agentId} value={`agent:${a.agentId}`}>
-              {a.name} — {STATUS_LABEL[a.status]}, {a.activeChats}/{a.maxChats} chats
+              {t('routing.agentOption', {
+                name: a.name,
+                status: t(STATUS_LABEL[a.status]),
+                active: a.activeChats,
+                max: a.maxChats,
+              })}
             </option>
           ))}
         </optgroup>
         {client.teams.length > 0 && (
-          <optgroup label="Teams">
-            {client.teams.map((t) => (
-              <option key={t.id} value={`team:${t.id}`}>
-                {t.name}
+          <optgroup label={t('routing.teams')}>
+            {client.teams.map((team) => (
+              <option key={team.id} value={`team:${team.id}`}>
+                {team.name}
               </option>
             ))}
           </optgroup>
         )}
       </select>
-      <label for="transfer-note">Note for the receiver (agents only, never the visitor)</label>
+      <label for="transfer-note">{t('routing.noteLabel')}</label>
       <textarea
         id="transfer-note"
         rows={2}
@@ -162,10 +177,10 @@ export function TransferForm({
       )}
       <div class="note-actions">
         <button type="submit" class="btn primary" disabled={busy || to === ''}>
-          Offer transfer
+          {t('routing.offer')}
         </button>
         <button type="button" class="btn" onClick={onClose}>
-          Cancel
+          {t('routing.cancel')}
         </button>
       </div>
     </form>
@@ -188,39 +203,45 @@ export function RoutingAlerts({ client }: { client: ConsoleClient }) {
   });
   if (offers.length === 0 && escalations.length === 0 && !error) return null;
   const teamName = (id: string | null) =>
-    id === null ? 'the shared queue' : (client.teams.find((t) => t.id === id)?.name ?? 'a team');
+    id === null
+      ? t('routing.sharedQueue')
+      : (client.teams.find((team) => team.id === id)?.name ?? t('routing.aTeam'));
   return (
     <div class="routing-alerts" aria-live="polite">
-      {offers.map((t) => {
-        const conv = s.conversations[t.conversationId];
+      {offers.map((tr) => {
+        const conv = s.conversations[tr.conversationId];
         return (
           <div
             class="banner info transfer-offer"
-            key={t.id}
+            key={tr.id}
             data-testid="transfer-offer"
             role="group"
-            aria-label="Transfer offer"
+            aria-label={t('routing.offerLabel')}
           >
             <span>
-              {t.from.name ?? 'An agent'} offers you the conversation
-              {conv ? ` with ${visitorName(conv)}` : ''}
-              {t.toTeam ? ` (for ${t.toTeam.name ?? 'your team'})` : ''}.
-              {t.note && <span class="transfer-note"> Note: {t.note}</span>}
+              {t(tr.toTeam ? 'routing.offerForTeam' : 'routing.offerText', {
+                from: tr.from.name ?? t('routing.anAgent'),
+                name: conv ? visitorName(conv) : t('routing.aVisitor'),
+                team: tr.toTeam?.name ?? t('routing.yourTeam'),
+              })}
+              {tr.note && (
+                <span class="transfer-note"> {t('routing.note', { note: tr.note })}</span>
+              )}
             </span>
             <span class="note-actions">
               <button
                 type="button"
                 class="btn primary small"
-                onClick={() => void client.answerTransfer(t, true).then(setError)}
+                onClick={() => void client.answerTransfer(tr, true).then(setError)}
               >
-                Accept transfer
+                {t('routing.acceptTransfer')}
               </button>
               <button
                 type="button"
                 class="btn small"
-                onClick={() => void client.answerTransfer(t, false).then(setError)}
+                onClick={() => void client.answerTransfer(tr, false).then(setError)}
               >
-                Decline
+                {t('routing.decline')}
               </button>
             </span>
           </div>
@@ -232,19 +253,20 @@ export function RoutingAlerts({ client }: { client: ConsoleClient }) {
           key={e.conversationId}
           data-testid="escalation"
           role="group"
-          aria-label="Waiting too long"
+          aria-label={t('routing.waitingTooLong')}
         >
           <span>
-            A visitor has waited {Math.round(e.waitingSeconds / 60) || 1} min in{' '}
-            {teamName(e.teamId)}
-            {e.level === 'supervisors' ? ' (escalated to supervisors)' : ''}.
+            {t(e.level === 'supervisors' ? 'routing.escalatedSupervisors' : 'routing.escalated', {
+              count: Math.round(e.waitingSeconds / 60) || 1,
+              queue: teamName(e.teamId),
+            })}
           </span>
           <button
             type="button"
             class="btn small"
             onClick={() => void client.select(e.conversationId)}
           >
-            Open
+            {t('routing.open')}
           </button>
         </div>
       ))}

@@ -2,6 +2,7 @@ import type { ConversationSummary } from '@parley/protocol';
 import type { ConversationLists } from '../lib/state';
 import { timeOf, visitorName } from './format';
 import { VerifiedBadge } from './verified-badge';
+import { t } from '../i18n';
 
 interface Props {
   lists: ConversationLists;
@@ -43,7 +44,7 @@ function Section(
                   {timeOf(c.status === 'waiting' ? c.createdAt : c.updatedAt)}
                 </span>
                 {unread > 0 && (
-                  <span class="unread" aria-label={`${unread} unread`}>
+                  <span class="unread" aria-label={t('workspace.unread', { count: unread })}>
                     {unread}
                   </span>
                 )}
@@ -58,24 +59,24 @@ function Section(
 
 export function Sidebar({ lists, ...rest }: Props) {
   return (
-    <nav class="sidebar" aria-label="Conversations">
+    <nav class="sidebar" aria-label={t('workspace.conversations')}>
       <Section
-        title="Waiting"
+        title={t('workspace.waiting')}
         testId="queue-waiting"
         items={lists.waiting}
-        empty="Nobody is waiting."
+        empty={t('workspace.nobodyWaiting')}
         {...rest}
       />
       <Section
-        title="My conversations"
+        title={t('workspace.mine')}
         testId="list-mine"
         items={lists.mine}
-        empty="No active conversations."
+        empty={t('workspace.noActive')}
         {...rest}
       />
       {lists.others.length > 0 && (
         <Section
-          title="Other agents"
+          title={t('workspace.others')}
           testId="list-others"
           items={lists.others}
           empty=""
@@ -83,10 +84,10 @@ export function Sidebar({ lists, ...rest }: Props) {
         />
       )}
       <Section
-        title="Closed"
+        title={t('workspace.closed')}
         testId="list-closed"
         items={lists.closed}
-        empty="No closed conversations yet."
+        empty={t('workspace.noClosed')}
         {...rest}
       />
     </nav>

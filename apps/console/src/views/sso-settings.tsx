@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Role, SessionInfo, SsoSettings, UpdateSsoSettingsRequest } from '@parley/protocol';
 import { passkeyApi } from '../lib/passkey-api';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
 const ROLES: Role[] = ['agent', 'supervisor', 'admin'];
@@ -47,7 +49,7 @@ export function SsoSettingsPage({ session }: { session: SessionInfo }) {
     setAcr(v.mfaAcr.join(', '));
   };
   useEffect(() => {
-    document.title = 'Single sign-on · Parley console';
+    document.title = pageTitle(t('settings.ssoTitle'));
     passkeyApi.ssoSettings().then(apply, (e: unknown) => setError(explain(e)));
   }, []);
 

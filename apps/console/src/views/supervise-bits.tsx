@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary, Participant } from '@parley/protocol';
 import { deskApi } from '../lib/desk-api';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
 
 /**
  * Supervisors watch and join (docs/desk.md "Supervisors"). Whether the signed-in agent has
@@ -40,8 +41,7 @@ export function useJoined(c: ConversationSummary, meId: string) {
 export function WatchNote({ c }: { c: ConversationSummary }) {
   return (
     <p class="readonly-note" data-testid="watching-note">
-      You are watching: {c.agent?.name ?? 'another agent'} is handling this conversation. Join it to
-      reply; the visitor sees that you joined.
+      {t('thread.watching', { name: c.agent?.name ?? t('thread.anotherAgent') })}
     </p>
   );
 }

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AgentPresence, RoutingMode, SessionInfo, Team } from '@parley/protocol';
 import { routingApi } from '../lib/routing-api';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
 
@@ -38,7 +40,7 @@ export function TeamsSettingsPage({ session }: { session: SessionInfo }) {
     );
   };
   useEffect(() => {
-    document.title = 'Teams · Parley console';
+    document.title = pageTitle(t('workspace.navTeams'));
     reload();
   }, []);
 

@@ -1,20 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary, VerifiedVisitor } from '@parley/protocol';
 import { visitorIdentityApi } from '../lib/visitor-identity-api';
+import { t } from '../i18n';
 
 /** "Verified": the website vouched for this visitor with a signed identity token. */
 export function VerifiedBadge({ c }: { c: ConversationSummary }) {
   if (!c.visitor.verified) return null;
   return (
-    <span
-      class="verified-badge"
-      data-testid="verified-badge"
-      title="Signed in on your website: identity verified"
-    >
+    <span class="verified-badge" data-testid="verified-badge" title={t('thread.verifiedTitle')}>
       <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">
         <path d="M6.5 11.2 3.3 8l1.1-1.1 2.1 2.1 5.1-5.1L12.7 5z" />
       </svg>
-      Verified
+      {t('thread.verified')}
     </span>
   );
 }
@@ -30,9 +27,9 @@ export function VerifiedDetails({ c }: { c: ConversationSummary }) {
   if (!v?.verified) return null;
   return (
     <p class="pane-sub verified-details" data-testid="verified-details">
-      {v.name ?? 'Customer'}
+      {v.name ?? t('thread.customer')}
       {v.email ? ` · ${v.email}` : ''}
-      {v.sub ? ` · id ${v.sub}` : ''}
+      {v.sub ? ` · ${t('thread.subjectId', { id: v.sub })}` : ''}
     </p>
   );
 }

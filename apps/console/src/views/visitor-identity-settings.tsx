@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo, VisitorIdentitySettings } from '@parley/protocol';
 import { visitorIdentityApi } from '../lib/visitor-identity-api';
 import { errorOf } from '../lib/errors';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
 
@@ -20,7 +22,7 @@ export function VisitorIdentitySettingsPage({ session }: { session: SessionInfo 
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    document.title = 'Verified visitors · Parley console';
+    document.title = pageTitle(t('workspace.navIdentity'));
     visitorIdentityApi.get().then(setS, (e: unknown) => setError(explain(e)));
   }, []);
 

@@ -11,6 +11,8 @@ import { explain, useAction } from '../lib/use-action';
 import { ConfirmDialog } from './confirm-dialog';
 import { SecretOnce } from './secret-once';
 import { SettingsHeader } from './settings-header';
+import { t } from '../i18n';
+import { pageTitle } from './format';
 
 /** Each event in the words an admin reads. */
 const EVENT_LABELS: Record<WebhookEventType, string> = {
@@ -105,7 +107,7 @@ export function WebhooksSettingsPage({ session }: { session: SessionInfo }) {
 
   const reload = () => webhooksApi.list().then(setEndpoints, (e: unknown) => setError(explain(e)));
   useEffect(() => {
-    document.title = 'Webhooks · Parley console';
+    document.title = pageTitle(t('workspace.navWebhooks'));
     void reload();
   }, []);
 

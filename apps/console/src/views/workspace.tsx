@@ -9,6 +9,7 @@ import { Sidebar } from './sidebar';
 import { RoutingAlerts, StatusPicker } from './routing-bits';
 import { deskTitle } from '../lib/notify';
 import { ConnectionStatus } from './connection-status';
+import { t } from '../i18n';
 
 interface Props {
   session: SessionInfo;
@@ -72,72 +73,77 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
           </a>
           {session.agent.role !== 'agent' && (
             <a class="btn small" href="/reports">
-              Reports
+              {t('workspace.navReports')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/agents">
-              Administration
+              {t('workspace.navAdmin')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/masking">
-              Masking
+              {t('workspace.navMasking')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/organisation">
-              Organisation
+              {t('workspace.navOrganisation')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/teams">
-              Teams
+              {t('workspace.navTeams')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/customer">
-              Business hours
+              {t('workspace.navCustomer')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/canned-replies">
-              Canned replies
+              {t('workspace.navCanned')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/visitor-identity">
-              Verified visitors
+              {t('workspace.navIdentity')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/api-tokens">
-              API tokens
+              {t('workspace.navApiTokens')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/webhooks">
-              Webhooks
+              {t('workspace.navWebhooks')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/privacy">
-              Privacy
+              {t('workspace.navPrivacy')}
             </a>
           )}
           {session.agent.role === 'admin' && (
             <a class="btn small" href="/settings/blocks">
-              Blocked visitors
+              {t('workspace.navBlocks')}
             </a>
           )}
           <a class="btn small" href="/settings/passkeys">
-            Passkeys
+            {t('workspace.navPasskeys')}
           </a>
-          <a class="agent-name" href="/profile" data-testid="agent-name" title="Your account">
+          <a
+            class="agent-name"
+            href="/profile"
+            data-testid="agent-name"
+            title={t('workspace.yourAccount')}
+          >
             {session.agent.name}
           </a>
           <button type="button" class="btn small" onClick={onSignOut}>
-            Sign out
+            {t('workspace.signOut')}
           </button>
         </div>
       </header>
@@ -146,7 +152,7 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
         <p class="banner warn" role="alert" data-testid="notice">
           {s.notice}
           <button type="button" class="link" onClick={() => client.dismissNotice()}>
-            Dismiss
+            {t('workspace.dismiss')}
           </button>
         </p>
       )}
@@ -162,9 +168,7 @@ export function Workspace({ session, onSignOut, onExpired, locked = false, onUnl
         ) : (
           <section class="pane empty-pane">
             <p>
-              {lists.waiting.length > 0
-                ? 'Pick a waiting conversation from the queue to accept it.'
-                : 'No conversation selected. New conversations appear in the queue on their own.'}
+              {lists.waiting.length > 0 ? t('workspace.pickWaiting') : t('workspace.noneSelected')}
             </p>
           </section>
         )}
