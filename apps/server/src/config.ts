@@ -99,6 +99,12 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'production'),
   /** Bearer token that lets a scraper outside loopback read /metrics (unset: loopback only). */
   metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** OTLP/HTTP base URL for traces (…/v1/traces is appended); unset: no tracing at all. */
+  otelEndpoint: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .optional(),
   /** Outgoing e-mail (docs/email.md); without a host no e-mail is sent and e-mailed unlock links are off. */
   smtpHost: z.string().min(1).optional(),
   smtpPort: PortSchema,
@@ -221,6 +227,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   powDifficulty: 'PARLEY_POW_DIFFICULTY',
   visitorClosedTokenHours: 'PARLEY_VISITOR_CLOSED_TOKEN_HOURS',
   metricsToken: 'PARLEY_METRICS_TOKEN',
+  otelEndpoint: 'PARLEY_OTEL_EXPORTER_OTLP_ENDPOINT',
   tlsCert: 'PARLEY_TLS_CERT',
   tlsKey: 'PARLEY_TLS_KEY',
   httpRedirectPort: 'PARLEY_HTTP_REDIRECT_PORT',
@@ -334,7 +341,9 @@ export function loadConfig(
 ): Config {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
-    const fromEnv = env[ENV_NAMES[key]];
+    // The OpenTelemetry SDKs' own variable is honoured too (Parley's wins).
+    const fromEnv =
+      env[ENV_NAMES[key]] ?? (key === 'otelEndpoint' ? env.OTEL_EXPORTER_OTLP_ENDPOINT : undefined);
     const value =
       overrides[key] ??
       (fromEnv === '' ? undefined : fromEnv) ??

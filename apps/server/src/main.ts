@@ -82,6 +82,13 @@ import type { RoutingService } from './modules/routing';
 import { createBlockService, registerBlockRoutes, type BlockService } from './modules/blocks';
 import { createReportService, registerReportRoutes } from './modules/reports';
 import { createHistoryService, registerHistoryRoutes } from './modules/search';
+import {
+  startTracing,
+  traceBus,
+  traceCommitter,
+  traceMasker,
+  traceSend,
+} from './telemetry/tracing';
 import { createApiTokenService, tokenScopeFor } from './modules/api-tokens';
 import {
   createChatEventHub,
@@ -186,7 +193,8 @@ export async function startServer(
           'bus: a subscriber failed; the others were served',
         ),
       );
-  const bus = instrumentBus(rawBus, metrics);
+  const tracing = startTracing(config.otelEndpoint);
+  const bus = traceBus(instrumentBus(rawBus, metrics), tracing);
   const rawCommitter = createGroupCommitter(store, {
     onCommit: ({ size, durationMs }) => {
       metrics.commitSeconds.observe(durationMs / 1000);
@@ -200,12 +208,15 @@ export async function startServer(
           )
         : log.info({ waiting }, 'store: answering again; commits resumed'),
   });
-  const committer = instrumentCommitter(rawCommitter, metrics);
+  const committer = traceCommitter(instrumentCommitter(rawCommitter, metrics), tracing);
   const maskingSettings = createMaskingSettingsService({ store, bus, log });
   await maskingSettings.start();
-  const masker = instrumentMasker(
-    createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) }),
-    metrics,
+  const masker = traceMasker(
+    instrumentMasker(
+      createMessageMasker({ optionsFor: (orgId) => maskingSettings.optionsFor(orgId) }),
+      metrics,
+    ),
+    tracing,
   );
   const held = createHeldPieces({ store, bus, log });
   await held.start();
@@ -213,27 +224,30 @@ export async function startServer(
   const chatEvents = createChatEventHub(log);
   // Filled once the security events exist (they are made after the chat service).
   const late: { signals?: Signals } = {};
-  const chat = instrumentSend(
-    createChatService({
-      store,
-      bus,
-      committer,
-      masker,
-      held,
-      log,
-      // Nothing to wait for once the organisation's settings are cached (the hot path's case).
-      maskingReady: (orgId) =>
-        maskingSettings.optionsFor(orgId) === undefined ? maskingSettings.ready(orgId) : undefined,
-      events: chatEvents,
-      onVisitorCard: (orgId, visitorId, cards) => {
-        for (let i = 0; i < cards; i++)
-          late.signals?.report(orgId, 'card_testing', visitorId, {
-            detail: { visitorId },
-            threshold: config.signalCardTestingPerMinute,
-          });
-      },
-    }),
-    metrics,
+  const chat = traceSend(
+    instrumentSend(
+      createChatService({
+        store,
+        bus,
+        committer,
+        masker,
+        held,
+        log,
+        // Nothing to wait for once the organisation's settings are cached (the hot path's case).
+        maskingReady: (orgId) =>
+          maskingSettings.optionsFor(orgId) === undefined ? maskingSettings.ready(orgId) : undefined,
+        events: chatEvents,
+        onVisitorCard: (orgId, visitorId, cards) => {
+          for (let i = 0; i < cards; i++)
+            late.signals?.report(orgId, 'card_testing', visitorId, {
+              detail: { visitorId },
+              threshold: config.signalCardTestingPerMinute,
+            });
+        },
+      }),
+      metrics,
+    ),
+    tracing,
   );
   // Keys outside the database (issue 10 findings 5 and 7): sealed credentials and the keyed audit chain.
   const keyring = loadKeyring(config);
@@ -401,6 +415,7 @@ export async function startServer(
   });
   const fileStorage = fileStorageFor(config);
   const app = await buildApp({
+    tracing,
     fileStorage,
     vault,
     apiTokens,
@@ -593,6 +608,7 @@ export async function startServer(
       await bus.close();
       await probes.close();
       if (!options.store) await store.close();
+      await tracing?.shutdown();
       removeGuards?.();
     })());
   if (options.processGuards) removeGuards = installProcessGuards({ log, drain: close });

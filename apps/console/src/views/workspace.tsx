@@ -1,4 +1,3 @@
-import { t } from '../i18n';
 import { useEffect, useReducer, useRef } from 'preact/hooks';
 import type { SessionInfo } from '@parley/protocol';
 import { ConsoleClient } from '../lib/client';

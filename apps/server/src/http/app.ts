@@ -49,6 +49,7 @@ import { installSecurityHeaders, warnAboutUntrustedProxy } from './headers';
 import { registerWeb } from './web';
 import { installRateLimits, type RateLimits, type RateLimitSettings } from './rate-limit';
 import { capConnections, closeSlowHeaders, type ConnectionLimits } from './connection-limits';
+import { traceHttp, type Tracing } from '../telemetry/tracing';
 
 export interface ParleyRoute {
   method: string;
@@ -106,6 +107,8 @@ export interface AppDeps {
   tlsFiles?: TlsFiles | undefined;
   /** What the widget's configuration says of presence and teams (modules/routing). */
   widgetRouting?: WidgetRouting;
+  /** OpenTelemetry traces, when an OTLP endpoint is set (telemetry/tracing.ts). */
+  tracing?: Tracing | undefined;
 }
 
 /** The Fastify instance with its server-level limits: TLS, body, proxy hops, slowloris timeouts. */
@@ -136,6 +139,7 @@ function createFastify(deps: AppDeps): FastifyInstance {
   if (deps.limits && deps.trustProxy === 0) capConnections(app.server, deps.limits, deps.log);
   app.decorate('parleyTls', tlsServer);
   app.addHook('onClose', async () => tlsServer?.stop());
+  traceHttp(app, deps.tracing);
   return app;
 }
 

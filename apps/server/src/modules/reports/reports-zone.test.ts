@@ -223,7 +223,7 @@ for (const target of storeTargets()) {
                 id: `pay-${c.id}`,
                 orgId,
                 conversationId: c.id,
-                status: rand() < 0.6 ? 'succeeded' : rand() < 0.5 ? 'failed' : 'pending',
+                status: rand() < 0.6 ? 'succeeded' : rand() < 0.5 ? 'failed' : 'opened',
                 amount: 100 + Math.floor(rand() * 10_000),
                 currency: rand() < 0.5 ? 'EUR' : 'USD',
                 description: 'order',
