@@ -17,7 +17,6 @@ import { BlockDialog } from './block-dialog';
 import { MessageText } from './message-text';
 import { clipboardText, noteCopy } from '../lib/receiver';
 import { useJoined, WatchNote } from './supervise-bits';
-import { t } from '../i18n';
 
 // Keys in full for i18n.test.ts.
 const STATUS: Record<ConversationSummary['status'], string> = {

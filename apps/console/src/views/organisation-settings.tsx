@@ -9,7 +9,6 @@ import {
   type OrganisationSettings,
 } from '../lib/organisation-api';
 import { errorOf } from '../lib/errors';
-import { t } from '../i18n';
 import { pageTitle } from './format';
 
 const explain = (e: unknown): string => errorOf(e);
