@@ -235,7 +235,9 @@ export async function startServer(
         log,
         // Nothing to wait for once the organisation's settings are cached (the hot path's case).
         maskingReady: (orgId) =>
-          maskingSettings.optionsFor(orgId) === undefined ? maskingSettings.ready(orgId) : undefined,
+          maskingSettings.optionsFor(orgId) === undefined
+            ? maskingSettings.ready(orgId)
+            : undefined,
         events: chatEvents,
         onVisitorCard: (orgId, visitorId, cards) => {
           for (let i = 0; i < cards; i++)
