@@ -170,6 +170,8 @@ function render(view: PageView): void {
       notifyOpener('requires_action');
       if (before !== 'requires_action') el('challenge-approve').focus();
       return;
+    // Disputed later with the bank: the payment itself was made, so the page says so.
+    case 'disputed':
     case 'succeeded': {
       const known =
         view.brand && view.brand !== 'unknown' ? BRAND_NAMES[view.brand as CardBrand] : undefined;
