@@ -8,6 +8,7 @@
  * (client, hosted-fields and three-d-secure beside each other), which the CSP allows.
  */
 import { minorUnits } from '@parley/protocol/money';
+import { t } from './i18n';
 import { loadScript } from './stripe';
 
 interface BraintreeError extends Error {
@@ -58,21 +59,26 @@ declare global {
   }
 }
 
-const FIELDS: { key: FieldKey; label: string; placeholder: string; problem: string }[] = [
-  {
-    key: 'number',
-    label: 'Card number',
-    placeholder: '1234 1234 1234 1234',
-    problem: 'Enter a valid card number.',
-  },
-  {
-    key: 'expirationDate',
-    label: 'Expiry date',
-    placeholder: 'MM / YY',
-    problem: 'Enter a valid expiry date.',
-  },
-  { key: 'cvv', label: 'Security code', placeholder: '', problem: 'Enter the security code.' },
-];
+type FieldText = { key: FieldKey; label: string; placeholder: string; problem: string };
+
+/** The labels, placeholders and problems we give Braintree's fields, in the page's language. */
+function fieldTexts(): FieldText[] {
+  return [
+    {
+      key: 'number',
+      label: t('form.cardNumber'),
+      placeholder: t('form.numberPlaceholder'),
+      problem: t('cardError.numberProblem'),
+    },
+    {
+      key: 'expirationDate',
+      label: t('form.expiryShort'),
+      placeholder: t('form.expiryPlaceholder'),
+      problem: t('cardError.expiryProblem'),
+    },
+    { key: 'cvv', label: t('form.cvc'), placeholder: '', problem: t('cardError.cvcEmpty') },
+  ];
+}
 
 /** Integer minor units as the decimal string 3-D Secure wants ("12.50", JPY "1200"). */
 export function decimalAmount(minor: number, currency: string): string {
@@ -110,6 +116,7 @@ export async function mountBraintree(
     await loadScript(scriptUrl.replace(/client(\.min)?\.js$/, 'three-d-secure$1.js'));
   const sdk = window.braintree;
   if (!sdk) throw new Error('braintree-web missing');
+  const FIELDS = fieldTexts();
   target.replaceChildren();
   const errors = new Map<FieldKey, HTMLElement>();
   const row = el('div', { class: 'row' });
@@ -165,7 +172,7 @@ export async function mountBraintree(
         const e = error as BraintreeError;
         if (e.code === 'HOSTED_FIELDS_FIELDS_EMPTY') {
           showProblems(FIELDS.map((f) => f.key));
-          throw new CardDetailsInvalid('Enter your card details.');
+          throw new CardDetailsInvalid(t('cardError.enterDetails'));
         }
         if (
           e.code === 'HOSTED_FIELDS_FIELDS_INVALID' ||
@@ -174,7 +181,7 @@ export async function mountBraintree(
           const keys = (e.details?.invalidFieldKeys ?? []) as FieldKey[];
           showProblems(keys);
           fields.focus(keys[0] ?? 'number');
-          throw new CardDetailsInvalid('Check the card details.');
+          throw new CardDetailsInvalid(t('cardError.checkDetails'));
         }
         throw error;
       }

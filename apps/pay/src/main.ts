@@ -17,7 +17,17 @@ import {
   validateCard,
 } from '@parley/protocol/card';
 import type { CardBrand, CardField, CardFormInput } from '@parley/protocol/card';
-import { formatMoney } from '@parley/protocol/money';
+import {
+  cardErrorText,
+  errorText,
+  failureText,
+  formatAmount,
+  intlLocale,
+  lang,
+  loadLanguage,
+  t,
+  translatePage,
+} from './i18n';
 import { ApiError, apiFor } from './api';
 import type { PayPageView as PageView } from '@parley/protocol';
 import { loadScript, type StripeClient, type StripeElements } from './stripe';
@@ -73,7 +83,7 @@ function announce(focusId: string, text: string): void {
   el(focusId).focus();
 }
 
-const money = (view: PageView) => formatMoney(view.amount, view.currency, navigator.languages);
+const money = (view: PageView) => formatAmount(view.amount, view.currency);
 
 function notifyOpener(status: string): void {
   // A courtesy only: the chat learns the status from the vault's signed event.
@@ -115,7 +125,8 @@ const BRAND_MARKS: Record<Exclude<CardBrand, 'unknown'>, string> = {
 function renderErrors(all: boolean): boolean {
   const errors = validateCard(currentInput());
   for (const field of Object.keys(inputs) as CardField[]) {
-    const message = all || touched.has(field) ? (errors[field] ?? '') : '';
+    const error = errors[field];
+    const message = (all || touched.has(field)) && error ? cardErrorText(error) : '';
     el(`card-${field}-error`).textContent = message;
     inputs[field].setAttribute('aria-invalid', message ? 'true' : 'false');
   }
@@ -133,11 +144,9 @@ function render(view: PageView): void {
   el('pay-merchant').textContent = view.merchantName;
   el('pay-amount').textContent = money(view);
   el('pay-description').textContent = view.description;
-  el('pay-submit').textContent = `Pay ${money(view)}`;
-  el('pay-hosted-submit').textContent = `Pay ${money(view)}`;
-  if (view.processor)
-    el('pay-safety-note').textContent =
-      'The agent in the chat cannot see what you type here. Your card details go directly to the card processor, not to the chat or to this merchant.';
+  el('pay-submit').textContent = t('page.payAmount', { amount: money(view) });
+  el('pay-hosted-submit').textContent = t('page.payAmount', { amount: money(view) });
+  if (view.processor) el('pay-safety-note').textContent = t('page.safetyNoteProcessor');
   switch (view.status) {
     case 'created':
     case 'opened':
@@ -153,19 +162,29 @@ function render(view: PageView): void {
         window.location.assign(view.action.url);
         return;
       }
-      el('pay-challenge-text').textContent =
-        `Your bank asks you to confirm a payment of ${money(view)} to ${view.merchantName}. (Test gateway: choose an answer.)`;
+      el('pay-challenge-text').textContent = t('challenge.textAmount', {
+        amount: money(view),
+        merchant: view.merchantName,
+      });
       show('pay-challenge');
       notifyOpener('requires_action');
       if (before !== 'requires_action') el('challenge-approve').focus();
       return;
+    // Disputed later with the bank: the payment itself was made, so the page says so.
+    case 'disputed':
     case 'succeeded': {
-      const brand = BRAND_NAMES[view.brand as CardBrand] ?? 'card';
-      el('pay-success-text').textContent =
-        `${money(view)} paid${view.last4 ? ` with ${brand} ending ${view.last4}` : ''}.`;
+      const known =
+        view.brand && view.brand !== 'unknown' ? BRAND_NAMES[view.brand as CardBrand] : undefined;
+      const brand = known ?? t('form.brandCard');
+      el('pay-success-text').textContent = view.last4
+        ? t('success.paidWithCard', { amount: money(view), brand, last4: view.last4 })
+        : t('success.paid', { amount: money(view) });
       show('pay-success');
       notifyOpener('succeeded');
-      announce('pay-success-title', `Payment successful. ${el('pay-success-text').textContent}`);
+      announce(
+        'pay-success-title',
+        t('success.announce', { details: el('pay-success-text').textContent }),
+      );
       closeSoon();
       return;
     }
@@ -174,21 +193,20 @@ function render(view: PageView): void {
     case 'expired':
       el('pay-failure-title').textContent =
         view.status === 'failed'
-          ? 'Payment failed'
+          ? t('failure.failed')
           : view.status === 'canceled'
-            ? 'Payment canceled'
-            : 'Payment request expired';
+            ? t('failure.canceled')
+            : t('failure.expired');
       el('pay-failure-message').textContent =
-        view.failureMessage ??
-        (view.status === 'canceled'
-          ? 'The merchant canceled this payment request.'
+        view.status === 'canceled'
+          ? t('failure.canceledText')
           : view.status === 'expired'
-            ? 'This payment request has expired.'
-            : '');
+            ? t('failure.expiredText')
+            : failureText(view.failureCode);
       el('pay-retry').hidden = !view.canRetry;
       el('pay-failure-next').textContent = view.canRetry
-        ? 'Nothing was charged. You can try again, with this card or another one.'
-        : 'Nothing was charged. You can ask the agent in the chat for a new payment request.';
+        ? t('failure.nextRetry')
+        : t('failure.nextAskAgent');
       show('pay-failure');
       notifyOpener(view.status);
       announce(
@@ -211,7 +229,7 @@ function backToChat(): void {
 function closeSoon(): void {
   if (closeTimer) return;
   let left = CLOSE_AFTER_S;
-  el('pay-closing').textContent = `This window closes in ${left} seconds.`;
+  el('pay-closing').textContent = t('success.closing', { count: left });
   closeTimer = setInterval(() => {
     left -= 1;
     if (left <= 0) {
@@ -219,15 +237,12 @@ function closeSoon(): void {
       backToChat();
       return;
     }
-    el('pay-closing').textContent = `This window closes in ${left} seconds.`;
+    el('pay-closing').textContent = t('success.closing', { count: left });
   }, 1000);
 }
 
 function showError(error: unknown): void {
-  const message =
-    error instanceof ApiError
-      ? error.message
-      : 'The payment could not be sent. Check your connection and try again.';
+  const message = error instanceof ApiError ? errorText(error.code) : t('error.sendFailed');
   if (
     error instanceof ApiError &&
     (error.code === 'payment_expired' ||
@@ -273,7 +288,7 @@ async function answer(approve: boolean): Promise<void> {
   } catch (error) {
     show('pay-challenge');
     el('pay-challenge-text').textContent =
-      error instanceof ApiError ? error.message : 'The answer could not be sent; try again.';
+      error instanceof ApiError ? errorText(error.code) : t('challenge.sendFailed');
   } finally {
     el<HTMLButtonElement>('challenge-approve').disabled = false;
     el<HTMLButtonElement>('challenge-deny').disabled = false;
@@ -309,9 +324,7 @@ async function startBraintree(view: PageView): Promise<void> {
     button.disabled = false;
   } catch (error) {
     el('pay-hosted-error').textContent =
-      error instanceof ApiError
-        ? error.message
-        : 'The secure payment form could not be loaded. Check your connection and reload.';
+      error instanceof ApiError ? errorText(error.code) : t('error.formLoadFailed');
     if (error instanceof ApiError && error.code !== 'gateway_error')
       api.details().then(render, () => undefined);
   }
@@ -329,9 +342,7 @@ async function submitBraintree(fields: BraintreeMount): Promise<void> {
     nonce = await fields.nonce(decimalAmount(view.amount, view.currency));
   } catch (error) {
     el('pay-hosted-error').textContent =
-      error instanceof CardDetailsInvalid
-        ? error.message
-        : 'The card could not be checked with the card processor. Try again.';
+      error instanceof CardDetailsInvalid ? error.message : t('error.processorCheckFailed');
     button.disabled = false;
     return;
   }
@@ -342,7 +353,7 @@ async function submitBraintree(fields: BraintreeMount): Promise<void> {
   } catch (error) {
     show('pay-hosted-section');
     el('pay-hosted-error').textContent =
-      error instanceof ApiError ? error.message : 'Could not reach the payment vault; try again.';
+      error instanceof ApiError ? errorText(error.code) : t('error.vaultUnreachable');
     button.disabled = false;
     if (error instanceof ApiError && error.code !== 'gateway_error')
       api.details().then(render, () => undefined);
@@ -365,7 +376,8 @@ async function startHosted(view: PageView): Promise<void> {
     if (!window.Stripe) throw new Error('Stripe.js missing');
     const { clientSecret, returnUrl } = await api.intent(idempotencyKey);
     const stripe = window.Stripe(processor.publishableKey);
-    const elements = stripe.elements({ clientSecret });
+    // The Payment Element speaks the page's language (Stripe knows de, fr, es; en-XA is en).
+    const elements = stripe.elements({ clientSecret, locale: intlLocale });
     const element = elements.create('payment');
     element.on('ready', () => {
       button.disabled = false;
@@ -376,9 +388,7 @@ async function startHosted(view: PageView): Promise<void> {
     hosted = { stripe, elements, returnUrl, destroy: () => element.destroy() };
   } catch (error) {
     el('pay-hosted-error').textContent =
-      error instanceof ApiError
-        ? error.message
-        : 'The secure payment form could not be loaded. Check your connection and reload.';
+      error instanceof ApiError ? errorText(error.code) : t('error.formLoadFailed');
     if (error instanceof ApiError && error.code !== 'gateway_error')
       api.details().then(render, () => undefined);
   }
@@ -406,8 +416,7 @@ async function submitHosted(): Promise<void> {
     const view = await api.sync();
     if (view.status === 'opened' && result.error) {
       show('pay-hosted-section');
-      el('pay-hosted-error').textContent =
-        result.error.message ?? 'The payment did not go through.';
+      el('pay-hosted-error').textContent = result.error.message ?? t('failure.notThrough');
       button.disabled = false;
       return;
     }
@@ -415,7 +424,7 @@ async function submitHosted(): Promise<void> {
   } catch (error) {
     show('pay-hosted-section');
     el('pay-hosted-error').textContent =
-      error instanceof ApiError ? error.message : 'Could not reach the payment vault; try again.';
+      error instanceof ApiError ? errorText(error.code) : t('error.vaultUnreachable');
     button.disabled = false;
   }
 }
@@ -476,13 +485,24 @@ function start(): void {
     if (current && current.status !== 'succeeded') notifyOpener('closed');
   });
   // The link is single-use: a reload goes to the session URL instead.
+  // The language stays in the URL, so a reload keeps it.
+  const query = lang === 'en' ? '' : `?lang=${encodeURIComponent(lang)}`;
   if (paymentId && !window.location.pathname.startsWith('/pay/p/'))
-    history.replaceState(null, '', `/pay/p/${encodeURIComponent(paymentId)}`);
-  api.details().then(render, (error: unknown) => {
-    el('pay-load-error').hidden = false;
-    el('pay-load-error').textContent =
-      error instanceof ApiError ? error.message : 'The payment could not be loaded.';
-  });
+    history.replaceState(null, '', `/pay/p/${encodeURIComponent(paymentId)}${query}`);
+  // The customer's catalog before the first words are shown (English if it cannot be fetched).
+  const ready = loadLanguage()
+    .catch(() => undefined)
+    .then(() => translatePage(document));
+  Promise.all([api.details(), ready]).then(
+    ([view]) => render(view),
+    (error: unknown) => {
+      el('pay-load-error').hidden = false;
+      void ready.then(() => {
+        el('pay-load-error').textContent =
+          error instanceof ApiError ? errorText(error.code) : t('error.loadFailed');
+      });
+    },
+  );
 }
 
 start();

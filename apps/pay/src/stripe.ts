@@ -19,7 +19,11 @@ export interface StripeConfirmResult {
 }
 
 export interface StripeClient {
-  elements(options: { clientSecret: string; appearance?: Record<string, unknown> }): StripeElements;
+  elements(options: {
+    clientSecret: string;
+    appearance?: Record<string, unknown>;
+    locale?: string;
+  }): StripeElements;
   confirmPayment(options: {
     elements: StripeElements;
     confirmParams: { return_url: string };

@@ -1,5 +1,5 @@
 import { ApiError, visitorApi } from './api';
-import { errorText, t } from './i18n';
+import { errorText, lang, t } from './i18n';
 
 let listening: ((e: MessageEvent) => void) | null = null;
 
@@ -57,8 +57,12 @@ export async function openPayWindow(
   const features = 'popup,width=480,height=720';
   const win = window.open('', name, features);
   try {
-    const { payUrl } = await visitorApi.payLink(token, conversationId, paymentId);
-    const vaultOrigin = new URL(payUrl).origin;
+    const link = await visitorApi.payLink(token, conversationId, paymentId);
+    // The pay window speaks the visitor's language (issue 16 item 4); the vault ignores the query.
+    const url = new URL(link.payUrl);
+    url.searchParams.set('lang', lang);
+    const payUrl = url.href;
+    const vaultOrigin = url.origin;
     if (listening) window.removeEventListener('message', listening);
     listening = (e: MessageEvent) => {
       const data = e.data as { type?: unknown } | null;
