@@ -84,7 +84,9 @@ describe('reports in the console (browser)', () => {
       .poll(() => page.getByTestId('report-table').locator('tbody th').first().textContent())
       .toBe('No agent');
     const href = await page.getByTestId('report-csv').getAttribute('href');
-    expect(href).toMatch(/^\/api\/reports\/export\.csv\?from=\d+&to=\d+&by=agent$/);
+    expect(href).toMatch(
+      /^\/api\/reports\/export\.csv\?fromDay=\d{4}-\d{2}-\d{2}&toDay=\d{4}-\d{2}-\d{2}&by=agent$/,
+    );
     const csv = await page.evaluate(async (u) => {
       const r = await fetch(u, { credentials: 'same-origin' });
       return { type: r.headers.get('content-type'), text: await r.text() };

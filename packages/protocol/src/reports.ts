@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** How a report is broken down: per UTC day, per team, or per agent. */
+/** How a report is broken down: per day (the organisation's local day), per team, or per agent. */
 export const REPORT_GROUPINGS = ['day', 'team', 'agent'] as const;
 export const ReportGroupingSchema = z.enum(REPORT_GROUPINGS);
 export type ReportGrouping = z.infer<typeof ReportGroupingSchema>;
@@ -8,13 +8,22 @@ export type ReportGrouping = z.infer<typeof ReportGroupingSchema>;
 /** A range longer than this is refused: reports read the store, bounded (law 8). */
 export const REPORT_MAX_DAYS = 400;
 
+const DaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar day');
+
 /**
  * `GET /api/reports/overview` and `/api/reports/export.csv`: a time range
- * [from, to) in ms since the epoch (the last 30 days by default) and a grouping.
+ * [from, to) in ms since the epoch (the last 30 days by default), or whole days
+ * `fromDay`..`toDay` (YYYY-MM-DD, both included) of the organisation's time
+ * zone, which win over `from`/`to`; and a grouping.
  */
 export const ReportQuerySchema = z.object({
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),
+  fromDay: DaySchema.optional(),
+  toDay: DaySchema.optional(),
   by: ReportGroupingSchema.default('day'),
 });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
@@ -45,7 +54,7 @@ export const ReportFiguresSchema = z.object({
 export type ReportFigures = z.infer<typeof ReportFiguresSchema>;
 
 export const ReportRowSchema = ReportFiguresSchema.extend({
-  /** The day (YYYY-MM-DD, UTC), team id or agent id; null for "no team" / "no agent". */
+  /** The day (YYYY-MM-DD, the organisation's zone), team id or agent id; null for "no team" / "no agent". */
   key: z.string().nullable(),
   label: z.string(),
 });
@@ -54,6 +63,8 @@ export type ReportRow = z.infer<typeof ReportRowSchema>;
 export const ReportOverviewSchema = z.object({
   from: z.number().int(),
   to: z.number().int(),
+  /** The organisation's time zone, whose local days the range and the rows are in. */
+  timeZone: z.string().default('UTC'),
   by: ReportGroupingSchema,
   totals: ReportFiguresSchema,
   rows: z.array(ReportRowSchema),

@@ -1,15 +1,18 @@
 import { ReportOverviewSchema, type ReportGrouping, type ReportOverview } from '@parley/protocol';
 import { call } from './api';
 
-/** The report query string: a range [from, to) in ms and a grouping. */
-export function reportQuery(from: number, to: number, by: ReportGrouping): string {
-  return new URLSearchParams({ from: String(from), to: String(to), by }).toString();
+/**
+ * The report query string: whole days `fromDay`..`toDay` (YYYY-MM-DD, both included), which the
+ * server reads as the organisation's local days (its business-hours zone), and a grouping.
+ */
+export function reportQuery(fromDay: string, toDay: string, by: ReportGrouping): string {
+  return new URLSearchParams({ fromDay, toDay, by }).toString();
 }
 
 /** REST calls of the reports page (docs/operations.md "Reports"). */
 export const reportsApi = {
-  overview: (from: number, to: number, by: ReportGrouping): Promise<ReportOverview> =>
-    call(ReportOverviewSchema, `/api/reports/overview?${reportQuery(from, to, by)}`),
-  csvUrl: (from: number, to: number, by: ReportGrouping): string =>
-    `/api/reports/export.csv?${reportQuery(from, to, by)}`,
+  overview: (fromDay: string, toDay: string, by: ReportGrouping): Promise<ReportOverview> =>
+    call(ReportOverviewSchema, `/api/reports/overview?${reportQuery(fromDay, toDay, by)}`),
+  csvUrl: (fromDay: string, toDay: string, by: ReportGrouping): string =>
+    `/api/reports/export.csv?${reportQuery(fromDay, toDay, by)}`,
 };

@@ -8,8 +8,12 @@ import { t } from '../i18n';
 import { pageTitle } from './format';
 
 const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayStart = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+// The date fields' days (the agent's own calendar); the server reads them as the
+// organisation's local days.
+const isoDay = (ms: number) => new Date(ms).toLocaleDateString('en-CA');
+/** The day (YYYY-MM-DD) an instant falls on in a zone. */
+const zoneDay = (ms: number, timeZone: string) =>
+  new Date(ms).toLocaleDateString('en-CA', { timeZone });
 
 /** A duration as people read it: 45 s, 3 min 15 s, 1 h 5 min. */
 export function duration(ms: number | null): string {
@@ -52,16 +56,14 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
   const [report, setReport] = useState<ReportOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [Chart, setChart] = useState<ComponentType<{ report: ReportOverview }> | null>(null);
-  const range = () => ({ from: dayStart(fromDay), to: dayStart(toDay) + DAY });
 
   const load = () => {
-    const { from, to } = range();
-    if (!(from < to)) {
+    if (fromDay > toDay) {
       setError('The first day must not be after the last.');
       return;
     }
     setError(null);
-    reportsApi.overview(from, to, by).then(setReport, (err: unknown) => {
+    reportsApi.overview(fromDay, toDay, by).then(setReport, (err: unknown) => {
       setReport(null);
       setError(err instanceof Error ? err.message : 'The report could not be loaded.');
     });
@@ -77,7 +79,6 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
     );
   }, []);
 
-  const { from, to } = range();
   return (
     <div class="app admin">
       <SettingsHeader session={session} links={[['/', 'Conversations']]} />
@@ -123,7 +124,12 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
           <button type="submit" class="btn">
             Show
           </button>
-          <a class="btn" href={reportsApi.csvUrl(from, to, by)} download data-testid="report-csv">
+          <a
+            class="btn"
+            href={reportsApi.csvUrl(fromDay, toDay, by)}
+            download
+            data-testid="report-csv"
+          >
             Download CSV
           </a>
         </form>
@@ -170,7 +176,8 @@ function ReportBody({
         <div class="table-scroll" tabIndex={0} role="region" aria-label="Report table">
           <table class="report-table" data-testid="report-table">
             <caption>
-              Per {report.by}, {isoDay(report.from)} to {isoDay(report.to - 1)}
+              Per {report.by}, {zoneDay(report.from, report.timeZone)} to{' '}
+              {zoneDay(report.to - 1, report.timeZone)} ({report.timeZone})
             </caption>
             <thead>
               <tr>

@@ -33,6 +33,7 @@ export function presentReport(r: Report): ReportOverview {
   return {
     from: r.from,
     to: r.to,
+    timeZone: r.timeZone,
     by: r.by,
     totals: presentFigures(r.totals),
     rows: r.buckets.map((b) => ({ key: b.key, label: b.label, ...presentFigures(b) })),

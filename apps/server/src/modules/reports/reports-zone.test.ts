@@ -12,7 +12,7 @@ import type { AgentActor } from '../auth';
 import { bindKeyring } from '../security';
 import { presentFigures, presentReport } from './presenter';
 import { createReportService, emptySums, type Sums } from './service';
-import { offsetSegments } from './zone';
+import { localMidnight, nextDay, offsetSegments } from './zone';
 
 /**
  * Reports per local day (issue 17 item 4) and the report queries against a
@@ -43,6 +43,21 @@ const localDate = (at: number, timeZone: string) =>
     month: '2-digit',
     day: '2-digit',
   }).format(new Date(at));
+
+describe('localMidnight', () => {
+  it('is the instant a local day starts, on both sides of a DST change, and at a skipped midnight', () => {
+    expect(localMidnight('UTC', '2026-03-29')).toBe(Date.UTC(2026, 2, 29));
+    expect(localMidnight('Europe/Berlin', '2026-03-29')).toBe(Date.UTC(2026, 2, 28, 23)); // CET
+    expect(localMidnight('Europe/Berlin', '2026-03-30')).toBe(Date.UTC(2026, 2, 29, 22)); // CEST
+    expect(localMidnight('America/New_York', '2026-11-01')).toBe(Date.UTC(2026, 10, 1, 4)); // EDT
+    expect(localMidnight('America/New_York', '2026-11-02')).toBe(Date.UTC(2026, 10, 2, 5)); // EST
+    expect(localMidnight('Asia/Kathmandu', '2026-01-01')).toBe(Date.UTC(2025, 11, 31, 18, 15));
+    // Santiago skips 00:00 on 6 Sep 2026 (clocks jump to 01:00): the day starts at that instant.
+    expect(localMidnight('America/Santiago', '2026-09-06')).toBe(Date.UTC(2026, 8, 6, 4));
+    expect(nextDay('2026-02-28')).toBe('2026-03-01');
+    expect(nextDay('2026-12-31')).toBe('2027-01-01');
+  });
+});
 
 describe('offsetSegments', () => {
   it('finds each DST change to the minute, and none where there is none', () => {
@@ -127,6 +142,31 @@ for (const target of storeTargets()) {
           ['2026-03-28', 1],
           ['2026-03-29', 3],
           ['2026-03-30', 2],
+        ]);
+      });
+
+      it("a range of whole local days (fromDay..toDay) starts and ends at the zone's midnights", async () => {
+        const { orgId, actor } = await orgIn('Europe/Berlin');
+        for (const at of [
+          Date.UTC(2026, 5, 9, 21, 59), // 9 Jun 23:59 CEST: before the range
+          Date.UTC(2026, 5, 9, 22, 0), // 10 Jun 00:00 CEST: its first instant
+          Date.UTC(2026, 5, 11, 21, 59, 59, 999), // 11 Jun 23:59:59.999 CEST: its last
+          Date.UTC(2026, 5, 11, 22, 0), // 12 Jun 00:00 CEST: after it
+        ])
+          await started(orgId, at);
+        const report = presentReport(
+          await createReportService({ store }).overview(actor, {
+            fromDay: '2026-06-10',
+            toDay: '2026-06-11',
+            by: 'day',
+          }),
+        );
+        expect(report.timeZone).toBe('Europe/Berlin');
+        expect(report.from).toBe(Date.UTC(2026, 5, 9, 22));
+        expect(report.to).toBe(Date.UTC(2026, 5, 11, 22));
+        expect(report.rows.map((r) => [r.label, r.conversations])).toEqual([
+          ['2026-06-10', 1],
+          ['2026-06-11', 1],
         ]);
       });
 

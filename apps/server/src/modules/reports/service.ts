@@ -9,7 +9,7 @@ import { audit } from '../audit';
 import type { PaymentFigures, ReportRange, Store } from '../../store';
 import { mayReadReports } from './policy';
 import { ratingReport } from './ratings';
-import { dayLabel, offsetSegments } from './zone';
+import { dayLabel, localMidnight, nextDay, offsetSegments } from './zone';
 
 const DAY = 86_400_000;
 
@@ -32,6 +32,7 @@ export interface Bucket extends Sums {
 export interface Report {
   from: number;
   to: number;
+  timeZone: string;
   by: ReportGrouping;
   totals: Sums;
   buckets: Bucket[];
@@ -75,7 +76,21 @@ export interface ReportRead {
   ip?: string | null | undefined;
 }
 
-type RangeQuery = { from?: number | undefined; to?: number | undefined };
+type RangeQuery = {
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Whole local days of the organisation's zone, both included; they win over from/to. */
+  fromDay?: string | undefined;
+  toDay?: string | undefined;
+};
+
+/** from/to of a query, its days turned into the instants they start and end in the zone. */
+function inZone(q: RangeQuery, timeZone: string): RangeQuery {
+  return {
+    from: q.fromDay !== undefined ? localMidnight(timeZone, q.fromDay) : q.from,
+    to: q.toDay !== undefined ? localMidnight(timeZone, nextDay(q.toDay)) : q.to,
+  };
+}
 
 export interface ReportService {
   /**
@@ -150,7 +165,8 @@ export function createReportService(deps: { store: Store }): ReportService {
 
   return {
     async ratings(actor, q, read) {
-      const { from, to } = rangeOf(actor, q);
+      const days = q.fromDay !== undefined || q.toDay !== undefined;
+      const { from, to } = rangeOf(actor, days ? inZone(q, await zoneOf(actor.orgId)) : q);
       const [rows, names] = await Promise.all([
         store.reports.ratings(actor.orgId, { from, to, by: 'agent' }),
         labels(actor.orgId, 'agent'),
@@ -160,10 +176,12 @@ export function createReportService(deps: { store: Store }): ReportService {
     },
 
     async overview(actor, q, read) {
-      const { from, to } = rangeOf(actor, q);
+      if (!mayReadReports(actor, actor.orgId)) throw new ParleyError('forbidden');
       const orgId = actor.orgId;
+      const timeZone = await zoneOf(orgId);
+      const { from, to } = rangeOf(actor, inZone(q, timeZone));
       const range: ReportRange = { from, to, by: q.by };
-      if (q.by === 'day') range.zone = offsetSegments(await zoneOf(orgId), from, to);
+      if (q.by === 'day') range.zone = offsetSegments(timeZone, from, to);
       const [conversations, ratings, payments, names] = await Promise.all([
         store.reports.conversations(orgId, range),
         store.reports.ratings(orgId, range),
@@ -210,7 +228,7 @@ export function createReportService(deps: { store: Store }): ReportService {
               : a.label.localeCompare(b.label),
       );
       await auditRead(store, actor, 'overview', { from, to, by: q.by }, read);
-      return { from, to, by: q.by, totals, buckets: rows };
+      return { from, to, timeZone, by: q.by, totals, buckets: rows };
     },
   };
 }

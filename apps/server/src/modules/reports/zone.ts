@@ -78,3 +78,23 @@ export function offsetSegments(timeZone: string, from: number, to: number): Offs
 /** A day key (days since the epoch of the local date) as YYYY-MM-DD. */
 export const dayLabel = (key: string | null): string =>
   new Date(Number(key) * DAY).toISOString().slice(0, 10);
+
+/**
+ * The instant a local day (YYYY-MM-DD) starts in the zone: its midnight, from the
+ * offsets there. Of the candidates, the earliest that falls on that day wins (a
+ * midnight a DST change repeats counts once); a midnight a DST change skips
+ * maps to the day's first instant (01:00 on that day).
+ */
+export function localMidnight(timeZone: string, day: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  const localDay = (at: number) => new Date(at + offsetAt(timeZone, at)).toISOString().slice(0, 10);
+  const a = wall - offsetAt(timeZone, wall);
+  const b = wall - offsetAt(timeZone, a);
+  const onDay = [a, b].filter((c) => localDay(c) === day);
+  return onDay.length > 0 ? Math.min(...onDay) : Math.max(a, b);
+}
+
+/** The day after a YYYY-MM-DD day. */
+export function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
