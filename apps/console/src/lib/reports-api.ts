@@ -16,3 +16,10 @@ export const reportsApi = {
   csvUrl: (fromDay: string, toDay: string, by: ReportGrouping): string =>
     `/api/reports/export.csv?${reportQuery(fromDay, toDay, by)}`,
 };
+
+/** Catalog keys (in full for i18n.test.ts) of each grouping's name. */
+export const GROUPING_LABELS: Record<ReportGrouping, string> = {
+  day: 'reports.byDay',
+  team: 'reports.byTeam',
+  agent: 'reports.byAgent',
+};

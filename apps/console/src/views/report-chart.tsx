@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ReportOverview } from '@parley/protocol';
+import { t } from '../i18n';
+import { GROUPING_LABELS } from '../lib/reports-api';
 
 /**
  * Okabe–Ito colours: told apart with the common colour-vision deficiencies,
@@ -33,21 +35,21 @@ export default function ReportChart({ report }: { report: ReportOverview }) {
             values: (_u, splits) => splits.map((i) => labels[Math.round(i)] ?? ''),
             splits: () => xs,
           },
-          { label: 'Conversations' },
+          { label: t('reports.conversations') },
         ],
         series: [
           {
-            label: report.by === 'day' ? 'Day' : report.by === 'team' ? 'Team' : 'Agent',
+            label: t(GROUPING_LABELS[report.by]),
             value: (_u, i) => labels[i] ?? '',
           },
           {
-            label: 'Conversations',
+            label: t('reports.conversations'),
             stroke: BLUE,
             fill: `${BLUE}99`,
             ...(bars ? { paths: bars } : {}),
           },
           {
-            label: 'Missed',
+            label: t('reports.missed'),
             stroke: VERMILION,
             width: 2,
             dash: [6, 4],

@@ -1,11 +1,12 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportFigures, ReportGrouping, ReportOverview, SessionInfo } from '@parley/protocol';
-import { reportsApi } from '../lib/reports-api';
+import { GROUPING_LABELS, reportsApi } from '../lib/reports-api';
 import { SettingsHeader } from './settings-header';
 import './reports.css';
-import { t } from '../i18n';
+import { formatAmount, t } from '../i18n';
 import { pageTitle } from './format';
+import { errorOf } from '../lib/errors';
 
 const DAY = 86_400_000;
 // The date fields' days (the agent's own calendar); the server reads them as the
@@ -28,19 +29,13 @@ export function duration(ms: number | null): string {
 const money = (f: ReportFigures) =>
   f.payments.amounts.length === 0
     ? '—'
-    : f.payments.amounts
-        .map((a) =>
-          new Intl.NumberFormat(undefined, { style: 'currency', currency: a.currency }).format(
-            a.amount / 100,
-          ),
-        )
-        .join(', ');
+    : f.payments.amounts.map((a) => formatAmount(a.amount, a.currency)).join(', ');
 
-const GROUPINGS: { value: ReportGrouping; label: string }[] = [
-  { value: 'day', label: 'Day' },
-  { value: 'team', label: 'Team' },
-  { value: 'agent', label: 'Agent' },
-];
+const GROUPINGS: ReportGrouping[] = ['day', 'team', 'agent'];
+
+/** A row's name: the server's label, but "no team" / "no agent" in the agent's language. */
+const rowLabel = (by: ReportGrouping, key: string | null, label: string) =>
+  key !== null || by === 'day' ? label : t(by === 'team' ? 'reports.noTeam' : 'reports.noAgent');
 
 /**
  * Reports (issue 17 item 6, docs/operations.md "Reports"): conversations,
@@ -59,13 +54,13 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
 
   const load = () => {
     if (fromDay > toDay) {
-      setError('The first day must not be after the last.');
+      setError(t('reports.badRange'));
       return;
     }
     setError(null);
     reportsApi.overview(fromDay, toDay, by).then(setReport, (err: unknown) => {
       setReport(null);
-      setError(err instanceof Error ? err.message : 'The report could not be loaded.');
+      setError(errorOf(err));
     });
   };
 
@@ -81,9 +76,9 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
 
   return (
     <div class="app admin">
-      <SettingsHeader session={session} links={[['/', 'Conversations']]} />
+      <SettingsHeader session={session} links={[['/', t('reports.backToConversations')]]} />
       <main class="admin-main reports" data-testid="reports">
-        <h1>Reports</h1>
+        <h1>{t('workspace.navReports')}</h1>
         <form
           class="report-filters"
           onSubmit={(e) => {
@@ -92,7 +87,7 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
           }}
         >
           <label>
-            From
+            {t('reports.from')}
             <input
               type="date"
               value={fromDay}
@@ -102,7 +97,7 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
             />
           </label>
           <label>
-            To
+            {t('reports.to')}
             <input
               type="date"
               value={toDay}
@@ -112,17 +107,17 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
             />
           </label>
           <label>
-            Per
+            {t('reports.per')}
             <select value={by} onChange={(e) => setBy(e.currentTarget.value as ReportGrouping)}>
               {GROUPINGS.map((g) => (
-                <option key={g.value} value={g.value}>
-                  {g.label}
+                <option key={g} value={g}>
+                  {t(GROUPING_LABELS[g])}
                 </option>
               ))}
             </select>
           </label>
           <button type="submit" class="btn">
-            Show
+            {t('reports.show')}
           </button>
           <a
             class="btn"
@@ -130,11 +125,11 @@ export function ReportsPage({ session }: { session: SessionInfo }) {
             download
             data-testid="report-csv"
           >
-            Download CSV
+            {t('reports.downloadCsv')}
           </a>
         </form>
         {error && <p role="alert">{error}</p>}
-        {!report && !error && <p role="status">Loading…</p>}
+        {!report && !error && <p role="status">{t('reports.loading')}</p>}
         {report && <ReportBody report={report} Chart={Chart} />}
       </main>
     </div>
@@ -148,16 +143,24 @@ function ReportBody({
   report: ReportOverview;
   Chart: ComponentType<{ report: ReportOverview }> | null;
 }) {
-  const t = report.totals;
+  const sum = report.totals;
   const cards: [string, string][] = [
-    ['Conversations', String(t.conversations)],
-    ['Missed', String(t.missed)],
-    ['Average wait', duration(t.waiting.averageMs)],
-    ['Average first response', duration(t.firstResponse.averageMs)],
-    ['Average handling', duration(t.handling.averageMs)],
-    ['Rating', t.ratings.average === null ? '—' : `${t.ratings.average} / 5 (${t.ratings.count})`],
-    ['Payments', `${t.payments.succeeded} paid, ${t.payments.failed} failed`],
-    ['Taken', money(t)],
+    [t('reports.conversations'), String(sum.conversations)],
+    [t('reports.missed'), String(sum.missed)],
+    [t('reports.averageWait'), duration(sum.waiting.averageMs)],
+    [t('reports.averageFirstResponse'), duration(sum.firstResponse.averageMs)],
+    [t('reports.averageHandling'), duration(sum.handling.averageMs)],
+    [
+      t('reports.rating'),
+      sum.ratings.average === null
+        ? '—'
+        : t('reports.ratingValue', { average: sum.ratings.average, count: sum.ratings.count }),
+    ],
+    [
+      t('reports.payments'),
+      t('reports.paymentsValue', { paid: sum.payments.succeeded, failed: sum.payments.failed }),
+    ],
+    [t('reports.taken'), money(sum)],
   ];
   return (
     <>
@@ -171,33 +174,35 @@ function ReportBody({
       </dl>
       {report.rows.length > 0 && Chart && <Chart report={report} />}
       {report.rows.length === 0 ? (
-        <p>No conversations in this range.</p>
+        <p>{t('reports.empty')}</p>
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Report table">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label={t('reports.table')}>
           <table class="report-table" data-testid="report-table">
             <caption>
-              Per {report.by}, {zoneDay(report.from, report.timeZone)} to{' '}
-              {zoneDay(report.to - 1, report.timeZone)} ({report.timeZone})
+              {t('reports.caption', {
+                by: t(GROUPING_LABELS[report.by]),
+                from: zoneDay(report.from, report.timeZone),
+                to: zoneDay(report.to - 1, report.timeZone),
+                zone: report.timeZone,
+              })}
             </caption>
             <thead>
               <tr>
-                <th scope="col">
-                  {report.by === 'day' ? 'Day' : report.by === 'team' ? 'Team' : 'Agent'}
-                </th>
-                <th scope="col">Conversations</th>
-                <th scope="col">Missed</th>
-                <th scope="col">Wait</th>
-                <th scope="col">First response</th>
-                <th scope="col">Handling</th>
-                <th scope="col">Rating</th>
-                <th scope="col">Payments</th>
-                <th scope="col">Taken</th>
+                <th scope="col">{t(GROUPING_LABELS[report.by])}</th>
+                <th scope="col">{t('reports.conversations')}</th>
+                <th scope="col">{t('reports.missed')}</th>
+                <th scope="col">{t('reports.wait')}</th>
+                <th scope="col">{t('reports.firstResponse')}</th>
+                <th scope="col">{t('reports.handling')}</th>
+                <th scope="col">{t('reports.rating')}</th>
+                <th scope="col">{t('reports.payments')}</th>
+                <th scope="col">{t('reports.taken')}</th>
               </tr>
             </thead>
             <tbody>
               {report.rows.map((r) => (
                 <tr key={r.key ?? 'none'}>
-                  <th scope="row">{r.label}</th>
+                  <th scope="row">{rowLabel(report.by, r.key, r.label)}</th>
                   <td>{r.conversations}</td>
                   <td>{r.missed}</td>
                   <td>{duration(r.waiting.averageMs)}</td>
