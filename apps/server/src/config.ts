@@ -27,6 +27,11 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  /** Prefix of every Redis key and channel of this installation (bus, rate limits, signals). */
+  redisPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')
+    .default('parley:'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Hops of reverse proxies whose X-Forwarded-For is believed (0 = none). */
   trustProxy: z.coerce.number().int().min(0).max(10),
@@ -205,6 +210,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   publicUrl: 'PARLEY_PUBLIC_URL',
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
+  redisPrefix: 'PARLEY_REDIS_PREFIX',
   logLevel: 'PARLEY_LOG_LEVEL',
   trustProxy: 'PARLEY_TRUST_PROXY',
   sessionIdleMinutes: 'PARLEY_SESSION_IDLE_MINUTES',

@@ -186,7 +186,7 @@ export async function startServer(
   const live: { gateway?: Gateway } = {};
   const metrics = createMetrics({ sockets: () => live.gateway?.connectionsByKind() ?? {} });
   const rawBus = config.redisUrl
-    ? await createRedisBus(config.redisUrl, log)
+    ? await createRedisBus(config.redisUrl, log, config.redisPrefix)
     : createLocalBus((topic, err) =>
         log.error(
           { topic, ...errorContext(err) },
@@ -346,7 +346,12 @@ export async function startServer(
   // Visitor-side intrusion signals, aggregated so a flood is a handful of events (issue 11 item 5).
   // With REDIS_URL the counters are shared, so a flood over several nodes is still a handful.
   const signals = config.redisUrl
-    ? await createRedisSignals({ events, redisUrl: config.redisUrl, log })
+    ? await createRedisSignals({
+        events,
+        redisUrl: config.redisUrl,
+        log,
+        prefix: `${config.redisPrefix}sig:`,
+      })
     : createSignals({ events });
   late.signals = signals;
   const visitorIdentity = createVisitorIdentityService({ store, events, signals });
@@ -438,6 +443,7 @@ export async function startServer(
       sessionsPerMinute: config.rateLimitSessionsPerMinute,
       conversationsPerMinute: config.rateLimitConversationsPerMinute,
       redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
       httpMaxConnectionsPerAddress: config.httpMaxConnectionsPerAddress,
       httpHeadersTimeoutMs: config.httpHeadersTimeoutMs,
       httpRequestTimeoutMs: config.httpRequestTimeoutMs,

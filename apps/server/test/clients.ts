@@ -166,7 +166,8 @@ export async function newVisitor(baseUrl: string, orgKey: string, name = 'Vera V
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ orgKey, name }),
   });
-  if (!res.ok) throw new Error(`visitor session failed: ${res.status}`);
+  // The error body is a registry code and its text (never a token): it says why.
+  if (!res.ok) throw new Error(`visitor session failed: ${res.status} ${await res.text()}`);
   const session = (await res.json()) as { token: string; visitorId: string };
   const start = (body: unknown) =>
     fetch(`${baseUrl}/api/visitor/conversations`, {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,11 +32,20 @@ export async function twoNodes(
   env: Record<string, string> = {},
 ): Promise<Cluster> {
   const [storeA, storeB] = await clusterTarget.createNodes(2);
+  // The cluster's own Redis keys: tests share the machine's Redis, and a rate limit per address
+  // (127.0.0.1 for every test) must not be counted across clusters.
+  const redisPrefix = `parley-test-${randomUUID()}:`;
   const quiet = new Writable({ write: (_c, _e, cb) => cb() });
   const node = (store: typeof storeA) =>
     startServer(
       loadConfig(
-        { ...CLUSTER_KEYS, REDIS_URL: redisUrl, PARLEY_LOG_LEVEL: 'warn', ...env },
+        {
+          ...CLUSTER_KEYS,
+          REDIS_URL: redisUrl,
+          PARLEY_REDIS_PREFIX: redisPrefix,
+          PARLEY_LOG_LEVEL: 'warn',
+          ...env,
+        },
         { dataDir: mkdtempSync(join(tmpdir(), 'parley-node-')), port: 0 },
       ),
       { store: store!, logDestination: quiet },

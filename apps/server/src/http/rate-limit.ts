@@ -17,6 +17,8 @@ export interface RateLimitSettings {
   sessionsPerMinute: number;
   conversationsPerMinute: number;
   redisUrl?: string | undefined;
+  /** The installation's Redis key prefix (PARLEY_REDIS_PREFIX); limits live under `<prefix>rl:`. */
+  redisPrefix?: string | undefined;
 }
 
 /** A limiter that answers how a request stands; `check` throws 429 with Retry-After when over. */
@@ -66,7 +68,7 @@ export async function installRateLimits(
     max: settings.perMinute,
     timeWindow: 60_000,
     cache: 50_000,
-    ...(redis ? { redis, nameSpace: 'parley:rl:' } : {}),
+    ...(redis ? { redis, nameSpace: `${settings.redisPrefix ?? 'parley:'}rl:` } : {}),
     // Redis down: let requests through (the in-memory socket and connection caps still hold)
     // rather than refusing everyone (DESIGN law 8); the error is logged above.
     skipOnError: true,

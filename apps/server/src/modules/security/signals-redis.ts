@@ -185,10 +185,15 @@ export async function createRedisSignals(deps: {
   schedule();
 
   /** Every summary this node can give now (tests, shutdown): the ended windows and the current one. */
+  // Until nothing is in flight: a summary taken from Redis starts its event's write only when
+  // the take answers, after a one-time snapshot of the set would have been made.
+  const settle = async () => {
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  };
   const flush = async (): Promise<void> => {
-    await Promise.all([...inFlight]);
+    await settle();
     summarise(Math.floor(now() / windowMs));
-    await Promise.all([...inFlight]);
+    await settle();
     await fallback.flush();
   };
 
