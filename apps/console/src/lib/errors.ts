@@ -1,3 +1,4 @@
+import { ERRORS } from '@parley/protocol';
 import { lang, t } from '../i18n';
 import { ApiError } from './api';
 
@@ -63,10 +64,26 @@ const ERROR_KEYS: Record<string, string> = {
   transfer_not_allowed: 'errors.transfer_not_allowed',
 };
 
-/** A registry code in the agent's words; an unknown one in English keeps the server's text. */
+/** The registry's own text of a code: a server message other than it carries details. */
+const registryText = (code: string): string | undefined =>
+  (ERRORS as Record<string, { message: string } | undefined>)[code]?.message;
+
+/**
+ * A registry code in the agent's words. A server message with details of its own ("Not an
+ * origin: …", "A report covers at most 400 days.") is kept: as it is in English, after the
+ * translated text in other languages. An unknown code in English keeps the server's text.
+ */
 export function errorText(code: string | undefined, serverMessage?: string): string {
   const key = code !== undefined ? ERROR_KEYS[code] : undefined;
-  if (key) return t(key);
+  const detailed =
+    serverMessage !== undefined &&
+    serverMessage !== '' &&
+    code !== undefined &&
+    serverMessage !== registryText(code);
+  if (key) {
+    if (!detailed) return t(key);
+    return lang === 'en' ? serverMessage : `${t(key)} (${serverMessage})`;
+  }
   return lang === 'en' && serverMessage ? serverMessage : t('errors.generic');
 }
 
