@@ -12,7 +12,10 @@ describe('history and search in the console (browser)', () => {
   let server: TestServer;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
-  const word = `walrus${Date.now().toString(36)}`;
+  // Letters only, none that looks like a digit (o l i s b z): a word with digits beside such
+  // letters can be held back as a possible card piece, shown masked, and a masked word is never
+  // indexed (docs/search.md). `Date.now().toString(36)` made such words now and then.
+  const word = `walrus${[...Date.now().toString(36)].map((c) => 'acdefghjkmnpqrtuvwxy'[parseInt(c, 36) % 20]).join('')}`;
 
   beforeAll(async () => {
     server = await startTestServer({ logLevel: 'warn' });

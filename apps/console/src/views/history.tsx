@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type {
   ChatMessage,
   ConversationStatus,
@@ -84,6 +84,7 @@ const when = (ms: number) =>
  */
 export function HistoryPage({ session }: { session: SessionInfo }) {
   const [filters, setFilters] = useState<Filters>(EMPTY);
+  const latest = useRef(0);
   const [teams, setTeams] = useState<Team[]>([]);
   const [rows, setRows] = useState<HistoryItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -93,8 +94,11 @@ export function HistoryPage({ session }: { session: SessionInfo }) {
 
   const load = (cursor?: string) => {
     setError(null);
+    // Only the newest request's answer is shown: an older one arriving late must not replace it.
+    const request = ++latest.current;
     historyApi.page(toQuery(filters, cursor)).then(
       (page) => {
+        if (request !== latest.current) return;
         setRows((prev) => (cursor ? [...(prev ?? []), ...page.conversations] : page.conversations));
         setNext(page.next);
       },
