@@ -45,6 +45,9 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // A browser answers in its own time: a poll waits up to 15 s (Vitest's default, 1 s,
+          // was shorter than a console reload on a loaded machine), still ending at its condition.
+          expect: { poll: { timeout: 15_000, interval: 50 } },
         },
       },
     ],
